@@ -1,0 +1,150 @@
+"""Load and validate the knowledge base from the TOML files in rules/knowledge."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterable
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+from .model import SIDES
+from .model import STATES
+from .model import Citation
+from .model import Clue
+from .model import Condition
+from .model import Finding
+from .model import Gene
+from .model import KnowledgeBase
+from .model import LeanThresholds
+from .model import Mechanism
+from .model import Option
+from .model import RedFlag
+from .model import Source
+
+
+class KnowledgeError(ValueError):
+    """The knowledge files are inconsistent; the message names the entry."""
+
+
+def _read(name: str) -> dict[str, Any]:
+    text = resources.files("rules").joinpath("knowledge", name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _cite(raw: Mapping[str, Any], where: str, sources: Mapping[str, Source]) -> Citation:
+    if not raw or raw.get("source") not in sources:
+        raise KnowledgeError(f"{where}: cites unknown source {raw.get('source')!r}")
+    if not (raw.get("passage") or raw.get("locator")):
+        raise KnowledgeError(f"{where}: a citation needs a passage or a locator")
+    return Citation(raw["source"], raw.get("passage", ""), raw.get("locator", ""))
+
+
+def _check_condition(cond: Condition, where: str, kb_findings: Iterable[str], onsets: Iterable[str],
+                     histories: Iterable[str]) -> None:
+    """Raise KnowledgeError unless `cond` is a well-formed tree over known ids."""
+    findings, onset_set, history_set = set(kb_findings), set(onsets), set(histories)
+
+    def walk(node: Condition) -> None:
+        if not isinstance(node, Mapping) or not node:
+            raise KnowledgeError(f"{where}: empty or malformed condition {node!r}")
+        if "all" in node or "any" in node:
+            for child in node.get("all", node.get("any")):
+                walk(child)
+        elif "not" in node:
+            walk(node["not"])
+        elif "at_least" in node:
+            if not isinstance(node["at_least"], int) or not node.get("of"):
+                raise KnowledgeError(f"{where}: at_least needs a count and a list 'of'")
+            for child in node["of"]:
+                walk(child)
+        elif "finding" in node:
+            if node["finding"] not in findings:
+                raise KnowledgeError(f"{where}: unknown finding {node['finding']!r}")
+            if node.get("state") not in STATES:
+                raise KnowledgeError(f"{where}: bad state {node.get('state')!r}")
+        elif "onset" in node:
+            if not set(node["onset"]) <= onset_set:
+                raise KnowledgeError(f"{where}: unknown onset in {node['onset']!r}")
+        elif "family_history" in node:
+            if not set(node["family_history"]) <= history_set:
+                raise KnowledgeError(f"{where}: unknown family history in {node['family_history']!r}")
+        else:
+            raise KnowledgeError(f"{where}: unknown condition keys {sorted(node)}")
+
+    walk(cond)
+
+
+def _unique(items: Iterable[str], what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item in seen:
+            raise KnowledgeError(f"duplicate {what} {item!r}")
+        seen.add(item)
+
+
+@functools.cache
+def load_knowledge() -> KnowledgeBase:
+    """Read, validate and return the knowledge base (cached: the files never change at run time)."""
+    meta = _read("meta.toml")
+    sources = {s["id"]: Source(**s) for s in _read("sources.toml")["source"]}
+    opts = _read("options.toml")
+    onsets = {o["slug"]: Option(o["slug"], o["label"], tuple(o["hpo"])) for o in opts["onset"]}
+    histories = {o["slug"]: Option(o["slug"], o["label"]) for o in opts["family_history"]}
+
+    mechanisms = {
+        m["slug"]: Mechanism(m["slug"], m["title"], m["explanation"],
+                             _cite(m["cite"], f"mechanism {m['slug']}", sources))
+        for m in _read("mechanisms.toml")["mechanism"]
+    }
+    raw_findings = _read("findings.toml")["finding"]
+    _unique((f["slug"] for f in raw_findings), "finding")
+    findings: dict[str, Finding] = {}
+    for f in raw_findings:
+        where = f"finding {f['slug']}"
+        for group in f["groups"]:
+            if group not in mechanisms:
+                raise KnowledgeError(f"{where}: unknown mechanism {group!r}")
+        findings[f["slug"]] = Finding(
+            f["slug"], f["label"], f["hpo"], tuple(f["groups"]), tuple(f["anchors"]),
+            f["check"], _cite(f["cite"], where, sources),
+        )
+
+    def cond(c: Condition, where: str) -> Condition:
+        _check_condition(c, where, findings, onsets, histories)
+        return c
+
+    inh = _read("inheritance.toml")
+    clues = []
+    for c in inh["clue"]:
+        where = f"clue {c['id']}"
+        if c["points_to"] not in SIDES or c["effect"] not in ("for", "against"):
+            raise KnowledgeError(f"{where}: points_to must be one of {SIDES}, effect for/against")
+        if c.get("finding") is not None and c["finding"] not in findings:
+            raise KnowledgeError(f"{where}: unknown finding {c['finding']!r}")
+        clues.append(Clue(c["id"], c["points_to"], c["effect"], float(c["weight"]),
+                          cond(c["when"], where), c["why"], _cite(c["cite"], where, sources),
+                          c.get("finding"), c.get("beyond_seed", "")))
+    _unique((c.id for c in clues), "clue")
+
+    red_flags = tuple(
+        RedFlag(r["id"], r["level"], r["title"], r["why"], cond(r["when"], f"red flag {r['id']}"),
+                _cite(r["cite"], f"red flag {r['id']}", sources), r.get("beyond_seed", ""))
+        for r in _read("red_flags.toml")["red_flag"]
+    )
+    genes = tuple(
+        Gene(g["symbol"], g["inheritance"], g["seed_type"], g["omim"], g["code"], g["in_seed"],
+             g["note"], _cite(g["cite"], f"gene {g['symbol']}", sources))
+        for g in _read("genes.toml")["gene"]
+    )
+    lean = inh["lean"]
+    thresholds = LeanThresholds(float(lean["weak"]), float(lean["moderate"]), float(lean["strong"]))
+    if not 0 < thresholds.weak <= thresholds.moderate <= thresholds.strong:
+        raise KnowledgeError("lean thresholds must rise: 0 < weak <= moderate <= strong")
+    return KnowledgeBase(
+        version=f"{meta['version']} (HPO {meta['hpo_release']})",
+        sources=sources, findings=findings, mechanisms=mechanisms, clues=tuple(clues),
+        red_flags=red_flags, genes=genes, onsets=onsets, family_histories=histories,
+        thresholds=thresholds,
+    )

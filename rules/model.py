@@ -1,0 +1,211 @@
+"""Typed, frozen model of the knowledge base and of an assessment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Literal
+
+State = Literal["present", "absent", "unknown"]
+STATES: tuple[State, ...] = ("present", "absent", "unknown")
+Lean = Literal["recessive", "dominant", "indeterminate"]
+Strength = Literal["weak", "moderate", "strong"]
+SIDES: tuple[str, ...] = ("recessive", "dominant")
+
+# A condition tree as read from TOML: {"all": [...]}, {"any": [...]}, {"not": {...}},
+# {"finding": slug, "state": state}, {"onset": [...]}, {"family_history": [...]},
+# {"at_least": n, "of": [...]}.
+Condition = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One entry of the bibliography."""
+
+    id: str
+    kind: str  # "seed" or "reference"
+    title: str
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a piece of knowledge comes from: a seed passage or a located reference."""
+
+    source: str
+    passage: str = ""
+    locator: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One checklist item."""
+
+    slug: str
+    label: str
+    hpo: str
+    groups: tuple[str, ...]
+    anchors: tuple[str, ...]
+    check: str
+    cite: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Mechanism:
+    """One of the seed's mechanism groups."""
+
+    slug: str
+    title: str
+    explanation: str
+    cite: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Clue:
+    """An inheritance clue: a condition and the weight it adds to one side."""
+
+    id: str
+    points_to: str
+    effect: str  # "for" or "against"
+    weight: float
+    when: Condition
+    why: str
+    cite: Citation
+    finding: str | None = None
+    beyond_seed: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlag:
+    """A finding pattern that the source describes as needing prompt attention."""
+
+    id: str
+    level: str
+    title: str
+    why: str
+    when: Condition
+    cite: Citation
+    beyond_seed: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Gene:
+    """A row of the gene table."""
+
+    symbol: str
+    inheritance: str
+    seed_type: str
+    omim: str
+    code: str
+    in_seed: bool
+    note: str
+    cite: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """An onset or family-history value."""
+
+    slug: str
+    label: str
+    hpo: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LeanThresholds:
+    """Score margins for each strength of the lean."""
+
+    weak: float
+    moderate: float
+    strong: float
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: one instance per process
+class KnowledgeBase:
+    """Everything the engine evaluates, loaded and validated from rules/knowledge."""
+
+    version: str
+    sources: Mapping[str, Source]
+    findings: Mapping[str, Finding]
+    mechanisms: Mapping[str, Mechanism]
+    clues: tuple[Clue, ...]
+    red_flags: tuple[RedFlag, ...]
+    genes: tuple[Gene, ...]
+    onsets: Mapping[str, Option]
+    family_histories: Mapping[str, Option]
+    thresholds: LeanThresholds
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """What the clinician entered: finding states, onset and family history."""
+
+    findings: Mapping[str, State] = field(default_factory=dict)
+    onset: str = "unknown"
+    family_history: str = "unknown"
+
+    def state(self, slug: str) -> State:
+        """The state of one finding; not assessed unless given."""
+        return self.findings.get(slug, "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class ClueHit:
+    """A clue whose condition held."""
+
+    clue: Clue
+    signed_weight: float  # positive toward recessive, negative toward dominant
+
+
+@dataclass(frozen=True, slots=True)
+class Inheritance:
+    """The lean, its strength, the score and every clue behind it."""
+
+    lean: Lean
+    strength: Strength | None
+    score: float
+    hits: tuple[ClueHit, ...]
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class MechanismHit:
+    """A mechanism with the present findings that belong to it."""
+
+    mechanism: Mechanism
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NextCheck:
+    """An unassessed item and how much it could move the lean."""
+
+    kind: str  # "finding", "onset" or "family_history"
+    key: str
+    label: str
+    check: str
+    impact: float
+    outcomes: tuple[tuple[str, Lean], ...]  # (value tried, the lean it would give)
+
+
+@dataclass(frozen=True, slots=True)
+class GeneMatch:
+    """A gene row and whether it is consistent with the lean."""
+
+    gene: Gene
+    consistent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The engine's whole answer for one set of answers."""
+
+    answers: Answers
+    inheritance: Inheritance
+    mechanisms: tuple[MechanismHit, ...]
+    red_flags: tuple[RedFlag, ...]
+    genes: tuple[GeneMatch, ...]
+    next_checks: tuple[NextCheck, ...]

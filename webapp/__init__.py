@@ -1,0 +1,61 @@
+"""MIOP Checklist web app: create_app() wires config, extensions, blueprints and error pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from .config import Config
+from .errors import register_errorhandlers
+from .extensions import csrf
+from .presenters import DISCLAIMER
+from .privacy import install_log_redaction
+from .security import register_security_headers
+
+
+NAV = (
+    ("checklist.checklist", "Checklist"),
+    ("practice.index", "Practice"),
+    ("classroom.new", "Classroom"),
+    ("classroom.join", "Join a class"),
+    ("checklist.about", "About"),
+)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; `test_config` overrides the configuration in tests."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    app.config.from_object(Config)
+    if test_config is None:
+        app.config.from_prefixed_env()
+    else:
+        app.config.update(test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    install_log_redaction()
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        # Areas appear in the navigation once their blueprint is registered.
+        nav = [{"endpoint": e, "label": label} for e, label in NAV if e in app.view_functions]
+        return {"disclaimer": DISCLAIMER, "nav_items": nav}
+
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions to this app."""
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register one blueprint per area."""
+    from .api.views import bp as api_bp
+    from .checklist.views import bp as checklist_bp
+
+    app.register_blueprint(checklist_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -1,0 +1,48 @@
+"""Helpers every API view uses: strict JSON bodies and the error contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import abort
+from flask import jsonify
+from flask import request
+from werkzeug.exceptions import HTTPException
+
+from ..errors import error_response
+from ..presenters import DISCLAIMER
+
+
+class ApiError(HTTPException):
+    """A 4xx with a machine-readable code, rendered by the API's handler."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = status
+        self.error_code = code
+        self.message = message
+
+
+def json_body() -> Any:
+    """The request's JSON body; 415 unless it is JSON, 400 when it does not parse."""
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
+    raw = request.get_data(cache=True)  # 413 above MAX_CONTENT_LENGTH, handled centrally
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise ApiError(400, "invalid_json", f"The body is not valid JSON: {err}") from None
+
+
+def ok(payload: dict[str, Any], status: int = 200):  # type: ignore[no-untyped-def]
+    """A JSON answer carrying the disclaimer."""
+    return jsonify({**payload, "disclaimer": DISCLAIMER}), status
+
+
+def api_error_response(err: ApiError):  # type: ignore[no-untyped-def]
+    """Render an ApiError through the common error renderer."""
+    return error_response(err.code or 400, err.message, err.error_code)
+
+
+__all__ = ["ApiError", "abort", "api_error_response", "json_body", "ok"]

@@ -1,0 +1,49 @@
+"""JSON API views: thin wrappers around rules and the presenters."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from rules import evaluate
+from rules.hpo import load_hpo
+from rules.inputs import InputError
+from rules.inputs import parse_request
+
+from ..extensions import csrf
+from ..knowledge import kb
+from ..presenters import present_assessment
+from ..presenters import present_vocabulary
+from .common import ApiError
+from .common import api_error_response
+from .common import json_body
+from .common import ok
+from .openapi import openapi_document
+
+bp = Blueprint("api", __name__)
+# The API authenticates nothing by cookie, so CSRF tokens do not apply to it.
+csrf.exempt(bp)
+bp.register_error_handler(ApiError, api_error_response)
+
+
+@bp.get("/findings")
+def findings():
+    """The finding vocabulary."""
+    knowledge = kb()
+    return ok({"knowledge_version": knowledge.version, "findings": present_vocabulary(knowledge)})
+
+
+@bp.post("/assess")
+def assess():
+    """Evaluate a checklist given as JSON; nothing is stored."""
+    knowledge = kb()
+    try:
+        parsed = parse_request(json_body(), knowledge, load_hpo())
+    except InputError as err:
+        raise ApiError(400, err.code, err.message) from None
+    return ok(present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 description of this API."""
+    return openapi_document(kb().version)

@@ -1,0 +1,1 @@
+"""The clinician checklist: form, result page, shareable link, about page."""

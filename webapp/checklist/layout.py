@@ -1,0 +1,25 @@
+"""Arrange the checklist form's fields by mechanism for display."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules import KnowledgeBase
+
+
+def checklist_groups(form: Any, kb: KnowledgeBase) -> list[dict[str, Any]]:
+    """One group per mechanism; a finding in two groups is rendered in its first and cross-referenced."""
+    groups = []
+    for mech in kb.mechanisms.values():
+        rows, also = [], []
+        for f in kb.findings.values():
+            if mech.slug not in f.groups:
+                continue
+            if f.groups[0] == mech.slug:
+                others = [kb.mechanisms[g].title for g in f.groups[1:]]
+                rows.append({"field": getattr(form, f.slug), "hpo": f.hpo, "also": others})
+            else:
+                also.append({"label": f.label, "anchor": f"f-{f.slug}",
+                             "group": kb.mechanisms[f.groups[0]].title})
+        groups.append({"id": mech.slug, "title": mech.title, "rows": rows, "also": also})
+    return groups

@@ -1,0 +1,86 @@
+"""Checklist views: parse -> rules.evaluate -> presenter -> template."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import abort
+from flask import render_template
+from flask import request
+
+from rules import evaluate
+from rules.hpo import load_hpo
+from rules.inputs import InputError
+from rules.inputs import parse_request
+
+from ..knowledge import kb
+from ..presenters import present_assessment
+from ..presenters import present_vocabulary
+from .forms import checklist_form_class
+from .layout import checklist_groups
+
+bp = Blueprint("checklist", __name__)
+
+
+def _query_body() -> dict[str, object]:
+    """The shareable link's query (present=a,b&absent=c&onset=&family_history=) as an /assess body."""
+    findings: dict[str, str] = {}
+    for state in ("absent", "present"):
+        for item in request.args.get(state, "").split(","):
+            if item.strip():
+                findings[item.strip()] = state
+    return {"findings": findings, "onset": request.args.get("onset"),
+            "family_history": request.args.get("family_history")}
+
+
+def _parsed_query():  # type: ignore[no-untyped-def]
+    unknown = sorted(set(request.args) - {"present", "absent", "onset", "family_history"})
+    if unknown:
+        abort(400, f"Unknown link parameter(s): {', '.join(unknown)}.")
+    try:
+        return parse_request(_query_body(), kb(), load_hpo())
+    except InputError as err:
+        abort(400, err.message)
+
+
+@bp.get("/")
+def checklist():
+    """The empty checklist, or one pre-filled from a link's query."""
+    knowledge = kb()
+    form = checklist_form_class(knowledge)()
+    if request.args:
+        parsed = _parsed_query()
+        for slug in knowledge.findings:
+            getattr(form, slug).data = parsed.answers.state(slug)
+        form.onset.data = parsed.answers.onset
+        form.family_history.data = parsed.answers.family_history
+    return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge))
+
+
+@bp.post("/")
+@bp.post("/assessment")
+def assess():
+    """The result page for a submitted checklist (nothing is stored)."""
+    knowledge = kb()
+    form = checklist_form_class(knowledge)()
+    if not form.validate_on_submit():
+        return render_template("checklist/form.html", form=form,
+                               groups=checklist_groups(form, knowledge)), 400
+    result = present_assessment(evaluate(form.answers(knowledge), knowledge), knowledge)
+    return render_template("checklist/result.html", result=result)
+
+
+@bp.get("/assessment")
+def shared():
+    """The same result page, reproduced from a shareable link."""
+    knowledge = kb()
+    parsed = _parsed_query()
+    result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
+    return render_template("checklist/result.html", result=result)
+
+
+@bp.get("/about")
+def about():
+    """What the app is, its sources, the disclaimer and the knowledge version."""
+    knowledge = kb()
+    return render_template("about.html", version=knowledge.version, hpo_release=load_hpo().release,
+                           sources=list(knowledge.sources.values()), vocabulary=present_vocabulary(knowledge))

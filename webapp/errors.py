@@ -1,0 +1,60 @@
+"""One place for errors: JSON {"error": {code, message}} under /api, an HTML page elsewhere."""
+
+from __future__ import annotations
+
+import traceback
+
+from flask import Flask
+from flask import jsonify
+from flask import render_template
+from flask import request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .presenters import DISCLAIMER
+
+CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
+    429: "too_many_requests", 500: "internal_error", 503: "unavailable",
+}
+
+
+def wants_json() -> bool:
+    """API paths, and clients that prefer JSON, get JSON errors."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, message: str, code: str | None = None):  # type: ignore[no-untyped-def]
+    """Render one error in the right format."""
+    code = code or CODES.get(status, "error")
+    if wants_json():
+        body = {"error": {"code": code, "message": message}, "disclaimer": DISCLAIMER}
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Route every HTTP error through error_response."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(err: CSRFError):  # type: ignore[no-untyped-def]
+        return error_response(400, f"The form expired or was not sent from this site ({err.description}). "
+                                   "Reload the page and try again.", "csrf_failed")
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):  # type: ignore[no-untyped-def]
+        status = err.code or 500
+        if status == 413:
+            return error_response(413, "The request body is larger than the 64 KiB limit.")
+        return error_response(status, err.description or CODES.get(status, "error"))
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
+        # Type, path and frames only: the message and the body may carry what a clinician entered.
+        frames = "".join(traceback.format_tb(err.__traceback__))
+        app.logger.error("unhandled %s on %s\n%s", type(err).__name__, request.path, frames)
+        return error_response(500, "Something went wrong on our side.")
