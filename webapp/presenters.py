@@ -127,6 +127,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         },
         "answers": {
             "findings": {s: answers.state(s) for s in findings},
+            "present_labels": [findings[s].label for s in findings if answers.state(s) == "present"],
+            "absent_labels": [findings[s].label for s in findings if answers.state(s) == "absent"],
             "onset": answers.onset,
             "onset_label": kb.onsets[answers.onset].label,
             "family_history": answers.family_history,

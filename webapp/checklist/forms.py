@@ -6,13 +6,16 @@ import functools
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField
+from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import SubmitField
 
 from rules import Answers
 from rules import KnowledgeBase
 
-STATE_CHOICES = [("present", "Present"), ("absent", "Absent"), ("unknown", "Not assessed")]
+# WTForms 3.3 wants SelectChoice objects (tuples are deprecated).
+STATE_CHOICES = [SelectChoice("present", "Present"), SelectChoice("absent", "Absent"),
+                 SelectChoice("unknown", "Not assessed")]
 
 
 class _ChecklistBase(FlaskForm):
@@ -38,7 +41,8 @@ def checklist_form_class(kb: KnowledgeBase) -> type[_ChecklistBase]:
         for slug, f in kb.findings.items()
     }
     attrs["onset"] = SelectField("Age at onset", default="unknown",
-                                 choices=[(o.slug, o.label) for o in kb.onsets.values()])
+                                 choices=[SelectChoice(o.slug, o.label) for o in kb.onsets.values()])
     attrs["family_history"] = SelectField("Family history", default="unknown",
-                                          choices=[(h.slug, h.label) for h in kb.family_histories.values()])
+                                          choices=[SelectChoice(h.slug, h.label)
+                                                   for h in kb.family_histories.values()])
     return type("ChecklistForm", (_ChecklistBase,), attrs)

@@ -21,5 +21,6 @@ def checklist_groups(form: Any, kb: KnowledgeBase) -> list[dict[str, Any]]:
             else:
                 also.append({"label": f.label, "anchor": f"f-{f.slug}",
                              "group": kb.mechanisms[f.groups[0]].title})
-        groups.append({"id": mech.slug, "title": mech.title, "rows": rows, "also": also})
+        groups.append({"id": mech.slug, "title": mech.title, "explanation": mech.explanation, "rows": rows,
+                       "also": also})
     return groups

@@ -1,0 +1,71 @@
+"""The clinician journey in real headless Chromium: tick, submit, read, check accessibility, print."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+AXE = Axe()  # axe-core bundled in the wheel: no network
+
+
+def assert_no_axe_violations(page: Page) -> None:
+    results = AXE.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def tick(page: Page, finding_label: str, state: str) -> None:
+    page.get_by_role("group", name=re.compile("^" + re.escape(finding_label))).get_by_label(state).check()
+
+
+def test_clinician_ticks_neonatal_low_calcium_and_reads_a_strong_recessive_lean(page: Page, live_server, artifacts):
+    page.goto(live_server + "/")
+    expect(page).to_have_title(re.compile("Checklist"))
+    assert_no_axe_violations(page)
+    page.screenshot(path=str(artifacts / "checklist-empty.png"), full_page=True)
+
+    tick(page, "Low blood calcium", "Present")
+    tick(page, "Enlarged liver and spleen", "Present")
+    tick(page, "Frequent or poorly healing fractures", "Absent")
+    page.get_by_label("Age at onset").select_option("neonatal")
+    page.get_by_role("button", name="Show the result").click()
+
+    expect(page.locator(".summary")).to_have_text(
+        "The picture leans strongly toward autosomal recessive osteopetrosis (MIOP).")
+    expect(page.get_by_role("note")).to_contain_text("not a diagnosis")
+    expect(page.locator(".flag-urgent").first).to_be_visible()
+    expect(page.locator("#hpo-list")).to_contain_text("NOT HP:0002757")
+    assert_no_axe_violations(page)
+    page.screenshot(path=str(artifacts / "checklist-result.png"), full_page=True)
+
+    # The shareable link reproduces the same result in a fresh visit.
+    link = page.locator("#share-link").get_attribute("href")
+    page.goto(live_server + link)
+    expect(page.locator(".summary")).to_contain_text("strongly toward autosomal recessive")
+
+
+def test_result_prints_on_one_page(page: Page, live_server, artifacts):
+    page.goto(live_server + "/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,"
+              "cranial_nerve_compression,visual_impairment,fractures&absent=headaches&onset=neonatal"
+              "&family_history=consanguineous_parents")
+    page.emulate_media(media="print")
+    page.screenshot(path=str(artifacts / "checklist-print.png"), full_page=True)
+    pdf = page.pdf(format="A4", print_background=True)
+    (artifacts / "checklist-summary.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"the printed summary takes {pages} pages"
+
+
+def test_checklist_works_at_phone_size(page: Page, live_server, artifacts):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server + "/")
+    tick(page, "Tetany (involuntary muscle contraction)", "Present")
+    page.get_by_role("button", name="Show the result").click()
+    expect(page.locator(".lean")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "no horizontal scrolling on a phone"
+    page.screenshot(path=str(artifacts / "checklist-result-phone.png"), full_page=True)

@@ -1,0 +1,106 @@
+"""Integrity of the knowledge files: every entry cites a real source, seed quotes are verbatim."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from rules import load_knowledge
+from rules.loader import KnowledgeError
+from rules.loader import _check_condition
+
+SEED = (Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "osteopetrosis-signs-and-types.txt")
+CONTRACT_SLUGS = [
+    "bone_pain", "fractures", "osteomyelitis", "delayed_tooth_eruption", "malformed_teeth", "dental_problems",
+    "frontal_bossing", "cranial_nerve_compression", "abnormal_eye_movements", "visual_impairment",
+    "hearing_impairment", "facial_paralysis", "headaches", "raised_csf_pressure", "hepatosplenomegaly",
+    "anemia", "thrombocytopenia", "leukopenia", "failure_to_thrive", "hypocalcemia", "muscle_cramps",
+    "tetany", "seizure_like_events",
+]
+KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "rules" / "knowledge"
+
+
+def _seed_text() -> str:
+    # The seed lives in ../shared beside the checkout; a copy of its passages is what we check.
+    return SEED.read_text(encoding="utf-8")
+
+
+def _all_citations(kb):
+    yield from ((f"finding {f.slug}", f.cite) for f in kb.findings.values())
+    yield from ((f"mechanism {m.slug}", m.cite) for m in kb.mechanisms.values())
+    yield from ((f"clue {c.id}", c.cite) for c in kb.clues)
+    yield from ((f"red flag {r.id}", r.cite) for r in kb.red_flags)
+    yield from ((f"gene {g.symbol}", g.cite) for g in kb.genes)
+
+
+def test_vocabulary_is_the_public_contract():
+    kb = load_knowledge()
+    assert list(kb.findings) == CONTRACT_SLUGS
+    assert kb.findings["hypocalcemia"].hpo == "HP:0002901"
+    assert kb.findings["raised_csf_pressure"].hpo == "HP:0002516"
+    assert kb.findings["frontal_bossing"].groups == ("fragile_bone", "skull_remodeling")
+    assert set(kb.mechanisms) == {"fragile_bone", "skull_remodeling", "marrow_failure", "severe_illness",
+                                  "calcium_trapping"}
+
+
+def test_every_entry_cites_a_known_source():
+    kb = load_knowledge()
+    cited = list(_all_citations(kb))
+    assert len(cited) > 50
+    for where, cite in cited:
+        assert cite.source in kb.sources, where
+        assert cite.passage or cite.locator, where
+
+
+def test_seed_passages_are_verbatim():
+    if not SEED.exists():
+        # Locally a clone elsewhere may lack ../shared; CI always has it beside the checkout.
+        if os.environ.get("CI"):
+            pytest.fail(f"the source document is missing at {SEED}")
+        pytest.skip(f"no source document at {SEED}")
+    seed = re.sub(r"\s+", " ", _seed_text())
+    kb = load_knowledge()
+    for where, cite in _all_citations(kb):
+        if cite.source == "seed":
+            assert re.sub(r"\s+", " ", cite.passage) in seed, f"{where}: passage not in the seed"
+
+
+def test_every_finding_has_a_mechanism_and_every_mechanism_a_finding():
+    kb = load_knowledge()
+    used = {g for f in kb.findings.values() for g in f.groups}
+    assert used == set(kb.mechanisms)
+
+
+def test_genes_cover_every_seed_type_with_omim_numbers():
+    kb = load_knowledge()
+    seed_types = {g.seed_type for g in kb.genes if g.in_seed}
+    assert seed_types == {f"Dominant type {n}" for n in (1, 2)} | {f"Recessive type {n}" for n in range(1, 8)}
+    assert all(re.fullmatch(r"\d{6}", g.omim) for g in kb.genes)
+    beyond = {g.symbol for g in kb.genes if not g.in_seed}
+    assert beyond == {"PLEKHM1", "SNX10", "SLC4A2"}
+    assert all(g.cite.source != "seed" for g in kb.genes if not g.in_seed)
+
+
+def test_loader_rejects_a_condition_on_an_unknown_finding():
+    with pytest.raises(KnowledgeError, match="unknown finding 'nope'"):
+        _check_condition({"finding": "nope", "state": "present"}, "test", ["bone_pain"], [], [])
+    with pytest.raises(KnowledgeError, match="unknown condition keys"):
+        _check_condition({"weird": 1}, "test", ["bone_pain"], [], [])
+
+
+def test_no_knowledge_text_claims_a_diagnosis():
+    # "diagnosis" may appear only inside a seed quote (the seed's own words) or as "not a diagnosis".
+    for path in KNOWLEDGE_DIR.glob("*.toml"):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = repr(data)
+        for quoted in re.findall(r"'passage': '([^']*)'", text):
+            text = text.replace(quoted, "")
+        assert "diagnos" not in text.replace("not a diagnosis", "").replace("diagnosed", ""), path.name
+
+
+def test_knowledge_version_is_set():
+    assert re.match(r"\d{4}\.\d+\.\d+ \(HPO 2025-01-16\)", load_knowledge().version)
