@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -51,6 +52,31 @@ def findings_in(cond: Condition) -> set[str]:
     return set().union(*(findings_in(c) for c in children)) if children else set()
 
 
+def mentions(cond: Condition, key: str) -> bool:
+    """Whether a condition tree looks at onset or family history (`key`)."""
+    if key in cond:
+        return True
+    children: Iterable[Condition] = cond.get("all") or cond.get("any") or cond.get("of") or []
+    if "not" in cond:
+        children = [cond["not"]]
+    return any(mentions(c, key) for c in children)
+
+
+@functools.cache
+def _clue_index(kb: KnowledgeBase) -> dict[str, tuple[Clue, ...]]:
+    """For each finding slug (and "onset", "family_history"), the clues whose condition reads it."""
+    index: dict[str, tuple[Clue, ...]] = {}
+    for slug in kb.findings:
+        index[slug] = tuple(c for c in kb.clues if slug in findings_in(c.when))
+    for key in ("onset", "family_history"):
+        index[key] = tuple(c for c in kb.clues if mentions(c.when, key))
+    return index
+
+
+def _partial(clues: Iterable[Clue], answers: Answers) -> float:
+    return sum(_signed(c) for c in clues if holds(c.when, answers))
+
+
 def _signed(clue: Clue) -> float:
     toward_recessive = (clue.points_to == "recessive") == (clue.effect == "for")
     return clue.weight if toward_recessive else -clue.weight
@@ -89,22 +115,27 @@ def _inheritance(answers: Answers, kb: KnowledgeBase, checks: tuple[NextCheck, .
 
 def _next_checks(answers: Answers, kb: KnowledgeBase) -> tuple[NextCheck, ...]:
     base, _ = score(answers, kb)
-    relevant: set[str] = set().union(*(findings_in(c.when) for c in kb.clues))
+    index = _clue_index(kb)
+
+    def trial_score(key: str, trial: Answers) -> float:
+        # Only the clues that read the changed item can change: re-score those alone.
+        return round(base - _partial(index[key], answers) + _partial(index[key], trial), 3)
+
     checks: list[NextCheck] = []
     for finding in kb.findings.values():
-        if finding.slug not in relevant or answers.state(finding.slug) != "unknown":
+        if not index[finding.slug] or answers.state(finding.slug) != "unknown":
             continue
         tries: list[tuple[str, float]] = []
         for state in ("present", "absent"):
             trial: dict[str, State] = {**answers.findings, finding.slug: state}
-            tries.append((state, score(replace(answers, findings=trial), kb)[0]))
+            tries.append((state, trial_score(finding.slug, replace(answers, findings=trial))))
         checks.append(_check("finding", finding.slug, finding.label, finding.check, base, tries, kb))
     if answers.onset == "unknown":
-        tries = [(o, score(replace(answers, onset=o), kb)[0]) for o in kb.onsets if o != "unknown"]
+        tries = [(o, trial_score("onset", replace(answers, onset=o))) for o in kb.onsets if o != "unknown"]
         checks.append(_check("onset", "onset", "Age at onset", "When did the first signs appear?",
                              base, tries, kb))
     if answers.family_history == "unknown":
-        tries = [(h, score(replace(answers, family_history=h), kb)[0])
+        tries = [(h, trial_score("family_history", replace(answers, family_history=h)))
                  for h in kb.family_histories if h != "unknown"]
         checks.append(_check("family_history", "family_history", "Family history",
                              "Are the parents affected, or related to each other?", base, tries, kb))

@@ -20,7 +20,7 @@ def text(response) -> str:
 
 def checked(page: str, name: str) -> str:
     """The value of the checked radio button of a finding."""
-    match = re.search(rf'<input checked id="{name}-\d" name="{name}" type="radio" value="(\w+)"', page)
+    match = re.search(rf'<input type="radio" id="{name}-\d" name="{name}" value="(\w+)" checked>', page)
     assert match, f"no checked radio for {name}"
     return match.group(1)
 

@@ -102,6 +102,9 @@ def openapi_document(version: str) -> dict[str, Any]:
             "requestBody": {"required": True, "content": {"application/json": {"schema": ASSESS_BODY}}},
             "responses": {"200": _json(ASSESSMENT), **_errors(400, 413, 415)},
         }},
+        "/api/v1/health": {"get": {
+            "summary": "Liveness", "responses": {"200": _json({"type": "object"})},
+        }},
         "/api/v1/openapi.json": {"get": {
             "summary": "This document", "responses": {"200": _json({"type": "object"})},
         }},

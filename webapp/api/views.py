@@ -43,6 +43,12 @@ def assess():
     return ok(present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed))
 
 
+@bp.get("/health")
+def health():
+    """A trivial liveness answer (also the benchmarks' baseline endpoint)."""
+    return {"status": "ok"}
+
+
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3 description of this API."""
