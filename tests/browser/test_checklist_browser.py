@@ -69,3 +69,37 @@ def test_checklist_works_at_phone_size(page: Page, live_server, artifacts):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "no horizontal scrolling on a phone"
     page.screenshot(path=str(artifacts / "checklist-result-phone.png"), full_page=True)
+
+
+def test_checklist_can_be_completed_with_the_keyboard_alone(page: Page, live_server):
+    page.goto(live_server + "/")
+    # Tab from the top of the page to the onset select, choosing with arrow keys, as a keyboard user would.
+    focused_ids = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
+        focused_ids.append(focused)
+        if focused == "onset":
+            break
+    assert focused_ids[0] == "Skip to content"
+    assert "onset" in focused_ids
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "keyboard focus must be visible"
+    page.keyboard.press("ArrowDown")  # neonatal
+    page.keyboard.press("Tab")  # family history
+    page.keyboard.press("Tab")  # first radio group: bone pain, focus lands on its checked option
+    assert page.evaluate("document.activeElement.name") == "bone_pain"
+    # Move through the radio groups to low blood calcium, then pick "Present" with the arrows.
+    for _ in range(40):
+        if page.evaluate("document.activeElement.name") == "hypocalcemia":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "hypocalcemia"
+    page.keyboard.press("ArrowRight")  # wraps from "Not assessed" to "Present"
+    assert page.evaluate("document.activeElement.value") == "present"
+    for _ in range(10):
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator(".summary")).to_contain_text("strongly toward autosomal recessive")

@@ -11,6 +11,7 @@ from flask import request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import error_response
+from ..knowledge import kb
 from ..presenters import DISCLAIMER
 
 
@@ -36,8 +37,8 @@ def json_body() -> Any:
 
 
 def ok(payload: dict[str, Any], status: int = 200):  # type: ignore[no-untyped-def]
-    """A JSON answer carrying the disclaimer."""
-    return jsonify({**payload, "disclaimer": DISCLAIMER}), status
+    """A JSON answer carrying the disclaimer and the knowledge version."""
+    return jsonify({**payload, "knowledge_version": kb().version, "disclaimer": DISCLAIMER}), status
 
 
 def api_error_response(err: ApiError):  # type: ignore[no-untyped-def]
