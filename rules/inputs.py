@@ -21,8 +21,6 @@ from .model import State
 
 # "unknown" is the contract's word; "not_assessed" is accepted as its plain synonym.
 STATE_SYNONYMS = {"not_assessed": "unknown", "not assessed": "unknown"}
-# When two inputs set one finding, present wins over absent, absent over unknown.
-_RANK = {"unknown": 0, "absent": 1, "present": 2}
 
 
 class InputError(ValueError):
@@ -97,6 +95,45 @@ def parse_family_history(value: Any, kb: KnowledgeBase) -> str:
     return value.strip().lower()
 
 
+def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: KnowledgeBase, hpo: HpoIndex,
+                       ) -> tuple[dict[str, State], tuple[Recognized, ...], tuple[Unmapped, ...]]:
+    """Turn (slug or HPO id, state, label) statements into finding states.
+
+    A slug, or a finding's own HPO term, speaks for that finding directly. Any other term that
+    counts as a finding (an anchor or a descendant) sets it present only when nothing speaks for
+    it directly. An excluded term rules out only the finding whose own term it is: no femur
+    fracture does not mean no fractures, so such a term is reported as unmapped with the
+    findings it relates to. Where direct statements clash, present wins.
+    """
+    own = {f.hpo: slug for slug, f in kb.findings.items()}
+    direct: dict[str, State] = {}
+    inferred: dict[str, list[str]] = {}
+    recognized: list[Recognized] = []
+    unmapped: dict[str, Unmapped] = {}
+    for item, state, label in statements:
+        term = item if item in kb.findings else hpo.primary(item)
+        slug = item if item in kb.findings else own.get(term)
+        slugs = () if item in kb.findings else hpo.findings_for(term)
+        if slug is not None:
+            if state != "unknown" and (state == "present" or direct.get(slug) != "present"):
+                direct[slug] = state
+            recognized.append(Recognized(item, slug, state))
+        others = [found for found in slugs if found != slug]
+        if state == "present" and others:
+            for found in others:
+                inferred.setdefault(found, []).append(item)
+        elif slug is None and (state != "unknown" or not slugs):
+            unmapped.setdefault(term, Unmapped(term, hpo.name(term) or label, slugs + hpo.related_to(term)))
+    states: dict[str, State] = dict(direct)
+    for slug, items in inferred.items():
+        # Reported either way, so a reader sees every input; a direct statement still decides.
+        recognized.extend(Recognized(i, slug, "present") for i in items)
+        if slug not in direct:
+            states[slug] = "present"
+    ordered = {s: states[s] for s in kb.findings if s in states}
+    return ordered, tuple(dict.fromkeys(recognized)), tuple(unmapped.values())
+
+
 def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hpo: HpoIndex,
                    ) -> tuple[dict[str, State], tuple[Recognized, ...], tuple[Unmapped, ...]]:
     """Map {slug or HPO id: state} (or a list meaning all present) to finding states."""
@@ -106,38 +143,31 @@ def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hp
         items = [(item, "present") for item in raw]
     else:
         raise InputError("invalid_findings", "findings must be an object {id: state} or a list of ids")
-    states: dict[str, State] = {}
-    recognized: list[Recognized] = []
-    unmapped: list[Unmapped] = []
+    statements: list[tuple[str, State, str | None]] = []
     for key, value in items:
         if not isinstance(key, str):
             raise InputError("invalid_findings", f"finding ids must be strings, got {key!r}")
         item = key.strip()
         state = parse_state(value, item)
-        if item in kb.findings:
-            slugs: tuple[str, ...] = (item,)
-        elif item.upper().startswith("HP:") or item[:1].isdigit():
-            term = item.upper()
-            if not HPO_ID.match(term):
-                raise InputError("invalid_hpo_id", f"malformed HPO id {item!r}: expected HP: and seven digits")
-            slugs = hpo.findings_for(term)
-            if not slugs:
-                unmapped.append(Unmapped(term, hpo.name(term), hpo.related_to(term)))
-                continue
-        else:
-            raise InputError("unknown_finding", f"unknown finding {item!r}: not a slug of /api/v1/findings "
-                                                "nor an HPO id")
-        for slug in slugs:
-            recognized.append(Recognized(item, slug, state))
-            if _RANK[state] >= _RANK[states.get(slug, "unknown")]:
-                states[slug] = state
-    return states, tuple(recognized), tuple(unmapped)
+        if item not in kb.findings:
+            if not (item.upper().startswith("HP:") or item[:1].isdigit()):
+                raise InputError("unknown_finding", f"unknown finding {item!r}: not a slug of /api/v1/findings "
+                                                    "nor an HPO id")
+            item = item.upper()
+            if not HPO_ID.match(item):
+                raise InputError("invalid_hpo_id", f"malformed HPO id {key!r}: expected HP: and seven digits")
+        statements.append((item, state, None))
+    return resolve_statements(statements, kb, hpo)
 
 
 def parse_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: HpoIndex) -> Parsed:
     """Parse an /assess-style body: findings, onset, family_history."""
     if not isinstance(body, Mapping):
         raise InputError("invalid_body", "the body must be a JSON object")
+    if "phenopacket" in body:
+        from .phenopacket import parse_phenopacket_request  # it imports this module: load it on use
+
+        return parse_phenopacket_request(body, kb, hpo)
     unknown_keys = sorted(set(body) - {"findings", "onset", "family_history"})
     if unknown_keys:
         raise InputError("invalid_body", f"unknown field(s): {', '.join(unknown_keys)}")

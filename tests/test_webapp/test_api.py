@@ -110,3 +110,17 @@ def test_openapi_describes_the_api(client):
     assert doc["openapi"].startswith("3.")
     assert {"/api/v1/findings", "/api/v1/assess", "/api/v1/openapi.json"} <= set(doc["paths"])
     assert "400" in doc["paths"]["/api/v1/assess"]["post"]["responses"]
+
+
+def test_an_excluded_narrow_term_does_not_exclude_the_whole_finding(client):
+    # "No femur fracture" does not mean "no fractures"; the term is reported with what it relates to.
+    body = assess(client, {"findings": {"HP:0031846": "absent"}}).get_json()
+    assert body["answers"]["findings"]["fractures"] == "unknown"
+    assert body["unmapped"] == [{"input": "HP:0031846", "name": "Femur fracture", "related": ["fractures"]}]
+
+
+def test_a_direct_statement_outweighs_an_inferred_one(client):
+    body = assess(client, {"findings": {"cranial_nerve_compression": "absent", "HP:0007209": "present"}}).get_json()
+    states = body["answers"]["findings"]
+    assert states["cranial_nerve_compression"] == "absent"
+    assert states["facial_paralysis"] == "present"

@@ -1,0 +1,35 @@
+"""The import form on the checklist page: a file or pasted text, one of the two."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SubmitField
+from wtforms import TextAreaField
+
+from rules.inputs import InputError
+
+# Field names carry a prefix: the checklist form on the same page has its own `submit`.
+ACCEPT = ".json,.txt,.csv,application/json,text/plain,text/csv"
+
+
+class ImportForm(FlaskForm):
+    """Upload or paste a phenopacket (JSON) or a list of HPO ids."""
+
+    import_file = FileField("Choose a file (phenopacket .json or HPO list .txt, up to 64 KiB)")
+    import_text = TextAreaField("Or paste it here")
+    import_submit = SubmitField("Open the checklist filled in")
+
+    def payload(self) -> bytes | str:
+        """The uploaded bytes or the pasted text; InputError for neither or both."""
+        upload = self.import_file.data
+        has_file = bool(upload is not None and getattr(upload, "filename", ""))
+        text = self.import_text.data or ""
+        if has_file and text.strip():
+            raise InputError("invalid_import", "Choose a file or paste text, not both.")
+        if has_file:
+            return upload.read()  # type: ignore[no-any-return]
+        if not text.strip():
+            raise InputError("empty_import", "Nothing to import: choose a file or paste a phenopacket "
+                                             "or HPO ids, one per line.")
+        return text

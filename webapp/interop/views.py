@@ -1,0 +1,107 @@
+"""Import a phenopacket or HPO list into the checklist; download a result as a phenopacket or CSV.
+
+Nothing is stored: an import renders the pre-filled checklist directly, and the downloads are
+built from the shareable link's query (slugs and options only), whose query string the request
+log never records (webapp/privacy.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint
+from flask import Response
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from rules.hpo import load_hpo
+from rules.inputs import InputError
+from rules.phenopacket import export_phenopacket
+from rules.phenopacket import hpo_csv
+from rules.phenopacket import import_bytes
+from rules.phenopacket import import_text
+
+from ..checklist.forms import checklist_form_class
+from ..checklist.layout import checklist_groups
+from ..checklist.views import _parsed_query
+from ..errors import error_response
+from ..errors import wants_json
+from ..knowledge import kb
+from ..presenters import DISCLAIMER
+from .forms import ImportForm
+from .presenters import present_import
+
+bp = Blueprint("interop", __name__)
+
+
+@bp.app_template_global()
+def new_import_form() -> ImportForm:
+    """An unbound import form for the checklist page's import panel."""
+    return ImportForm(formdata=None)
+
+
+@bp.get("/import")
+def import_page() -> ResponseReturnValue:
+    """The import panel lives on the checklist page."""
+    return redirect(url_for("checklist.checklist") + "#import")
+
+
+@bp.post("/import")
+def import_checklist() -> ResponseReturnValue:
+    """Read the upload or pasted text and open the checklist pre-filled with it."""
+    knowledge, hpo = kb(), load_hpo()
+    form = ImportForm()
+    try:
+        if not form.validate_on_submit():
+            raise InputError("invalid_import", " ".join(e for errs in form.errors.values() for e in errs))
+        payload = form.payload()
+        if isinstance(payload, bytes):
+            imported = import_bytes(payload, knowledge, hpo)
+        else:
+            imported = import_text(payload, knowledge, hpo)
+    except InputError as err:
+        checklist = checklist_form_class(knowledge)(formdata=None)
+        return render_template("checklist/form.html", form=checklist,
+                               groups=checklist_groups(checklist, knowledge),
+                               import_form=form, import_error=err.message), 400
+    checklist = checklist_form_class(knowledge)(formdata=None)
+    answers = imported.parsed.answers
+    for slug in knowledge.findings:
+        getattr(checklist, slug).data = answers.state(slug)
+    checklist.onset.data = answers.onset
+    return render_template("interop/imported.html", form=checklist,
+                           groups=checklist_groups(checklist, knowledge),
+                           imported=present_import(imported, knowledge, hpo))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(err: RequestEntityTooLarge) -> ResponseReturnValue:
+    """A friendly page when the upload is over the size limit."""
+    if wants_json():
+        return error_response(413, "The request body is larger than the 64 KiB limit.")
+    return render_template("interop/too_large.html"), 413
+
+
+@bp.get("/assessment/phenopacket.json")
+def phenopacket_file() -> Response:
+    """The shared result's checklist as a GA4GH Phenopacket v2 file."""
+    packet = export_phenopacket(_parsed_query().answers, kb(), load_hpo(), disclaimer=DISCLAIMER)
+    return _attachment(json.dumps(packet, indent=2, ensure_ascii=False) + "\n", "application/json",
+                       "miop-checklist-phenopacket.json")
+
+
+@bp.get("/assessment/hpo.csv")
+def hpo_csv_file() -> Response:
+    """The shared result's HPO terms as a CSV file."""
+    return _attachment(hpo_csv(_parsed_query().answers, kb(), load_hpo(), disclaimer=DISCLAIMER),
+                       "text/csv", "miop-checklist-hpo-terms.csv")
+
+
+def _attachment(body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # it describes a patient
+    return response
