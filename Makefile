@@ -26,6 +26,9 @@ install-test: $(VENV)/.installed-test
 db: install
 	@if [ -d migrations ]; then $(BIN)/flask db upgrade; fi
 
+# The dev server runs in debug mode, the only mode that accepts the built-in dev SECRET_KEY
+# (make serve refuses it); the setting also reaches the `db` prerequisite.
+run: export FLASK_DEBUG := 1
 run: install db
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 

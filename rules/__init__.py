@@ -10,16 +10,30 @@ from .model import Answers
 from .model import Assessment
 from .model import KnowledgeBase
 from .model import State
+from .cases import AnswerKey  # noqa: E402  (practice and classroom: the case library)
+from .cases import Case  # noqa: E402
+from .cases import get_case  # noqa: E402
+from .cases import load_cases  # noqa: E402
+from .scoring import Attempt  # noqa: E402
+from .scoring import Feedback  # noqa: E402
+from .scoring import score_attempt  # noqa: E402
 
 __all__ = [
     "STATES",
+    "AnswerKey",
     "Answers",
     "Assessment",
+    "Attempt",
+    "Case",
+    "Feedback",
     "KnowledgeBase",
     "KnowledgeError",
     "State",
     "evaluate",
+    "get_case",
     "holds",
     "lean_of",
+    "load_cases",
     "load_knowledge",
+    "score_attempt",
 ]

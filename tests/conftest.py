@@ -4,19 +4,34 @@ and pytest-playwright pointed at Debian's Chromium."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import secrets
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from sqlalchemy import create_engine
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
 from webapp import create_app
+from webapp.database import normalise_url
+from webapp.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # Playwright adds --headless, --no-sandbox and a fresh profile itself; the rest keeps Chromium
@@ -29,25 +44,105 @@ CHROMIUM_ARGS = [
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def base_config(tmp_path: Path) -> dict[str, object]:
-    """Test configuration: CSRF stays on, the database is a throwaway."""
+def base_config(tmp_path: Path, database_url: str | None = None) -> dict[str, object]:
+    """Test configuration: CSRF stays on, the database is a throwaway (SQLite unless given)."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}",
+        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp_path / 'test.db'}",
     }
 
 
+def _dispose(app: Flask) -> None:
+    """Release the app's connections, so no idle transaction or open file outlives the test."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def app_with_schema(config: dict[str, object]) -> Flask:
+    """An app built through the factory, its tables created."""
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
 @pytest.fixture
-def app(tmp_path: Path):
-    """A fresh app per test."""
-    return create_app(base_config(tmp_path))
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """A fresh app per test, on a throwaway SQLite file with the schema created."""
+    app = app_with_schema(base_config(tmp_path))
+    yield app
+    _dispose(app)
 
 
 @pytest.fixture
 def client(app):
     """The Flask test client."""
     return app.test_client()
+
+
+# Tests that touch the database take `db_app`/`db_client`: they run on SQLite always and on
+# PostgreSQL as well where TEST_DATABASE_URL is set. Under CI the PostgreSQL run must not be lost.
+PG_ENV = "TEST_DATABASE_URL"
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) or os.environ.get("CI") else [])
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """TEST_DATABASE_URL narrowed to a schema of this test session's own, dropped at the end.
+
+    The schema keeps concurrent test runs on one database apart and leaves the database clean.
+    """
+    raw = os.environ.get(PG_ENV)
+    if not raw:
+        pytest.fail(f"CI is set but {PG_ENV} is not: the PostgreSQL half of the suite would be lost")
+    base = normalise_url(raw)
+    schema = f"test_{os.getpid()}_{secrets.token_hex(4)}"
+    engine = create_engine(base)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as err:
+        engine.dispose()
+        pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {err}")
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path: Path) -> str:
+    """An empty database: a SQLite file, then (where configured) this session's PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+def drop_everything(app: Flask) -> None:
+    """Drop the app's tables and Alembic's version table, then close every connection."""
+    with app.app_context():
+        db.session.remove()  # an open transaction would make DROP wait forever on PostgreSQL
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on each configured backend with the schema created; every table is dropped afterwards."""
+    app = app_with_schema(base_config(tmp_path, database_url))
+    yield app
+    drop_everything(app)
+
+
+@pytest.fixture
+def db_client(db_app):
+    """The test client of db_app."""
+    return db_app.test_client()
 
 
 def csrf_token(client, path: str = "/") -> str:
@@ -61,7 +156,7 @@ def csrf_token(client, path: str = "/") -> str:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[str]:
     """Serve the app with werkzeug on 127.0.0.1:<free port> in a daemon thread."""
-    app = create_app(base_config(tmp_path_factory.mktemp("live")))
+    app = app_with_schema(base_config(tmp_path_factory.mktemp("live")))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -70,6 +165,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        _dispose(app)
 
 
 @pytest.fixture(scope="session")
@@ -88,3 +184,51 @@ def artifacts() -> Path:
     """Folder for screenshots and PDFs the browser tests write for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a production-like server process: a real SECRET_KEY, this database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    return {**env, "SECRET_KEY": "test-" + secrets.token_hex(16), "DATABASE_URL": database_url, **extra}
+
+
+def migrate_database(env: dict[str, str]) -> None:
+    """Create the schema through the migrations, as `make serve` does."""
+    subprocess.run([str(BIN / "flask"), "--app", "webapp", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+
+
+@contextlib.contextmanager
+def gunicorn_server(env: dict[str, str], log: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """gunicorn with webapp/gunicorn_conf.py on a free port, its output into `log`; yields (URL, process).
+
+    It runs in a process group of its own, so a test can SIGKILL the master and its workers at once.
+    """
+    port = free_port()
+    with log.open("a") as out:
+        proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--config", str(ROOT / "webapp" / "gunicorn_conf.py"), "--workers", "2",
+             "--bind", f"127.0.0.1:{port}", *args, "webapp:create_app()"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(base + "/join", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"gunicorn exited: {log.read_text()}") from None
+                time.sleep(0.1)
+        yield base, proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)

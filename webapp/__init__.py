@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
 from .config import Config
+from .config import finalise_config
+from .database import bind_migrations
+from .database import configure_engine
+from .database import resolve_database_uri
 from .errors import register_errorhandlers
 from .extensions import csrf
+from .extensions import db
 from .presenters import DISCLAIMER
 from .privacy import install_log_redaction
 from .security import register_security_headers
@@ -32,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_prefixed_env()
     else:
         app.config.update(test_config)
+    finalise_config(app.config)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -50,6 +57,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
     csrf.init_app(app)
+    from . import models  # noqa: F401  (registers the tables with db.metadata)
+
+    resolve_database_uri(app)
+    db.init_app(app)
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true":  # set by the `flask` command, never by gunicorn
+        bind_migrations(app)
+    with app.app_context():
+        configure_engine(db.engine)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -59,3 +74,18 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(checklist_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    from .practice.api import bp as practice_api_bp
+    from .practice.views import bp as practice_bp
+
+    app.register_blueprint(practice_bp)
+    app.register_blueprint(practice_api_bp, url_prefix="/api/v1")
+    from .classroom.api import bp as classroom_api_bp
+    from .classroom.views import bp as classroom_bp
+
+    app.register_blueprint(classroom_bp)
+    app.register_blueprint(classroom_api_bp, url_prefix="/api/v1")
+    from .interop.api import bp as interop_api_bp
+    from .interop.views import bp as interop_bp
+
+    app.register_blueprint(interop_bp)
+    app.register_blueprint(interop_api_bp, url_prefix="/api/v1")

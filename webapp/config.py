@@ -20,5 +20,27 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a checklist may stay open for a whole clinic session
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    # None means "Secure unless DEBUG or TESTING" (resolved in create_app); SESSION_COOKIE_SECURE=0
+    # turns it off for plain-http serving on a trusted local network, =1 forces it on.
+    SESSION_COOKIE_SECURE = {"1": True, "0": False}.get(os.environ.get("SESSION_COOKIE_SECURE", ""))
+    # Join-code guessing: at most this many failed join attempts per client IP per window (DB-backed,
+    # so the limit holds across gunicorn workers and instances). A whole class may share one IP.
+    JOIN_RATE_LIMIT = 30
+    JOIN_RATE_WINDOW_SECONDS = 300
     JSON_SORT_KEYS = False
+
+
+class InsecureConfigError(RuntimeError):
+    """Raised when the app would serve real traffic with an unsafe configuration."""
+
+
+def finalise_config(config: dict[str, object]) -> None:
+    """Refuse the dev SECRET_KEY outside DEBUG/TESTING and resolve the cookie's Secure flag."""
+    relaxed = bool(config.get("DEBUG") or config.get("TESTING"))
+    if not relaxed and config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        raise InsecureConfigError(
+            "Refusing to start: set SECRET_KEY to a long random value (e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`); the default key is for "
+            "the debug server (`make run`) only.")
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = not relaxed

@@ -1,5 +1,37 @@
 """Extensions, created unbound and initialised in create_app()."""
 
+from typing import Any
+
+from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    """Declarative base with named constraints, so Alembic can alter them on every backend."""
+
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    })
+
 
 csrf = CSRFProtect()
+# Objects stay readable after commit: a request never needs them re-read, and it saves a round trip.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+
+def __getattr__(name: str) -> Any:
+    """`migrate` is created on first use: Flask-Migrate imports alembic (0.2 s or more), which only
+    the `flask db` commands and the migration tests need, never a serving process."""
+    if name == "migrate":
+        from flask_migrate import Migrate
+
+        # render_as_batch: SQLite can only ALTER a table by copying it, which Alembic's batch mode does.
+        globals()["migrate"] = Migrate(render_as_batch=True)
+        return globals()["migrate"]
+    raise AttributeError(name)

@@ -32,7 +32,8 @@ def _query_body() -> dict[str, object]:
             "family_history": request.args.get("family_history")}
 
 
-def _parsed_query():  # type: ignore[no-untyped-def]
+def parsed_query():  # type: ignore[no-untyped-def]
+    """The shareable-link query parsed into answers; 400 for anything it does not take."""
     unknown = sorted(set(request.args) - {"present", "absent", "onset", "family_history"})
     if unknown:
         abort(400, f"Unknown link parameter(s): {', '.join(unknown)}.")
@@ -48,7 +49,7 @@ def checklist():
     knowledge = kb()
     form = checklist_form_class(knowledge)()
     if request.args:
-        parsed = _parsed_query()
+        parsed = parsed_query()
         for slug in knowledge.findings:
             getattr(form, slug).data = parsed.answers.state(slug)
         form.onset.data = parsed.answers.onset
@@ -73,7 +74,7 @@ def assess():
 def shared():
     """The same result page, reproduced from a shareable link."""
     knowledge = kb()
-    parsed = _parsed_query()
+    parsed = parsed_query()
     result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
     return render_template("checklist/result.html", result=result)
 

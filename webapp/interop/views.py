@@ -26,7 +26,7 @@ from rules.phenopacket import import_text
 
 from ..checklist.forms import checklist_form_class
 from ..checklist.layout import checklist_groups
-from ..checklist.views import _parsed_query
+from ..checklist.views import parsed_query
 from ..errors import error_response
 from ..errors import wants_json
 from ..knowledge import kb
@@ -88,7 +88,7 @@ def too_large(err: RequestEntityTooLarge) -> ResponseReturnValue:
 @bp.get("/assessment/phenopacket.json")
 def phenopacket_file() -> Response:
     """The shared result's checklist as a GA4GH Phenopacket v2 file."""
-    packet = export_phenopacket(_parsed_query().answers, kb(), load_hpo(), disclaimer=DISCLAIMER)
+    packet = export_phenopacket(parsed_query().answers, kb(), load_hpo(), disclaimer=DISCLAIMER)
     return _attachment(json.dumps(packet, indent=2, ensure_ascii=False) + "\n", "application/json",
                        "miop-checklist-phenopacket.json")
 
@@ -96,7 +96,7 @@ def phenopacket_file() -> Response:
 @bp.get("/assessment/hpo.csv")
 def hpo_csv_file() -> Response:
     """The shared result's HPO terms as a CSV file."""
-    return _attachment(hpo_csv(_parsed_query().answers, kb(), load_hpo(), disclaimer=DISCLAIMER),
+    return _attachment(hpo_csv(parsed_query().answers, kb(), load_hpo(), disclaimer=DISCLAIMER),
                        "text/csv", "miop-checklist-hpo-terms.csv")
 
 

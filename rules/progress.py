@@ -1,0 +1,149 @@
+"""A trainee's progress across attempts: compact records, calibration, weak spots (pure).
+
+The web layer keeps the records in the signed session cookie, so each record is tiny: the case id,
+the score in percent, whether the lean was right, the confidence, and the missed findings as a
+bit mask over the vocabulary's order (the slugs and their order are a public contract).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .cases import Case
+from .model import KnowledgeBase
+from .scoring import Feedback
+
+MAX_RECORDS = 50
+# Confidence bands for calibration, inclusive: the form offers 50, 60, ... 100.
+BANDS: tuple[tuple[int, int], ...] = ((50, 59), (60, 69), (70, 79), (80, 89), (90, 100))
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One past attempt, as kept in the session."""
+
+    case_id: str
+    score_pct: int
+    lean_correct: bool
+    confidence: int
+    missed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """How often the lean was right at one confidence level."""
+
+    low: int
+    high: int
+    attempts: int
+    right: int
+    mean_score_pct: int | None
+
+    @property
+    def rate(self) -> float | None:
+        """Share of attempts in the band with the right lean (None when there are none)."""
+        return self.right / self.attempts if self.attempts else None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Everything the library page shows about progress."""
+
+    attempts: int
+    cases_done: tuple[str, ...]
+    best: Mapping[str, int]
+    trend: tuple[int, ...]
+    weakest: tuple[tuple[str, int], ...]  # the five most missed: (finding slug, times missed)
+    missed: tuple[tuple[str, int], ...]  # every missed finding, most missed first
+    calibration: tuple[Band, ...]
+
+
+def record_of(feedback: Feedback) -> Record:
+    """The compact record of a scored attempt."""
+    return Record(
+        feedback.case.id,
+        round(feedback.score * 100),
+        feedback.lean_correct,
+        feedback.attempt.confidence,
+        feedback.missed,
+    )
+
+
+def encode(record: Record, kb: KnowledgeBase) -> list[Any]:
+    """A record as a short JSON-able list: [case id, score %, lean right 0/1, confidence, missed mask]."""
+    order = list(kb.findings)
+    mask = sum(1 << order.index(s) for s in record.missed if s in kb.findings)
+    return [record.case_id, record.score_pct, int(record.lean_correct), record.confidence, mask]
+
+
+def decode(rows: Any, kb: KnowledgeBase) -> tuple[Record, ...]:
+    """Records from the session; anything malformed (an old or tampered cookie) is dropped."""
+    order = list(kb.findings)
+    records = []
+    for row in rows if isinstance(rows, list) else []:
+        try:
+            case_id, pct, right, confidence, mask = row
+            missed = tuple(s for i, s in enumerate(order) if int(mask) >> i & 1)
+            records.append(Record(str(case_id), int(pct), bool(right), int(confidence), missed))
+        except (TypeError, ValueError):
+            continue
+    return tuple(records[-MAX_RECORDS:])
+
+
+def append(rows: Any, record: Record, kb: KnowledgeBase) -> list[list[Any]]:
+    """The session rows with one more record, keeping only the last MAX_RECORDS."""
+    kept = [encode(r, kb) for r in decode(rows, kb)]
+    return [*kept, encode(record, kb)][-MAX_RECORDS:]
+
+
+def calibration(records: Iterable[Record]) -> tuple[Band, ...]:
+    """Per confidence band: attempts, how many had the right lean, and the mean score."""
+    bands = []
+    records = list(records)
+    for low, high in BANDS:
+        inside = [r for r in records if low <= r.confidence <= high]
+        mean = round(sum(r.score_pct for r in inside) / len(inside)) if inside else None
+        bands.append(Band(low, high, len(inside), sum(r.lean_correct for r in inside), mean))
+    return tuple(bands)
+
+
+def summarize(records: Sequence[Record], kb: KnowledgeBase, trend_length: int = 20) -> Summary:
+    """Cases done with their best score, the score trend, the most-missed findings and calibration."""
+    best: dict[str, int] = {}
+    for r in records:
+        best[r.case_id] = max(best.get(r.case_id, 0), r.score_pct)
+    missed = Counter(s for r in records for s in r.missed)
+    order = list(kb.findings)
+    weakest = sorted(missed.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
+    return Summary(
+        attempts=len(records),
+        cases_done=tuple(best),
+        best=best,
+        trend=tuple(r.score_pct for r in records[-trend_length:]),
+        weakest=tuple(weakest[:5]),
+        missed=tuple(weakest),
+        calibration=calibration(records),
+    )
+
+
+def weak_spot_case(records: Sequence[Record], cases: Mapping[str, Case], kb: KnowledgeBase) -> str | None:
+    """The case richest in the findings missed most often (least recently tried first on ties).
+
+    None when nothing has been missed yet.
+    """
+    weights = Counter(s for r in records for s in r.missed)
+    if not weights:
+        return None
+    recent = {r.case_id: i for i, r in enumerate(records)}
+
+    def richness(case: Case) -> tuple[int, int, str]:
+        gain = sum(weights[s] for s in case.key.present)
+        return (gain, -recent.get(case.id, -1), case.id)
+
+    best = max(cases.values(), key=richness)
+    return best.id if richness(best)[0] > 0 else None

@@ -1,0 +1,168 @@
+"""Score a trainee's attempt at a case against its answer key (pure, deterministic).
+
+The rule, in words (SCORE_RULE): half the score is finding credit, 2·hits / (2·hits + misses +
+over-calls), so each over-call costs as much as half a miss and a perfect list scores 1; three
+tenths are the inheritance lean (right or wrong); two tenths are mechanism overlap, shared /
+(shared + missed + extra). An empty list against an empty key counts as fully right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .cases import LEANS
+from .cases import Case
+from .cases import in_kb_order
+from .engine import evaluate
+from .inputs import InputError
+from .model import Answers
+from .model import Assessment
+from .model import KnowledgeBase
+
+WEIGHTS = {"findings": 0.5, "lean": 0.3, "mechanisms": 0.2}
+CONFIDENCE_MIN, CONFIDENCE_MAX = 50, 100
+SCORE_RULE = (
+    "Score = 0.5 × finding credit + 0.3 × lean + 0.2 × mechanism overlap. "
+    "Finding credit = 2 × hits ÷ (2 × hits + misses + over-calls): every finding you miss and every "
+    "finding you tick that the case does not have lowers it. Lean = 1 if your lean matches the "
+    "expected one, else 0. Mechanism overlap = mechanisms in both ÷ mechanisms in either. "
+    "A perfect answer scores 1."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """A trainee's committed answer: findings present, lean, mechanisms and confidence (50–100 %)."""
+
+    findings: tuple[str, ...]
+    lean: str
+    mechanisms: tuple[str, ...]
+    confidence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """The scored comparison of an attempt with a case's key, plus the engine's view of the key."""
+
+    case: Case
+    attempt: Attempt
+    score: float
+    finding_credit: float
+    lean_correct: bool
+    mechanism_credit: float
+    hits: tuple[str, ...]
+    missed: tuple[str, ...]
+    extra: tuple[str, ...]
+    extra_absent: tuple[str, ...]  # over-calls the key lists as looked for and not found
+    mechanisms_hit: tuple[str, ...]
+    mechanisms_missed: tuple[str, ...]
+    mechanisms_extra: tuple[str, ...]
+    engine: Assessment  # the rules evaluated on the key: the clues behind the expected lean
+
+    @property
+    def engine_agrees(self) -> bool:
+        """Whether the checklist's rules reach the key's lean from the key's findings."""
+        return self.engine.inheritance.lean == self.case.key.lean
+
+
+def _dice(hits: int, missed: int, extra: int) -> float:
+    total = 2 * hits + missed + extra
+    return 1.0 if total == 0 else 2 * hits / total
+
+
+def _jaccard(shared: int, missed: int, extra: int) -> float:
+    total = shared + missed + extra
+    return 1.0 if total == 0 else shared / total
+
+
+def key_answers(case: Case) -> Answers:
+    """The case's key as engine answers."""
+    return case.key.answers()
+
+
+def validate_attempt(attempt: Attempt, kb: KnowledgeBase) -> None:
+    """Raise InputError (with the API's error code) unless every part of the attempt is valid."""
+    for slug in attempt.findings:
+        if slug not in kb.findings:
+            raise InputError("unknown_finding", f"unknown finding {slug!r}: not a slug of /api/v1/findings")
+    if attempt.lean not in LEANS:
+        raise InputError(
+            "invalid_lean", f"invalid lean {attempt.lean!r}: use recessive, dominant or indeterminate"
+        )
+    for slug in attempt.mechanisms:
+        if slug not in kb.mechanisms:
+            raise InputError(
+                "unknown_mechanism", f"unknown mechanism {slug!r}: use one of {', '.join(kb.mechanisms)}"
+            )
+    if not CONFIDENCE_MIN <= attempt.confidence <= CONFIDENCE_MAX:
+        raise InputError(
+            "invalid_confidence",
+            f"confidence must be a whole number from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}",
+        )
+
+
+def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
+    """An Attempt from a JSON body {findings, lean, mechanisms, confidence}; InputError if malformed."""
+    if not isinstance(body, Mapping):
+        raise InputError("invalid_body", "the body must be a JSON object")
+    unknown = sorted(set(body) - {"findings", "lean", "mechanisms", "confidence"})
+    if unknown:
+        raise InputError("invalid_body", f"unknown field(s): {', '.join(unknown)}")
+    lists = {}
+    for name in ("findings", "mechanisms"):
+        value = body.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InputError(f"invalid_{name}", f"{name} must be a list of slugs")
+        lists[name] = tuple(dict.fromkeys(v.strip() for v in value))
+    lean = body.get("lean")
+    if not isinstance(lean, str):
+        raise InputError("invalid_lean", "lean is required: recessive, dominant or indeterminate")
+    confidence = body.get("confidence")
+    if isinstance(confidence, bool) or not isinstance(confidence, int):
+        raise InputError(
+            "invalid_confidence",
+            f"confidence is required: a whole number from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}",
+        )
+    attempt = Attempt(lists["findings"], lean.strip().lower(), lists["mechanisms"], confidence)
+    validate_attempt(attempt, kb)
+    return attempt
+
+
+def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
+    """Compare the attempt with the case's key; see SCORE_RULE for how the score is computed."""
+    validate_attempt(attempt, kb)
+    key = case.key
+    given = set(attempt.findings)
+    hits = in_kb_order(given & set(key.present), kb)
+    missed = in_kb_order(set(key.present) - given, kb)
+    extra = in_kb_order(given - set(key.present), kb)
+    chosen = set(attempt.mechanisms)
+    m_hit = tuple(m for m in kb.mechanisms if m in chosen and m in key.mechanisms)
+    m_missed = tuple(m for m in kb.mechanisms if m in key.mechanisms and m not in chosen)
+    m_extra = tuple(m for m in kb.mechanisms if m in chosen and m not in key.mechanisms)
+    finding_credit = _dice(len(hits), len(missed), len(extra))
+    mechanism_credit = _jaccard(len(m_hit), len(m_missed), len(m_extra))
+    lean_correct = attempt.lean == key.lean
+    score = (
+        WEIGHTS["findings"] * finding_credit
+        + WEIGHTS["lean"] * lean_correct
+        + WEIGHTS["mechanisms"] * mechanism_credit
+    )
+    return Feedback(
+        case=case,
+        attempt=attempt,
+        score=round(score, 4),
+        finding_credit=round(finding_credit, 4),
+        lean_correct=lean_correct,
+        mechanism_credit=round(mechanism_credit, 4),
+        hits=hits,
+        missed=missed,
+        extra=extra,
+        extra_absent=tuple(s for s in extra if s in key.absent),
+        mechanisms_hit=m_hit,
+        mechanisms_missed=m_missed,
+        mechanisms_extra=m_extra,
+        engine=evaluate(key_answers(case), kb),
+    )

@@ -1,0 +1,292 @@
+"""Simulated patients drawn from the HPO annotations of each osteopetrosis entry (pure).
+
+Case ids: ``sim-<number>-<seed>`` for OMIM entries (``sim-259700-42`` is OMIM:259700 with seed 42)
+and ``sim-ORPHA<number>-<seed>`` for Orphanet entries (``sim-ORPHA667-7``). The seed is a whole
+number from 0 to 999999999; the same id always gives the same patient.
+
+How a patient is drawn, with ``random.Random(<entry id>:<seed>)``:
+- onset: one of the entry's onset annotations that maps to a checklist onset (options.toml hpo
+  lists), chosen with the annotation's frequency as weight; none maps: "unknown";
+- findings: every positive annotation that maps to a finding fires with its probability p; a
+  finding is present when any of its annotations fired. Annotations HPO marks NOT (or 0/N) never
+  fire, and their findings are shown as looked for and not found. A draw with no finding at all is
+  redrawn from the same stream (bounded), so a vignette always has something to read;
+- the key: present and absent findings, the onset, family history "unknown" (HPO records none), the
+  entry's real inheritance as the lean, and the mechanism groups of the present findings.
+Entries with unknown inheritance, or whose annotations map to no finding, are not offered.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from .cases import AnswerKey
+from .cases import Case
+from .cases import TeachingPoint
+from .cases import in_kb_order
+from .cases import mechanisms_of
+from .engine import lean_of
+from .engine import score
+from .loader import load_knowledge
+from .model import Citation
+from .model import KnowledgeBase
+
+SIM_ID = re.compile(r"^sim-(\d{1,7}|ORPHA\d{1,7})-(\d{1,9})$")
+MAX_SEED = 999_999_999
+_REDRAWS = 50  # an entry with any finding at p >= 0.1 practically never needs more
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One phenotype annotation of an entry that maps to checklist findings."""
+
+    hpo: str
+    name: str
+    frequency: str
+    p: float
+    negated: bool
+    findings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An osteopetrosis entry of HPO with its inheritance, onsets and finding annotations."""
+
+    id: str
+    name: str
+    genes: tuple[str, ...]
+    inheritance: str
+    inheritance_source: str
+    onsets: tuple[tuple[str, float], ...]  # (checklist onset slug, weight)
+    annotations: tuple[Annotation, ...]
+
+    @property
+    def number(self) -> str:
+        """The id part used in case ids: the OMIM number, or ORPHA plus the number."""
+        prefix, _, num = self.id.partition(":")
+        return num if prefix == "OMIM" else f"{prefix}{num}"
+
+    @property
+    def negated(self) -> tuple[str, ...]:
+        """Findings HPO records as explicitly absent (NOT, or a frequency of 0)."""
+        return tuple(dict.fromkeys(s for a in self.annotations if a.negated or a.p <= 0 for s in a.findings))
+
+    @property
+    def possible(self) -> tuple[str, ...]:
+        """Findings that can be present in a simulated patient."""
+        never = set(self.negated)
+        return tuple(
+            dict.fromkeys(
+                s for a in self.annotations if not a.negated and a.p > 0 for s in a.findings if s not in never
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Draw:
+    """One simulated patient before it is written up."""
+
+    entry: Entry
+    seed: int
+    onset: str
+    sex: str
+    present: tuple[str, ...]
+    absent: tuple[str, ...]
+
+
+def _json_data(name: str) -> Any:
+    return json.loads(resources.files("rules").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def templates() -> dict[str, Any]:
+    """The sentence templates of rules/knowledge/simulation.toml."""
+    text = resources.files("rules").joinpath("knowledge", "simulation.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _onset_slug(hpo_id: str, kb: KnowledgeBase) -> str | None:
+    for onset in kb.onsets.values():
+        if hpo_id in onset.hpo:
+            return onset.slug
+    return None
+
+
+@functools.cache
+def load_entries() -> dict[str, Entry]:
+    """Every entry of the committed HPO subset, keyed by id (OMIM:… or ORPHA:…)."""
+    kb = load_knowledge()
+    entries: dict[str, Entry] = {}
+    for d in _json_data("osteopetrosis_diseases.json")["diseases"]:
+        onsets = []
+        for o in d.get("onsets", []):
+            slug = _onset_slug(o["hpo"], kb)
+            if slug is not None:
+                onsets.append((slug, float(o.get("p") or 0.5)))
+        annotations = tuple(
+            Annotation(
+                a["hpo"],
+                a["name"],
+                a.get("frequency", ""),
+                float(a["p"]),
+                bool(a.get("negated")),
+                tuple(s for s in a["findings"] if s in kb.findings),
+            )
+            for a in d.get("annotations", [])
+            if a.get("findings")
+        )
+        entries[d["id"]] = Entry(
+            d["id"],
+            d["name"],
+            tuple(d.get("genes", [])),
+            d.get("inheritance", "unknown"),
+            d.get("inheritance_source", ""),
+            tuple(onsets),
+            annotations,
+        )
+    return entries
+
+
+def offered_entries() -> tuple[Entry, ...]:
+    """Entries that can be simulated: known inheritance and at least one possible finding."""
+    return tuple(
+        e for e in load_entries().values() if e.inheritance in ("recessive", "dominant") and e.possible
+    )
+
+
+def entry_for_number(number: str) -> Entry | None:
+    """The offered entry for the number part of a case id (259700 or ORPHA667)."""
+    entry_id = f"ORPHA:{number[5:]}" if number.startswith("ORPHA") else f"OMIM:{number}"
+    return next((e for e in offered_entries() if e.id == entry_id), None)
+
+
+def draw_findings(entry: Entry, rng: random.Random) -> tuple[set[str], set[str]]:
+    """One draw of (present, explicitly absent) findings; every annotation consumes one number."""
+    absent = set(entry.negated)
+    present: set[str] = set()
+    for a in entry.annotations:
+        if a.negated:
+            continue
+        if rng.random() < a.p:
+            present.update(a.findings)
+    return present - absent, absent
+
+
+def draw(entry: Entry, seed: int, kb: KnowledgeBase) -> Draw:
+    """The simulated patient of this entry and seed (reproducible)."""
+    rng = random.Random(f"{entry.id}:{seed}")
+    onset = "unknown"
+    if entry.onsets:
+        onset = rng.choices([s for s, _ in entry.onsets], weights=[w for _, w in entry.onsets])[0]
+    sex = rng.choice(("female", "male"))
+    present, absent = draw_findings(entry, rng)
+    for _ in range(_REDRAWS):
+        if present:
+            break
+        present, absent = draw_findings(entry, rng)
+    return Draw(entry, seed, onset, sex, in_kb_order(present, kb), in_kb_order(absent, kb))
+
+
+def key_of(d: Draw, kb: KnowledgeBase) -> AnswerKey:
+    """The answer key of a draw: the entry's inheritance is the expected lean."""
+    return AnswerKey(
+        d.present, d.absent, d.onset, "unknown", d.entry.inheritance, mechanisms_of(d.present, kb)
+    )
+
+
+def engine_lean(key: AnswerKey, kb: KnowledgeBase) -> tuple[str, str | None]:
+    """The lean and strength the checklist's rules give for a key (the cheap part of evaluate)."""
+    total, _ = score(key.answers(), kb)
+    return lean_of(total, kb)
+
+
+def _label_list(slugs: tuple[str, ...], kb: KnowledgeBase) -> str:
+    labels = [kb.findings[s].label[0].lower() + kb.findings[s].label[1:] for s in slugs]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _point(raw: Mapping[str, Any], **values: str) -> TeachingPoint:
+    cite = raw["cite"]
+    return TeachingPoint(
+        raw["text"].format(**values),
+        Citation(
+            cite["source"], cite.get("passage", "").format(**values), cite.get("locator", "").format(**values)
+        ),
+        raw.get("kind", "general"),
+    )
+
+
+def write_up(d: Draw, kb: KnowledgeBase) -> Case:
+    """The draw as a Case: narrative from the templates, key, teaching points, difficulty."""
+    t = templates()
+    onset_t = next(o for o in t["onset"] if o["slug"] == d.onset)
+    person = onset_t[d.sex]
+    s = t["sentences"]
+    sentences = [onset_t["opening"].format(person=person)]
+    sentences.append(
+        s["present"].format(findings=_label_list(d.present, kb)) if d.present else s["none_present"]
+    )
+    if d.absent:
+        sentences.append(s["absent"].format(findings=_label_list(d.absent, kb)))
+    sentences.append(s["family"])
+    key = key_of(d, kb)
+    lean, strength = engine_lean(key, kb)
+    disagrees = lean != key.lean
+    values = {
+        "entry": d.entry.id,
+        "name": d.entry.name,
+        "lean": key.lean,
+        "inheritance_source": d.entry.inheritance_source or "HPO",
+        "engine_lean": lean,
+    }
+    teaching = t["teaching"]
+    points = [_point(teaching["simulated"], **values), _point(teaching["inheritance"], **values)]
+    if disagrees:
+        points.append(_point(teaching[f"engine_{key.lean}"], **values))
+    difficulty = "hard" if disagrees else "medium" if strength == "weak" else "easy"
+    return Case(
+        id=f"sim-{d.entry.number}-{d.seed}",
+        title=s["title"].format(seed=d.seed, person=person),
+        age=onset_t["age"],
+        sex=d.sex,
+        narrative=" ".join(sentences),
+        difficulty=difficulty,
+        kind="simulated",
+        entry=d.entry.id,
+        label=f"Simulated from the HPO annotations of {d.entry.id} ({d.entry.name})",
+        key=key,
+        teaching_points=tuple(points),
+        entry_name=d.entry.name,
+        genes=d.entry.genes,
+        engine_disagrees=disagrees,
+    )
+
+
+def simulate(entry: Entry, seed: int) -> Case:
+    """The simulated case of an entry and a seed."""
+    kb = load_knowledge()
+    return write_up(draw(entry, seed, kb), kb)
+
+
+def simulated_case(case_id: str) -> Case | None:
+    """The simulated case for a `sim-…` id, or None for a malformed id or an entry not offered."""
+    match = SIM_ID.match(case_id)
+    if not match:
+        return None
+    entry = entry_for_number(match.group(1))
+    if entry is None:
+        return None
+    return simulate(entry, int(match.group(2)))
+
+
+def case_id_for(entry: Entry, seed: int) -> str:
+    """The case id of an entry's simulated patient with this seed."""
+    return f"sim-{entry.number}-{seed}"

@@ -1,0 +1,96 @@
+"""The classroom's aggregation: pure functions over plain rows (no app, no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp.classroom.charts import heatmap
+from webapp.classroom.charts import lean_bars
+from webapp.classroom.stats import Key
+from webapp.classroom.stats import Row
+from webapp.classroom.stats import case_stats
+from webapp.classroom.stats import exercise_stats
+from webapp.classroom.stats import results_payload
+
+VOCAB = ["fractures", "hypocalcemia", "anemia", "headaches", "tetany"]
+KEY = Key(frozenset({"fractures", "hypocalcemia", "anemia"}), "recessive")
+
+
+def row(
+    student: int,
+    findings: tuple[str, ...],
+    lean: str = "recessive",
+    confidence: int = 80,
+    score: float = 0.5,
+    case: str = "c1",
+) -> Row:
+    return Row(student, case, findings, lean, confidence, score)
+
+
+ROWS = [
+    row(1, ("fractures", "hypocalcemia", "anemia"), confidence=90, score=1.0),
+    row(2, ("fractures", "headaches"), lean="dominant", confidence=70, score=0.3),
+    row(3, ("fractures", "hypocalcemia", "headaches", "tetany"), confidence=80, score=0.6),
+    row(4, (), lean="indeterminate", confidence=50, score=0.0),
+    row(9, ("tetany",), case="other"),  # another case: never counted in c1
+]
+
+
+def test_hit_miss_and_overcall_rates_follow_the_scoring_rule():
+    stats = case_stats("c1", KEY, ROWS, VOCAB)
+    rates = {f.slug: f for f in stats.findings}
+    assert stats.answered == 4
+    assert (rates["fractures"].hit_rate, rates["fractures"].miss_rate) == (0.75, 0.25)
+    assert (rates["hypocalcemia"].hit_rate, rates["hypocalcemia"].miss_rate) == (0.5, 0.5)
+    assert (rates["anemia"].hit_rate, rates["anemia"].miss_rate) == (0.25, 0.75)
+    assert rates["fractures"].overcall_rate is None  # in the key: cannot be over-called
+    assert rates["headaches"].overcall_rate == 0.5 and rates["headaches"].hit_rate is None
+    assert rates["tetany"].overcall_rate == 0.25
+    assert [f.slug for f in stats.findings] == VOCAB
+
+
+def test_top_misses_and_overcalls_are_ranked_by_count_then_vocabulary_order():
+    stats = case_stats("c1", KEY, ROWS, VOCAB)
+    assert stats.top_misses == (("anemia", 3), ("hypocalcemia", 2), ("fractures", 1))
+    assert stats.top_overcalls == (("headaches", 2), ("tetany", 1))
+
+
+def test_lean_distribution_accuracy_and_mean_confidence():
+    stats = case_stats("c1", KEY, ROWS, VOCAB)
+    assert stats.lean_counts == {"recessive": 2, "dominant": 1, "indeterminate": 1}
+    assert stats.lean_accuracy == 0.5
+    assert stats.mean_confidence == 72.5
+    assert stats.mean_score == pytest.approx(0.475)
+
+
+def test_a_case_nobody_answered_has_no_rates_rather_than_zeros():
+    stats = case_stats("c1", KEY, [], VOCAB)
+    assert stats.answered == 0
+    assert all(f.hit_rate is None and f.overcall_rate is None for f in stats.findings)
+    assert stats.top_misses == () and stats.mean_confidence is None and stats.lean_accuracy is None
+
+
+def test_exercise_totals_count_students_once_and_keep_case_order():
+    keys = {"other": Key(frozenset({"tetany"}), "dominant"), "c1": KEY}
+    stats = exercise_stats(keys, ROWS, VOCAB)
+    assert (stats.submissions, stats.students) == (5, 5)
+    assert [c.case_id for c in stats.cases] == ["other", "c1"]
+    payload = results_payload(stats)
+    assert payload["cases"][1]["findings"]["anemia"] == {
+        "hit_rate": 0.25,
+        "miss_rate": 0.75,
+        "overcall_rate": None,
+    }
+    assert payload["cases"][0]["lean_counts"] == {"recessive": 1, "dominant": 0, "indeterminate": 0}
+
+
+def test_charts_carry_text_alternatives_and_only_presentation_colours():
+    stats = case_stats("c1", KEY, ROWS, VOCAB)
+    bars = lean_bars(stats)
+    assert "expected: Recessive" in bars["title"] and "Dominant 1" in bars["title"]
+    assert [r["label"] for r in bars["rows"]][0] == "Recessive ✓"
+    hm = heatmap([stats], {s: s.title() for s in VOCAB}, ["Case 1: A"])
+    cells = {c["title"].split(",")[0]: c for c in hm["cells"]}
+    assert cells["Anemia"]["text"] == "25%" and "found 25%" in cells["Anemia"]["title"]
+    assert cells["Headaches"]["text"] == "+50%" and "over-called by 50%" in cells["Headaches"]["title"]
+    assert all(c["fill"].startswith("#") for c in hm["cells"])

@@ -1,0 +1,167 @@
+"""Classroom forms: create an exercise, claim it with the educator key, join, close/reopen, author a case."""
+
+from __future__ import annotations
+
+import functools
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms import PasswordField
+from wtforms import RadioField
+from wtforms import SelectChoice
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+
+from rules import KnowledgeBase
+from rules.cases import mechanisms_of
+
+from ..practice.forms import CheckboxesField
+from .service import NICKNAME_MAX
+from .service import one_line
+
+MAX_SIMULATED = 10
+LEANS = [
+    SelectChoice("recessive", "Recessive (MIOP)"),
+    SelectChoice("dominant", "Dominant"),
+    SelectChoice("indeterminate", "Indeterminate: the case does not settle it"),
+]
+TEACHING_POINTS = 3
+
+
+class NewExerciseForm(FlaskForm):
+    """Title, cases from the library (written, authored, N simulated) and an optional time limit."""
+
+    title = StringField(
+        "Title of the exercise", validators=[DataRequired("Give the exercise a title."), Length(max=120)]
+    )
+    cases = CheckboxesField("Written cases")
+    simulated = IntegerField(
+        f"Add simulated patients (0 to {MAX_SIMULATED})",
+        default=0,
+        validators=[Optional(), NumberRange(0, MAX_SIMULATED)],
+    )
+    time_limit = IntegerField(
+        "Time limit in minutes (optional)", validators=[Optional(), NumberRange(1, 240, "1 to 240 minutes.")]
+    )
+    submit = SubmitField("Create the exercise")
+
+
+class ClaimForm(FlaskForm):
+    """Paste the educator key to open the dashboard in this browser."""
+
+    key = PasswordField("Educator key", validators=[DataRequired("Paste the educator key."), Length(max=200)])
+    submit = SubmitField("Open the dashboard")
+
+
+class JoinForm(FlaskForm):
+    """Join code and a nickname; nothing else is asked."""
+
+    code = StringField(
+        "Join code", validators=[DataRequired("Type the join code shown by your educator."), Length(max=20)]
+    )
+    nickname = StringField(
+        "Nickname", validators=[DataRequired("Choose a nickname."), Length(max=NICKNAME_MAX)]
+    )
+    submit = SubmitField("Join")
+
+
+class ActionForm(FlaskForm):
+    """A button-only form (close, reopen): it exists for its CSRF token."""
+
+    submit = SubmitField("Go")
+
+
+class _AuthorBase(FlaskForm):
+    """Fields of a written case; per-finding and teaching-point fields are added by author_form_class()."""
+
+    title = StringField("Title", validators=[DataRequired("Give the case a title."), Length(max=120)])
+    age = StringField("Age", validators=[DataRequired("Give an age, e.g. 3 months."), Length(max=40)])
+    sex = SelectField("Sex", choices=[SelectChoice("female", "Female"), SelectChoice("male", "Male")])
+    difficulty = SelectField(
+        "Difficulty",
+        default="medium",
+        choices=[
+            SelectChoice("easy", "Easy"),
+            SelectChoice("medium", "Medium"),
+            SelectChoice("hard", "Hard"),
+        ],
+    )
+    narrative = TextAreaField(
+        "Narrative (2 to 6 sentences, your own words)",
+        validators=[DataRequired("Write the narrative."), Length(min=20, max=1500)],
+    )
+    lean = RadioField(
+        "Expected inheritance lean", choices=LEANS, validators=[InputRequired("Choose the expected lean.")]
+    )
+    submit = SubmitField("Save the case")
+
+    def payload(self, kb: KnowledgeBase) -> dict[str, object]:
+        """The validated form in the shape of a written case (rules.cases validates it again)."""
+        states = {slug: getattr(self, slug).data for slug in kb.findings}
+        present = [s for s, v in states.items() if v == "present"]
+        points = []
+        for i in range(1, TEACHING_POINTS + 1):
+            text = one_line(getattr(self, f"point{i}").data or "")
+            if text:
+                points.append(
+                    {
+                        "text": text,
+                        "cite": {
+                            "source": getattr(self, f"point{i}_source").data,
+                            "locator": one_line(getattr(self, f"point{i}_locator").data),
+                        },
+                    }
+                )
+        return {
+            "title": one_line(self.title.data),
+            "age": one_line(self.age.data),
+            "sex": self.sex.data,
+            "difficulty": self.difficulty.data,
+            "narrative": one_line(self.narrative.data),
+            "key": {
+                "present": present,
+                "absent": [s for s, v in states.items() if v == "absent"],
+                "onset": self.onset.data,
+                "family_history": self.family_history.data,
+                "lean": self.lean.data,
+                "mechanisms": list(mechanisms_of(present, kb)),
+            },
+            "teaching_point": points,
+        }
+
+
+@functools.cache
+def author_form_class(kb: KnowledgeBase) -> type[_AuthorBase]:
+    """The authoring form: one tri-state per finding, onset, family history, teaching points with sources."""
+    states = [
+        SelectChoice("present", "Present"),
+        SelectChoice("absent", "Absent"),
+        SelectChoice("unknown", "Not in the key"),
+    ]
+    attrs: dict[str, object] = {
+        slug: RadioField(f.label, choices=states, default="unknown") for slug, f in kb.findings.items()
+    }
+    attrs["onset"] = SelectField(
+        "Age at onset", default="unknown", choices=[SelectChoice(o.slug, o.label) for o in kb.onsets.values()]
+    )
+    attrs["family_history"] = SelectField(
+        "Family history",
+        default="unknown",
+        choices=[SelectChoice(h.slug, h.label) for h in kb.family_histories.values()],
+    )
+    sources = [SelectChoice(s.id, s.title) for s in kb.sources.values()]
+    for i in range(1, TEACHING_POINTS + 1):
+        required = [DataRequired("Give at least one teaching point.")] if i == 1 else [Optional()]
+        attrs[f"point{i}"] = TextAreaField(f"Teaching point {i}", validators=[*required, Length(max=600)])
+        attrs[f"point{i}_source"] = SelectField(f"Source of teaching point {i}", choices=sources)
+        attrs[f"point{i}_locator"] = StringField(
+            f"Where in source {i}: section, page or quoted passage", validators=[Length(max=300)]
+        )
+    return type("AuthorCaseForm", (_AuthorBase,), attrs)

@@ -1,0 +1,422 @@
+"""Classroom persistence: exercises, educator keys, students, submissions and the join rate limit.
+
+Views (HTML and JSON) call these functions; they hold no request state of their own, so any
+worker of any instance can serve any request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from rules import KnowledgeBase
+from rules.cases import Case
+from rules.cases import case_from_mapping
+from rules.cases import get_case
+from rules.loader import KnowledgeError
+from rules.scoring import Attempt
+from rules.scoring import Feedback
+from rules.scoring import score_attempt
+
+from ..extensions import db
+from ..models import AuthoredCase
+from ..models import Educator
+from ..models import Exercise
+from ..models import ExerciseCase
+from ..models import RateEvent
+from ..models import Student
+from ..models import Submission
+from ..models import utcnow
+from .stats import ExerciseStats
+from .stats import Key
+from .stats import Row
+from .stats import exercise_stats
+
+# Unambiguous characters: no 0/O, 1/I/L, so a code read off a projector is typed right.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+MAX_CASES = 20
+NICKNAME_MAX = 30
+AUTHORED_PREFIX = "authored-"
+DRAFT_ID = "authored-draft"  # the id a case is validated under before it is stored
+
+
+class ClassroomError(Exception):
+    """A request the classroom cannot honour; `status` and `code` follow the API error contract."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def hash_key(key: str) -> str:
+    """The stored form of an educator key."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def one_line(raw: str) -> str:
+    """Free text on one line: control characters dropped (PostgreSQL refuses NUL), spaces collapsed."""
+    return " ".join("".join(ch for ch in raw if ch.isprintable() or ch.isspace()).split())
+
+
+def normalise_code(raw: str) -> str:
+    """A join code as typed (spaces, dashes, lower case) in its canonical form."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def new_code() -> str:
+    """A random join code."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+# --- educators ------------------------------------------------------------------------------
+
+
+def educator_for_key(key: str | None) -> Educator | None:
+    """The educator holding this key, if any."""
+    if not key:
+        return None
+    digest = hash_key(key)
+    educator = db.session.execute(select(Educator).where(Educator.key_hash == digest)).scalar_one_or_none()
+    if educator is None or not hmac.compare_digest(educator.key_hash, digest):
+        return None
+    return educator
+
+
+def new_educator() -> tuple[Educator, str]:
+    """A new educator and their private key (returned once, stored only hashed)."""
+    key = secrets.token_urlsafe(24)
+    educator = Educator(key_hash=hash_key(key))
+    db.session.add(educator)
+    db.session.flush()
+    return educator, key
+
+
+def authorise(exercise: Exercise, key: str | None) -> None:
+    """Raise 401 without a key and 403 with a key that is not this exercise's educator's."""
+    if not key:
+        raise ClassroomError(401, "unauthorized", "This page needs the educator key of the exercise.")
+    if not hmac.compare_digest(exercise.educator.key_hash, hash_key(key)):
+        raise ClassroomError(403, "forbidden", "This educator key does not open this exercise.")
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+
+def authored_case(case_id: str, educator_id: int | None, kb: KnowledgeBase) -> Case | None:
+    """An authored case, only for the educator who wrote it."""
+    try:
+        number = int(case_id.removeprefix(AUTHORED_PREFIX))
+    except ValueError:
+        return None
+    row = db.session.get(AuthoredCase, number)
+    if row is None or educator_id is None or row.educator_id != educator_id:
+        return None
+    return case_from_mapping(authored_mapping(row), kb, kind="authored")
+
+
+def authored_mapping(row: AuthoredCase) -> dict[str, object]:
+    """An authored case as the mapping rules.cases validates."""
+    return {
+        "id": row.case_id,
+        "title": row.title,
+        "age": row.age,
+        "sex": row.sex,
+        "narrative": row.narrative,
+        "difficulty": row.difficulty,
+        "entry": "",
+        "label": "Written by the educator of this exercise",
+        "key": row.answer_key,
+        "teaching_point": row.teaching_points,
+    }
+
+
+def resolve_case(case_id: str, educator_id: int | None, kb: KnowledgeBase) -> Case | None:
+    """A library, simulated or (this educator's) authored case by id."""
+    if case_id.startswith(AUTHORED_PREFIX):
+        return authored_case(case_id, educator_id, kb)
+    try:
+        return get_case(case_id)
+    except (KnowledgeError, ValueError, KeyError):  # a malformed sim-… id
+        return None
+
+
+def educator_cases(educator_id: int) -> list[AuthoredCase]:
+    """The cases this educator wrote, newest first."""
+    return list(
+        db.session.execute(
+            select(AuthoredCase)
+            .where(AuthoredCase.educator_id == educator_id)
+            .order_by(AuthoredCase.id.desc())
+        ).scalars()
+    )
+
+
+def save_authored_case(educator: Educator, raw: dict[str, object], kb: KnowledgeBase) -> AuthoredCase:
+    """Validate a case written through the form (KnowledgeError if invalid) and store it."""
+    row = AuthoredCase(
+        educator_id=educator.id,
+        title=raw["title"],
+        age=raw["age"],
+        sex=raw["sex"],
+        difficulty=raw["difficulty"],
+        narrative=raw["narrative"],
+        answer_key=raw["key"],
+        teaching_points=raw["teaching_point"],
+    )
+    case_from_mapping({**authored_mapping(row), "id": DRAFT_ID}, kb, kind="authored")
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+# --- exercises ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A new exercise and, when a new educator was made for it, their key (shown once)."""
+
+    exercise: Exercise
+    key: str | None
+
+
+def create_exercise(
+    title: str,
+    case_ids: Sequence[str],
+    educator_key: str | None,
+    kb: KnowledgeBase,
+    time_limit_minutes: int | None = None,
+) -> Created:
+    """Store a new exercise with a fresh join code; a new educator unless the key names one."""
+    title = one_line(title)
+    if not title or len(title) > 120:
+        raise ClassroomError(400, "invalid_title", "Give the exercise a title of 1 to 120 characters.")
+    ids = list(dict.fromkeys(c.strip() for c in case_ids if c.strip()))
+    if not ids or len(ids) > MAX_CASES:
+        raise ClassroomError(400, "invalid_cases", f"Pick 1 to {MAX_CASES} cases.")
+    if time_limit_minutes is not None and not 1 <= time_limit_minutes <= 240:
+        raise ClassroomError(400, "invalid_time_limit", "The time limit is 1 to 240 minutes.")
+    educator = educator_for_key(educator_key)
+    for case_id in ids:
+        if resolve_case(case_id, educator.id if educator else None, kb) is None:
+            raise ClassroomError(400, "unknown_case", f"There is no case {case_id!r} you can use.")
+    key = None
+    if educator is None:
+        educator, key = new_educator()
+        db.session.commit()
+    for _ in range(10):
+        exercise = Exercise(
+            code=new_code(), title=title, educator_id=educator.id, time_limit_minutes=time_limit_minutes
+        )
+        exercise.cases = [ExerciseCase(position=i, case_id=c) for i, c in enumerate(ids)]
+        db.session.add(exercise)
+        try:
+            db.session.commit()
+            return Created(exercise, key)
+        except IntegrityError:  # the code was taken (one chance in ~10^8): draw another
+            db.session.rollback()
+    raise ClassroomError(503, "unavailable", "Could not draw a free join code; try again.")
+
+
+def find_exercise(code: str) -> Exercise | None:
+    """The exercise with this join code."""
+    return db.session.execute(
+        select(Exercise).where(Exercise.code == normalise_code(code))
+    ).scalar_one_or_none()
+
+
+def set_open(exercise: Exercise, is_open: bool) -> None:
+    """Close the exercise, or reopen it (which restarts its time limit)."""
+    if is_open:
+        exercise.closed_at = None
+        exercise.opened_at = utcnow()
+    else:
+        exercise.closed_at = utcnow()
+    db.session.commit()
+
+
+def exercise_case_ids(exercise: Exercise) -> list[str]:
+    """The exercise's case ids in order."""
+    return [c.case_id for c in exercise.cases]
+
+
+def exercise_cases(exercise: Exercise, kb: KnowledgeBase) -> list[Case]:
+    """The exercise's cases in order (an authored case deleted since is skipped)."""
+    cases = (resolve_case(c, exercise.educator_id, kb) for c in exercise_case_ids(exercise))
+    return [c for c in cases if c is not None]
+
+
+# --- the join rate limit --------------------------------------------------------------------
+
+
+def _bucket(client: str, secret: str) -> str:
+    # A keyed hash: the table never holds a client's IP address.
+    return "join:" + hmac.new(secret.encode(), client.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seconds: int) -> Exercise:
+    """The exercise for a code a student typed: 429 after too many failures from this client, else 404."""
+    bucket = _bucket(client, secret)
+    since = utcnow() - timedelta(seconds=window_seconds)
+    failures = db.session.execute(
+        select(func.count()).select_from(RateEvent).where(RateEvent.bucket == bucket, RateEvent.at > since)
+    ).scalar_one()
+    if failures >= limit:
+        raise ClassroomError(
+            429,
+            "too_many_requests",
+            f"Too many wrong join codes from this network; wait {window_seconds // 60} minutes.",
+        )
+    exercise = find_exercise(code) if code else None
+    if exercise is None:
+        db.session.execute(delete(RateEvent).where(RateEvent.at <= since))
+        db.session.add(RateEvent(bucket=bucket))
+        db.session.commit()
+        raise ClassroomError(
+            404, "unknown_code", "There is no exercise with this join code. Check it and try again."
+        )
+    return exercise
+
+
+# --- students and submissions ---------------------------------------------------------------
+
+
+def _insert(model: type[db.Model]):  # type: ignore[name-defined,no-untyped-def]
+    # INSERT … ON CONFLICT exists in both dialects but is spelled through each dialect's insert().
+    dialect = db.session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+def clean_nickname(raw: str) -> str:
+    """A nickname as stored; ClassroomError when empty, too long or an e-mail address."""
+    nickname = one_line(raw)
+    if not nickname:
+        raise ClassroomError(400, "invalid_nickname", "Choose a nickname.")
+    if len(nickname) > NICKNAME_MAX:
+        raise ClassroomError(400, "invalid_nickname", f"A nickname is at most {NICKNAME_MAX} characters.")
+    if "@" in nickname:
+        raise ClassroomError(400, "invalid_nickname", "Use a nickname, not an e-mail address.")
+    return nickname
+
+
+def join(exercise: Exercise, nickname: str, commit: bool = True) -> Student | None:
+    """A new student with this nickname, or None when the nickname is taken in this exercise."""
+    nickname = clean_nickname(nickname)
+    stmt = (
+        _insert(Student)
+        .values(
+            exercise_id=exercise.id,
+            token=secrets.token_urlsafe(24),
+            nickname=nickname,
+            nickname_key=nickname.casefold(),
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["exercise_id", "nickname_key"])
+        .returning(Student.id)
+    )
+    new_id = db.session.execute(stmt).scalar_one_or_none()
+    if commit:
+        db.session.commit()
+    return None if new_id is None else db.session.get(Student, new_id)
+
+
+def student_by_nickname(exercise: Exercise, nickname: str) -> Student:
+    """The API's student: identified by (exercise, nickname), created on first use (committed with
+    the caller's submission, so a submission costs one write transaction)."""
+    nickname = clean_nickname(nickname)
+    query = select(Student).where(
+        Student.exercise_id == exercise.id, Student.nickname_key == nickname.casefold()
+    )
+    student = db.session.execute(query).scalar_one_or_none()
+    if student is None:
+        student = join(exercise, nickname, commit=False) or db.session.execute(query).scalar_one()
+    return student
+
+
+def student_by_token(exercise: Exercise, token: str | None) -> Student | None:
+    """The session's student in this exercise."""
+    if not token:
+        return None
+    student = db.session.execute(select(Student).where(Student.token == token)).scalar_one_or_none()
+    return student if student is not None and student.exercise_id == exercise.id else None
+
+
+def submit(exercise: Exercise, student: Student, case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
+    """Score the attempt and store it, replacing the student's earlier answer to this case."""
+    if not exercise.is_open():
+        raise ClassroomError(
+            409, "exercise_closed", "This exercise is closed: answers are no longer accepted."
+        )
+    if case.id not in exercise_case_ids(exercise):
+        raise ClassroomError(404, "unknown_case", f"Case {case.id!r} is not part of this exercise.")
+    feedback = score_attempt(case, attempt, kb)
+    values = {
+        "findings": list(attempt.findings),
+        "lean": attempt.lean,
+        "mechanisms": list(attempt.mechanisms),
+        "confidence": attempt.confidence,
+        "score": feedback.score,
+        "submitted_at": utcnow(),
+    }
+    stmt = _insert(Submission).values(
+        exercise_id=exercise.id, student_id=student.id, case_id=case.id, **values
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["student_id", "case_id"], set_={k: stmt.excluded[k] for k in values}
+    )
+    db.session.execute(stmt)
+    db.session.commit()
+    return feedback
+
+
+def student_submissions(student: Student) -> dict[str, Submission]:
+    """The student's own answers by case id."""
+    rows = db.session.execute(select(Submission).where(Submission.student_id == student.id)).scalars()
+    return {r.case_id: r for r in rows}
+
+
+def all_submissions(exercise: Exercise) -> list[tuple[Submission, str]]:
+    """Every submission with its student's nickname, oldest first (the CSV export)."""
+    return [
+        (sub, nickname)
+        for sub, nickname in db.session.execute(
+            select(Submission, Student.nickname)
+            .join(Student, Student.id == Submission.student_id)
+            .where(Submission.exercise_id == exercise.id)
+            .order_by(Submission.submitted_at, Submission.id)
+        ).all()
+    ]
+
+
+def results(exercise: Exercise, kb: KnowledgeBase) -> tuple[ExerciseStats, list[Case]]:
+    """The class's statistics, computed from the stored rows, and the cases they are about."""
+    cases = exercise_cases(exercise, kb)
+    rows = [
+        Row(s, c, tuple(f), lean, conf, score)
+        for s, c, f, lean, conf, score in db.session.execute(
+            select(
+                Submission.student_id,
+                Submission.case_id,
+                Submission.findings,
+                Submission.lean,
+                Submission.confidence,
+                Submission.score,
+            ).where(Submission.exercise_id == exercise.id)
+        )
+    ]
+    keys = {c.id: Key(frozenset(c.key.present), c.key.lean) for c in cases}
+    return exercise_stats(keys, rows, list(kb.findings)), cases

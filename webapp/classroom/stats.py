@@ -1,0 +1,156 @@
+"""Aggregate a class's submissions per case (pure: plain rows in, plain data out, no Flask or DB).
+
+Per case: how many answered, the lean distribution, each finding's hit, miss and over-call rate,
+the most common misses and over-calls, and mean confidence against lean accuracy. The rates
+follow rules/scoring.py: a hit is a key finding the student ticked, a miss a key finding left
+unticked, an over-call a ticked finding the key does not list as present.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+LEANS = ("recessive", "dominant", "indeterminate")
+TOP = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One stored submission, reduced to what the statistics need."""
+
+    student: int
+    case_id: str
+    findings: tuple[str, ...]
+    lean: str
+    confidence: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """The part of a case's answer key the statistics compare with."""
+
+    present: frozenset[str]
+    lean: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRate:
+    """One finding in one case: rates over the students who answered (None where not applicable)."""
+
+    slug: str
+    expected: bool
+    count: int  # students who ticked it
+    hit_rate: float | None
+    miss_rate: float | None
+    overcall_rate: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStats:
+    """Everything the dashboard shows for one case."""
+
+    case_id: str
+    answered: int
+    expected_lean: str
+    lean_counts: dict[str, int]
+    findings: tuple[FindingRate, ...]
+    top_misses: tuple[tuple[str, int], ...]  # (slug, students who missed it)
+    top_overcalls: tuple[tuple[str, int], ...]
+    mean_confidence: float | None  # percent
+    lean_accuracy: float | None  # share of students with the expected lean
+    mean_score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseStats:
+    """The whole class: totals and one CaseStats per case, in the exercise's order."""
+
+    submissions: int
+    students: int
+    cases: tuple[CaseStats, ...]
+
+
+def _rate(count: int, total: int) -> float | None:
+    return None if total == 0 else round(count / total, 4)
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def _top(counts: Mapping[str, int], order: Sequence[str]) -> tuple[tuple[str, int], ...]:
+    ranked = sorted((s for s in order if counts.get(s, 0) > 0), key=lambda s: (-counts[s], order.index(s)))
+    return tuple((s, counts[s]) for s in ranked[:TOP])
+
+
+def case_stats(case_id: str, key: Key, rows: Iterable[Row], vocabulary: Sequence[str]) -> CaseStats:
+    """The statistics of one case over its rows (rows of other cases are ignored)."""
+    mine = [r for r in rows if r.case_id == case_id]
+    n = len(mine)
+    ticked: Counter[str] = Counter(s for r in mine for s in set(r.findings))
+    rates = []
+    for slug in vocabulary:
+        count = ticked.get(slug, 0)
+        if slug in key.present:
+            rates.append(FindingRate(slug, True, count, _rate(count, n), _rate(n - count, n), None))
+        else:
+            rates.append(FindingRate(slug, False, count, None, None, _rate(count, n)))
+    misses = {s: n - ticked.get(s, 0) for s in key.present}
+    overcalls = {s: c for s, c in ticked.items() if s not in key.present}
+    leans = Counter(r.lean for r in mine)
+    return CaseStats(
+        case_id=case_id,
+        answered=n,
+        expected_lean=key.lean,
+        lean_counts={lean: leans.get(lean, 0) for lean in LEANS},
+        findings=tuple(rates),
+        top_misses=_top(misses, vocabulary),
+        top_overcalls=_top(overcalls, vocabulary),
+        mean_confidence=_mean([r.confidence for r in mine]),
+        lean_accuracy=_rate(leans.get(key.lean, 0), n),
+        mean_score=_mean([r.score for r in mine]),
+    )
+
+
+def exercise_stats(keys: Mapping[str, Key], rows: Sequence[Row], vocabulary: Sequence[str]) -> ExerciseStats:
+    """Statistics for every case of an exercise; `keys` is ordered as the exercise's cases."""
+    return ExerciseStats(
+        submissions=len(rows),
+        students=len({r.student for r in rows}),
+        cases=tuple(case_stats(case_id, key, rows, vocabulary) for case_id, key in keys.items()),
+    )
+
+
+def results_payload(stats: ExerciseStats) -> dict[str, object]:
+    """The JSON shape of GET /api/v1/exercises/<code>/results."""
+    return {
+        "submissions": stats.submissions,
+        "students": stats.students,
+        "cases": [
+            {
+                "id": c.case_id,
+                "answered": c.answered,
+                "expected_lean": c.expected_lean,
+                "lean_counts": c.lean_counts,
+                "lean_accuracy": c.lean_accuracy,
+                "mean_confidence": c.mean_confidence,
+                "mean_score": c.mean_score,
+                "top_misses": [{"finding": s, "students": k} for s, k in c.top_misses],
+                "top_overcalls": [{"finding": s, "students": k} for s, k in c.top_overcalls],
+                "findings": {
+                    f.slug: {
+                        "hit_rate": f.hit_rate,
+                        "miss_rate": f.miss_rate,
+                        "overcall_rate": f.overcall_rate,
+                    }
+                    for f in c.findings
+                },
+            }
+            for c in stats.cases
+        ],
+    }

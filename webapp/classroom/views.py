@@ -1,0 +1,411 @@
+"""Classroom views: educators create and watch exercises, students join and answer case by case.
+
+The educator key lives in the educator's session (set on creation or by the claim form, never
+read from a URL); a student is a random token in the student's session.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import make_response
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from sqlalchemy import func
+from wtforms import SelectChoice
+from sqlalchemy import select
+
+from rules.cases import load_cases
+from rules.loader import KnowledgeError
+from rules.simulate import MAX_SEED
+from rules.simulate import case_id_for
+from rules.simulate import offered_entries
+
+from ..errors import error_response
+from ..extensions import db
+from ..knowledge import kb
+from ..models import Exercise
+from ..models import Student
+from ..models import Submission
+from ..checklist.layout import checklist_groups
+from ..practice.forms import AttemptForm
+from ..practice.presenters import present_case
+from ..practice.presenters import present_feedback
+from . import service
+from .forms import ActionForm
+from .forms import ClaimForm
+from .forms import JoinForm
+from .forms import NewExerciseForm
+from .forms import author_form_class
+from .presenters import case_title
+from .presenters import present_dashboard
+from .presenters import status
+from .presenters import submissions_csv
+from .service import ClassroomError
+
+bp = Blueprint("classroom", __name__)
+EDUCATOR_KEY = "educator_key"
+STUDENTS = "classroom_students"  # {join code: student token}
+
+
+def classroom_error_response(err: ClassroomError):  # type: ignore[no-untyped-def]
+    """Render a ClassroomError (HTML or JSON by path); a 429 says when to retry."""
+    response = make_response(error_response(err.status, err.message, err.code))
+    if err.status == 429:
+        response.headers["Retry-After"] = str(current_app.config["JOIN_RATE_WINDOW_SECONDS"])
+    return response
+
+
+bp.register_error_handler(ClassroomError, classroom_error_response)
+
+
+@bp.context_processor
+def _storage_note() -> dict[str, str]:
+    # The disclaimer's "nothing you enter is stored" holds for the checklist, not for classroom answers.
+    return {
+        "storage_note": "Classroom answers are stored under a nickname for the educator who runs the "
+        "exercise; no name or e-mail is asked."
+    }
+
+
+def client_id() -> str:
+    """Who counts as one client for the join rate limit (behind a proxy, configure ProxyFix)."""
+    return request.remote_addr or "unknown"
+
+
+def lookup(code: str) -> Exercise:
+    """The exercise for a code a student typed, rate-limited per client."""
+    cfg = current_app.config
+    return service.lookup_exercise(
+        code, client_id(), cfg["SECRET_KEY"], cfg["JOIN_RATE_LIMIT"], cfg["JOIN_RATE_WINDOW_SECONDS"]
+    )
+
+
+# --- educator -------------------------------------------------------------------------------
+
+
+def _session_educator():  # type: ignore[no-untyped-def]
+    return service.educator_for_key(session.get(EDUCATOR_KEY))
+
+
+def _educator_exercise(code: str) -> Exercise:
+    """The exercise, if this browser holds its educator key (401 without a key, 403 with another)."""
+    exercise = lookup(code)  # rate-limited like /join: no page may serve to enumerate join codes
+    service.authorise(exercise, session.get(EDUCATOR_KEY))
+    return exercise
+
+
+def _written_choices(educator: Any) -> list[SelectChoice]:
+    choices = [SelectChoice(c.id, f"{c.title} ({c.difficulty})") for c in load_cases().values()]
+    if educator is not None:
+        choices = [
+            SelectChoice(a.case_id, f"Your case: {a.title}") for a in service.educator_cases(educator.id)
+        ] + choices
+    return choices
+
+
+def _simulated_ids(count: int) -> list[str]:
+    """`count` simulated patients, each of a random offered entry with a random seed."""
+    entries = offered_entries()
+    return [
+        case_id_for(entries[secrets.randbelow(len(entries))], secrets.randbelow(MAX_SEED + 1))
+        for _ in range(count)
+    ]
+
+
+@bp.route("/classroom/new", methods=["GET", "POST"])
+def new():
+    """Create an exercise: title, cases, optional time limit."""
+    educator = _session_educator()
+    form = NewExerciseForm()
+    form.cases.choices = _written_choices(educator)
+    if form.validate_on_submit():
+        ids = list(form.cases.data or []) + _simulated_ids(form.simulated.data or 0)
+        try:
+            created = service.create_exercise(
+                form.title.data, ids, session.get(EDUCATOR_KEY), kb(), form.time_limit.data
+            )
+        except ClassroomError as err:
+            form.cases.errors = [err.message]
+        else:
+            if created.key is not None:
+                session[EDUCATOR_KEY] = created.key
+                # Shown once, on the next page, then dropped from the session's flash slot.
+                session["new_key_for"] = created.exercise.code
+            return redirect(url_for("classroom.created", code=created.exercise.code))
+    status_code = 400 if form.is_submitted() else 200
+    return render_template(
+        "classroom/new.html", form=form, educator=educator, authored=educator is not None
+    ), status_code
+
+
+@bp.get("/classroom/<code>/created")
+def created(code: str):
+    """The join code to project and the educator link to keep (the key is shown this once)."""
+    exercise = _educator_exercise(code)
+    show_key = session.pop("new_key_for", None) == exercise.code
+    return render_template(
+        "classroom/created.html",
+        exercise=exercise,
+        show_key=show_key,
+        key=session.get(EDUCATOR_KEY) if show_key else None,
+        join_url=url_for("classroom.join", _external=True),
+        claim_url=url_for("classroom.claim", code=exercise.code, _external=True),
+    )
+
+
+@bp.route("/classroom/<code>/claim", methods=["GET", "POST"])
+def claim(code: str):
+    """Open the dashboard on another device by pasting the key (the printed link puts it after #)."""
+    exercise = lookup(code)
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            service.authorise(exercise, form.key.data.strip())
+        except ClassroomError as err:
+            form.key.errors = [err.message]
+            return render_template("classroom/claim.html", form=form, exercise=exercise), 403
+        session[EDUCATOR_KEY] = form.key.data.strip()
+        return redirect(url_for("classroom.dashboard", code=exercise.code))
+    return render_template("classroom/claim.html", form=form, exercise=exercise), 400 if form.errors else 200
+
+
+def _dashboard_data(exercise: Exercise) -> dict[str, Any]:
+    knowledge = kb()
+    stats, cases = service.results(exercise, knowledge)
+    return present_dashboard(exercise, stats, cases, knowledge)
+
+
+def _signature(exercise: Exercise) -> str:
+    """Changes whenever the dashboard would: new or replaced answers, new students, open/closed."""
+    count, latest = db.session.execute(
+        select(func.count(Submission.id), func.max(Submission.submitted_at)).where(
+            Submission.exercise_id == exercise.id
+        )
+    ).one()
+    students = db.session.execute(
+        select(func.count(Student.id)).where(Student.exercise_id == exercise.id)
+    ).scalar_one()
+    return f"{count}.{latest}.{students}.{status(exercise)['text']}"
+
+
+def _students(exercise: Exercise) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(Student.nickname, func.count(Submission.id))
+        .outerjoin(Submission, Submission.student_id == Student.id)
+        .where(Student.exercise_id == exercise.id)
+        .group_by(Student.id, Student.nickname)
+        .order_by(Student.nickname)
+    ).all()
+    return [{"nickname": n, "answered": k} for n, k in rows]
+
+
+@bp.get("/classroom/<code>")
+def dashboard(code: str):
+    """The educator's dashboard; classroom.js refreshes it from live.json, or reload the page."""
+    exercise = _educator_exercise(code)
+    return render_template(
+        "classroom/dashboard.html",
+        d=_dashboard_data(exercise),
+        action=ActionForm(),
+        students=_students(exercise),
+        signature=_signature(exercise),
+        join_url=url_for("classroom.join", _external=True),
+    )
+
+
+@bp.get("/classroom/<code>/projector")
+def projector(code: str):
+    """Large type for the room: no nicknames, no controls."""
+    exercise = _educator_exercise(code)
+    return render_template(
+        "classroom/projector.html",
+        d=_dashboard_data(exercise),
+        signature=_signature(exercise),
+        join_url=url_for("classroom.join", _external=True),
+    )
+
+
+@bp.get("/classroom/<code>/live.json")
+def live(code: str):
+    """The polled JSON: a signature, and the re-rendered panel when something changed."""
+    exercise = _educator_exercise(code)
+    signature = _signature(exercise)
+    if request.args.get("since") == signature:
+        return {"signature": signature, "changed": False}
+    nicknames = {} if request.args.get("view") == "projector" else {"students": _students(exercise)}
+    html = render_template("classroom/_panel.html", d=_dashboard_data(exercise), **nicknames)
+    return {"signature": signature, "changed": True, "html": html}
+
+
+@bp.get("/classroom/<code>/submissions.csv")
+def export(code: str):
+    """Every submission as CSV (nicknames included: the educator's own record)."""
+    exercise = _educator_exercise(code)
+    return Response(
+        submissions_csv(exercise, service.all_submissions(exercise)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=miop-classroom-{exercise.code}.csv"},
+    )
+
+
+def _set_open(code: str, is_open: bool):  # type: ignore[no-untyped-def]
+    exercise = _educator_exercise(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the dashboard and try again.")
+    service.set_open(exercise, is_open)
+    return redirect(url_for("classroom.dashboard", code=exercise.code))
+
+
+@bp.post("/classroom/<code>/close")
+def close(code: str):
+    """Close the exercise: students can no longer submit."""
+    return _set_open(code, False)
+
+
+@bp.post("/classroom/<code>/reopen")
+def reopen(code: str):
+    """Reopen the exercise (its time limit starts again)."""
+    return _set_open(code, True)
+
+
+@bp.route("/classroom/cases/new", methods=["GET", "POST"])
+def author():
+    """Write a case for your own exercises; it is checked against the finding vocabulary."""
+    knowledge = kb()
+    form = author_form_class(knowledge)()
+    if form.validate_on_submit():
+        educator = _session_educator()
+        try:
+            payload = form.payload(knowledge)
+            key = None
+            if educator is None:
+                educator, key = service.new_educator()
+            service.save_authored_case(educator, payload, knowledge)
+        except KnowledgeError as err:
+            db.session.rollback()
+            detail = str(err).removeprefix(f"case {service.DRAFT_ID!r}").lstrip(": ")
+            form.form_errors.append(f"The case is not valid: {detail}.")
+        else:
+            if key is not None:
+                session[EDUCATOR_KEY] = key
+            return redirect(url_for("classroom.new", authored="1"))
+    status_code = 400 if form.is_submitted() else 200
+    return render_template(
+        "classroom/author.html",
+        form=form,
+        groups=checklist_groups(form, knowledge),
+        points=[
+            (
+                getattr(form, f"point{i}"),
+                getattr(form, f"point{i}_source"),
+                getattr(form, f"point{i}_locator"),
+            )
+            for i in (1, 2, 3)
+        ],
+    ), status_code
+
+
+# --- students -------------------------------------------------------------------------------
+
+
+def _student(exercise: Exercise) -> Student | None:
+    return service.student_by_token(exercise, session.get(STUDENTS, {}).get(exercise.code))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def join():
+    """Join with the code and a nickname: no account, no e-mail, no real name."""
+    form = JoinForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = service.normalise_code(request.args["code"])
+    if form.validate_on_submit():
+        exercise = lookup(form.code.data)
+        if _student(exercise) is not None:
+            return redirect(url_for("classroom.student_home", code=exercise.code))
+        try:
+            student = service.join(exercise, form.nickname.data)
+        except ClassroomError as err:
+            form.nickname.errors = [err.message]
+        else:
+            if student is None:
+                form.nickname.errors = ["Someone in this exercise already uses that nickname; pick another."]
+            else:
+                session[STUDENTS] = {**session.get(STUDENTS, {}), exercise.code: student.token}
+                return redirect(url_for("classroom.student_home", code=exercise.code))
+    return render_template("classroom/join.html", form=form), 400 if form.errors else 200
+
+
+def _joined(code: str) -> tuple[Exercise, Student]:
+    exercise = lookup(code)
+    student = _student(exercise)
+    if student is None:
+        abort(403, "Join this exercise first: go to the join page and enter the code and a nickname.")
+    return exercise, student
+
+
+@bp.get("/join/<code>")
+def student_home(code: str):
+    """The student's list of cases with what they have answered so far."""
+    exercise, student = _joined(code)
+    mine = service.student_submissions(student)
+    cases = [
+        {
+            "n": i + 1,
+            "title": case_title(c, i + 1),
+            "answered": c.id in mine,
+            "score_pct": round(mine[c.id].score * 100) if c.id in mine else None,
+        }
+        for i, c in enumerate(service.exercise_cases(exercise, kb()))
+    ]
+    return render_template(
+        "classroom/student_home.html",
+        exercise=exercise,
+        student=student,
+        cases=cases,
+        status=status(exercise),
+    )
+
+
+@bp.route("/join/<code>/<int:n>", methods=["GET", "POST"])
+def student_case(code: str, n: int):
+    """One case: the attempt form, then the feedback (commit, then reveal), as in practice."""
+    exercise, student = _joined(code)
+    knowledge = kb()
+    cases = service.exercise_cases(exercise, knowledge)
+    if not 1 <= n <= len(cases):
+        abort(404, f"This exercise has cases 1 to {len(cases)}.")
+    case = cases[n - 1]
+    form = AttemptForm(knowledge=knowledge)
+    feedback, message, code_ = None, None, 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                feedback = present_feedback(
+                    service.submit(exercise, student, case, form.attempt(), knowledge), knowledge
+                )
+            except ClassroomError as err:
+                message, code_ = err.message, err.status
+        else:
+            code_ = 400
+    return render_template(
+        "classroom/student_case.html",
+        exercise=exercise,
+        case=present_case(case),
+        n=n,
+        total=len(cases),
+        form=form,
+        feedback=feedback,
+        message=message,
+        status=status(exercise),
+        answered=case.id in service.student_submissions(student),
+        action=url_for("classroom.student_case", code=exercise.code, n=n),
+    ), code_

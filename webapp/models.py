@@ -1,0 +1,163 @@
+"""Database models: classroom exercises, their students and submissions, authored cases, rate events.
+
+Nothing from the clinician checklist is stored; only classroom data lives here. Educator keys are
+stored as SHA-256 hashes, students are pseudonymous nicknames, client IPs only as keyed hashes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlalchemy import DateTime
+from sqlalchemy import Float
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: both SQLite and PostgreSQL columns hold naive UTC timestamps."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Educator(db.Model):
+    """Whoever holds one educator key: owns exercises and authored cases."""
+
+    __tablename__ = "educator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    exercises: Mapped[list[Exercise]] = relationship(back_populates="educator")
+
+
+class Exercise(db.Model):
+    """A classroom exercise: a title, an ordered list of cases, a join code, open or closed."""
+
+    __tablename__ = "exercise"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educator.id", ondelete="CASCADE"), index=True)
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
+    # The time limit runs from opened_at; reopening restarts it.
+    opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    educator: Mapped[Educator] = relationship(back_populates="exercises")
+    cases: Mapped[list[ExerciseCase]] = relationship(
+        order_by="ExerciseCase.position", cascade="all, delete-orphan", back_populates="exercise"
+    )
+
+    @property
+    def deadline(self) -> datetime | None:
+        """When the time limit ends, if there is one."""
+        if self.time_limit_minutes is None:
+            return None
+        return self.opened_at + timedelta(minutes=self.time_limit_minutes)
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        """Whether submissions are accepted now."""
+        now = now or utcnow()
+        deadline = self.deadline
+        return self.closed_at is None and (deadline is None or now < deadline)
+
+
+class ExerciseCase(db.Model):
+    """One case of an exercise, in order: a library id, a simulated id or `authored-<n>`."""
+
+    __tablename__ = "exercise_case"
+    __table_args__ = (
+        UniqueConstraint("exercise_id", "position"),
+        UniqueConstraint("exercise_id", "case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[str] = mapped_column(String(64))
+
+    exercise: Mapped[Exercise] = relationship(back_populates="cases")
+
+
+class Student(db.Model):
+    """A pseudonymous participant: a nickname unique within the exercise, a random session token."""
+
+    __tablename__ = "student"
+    __table_args__ = (UniqueConstraint("exercise_id", "nickname_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    nickname: Mapped[str] = mapped_column(String(40))
+    # Case-folded nickname, so "Ana" and "ana" are one student.
+    nickname_key: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Submission(db.Model):
+    """A student's answer to one case of an exercise; re-submitting replaces it."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("student_id", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"))
+    case_id: Mapped[str] = mapped_column(String(64))
+    findings: Mapped[list[str]] = mapped_column(JSON)
+    lean: Mapped[str] = mapped_column(String(16))
+    mechanisms: Mapped[list[str]] = mapped_column(JSON)
+    confidence: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuthoredCase(db.Model):
+    """A case an educator wrote; usable only in that educator's exercises."""
+
+    __tablename__ = "authored_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    educator_id: Mapped[int] = mapped_column(ForeignKey("educator.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    age: Mapped[str] = mapped_column(String(40))
+    sex: Mapped[str] = mapped_column(String(16))
+    difficulty: Mapped[str] = mapped_column(String(8))
+    narrative: Mapped[str] = mapped_column(Text)
+    # {"present": [...], "absent": [...], "onset", "family_history", "lean", "mechanisms": [...]}
+    answer_key: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # [{"text", "cite": {"source", "locator"}}]: the shape of a written case's teaching points
+    teaching_points: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def case_id(self) -> str:
+        """The id exercises refer to it by."""
+        return f"authored-{self.id}"
+
+
+class RateEvent(db.Model):
+    """One counted event (a failed join attempt) for a sliding-window rate limit."""
+
+    __tablename__ = "rate_event"
+    __table_args__ = (Index("ix_rate_event_bucket_at", "bucket", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,181 @@
+"""The cases API under /api/v1: vignettes without keys, and scored attempts (nothing stored)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from rules.cases import get_case
+from rules.cases import load_cases
+from rules.inputs import InputError
+from rules.scoring import parse_attempt
+from rules.scoring import score_attempt
+from rules.simulate import offered_entries
+
+from ..api.common import ApiError
+from ..api.common import api_error_response
+from ..api.common import json_body
+from ..api.common import ok
+from ..api.openapi import ERROR
+from ..api.openapi import register_paths
+from ..extensions import csrf
+from ..knowledge import kb
+from .presenters import present_case
+from .presenters import present_feedback
+
+bp = Blueprint("practice_api", __name__)
+# Like the rest of the API: no cookie authentication, so no CSRF token.
+csrf.exempt(bp)
+bp.register_error_handler(ApiError, api_error_response)
+
+
+def _case(case_id: str):  # type: ignore[no-untyped-def]
+    case = get_case(case_id)
+    if case is None:
+        raise ApiError(404, "unknown_case", f"There is no case {case_id!r}: see GET /api/v1/cases.")
+    return case
+
+
+@bp.get("/cases")
+def cases():
+    """The written cases (without keys) and how to ask for simulated ones."""
+    return ok(
+        {
+            "cases": [present_case(c) for c in load_cases().values()],
+            "simulated": {
+                "id_pattern": "sim-<OMIM number>-<seed> or sim-ORPHA<number>-<seed>, seed 0..999999999",
+                "entries": [
+                    {"entry": e.id, "name": e.name, "example_id": f"sim-{e.number}-1"}
+                    for e in offered_entries()
+                ],
+            },
+        }
+    )
+
+
+@bp.get("/cases/<case_id>")
+def case(case_id: str):
+    """One vignette, never its answer key."""
+    return ok({"case": present_case(_case(case_id))})
+
+
+@bp.post("/cases/<case_id>/attempts")
+def attempt(case_id: str):
+    """Score an attempt and reveal the key, the clues and the teaching points."""
+    current = _case(case_id)
+    knowledge = kb()
+    try:
+        scored = score_attempt(current, parse_attempt(json_body(), knowledge), knowledge)
+    except InputError as err:
+        raise ApiError(400, err.code, err.message) from None
+    return ok(present_feedback(scored, knowledge))
+
+
+_CASE = {
+    "type": "object",
+    "required": ["id", "title", "age", "sex", "narrative", "difficulty", "kind"],
+    "properties": {
+        k: {"type": "string"}
+        for k in ("id", "title", "age", "sex", "sex_label", "narrative", "difficulty", "kind", "label")
+    },
+}
+_SLUGS = {"type": "array", "items": {"type": "string"}}
+_ITEMS = {"type": "array", "items": {"type": "object"}}
+_ATTEMPT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["lean", "confidence"],
+    "properties": {
+        "findings": {**_SLUGS, "description": "slugs of the findings present (GET /api/v1/findings)"},
+        "lean": {"type": "string", "enum": ["recessive", "dominant", "indeterminate"]},
+        "mechanisms": {**_SLUGS, "description": "mechanism slugs"},
+        "confidence": {"type": "integer", "minimum": 50, "maximum": 100},
+    },
+}
+_FEEDBACK = {
+    "type": "object",
+    "required": ["score", "findings", "lean", "mechanisms", "teaching_points", "disclaimer"],
+    "properties": {
+        "score": {"type": "number", "minimum": 0, "maximum": 1, "description": "see `rule`"},
+        "rule": {"type": "string"},
+        "findings": {"type": "object", "properties": {"hit": _ITEMS, "missed": _ITEMS, "extra": _ITEMS}},
+        "lean": {
+            "type": "object",
+            "properties": {
+                "correct": {"type": "boolean"},
+                "given": {"type": "string"},
+                "expected": {"type": "string"},
+                "why": {"type": "string"},
+                "clues": _ITEMS,
+            },
+        },
+        "mechanisms": {"type": "object", "properties": {"hit": _ITEMS, "missed": _ITEMS, "extra": _ITEMS}},
+        "teaching_points": _ITEMS,
+        "case": {"type": "object", "description": "the case with its key, the entry and the genes it models"},
+        "disclaimer": {"type": "string"},
+    },
+}
+
+
+def _err(*statuses: int) -> dict[str, Any]:
+    return {
+        str(s): {"description": "error", "content": {"application/json": {"schema": ERROR}}} for s in statuses
+    }
+
+
+register_paths(
+    {
+        "/api/v1/cases": {
+            "get": {
+                "summary": "The case library: written vignettes without their answer keys",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "cases": {"type": "array", "items": _CASE},
+                                        "simulated": {"type": "object"},
+                                    },
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/api/v1/cases/{case_id}": {
+            "get": {
+                "summary": "One case without its answer key (written id, or sim-<number>-<seed>)",
+                "parameters": [
+                    {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {"schema": {"type": "object", "properties": {"case": _CASE}}}
+                        },
+                    },
+                    **_err(404),
+                },
+            }
+        },
+        "/api/v1/cases/{case_id}/attempts": {
+            "post": {
+                "summary": "Score an attempt; the answer key is revealed only here (nothing is stored)",
+                "parameters": [
+                    {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ATTEMPT}}},
+                "responses": {
+                    "200": {"description": "OK", "content": {"application/json": {"schema": _FEEDBACK}}},
+                    **_err(400, 404, 413, 415),
+                },
+            }
+        },
+    }
+)

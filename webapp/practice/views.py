@@ -1,0 +1,155 @@
+"""Practice views: library, commit-then-reveal attempts, weak-spot pick, missed-items export.
+
+Progress lives only in the signed session cookie (see rules/progress.py for its compact form).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+
+from rules.cases import get_case
+from rules.cases import load_cases
+from rules.progress import append
+from rules.progress import decode
+from rules.progress import record_of
+from rules.progress import summarize
+from rules.progress import weak_spot_case
+from rules.scoring import score_attempt
+from rules.simulate import MAX_SEED
+from rules.simulate import case_id_for
+from rules.simulate import offered_entries
+
+from ..knowledge import kb
+from ..presenters import source_dict
+from .forms import AttemptForm
+from .forms import ResetForm
+from .presenters import present_case
+from .presenters import present_feedback
+from .presenters import present_library
+from .presenters import present_progress
+
+bp = Blueprint("practice", __name__)
+SESSION_KEY = "practice"
+NOTES = {
+    "nothing-missed": "Nothing missed yet: do a few cases first, then practise your weak spots.",
+    "cleared": "Your progress on this browser was cleared.",
+}
+
+
+def _records():  # type: ignore[no-untyped-def]
+    return decode(session.get(SESSION_KEY), kb())
+
+
+def _case_or_404(case_id: str):  # type: ignore[no-untyped-def]
+    case = get_case(case_id)
+    if case is None:
+        abort(404, f"There is no case {case_id!r}. Pick one from the practice library.")
+    return case
+
+
+@bp.get("/practice")
+def index():
+    """The library: written cases with difficulty and best score, simulated picks, progress."""
+    knowledge = kb()
+    records = _records()
+    summary = summarize(records, knowledge)
+    entries = [{"id": e.id, "name": e.name, "genes": ", ".join(e.genes)} for e in offered_entries()]
+    return render_template(
+        "practice/index.html",
+        cases=present_library(load_cases(), summary.best),
+        entries=entries,
+        progress=present_progress(summary, knowledge),
+        note=NOTES.get(request.args.get("note", "")),
+        reset_form=ResetForm(),
+    )
+
+
+@bp.get("/practice/new")
+def new_simulated():
+    """A new simulated patient of the chosen entry (or any entry) with a fresh random seed."""
+    entries = offered_entries()
+    wanted = request.args.get("entry", "any")
+    if wanted == "any":
+        entry = entries[secrets.randbelow(len(entries))]
+    else:
+        entry = next((e for e in entries if e.id == wanted), None)
+        if entry is None:
+            abort(404, f"No simulated patients are offered for {wanted!r}.")
+    return redirect(url_for("practice.case", case_id=case_id_for(entry, secrets.randbelow(MAX_SEED + 1))))
+
+
+@bp.get("/practice/weak")
+def weak_spots():
+    """Jump to the written case richest in the findings missed most often."""
+    case_id = weak_spot_case(_records(), load_cases(), kb())
+    if case_id is None:
+        return redirect(url_for("practice.index", note="nothing-missed"))
+    return redirect(url_for("practice.case", case_id=case_id))
+
+
+@bp.post("/practice/reset")
+def reset():
+    """Forget the progress kept in this browser's session."""
+    if not ResetForm().validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+    session.pop(SESSION_KEY, None)
+    return redirect(url_for("practice.index", note="cleared"))
+
+
+@bp.get("/practice/missed.csv")
+def missed_csv():
+    """The findings missed so far as flashcards that Anki imports (front, back)."""
+    knowledge = kb()
+    summary = summarize(_records(), knowledge)
+    out = io.StringIO()
+    # Anki (2.1.54+) reads these header lines as import options instead of as cards.
+    out.write("#separator:comma\n#html:false\n#columns:Front,Back\n")
+    writer = csv.writer(out, lineterminator="\n")
+    for slug, _ in summary.missed:
+        f = knowledge.findings[slug]
+        front = f"{f.label} ({f.hpo}). {f.check}"
+        back = " ".join(
+            f"{m.title}: {m.explanation} {source_dict(m.cite, knowledge)['text']}."
+            for m in (knowledge.mechanisms[g] for g in f.groups)
+        )
+        writer.writerow([front, f"{back} Finding: {source_dict(f.cite, knowledge)['text']}."])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=miop-missed-findings.csv"},
+    )
+
+
+@bp.route("/practice/<case_id>", methods=["GET", "POST"])
+def case(case_id: str):
+    """The case and its attempt form; after a committed attempt, the feedback."""
+    knowledge = kb()
+    current = _case_or_404(case_id)
+    form = AttemptForm(knowledge=knowledge)
+    feedback = None
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            scored = score_attempt(current, form.attempt(), knowledge)
+            session[SESSION_KEY] = append(session.get(SESSION_KEY), record_of(scored), knowledge)
+            feedback = present_feedback(scored, knowledge)
+        else:
+            status = 400
+    return render_template(
+        "practice/case.html",
+        case=present_case(current),
+        form=form,
+        feedback=feedback,
+        action=url_for("practice.case", case_id=case_id),
+    ), status
