@@ -36,6 +36,7 @@ serve: install db
 	$(BIN)/gunicorn --config webapp/gunicorn_conf.py 'webapp:create_app()'
 
 test: install-test
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 bench: install-test

@@ -68,7 +68,8 @@ WRK_LUA = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %.3f %.3f %d\\n", summary.requests, summary.duration,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout))
 end
 """
 

@@ -1,5 +1,9 @@
 """MIOP Checklist rule module: knowledge as data and a small pure engine (no web imports)."""
 
+from .cases import AnswerKey  # noqa: E402  (practice and classroom: the case library)
+from .cases import Case  # noqa: E402
+from .cases import get_case  # noqa: E402
+from .cases import load_cases  # noqa: E402
 from .engine import evaluate
 from .engine import holds
 from .engine import lean_of
@@ -10,10 +14,6 @@ from .model import Answers
 from .model import Assessment
 from .model import KnowledgeBase
 from .model import State
-from .cases import AnswerKey  # noqa: E402  (practice and classroom: the case library)
-from .cases import Case  # noqa: E402
-from .cases import get_case  # noqa: E402
-from .cases import load_cases  # noqa: E402
 from .scoring import Attempt  # noqa: E402
 from .scoring import Feedback  # noqa: E402
 from .scoring import score_attempt  # noqa: E402

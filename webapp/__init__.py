@@ -20,7 +20,6 @@ from .presenters import DISCLAIMER
 from .privacy import install_log_redaction
 from .security import register_security_headers
 
-
 NAV = (
     ("checklist.checklist", "Checklist"),
     ("practice.index", "Practice"),

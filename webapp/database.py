@@ -10,7 +10,6 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 

@@ -111,7 +111,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         ),
         "genes": [
             {"symbol": g.gene.symbol, "inheritance": g.gene.inheritance, "type": g.gene.seed_type,
-             "omim": g.gene.omim, "omim_url": f"https://omim.org/entry/{g.gene.omim}", "code": g.gene.code, "in_seed": g.gene.in_seed,
+             "omim": g.gene.omim, "omim_url": f"https://omim.org/entry/{g.gene.omim}", "code": g.gene.code,
+             "in_seed": g.gene.in_seed,
              "consistent": g.consistent, "note": g.gene.note, "source": source_dict(g.gene.cite, kb)}
             for g in assessment.genes
         ],

@@ -8,9 +8,8 @@ Revision ID: 25a02049da87
 Revises:
 Create Date: 2026-11-23 19:51:33.931064
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '25a02049da87'

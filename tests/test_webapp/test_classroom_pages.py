@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from conftest import csrf_token
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -19,8 +20,6 @@ from webapp.extensions import db
 from webapp.models import Educator
 from webapp.models import Exercise
 from webapp.models import Submission
-
-from conftest import csrf_token
 
 CASES = list(load_cases().values())[:2]
 

@@ -11,6 +11,8 @@ import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from conftest import base_config
+from conftest import drop_everything
 from sqlalchemy import inspect
 from sqlalchemy import text
 
@@ -18,9 +20,6 @@ from webapp import create_app
 from webapp.database import bind_migrations
 from webapp.database import normalise_url
 from webapp.extensions import db
-
-from conftest import base_config
-from conftest import drop_everything
 
 TABLES = {"educator", "exercise", "exercise_case", "student", "submission", "authored_case", "rate_event"}
 

@@ -14,6 +14,11 @@ import threading
 import urllib.error
 import urllib.request
 
+from conftest import base_config
+from conftest import drop_everything
+from conftest import gunicorn_server
+from conftest import migrate_database
+from conftest import server_env
 from sqlalchemy import select
 
 from rules.cases import load_cases
@@ -21,12 +26,6 @@ from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Student
 from webapp.models import Submission
-
-from conftest import base_config
-from conftest import drop_everything
-from conftest import gunicorn_server
-from conftest import migrate_database
-from conftest import server_env
 
 CASES = list(load_cases().values())[:3]
 STUDENTS = 8

@@ -13,17 +13,16 @@ import time
 import urllib.request
 
 import pytest
-
-from webapp import create_app
-from webapp.config import DEV_SECRET_KEY
-from webapp.config import InsecureConfigError
-
 from conftest import BIN
 from conftest import ROOT
 from conftest import free_port
 from conftest import gunicorn_server
 from conftest import migrate_database
 from conftest import server_env
+
+from webapp import create_app
+from webapp.config import DEV_SECRET_KEY
+from webapp.config import InsecureConfigError
 
 
 def production(tmp_path, **overrides):

@@ -12,9 +12,9 @@ from rules import KnowledgeBase
 from rules.cases import Case
 
 from ..models import Exercise
-from ..presenters import DISCLAIMER
 from ..models import Submission
 from ..models import utcnow
+from ..presenters import DISCLAIMER
 from . import charts
 from .stats import ExerciseStats
 

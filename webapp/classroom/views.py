@@ -20,8 +20,8 @@ from flask import request
 from flask import session
 from flask import url_for
 from sqlalchemy import func
-from wtforms import SelectChoice
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from rules.cases import load_cases
 from rules.loader import KnowledgeError
@@ -29,13 +29,13 @@ from rules.simulate import MAX_SEED
 from rules.simulate import case_id_for
 from rules.simulate import offered_entries
 
+from ..checklist.layout import checklist_groups
 from ..errors import error_response
 from ..extensions import db
 from ..knowledge import kb
 from ..models import Exercise
 from ..models import Student
 from ..models import Submission
-from ..checklist.layout import checklist_groups
 from ..practice.forms import AttemptForm
 from ..practice.presenters import present_case
 from ..practice.presenters import present_feedback
