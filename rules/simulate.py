@@ -125,12 +125,15 @@ def load_entries() -> dict[str, Entry]:
     """Every entry of the committed HPO subset, keyed by id (OMIM:… or ORPHA:…)."""
     kb = load_knowledge()
     entries: dict[str, Entry] = {}
+    reference_onsets = {r["entry"]: r["onset"] for r in templates().get("reference_onset", [])}
     for d in _json_data("osteopetrosis_diseases.json")["diseases"]:
         onsets = []
         for o in d.get("onsets", []):
             slug = _onset_slug(o["hpo"], kb)
             if slug is not None:
                 onsets.append((slug, float(o.get("p") or 0.5)))
+        if not onsets and d["id"] in reference_onsets:
+            onsets.append((reference_onsets[d["id"]], 1.0))  # cited in simulation.toml
         annotations = tuple(
             Annotation(
                 a["hpo"],

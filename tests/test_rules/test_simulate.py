@@ -103,8 +103,11 @@ def test_explicit_nots_are_never_present_and_are_shown_absent():
 def test_onset_comes_from_the_entry_onset_annotations():
     assert {draw(ENTRIES["OMIM:620366"], s, KB).onset for s in range(50)} == {"adulthood"}
     assert {draw(ENTRIES["OMIM:259710"], s, KB).onset for s in range(200)} == {"infancy", "neonatal"}
-    # Stillbirth and death in infancy are not onsets of the checklist; none left -> unknown.
-    assert {draw(ENTRIES["ORPHA:667"], s, KB).onset for s in range(50)} == {"unknown"}
+    # Orphanet rows carry no onset in HPO; where a cited reference gives one (simulation.toml), it is used.
+    assert {draw(ENTRIES["ORPHA:667"], s, KB).onset for s in range(50)} == {"infancy"}
+    assert {draw(ENTRIES["ORPHA:53"], s, KB).onset for s in range(50)} == {"adolescence"}
+    # An entry with neither stays unknown.
+    assert {draw(ENTRIES["ORPHA:2785"], s, KB).onset for s in range(50)} == {"unknown"}
 
 
 def test_every_simulated_patient_has_something_to_read():
@@ -129,3 +132,12 @@ def test_engine_disagreement_is_flagged_with_a_teaching_point():
             lean, _ = engine_lean(case.key, KB)
             assert case.engine_disagrees == (lean != case.key.lean)
             assert any(p.kind == "engine" for p in case.teaching_points) == case.engine_disagrees
+
+
+def test_reference_onsets_are_cited_and_valid():
+    from rules.simulate import templates
+
+    for ref in templates()["reference_onset"]:
+        assert ref["entry"] in ENTRIES
+        assert ref["onset"] in KB.onsets
+        assert ref["cite"]["source"] in KB.sources and ref["cite"]["locator"]
