@@ -39,9 +39,24 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"server did not come up at {url}")
 
 
+def worker_pids(master: int) -> list[int]:
+    """The PIDs of a gunicorn master's workers (its child processes, as Linux lists them)."""
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime and stime (fields 14 and 15 of stat)
+    return total / ticks
+
+
 @contextlib.contextmanager
-def gunicorn(workers: int = 2, database_url: str | None = None) -> Iterator[str]:
-    """Run the app under gunicorn on loopback; yield its base URL; stop it afterwards."""
+def gunicorn(workers: int = 2, database_url: str | None = None) -> Iterator[tuple[str, int]]:
+    """Run the app under gunicorn on loopback; yield its base URL and master PID; stop it afterwards."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "SECRET_KEY": "bench-" + os.urandom(8).hex(),
@@ -57,10 +72,18 @@ def gunicorn(workers: int = 2, database_url: str | None = None) -> Iterator[str]
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base + "/api/v1/health")
-            yield base
+            yield base, proc.pid
         finally:
             proc.terminate()
             proc.wait(timeout=15)
+
+
+WRK_MISSING = "wrk is not installed (apt-get install -y wrk; .ci/run installs it)"
+
+
+def have_wrk() -> bool:
+    """Whether the wrk load generator is on PATH."""
+    return shutil.which("wrk") is not None
 
 
 WRK_LUA = """
@@ -75,9 +98,9 @@ end
 
 
 def wrk(url: str, seconds: int = 6, connections: int = 8, body: str | None = None) -> dict[str, float]:
-    """Load one URL with wrk; return requests/s, p50 and p95 in ms, and errors."""
-    if shutil.which("wrk") is None:
-        raise RuntimeError("wrk is not installed (apt-get install -y wrk)")
+    """Load one URL with wrk; return requests/s, p50 and p95 in ms, errors and the request count."""
+    if not have_wrk():
+        raise RuntimeError(WRK_MISSING)
     method = ""
     if body is not None:
         escaped = body.replace("\\", "\\\\").replace("'", "\\'")
@@ -95,4 +118,4 @@ def wrk(url: str, seconds: int = 6, connections: int = 8, body: str | None = Non
         raise RuntimeError(f"unexpected wrk output: {out}")
     requests, duration_us, p50, p95, errors = match.groups()
     return {"rps": int(requests) / (int(duration_us) / 1e6), "p50_ms": float(p50), "p95_ms": float(p95),
-            "errors": int(errors)}
+            "errors": int(errors), "requests": int(requests)}

@@ -1,21 +1,55 @@
-"""`make bench`: run every benchmark module and print one `name: value` line per figure."""
+"""`make bench`: run every benchmark module and print one `name: value` line per figure.
+
+Each figure that has a budget in PRODUCT.md ("Quality budgets") is followed by
+`<name>_budget_ok: true|false`, and the run ends with `budgets_failed: N` (figures a module did not
+produce count as failed). The exit status is 1 when a module broke, 0 otherwise: a budget missed
+is a finding to read, not a crash.
+"""
 
 from __future__ import annotations
 
 import importlib
+import operator
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 MODULES = ["app_speed", "page_weight", "lean_accuracy", "classroom"]
 
+# figure -> (comparison, limit): PRODUCT.md "Quality budgets". 40 KB is read as 40,000 bytes.
+BUDGETS: dict[str, tuple[Callable[[float, float], bool], float]] = {
+    "startup_seconds": (operator.lt, 0.5),
+    "assess_vs_baseline_ratio": (operator.ge, 0.8),
+    "assess_errors": (operator.eq, 0),
+    "checklist_page_bytes": (operator.le, 40_000),
+    "checklist_page_third_party_requests": (operator.eq, 0),
+    "result_page_third_party_requests": (operator.eq, 0),
+    "about_page_third_party_requests": (operator.eq, 0),
+    **{f"classroom_{backend}_{name}": budget for backend in ("sqlite", "postgresql") for name, budget in {
+        "errors": (operator.eq, 0), "lost": (operator.eq, 0), "p95_ms": (operator.lt, 150)}.items()},
+}
+MODULE_OF = {"startup": "app_speed", "assess": "app_speed", "checklist": "page_weight", "result": "page_weight",
+             "about": "page_weight", "classroom": "classroom"}
+
+
+def budget_ok(name: str, value: object) -> bool | None:
+    """Whether a figure is within its budget (None when it has none)."""
+    if name not in BUDGETS:
+        return None
+    compare, limit = BUDGETS[name]
+    return isinstance(value, (int, float)) and compare(value, limit)
+
 
 def main(selected: list[str]) -> int:
-    """Run the named modules (all by default) and print their figures."""
+    """Run the named modules (all by default) and print their figures and budget lines."""
     failed = 0
-    for name in selected or MODULES:
+    modules = selected or MODULES
+    seen: set[str] = set()
+    missed: list[str] = []
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as err:
@@ -32,7 +66,20 @@ def main(selected: list[str]) -> int:
             continue
         for key, value in figures.items():
             print(f"{key}: {value}", flush=True)
+            ok = budget_ok(key, value)
+            if ok is not None:
+                seen.add(key)
+                print(f"{key}_budget_ok: {str(ok).lower()}", flush=True)
+                if not ok:
+                    missed.append(key)
         print(f"# {name} took {time.perf_counter() - start:.1f} s", flush=True)
+    for key in BUDGETS:
+        if key not in seen and MODULE_OF[key.split("_")[0]] in modules:
+            print(f"# {key}: no figure\n{key}_budget_ok: false", flush=True)
+            missed.append(key)
+    if missed:
+        print(f"# over budget: {', '.join(missed)}", flush=True)
+    print(f"budgets_failed: {len(missed)}", flush=True)
     return 1 if failed else 0
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-HPO_ID = re.compile(r"^HP:\d{7}$")
+# ASCII digits and nothing after them (\d would take any script's digits, $ a trailing newline).
+HPO_ID = re.compile(r"^HP:[0-9]{7}\Z")
 
 
 def _load_json(name: str) -> Any:

@@ -59,6 +59,17 @@ class Parsed:
     unmapped: tuple[Unmapped, ...] = field(default=())
 
 
+def whole_number(value: Any) -> int | None:
+    """A JSON whole number as an int (JSON has one number type, so 80.0 is 80); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def parse_state(value: Any, item: str) -> State:
     """A finding state from its word; InputError for anything else."""
     if not isinstance(value, str):

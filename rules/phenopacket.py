@@ -34,12 +34,14 @@ from .inputs import Parsed
 from .inputs import parse_family_history
 from .inputs import parse_onset
 from .inputs import resolve_statements
+from .inputs import whole_number
 from .model import Answers
 from .model import KnowledgeBase
 from .model import State
 
 SCHEMA_VERSION = "2.0"
-CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*:\S+$")
+# A prefix, a colon and a local id of visible ASCII (what OBO ontologies use).
+CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*:[!-~]+\Z")
 # Text that is not text: C0 controls other than tab, newline, carriage return and form feed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T[\d.HMS]*)?$")
@@ -173,7 +175,7 @@ def import_text(text: str, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
 def import_phenopacket(packet: Any, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
     """Read a phenopacket (v2 or v1) already parsed from JSON into the checklist's answers."""
     packet = _object(packet, "the phenopacket")
-    if "phenotypicFeatures" not in packet and "metaData" not in packet:
+    if packet.get("phenotypicFeatures") is None and packet.get("metaData") is None:
         raise InputError("invalid_phenopacket", "This JSON is not a phenopacket: it has neither "
                                                 "phenotypicFeatures nor metaData.")
     _check_keys(packet, _TOP_KEYS, "the phenopacket")
@@ -304,14 +306,18 @@ def _feature_onset(feature: Mapping[str, Any], version: int, where: str, kb: Kno
         if feature.get("onset") is None:
             return None
         kind, value = _time_element(feature["onset"], f"{where}.onset")
-    elif feature.get("classOfOnset") is not None:
-        kind, value = "term", _ontology(feature["classOfOnset"], f"{where}.classOfOnset")[0]
-    elif feature.get("ageOfOnset") is not None:
-        kind, value = "age", _age(feature["ageOfOnset"], f"{where}.ageOfOnset", "age")
-    elif feature.get("ageRangeOfOnset") is not None:
-        kind, value = "age", _age_range(feature["ageRangeOfOnset"], f"{where}.ageRangeOfOnset", "age")
     else:
-        return None
+        # Every v1 onset field given is checked; the first of them is read.
+        given: list[tuple[str, str]] = []
+        if feature.get("classOfOnset") is not None:
+            given.append(("term", _ontology(feature["classOfOnset"], f"{where}.classOfOnset")[0]))
+        if feature.get("ageOfOnset") is not None:
+            given.append(("age", _age(feature["ageOfOnset"], f"{where}.ageOfOnset", "age")))
+        if feature.get("ageRangeOfOnset") is not None:
+            given.append(("age", _age_range(feature["ageRangeOfOnset"], f"{where}.ageRangeOfOnset", "age")))
+        if not given:
+            return None
+        kind, value = given[0]
     if kind == "term":
         return _onset_term(value, kb, hpo, notes)
     if kind == "age":
@@ -350,7 +356,11 @@ def _fail(where: str, what: str) -> InputError:
 
 
 def _object(value: Any, where: str) -> dict[str, Any]:
-    """A JSON object with snake_case keys renamed to the schema's camelCase."""
+    """A JSON object with snake_case keys renamed to the schema's camelCase.
+
+    A field set to null is kept (so that its name is checked like any other) and means "not set", as
+    in the protobuf JSON mapping: read fields with .get(), and _given() for the ones set.
+    """
     if not isinstance(value, dict):
         raise _fail(where, "must be a JSON object")
     out: dict[str, Any] = {}
@@ -360,9 +370,13 @@ def _object(value: Any, where: str) -> dict[str, Any]:
         camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), key)
         if camel in out:
             raise _fail(where, f"gives {camel!r} twice")
-        if item is not None:  # JSON null means "not set" in the protobuf mapping
-            out[camel] = item
+        out[camel] = item
     return out
+
+
+def _given(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of an _object() that are set (not null)."""
+    return {k: v for k, v in obj.items() if v is not None}
 
 
 def _check_keys(obj: Mapping[str, Any], allowed: set[str], where: str) -> None:
@@ -429,7 +443,7 @@ def _check_subject(value: Any) -> None:
 
 
 def _schema_version(meta: Mapping[str, Any], features: list[dict[str, Any]]) -> int:
-    declared = str(meta.get("phenopacketSchemaVersion", "")).strip()
+    declared = (meta.get("phenopacketSchemaVersion") or "").strip()
     if declared:
         major = declared.split(".", 1)[0]
         if major not in ("1", "2"):
@@ -444,6 +458,7 @@ def _time_element(value: Any, where: str) -> tuple[str, str]:
     """Check a v2 TimeElement; ("term", id) or ("age", ISO 8601 duration) or ("other", "")."""
     element = _object(value, where)
     _check_keys(element, _TIME_KEYS, where)
+    element = _given(element)
     if len(element) != 1:
         raise _fail(where, "must give exactly one of " + ", ".join(sorted(_TIME_KEYS)))
     ((key, item),) = element.items()
@@ -456,8 +471,8 @@ def _time_element(value: Any, where: str) -> tuple[str, str]:
     if key == "gestationalAge":
         gestational = _object(item, f"{where}.gestationalAge")
         _check_keys(gestational, {"weeks", "days"}, f"{where}.gestationalAge")
-        for part, number in gestational.items():
-            if isinstance(number, bool) or not isinstance(number, int):
+        for part, number in _given(gestational).items():
+            if whole_number(number) is None:
                 raise _fail(f"{where}.gestationalAge.{part}", "must be a whole number")
     elif key == "timestamp":
         _string(item, f"{where}.timestamp")

@@ -17,6 +17,7 @@ from .cases import Case
 from .cases import in_kb_order
 from .engine import evaluate
 from .inputs import InputError
+from .inputs import whole_number
 from .model import Answers
 from .model import Assessment
 from .model import KnowledgeBase
@@ -119,8 +120,8 @@ def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
     lean = body.get("lean")
     if not isinstance(lean, str):
         raise InputError("invalid_lean", "lean is required: recessive, dominant or indeterminate")
-    confidence = body.get("confidence")
-    if isinstance(confidence, bool) or not isinstance(confidence, int):
+    confidence = whole_number(body.get("confidence"))
+    if confidence is None:
         raise InputError(
             "invalid_confidence",
             f"confidence is required: a whole number from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}",

@@ -39,7 +39,7 @@ from .loader import load_knowledge
 from .model import Citation
 from .model import KnowledgeBase
 
-SIM_ID = re.compile(r"^sim-(\d{1,7}|ORPHA\d{1,7})-(\d{1,9})$")
+SIM_ID = re.compile(r"^sim-([0-9]{1,7}|ORPHA[0-9]{1,7})-([0-9]{1,9})\Z")
 MAX_SEED = 999_999_999
 _REDRAWS = 50  # an entry with any finding at p >= 0.1 practically never needs more
 

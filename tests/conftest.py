@@ -186,6 +186,32 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => window.__cspViolation(
+    `${e.violatedDirective} blocked ${e.blockedURI || "inline code"} on ${e.documentURI}`));"""
+
+
+def watch_csp(context) -> list[str]:
+    """Collect the Content-Security-Policy violations that any page of a browser context reports."""
+    seen: list[str] = []
+    context.expose_binding("__cspViolation", lambda _source, message: seen.append(message))
+    context.add_init_script(CSP_WATCH)
+    context.on("console", lambda msg: seen.append(msg.text)
+               if msg.type == "error" and "Content Security Policy" in msg.text else None)
+    return seen
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """Every browser test that uses `page` fails when a page it opens reports a CSP violation: an inline
+    script or style that the strict policy (webapp/security.py) blocks would silently break that page."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    seen = watch_csp(request.getfixturevalue("context"))
+    yield
+    assert not seen, f"Content-Security-Policy violations: {seen}"
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     with socket.socket() as sock:

@@ -16,6 +16,7 @@ from .database import resolve_database_uri
 from .errors import register_errorhandlers
 from .extensions import csrf
 from .extensions import db
+from .jsonprovider import FastJSONProvider
 from .presenters import DISCLAIMER
 from .privacy import install_log_redaction
 from .security import register_security_headers
@@ -55,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
+    app.json = FastJSONProvider(app)
     csrf.init_app(app)
     from . import models  # noqa: F401  (registers the tables with db.metadata)
 

@@ -27,6 +27,15 @@ class Config:
     # so the limit holds across gunicorn workers and instances). A whole class may share one IP.
     JOIN_RATE_LIMIT = 30
     JOIN_RATE_WINDOW_SECONDS = 300
+    # Requests per client IP per window on the endpoints that write or parse uploads (webapp/ratelimit.py;
+    # 0 turns a limit off). Generous: a class of 200 behind one NAT address submits 5 answers each with
+    # room to spare. POST /api/v1/assess is not limited: it stores nothing.
+    EXERCISE_RATE_LIMIT = 200  # new exercises and authored cases (API and form)
+    EXERCISE_RATE_WINDOW_SECONDS = 300
+    SUBMISSION_RATE_LIMIT = 2000  # classroom answers (API and form)
+    SUBMISSION_RATE_WINDOW_SECONDS = 300
+    IMPORT_RATE_LIMIT = 600  # phenopacket and HPO-list imports (POST /import, POST /api/v1/phenopacket)
+    IMPORT_RATE_WINDOW_SECONDS = 300
     JSON_SORT_KEYS = False
 
 

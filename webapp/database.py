@@ -9,8 +9,22 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+# What a 503 for an unreachable database tells clients to wait before retrying: a restart or a
+# failover takes seconds, and pool_pre_ping replaces the dead pooled connections once it is back.
+RETRY_AFTER_SECONDS = 5
+# How long a new PostgreSQL connection may take: a host that drops packets must not hold a worker
+# until gunicorn's timeout kills it; the request gets its 503 instead.
+CONNECT_TIMEOUT_SECONDS = 5
+# SQLite's OperationalError also covers bad SQL and a missing table (bugs: 500); these mean the
+# file cannot be used just now.
+_SQLITE_UNAVAILABLE = ("unable to open database file", "database is locked", "disk i/o error",
+                       "attempt to write a readonly database")
 
 
 def bind_migrations(app: Flask) -> None:
@@ -35,7 +49,24 @@ def resolve_database_uri(app: Flask) -> None:
     if not url:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{Path(app.instance_path) / 'miop.db'}"
-    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(url)
+    app.config["SQLALCHEMY_DATABASE_URI"] = url = normalise_url(url)
+    if url.startswith("postgresql") and "connect_timeout" not in url:
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def unavailable(err: BaseException) -> bool:
+    """Whether a database error means "not reachable just now" (503) rather than a bug (500)."""
+    if isinstance(err, PoolTimeoutError):
+        return True
+    if not isinstance(err, DBAPIError):
+        return False
+    if err.connection_invalidated:
+        return True
+    if isinstance(err.orig, sqlite3.Error):
+        return isinstance(err, OperationalError) and str(err.orig).lower().startswith(_SQLITE_UNAVAILABLE)
+    return isinstance(err, (OperationalError, InterfaceError))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -6,11 +6,16 @@ import traceback
 
 from flask import Flask
 from flask import jsonify
+from flask import make_response
 from flask import render_template
 from flask import request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
+from .database import RETRY_AFTER_SECONDS
+from .database import unavailable
 from .presenters import DISCLAIMER
 
 CODES = {
@@ -50,7 +55,12 @@ def register_errorhandlers(app: Flask) -> None:
         status = err.code or 500
         if status == 413:
             return error_response(413, "The request body is larger than the 64 KiB limit.")
-        return error_response(status, err.description or CODES.get(status, "error"))
+        response = make_response(error_response(status, err.description or CODES.get(status, "error")))
+        # Keep what the exception's own response would have said, e.g. a 405's Allow (RFC 9110).
+        for name, value in err.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
@@ -58,3 +68,17 @@ def register_errorhandlers(app: Flask) -> None:
         frames = "".join(traceback.format_tb(err.__traceback__))
         app.logger.error("unhandled %s on %s\n%s", type(err).__name__, request.path, frames)
         return error_response(500, "Something went wrong on our side.")
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeoutError)
+    def _database(err: Exception):  # type: ignore[no-untyped-def]
+        # Unreachable, refusing connections or out of them: a 503 that says when to retry. Other
+        # database errors (a constraint, bad SQL) are bugs and stay 500s.
+        if not unavailable(err):
+            return _unexpected(err)
+        app.logger.warning("database unavailable on %s: %s", request.path, type(getattr(err, "orig", err)).__name__)
+        response = make_response(error_response(
+            503, "The classroom database cannot be reached just now. Please try again in a few seconds.",
+            "database_unavailable"))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

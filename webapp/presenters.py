@@ -2,10 +2,18 @@
 
 Templates and JSON answers read only these dicts, so the two cannot drift, and no template
 decides clinical meaning or builds a citation string.
+
+The rows that depend on the knowledge alone (a clue with its source, a red flag, a gene row for a
+lean, a mechanism's source) are built once per process and shared by every answer: treat every
+dict these functions return as read-only. Nothing a clinician enters is kept: the rows are keyed by
+the knowledge base's own objects, never by answers.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,6 +22,11 @@ from rules import KnowledgeBase
 from rules.inputs import Parsed
 from rules.model import Citation
 from rules.model import Clue
+from rules.model import ClueHit
+from rules.model import Gene
+from rules.model import GeneMatch
+from rules.model import Mechanism
+from rules.model import RedFlag
 
 DISCLAIMER = ("Educational use only, not a diagnosis. This checklist does not replace clinical "
               "judgement or specialist care.")
@@ -24,13 +37,17 @@ LEAN_WORDS = {
 }
 STRENGTH_WORDS = {"weak": "weakly", "moderate": "moderately", "strong": "strongly"}
 LEVEL_ORDER = {"urgent": 0, "high": 1, "context": 2}
+# What urlencode(..., safe=",") leaves as it is.
+_PLAIN = re.compile(r"[A-Za-z0-9_.~,-]*")
 
 
 def source_dict(cite: Citation, kb: KnowledgeBase) -> dict[str, str]:
     """A citation with its bibliography entry and a ready-to-print text."""
     src = kb.sources[cite.source]
-    if src.kind == "seed":
+    if src.kind == "seed" and cite.passage:
         text = f"Source document: \u201c{cite.passage}\u201d"
+    elif src.kind == "seed":  # an authored case cites the source document by section, not by passage
+        text = f"Source document ({cite.locator})"
     else:
         text = src.title + (f" ({cite.locator})" if cite.locator else "")
     return {"id": src.id, "kind": src.kind, "title": src.title, "url": src.url,
@@ -70,17 +87,65 @@ def share_query(assessment: Assessment) -> str:
         params.append(("onset", answers.onset))
     if answers.family_history != "unknown":
         params.append(("family_history", answers.family_history))
+    if all(_PLAIN.fullmatch(v) for _, v in params):  # slugs need no escaping (same text as urlencode)
+        return "&".join(f"{k}={v}" for k, v in params)
     return urlencode(params, safe=",")
+
+
+class _Rows:
+    """Rows built from one knowledge base's own objects, kept for the life of the process."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        # Only objects the knowledge base holds (alive as long as it is) are cached, so ids stay
+        # unique and the cache cannot grow past the size of the knowledge.
+        owned = (*kb.clues, *kb.red_flags, *kb.genes, *kb.mechanisms.values())
+        self.owned = {id(o) for o in owned}
+        self.rows: dict[tuple[int, object], tuple[object, Any]] = {}
+
+    def _get(self, obj: object, variant: object, build: Callable[..., Any], *args: Any) -> Any:
+        key = (id(obj), variant)
+        hit = self.rows.get(key)
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        row = build(*args, self.kb)
+        if key[0] in self.owned:
+            self.rows[key] = (obj, row)
+        return row
+
+    def clue(self, hit: ClueHit) -> dict[str, Any]:
+        """A clue that fired, with its weight and source."""
+        return self._get(hit.clue, hit.signed_weight, _clue, hit.clue, hit.signed_weight)  # type: ignore[no-any-return]
+
+    def red_flag(self, flag: RedFlag) -> dict[str, Any]:
+        """A red flag with its source."""
+        return self._get(flag, None, _red_flag, flag)  # type: ignore[no-any-return]
+
+    def gene(self, match: GeneMatch) -> dict[str, Any]:
+        """A gene row, consistent with the lean or not."""
+        return self._get(match.gene, match.consistent, _gene, match.gene, match.consistent)  # type: ignore[no-any-return]
+
+    def source(self, mechanism: Mechanism) -> dict[str, str]:
+        """A mechanism's source."""
+        return self._get(mechanism, None, source_dict, mechanism.cite)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _rows(kb: KnowledgeBase) -> _Rows:
+    return _Rows(kb)
 
 
 def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed | None = None,
                        ) -> dict[str, Any]:
     """Everything a result page or an API answer shows, as plain data."""
+    rows = _rows(kb)
     inh = assessment.inheritance
-    hits = [_clue(h.clue, h.signed_weight, kb) for h in inh.hits]
+    hits = [rows.clue(h) for h in inh.hits]
     toward = 1 if inh.lean == "recessive" else -1 if inh.lean == "dominant" else 0
     answers = assessment.answers
     findings = kb.findings
+    given = answers.findings
+    states: dict[str, str] = {s: given.get(s, "unknown") for s in findings}
     return {
         "knowledge_version": kb.version,
         "inheritance": {
@@ -101,21 +166,15 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
             {"id": m.mechanism.slug, "title": m.mechanism.title,
              "findings": [f.slug for f in m.findings],
              "finding_labels": [f.label for f in m.findings],
-             "explanation": m.mechanism.explanation, "source": source_dict(m.mechanism.cite, kb)}
+             "explanation": m.mechanism.explanation,
+             "source": rows.source(m.mechanism)}
             for m in assessment.mechanisms
         ],
         "red_flags": sorted(
-            ({"id": r.id, "level": r.level, "title": r.title, "why": r.why, "beyond_seed": r.beyond_seed,
-              "source": source_dict(r.cite, kb)} for r in assessment.red_flags),
+            (rows.red_flag(r) for r in assessment.red_flags),
             key=lambda r: LEVEL_ORDER.get(r["level"], 9),
         ),
-        "genes": [
-            {"symbol": g.gene.symbol, "inheritance": g.gene.inheritance, "type": g.gene.seed_type,
-             "omim": g.gene.omim, "omim_url": f"https://omim.org/entry/{g.gene.omim}", "code": g.gene.code,
-             "in_seed": g.gene.in_seed,
-             "consistent": g.consistent, "note": g.gene.note, "source": source_dict(g.gene.cite, kb)}
-            for g in assessment.genes
-        ],
+        "genes": [rows.gene(g) for g in assessment.genes],
         "next_checks": [
             {"kind": c.kind, "id": c.key, "label": c.label, "check": c.check, "impact": c.impact,
              "outcomes": [{"value": v, "lean": lean} for v, lean in c.outcomes]}
@@ -123,13 +182,13 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         ],
         "hpo_terms": {
             state: [{"id": findings[s].hpo, "label": findings[s].label, "finding": s}
-                    for s in findings if answers.state(s) == want]
+                    for s, v in states.items() if v == want]
             for state, want in (("present", "present"), ("excluded", "absent"))
         },
         "answers": {
-            "findings": {s: answers.state(s) for s in findings},
-            "present_labels": [findings[s].label for s in findings if answers.state(s) == "present"],
-            "absent_labels": [findings[s].label for s in findings if answers.state(s) == "absent"],
+            "findings": states,
+            "present_labels": [findings[s].label for s, v in states.items() if v == "present"],
+            "absent_labels": [findings[s].label for s, v in states.items() if v == "absent"],
             "onset": answers.onset,
             "onset_label": kb.onsets[answers.onset].label,
             "family_history": answers.family_history,
@@ -142,6 +201,17 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         "share_query": share_query(assessment),
         "disclaimer": DISCLAIMER,
     }
+
+
+def _red_flag(r: RedFlag, kb: KnowledgeBase) -> dict[str, Any]:
+    return {"id": r.id, "level": r.level, "title": r.title, "why": r.why, "beyond_seed": r.beyond_seed,
+            "source": source_dict(r.cite, kb)}
+
+
+def _gene(g: Gene, consistent: bool, kb: KnowledgeBase) -> dict[str, Any]:
+    return {"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type, "omim": g.omim,
+            "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code, "in_seed": g.in_seed,
+            "consistent": consistent, "note": g.note, "source": source_dict(g.cite, kb)}
 
 
 def present_vocabulary(kb: KnowledgeBase) -> list[dict[str, Any]]:

@@ -1,8 +1,10 @@
-"""Every acknowledged classroom submission survives the server being killed with SIGKILL mid-load.
+"""Every acknowledged classroom submission survives the server, or one worker, being killed with SIGKILL.
 
-gunicorn runs as a real subprocess (2 workers) on each backend; students submit from threads;
-the whole process group is killed with -9 while requests are in flight; a new server comes up on
-the same database, and every answer that got a 201 is still there.
+gunicorn runs as a real subprocess (2 workers) on each backend; students submit from threads.
+In the first test the whole process group is killed with -9 while requests are in flight; a new
+server comes up on the same database, and every answer that got a 201 is still there. In the
+second one a single worker is killed with -9 mid-load: the master replaces it, the class goes on
+submitting, and every answer that got a 201 is stored.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import json
 import os
 import signal
 import threading
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from conftest import base_config
 from conftest import drop_everything
@@ -44,6 +48,20 @@ def call(method: str, url: str, body: dict | None = None, key: str | None = None
         return err.code, json.loads(err.read())
 
 
+def new_exercise(base: str, title: str) -> tuple[str, str]:
+    """Create an exercise of CASES through the API; its join code and educator key."""
+    status, created = call("POST", base + "/api/v1/exercises", {"title": title, "case_ids": [c.id for c in CASES]})
+    assert status == 201, created
+    return created["code"], created["educator_key"]
+
+
+def stored_answers(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Every (nickname, case id) the database holds an answer for."""
+    with app.app_context():
+        query = select(Student.nickname, Submission.case_id).join(Student, Student.id == Submission.student_id)
+        return {(nickname, case_id) for nickname, case_id in db.session.execute(query).all()}
+
+
 def test_acknowledged_submissions_survive_a_sigkill_and_restart(database_url, tmp_path):
     env = server_env(database_url)
     migrate_database(env)
@@ -55,11 +73,7 @@ def test_acknowledged_submissions_survive_a_sigkill_and_restart(database_url, tm
     app = create_app(base_config(tmp_path, database_url))
     try:
         with gunicorn_server(env, log) as (base, proc):
-            status, created = call(
-                "POST", base + "/api/v1/exercises", {"title": "Durability", "case_ids": [c.id for c in CASES]}
-            )
-            assert status == 201
-            code, key = created["code"], created["educator_key"]
+            code, key = new_exercise(base, "Durability")
 
             def student(n: int) -> None:
                 round_ = 0
@@ -105,14 +119,85 @@ def test_acknowledged_submissions_survive_a_sigkill_and_restart(database_url, tm
             acked = sum(1 for _, case_id in acknowledged if case_id == case.id)
             assert answered[case.id] >= acked, (case.id, answered[case.id], acked)
         assert results["submissions"] >= len(acknowledged) > 0
-        with app.app_context():
-            stored = set(
-                db.session.execute(
-                    select(Student.nickname, Submission.case_id).join(
-                        Student, Student.id == Submission.student_id
-                    )
-                ).all()
-            )
+        stored = stored_answers(app)
+        assert acknowledged <= stored, sorted(acknowledged - stored)
+    finally:
+        drop_everything(app)
+
+
+def worker_pids(master: int) -> set[int]:
+    """The gunicorn master's child processes: its workers."""
+    return {int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()}
+
+
+def wait_until(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_worker_killed_mid_load_loses_no_acknowledged_submission_and_is_replaced(database_url, tmp_path):
+    env = server_env(database_url)
+    migrate_database(env)
+    log = tmp_path / "gunicorn.log"
+    acknowledged: set[tuple[str, str]] = set()
+    refused: list[int] = []  # answers other than 201 (a broken connection is not an answer)
+    lock = threading.Lock()
+    stop = threading.Event()
+    app = create_app(base_config(tmp_path, database_url))
+    try:
+        with gunicorn_server(env, log) as (base, proc):
+            code, key = new_exercise(base, "Worker kill")
+            workers = worker_pids(proc.pid)
+            assert len(workers) == 2
+
+            def student(n: int) -> None:
+                i = 0
+                while not stop.is_set():
+                    # A new nickname for every answer: each 201 stands for a row of its own.
+                    nickname, case = f"w{n}-{i}", CASES[i % len(CASES)]
+                    answer = {"findings": list(case.key.present), "lean": case.key.lean, "mechanisms": [],
+                              "confidence": 60}
+                    try:
+                        status, _ = call(
+                            "POST",
+                            f"{base}/api/v1/exercises/{code}/submissions",
+                            {"nickname": nickname, "case_id": case.id, "answer": answer},
+                        )
+                    except OSError:  # the request the killed worker was serving: never acknowledged
+                        pass
+                    else:
+                        with lock:
+                            if status == 201:
+                                acknowledged.add((nickname, case.id))
+                            else:
+                                refused.append(status)
+                    i += 1
+
+            threads = [threading.Thread(target=student, args=(n,), daemon=True) for n in range(STUDENTS)]
+            for t in threads:
+                t.start()
+            assert wait_until(lambda: len(acknowledged) >= 40, 120), log.read_text()
+            victim = min(workers)
+            os.kill(victim, signal.SIGKILL)  # students keep submitting meanwhile
+            at_kill = len(acknowledged)
+            replaced = wait_until(lambda: len(worker_pids(proc.pid) - workers) == 1, 60)
+            after_kill = wait_until(lambda: len(acknowledged) >= at_kill + 40, 60)
+            stop.set()
+            for t in threads:
+                t.join(timeout=30)
+            assert replaced, log.read_text()
+            assert after_kill, log.read_text()
+            assert proc.poll() is None  # the master carried on
+            assert victim not in worker_pids(proc.pid) and len(worker_pids(proc.pid)) == 2
+            status, results = call("GET", f"{base}/api/v1/exercises/{code}/results", key=key)
+        assert status == 200
+        assert refused == []
+        assert results["submissions"] >= len(acknowledged)
+        stored = stored_answers(app)
         assert acknowledged <= stored, sorted(acknowledged - stored)
     finally:
         drop_everything(app)

@@ -1,10 +1,19 @@
-"""The OpenAPI 3.1 description of /api/v1, built from plain dicts."""
+"""The OpenAPI 3.1 description of /api/v1, built from plain dicts.
+
+Request schemas say exactly what the API accepts (the fuzz tests send schema-valid bodies and expect
+them accepted, schema-invalid ones and expect a 4xx); the vocabularies they refer to (finding slugs,
+onsets, ...) are components built from the knowledge base when the document is served.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-STATE = {"type": "string", "enum": ["present", "absent", "unknown", "not_assessed"]}
+from ..knowledge import kb
+
+STATE = {"type": "string", "enum": ["present", "absent", "unknown", "not_assessed", "not assessed"],
+         "description": "not_assessed is a synonym of unknown; case and surrounding spaces are ignored"}
 ERROR = {
     "type": "object",
     "required": ["error", "disclaimer"],
@@ -16,21 +25,35 @@ ERROR = {
 }
 SOURCE = {"type": "object", "properties": {k: {"type": "string"} for k in
                                            ("id", "kind", "title", "url", "passage", "locator", "text")}}
+# An HPO id as the parsers take it: HP: (any case) and seven ASCII digits.
+HPO_ID_PATTERN = r"[Hh][Pp]:[0-9]{7}"
+# The characters Python's str.strip() removes, which is how the parsers trim input. Spelled out
+# because \s means different things to JSON Schema (ECMA 262), Python and other regex engines.
+SPACES = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*"
+# One character that is neither such a space nor a control character: what free text (a title, a
+# nickname) must contain to be left with something once it is put on one line.
+VISIBLE = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def ref(name: str) -> dict[str, str]:
+    """A reference to one of the document's component schemas."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
 ASSESS_BODY = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
         "findings": {
             "oneOf": [
-                {"type": "object", "additionalProperties": STATE,
+                {"type": "object", "propertyNames": ref("FindingId"), "additionalProperties": STATE,
                  "description": "finding slug or HPO id (HP:0000000) -> state"},
-                {"type": "array", "items": {"type": "string"}, "description": "ids, all present"},
+                {"type": "array", "items": ref("FindingId"),
+                 "description": "ids, all present"},
             ]
         },
-        "onset": {"type": "string", "description": "neonatal, infancy, childhood, adolescence, adulthood, "
-                                                   "unknown, or an HPO onset id"},
-        "family_history": {"type": "string",
-                           "enum": ["affected_parent", "unaffected_parents", "consanguineous_parents", "unknown"]},
+        "onset": ref("Onset"),
+        "family_history": ref("FamilyHistory"),
     },
 }
 ASSESSMENT = {
@@ -71,6 +94,15 @@ ASSESSMENT = {
 }
 
 
+FINDING = {
+    "type": "object",
+    "required": ["slug", "label", "hpo", "groups", "anchors", "source"],
+    "properties": {"slug": {"type": "string"}, "label": {"type": "string"}, "hpo": {"type": "string"},
+                   "groups": {"type": "array", "items": {"type": "string"}},
+                   "anchors": {"type": "array", "items": {"type": "string"}}, "source": SOURCE},
+}
+
+
 def _errors(*statuses: int) -> dict[str, Any]:
     return {str(s): {"description": "error", "content": {"application/json": {"schema": ERROR}}}
             for s in statuses}
@@ -90,12 +122,44 @@ def register_paths(paths: dict[str, dict[str, Any]]) -> None:
         EXTRA_PATHS.setdefault(path, {}).update(ops)
 
 
+def _one_of_words(words: list[str], extra: str = "") -> str:
+    """A pattern for any of these words (or `extra`), surrounding whitespace allowed as the parsers strip it."""
+    alternatives = [re.escape(w) for w in words] + ([extra] if extra else [])
+    return f"^{SPACES}(?:{'|'.join(alternatives)}){SPACES}$"
+
+
+def vocabulary_schemas() -> dict[str, Any]:
+    """The knowledge base's vocabularies as component schemas."""
+    from rules.cases import load_cases  # the case library loads on the first request, not at import
+    from rules.simulate import offered_entries
+
+    knowledge = kb()
+    onset_terms = [t for o in knowledge.onsets.values() for t in o.hpo]
+    simulated = "sim-(?:" + "|".join(e.number for e in offered_entries()) + ")-[0-9]{1,9}"
+    return {
+        "CaseId": {"type": "string", "pattern": _one_of_words(list(load_cases()), simulated),
+                   "description": "a written case (GET /api/v1/cases), a simulated patient sim-<number>-<seed>, "
+                                  "or, with the educator's key, one of their authored cases authored-<n>"},
+        "FindingId": {"type": "string", "pattern": _one_of_words(list(knowledge.findings), HPO_ID_PATTERN),
+                      "description": "a finding slug (GET /api/v1/findings) or an HPO id HP:0000000"},
+        "FindingSlug": {"type": "string", "pattern": _one_of_words(list(knowledge.findings)),
+                        "description": "a finding slug (GET /api/v1/findings)"},
+        "MechanismSlug": {"type": "string", "pattern": _one_of_words(list(knowledge.mechanisms)),
+                          "description": "a mechanism slug"},
+        "Onset": {"anyOf": [{"type": "null"}, {"type": "string", "enum": ["", *knowledge.onsets, *onset_terms]}],
+                  "description": "an onset class or its HPO onset id; null or empty means unknown"},
+        "FamilyHistory": {"anyOf": [{"type": "null"}, {"type": "string", "enum": ["", *knowledge.family_histories]}],
+                          "description": "null or empty means unknown"},
+    }
+
+
 def openapi_document(version: str) -> dict[str, Any]:
     """The whole document."""
     paths: dict[str, Any] = {
         "/api/v1/findings": {"get": {
             "summary": "The finding vocabulary",
-            "responses": {"200": _json({"type": "object", "required": ["findings", "disclaimer"]})},
+            "responses": {"200": _json({"type": "object", "required": ["findings", "knowledge_version", "disclaimer"],
+                                        "properties": {"findings": {"type": "array", "items": FINDING}}})},
         }},
         "/api/v1/assess": {"post": {
             "summary": "Evaluate a checklist (nothing is stored)",
@@ -103,10 +167,13 @@ def openapi_document(version: str) -> dict[str, Any]:
             "responses": {"200": _json(ASSESSMENT), **_errors(400, 413, 415)},
         }},
         "/api/v1/health": {"get": {
-            "summary": "Liveness", "responses": {"200": _json({"type": "object"})},
+            "summary": "Liveness",
+            "responses": {"200": _json({"type": "object", "required": ["status"],
+                                        "properties": {"status": {"const": "ok"}}})},
         }},
         "/api/v1/openapi.json": {"get": {
-            "summary": "This document", "responses": {"200": _json({"type": "object"})},
+            "summary": "This document",
+            "responses": {"200": _json({"type": "object", "required": ["openapi", "info", "paths"]})},
         }},
         **EXTRA_PATHS,
     }
@@ -115,5 +182,10 @@ def openapi_document(version: str) -> dict[str, Any]:
         "info": {"title": "MIOP Checklist API", "version": version,
                  "description": "Educational use only, not a diagnosis. Every answer carries `disclaimer`."},
         "paths": paths,
-        "components": {"schemas": {"Error": ERROR, "Assessment": ASSESSMENT, "AssessBody": ASSESS_BODY}},
+        "components": {
+            "schemas": {"Error": ERROR, "Assessment": ASSESSMENT, "AssessBody": ASSESS_BODY, **vocabulary_schemas()},
+            # The classroom's educator key (POST /api/v1/exercises answers it once).
+            "securitySchemes": {"educatorKey": {"type": "http", "scheme": "bearer",
+                                               "description": "Authorization: Bearer <educator_key>"}},
+        },
     }

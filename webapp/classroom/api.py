@@ -13,20 +13,24 @@ from flask import request
 from flask import url_for
 
 from rules.inputs import InputError
+from rules.inputs import whole_number
 from rules.scoring import parse_attempt
 
 from ..api.common import ApiError
 from ..api.common import api_error_response
 from ..api.common import json_body
 from ..api.common import ok
+from ..api.openapi import VISIBLE
 from ..api.openapi import _errors
 from ..api.openapi import _json
+from ..api.openapi import ref
 from ..api.openapi import register_paths
 from ..extensions import csrf
 from ..knowledge import kb
 from ..practice.api import _ATTEMPT
 from ..practice.api import _FEEDBACK
 from ..practice.presenters import present_feedback
+from ..ratelimit import rate_limited
 from . import service
 from .service import ClassroomError
 from .stats import results_payload
@@ -54,16 +58,21 @@ def _object(body: Any) -> dict[str, Any]:
 
 
 @bp.post("/exercises")
+@rate_limited("exercises")
 def create():
     """Create an exercise; a new educator key unless a Bearer key names an existing educator."""
     body = _object(json_body())
     title, case_ids, limit = body.get("title"), body.get("case_ids"), body.get("time_limit_minutes")
     if not isinstance(title, str):
         raise ApiError(400, "invalid_title", "title is required: a string of 1 to 120 characters.")
-    if not isinstance(case_ids, list) or not all(isinstance(c, str) for c in case_ids):
-        raise ApiError(400, "invalid_cases", "case_ids is required: a list of case ids (GET /api/v1/cases).")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
-        raise ApiError(400, "invalid_time_limit", "time_limit_minutes is a whole number of minutes.")
+    if (not isinstance(case_ids, list) or not 1 <= len(case_ids) <= service.MAX_CASES
+            or not all(isinstance(c, str) and c.strip() for c in case_ids)):
+        raise ApiError(400, "invalid_cases", f"case_ids is required: a list of 1 to {service.MAX_CASES} case ids "
+                                             "(GET /api/v1/cases).")
+    if limit is not None:
+        limit = whole_number(limit)
+        if limit is None:
+            raise ApiError(400, "invalid_time_limit", "time_limit_minutes is a whole number of minutes.")
     given = _bearer()
     created = service.create_exercise(title, case_ids, given, kb(), limit)
     code = created.exercise.code
@@ -80,6 +89,7 @@ def create():
 
 
 @bp.post("/exercises/<code>/submissions")
+@rate_limited("submissions")
 def submit(code: str):
     """Score and store one student's answer to one case (re-submitting replaces it)."""
     exercise = lookup(code)
@@ -120,6 +130,7 @@ _CODE = {
     "description": "the join code",
 }
 _RATE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+_BEARER = [{"educatorKey": []}]
 
 
 register_paths(
@@ -128,7 +139,9 @@ register_paths(
             "post": {
                 "summary": "Create a classroom exercise; answers with a join code and a private educator key",
                 "description": "Send `Authorization: Bearer <educator_key>` to add the exercise to an "
-                "existing educator (and use that educator's authored cases).",
+                "existing educator (and use that educator's authored cases, `authored-<n>`); without it, or "
+                "with a key no educator holds, a new educator and key are made.",
+                "security": [{}, *_BEARER],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -137,14 +150,16 @@ register_paths(
                                 "type": "object",
                                 "required": ["title", "case_ids"],
                                 "properties": {
-                                    "title": {"type": "string", "maxLength": 120},
+                                    "title": {"type": "string", "maxLength": 120, "pattern": VISIBLE},
                                     "case_ids": {
                                         "type": "array",
-                                        "items": {"type": "string"},
+                                        "items": ref("CaseId"),
                                         "minItems": 1,
                                         "maxItems": service.MAX_CASES,
                                     },
-                                    "time_limit_minutes": {"type": "integer", "minimum": 1, "maximum": 240},
+                                    "time_limit_minutes": {
+                                        "anyOf": [{"type": "null"}, {"type": "integer", "minimum": 1, "maximum": 240}]
+                                    },
                                 },
                             }
                         }
@@ -154,15 +169,18 @@ register_paths(
                     "201": _json(
                         {
                             "type": "object",
-                            "required": ["code", "educator_key", "join_url", "dashboard_url", "disclaimer"],
+                            "required": ["code", "educator_key", "join_url", "dashboard_url", "cases", "disclaimer"],
                             "properties": {
-                                k: {"type": "string"}
-                                for k in ("code", "educator_key", "join_url", "dashboard_url")
+                                **{
+                                    k: {"type": "string"}
+                                    for k in ("code", "educator_key", "join_url", "dashboard_url", "disclaimer")
+                                },
+                                "cases": {"type": "array", "items": {"type": "string"}},
                             },
                         },
                         "Created",
                     ),
-                    **_errors(400, 413, 415),
+                    **_errors(400, 413, 415, 429),
                 },
             }
         },
@@ -180,7 +198,12 @@ register_paths(
                                 "type": "object",
                                 "required": ["nickname", "case_id", "answer"],
                                 "properties": {
-                                    "nickname": {"type": "string", "maxLength": service.NICKNAME_MAX},
+                                    "nickname": {
+                                        "type": "string",
+                                        "maxLength": service.NICKNAME_MAX,
+                                        "pattern": f"^[^@]*{VISIBLE}[^@]*$",
+                                        "description": "a pseudonym, not a real name or an e-mail address",
+                                    },
                                     "case_id": {"type": "string"},
                                     "answer": _ATTEMPT,
                                 },
@@ -201,6 +224,7 @@ register_paths(
                 "description": "Rates are over the students who answered the case; `hit_rate` and "
                 "`miss_rate` are null for findings not in the case, `overcall_rate` for findings in it.",
                 "parameters": [_CODE],
+                "security": _BEARER,
                 "responses": {
                     "200": _json(
                         {
@@ -238,7 +262,7 @@ register_paths(
                             },
                         }
                     ),
-                    **_errors(401, 403, 404),
+                    **_errors(401, 403, 404, 429),
                 },
             }
         },

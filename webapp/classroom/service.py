@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,8 +17,6 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from rules import KnowledgeBase
@@ -68,8 +67,10 @@ def hash_key(key: str) -> str:
 
 
 def one_line(raw: str) -> str:
-    """Free text on one line: control characters dropped (PostgreSQL refuses NUL), spaces collapsed."""
-    return " ".join("".join(ch for ch in raw if ch.isprintable() or ch.isspace()).split())
+    """Free text on one line: control characters (PostgreSQL refuses NUL) and lone surrogates (not
+    UTF-8) dropped, spaces collapsed. Format characters stay: an emoji's zero-width joiner, a
+    right-to-left mark in a name."""
+    return " ".join("".join(ch for ch in raw if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cs")).split())
 
 
 def normalise_code(raw: str) -> str:
@@ -202,8 +203,8 @@ def create_exercise(
     time_limit_minutes: int | None = None,
 ) -> Created:
     """Store a new exercise with a fresh join code; a new educator unless the key names one."""
-    title = one_line(title)
-    if not title or len(title) > 120:
+    raw_length, title = len(title), one_line(title)
+    if not title or raw_length > 120:  # the length as sent, as the form counts it
         raise ClassroomError(400, "invalid_title", "Give the exercise a title of 1 to 120 characters.")
     ids = list(dict.fromkeys(c.strip() for c in case_ids if c.strip()))
     if not ids or len(ids) > MAX_CASES:
@@ -283,7 +284,8 @@ def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seco
         )
     exercise = find_exercise(code) if code else None
     if exercise is None:
-        db.session.execute(delete(RateEvent).where(RateEvent.at <= since))
+        # Only join events: the other limits' windows may be longer (webapp/ratelimit.py).
+        db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith("join:"), RateEvent.at <= since))
         db.session.add(RateEvent(bucket=bucket))
         db.session.commit()
         raise ClassroomError(
@@ -297,8 +299,13 @@ def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seco
 
 def _insert(model: type[db.Model]):  # type: ignore[name-defined,no-untyped-def]
     # INSERT … ON CONFLICT exists in both dialects but is spelled through each dialect's insert().
-    dialect = db.session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+    # Imported here: the PostgreSQL dialect module takes ~25 ms to import, which a SQLite
+    # deployment never needs (and a PostgreSQL one has loaded by the time this runs).
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
 
 
 def clean_nickname(raw: str) -> str:
@@ -306,7 +313,7 @@ def clean_nickname(raw: str) -> str:
     nickname = one_line(raw)
     if not nickname:
         raise ClassroomError(400, "invalid_nickname", "Choose a nickname.")
-    if len(nickname) > NICKNAME_MAX:
+    if len(raw) > NICKNAME_MAX:  # the length as sent, as the join form counts it
         raise ClassroomError(400, "invalid_nickname", f"A nickname is at most {NICKNAME_MAX} characters.")
     if "@" in nickname:
         raise ClassroomError(400, "invalid_nickname", "Use a nickname, not an e-mail address.")

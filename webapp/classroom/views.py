@@ -39,6 +39,7 @@ from ..models import Submission
 from ..practice.forms import AttemptForm
 from ..practice.presenters import present_case
 from ..practice.presenters import present_feedback
+from ..ratelimit import rate_limited
 from . import service
 from .forms import ActionForm
 from .forms import ClaimForm
@@ -122,6 +123,7 @@ def _simulated_ids(count: int) -> list[str]:
 
 
 @bp.route("/classroom/new", methods=["GET", "POST"])
+@rate_limited("exercises")
 def new():
     """Create an exercise: title, cases, optional time limit."""
     educator = _session_educator()
@@ -278,6 +280,7 @@ def reopen(code: str):
 
 
 @bp.route("/classroom/cases/new", methods=["GET", "POST"])
+@rate_limited("exercises")
 def author():
     """Write a case for your own exercises; it is checked against the finding vocabulary."""
     knowledge = kb()
@@ -376,6 +379,7 @@ def student_home(code: str):
 
 
 @bp.route("/join/<code>/<int:n>", methods=["GET", "POST"])
+@rate_limited("submissions")
 def student_case(code: str, n: int):
     """One case: the attempt form, then the feedback (commit, then reveal), as in practice."""
     exercise, student = _joined(code)

@@ -31,6 +31,7 @@ from ..errors import error_response
 from ..errors import wants_json
 from ..knowledge import kb
 from ..presenters import DISCLAIMER
+from ..ratelimit import rate_limited
 from .forms import ImportForm
 from .presenters import present_import
 
@@ -50,6 +51,7 @@ def import_page() -> ResponseReturnValue:
 
 
 @bp.post("/import")
+@rate_limited("imports")
 def import_checklist() -> ResponseReturnValue:
     """Read the upload or pasted text and open the checklist pre-filled with it."""
     knowledge, hpo = kb(), load_hpo()

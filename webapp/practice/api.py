@@ -18,6 +18,7 @@ from ..api.common import api_error_response
 from ..api.common import json_body
 from ..api.common import ok
 from ..api.openapi import ERROR
+from ..api.openapi import ref
 from ..api.openapi import register_paths
 from ..extensions import csrf
 from ..knowledge import kb
@@ -80,16 +81,16 @@ _CASE = {
         for k in ("id", "title", "age", "sex", "sex_label", "narrative", "difficulty", "kind", "label")
     },
 }
-_SLUGS = {"type": "array", "items": {"type": "string"}}
 _ITEMS = {"type": "array", "items": {"type": "object"}}
 _ATTEMPT = {
     "type": "object",
     "additionalProperties": False,
     "required": ["lean", "confidence"],
     "properties": {
-        "findings": {**_SLUGS, "description": "slugs of the findings present (GET /api/v1/findings)"},
+        "findings": {"type": "array", "items": ref("FindingSlug"),
+                     "description": "slugs of the findings present (GET /api/v1/findings)"},
         "lean": {"type": "string", "enum": ["recessive", "dominant", "indeterminate"]},
-        "mechanisms": {**_SLUGS, "description": "mechanism slugs"},
+        "mechanisms": {"type": "array", "items": ref("MechanismSlug"), "description": "mechanism slugs"},
         "confidence": {"type": "integer", "minimum": 50, "maximum": 100},
     },
 }

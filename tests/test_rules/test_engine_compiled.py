@@ -1,0 +1,50 @@
+"""The engine's compiled conditions and incremental next checks agree with the plain definitions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from rules import Answers
+from rules import evaluate
+from rules import holds
+from rules import lean_of
+from rules import load_knowledge
+from rules.engine import compile_condition
+from rules.engine import score
+
+KB = load_knowledge()
+
+answers_strategy = st.builds(
+    Answers,
+    findings=st.dictionaries(st.sampled_from(sorted(KB.findings)), st.sampled_from(["present", "absent", "unknown"])),
+    onset=st.sampled_from(sorted(KB.onsets)),
+    family_history=st.sampled_from(sorted(KB.family_histories)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers_strategy)
+def test_every_compiled_condition_holds_exactly_when_the_tree_does(answers):
+    for when in [c.when for c in KB.clues] + [r.when for r in KB.red_flags]:
+        compiled = compile_condition(when)
+        assert compiled(answers.findings, answers.onset, answers.family_history) is holds(when, answers), when
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers_strategy)
+def test_the_score_and_every_next_check_match_a_full_re_evaluation(answers):
+    assessment = evaluate(answers, KB)
+    fired = {c.id for c in KB.clues if holds(c.when, answers)}
+    assert {h.clue.id for h in assessment.inheritance.hits} == fired
+    assert assessment.inheritance.lean == lean_of(score(answers, KB)[0], KB)[0]
+    for check in assessment.next_checks:
+        for value, lean in check.outcomes:
+            if check.kind == "finding":
+                trial = replace(answers, findings={**answers.findings, check.key: value})
+            else:
+                trial = replace(answers, **{check.key: value})
+            assert evaluate(trial, KB).inheritance.lean == lean, (check.key, value)

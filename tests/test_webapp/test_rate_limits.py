@@ -1,0 +1,110 @@
+"""Rate limits on the endpoints that write or parse uploads (webapp/ratelimit.py), on SQLite and (where
+set) PostgreSQL, with low limits so the tests reach them: 429 with the error contract and a
+Retry-After header; counted per client address; POST /api/v1/assess never limited."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from conftest import app_with_schema
+from conftest import base_config
+from conftest import csrf_token
+from conftest import drop_everything
+from sqlalchemy import update
+
+from rules.cases import load_cases
+from webapp import create_app
+from webapp.config import Config
+from webapp.extensions import db
+from webapp.models import RateEvent
+
+CASE = next(iter(load_cases().values()))
+ANSWER = {"findings": list(CASE.key.present), "lean": CASE.key.lean, "mechanisms": [], "confidence": 80}
+WINDOW = 300
+LOW = {"EXERCISE_RATE_LIMIT": 2, "SUBMISSION_RATE_LIMIT": 3, "IMPORT_RATE_LIMIT": 2}
+
+
+@pytest.fixture
+def limited(database_url, tmp_path):
+    """An app with low limits on each configured backend."""
+    app = app_with_schema({**base_config(tmp_path, database_url), **LOW})
+    yield app
+    drop_everything(app)
+
+
+def create(client):
+    return client.post("/api/v1/exercises", json={"title": "Rate", "case_ids": [CASE.id]})
+
+
+def submit(client, code: str, nickname: str):
+    return client.post(f"/api/v1/exercises/{code}/submissions",
+                       json={"nickname": nickname, "case_id": CASE.id, "answer": ANSWER})
+
+
+def assert_limited_json(response) -> None:
+    assert response.status_code == 429
+    assert response.get_json()["error"]["code"] == "too_many_requests"
+    assert "try again in 5 minutes" in response.get_json()["error"]["message"]
+    assert 1 <= int(response.headers["Retry-After"]) <= WINDOW
+
+
+def test_creating_exercises_is_limited_per_client_in_the_api_and_the_form(limited):
+    client = limited.test_client()
+    assert [create(client).status_code for _ in range(2)] == [201, 201]
+    assert_limited_json(create(client))
+    # The form shares the budget: the page still opens, its POST gets the HTML 429 page.
+    token = csrf_token(client, "/classroom/new")
+    page = client.post("/classroom/new", data={"csrf_token": token, "title": "Form", "cases": [CASE.id]})
+    assert page.status_code == 429 and page.mimetype == "text/html"
+    assert "Too many requests from this network" in page.get_data(as_text=True)
+    assert int(page.headers["Retry-After"]) <= WINDOW
+    other = limited.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.7"  # another network has its own budget
+    assert create(other).status_code == 201
+
+
+def test_submissions_are_limited_per_client_and_the_budget_frees_up(limited):
+    client = limited.test_client()
+    code = create(client).get_json()["code"]
+    assert [submit(client, code, f"s{i}").status_code for i in range(3)] == [201, 201, 201]
+    assert_limited_json(submit(client, code, "s3"))
+    with limited.app_context():  # five minutes later
+        db.session.execute(update(RateEvent).values(at=RateEvent.at - timedelta(seconds=WINDOW + 1)))
+        db.session.commit()
+    assert submit(client, code, "s3").status_code == 201
+
+
+def test_phenopacket_imports_are_limited_in_the_form_and_the_api_but_assess_never(limited):
+    client = limited.test_client()
+    token = csrf_token(client, "/")
+    imported = client.post("/import", data={"csrf_token": token, "import_text": "HP:0001873"})
+    assert imported.status_code == 200
+    assert client.post("/api/v1/phenopacket", json={"findings": ["anemia"]}).status_code == 200
+    assert_limited_json(client.post("/api/v1/phenopacket", json={"findings": ["anemia"]}))
+    page = client.post("/import", data={"csrf_token": token, "import_text": "HP:0001873"})
+    assert page.status_code == 429 and "Too many requests" in page.get_data(as_text=True)
+    for _ in range(5):  # stores nothing and must stay fast: not limited
+        assert client.post("/api/v1/assess", json={"findings": ["anemia"]}).status_code == 200
+    assert client.get("/").status_code == 200  # reading is never limited
+
+
+def test_a_limit_of_zero_turns_it_off(database_url, tmp_path):
+    app = app_with_schema({**base_config(tmp_path, database_url), "EXERCISE_RATE_LIMIT": 0})
+    client = app.test_client()
+    assert {create(client).status_code for _ in range(3)} == {201}
+    drop_everything(app)
+
+
+def test_the_defaults_let_a_class_of_200_behind_one_address_answer_five_cases():
+    assert Config.SUBMISSION_RATE_LIMIT >= 200 * 5 and Config.SUBMISSION_RATE_WINDOW_SECONDS <= 300
+    assert Config.EXERCISE_RATE_LIMIT >= 20 and Config.IMPORT_RATE_LIMIT >= 100
+
+
+def test_without_its_table_the_limiter_lets_an_import_through(tmp_path, caplog):
+    app = create_app({**base_config(tmp_path), "WTF_CSRF_ENABLED": False})  # no schema at all
+    with caplog.at_level(logging.WARNING):
+        response = app.test_client().post("/import", data={"import_text": "HP:0001873"})
+    assert response.status_code == 200
+    assert "rate limit imports not counted" in caplog.text

@@ -1,0 +1,95 @@
+"""Per-client rate limits on the endpoints that write to the database or parse uploads.
+
+Counted in the database (the rate_event table the join limit uses, a sliding window per client),
+so a limit holds across gunicorn workers and instances. The limits are in webapp/config.py
+(`<NAME>_RATE_LIMIT` requests per `<NAME>_RATE_WINDOW_SECONDS`, 0 turns one off) and generous: a
+class of 200 behind one NAT address must still get through. POST /api/v1/assess is deliberately
+not limited: it stores nothing and must stay fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import math
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from flask import make_response
+from flask import request
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import error_response
+from .extensions import db
+from .models import RateEvent
+from .models import utcnow
+
+# Limit name -> config prefix. The names prefix the stored buckets, as "join:" does for join codes.
+LIMITS = {"exercises": "EXERCISE", "submissions": "SUBMISSION", "imports": "IMPORT"}
+PRUNE_ONE_IN = 100  # how often a request also clears other clients' expired events
+
+
+def bucket(name: str, client: str, secret: str) -> str:
+    """The stored key of one client's budget: a keyed hash, so the table never holds an IP address."""
+    return f"{name}:" + hmac.new(secret.encode(), client.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def spend(name: str) -> int | None:
+    """Count this request against the client's budget; the seconds to wait when it is spent, else None."""
+    cfg = current_app.config
+    limit, window = cfg[f"{LIMITS[name]}_RATE_LIMIT"], cfg[f"{LIMITS[name]}_RATE_WINDOW_SECONDS"]
+    if not limit:
+        return None
+    key = bucket(name, request.remote_addr or "unknown", cfg["SECRET_KEY"])
+    now = utcnow()
+    since = now - timedelta(seconds=window)
+    recent = (RateEvent.bucket == key, RateEvent.at > since)
+    try:
+        capped = select(RateEvent.id).where(*recent).limit(limit).subquery()
+        if db.session.execute(select(func.count()).select_from(capped)).scalar_one() >= limit:
+            oldest = db.session.execute(select(func.min(RateEvent.at)).where(*recent)).scalar_one()
+            db.session.rollback()
+            return max(1, math.ceil((oldest - since).total_seconds())) if oldest else window
+        if secrets.randbelow(PRUNE_ONE_IN) == 0:  # expired events only cost space: clear them now and then
+            db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith(f"{name}:"),
+                                                       RateEvent.at <= since))
+        if db.session.get_bind().dialect.name == "postgresql":
+            # A counted request need not survive a crash: spare this commit the wait for the disk.
+            db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        db.session.add(RateEvent(bucket=key, at=now))
+        db.session.commit()
+    except SQLAlchemyError as err:
+        # The limiter never takes a page down: without the database the request goes through (the
+        # import stores nothing; the classroom endpoints answer their own database error).
+        db.session.rollback()
+        current_app.logger.warning("rate limit %s not counted: %s", name, type(err).__name__)
+    return None
+
+
+def rate_limited(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Limit a view's POST requests per client under the named limit; 429 with Retry-After beyond it."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            wait = spend(name) if request.method == "POST" else None
+            if wait is None:
+                return view(*args, **kwargs)
+            minutes = max(1, math.ceil(wait / 60))
+            response = make_response(error_response(
+                429, f"Too many requests from this network; try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+                "too_many_requests"))
+            response.headers["Retry-After"] = str(wait)
+            return response
+
+        return wrapper
+
+    return decorate
