@@ -2,9 +2,9 @@
 
 The server is gunicorn with 2 sync workers on loopback, loaded by wrk (8 connections) from the
 same machine. The trivial endpoint (GET /api/v1/health) and /assess are measured in alternating
-rounds on the one server, so a busy moment on the machine hits both; each ratio is the median over
-the rounds. Beside requests per second, the workers' own CPU time per request (from /proc) is
-reported: it does not depend on what else the machine is doing, so it shows where the time goes.
+short rounds on the one server, so a busy moment on the machine hits both; each ratio is the median
+over the rounds. Beside requests per second, the workers' own CPU time per request (from /proc) is
+reported: it depends much less on what else the machine is doing, so it shows where the time goes.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ ASSESS_BODY = json.dumps({
                  "HP:0031846": "present", "fractures": "absent", "cranial_nerve_compression": "unknown"},
     "onset": "neonatal", "family_history": "unaffected_parents",
 })
-ROUNDS = 3
-SECONDS = 3
+ROUNDS = 6
+SECONDS = 2
 
 
 def startup_seconds(runs: int = 5) -> tuple[float, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from app_states import answer
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from playwright.sync_api import expect
@@ -20,16 +21,6 @@ KB = load_knowledge()
 def assert_no_axe_violations(page: Page) -> None:
     results = AXE.run(page)
     assert results.violations_count == 0, results.generate_report()
-
-
-def answer(page: Page, findings: list[str], lean: str, mechanisms: list[str], confidence: str) -> None:
-    for label in findings:
-        page.get_by_role("group", name=re.compile("^1\\.")).get_by_label(label, exact=True).check()
-    page.get_by_role("group", name=re.compile("^2\\.")).get_by_label(re.compile("^" + lean)).check()
-    for title in mechanisms:
-        page.get_by_role("group", name=re.compile("^3\\.")).get_by_label(title, exact=True).check()
-    page.get_by_role("group", name=re.compile("^4\\.")).get_by_label(confidence, exact=True).check()
-    page.get_by_role("button", name="Commit and reveal").click()
 
 
 def test_trainee_does_a_written_case_and_reads_the_feedback(page: Page, live_server, artifacts):

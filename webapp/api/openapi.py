@@ -30,9 +30,10 @@ HPO_ID_PATTERN = r"[Hh][Pp]:[0-9]{7}"
 # The characters Python's str.strip() removes, which is how the parsers trim input. Spelled out
 # because \s means different things to JSON Schema (ECMA 262), Python and other regex engines.
 SPACES = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*"
-# One character that is neither such a space nor a control character: what free text (a title, a
-# nickname) must contain to be left with something once it is put on one line.
-VISIBLE = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# Such spaces and the control characters: free text (a title, a nickname) needs one character that is
+# neither (VISIBLE) to be left with something once it is put on one line.
+INVISIBLE = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+VISIBLE = f"[^{INVISIBLE}]"
 
 
 def ref(name: str) -> dict[str, str]:

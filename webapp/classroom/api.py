@@ -20,6 +20,7 @@ from ..api.common import ApiError
 from ..api.common import api_error_response
 from ..api.common import json_body
 from ..api.common import ok
+from ..api.openapi import INVISIBLE
 from ..api.openapi import VISIBLE
 from ..api.openapi import _errors
 from ..api.openapi import _json
@@ -201,7 +202,8 @@ register_paths(
                                     "nickname": {
                                         "type": "string",
                                         "maxLength": service.NICKNAME_MAX,
-                                        "pattern": f"^[^@]*{VISIBLE}[^@]*$",
+                                        # No @ anywhere, one visible character that is not @.
+                                        "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
                                         "description": "a pseudonym, not a real name or an e-mail address",
                                     },
                                     "case_id": {"type": "string"},
