@@ -25,6 +25,12 @@ CODES = {
 }
 
 
+TITLES = {
+    401: "Educator key needed", 403: "Not allowed", 404: "Not found", 413: "Too large",
+    429: "Too many attempts", 503: "Temporarily unavailable",
+}
+
+
 def wants_json() -> bool:
     """API paths, and clients that prefer JSON, get JSON errors."""
     if request.path.startswith("/api/"):
@@ -39,7 +45,8 @@ def error_response(status: int, message: str, code: str | None = None):  # type:
     if wants_json():
         body = {"error": {"code": code, "message": message}, "disclaimer": DISCLAIMER}
         return jsonify(body), status
-    return render_template("errors/error.html", status=status, message=message), status
+    title = TITLES.get(status, "Something is wrong with the request" if status < 500 else "Server error")
+    return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
 def register_errorhandlers(app: Flask) -> None:
