@@ -104,12 +104,12 @@ FINDING = {
 }
 
 
-def _errors(*statuses: int) -> dict[str, Any]:
+def error_responses(*statuses: int) -> dict[str, Any]:
     return {str(s): {"description": "error", "content": {"application/json": {"schema": ERROR}}}
             for s in statuses}
 
 
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+def json_response(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
@@ -159,22 +159,23 @@ def openapi_document(version: str) -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/api/v1/findings": {"get": {
             "summary": "The finding vocabulary",
-            "responses": {"200": _json({"type": "object", "required": ["findings", "knowledge_version", "disclaimer"],
-                                        "properties": {"findings": {"type": "array", "items": FINDING}}})},
+            "responses": {"200": json_response({
+                "type": "object", "required": ["findings", "knowledge_version", "disclaimer"],
+                "properties": {"findings": {"type": "array", "items": FINDING}}})},
         }},
         "/api/v1/assess": {"post": {
             "summary": "Evaluate a checklist (nothing is stored)",
             "requestBody": {"required": True, "content": {"application/json": {"schema": ASSESS_BODY}}},
-            "responses": {"200": _json(ASSESSMENT), **_errors(400, 413, 415)},
+            "responses": {"200": json_response(ASSESSMENT), **error_responses(400, 413, 415)},
         }},
         "/api/v1/health": {"get": {
             "summary": "Liveness",
-            "responses": {"200": _json({"type": "object", "required": ["status"],
+            "responses": {"200": json_response({"type": "object", "required": ["status"],
                                         "properties": {"status": {"const": "ok"}}})},
         }},
         "/api/v1/openapi.json": {"get": {
             "summary": "This document",
-            "responses": {"200": _json({"type": "object", "required": ["openapi", "info", "paths"]})},
+            "responses": {"200": json_response({"type": "object", "required": ["openapi", "info", "paths"]})},
         }},
         **EXTRA_PATHS,
     }

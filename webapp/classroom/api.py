@@ -22,14 +22,14 @@ from ..api.common import json_body
 from ..api.common import ok
 from ..api.openapi import INVISIBLE
 from ..api.openapi import VISIBLE
-from ..api.openapi import _errors
-from ..api.openapi import _json
+from ..api.openapi import error_responses
+from ..api.openapi import json_response
 from ..api.openapi import ref
 from ..api.openapi import register_paths
 from ..extensions import csrf
 from ..knowledge import kb
-from ..practice.api import _ATTEMPT
-from ..practice.api import _FEEDBACK
+from ..practice.api import ATTEMPT_SCHEMA
+from ..practice.api import FEEDBACK_SCHEMA
 from ..practice.presenters import present_feedback
 from ..ratelimit import rate_limited
 from . import service
@@ -167,7 +167,7 @@ register_paths(
                     },
                 },
                 "responses": {
-                    "201": _json(
+                    "201": json_response(
                         {
                             "type": "object",
                             "required": ["code", "educator_key", "join_url", "dashboard_url", "cases", "disclaimer"],
@@ -181,7 +181,7 @@ register_paths(
                         },
                         "Created",
                     ),
-                    **_errors(400, 413, 415, 429),
+                    **error_responses(400, 413, 415, 429),
                 },
             }
         },
@@ -207,15 +207,15 @@ register_paths(
                                         "description": "a pseudonym, not a real name or an e-mail address",
                                     },
                                     "case_id": {"type": "string"},
-                                    "answer": _ATTEMPT,
+                                    "answer": ATTEMPT_SCHEMA,
                                 },
                             }
                         }
                     },
                 },
                 "responses": {
-                    "201": _json(_FEEDBACK, "Stored; the same feedback as an attempt"),
-                    **_errors(400, 404, 409, 413, 415, 429),
+                    "201": json_response(FEEDBACK_SCHEMA, "Stored; the same feedback as an attempt"),
+                    **error_responses(400, 404, 409, 413, 415, 429),
                 },
             }
         },
@@ -228,7 +228,7 @@ register_paths(
                 "parameters": [_CODE],
                 "security": _BEARER,
                 "responses": {
-                    "200": _json(
+                    "200": json_response(
                         {
                             "type": "object",
                             "required": ["submissions", "students", "cases"],
@@ -264,7 +264,7 @@ register_paths(
                             },
                         }
                     ),
-                    **_errors(401, 403, 404, 429),
+                    **error_responses(401, 403, 404, 429),
                 },
             }
         },

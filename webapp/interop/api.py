@@ -47,7 +47,7 @@ def phenopacket() -> Response:
     return Response(json.dumps(packet, indent=2, ensure_ascii=False) + "\n", mimetype="application/json")
 
 
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+def json_response(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
@@ -149,21 +149,21 @@ PHENOPACKET_BODY = {
     "properties": {"phenopacket": PHENOPACKET,
                    "family_history": cast(dict[str, Any], ASSESS_BODY["properties"])["family_history"]},
 }
-_ERRORS = {str(s): _json(ERROR, "error") for s in (400, 413, 415)}
+_ERRORS = {str(s): json_response(ERROR, "error") for s in (400, 413, 415)}
 register_paths({
     "/api/v1/phenopacket": {"post": {
         "summary": "A GA4GH Phenopacket v2 of a checklist: absent findings excluded, onset on each "
                    "present feature, a random id, the disclaimer in metaData.externalReferences",
         "requestBody": {"required": True, "content": {"application/json": {
             "schema": {"oneOf": [ASSESS_BODY, PHENOPACKET_BODY]}}}},
-        "responses": {"200": _json(PHENOPACKET, "the phenopacket"), **_ERRORS,
-                      "429": _json(ERROR, "too many imports from this client; see Retry-After")},
+        "responses": {"200": json_response(PHENOPACKET, "the phenopacket"), **_ERRORS,
+                      "429": json_response(ERROR, "too many imports from this client; see Retry-After")},
     }},
     # Described here in full because the body may now also be a phenopacket.
     "/api/v1/assess": {"post": {
         "summary": "Evaluate a checklist, given as findings or as a phenopacket (nothing is stored)",
         "requestBody": {"required": True, "content": {"application/json": {
             "schema": {"oneOf": [ASSESS_BODY, PHENOPACKET_BODY]}}}},
-        "responses": {"200": _json(ASSESSMENT), **_ERRORS},
+        "responses": {"200": json_response(ASSESSMENT), **_ERRORS},
     }},
 })

@@ -82,7 +82,7 @@ _CASE = {
     },
 }
 _ITEMS = {"type": "array", "items": {"type": "object"}}
-_ATTEMPT = {
+ATTEMPT_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "required": ["lean", "confidence"],
@@ -94,7 +94,7 @@ _ATTEMPT = {
         "confidence": {"type": "integer", "minimum": 50, "maximum": 100},
     },
 }
-_FEEDBACK = {
+FEEDBACK_SCHEMA = {
     "type": "object",
     "required": ["score", "findings", "lean", "mechanisms", "teaching_points", "disclaimer"],
     "properties": {
@@ -171,9 +171,9 @@ register_paths(
                 "parameters": [
                     {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
                 ],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": _ATTEMPT}}},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ATTEMPT_SCHEMA}}},
                 "responses": {
-                    "200": {"description": "OK", "content": {"application/json": {"schema": _FEEDBACK}}},
+                    "200": {"description": "OK", "content": {"application/json": {"schema": FEEDBACK_SCHEMA}}},
                     **_err(400, 404, 413, 415),
                 },
             }
