@@ -68,7 +68,8 @@ FOCUS_STOPS = 30  # the header's links, then well into the page's own controls
 
 
 def assert_fits_the_screen(page: Page, width: int) -> None:
-    """The page does not scroll sideways."""
+    """The page does not scroll sideways (measured once the stylesheet has loaded, as a user sees it)."""
+    page.wait_for_load_state("load")
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"the page scrolls sideways ({scroll}px): {page.evaluate(WIDER_THAN_THE_SCREEN, width)}"
 

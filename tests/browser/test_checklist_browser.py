@@ -66,6 +66,7 @@ def test_checklist_works_at_phone_size(page: Page, live_server, artifacts):
     tick(page, "Tetany (involuntary muscle contraction)", "Present")
     page.get_by_role("button", name="Show the result").click()
     expect(page.locator(".lean")).to_be_visible()
+    page.wait_for_load_state("load")  # measure with the stylesheet applied, not mid-load
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "no horizontal scrolling on a phone"
     page.screenshot(path=str(artifacts / "checklist-result-phone.png"), full_page=True)
