@@ -13,10 +13,12 @@ from .model import Assessment
 from .model import Clue
 from .model import ClueHit
 from .model import Condition
+from .model import Finding
 from .model import GeneMatch
 from .model import Inheritance
 from .model import KnowledgeBase
 from .model import Lean
+from .model import Mechanism
 from .model import MechanismHit
 from .model import NextCheck
 from .model import State
@@ -64,81 +66,145 @@ def mentions(cond: Condition, key: str) -> bool:
     return any(mentions(c, key) for c in children)
 
 
-# A condition compiled to a closure over (finding states, onset, family history): the tree is
-# walked once per process instead of once per clue per request.
-Test = Callable[[Mapping[str, State], str, str], bool]
+# Compiled conditions. Every finding gets one bit; the answers become two integers, the findings
+# present (P) and the findings absent (A), beside the onset (o) and family history (h) words. A
+# condition tree is compiled once per process to a closure over those four values, so a test is a
+# few integer operations instead of a walk of the tree and a dict lookup per finding.
+Test = Callable[[int, int, str, str], bool]
 
 
-def compile_condition(cond: Condition) -> Test:
-    """The condition tree as a function of (finding states, onset, family history); same truth as holds()."""
+def finding_bits(kb: KnowledgeBase) -> dict[str, int]:
+    """One bit per finding, in checklist order."""
+    return {slug: 1 << i for i, slug in enumerate(kb.findings)}
+
+
+def answer_masks(findings: Mapping[str, State], bits: Mapping[str, int]) -> tuple[int, int]:
+    """(present, absent) bit masks of finding states; KeyError for a slug the bits do not know."""
+    present = absent = 0
+    for slug, state in findings.items():
+        if state == "present":
+            present |= bits[slug]
+        elif state == "absent":
+            absent |= bits[slug]
+        elif slug not in bits:  # an unknown slug is an error even when it is not assessed
+            raise KeyError(slug)
+    return present, absent
+
+
+def compile_condition(cond: Condition, bits: Mapping[str, int]) -> Test:
+    """The condition tree as a function of (present mask, absent mask, onset, family history).
+
+    Same truth as holds() (a test checks it over generated answers).
+    """
     if "all" in cond or "any" in cond:
-        return _compile_group(cond)
+        return _compile_group(cond, bits)
     if "not" in cond:
-        inner = compile_condition(cond["not"])
-        return lambda f, o, h: not inner(f, o, h)
+        inner = compile_condition(cond["not"], bits)
+        return lambda p, a, o, h: not inner(p, a, o, h)
     if "at_least" in cond:
-        parts, need = tuple(compile_condition(c) for c in cond["of"]), cond["at_least"]
-        return lambda f, o, h: sum(p(f, o, h) for p in parts) >= need
+        parts, need = tuple(compile_condition(c, bits) for c in cond["of"]), cond["at_least"]
+        return lambda p, a, o, h: sum(part(p, a, o, h) for part in parts) >= need
     if "finding" in cond:
-        slug, state = cond["finding"], cond["state"]
-        return lambda f, o, h: f.get(slug, "unknown") == state
+        bit = bits[cond["finding"]]
+        if cond["state"] == "present":
+            return lambda p, a, o, h: p & bit != 0
+        if cond["state"] == "absent":
+            return lambda p, a, o, h: a & bit != 0
+        return lambda p, a, o, h: (p | a) & bit == 0
     if "onset" in cond:
         onsets = frozenset(cond["onset"])
-        return lambda f, o, h: o in onsets
+        return lambda p, a, o, h: o in onsets
     if "family_history" in cond:
         histories = frozenset(cond["family_history"])
-        return lambda f, o, h: h in histories
+        return lambda p, a, o, h: h in histories
     raise ValueError(f"unknown condition {cond!r}")  # the loader rejects these first
 
 
-def _compile_group(cond: Condition) -> Test:
-    # Plain loops, not all()/any() over a generator: this runs a few hundred times per request.
-    want = "all" in cond
-    children = cond["all"] if want else cond["any"]
-    if all(set(c) == {"finding", "state"} for c in children):  # the common case: finding states only
-        pairs = tuple((c["finding"], c["state"]) for c in children)
+def _compile_group(cond: Condition, bits: Mapping[str, int]) -> Test:
+    want_all = "all" in cond
+    children = cond["all"] if want_all else cond["any"]
+    if all(set(c) == {"finding", "state"} and c["state"] != "unknown" for c in children):
+        # The common case, finding states only: one mask of findings that must be (or may be)
+        # present and one of those that must be (or may be) absent.
+        need_p = sum({bits[c["finding"]] for c in children if c["state"] == "present"})
+        need_a = sum({bits[c["finding"]] for c in children if c["state"] == "absent"})
+        if want_all:
+            return lambda p, a, o, h: p & need_p == need_p and a & need_a == need_a
+        return lambda p, a, o, h: p & need_p != 0 or a & need_a != 0
+    parts = tuple(compile_condition(c, bits) for c in children)
+    if want_all:
+        return lambda p, a, o, h: all(part(p, a, o, h) for part in parts)
+    return lambda p, a, o, h: any(part(p, a, o, h) for part in parts)
 
-        def states(f: Mapping[str, State], o: str, h: str) -> bool:
-            for slug, state in pairs:
-                if (f.get(slug, "unknown") == state) is not want:
-                    return not want
-            return want
 
-        return states
-    parts = tuple(compile_condition(c) for c in children)
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A finding as a possible next check: what answering it would change, worked out ahead.
 
-    def group(f: Mapping[str, State], o: str, h: str) -> bool:
-        for part in parts:
-            if part(f, o, h) is not want:
-                return not want
-        return want
+    A clue that reads this finding alone fires or not by its answer only, so while the finding is
+    unassessed the change it would make is fixed (`if_present`, `if_absent`). A clue that also
+    reads other items (`clues`) has to be tested against the rest of the answers.
+    """
 
-    return group
+    bit: int
+    finding: Finding
+    if_present: float
+    if_absent: float
+    clues: tuple[int, ...]
+
+
+def _candidate(finding: Finding, bit: int, clues: tuple[int, ...], kb: KnowledgeBase,
+               signed: tuple[float, ...]) -> _Candidate:
+    if_present = if_absent = 0.0
+    rest: list[int] = []
+    for i in clues:
+        when = kb.clues[i].when
+        if set(when) != {"finding", "state"}:
+            rest.append(i)
+        elif when["state"] == "present":
+            if_present += signed[i]
+        elif when["state"] == "absent":
+            if_absent += signed[i]
+        else:  # fires while the finding is unassessed, and stops firing once it is answered
+            if_present -= signed[i]
+            if_absent -= signed[i]
+    return _Candidate(bit, finding, if_present, if_absent, tuple(rest))
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """What evaluate() needs of one knowledge base, worked out once per process."""
 
+    bits: dict[str, int]  # finding slug -> its bit
     tests: tuple[Test, ...]  # per clue
     signed: tuple[float, ...]  # per clue
     hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
     index: dict[str, tuple[int, ...]]  # finding slug, "onset" or "family_history" -> clues that read it
+    candidates: tuple[_Candidate, ...]  # the findings some clue reads, in checklist order
+    mechanisms: tuple[tuple[Mechanism, int, tuple[tuple[int, Finding], ...]], ...]  # mask and members
     flag_tests: tuple[Test, ...]  # per red flag
+    weak: float  # the score margin below which the lean is indeterminate
     genes: dict[str, tuple[GeneMatch, ...]]  # per lean
 
 
 @functools.cache
 def _plan(kb: KnowledgeBase) -> _Plan:
     """The plan for one knowledge base (hashed by identity: one instance per process)."""
+    bits = finding_bits(kb)
     signed = tuple(_signed(c) for c in kb.clues)
+    index = _clue_index(kb)
     leans = ("recessive", "dominant", "indeterminate")
+    members = {m: tuple((bits[s], f) for s, f in kb.findings.items() if m in f.groups) for m in kb.mechanisms}
     return _Plan(
-        tests=tuple(compile_condition(c.when) for c in kb.clues),
+        bits=bits,
+        tests=tuple(compile_condition(c.when, bits) for c in kb.clues),
         signed=signed,
         hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, signed, strict=True)),
-        index=_clue_index(kb),
-        flag_tests=tuple(compile_condition(r.when) for r in kb.red_flags),
+        index=index,
+        candidates=tuple(_candidate(f, bits[s], index[s], kb, signed) for s, f in kb.findings.items() if index[s]),
+        mechanisms=tuple((m, sum(b for b, _ in members[s]), members[s]) for s, m in kb.mechanisms.items()),
+        flag_tests=tuple(compile_condition(r.when, bits) for r in kb.red_flags),
+        weak=kb.thresholds.weak,
         genes={lean: tuple(GeneMatch(g, g.inheritance == lean) for g in kb.genes) for lean in leans},
     )
 
@@ -158,20 +224,30 @@ def _signed(clue: Clue) -> float:
     return clue.weight if toward_recessive else -clue.weight
 
 
-def _fired(answers: Answers, plan: _Plan) -> tuple[bool, ...]:
-    findings, onset, history = answers.findings, answers.onset, answers.family_history
-    return tuple(t(findings, onset, history) for t in plan.tests)
+def _masks(answers: Answers, plan: _Plan) -> tuple[int, int]:
+    try:
+        return answer_masks(answers.findings, plan.bits)
+    except KeyError:
+        unknown = answers.findings.keys() - plan.bits.keys()
+        raise ValueError(f"unknown finding: {', '.join(sorted(unknown))}") from None
 
 
-def _total(fired: tuple[bool, ...], plan: _Plan) -> tuple[float, tuple[ClueHit, ...]]:
-    hits = tuple(h for h, f in zip(plan.hits, fired, strict=True) if f)
-    return round(sum(h.signed_weight for h in hits), 3), hits
+def _fired(plan: _Plan, p: int, a: int, o: str, h: str) -> tuple[bool, ...]:
+    return tuple([test(p, a, o, h) for test in plan.tests])
+
+
+def _total(plan: _Plan, fired: tuple[bool, ...]) -> tuple[float, tuple[ClueHit, ...]]:
+    hits = tuple([hit for hit, f in zip(plan.hits, fired, strict=True) if f])
+    total = 0.0
+    for hit in hits:  # in clue order, so every path sums the same floats in the same order
+        total += hit.signed_weight
+    return round(total, 3), hits
 
 
 def score(answers: Answers, kb: KnowledgeBase) -> tuple[float, tuple[ClueHit, ...]]:
     """The signed score (positive: recessive) and the clues that fired."""
     plan = _plan(kb)
-    return _total(_fired(answers, plan), plan)
+    return _total(plan, _fired(plan, *_masks(answers, plan), answers.onset, answers.family_history))
 
 
 def lean_of(total: float, kb: KnowledgeBase) -> tuple[Lean, Strength | None]:
@@ -199,55 +275,59 @@ def _inheritance(total: float, hits: tuple[ClueHit, ...], kb: KnowledgeBase,
     return Inheritance(lean, strength, total, hits, message)
 
 
-def _next_checks(answers: Answers, kb: KnowledgeBase, plan: _Plan, base: float, fired: tuple[bool, ...],
-                 ) -> tuple[NextCheck, ...]:
-    index, tests, signed = plan.index, plan.tests, plan.signed
-    findings, onset, history = answers.findings, answers.onset, answers.family_history
+# A next check before it is ranked: (impact, position, kind, key, label, check, tries).
+_Found = tuple[float, int, str, str, str, str, tuple[tuple[str, float], ...]]
 
-    def trials(key: str, variants: list[tuple[str, Mapping[str, State], str, str]]) -> list[tuple[str, float]]:
-        # Only the clues that read the changed item can change: re-score those alone. Sums start
-        # at 0 and run in clue order, as a full re-score does, so the figures agree to the last bit.
-        clues = index[key]
-        before = 0
+
+def _next_checks(plan: _Plan, kb: KnowledgeBase, base: float, fired: tuple[bool, ...],
+                 p: int, a: int, o: str, h: str) -> tuple[NextCheck, ...]:
+    tests, signed = plan.tests, plan.signed
+
+    def change(clues: tuple[int, ...], p: int, a: int, o: str, h: str) -> float:
+        # Only the clues that read the changed item can change: re-score those alone.
+        delta = 0.0
         for i in clues:
-            if fired[i]:
-                before += signed[i]
-        out = []
-        for value, f, o, h in variants:
-            after = 0
-            for i in clues:
-                if tests[i](f, o, h):
-                    after += signed[i]
-            out.append((value, round(base - before + after, 3)))
-        return out
+            if tests[i](p, a, o, h) is not fired[i]:
+                delta += -signed[i] if fired[i] else signed[i]
+        return delta
 
-    checks: list[NextCheck] = []
-    for slug, finding in kb.findings.items():
-        if not index[slug] or findings.get(slug, "unknown") != "unknown":
+    found: list[_Found] = []
+    assessed = p | a
+    for position, c in enumerate(plan.candidates):
+        if assessed & c.bit:
             continue
-        tries = trials(slug, [("present", {**findings, slug: "present"}, onset, history),
-                              ("absent", {**findings, slug: "absent"}, onset, history)])
-        checks.append(_check("finding", slug, finding.label, finding.check, base, tries, kb))
-    if onset == "unknown":
-        tries = trials("onset", [(o, findings, o, history) for o in kb.onsets if o != "unknown"])
-        checks.append(_check("onset", "onset", "Age at onset", "When did the first signs appear?",
-                             base, tries, kb))
-    if history == "unknown":
-        tries = trials("family_history", [(h, findings, onset, h) for h in kb.family_histories if h != "unknown"])
-        checks.append(_check("family_history", "family_history", "Family history",
-                             "Are the parents affected, or related to each other?", base, tries, kb))
-    useful = [c for c in checks if c.impact > 0]
-    useful.sort(key=lambda c: -c.impact)  # stable: ties keep checklist order
-    return tuple(useful[:MAX_NEXT_CHECKS])
+        if_present, if_absent = c.if_present, c.if_absent
+        if c.clues:
+            if_present += change(c.clues, p | c.bit, a, o, h)
+            if_absent += change(c.clues, p, a | c.bit, o, h)
+        if if_present or if_absent:
+            present, absent = round(base + if_present, 3), round(base + if_absent, 3)
+            impact = round(max(abs(present - base), abs(absent - base)), 3)
+            found.append((impact, position, "finding", c.finding.slug, c.finding.label, c.finding.check,
+                          (("present", present), ("absent", absent))))
+    last = len(plan.candidates)
+    if o == "unknown":
+        clues = plan.index["onset"]
+        tries = tuple([(x, round(base + change(clues, p, a, x, h), 3)) for x in kb.onsets if x != "unknown"])
+        found.append((_impact(base, tries), last, "onset", "onset", "Age at onset",
+                      "When did the first signs appear?", tries))
+    if h == "unknown":
+        clues = plan.index["family_history"]
+        tries = tuple([(x, round(base + change(clues, p, a, o, x), 3)) for x in kb.family_histories if x != "unknown"])
+        found.append((_impact(base, tries), last + 1, "family_history", "family_history", "Family history",
+                      "Are the parents affected, or related to each other?", tries))
+    ranked = sorted([f for f in found if f[0] > 0], key=lambda f: (-f[0], f[1]))  # ties keep checklist order
+    weak = plan.weak
+    return tuple([
+        NextCheck(kind, key, label, check, impact, tuple([
+            (v, "indeterminate" if -weak < t < weak else "recessive" if t > 0 else "dominant") for v, t in tries]))
+        for impact, _, kind, key, label, check, tries in ranked[:MAX_NEXT_CHECKS]
+    ])
 
 
-def _check(kind: str, key: str, label: str, check: str, base: float,
-           tries: list[tuple[str, float]], kb: KnowledgeBase) -> NextCheck:
-    impact = 0.0
-    for _, trial in tries:
-        impact = max(impact, abs(trial - base))
-    outcomes = tuple([(value, lean_of(trial, kb)[0]) for value, trial in tries])
-    return NextCheck(kind, key, label, check, round(impact, 3), outcomes)
+def _impact(base: float, tries: tuple[tuple[str, float], ...]) -> float:
+    """How far the most telling answer would move the score."""
+    return round(max([abs(t - base) for _, t in tries]), 3)
 
 
 def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
@@ -255,25 +335,18 @@ def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
 
     :raise ValueError: an unknown finding slug, onset or family history (never silently ignored).
     """
-    unknown = answers.findings.keys() - kb.findings.keys()
-    if unknown:
-        raise ValueError(f"unknown finding: {', '.join(sorted(unknown))}")
-    if answers.onset not in kb.onsets:
-        raise ValueError(f"unknown onset: {answers.onset}")
-    if answers.family_history not in kb.family_histories:
-        raise ValueError(f"unknown family history: {answers.family_history}")
     plan = _plan(kb)
-    fired = _fired(answers, plan)
-    total, hits = _total(fired, plan)
-    checks = _next_checks(answers, kb, plan, total, fired)
+    p, a = _masks(answers, plan)
+    o, h = answers.onset, answers.family_history
+    if o not in kb.onsets:
+        raise ValueError(f"unknown onset: {o}")
+    if h not in kb.family_histories:
+        raise ValueError(f"unknown family history: {h}")
+    fired = _fired(plan, p, a, o, h)
+    total, hits = _total(plan, fired)
+    checks = _next_checks(plan, kb, total, fired, p, a, o, h)
     inheritance = _inheritance(total, hits, kb, checks)
-    findings = answers.findings
-    present = [f for s, f in kb.findings.items() if findings.get(s) == "present"]
-    mechanisms = tuple(
-        MechanismHit(m, tuple(f for f in present if m.slug in f.groups))
-        for m in kb.mechanisms.values()
-        if any(m.slug in f.groups for f in present)
-    )
-    red_flags = tuple(r for r, t in zip(kb.red_flags, plan.flag_tests, strict=True)
-                      if t(findings, answers.onset, answers.family_history))
+    mechanisms = tuple(MechanismHit(m, tuple([f for bit, f in members if p & bit]))
+                       for m, mask, members in plan.mechanisms if p & mask)
+    red_flags = tuple([r for r, t in zip(kb.red_flags, plan.flag_tests, strict=True) if t(p, a, o, h)])
     return Assessment(answers, inheritance, mechanisms, red_flags, plan.genes[inheritance.lean], checks)

@@ -6,11 +6,13 @@ entry point accepts and rejects the same things with the same error codes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import NamedTuple
 
 from .hpo import HPO_ID
 from .hpo import HpoIndex
@@ -32,9 +34,8 @@ class InputError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class Recognized:
-    """An input item and the finding it counted as."""
+class Recognized(NamedTuple):
+    """An input item and the finding it counted as (a named tuple: one is built per input item)."""
 
     input: str
     finding: str
@@ -72,6 +73,8 @@ def whole_number(value: Any) -> int | None:
 
 def parse_state(value: Any, item: str) -> State:
     """A finding state from its word; InputError for anything else."""
+    if value in STATES:
+        return value  # type: ignore[no-any-return]
     if not isinstance(value, str):
         raise InputError("invalid_state", f"state of {item!r} must be a string: present, absent or unknown")
     word = STATE_SYNONYMS.get(value.strip().lower(), value.strip().lower())
@@ -106,6 +109,12 @@ def parse_family_history(value: Any, kb: KnowledgeBase) -> str:
     return value.strip().lower()
 
 
+@functools.cache
+def _own_terms(kb: KnowledgeBase) -> tuple[dict[str, str], dict[str, int]]:
+    """Each finding's own HPO term -> its slug, and each slug's place in the checklist."""
+    return {f.hpo: slug for slug, f in kb.findings.items()}, {slug: i for i, slug in enumerate(kb.findings)}
+
+
 def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: KnowledgeBase, hpo: HpoIndex,
                        ) -> tuple[dict[str, State], tuple[Recognized, ...], tuple[Unmapped, ...]]:
     """Turn (slug or HPO id, state, label) statements into finding states.
@@ -116,20 +125,22 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
     fracture does not mean no fractures, so such a term is reported as unmapped with the
     findings it relates to. Where direct statements clash, present wins.
     """
-    own = {f.hpo: slug for slug, f in kb.findings.items()}
+    own, position = _own_terms(kb)
     direct: dict[str, State] = {}
     inferred: dict[str, list[str]] = {}
     recognized: list[Recognized] = []
     unmapped: dict[str, Unmapped] = {}
     for item, state, label in statements:
-        term = item if item in kb.findings else hpo.primary(item)
-        slug = item if item in kb.findings else own.get(term)
-        slugs = () if item in kb.findings else hpo.findings_for(term)
+        if item in kb.findings:  # a slug speaks for its finding and for nothing else
+            term, slug, slugs = item, item, ()
+        else:
+            term = hpo.primary(item)
+            slug, slugs = own.get(term), hpo.findings_for(term)
         if slug is not None:
             if state != "unknown" and (state == "present" or direct.get(slug) != "present"):
                 direct[slug] = state
             recognized.append(Recognized(item, slug, state))
-        others = [found for found in slugs if found != slug]
+        others = [found for found in slugs if found != slug] if slugs else ()
         if state == "present" and others:
             for found in others:
                 inferred.setdefault(found, []).append(item)
@@ -141,7 +152,7 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
         recognized.extend(Recognized(i, slug, "present") for i in items)
         if slug not in direct:
             states[slug] = "present"
-    ordered = {s: states[s] for s in kb.findings if s in states}
+    ordered = {s: states[s] for s in sorted(states, key=position.__getitem__)}  # checklist order
     return ordered, tuple(dict.fromkeys(recognized)), tuple(unmapped.values())
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 from typing import Literal
+from typing import NamedTuple
 
 State = Literal["present", "absent", "unknown"]
 STATES: tuple[State, ...] = ("present", "absent", "unknown")
@@ -179,9 +180,12 @@ class MechanismHit:
     findings: tuple[Finding, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class NextCheck:
-    """An unassessed item and how much it could move the lean."""
+class NextCheck(NamedTuple):
+    """An unassessed item and how much it could move the lean.
+
+    A named tuple rather than a dataclass like its neighbours: immutable all the same, and several
+    are built for every assessment, where a tuple is the cheapest record Python makes.
+    """
 
     kind: str  # "finding", "onset" or "family_history"
     key: str

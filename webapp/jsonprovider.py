@@ -9,6 +9,8 @@ key). Anything orjson refuses (an integer beyond 64 bits, say) and every other u
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -19,8 +21,45 @@ from flask.json.provider import DefaultJSONProvider
 OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
+class JsonRow(Mapping[str, Any]):
+    """A read-only row of knowledge whose JSON is encoded once, when it is built.
+
+    Answers that include the row copy those bytes instead of encoding it again; templates read it
+    like a dict. Only rows that depend on the knowledge alone are worth keeping this way.
+    """
+
+    __slots__ = ("_data", "fragment")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self.fragment = orjson.Fragment(orjson.dumps(data, option=OPTIONS))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"JsonRow({self._data!r})"
+
+
 class FastJSONProvider(DefaultJSONProvider):
     """Flask's provider with orjson for jsonify() and view return values."""
+
+    def default(self, o: Any) -> Any:  # type: ignore[override]  (the stdlib encoder's fallback)
+        """A JsonRow as the dict it holds; anything else as Flask's provider has it."""
+        if isinstance(o, JsonRow):
+            return dict(o)
+        return super().default(o)
+
+    def _orjson_default(self, o: Any) -> Any:
+        if isinstance(o, JsonRow):
+            return o.fragment
+        return self.default(o)
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         """Serialize the data as jsonify() does, with orjson; fall back to the standard encoder."""
@@ -29,7 +68,7 @@ class FastJSONProvider(DefaultJSONProvider):
         if (self.compact is None and self._app.debug) or self.compact is False:
             options |= orjson.OPT_INDENT_2
         try:
-            body = orjson.dumps(obj, default=self.default, option=options)
+            body = orjson.dumps(obj, default=self._orjson_default, option=options)
         except orjson.JSONEncodeError:
             return super().response(obj)
         return self._app.response_class(body + b"\n", mimetype=self.mimetype)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +26,8 @@ from rules.model import Gene
 from rules.model import GeneMatch
 from rules.model import Mechanism
 from rules.model import RedFlag
+
+from .jsonprovider import JsonRow
 
 DISCLAIMER = ("Educational use only, not a diagnosis. This checklist does not replace clinical "
               "judgement or specialist care.")
@@ -61,8 +62,8 @@ def lean_summary(lean: str, strength: str | None) -> str:
     return f"The picture leans {STRENGTH_WORDS[strength]} toward {LEAN_WORDS[lean]}."
 
 
-def _clue(clue: Clue, signed: float, kb: KnowledgeBase) -> dict[str, Any]:
-    return {
+def _clue(clue: Clue, signed: float, kb: KnowledgeBase) -> JsonRow:
+    return JsonRow({
         "id": clue.id,
         "finding": clue.finding,
         "points_to": clue.points_to,
@@ -72,7 +73,7 @@ def _clue(clue: Clue, signed: float, kb: KnowledgeBase) -> dict[str, Any]:
         "why": clue.why,
         "beyond_seed": clue.beyond_seed,
         "source": source_dict(clue.cite, kb),
-    }
+    })
 
 
 def share_query(assessment: Assessment) -> str:
@@ -93,41 +94,54 @@ def share_query(assessment: Assessment) -> str:
 
 
 class _Rows:
-    """Rows built from one knowledge base's own objects, kept for the life of the process."""
+    """Rows built from one knowledge base's own objects, once per process.
+
+    Keyed by the identity of objects the knowledge base holds (alive as long as it is), so a key
+    cannot be reused by another object and the rows cannot outgrow the knowledge. An object the
+    knowledge base does not hold gets a row built for it, not kept.
+    """
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        # Only objects the knowledge base holds (alive as long as it is) are cached, so ids stay
-        # unique and the cache cannot grow past the size of the knowledge.
-        owned = (*kb.clues, *kb.red_flags, *kb.genes, *kb.mechanisms.values())
-        self.owned = {id(o) for o in owned}
-        self.rows: dict[tuple[int, object], tuple[object, Any]] = {}
+        signs = (1.0, -1.0)
+        self.clues = {(id(c), s * c.weight): _clue(c, s * c.weight, kb) for c in kb.clues for s in signs}
+        self.red_flags = {id(r): _red_flag(r, kb) for r in kb.red_flags}
+        self.genes = {(id(g), c): _gene(g, c, kb) for g in kb.genes for c in (True, False)}
+        self.sources = {id(m): _source_row(m.cite, kb) for m in kb.mechanisms.values()}
+        self.terms = {s: JsonRow({"id": f.hpo, "label": f.label, "finding": s}) for s, f in kb.findings.items()}
+        self.unknown = {s: "unknown" for s in kb.findings}
+        self.position = {s: i for i, s in enumerate(kb.findings)}
+        self.gene_lists: dict[int, tuple[tuple[GeneMatch, ...], list[JsonRow]]] = {}
 
-    def _get(self, obj: object, variant: object, build: Callable[..., Any], *args: Any) -> Any:
-        key = (id(obj), variant)
-        hit = self.rows.get(key)
-        if hit is not None and hit[0] is obj:
-            return hit[1]
-        row = build(*args, self.kb)
-        if key[0] in self.owned:
-            self.rows[key] = (obj, row)
-        return row
-
-    def clue(self, hit: ClueHit) -> dict[str, Any]:
+    def clue(self, hit: ClueHit) -> JsonRow:
         """A clue that fired, with its weight and source."""
-        return self._get(hit.clue, hit.signed_weight, _clue, hit.clue, hit.signed_weight)  # type: ignore[no-any-return]
+        row = self.clues.get((id(hit.clue), hit.signed_weight))
+        return row if row is not None else _clue(hit.clue, hit.signed_weight, self.kb)
 
-    def red_flag(self, flag: RedFlag) -> dict[str, Any]:
+    def red_flag(self, flag: RedFlag) -> JsonRow:
         """A red flag with its source."""
-        return self._get(flag, None, _red_flag, flag)  # type: ignore[no-any-return]
+        row = self.red_flags.get(id(flag))
+        return row if row is not None else _red_flag(flag, self.kb)
 
-    def gene(self, match: GeneMatch) -> dict[str, Any]:
+    def gene(self, match: GeneMatch) -> JsonRow:
         """A gene row, consistent with the lean or not."""
-        return self._get(match.gene, match.consistent, _gene, match.gene, match.consistent)  # type: ignore[no-any-return]
+        row = self.genes.get((id(match.gene), match.consistent))
+        return row if row is not None else _gene(match.gene, match.consistent, self.kb)
 
-    def source(self, mechanism: Mechanism) -> dict[str, str]:
+    def gene_list(self, matches: tuple[GeneMatch, ...]) -> list[JsonRow]:
+        """The gene table; the engine hands out one tuple per lean, so the table is kept per tuple."""
+        kept = self.gene_lists.get(id(matches))
+        if kept is not None and kept[0] is matches:
+            return kept[1]
+        rows = [self.gene(m) for m in matches]
+        if all(self.genes.get((id(m.gene), m.consistent)) is r for m, r in zip(matches, rows, strict=True)):
+            self.gene_lists[id(matches)] = (matches, rows)  # the tuple is held here, so its id stays its own
+        return rows
+
+    def source(self, mechanism: Mechanism) -> JsonRow:
         """A mechanism's source."""
-        return self._get(mechanism, None, source_dict, mechanism.cite)  # type: ignore[no-any-return]
+        row = self.sources.get(id(mechanism))
+        return row if row is not None else _source_row(mechanism.cite, self.kb)
 
 
 @functools.cache
@@ -141,11 +155,16 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     rows = _rows(kb)
     inh = assessment.inheritance
     hits = [rows.clue(h) for h in inh.hits]
-    toward = 1 if inh.lean == "recessive" else -1 if inh.lean == "dominant" else 0
+    toward = -1 if inh.lean == "dominant" else 1
     answers = assessment.answers
     findings = kb.findings
     given = answers.findings
-    states: dict[str, str] = {s: given.get(s, "unknown") for s in findings}
+    states: dict[str, str] = {**rows.unknown, **given}  # every finding, in checklist order
+    ordered = sorted(given, key=rows.position.__getitem__)  # checklist order, whatever order they came in
+    present = [s for s in ordered if given[s] == "present"]
+    absent = [s for s in ordered if given[s] == "absent"]
+    flags = [rows.red_flag(r) for r in assessment.red_flags]
+    flags.sort(key=lambda r: LEVEL_ORDER.get(r["level"], 9))
     return {
         "knowledge_version": kb.version,
         "inheritance": {
@@ -159,8 +178,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
             "clues": hits,
             # For a lean: the clues that pushed toward it, and those that pushed away. Indeterminate:
             # the clues toward recessive, then toward dominant.
-            "clues_for": [c for c in hits if c["signed_weight"] * (toward or 1) > 0],
-            "clues_against": [c for c in hits if c["signed_weight"] * (toward or 1) < 0],
+            "clues_for": [c for c in hits if c["signed_weight"] * toward > 0],
+            "clues_against": [c for c in hits if c["signed_weight"] * toward < 0],
         },
         "mechanisms": [
             {"id": m.mechanism.slug, "title": m.mechanism.title,
@@ -170,25 +189,18 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
              "source": rows.source(m.mechanism)}
             for m in assessment.mechanisms
         ],
-        "red_flags": sorted(
-            (rows.red_flag(r) for r in assessment.red_flags),
-            key=lambda r: LEVEL_ORDER.get(r["level"], 9),
-        ),
-        "genes": [rows.gene(g) for g in assessment.genes],
+        "red_flags": flags,
+        "genes": rows.gene_list(assessment.genes),
         "next_checks": [
             {"kind": c.kind, "id": c.key, "label": c.label, "check": c.check, "impact": c.impact,
              "outcomes": [{"value": v, "lean": lean} for v, lean in c.outcomes]}
             for c in assessment.next_checks
         ],
-        "hpo_terms": {
-            state: [{"id": findings[s].hpo, "label": findings[s].label, "finding": s}
-                    for s, v in states.items() if v == want]
-            for state, want in (("present", "present"), ("excluded", "absent"))
-        },
+        "hpo_terms": {"present": [rows.terms[s] for s in present], "excluded": [rows.terms[s] for s in absent]},
         "answers": {
             "findings": states,
-            "present_labels": [findings[s].label for s, v in states.items() if v == "present"],
-            "absent_labels": [findings[s].label for s, v in states.items() if v == "absent"],
+            "present_labels": [findings[s].label for s in present],
+            "absent_labels": [findings[s].label for s in absent],
             "onset": answers.onset,
             "onset_label": kb.onsets[answers.onset].label,
             "family_history": answers.family_history,
@@ -203,15 +215,19 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     }
 
 
-def _red_flag(r: RedFlag, kb: KnowledgeBase) -> dict[str, Any]:
-    return {"id": r.id, "level": r.level, "title": r.title, "why": r.why, "beyond_seed": r.beyond_seed,
-            "source": source_dict(r.cite, kb)}
+def _red_flag(r: RedFlag, kb: KnowledgeBase) -> JsonRow:
+    return JsonRow({"id": r.id, "level": r.level, "title": r.title, "why": r.why, "beyond_seed": r.beyond_seed,
+                    "source": source_dict(r.cite, kb)})
 
 
-def _gene(g: Gene, consistent: bool, kb: KnowledgeBase) -> dict[str, Any]:
-    return {"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type, "omim": g.omim,
-            "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code, "in_seed": g.in_seed,
-            "consistent": consistent, "note": g.note, "source": source_dict(g.cite, kb)}
+def _gene(g: Gene, consistent: bool, kb: KnowledgeBase) -> JsonRow:
+    return JsonRow({"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type, "omim": g.omim,
+                    "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code, "in_seed": g.in_seed,
+                    "consistent": consistent, "note": g.note, "source": source_dict(g.cite, kb)})
+
+
+def _source_row(cite: Citation, kb: KnowledgeBase) -> JsonRow:
+    return JsonRow(source_dict(cite, kb))
 
 
 def present_vocabulary(kb: KnowledgeBase) -> list[dict[str, Any]]:

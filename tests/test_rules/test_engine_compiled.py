@@ -13,10 +13,13 @@ from rules import evaluate
 from rules import holds
 from rules import lean_of
 from rules import load_knowledge
+from rules.engine import answer_masks
 from rules.engine import compile_condition
+from rules.engine import finding_bits
 from rules.engine import score
 
 KB = load_knowledge()
+BITS = finding_bits(KB)
 
 answers_strategy = st.builds(
     Answers,
@@ -30,8 +33,9 @@ answers_strategy = st.builds(
 @given(answers_strategy)
 def test_every_compiled_condition_holds_exactly_when_the_tree_does(answers):
     for when in [c.when for c in KB.clues] + [r.when for r in KB.red_flags]:
-        compiled = compile_condition(when)
-        assert compiled(answers.findings, answers.onset, answers.family_history) is holds(when, answers), when
+        compiled = compile_condition(when, BITS)
+        present, absent = answer_masks(answers.findings, BITS)
+        assert compiled(present, absent, answers.onset, answers.family_history) is holds(when, answers), when
 
 
 @settings(max_examples=200, deadline=None)

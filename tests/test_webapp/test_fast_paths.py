@@ -8,11 +8,15 @@ import itertools
 import json
 import random
 
+import pytest
 from flask import jsonify
 
 from rules import Answers
 from rules import evaluate
 from rules import load_knowledge
+from rules.hpo import load_hpo
+from rules.inputs import parse_request
+from webapp.jsonprovider import JsonRow
 from webapp.presenters import _rows
 from webapp.presenters import present_assessment
 
@@ -22,16 +26,30 @@ KB = load_knowledge()
 def test_the_assess_answer_is_the_standard_json_of_the_presenter_dict(client):
     body = {"findings": {"hypocalcemia": "present", "anemia": "present", "fractures": "absent"}, "onset": "neonatal"}
     assert "Set-Cookie" in client.get("/").headers  # the form's CSRF token: this browser has a session
-    response = client.post("/api/v1/assess", json=body)
+    response = client.post("/api/v1/assess", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 200 and response.mimetype == "application/json"
     # The session is never read or written (Flask would add Vary: Cookie), nor the database (test_faults).
     assert "Set-Cookie" not in response.headers and "Vary" not in response.headers
-    answers = Answers({"hypocalcemia": "present", "anemia": "present", "fractures": "absent"}, "neonatal")
-    expected = present_assessment(evaluate(answers, KB), KB)
-    # Insertion order, as the presenter builds it (JSON_SORT_KEYS = False).
+    parsed = parse_request(body, KB, load_hpo())
+    expected = present_assessment(evaluate(parsed.answers, KB), KB, parsed)
+    # Insertion order, as the presenter builds it (JSON_SORT_KEYS = False), and every value as the
+    # standard library writes the presenter's dict (the pre-encoded knowledge rows as the dicts they hold).
     assert list(response.get_json()) == list(expected)
-    assert response.get_json()["inheritance"] == json.loads(json.dumps(expected["inheritance"]))
+    assert response.get_json() == json.loads(json.dumps(expected, default=dict))
     assert response.get_json()["genes"] == expected["genes"]
+    assert list(response.get_json()["genes"][0]) == list(expected["genes"][0])
+
+
+def test_a_knowledge_row_reads_like_a_dict_cannot_be_changed_and_writes_its_own_json(app):
+    row = JsonRow({"id": "x", "source": {"text": "Source document: \u201cquote\u201d"}, "weight": 1.5})
+    assert row["id"] == "x" and dict(row) == {"id": "x", "source": {"text": "Source document: \u201cquote\u201d"},
+                                               "weight": 1.5}
+    assert row == dict(row) and len(row) == 3 and list(row) == ["id", "source", "weight"]
+    with pytest.raises(TypeError):
+        row["id"] = "y"  # type: ignore[index]
+    with app.test_request_context():
+        assert jsonify({"rows": [row, row]}).get_json() == {"rows": [dict(row), dict(row)]}
+        assert json.loads(app.json.dumps({"row": row})) == {"row": dict(row)}  # the standard encoder (tojson)
 
 
 def test_what_orjson_cannot_write_goes_through_flask_s_encoder(app):
@@ -48,10 +66,13 @@ def test_the_presenter_cache_holds_knowledge_only_and_stays_bounded():
         findings = {s: rng.choice(["present", "absent"]) for s in rng.sample(slugs, rng.randint(0, len(slugs)))}
         answers = Answers(findings, rng.choice(sorted(KB.onsets)), rng.choice(sorted(KB.family_histories)))
         present_assessment(evaluate(answers, KB), KB)
-    cache = _rows(KB).rows
-    owned = (*KB.clues, *KB.red_flags, *KB.genes, *KB.mechanisms.values())
-    assert len(cache) <= 2 * len(owned)  # at most two variants (a gene consistent or not) per object
-    assert all(any(obj is o for o in owned) for obj, _ in cache.values())
-    cached_text = json.dumps([row for _, row in cache.values()])
+    rows = _rows(KB)
+    # Built once from the knowledge; answers add nothing but one gene table per lean.
+    assert len(rows.clues) == 2 * len(KB.clues) and len(rows.red_flags) == len(KB.red_flags)
+    assert len(rows.genes) == 2 * len(KB.genes) and len(rows.terms) == len(KB.findings)
+    assert len(rows.gene_lists) <= 3
+    cached = [*rows.clues.values(), *rows.red_flags.values(), *rows.genes.values(), *rows.sources.values(),
+              *rows.terms.values(), *(table for _, table in rows.gene_lists.values())]
+    cached_text = json.dumps(cached, default=dict)
     for slug, state in itertools.product(slugs, ("present", "absent")):
         assert f'"{slug}": "{state}"' not in cached_text  # no answer is in a cached row

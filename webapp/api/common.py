@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from flask import abort
 from flask import jsonify
 from flask import request
@@ -31,8 +31,9 @@ def json_body() -> Any:
         raise ApiError(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
     raw = request.get_data(cache=True)  # 413 above MAX_CONTENT_LENGTH, handled centrally
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as err:
+        # Strict JSON: NaN, Infinity and lone surrogates are refused (the standard library takes them).
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as err:
         raise ApiError(400, "invalid_json", f"The body is not valid JSON: {err}") from None
 
 
