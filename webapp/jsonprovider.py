@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
+from typing import overload
 
 import orjson
 from flask import Response
@@ -47,6 +49,42 @@ class JsonRow(Mapping[str, Any]):
         return f"JsonRow({self._data!r})"
 
 
+def _fragment(row: JsonRow) -> orjson.Fragment:
+    return row.fragment
+
+
+class JsonRows(Sequence[JsonRow]):
+    """A read-only list of knowledge rows, encoded once as a whole (a gene table, say)."""
+
+    __slots__ = ("_rows", "fragment")
+
+    def __init__(self, rows: list[JsonRow]) -> None:
+        self._rows = rows
+        self.fragment = orjson.Fragment(orjson.dumps(rows, default=_fragment))
+
+    @overload
+    def __getitem__(self, index: int) -> JsonRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[JsonRow]: ...
+
+    def __getitem__(self, index: int | slice) -> JsonRow | list[JsonRow]:
+        return self._rows[index]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, JsonRows)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  (equal to a list, so unhashable like one)
+
+    def __repr__(self) -> str:
+        return f"JsonRows({self._rows!r})"
+
+
 class FastJSONProvider(DefaultJSONProvider):
     """Flask's provider with orjson for jsonify() and view return values."""
 
@@ -54,10 +92,12 @@ class FastJSONProvider(DefaultJSONProvider):
         """A JsonRow as the dict it holds; anything else as Flask's provider has it."""
         if isinstance(o, JsonRow):
             return dict(o)
+        if isinstance(o, JsonRows):
+            return list(o)
         return super().default(o)
 
     def _orjson_default(self, o: Any) -> Any:
-        if isinstance(o, JsonRow):
+        if isinstance(o, (JsonRow, JsonRows)):
             return o.fragment
         return self.default(o)
 

@@ -28,6 +28,7 @@ from rules.model import Mechanism
 from rules.model import RedFlag
 
 from .jsonprovider import JsonRow
+from .jsonprovider import JsonRows
 
 DISCLAIMER = ("Educational use only, not a diagnosis. This checklist does not replace clinical "
               "judgement or specialist care.")
@@ -38,8 +39,8 @@ LEAN_WORDS = {
 }
 STRENGTH_WORDS = {"weak": "weakly", "moderate": "moderately", "strong": "strongly"}
 LEVEL_ORDER = {"urgent": 0, "high": 1, "context": 2}
-# What urlencode(..., safe=",") leaves as it is.
-_PLAIN = re.compile(r"[A-Za-z0-9_.~,-]*")
+# What urlencode(..., safe=",") leaves as it is, with the = and & that join its pairs.
+_PLAIN = re.compile(r"[A-Za-z0-9_.~,=&-]*")
 
 
 def source_dict(cite: Citation, kb: KnowledgeBase) -> dict[str, str]:
@@ -81,15 +82,16 @@ def share_query(assessment: Assessment) -> str:
     answers = assessment.answers
     params: list[tuple[str, str]] = []
     for state in ("present", "absent"):
-        slugs = [s for s, v in answers.findings.items() if v == state]
+        slugs = sorted([s for s, v in answers.findings.items() if v == state])
         if slugs:
-            params.append((state, ",".join(sorted(slugs))))
+            params.append((state, ",".join(slugs)))
     if answers.onset != "unknown":
         params.append(("onset", answers.onset))
     if answers.family_history != "unknown":
         params.append(("family_history", answers.family_history))
-    if all(_PLAIN.fullmatch(v) for _, v in params):  # slugs need no escaping (same text as urlencode)
-        return "&".join(f"{k}={v}" for k, v in params)
+    text = "&".join([f"{k}={v}" for k, v in params])
+    if _PLAIN.fullmatch(text):  # slugs need no escaping: the same text urlencode would give
+        return text
     return urlencode(params, safe=",")
 
 
@@ -111,7 +113,7 @@ class _Rows:
         self.terms = {s: JsonRow({"id": f.hpo, "label": f.label, "finding": s}) for s, f in kb.findings.items()}
         self.unknown = {s: "unknown" for s in kb.findings}
         self.position = {s: i for i, s in enumerate(kb.findings)}
-        self.gene_lists: dict[int, tuple[tuple[GeneMatch, ...], list[JsonRow]]] = {}
+        self.gene_lists: dict[int, tuple[tuple[GeneMatch, ...], JsonRows]] = {}
 
     def clue(self, hit: ClueHit) -> JsonRow:
         """A clue that fired, with its weight and source."""
@@ -128,14 +130,16 @@ class _Rows:
         row = self.genes.get((id(match.gene), match.consistent))
         return row if row is not None else _gene(match.gene, match.consistent, self.kb)
 
-    def gene_list(self, matches: tuple[GeneMatch, ...]) -> list[JsonRow]:
+    def gene_list(self, matches: tuple[GeneMatch, ...]) -> JsonRows | list[JsonRow]:
         """The gene table; the engine hands out one tuple per lean, so the table is kept per tuple."""
         kept = self.gene_lists.get(id(matches))
         if kept is not None and kept[0] is matches:
             return kept[1]
         rows = [self.gene(m) for m in matches]
         if all(self.genes.get((id(m.gene), m.consistent)) is r for m, r in zip(matches, rows, strict=True)):
-            self.gene_lists[id(matches)] = (matches, rows)  # the tuple is held here, so its id stays its own
+            table = JsonRows(rows)
+            self.gene_lists[id(matches)] = (matches, table)  # the tuple is held here, so its id stays its own
+            return table
         return rows
 
     def source(self, mechanism: Mechanism) -> JsonRow:
@@ -164,7 +168,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     present = [s for s in ordered if given[s] == "present"]
     absent = [s for s in ordered if given[s] == "absent"]
     flags = [rows.red_flag(r) for r in assessment.red_flags]
-    flags.sort(key=lambda r: LEVEL_ORDER.get(r["level"], 9))
+    if len(flags) > 1:
+        flags.sort(key=lambda r: LEVEL_ORDER.get(r["level"], 9))
     return {
         "knowledge_version": kb.version,
         "inheritance": {
@@ -178,8 +183,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
             "clues": hits,
             # For a lean: the clues that pushed toward it, and those that pushed away. Indeterminate:
             # the clues toward recessive, then toward dominant.
-            "clues_for": [c for c in hits if c["signed_weight"] * toward > 0],
-            "clues_against": [c for c in hits if c["signed_weight"] * toward < 0],
+            "clues_for": [row for h, row in zip(inh.hits, hits, strict=True) if h.signed_weight * toward > 0],
+            "clues_against": [row for h, row in zip(inh.hits, hits, strict=True) if h.signed_weight * toward < 0],
         },
         "mechanisms": [
             {"id": m.mechanism.slug, "title": m.mechanism.title,

@@ -17,6 +17,7 @@ from rules import load_knowledge
 from rules.hpo import load_hpo
 from rules.inputs import parse_request
 from webapp.jsonprovider import JsonRow
+from webapp.jsonprovider import JsonRows
 from webapp.presenters import _rows
 from webapp.presenters import present_assessment
 
@@ -35,7 +36,7 @@ def test_the_assess_answer_is_the_standard_json_of_the_presenter_dict(client):
     # Insertion order, as the presenter builds it (JSON_SORT_KEYS = False), and every value as the
     # standard library writes the presenter's dict (the pre-encoded knowledge rows as the dicts they hold).
     assert list(response.get_json()) == list(expected)
-    assert response.get_json() == json.loads(json.dumps(expected, default=dict))
+    assert response.get_json() == json.loads(json.dumps(expected, default=client.application.json.default))
     assert response.get_json()["genes"] == expected["genes"]
     assert list(response.get_json()["genes"][0]) == list(expected["genes"][0])
 
@@ -50,6 +51,10 @@ def test_a_knowledge_row_reads_like_a_dict_cannot_be_changed_and_writes_its_own_
     with app.test_request_context():
         assert jsonify({"rows": [row, row]}).get_json() == {"rows": [dict(row), dict(row)]}
         assert json.loads(app.json.dumps({"row": row})) == {"row": dict(row)}  # the standard encoder (tojson)
+        table = JsonRows([row, JsonRow({"id": "z"})])
+        assert table == [dict(row), {"id": "z"}] and table[1]["id"] == "z" and len(table) == 2
+        assert jsonify({"table": table}).get_json() == {"table": [dict(row), {"id": "z"}]}
+        assert json.loads(app.json.dumps(table)) == [dict(row), {"id": "z"}]
 
 
 def test_what_orjson_cannot_write_goes_through_flask_s_encoder(app):
@@ -73,6 +78,6 @@ def test_the_presenter_cache_holds_knowledge_only_and_stays_bounded():
     assert len(rows.gene_lists) <= 3
     cached = [*rows.clues.values(), *rows.red_flags.values(), *rows.genes.values(), *rows.sources.values(),
               *rows.terms.values(), *(table for _, table in rows.gene_lists.values())]
-    cached_text = json.dumps(cached, default=dict)
+    cached_text = json.dumps(cached, default=lambda rows: list(rows) if isinstance(rows, JsonRows) else dict(rows))
     for slug, state in itertools.product(slugs, ("present", "absent")):
         assert f'"{slug}": "{state}"' not in cached_text  # no answer is in a cached row
