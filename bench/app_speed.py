@@ -1,14 +1,25 @@
 """App start time, and POST /api/v1/assess throughput against the same server's trivial endpoint.
 
+Start time is shown beside the time the frameworks alone take to import (Flask, SQLAlchemy,
+Flask-SQLAlchemy, Flask-WTF), so a reader can tell the app's own share from the machine's speed.
+
 The server is gunicorn with 2 sync workers on loopback, loaded by wrk (8 connections) from the
 same machine. The trivial endpoint (GET /api/v1/health) and /assess are measured in alternating
 short rounds on the one server, so a busy moment on the machine hits both; each ratio is the median
 over the rounds. Beside requests per second, the workers' own CPU time per request (from /proc) is
 reported: it depends much less on what else the machine is doing, so it shows where the time goes.
+
+Last, the Python bytecode instructions each request executes inside the app (app.wsgi_app, no
+server), counted with sys.settrace: a figure that does not move with the machine's load, so a
+change to the assess path can be judged by it on a busy machine. Under gunicorn each instruction
+costs more than in a warm loop (the server, the kernel and wrk share the two cores and their
+caches), which is why the throughput ratio sits below the instruction ratio minus gunicorn's share.
 """
 
 from __future__ import annotations
 
+import collections
+import io
 import json
 import os
 import statistics
@@ -30,11 +41,14 @@ ASSESS_BODY = json.dumps({
                  "HP:0031846": "present", "fractures": "absent", "cranial_nerve_compression": "unknown"},
     "onset": "neonatal", "family_history": "unaffected_parents",
 })
+DEPENDENCIES = ("import time; t, c = time.perf_counter(), time.process_time(); "
+                "import flask, sqlalchemy, flask_sqlalchemy, flask_wtf; "
+                "print(time.perf_counter() - t, time.process_time() - c)")
 ROUNDS = 6
 SECONDS = 2
 
 
-def startup_seconds(runs: int = 5) -> tuple[float, float]:
+def startup_seconds(runs: int = 5, code: str = STARTUP) -> tuple[float, float]:
     """Median wall and CPU time of importing the app and calling create_app() in a fresh interpreter.
 
     With the bytecode cache a deployed server has: the first, discarded run writes it (a machine
@@ -42,10 +56,54 @@ def startup_seconds(runs: int = 5) -> tuple[float, float]:
     CPU time hardly changes when other processes compete for the cores; the wall time does.
     """
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"SECRET_KEY": "bench"}
-    times = [[float(x) for x in subprocess.run([sys.executable, "-c", STARTUP], cwd=ROOT, env=env, check=True,
+    times = [[float(x) for x in subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
                                                capture_output=True, text=True).stdout.split()]
              for _ in range(runs + 1)]
     return statistics.median(t[0] for t in times[1:]), statistics.median(t[1] for t in times[1:])
+
+
+def opcodes_per_request() -> tuple[int, int, collections.Counter[str]]:
+    """Bytecode instructions one GET /api/v1/health and one POST /api/v1/assess execute in the app,
+    and the assess request's count per module (to see where they go)."""
+    from webapp import create_app
+
+    app = create_app({"SECRET_KEY": "bench", "TESTING": True})
+
+    def call(method: str, path: str, body: bytes = b"") -> None:
+        environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
+                   "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
+                   "CONTENT_TYPE": "application/json" if body else "", "CONTENT_LENGTH": str(len(body)),
+                   "HTTP_HOST": "127.0.0.1", "wsgi.errors": sys.stderr, "QUERY_STRING": "", "SCRIPT_NAME": ""}
+        result = app.wsgi_app(environ, lambda status, headers, exc_info=None: None)
+        b"".join(result)
+        getattr(result, "close", lambda: None)()
+
+    def count(method: str, path: str, body: bytes = b"") -> collections.Counter[str]:
+        per: collections.Counter[str] = collections.Counter()
+
+        def tracer(frame, event, arg):  # type: ignore[no-untyped-def]
+            frame.f_trace_opcodes = True
+            module = frame.f_globals.get("__name__", "?").split(".")[0]
+
+            def local(frame, event, arg):  # type: ignore[no-untyped-def]
+                if event == "opcode":
+                    per[module] += 1
+                return local
+            return local
+
+        sys.settrace(tracer)
+        try:
+            call(method, path, body)
+        finally:
+            sys.settrace(None)
+        return per
+
+    body = ASSESS_BODY.encode()
+    for _ in range(3):  # first requests fill the per-process knowledge caches
+        call("GET", "/api/v1/health")
+        call("POST", "/api/v1/assess", body)
+    health, assess = count("GET", "/api/v1/health"), count("POST", "/api/v1/assess", body)
+    return sum(health.values()), sum(assess.values()), assess - health
 
 
 def _load(url: str, workers: list[int], body: str | None = None) -> dict[str, float]:
@@ -59,7 +117,13 @@ def _load(url: str, workers: list[int], body: str | None = None) -> dict[str, fl
 def run() -> dict[str, float | int | str]:
     """Measure and return the figures."""
     wall, cpu = startup_seconds()
-    figures: dict[str, float | int | str] = {"startup_seconds": round(wall, 3), "startup_cpu_seconds": round(cpu, 3)}
+    deps_wall, _ = startup_seconds(code=DEPENDENCIES)
+    figures: dict[str, float | int | str] = {"startup_seconds": round(wall, 3), "startup_cpu_seconds": round(cpu, 3),
+                                             "startup_dependencies_seconds": round(deps_wall, 3)}
+    health_ops, assess_ops, extra = opcodes_per_request()
+    figures.update({"baseline_opcodes": health_ops, "assess_opcodes": assess_ops,
+                    "assess_vs_baseline_opcode_ratio": round(health_ops / assess_ops, 3),
+                    **{f"assess_extra_opcodes_{module}": n for module, n in extra.most_common(4)}})
     if not have_wrk():
         figures["load_skipped"] = WRK_MISSING
         return figures
