@@ -19,13 +19,17 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from flask import g
+from flask import has_request_context
 from flask import make_response
 from flask import request
 from sqlalchemy import delete
+from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from .errors import error_response
 from .extensions import db
@@ -35,6 +39,8 @@ from .models import utcnow
 # Limit name -> config prefix. The names prefix the stored buckets, as "join:" does for join codes.
 LIMITS = {"exercises": "EXERCISE", "submissions": "SUBMISSION", "imports": "IMPORT"}
 PRUNE_ONE_IN = 100  # how often a request also clears other clients' expired events
+PENDING = "rate_limit_pending"  # flask.g: (limit, bucket, time) of the events not stored yet
+PRUNE = "rate_limit_prune"  # flask.g: (limit, window start) whose expired events this request clears
 
 
 def bucket(name: str, client: str, secret: str) -> str:
@@ -43,7 +49,12 @@ def bucket(name: str, client: str, secret: str) -> str:
 
 
 def spend(name: str) -> int | None:
-    """Count this request against the client's budget; the seconds to wait when it is spent, else None."""
+    """Check the client's budget: the seconds to wait when it is spent, else None (the request counts).
+
+    A request that is let through is recorded in the same commit as the request's own write, so a
+    classroom answer costs one write transaction, not two; a request that writes nothing (or fails)
+    is recorded by itself once the view is done (`record`).
+    """
     cfg = current_app.config
     limit, window = cfg[f"{LIMITS[name]}_RATE_LIMIT"], cfg[f"{LIMITS[name]}_RATE_WINDOW_SECONDS"]
     if not limit:
@@ -58,20 +69,42 @@ def spend(name: str) -> int | None:
             oldest = db.session.execute(select(func.min(RateEvent.at)).where(*recent)).scalar_one()
             db.session.rollback()
             return max(1, math.ceil((oldest - since).total_seconds())) if oldest else window
-        if secrets.randbelow(PRUNE_ONE_IN) == 0:  # expired events only cost space: clear them now and then
-            db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith(f"{name}:"),
-                                                       RateEvent.at <= since))
-        if db.session.get_bind().dialect.name == "postgresql":
-            # A counted request need not survive a crash: spare this commit the wait for the disk.
-            db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-        db.session.add(RateEvent(bucket=key, at=now))
-        db.session.commit()
     except SQLAlchemyError as err:
         # The limiter never takes a page down: without the database the request goes through (the
         # import stores nothing; the classroom endpoints answer their own database error).
         db.session.rollback()
         current_app.logger.warning("rate limit %s not counted: %s", name, type(err).__name__)
+        return None
+    g.setdefault(PENDING, []).append((name, key, now))
+    if secrets.randbelow(PRUNE_ONE_IN) == 0:  # expired events only cost space: clear them now and then
+        g.setdefault(PRUNE, []).append((name, since))
     return None
+
+
+def _with_the_request_s_commit(session: Session) -> None:
+    """Add the request's pending rate events to the commit it makes (a session event)."""
+    if has_request_context() and session is db.session() and g.get(PENDING):
+        for _, key, now in g.pop(PENDING):
+            session.add(RateEvent(bucket=key, at=now))
+
+
+def record() -> None:
+    """Record the rate events the request's own commit did not carry, by themselves (and prune)."""
+    pending, prune = g.pop(PENDING, []), g.pop(PRUNE, [])
+    if not pending and not prune:
+        return
+    try:
+        db.session.rollback()  # what the view left uncommitted is not kept, as at the end of any request
+        if db.session.get_bind().dialect.name == "postgresql":
+            # A counted request need not survive a crash: spare this commit the wait for the disk.
+            db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        for name, since in prune:
+            db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith(f"{name}:"), RateEvent.at <= since))
+        db.session.add_all([RateEvent(bucket=key, at=now) for _, key, now in pending])
+        db.session.commit()
+    except SQLAlchemyError as err:
+        db.session.rollback()
+        current_app.logger.warning("rate limit %s not counted: %s", (pending or prune)[0][0], type(err).__name__)
 
 
 def rate_limited(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -82,7 +115,10 @@ def rate_limited(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             wait = spend(name) if request.method == "POST" else None
             if wait is None:
-                return view(*args, **kwargs)
+                try:
+                    return view(*args, **kwargs)
+                finally:
+                    record()
             minutes = max(1, math.ceil(wait / 60))
             response = make_response(error_response(
                 429, f"Too many requests from this network; try again in {minutes} minute{'s' if minutes > 1 else ''}.",
@@ -93,3 +129,6 @@ def rate_limited(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
         return wrapper
 
     return decorate
+
+
+event.listen(Session, "before_commit", _with_the_request_s_commit)

@@ -12,6 +12,7 @@ from conftest import app_with_schema
 from conftest import base_config
 from conftest import csrf_token
 from conftest import drop_everything
+from sqlalchemy import event
 from sqlalchemy import update
 
 from rules.cases import load_cases
@@ -19,6 +20,7 @@ from webapp import create_app
 from webapp.config import Config
 from webapp.extensions import db
 from webapp.models import RateEvent
+from webapp.models import Student
 
 CASE = next(iter(load_cases().values()))
 ANSWER = {"findings": list(CASE.key.present), "lean": CASE.key.lean, "mechanisms": [], "confidence": 80}
@@ -108,3 +110,37 @@ def test_without_its_table_the_limiter_lets_an_import_through(tmp_path, caplog):
         response = app.test_client().post("/import", data={"import_text": "HP:0001873"})
     assert response.status_code == 200
     assert "rate limit imports not counted" in caplog.text
+
+
+def test_an_answer_and_its_rate_event_are_stored_in_one_commit(limited):
+    client = limited.test_client()
+    code = create(client).get_json()["code"]
+    submit(client, code, "first")  # the student exists from here on
+    commits = []
+    with limited.app_context():
+        engine = db.engine
+        before = db.session.query(RateEvent).count()
+
+    def count(connection):
+        commits.append(connection)
+
+    event.listen(engine, "commit", count)
+    try:
+        assert submit(client, code, "first").status_code == 201
+    finally:
+        event.remove(engine, "commit", count)
+    with limited.app_context():
+        assert db.session.query(RateEvent).count() == before + 1
+    assert len(commits) == 1  # one write transaction per answer, not one for the limit and one for the answer
+
+
+def test_rejected_requests_count_too_and_leave_nothing_else_behind(limited):
+    client = limited.test_client()
+    code = create(client).get_json()["code"]
+    wrong = {"nickname": "x", "case_id": "no-such-case", "answer": ANSWER}
+    for _ in range(3):
+        assert client.post(f"/api/v1/exercises/{code}/submissions", json=wrong).status_code == 404
+    assert_limited_json(submit(client, code, "late"))
+    with limited.app_context():
+        assert db.session.query(RateEvent).filter(RateEvent.bucket.startswith("submissions:")).count() == 3
+        assert db.session.query(Student).count() == 0  # the rejected answers created no student
