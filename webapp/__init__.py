@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config
 from .config import finalise_config
@@ -44,6 +45,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_security_headers(app)
     install_log_redaction()
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

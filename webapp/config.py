@@ -36,6 +36,10 @@ class Config:
     SUBMISSION_RATE_WINDOW_SECONDS = 300
     IMPORT_RATE_LIMIT = 600  # phenopacket and HPO-list imports (POST /import, POST /api/v1/phenopacket)
     IMPORT_RATE_WINDOW_SECONDS = 300
+    # Reverse proxies in front of the app (FLASK_PROXY_HOPS=1 behind one nginx): that many
+    # X-Forwarded-For/-Proto entries are trusted, so rate limits count each client, not the proxy.
+    # 0 (the default) ignores those headers, which a client could otherwise forge.
+    PROXY_HOPS = 0
     JSON_SORT_KEYS = False
 
 

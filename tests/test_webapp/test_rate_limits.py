@@ -144,3 +144,25 @@ def test_rejected_requests_count_too_and_leave_nothing_else_behind(limited):
     with limited.app_context():
         assert db.session.query(RateEvent).filter(RateEvent.bucket.startswith("submissions:")).count() == 3
         assert db.session.query(Student).count() == 0  # the rejected answers created no student
+
+
+def test_behind_a_proxy_each_forwarded_client_has_its_own_budget(database_url, tmp_path):
+    behind = app_with_schema({**base_config(tmp_path, database_url), **LOW, "PROXY_HOPS": 1})
+    direct = create_app({**base_config(tmp_path, database_url), **LOW})  # the same database, no proxy
+
+    def from_client(app, address):
+        client = app.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = address  # set by the proxy, in front of REMOTE_ADDR
+        return client
+
+    first, second = from_client(behind, "203.0.113.5"), from_client(behind, "203.0.113.6")
+    assert [create(first).status_code for _ in range(2)] == [201, 201]
+    assert_limited_json(create(first))
+    assert create(second).status_code == 201  # another client behind the same proxy
+    # Without PROXY_HOPS the header is not trusted: a forged address does not buy a new budget.
+    assert [create(from_client(direct, "198.51.100.9")).status_code for _ in range(2)] == [201, 201]
+    assert_limited_json(create(from_client(direct, "198.51.100.10")))
+    with direct.app_context():  # release its connections before the tables are dropped
+        db.session.remove()
+        db.engine.dispose()
+    drop_everything(behind)
