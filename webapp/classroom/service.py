@@ -18,6 +18,7 @@ from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from rules import KnowledgeBase
 from rules.cases import Case
@@ -234,10 +235,10 @@ def create_exercise(
 
 
 def find_exercise(code: str) -> Exercise | None:
-    """The exercise with this join code."""
+    """The exercise with this join code, its case list loaded with it (every page of it needs the list)."""
     return db.session.execute(
-        select(Exercise).where(Exercise.code == normalise_code(code))
-    ).scalar_one_or_none()
+        select(Exercise).options(joinedload(Exercise.cases)).where(Exercise.code == normalise_code(code))
+    ).unique().scalar_one_or_none()
 
 
 def set_open(exercise: Exercise, is_open: bool) -> None:
