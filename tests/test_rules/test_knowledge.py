@@ -13,7 +13,7 @@ from rules import load_knowledge
 from rules.loader import KnowledgeError
 from rules.loader import _check_condition
 
-SEED = (Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "osteopetrosis-signs-and-types.txt")
+SEED = Path(__file__).resolve().parents[2] / "rules" / "knowledge" / "seed" / "osteopetrosis-signs-and-types.txt"
 CONTRACT_SLUGS = [
     "bone_pain", "fractures", "osteomyelitis", "delayed_tooth_eruption", "malformed_teeth", "dental_problems",
     "frontal_bossing", "cranial_nerve_compression", "abnormal_eye_movements", "visual_impairment",
@@ -25,7 +25,7 @@ KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "rules" / "knowledge"
 
 
 def _seed_text() -> str:
-    # The seed lives in ../shared beside the checkout; a copy of its passages is what we check.
+    # The project's source document, committed beside the knowledge that quotes it.
     return SEED.read_text(encoding="utf-8")
 
 
