@@ -209,6 +209,11 @@ def _plan(kb: KnowledgeBase) -> _Plan:
     )
 
 
+def gene_tables(kb: KnowledgeBase) -> dict[str, tuple[GeneMatch, ...]]:
+    """The gene table evaluate() hands out for each lean: the same tuple for every answer."""
+    return _plan(kb).genes
+
+
 def _clue_index(kb: KnowledgeBase) -> dict[str, tuple[int, ...]]:
     """For each finding slug (and "onset", "family_history"), the positions of the clues that read it."""
     index: dict[str, tuple[int, ...]] = {}
@@ -239,7 +244,7 @@ def _fired(plan: _Plan, p: int, a: int, o: str, h: str) -> tuple[bool, ...]:
 def _total(plan: _Plan, fired: tuple[bool, ...]) -> tuple[float, tuple[ClueHit, ...]]:
     hits = tuple([hit for hit, f in zip(plan.hits, fired, strict=True) if f])
     total = 0.0
-    for hit in hits:  # in clue order, so every path sums the same floats in the same order
+    for hit in hits:  # a plain loop: cheaper than sum() over a generator, same floats in clue order
         total += hit.signed_weight
     return round(total, 3), hits
 

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from rules import Assessment
 from rules import KnowledgeBase
+from rules.engine import gene_tables
 from rules.inputs import Parsed
 from rules.model import Citation
 from rules.model import Clue
@@ -113,7 +114,8 @@ class _Rows:
         self.terms = {s: JsonRow({"id": f.hpo, "label": f.label, "finding": s}) for s, f in kb.findings.items()}
         self.unknown = {s: "unknown" for s in kb.findings}
         self.position = {s: i for i, s in enumerate(kb.findings)}
-        self.gene_lists: dict[int, tuple[tuple[GeneMatch, ...], JsonRows]] = {}
+        # evaluate() hands out one gene table per lean, the same tuple every time: keyed by its identity.
+        self.gene_tables = {id(t): JsonRows([self.gene(m) for m in t]) for t in gene_tables(kb).values()}
 
     def clue(self, hit: ClueHit) -> JsonRow:
         """A clue that fired, with its weight and source."""
@@ -131,16 +133,9 @@ class _Rows:
         return row if row is not None else _gene(match.gene, match.consistent, self.kb)
 
     def gene_list(self, matches: tuple[GeneMatch, ...]) -> JsonRows | list[JsonRow]:
-        """The gene table; the engine hands out one tuple per lean, so the table is kept per tuple."""
-        kept = self.gene_lists.get(id(matches))
-        if kept is not None and kept[0] is matches:
-            return kept[1]
-        rows = [self.gene(m) for m in matches]
-        if all(self.genes.get((id(m.gene), m.consistent)) is r for m, r in zip(matches, rows, strict=True)):
-            table = JsonRows(rows)
-            self.gene_lists[id(matches)] = (matches, table)  # the tuple is held here, so its id stays its own
-            return table
-        return rows
+        """The gene table, encoded once per lean when it is one of the engine's."""
+        table = self.gene_tables.get(id(matches))
+        return table if table is not None else [self.gene(m) for m in matches]
 
     def source(self, mechanism: Mechanism) -> JsonRow:
         """A mechanism's source."""

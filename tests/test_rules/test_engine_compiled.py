@@ -45,10 +45,22 @@ def test_the_score_and_every_next_check_match_a_full_re_evaluation(answers):
     fired = {c.id for c in KB.clues if holds(c.when, answers)}
     assert {h.clue.id for h in assessment.inheritance.hits} == fired
     assert assessment.inheritance.lean == lean_of(score(answers, KB)[0], KB)[0]
-    for check in assessment.next_checks:
+    assert_next_checks_match_a_full_re_evaluation(answers)
+
+
+def test_next_check_outcomes_match_a_full_re_evaluation():
+    # The engine re-scores only the clues a changed item touches; check that against the full score.
+    assert_next_checks_match_a_full_re_evaluation(
+        Answers({"hypocalcemia": "present", "anemia": "absent"}, "unknown", "unknown"))
+
+
+def assert_next_checks_match_a_full_re_evaluation(answers: Answers) -> None:
+    """Each outcome a next check offers is the lean a full evaluation gives, within its impact."""
+    for check in evaluate(answers, KB).next_checks:
         for value, lean in check.outcomes:
             if check.kind == "finding":
                 trial = replace(answers, findings={**answers.findings, check.key: value})
             else:
                 trial = replace(answers, **{check.key: value})
             assert evaluate(trial, KB).inheritance.lean == lean, (check.key, value)
+            assert abs(score(trial, KB)[0] - score(answers, KB)[0]) <= check.impact

@@ -72,12 +72,12 @@ def test_the_presenter_cache_holds_knowledge_only_and_stays_bounded():
         answers = Answers(findings, rng.choice(sorted(KB.onsets)), rng.choice(sorted(KB.family_histories)))
         present_assessment(evaluate(answers, KB), KB)
     rows = _rows(KB)
-    # Built once from the knowledge; answers add nothing but one gene table per lean.
+    # Built once from the knowledge; answers add nothing (one gene table per lean).
     assert len(rows.clues) == 2 * len(KB.clues) and len(rows.red_flags) == len(KB.red_flags)
     assert len(rows.genes) == 2 * len(KB.genes) and len(rows.terms) == len(KB.findings)
-    assert len(rows.gene_lists) <= 3
+    assert len(rows.gene_tables) == 3
     cached = [*rows.clues.values(), *rows.red_flags.values(), *rows.genes.values(), *rows.sources.values(),
-              *rows.terms.values(), *(table for _, table in rows.gene_lists.values())]
+              *rows.terms.values(), *rows.gene_tables.values()]
     cached_text = json.dumps(cached, default=lambda rows: list(rows) if isinstance(rows, JsonRows) else dict(rows))
     for slug, state in itertools.product(slugs, ("present", "absent")):
         assert f'"{slug}": "{state}"' not in cached_text  # no answer is in a cached row
