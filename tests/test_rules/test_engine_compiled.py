@@ -16,6 +16,7 @@ from rules import load_knowledge
 from rules.engine import answer_masks
 from rules.engine import compile_condition
 from rules.engine import finding_bits
+from rules.engine import findings_in
 from rules.engine import score
 
 KB = load_knowledge()
@@ -45,13 +46,54 @@ def test_the_score_and_every_next_check_match_a_full_re_evaluation(answers):
     fired = {c.id for c in KB.clues if holds(c.when, answers)}
     assert {h.clue.id for h in assessment.inheritance.hits} == fired
     assert assessment.inheritance.lean == lean_of(score(answers, KB)[0], KB)[0]
+    assert assessment.inheritance.score == round(sum(_signed(c) for c in KB.clues if holds(c.when, answers)), 3)
+    assert [h.clue.id for h in assessment.inheritance.hits] == [c.id for c in KB.clues if holds(c.when, answers)]
     assert_next_checks_match_a_full_re_evaluation(answers)
+    assert [(c.kind, c.key, c.impact, c.outcomes) for c in assessment.next_checks] == reference_next_checks(answers)
 
 
 def test_next_check_outcomes_match_a_full_re_evaluation():
     # The engine re-scores only the clues a changed item touches; check that against the full score.
     assert_next_checks_match_a_full_re_evaluation(
         Answers({"hypocalcemia": "present", "anemia": "absent"}, "unknown", "unknown"))
+
+
+def _signed(clue) -> float:
+    toward_recessive = (clue.points_to == "recessive") == (clue.effect == "for")
+    return clue.weight if toward_recessive else -clue.weight
+
+
+def _full_score(answers: Answers) -> float:
+    return round(sum(_signed(c) for c in KB.clues if holds(c.when, answers)), 3)
+
+
+def _lean(total: float) -> str:
+    return lean_of(total, KB)[0]
+
+
+def reference_next_checks(answers: Answers) -> list[tuple]:
+    """The next checks by their definition, each outcome scored by a full re-evaluation with holds():
+    every unassessed item some clue reads, tried at each of its values; ranked by how far the most
+    telling answer would move the score (ties in checklist order, then onset, then family history);
+    items no answer would move are left out; at most six."""
+    base = _full_score(answers)
+    items = [("finding", slug, ("present", "absent")) for slug in KB.findings
+             if answers.state(slug) == "unknown" and any(slug in findings_in(c.when) for c in KB.clues)]
+    if answers.onset == "unknown":
+        items.append(("onset", "onset", tuple(x for x in KB.onsets if x != "unknown")))
+    if answers.family_history == "unknown":
+        items.append(("family_history", "family_history", tuple(x for x in KB.family_histories if x != "unknown")))
+    found = []
+    for position, (kind, key, values) in enumerate(items):
+        tries = []
+        for value in values:
+            trial = (replace(answers, findings={**answers.findings, key: value}) if kind == "finding"
+                     else replace(answers, **{key: value}))
+            tries.append((value, _full_score(trial)))
+        impact = round(max(abs(t - base) for _, t in tries), 3)
+        if impact > 0:
+            found.append((-impact, position, (kind, key, impact, tuple((v, _lean(t)) for v, t in tries))))
+    return [row for _, _, row in sorted(found)[:6]]
 
 
 def assert_next_checks_match_a_full_re_evaluation(answers: Answers) -> None:
