@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import replace
+from typing import NamedTuple
 
 from .model import Answers
 from .model import Assessment
@@ -137,38 +140,97 @@ def _compile_group(cond: Condition, bits: Mapping[str, int]) -> Test:
     return lambda p, a, o, h: any(part(p, a, o, h) for part in parts)
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    """A finding as a possible next check: what answering it would change, worked out ahead.
+# Tabulated clues. Two clues fall in one group when they read a common item (a finding, the onset
+# or the family history), so groups read disjoint items, and each reads only a few. For every
+# combination of answers to a group's items, the plan works out once per process the group's share
+# of the score, the clues that fire and what answering each of its unassessed items would change.
+# An assessment is then one table lookup per group. The tables are filled in with holds(), the
+# plain definition, so they agree with it by construction (tests compare whole answers with it).
+MAX_GROUP_ROWS = 50_000  # per group: 3 ** (findings it reads) x onsets x family histories, when read
 
-    A clue that reads this finding alone fires or not by its answer only, so while the finding is
-    unassessed the change it would make is fixed (`if_present`, `if_absent`). A clue that also
-    reads other items (`clues`) has to be tested against the rest of the answers.
-    """
-
-    bit: int
-    finding: Finding
-    if_present: float
-    if_absent: float
-    clues: tuple[int, ...]
+# A next check before it is ranked: (-impact, position, kind, key, label, check, changes), the
+# changes being (value tried, score change) pairs. Sorting offers ranks them: the largest impact
+# first, ties in checklist order, then onset, then family history.
+_Offer = tuple[float, int, str, str, str, str, tuple[tuple[str, float], ...]]
+# A group's row for one combination of answers: (its share of the score, the positions of the clues
+# that fire, its offers).
+_Row = tuple[float, tuple[int, ...], tuple[_Offer, ...]]
 
 
-def _candidate(finding: Finding, bit: int, clues: tuple[int, ...], kb: KnowledgeBase,
-               signed: tuple[float, ...]) -> _Candidate:
-    if_present = if_absent = 0.0
-    rest: list[int] = []
-    for i in clues:
-        when = kb.clues[i].when
-        if set(when) != {"finding", "state"}:
-            rest.append(i)
-        elif when["state"] == "present":
-            if_present += signed[i]
-        elif when["state"] == "absent":
-            if_absent += signed[i]
-        else:  # fires while the finding is unassessed, and stops firing once it is answered
-            if_present -= signed[i]
-            if_absent -= signed[i]
-    return _Candidate(bit, finding, if_present, if_absent, tuple(rest))
+class _Group(NamedTuple):
+    """Clues that read common items, with their table (a named tuple: evaluate() unpacks it)."""
+
+    mask: int  # the findings the clues read
+    onset: bool  # whether they read the onset
+    family_history: bool  # whether they read the family history
+    rows: dict[tuple[int, int, str, str], _Row]  # (present & mask, absent & mask, onset, family history)
+
+
+def _clue_groups(kb: KnowledgeBase) -> list[tuple[set[str], list[int]]]:
+    """The clues joined into groups by the items they read: (items, clue positions) per group."""
+    groups: list[tuple[set[str], list[int]]] = []
+    for i, clue in enumerate(kb.clues):
+        items = findings_in(clue.when) | {k for k in ("onset", "family_history") if mentions(clue.when, k)}
+        clues = [i]
+        apart = []
+        for other_items, other_clues in groups:
+            if other_items & items:
+                items |= other_items
+                clues += other_clues
+            else:
+                apart.append((other_items, other_clues))
+        groups = [*apart, (items, sorted(clues))]
+    return groups
+
+
+def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mapping[str, int],
+              signed: tuple[float, ...]) -> _Group:
+    """One group's table: a row for every combination of answers to the items it reads."""
+    slugs = [s for s in kb.findings if s in items]  # checklist order
+    reads_onset, reads_family = "onset" in items, "family_history" in items
+    onsets = tuple(kb.onsets) if reads_onset else ("",)
+    families = tuple(kb.family_histories) if reads_family else ("",)
+    size = 3 ** len(slugs) * len(onsets) * len(families)
+    if size > MAX_GROUP_ROWS:
+        ids = ", ".join(kb.clues[i].id for i in clues)
+        raise ValueError(f"clues {ids} read too many items together: {size} combinations of answers, "
+                         f"at most {MAX_GROUP_ROWS}")
+
+    def share(answers: Answers) -> tuple[float, tuple[int, ...]]:
+        fired = tuple(i for i in clues if holds(kb.clues[i].when, answers))
+        return sum(signed[i] for i in fired), fired
+
+    def offer(position: int, kind: str, key: str, label: str, check: str,
+              tries: list[tuple[str, Answers]], part: float) -> list[_Offer]:
+        changes = tuple((value, round(share(trial)[0] - part, 3)) for value, trial in tries)
+        impact = max(abs(change) for _, change in changes)
+        return [(-impact, position, kind, key, label, check, changes)] if impact > 0 else []
+
+    position = {s: i for i, s in enumerate(kb.findings)}
+    last = len(kb.findings)
+    rows: dict[tuple[int, int, str, str], _Row] = {}
+    for states in itertools.product(("present", "absent", "unknown"), repeat=len(slugs)):
+        findings: dict[str, State] = dict(zip(slugs, states, strict=True))
+        present, absent = answer_masks(findings, bits)
+        for o, h in itertools.product(onsets, families):
+            answers = Answers(findings, o or "unknown", h or "unknown")
+            part, fired = share(answers)
+            offers: list[_Offer] = []
+            for slug in slugs:
+                if findings[slug] == "unknown":
+                    f = kb.findings[slug]
+                    offers += offer(position[slug], "finding", slug, f.label, f.check, [
+                        (v, replace(answers, findings={**findings, slug: v})) for v in ("present", "absent")], part)
+            if o == "unknown":
+                offers += offer(last, "onset", "onset", "Age at onset", "When did the first signs appear?", [
+                    (x, replace(answers, onset=x)) for x in kb.onsets if x != "unknown"], part)
+            if h == "unknown":
+                offers += offer(last + 1, "family_history", "family_history", "Family history",
+                                "Are the parents affected, or related to each other?", [
+                                    (x, replace(answers, family_history=x))
+                                    for x in kb.family_histories if x != "unknown"], part)
+            rows[(present, absent, o, h)] = (part, fired, tuple(offers))
+    return _Group(sum(bits[s] for s in slugs), reads_onset, reads_family, rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,11 +238,8 @@ class _Plan:
     """What evaluate() needs of one knowledge base, worked out once per process."""
 
     bits: dict[str, int]  # finding slug -> its bit
-    tests: tuple[Test, ...]  # per clue
-    signed: tuple[float, ...]  # per clue
+    groups: tuple[_Group, ...]  # the clues, tabulated
     hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
-    index: dict[str, tuple[int, ...]]  # finding slug, "onset" or "family_history" -> clues that read it
-    candidates: tuple[_Candidate, ...]  # the findings some clue reads, in checklist order
     mechanisms: tuple[tuple[Mechanism, int, tuple[tuple[int, Finding], ...]], ...]  # mask and members
     flag_tests: tuple[Test, ...]  # per red flag
     weak: float  # the score margin below which the lean is indeterminate
@@ -192,16 +251,12 @@ def _plan(kb: KnowledgeBase) -> _Plan:
     """The plan for one knowledge base (hashed by identity: one instance per process)."""
     bits = finding_bits(kb)
     signed = tuple(_signed(c) for c in kb.clues)
-    index = _clue_index(kb)
     leans = ("recessive", "dominant", "indeterminate")
     members = {m: tuple((bits[s], f) for s, f in kb.findings.items() if m in f.groups) for m in kb.mechanisms}
     return _Plan(
         bits=bits,
-        tests=tuple(compile_condition(c.when, bits) for c in kb.clues),
-        signed=signed,
+        groups=tuple(_tabulate(items, clues, kb, bits, signed) for items, clues in _clue_groups(kb)),
         hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, signed, strict=True)),
-        index=index,
-        candidates=tuple(_candidate(f, bits[s], index[s], kb, signed) for s, f in kb.findings.items() if index[s]),
         mechanisms=tuple((m, sum(b for b, _ in members[s]), members[s]) for s, m in kb.mechanisms.items()),
         flag_tests=tuple(compile_condition(r.when, bits) for r in kb.red_flags),
         weak=kb.thresholds.weak,
@@ -209,19 +264,14 @@ def _plan(kb: KnowledgeBase) -> _Plan:
     )
 
 
+def prepare(kb: KnowledgeBase) -> None:
+    """Work out the plan for a knowledge base now; ValueError if its clues cannot be tabulated."""
+    _plan(kb)
+
+
 def gene_tables(kb: KnowledgeBase) -> dict[str, tuple[GeneMatch, ...]]:
     """The gene table evaluate() hands out for each lean: the same tuple for every answer."""
     return _plan(kb).genes
-
-
-def _clue_index(kb: KnowledgeBase) -> dict[str, tuple[int, ...]]:
-    """For each finding slug (and "onset", "family_history"), the positions of the clues that read it."""
-    index: dict[str, tuple[int, ...]] = {}
-    for slug in kb.findings:
-        index[slug] = tuple(i for i, c in enumerate(kb.clues) if slug in findings_in(c.when))
-    for key in ("onset", "family_history"):
-        index[key] = tuple(i for i, c in enumerate(kb.clues) if mentions(c.when, key))
-    return index
 
 
 def _signed(clue: Clue) -> float:
@@ -229,30 +279,42 @@ def _signed(clue: Clue) -> float:
     return clue.weight if toward_recessive else -clue.weight
 
 
-def _masks(answers: Answers, plan: _Plan) -> tuple[int, int]:
+def _read(answers: Answers, kb: KnowledgeBase, plan: _Plan) -> tuple[int, int, str, str]:
+    """The answers as (present mask, absent mask, onset, family history); ValueError for a word the
+    knowledge does not have (never silently ignored)."""
     try:
-        return answer_masks(answers.findings, plan.bits)
+        p, a = answer_masks(answers.findings, plan.bits)
     except KeyError:
         unknown = answers.findings.keys() - plan.bits.keys()
         raise ValueError(f"unknown finding: {', '.join(sorted(unknown))}") from None
+    o, h = answers.onset, answers.family_history
+    if o not in kb.onsets:
+        raise ValueError(f"unknown onset: {o}")
+    if h not in kb.family_histories:
+        raise ValueError(f"unknown family history: {h}")
+    return p, a, o, h
 
 
-def _fired(plan: _Plan, p: int, a: int, o: str, h: str) -> tuple[bool, ...]:
-    return tuple([test(p, a, o, h) for test in plan.tests])
-
-
-def _total(plan: _Plan, fired: tuple[bool, ...]) -> tuple[float, tuple[ClueHit, ...]]:
-    hits = tuple([hit for hit, f in zip(plan.hits, fired, strict=True) if f])
+def _look_up(plan: _Plan, p: int, a: int, o: str, h: str) -> tuple[float, tuple[ClueHit, ...], list[_Offer]]:
+    """The score, the clues that fired (in knowledge order) and the offered next checks."""
     total = 0.0
-    for hit in hits:  # a plain loop: cheaper than sum() over a generator, same floats in clue order
-        total += hit.signed_weight
-    return round(total, 3), hits
+    fired: list[int] = []
+    offers: list[_Offer] = []
+    for mask, reads_onset, reads_family, rows in plan.groups:
+        part, hits, offered = rows[(p & mask, a & mask, o if reads_onset else "", h if reads_family else "")]
+        total += part
+        fired += hits
+        offers += offered
+    fired.sort()
+    hits = plan.hits
+    return round(total, 3), tuple([hits[i] for i in fired]), offers
 
 
 def score(answers: Answers, kb: KnowledgeBase) -> tuple[float, tuple[ClueHit, ...]]:
     """The signed score (positive: recessive) and the clues that fired."""
     plan = _plan(kb)
-    return _total(plan, _fired(plan, *_masks(answers, plan), answers.onset, answers.family_history))
+    total, hits, _ = _look_up(plan, *_read(answers, kb, plan))
+    return total, hits
 
 
 def lean_of(total: float, kb: KnowledgeBase) -> tuple[Lean, Strength | None]:
@@ -280,59 +342,16 @@ def _inheritance(total: float, hits: tuple[ClueHit, ...], kb: KnowledgeBase,
     return Inheritance(lean, strength, total, hits, message)
 
 
-# A next check before it is ranked: (impact, position, kind, key, label, check, tries).
-_Found = tuple[float, int, str, str, str, str, tuple[tuple[str, float], ...]]
-
-
-def _next_checks(plan: _Plan, kb: KnowledgeBase, base: float, fired: tuple[bool, ...],
-                 p: int, a: int, o: str, h: str) -> tuple[NextCheck, ...]:
-    tests, signed = plan.tests, plan.signed
-
-    def change(clues: tuple[int, ...], p: int, a: int, o: str, h: str) -> float:
-        # Only the clues that read the changed item can change: re-score those alone.
-        delta = 0.0
-        for i in clues:
-            if tests[i](p, a, o, h) is not fired[i]:
-                delta += -signed[i] if fired[i] else signed[i]
-        return delta
-
-    found: list[_Found] = []
-    assessed = p | a
-    for position, c in enumerate(plan.candidates):
-        if assessed & c.bit:
-            continue
-        if_present, if_absent = c.if_present, c.if_absent
-        if c.clues:
-            if_present += change(c.clues, p | c.bit, a, o, h)
-            if_absent += change(c.clues, p, a | c.bit, o, h)
-        if if_present or if_absent:
-            present, absent = round(base + if_present, 3), round(base + if_absent, 3)
-            impact = round(max(abs(present - base), abs(absent - base)), 3)
-            found.append((impact, position, "finding", c.finding.slug, c.finding.label, c.finding.check,
-                          (("present", present), ("absent", absent))))
-    last = len(plan.candidates)
-    if o == "unknown":
-        clues = plan.index["onset"]
-        tries = tuple([(x, round(base + change(clues, p, a, x, h), 3)) for x in kb.onsets if x != "unknown"])
-        found.append((_impact(base, tries), last, "onset", "onset", "Age at onset",
-                      "When did the first signs appear?", tries))
-    if h == "unknown":
-        clues = plan.index["family_history"]
-        tries = tuple([(x, round(base + change(clues, p, a, o, x), 3)) for x in kb.family_histories if x != "unknown"])
-        found.append((_impact(base, tries), last + 1, "family_history", "family_history", "Family history",
-                      "Are the parents affected, or related to each other?", tries))
-    ranked = sorted([f for f in found if f[0] > 0], key=lambda f: (-f[0], f[1]))  # ties keep checklist order
-    weak = plan.weak
+def _next_checks(offers: list[_Offer], base: float, weak: float) -> tuple[NextCheck, ...]:
+    """The most telling unassessed items, each with the lean every answer to it would give."""
+    offers.sort()
     return tuple([
-        NextCheck(kind, key, label, check, impact, tuple([
-            (v, "indeterminate" if -weak < t < weak else "recessive" if t > 0 else "dominant") for v, t in tries]))
-        for impact, _, kind, key, label, check, tries in ranked[:MAX_NEXT_CHECKS]
+        NextCheck(kind, key, label, check, -negative_impact, tuple([
+            (v, "indeterminate" if -weak < (t := round(base + change, 3)) < weak
+             else "recessive" if t > 0 else "dominant")
+            for v, change in changes]))
+        for negative_impact, _, kind, key, label, check, changes in offers[:MAX_NEXT_CHECKS]
     ])
-
-
-def _impact(base: float, tries: tuple[tuple[str, float], ...]) -> float:
-    """How far the most telling answer would move the score."""
-    return round(max([abs(t - base) for _, t in tries]), 3)
 
 
 def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
@@ -341,15 +360,9 @@ def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
     :raise ValueError: an unknown finding slug, onset or family history (never silently ignored).
     """
     plan = _plan(kb)
-    p, a = _masks(answers, plan)
-    o, h = answers.onset, answers.family_history
-    if o not in kb.onsets:
-        raise ValueError(f"unknown onset: {o}")
-    if h not in kb.family_histories:
-        raise ValueError(f"unknown family history: {h}")
-    fired = _fired(plan, p, a, o, h)
-    total, hits = _total(plan, fired)
-    checks = _next_checks(plan, kb, total, fired, p, a, o, h)
+    p, a, o, h = _read(answers, kb, plan)
+    total, hits, offers = _look_up(plan, p, a, o, h)
+    checks = _next_checks(offers, total, plan.weak)
     inheritance = _inheritance(total, hits, kb, checks)
     mechanisms = tuple(MechanismHit(m, tuple([f for bit, f in members if p & bit]))
                        for m, mask, members in plan.mechanisms if p & mask)

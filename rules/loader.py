@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
+from .engine import prepare
 from .model import SIDES
 from .model import STATES
 from .model import Citation
@@ -142,9 +143,14 @@ def load_knowledge() -> KnowledgeBase:
     thresholds = LeanThresholds(float(lean["weak"]), float(lean["moderate"]), float(lean["strong"]))
     if not 0 < thresholds.weak <= thresholds.moderate <= thresholds.strong:
         raise KnowledgeError("lean thresholds must rise: 0 < weak <= moderate <= strong")
-    return KnowledgeBase(
+    kb = KnowledgeBase(
         version=f"{meta['version']} (HPO {meta['hpo_release']})",
         sources=sources, findings=findings, mechanisms=mechanisms, clues=tuple(clues),
         red_flags=red_flags, genes=genes, onsets=onsets, family_histories=histories,
         thresholds=thresholds,
     )
+    try:
+        prepare(kb)  # knowledge the engine cannot tabulate is refused here, not on a first request
+    except ValueError as err:
+        raise KnowledgeError(str(err)) from None
+    return kb

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -106,3 +107,26 @@ def assert_next_checks_match_a_full_re_evaluation(answers: Answers) -> None:
                 trial = replace(answers, **{check.key: value})
             assert evaluate(trial, KB).inheritance.lean == lean, (check.key, value)
             assert abs(score(trial, KB)[0] - score(answers, KB)[0]) <= check.impact
+
+
+def test_clues_that_read_too_many_items_together_are_refused_with_their_ids():
+    # The engine tabulates each group of clues that read common items; a group reading eleven
+    # findings would need 3 ** 11 rows, so the knowledge is refused rather than answered slowly.
+    eleven = [{"finding": s, "state": "present"} for s in list(KB.findings)[:11]]
+    wide = replace(KB.clues[0], id="wide", when={"any": eleven})
+    with pytest.raises(ValueError, match="clues .*wide.* read too many items together"):
+        evaluate(Answers(), replace(KB, clues=(*KB.clues, wide)))
+
+
+def test_clue_groups_share_no_item_and_cover_every_clue():
+    from rules.engine import _clue_groups
+    from rules.engine import mentions
+
+    groups = _clue_groups(KB)
+    assert sorted(i for _, clues in groups for i in clues) == list(range(len(KB.clues)))
+    for n, (items, clues) in enumerate(groups):
+        for i in clues:
+            clue_items = findings_in(KB.clues[i].when) | {k for k in ("onset", "family_history")
+                                                          if mentions(KB.clues[i].when, k)}
+            assert clue_items <= items
+        assert all(not (items & other) for other, _ in groups[n + 1:])
