@@ -148,13 +148,19 @@ def _compile_group(cond: Condition, bits: Mapping[str, int]) -> Test:
 # plain definition, so they agree with it by construction (tests compare whole answers with it).
 MAX_GROUP_ROWS = 50_000  # per group: 3 ** (findings it reads) x onsets x family histories, when read
 
-# A next check before it is ranked: (-impact, position, kind, key, label, check, changes), the
-# changes being (value tried, score change) pairs. Sorting offers ranks them: the largest impact
-# first, ties in checklist order, then onset, then family history.
-_Offer = tuple[float, int, str, str, str, str, tuple[tuple[str, float], ...]]
+# A next check before it is ranked: (-impact, position, the check for each score the answers can
+# reach). Sorting offers ranks them: the largest impact first, ties in checklist order, then onset,
+# then family history (positions are unique, so the table is never compared).
+_Offer = tuple[float, int, dict[float, NextCheck]]
 # A group's row for one combination of answers: (its share of the score, the positions of the clues
 # that fire, its offers).
 _Row = tuple[float, tuple[int, ...], tuple[_Offer, ...]]
+# An offer as tabulated, before the scores the answers can reach are known:
+# (-impact, position, kind, key, label, check, (value tried, score change) pairs).
+_Draft = tuple[float, int, str, str, str, str, tuple[tuple[str, float], ...]]
+_Key = tuple[int, int, str, str]  # (present & mask, absent & mask, onset, family history)
+_Table = tuple[int, bool, bool, dict[_Key, tuple[float, tuple[int, ...], tuple[_Draft, ...]]]]
+MAX_SCORES = 100_000  # distinct scores the answers can reach (a few dozen for the shipped knowledge)
 
 
 class _Group(NamedTuple):
@@ -163,7 +169,7 @@ class _Group(NamedTuple):
     mask: int  # the findings the clues read
     onset: bool  # whether they read the onset
     family_history: bool  # whether they read the family history
-    rows: dict[tuple[int, int, str, str], _Row]  # (present & mask, absent & mask, onset, family history)
+    rows: dict[_Key, _Row]
 
 
 def _clue_groups(kb: KnowledgeBase) -> list[tuple[set[str], list[int]]]:
@@ -184,7 +190,7 @@ def _clue_groups(kb: KnowledgeBase) -> list[tuple[set[str], list[int]]]:
 
 
 def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mapping[str, int],
-              signed: tuple[float, ...]) -> _Group:
+              signed: tuple[float, ...]) -> _Table:
     """One group's table: a row for every combination of answers to the items it reads."""
     slugs = [s for s in kb.findings if s in items]  # checklist order
     reads_onset, reads_family = "onset" in items, "family_history" in items
@@ -201,21 +207,21 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
         return sum(signed[i] for i in fired), fired
 
     def offer(position: int, kind: str, key: str, label: str, check: str,
-              tries: list[tuple[str, Answers]], part: float) -> list[_Offer]:
+              tries: list[tuple[str, Answers]], part: float) -> list[_Draft]:
         changes = tuple((value, round(share(trial)[0] - part, 3)) for value, trial in tries)
         impact = max(abs(change) for _, change in changes)
         return [(-impact, position, kind, key, label, check, changes)] if impact > 0 else []
 
     position = {s: i for i, s in enumerate(kb.findings)}
     last = len(kb.findings)
-    rows: dict[tuple[int, int, str, str], _Row] = {}
+    rows: dict[_Key, tuple[float, tuple[int, ...], tuple[_Draft, ...]]] = {}
     for states in itertools.product(("present", "absent", "unknown"), repeat=len(slugs)):
         findings: dict[str, State] = dict(zip(slugs, states, strict=True))
         present, absent = answer_masks(findings, bits)
         for o, h in itertools.product(onsets, families):
             answers = Answers(findings, o or "unknown", h or "unknown")
             part, fired = share(answers)
-            offers: list[_Offer] = []
+            offers: list[_Draft] = []
             for slug in slugs:
                 if findings[slug] == "unknown":
                     f = kb.findings[slug]
@@ -230,7 +236,46 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
                                     (x, replace(answers, family_history=x))
                                     for x in kb.family_histories if x != "unknown"], part)
             rows[(present, absent, o, h)] = (part, fired, tuple(offers))
-    return _Group(sum(bits[s] for s in slugs), reads_onset, reads_family, rows)
+    return sum(bits[s] for s in slugs), reads_onset, reads_family, rows
+
+
+def _reachable_scores(parts: list[set[float]]) -> list[float]:
+    """Every score the answers can reach, given each group's possible shares, summed as _look_up() does."""
+    totals = {0.0}
+    for shares in parts:
+        totals = {total + share for total in totals for share in shares}
+        if len(totals) > MAX_SCORES:
+            raise ValueError(f"the clue weights reach more than {MAX_SCORES} distinct scores")
+    return sorted({round(total, 3) for total in totals})
+
+
+def _finish(drafts: dict[_Draft, _Offer], scores: list[float], weak: float) -> None:
+    """Fill in each offer's check for every reachable score: the lean each answer would give."""
+    for (negative_impact, _, kind, key, label, check, changes), (_, _, by_score) in drafts.items():
+        made: dict[tuple[tuple[str, Lean], ...], NextCheck] = {}
+        for base in scores:
+            outcomes = tuple((v, _lean_word(round(base + change, 3), weak)) for v, change in changes)
+            if outcomes not in made:
+                made[outcomes] = NextCheck(kind, key, label, check, -negative_impact, outcomes)
+            by_score[base] = made[outcomes]
+
+
+def _lean_word(total: float, weak: float) -> Lean:
+    return "indeterminate" if -weak < total < weak else "recessive" if total > 0 else "dominant"
+
+
+def _groups(kb: KnowledgeBase, bits: Mapping[str, int], signed: tuple[float, ...]) -> tuple[_Group, ...]:
+    """The clue groups with their tables, every offer holding its check for each reachable score."""
+    tables = [_tabulate(items, clues, kb, bits, signed) for items, clues in _clue_groups(kb)]
+    drafts: dict[_Draft, _Offer] = {}  # one offer per distinct draft, shared by the rows that make it
+    groups = []
+    for mask, reads_onset, reads_family, rows in tables:
+        done = {key: (part, fired, tuple(drafts.setdefault(d, (d[0], d[1], {})) for d in offers))
+                for key, (part, fired, offers) in rows.items()}
+        groups.append(_Group(mask, reads_onset, reads_family, done))
+    _finish(drafts, _reachable_scores([{part for part, _, _ in rows.values()} for *_, rows in tables]),
+            kb.thresholds.weak)
+    return tuple(groups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +287,6 @@ class _Plan:
     hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
     mechanisms: tuple[tuple[Mechanism, int, tuple[tuple[int, Finding], ...]], ...]  # mask and members
     flag_tests: tuple[Test, ...]  # per red flag
-    weak: float  # the score margin below which the lean is indeterminate
     genes: dict[str, tuple[GeneMatch, ...]]  # per lean
 
 
@@ -255,11 +299,10 @@ def _plan(kb: KnowledgeBase) -> _Plan:
     members = {m: tuple((bits[s], f) for s, f in kb.findings.items() if m in f.groups) for m in kb.mechanisms}
     return _Plan(
         bits=bits,
-        groups=tuple(_tabulate(items, clues, kb, bits, signed) for items, clues in _clue_groups(kb)),
+        groups=_groups(kb, bits, signed),
         hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, signed, strict=True)),
         mechanisms=tuple((m, sum(b for b, _ in members[s]), members[s]) for s, m in kb.mechanisms.items()),
         flag_tests=tuple(compile_condition(r.when, bits) for r in kb.red_flags),
-        weak=kb.thresholds.weak,
         genes={lean: tuple(GeneMatch(g, g.inheritance == lean) for g in kb.genes) for lean in leans},
     )
 
@@ -342,16 +385,10 @@ def _inheritance(total: float, hits: tuple[ClueHit, ...], kb: KnowledgeBase,
     return Inheritance(lean, strength, total, hits, message)
 
 
-def _next_checks(offers: list[_Offer], base: float, weak: float) -> tuple[NextCheck, ...]:
+def _next_checks(offers: list[_Offer], base: float) -> tuple[NextCheck, ...]:
     """The most telling unassessed items, each with the lean every answer to it would give."""
     offers.sort()
-    return tuple([
-        NextCheck(kind, key, label, check, -negative_impact, tuple([
-            (v, "indeterminate" if -weak < (t := round(base + change, 3)) < weak
-             else "recessive" if t > 0 else "dominant")
-            for v, change in changes]))
-        for negative_impact, _, kind, key, label, check, changes in offers[:MAX_NEXT_CHECKS]
-    ])
+    return tuple([by_score[base] for _, _, by_score in offers[:MAX_NEXT_CHECKS]])
 
 
 def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
@@ -362,7 +399,7 @@ def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
     plan = _plan(kb)
     p, a, o, h = _read(answers, kb, plan)
     total, hits, offers = _look_up(plan, p, a, o, h)
-    checks = _next_checks(offers, total, plan.weak)
+    checks = _next_checks(offers, total)
     inheritance = _inheritance(total, hits, kb, checks)
     mechanisms = tuple(MechanismHit(m, tuple([f for bit, f in members if p & bit]))
                        for m, mask, members in plan.mechanisms if p & mask)
