@@ -312,6 +312,12 @@ def prepare(kb: KnowledgeBase) -> None:
     _plan(kb)
 
 
+def possible_next_checks(kb: KnowledgeBase) -> tuple[NextCheck, ...]:
+    """Every next check evaluate() can hand out (each the same object every time it is handed out)."""
+    offers = {id(o): o for g in _plan(kb).groups for _, _, row_offers in g.rows.values() for o in row_offers}
+    return tuple({id(c): c for _, _, by_score in offers.values() for c in by_score.values()}.values())
+
+
 def gene_tables(kb: KnowledgeBase) -> dict[str, tuple[GeneMatch, ...]]:
     """The gene table evaluate() hands out for each lean: the same tuple for every answer."""
     return _plan(kb).genes

@@ -122,6 +122,8 @@ def load_knowledge() -> KnowledgeBase:
         where = f"clue {c['id']}"
         if c["points_to"] not in SIDES or c["effect"] not in ("for", "against"):
             raise KnowledgeError(f"{where}: points_to must be one of {SIDES}, effect for/against")
+        if isinstance(c["weight"], bool) or not (isinstance(c["weight"], (int, float)) and c["weight"] > 0):
+            raise KnowledgeError(f"{where}: weight must be a positive number (effect = \"against\" subtracts it)")
         if c.get("finding") is not None and c["finding"] not in findings:
             raise KnowledgeError(f"{where}: unknown finding {c['finding']!r}")
         clues.append(Clue(c["id"], c["points_to"], c["effect"], float(c["weight"]),

@@ -9,6 +9,7 @@ key). Anything orjson refuses (an integer beyond 64 bits, say) and every other u
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -51,6 +52,9 @@ class JsonRow(Mapping[str, Any]):
 
 def _fragment(row: JsonRow) -> orjson.Fragment:
     return row.fragment
+
+
+_FRAGMENT = operator.attrgetter("fragment")  # the same, in C
 
 
 class JsonRows(Sequence[JsonRow]):
@@ -108,7 +112,11 @@ class FastJSONProvider(DefaultJSONProvider):
         if (self.compact is None and self._app.debug) or self.compact is False:
             options |= orjson.OPT_INDENT_2
         try:
-            body = orjson.dumps(obj, default=self._orjson_default, option=options)
+            # First with a C-level default that takes a row's pre-encoded bytes: no Python call per row.
+            body = orjson.dumps(obj, default=_FRAGMENT, option=options)
         except orjson.JSONEncodeError:
-            return super().response(obj)
+            try:
+                body = orjson.dumps(obj, default=self._orjson_default, option=options)
+            except orjson.JSONEncodeError:
+                return super().response(obj)
         return self._app.response_class(body + b"\n", mimetype=self.mimetype)

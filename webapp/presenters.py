@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from rules import Assessment
 from rules import KnowledgeBase
 from rules.engine import gene_tables
+from rules.engine import possible_next_checks
 from rules.inputs import Parsed
 from rules.model import Citation
 from rules.model import Clue
@@ -26,6 +27,7 @@ from rules.model import ClueHit
 from rules.model import Gene
 from rules.model import GeneMatch
 from rules.model import Mechanism
+from rules.model import NextCheck
 from rules.model import RedFlag
 
 from .jsonprovider import JsonRow
@@ -78,18 +80,14 @@ def _clue(clue: Clue, signed: float, kb: KnowledgeBase) -> JsonRow:
     })
 
 
-def share_query(assessment: Assessment) -> str:
+def share_query(present: list[str], absent: list[str], onset: str, family_history: str) -> str:
     """The query string of the shareable link: slugs and options only, never free text."""
-    answers = assessment.answers
-    params: list[tuple[str, str]] = []
-    for state in ("present", "absent"):
-        slugs = sorted([s for s, v in answers.findings.items() if v == state])
-        if slugs:
-            params.append((state, ",".join(slugs)))
-    if answers.onset != "unknown":
-        params.append(("onset", answers.onset))
-    if answers.family_history != "unknown":
-        params.append(("family_history", answers.family_history))
+    params: list[tuple[str, str]] = [(state, ",".join(sorted(slugs)))
+                                     for state, slugs in (("present", present), ("absent", absent)) if slugs]
+    if onset != "unknown":
+        params.append(("onset", onset))
+    if family_history != "unknown":
+        params.append(("family_history", family_history))
     text = "&".join([f"{k}={v}" for k, v in params])
     if _PLAIN.fullmatch(text):  # slugs need no escaping: the same text urlencode would give
         return text
@@ -116,6 +114,8 @@ class _Rows:
         self.position = {s: i for i, s in enumerate(kb.findings)}
         # evaluate() hands out one gene table per lean, the same tuple every time: keyed by its identity.
         self.gene_tables = {id(t): JsonRows([self.gene(m) for m in t]) for t in gene_tables(kb).values()}
+        # The engine hands out next checks from a fixed set, worked out once: keyed by identity too.
+        self.next_checks = {id(c): _next_check(c) for c in possible_next_checks(kb)}
 
     def clue(self, hit: ClueHit) -> JsonRow:
         """A clue that fired, with its weight and source."""
@@ -137,6 +137,11 @@ class _Rows:
         table = self.gene_tables.get(id(matches))
         return table if table is not None else [self.gene(m) for m in matches]
 
+    def next_check(self, check: NextCheck) -> JsonRow:
+        """A next check with the lean each answer would give."""
+        row = self.next_checks.get(id(check))
+        return row if row is not None else _next_check(check)
+
     def source(self, mechanism: Mechanism) -> JsonRow:
         """A mechanism's source."""
         row = self.sources.get(id(mechanism))
@@ -153,8 +158,16 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     """Everything a result page or an API answer shows, as plain data."""
     rows = _rows(kb)
     inh = assessment.inheritance
-    hits = [rows.clue(h) for h in inh.hits]
-    toward = -1 if inh.lean == "dominant" else 1
+    hits: list[JsonRow] = []
+    # For a lean: the clues that pushed toward it, and those that pushed away. Indeterminate: the
+    # clues toward recessive, then toward dominant.
+    toward: list[JsonRow] = []
+    away: list[JsonRow] = []
+    dominant = inh.lean == "dominant"
+    for hit in inh.hits:
+        row = rows.clue(hit)
+        hits.append(row)
+        (toward if (hit.signed_weight < 0) is dominant else away).append(row)
     answers = assessment.answers
     findings = kb.findings
     given = answers.findings
@@ -176,10 +189,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
             "thresholds": {"weak": kb.thresholds.weak, "moderate": kb.thresholds.moderate,
                            "strong": kb.thresholds.strong},
             "clues": hits,
-            # For a lean: the clues that pushed toward it, and those that pushed away. Indeterminate:
-            # the clues toward recessive, then toward dominant.
-            "clues_for": [row for h, row in zip(inh.hits, hits, strict=True) if h.signed_weight * toward > 0],
-            "clues_against": [row for h, row in zip(inh.hits, hits, strict=True) if h.signed_weight * toward < 0],
+            "clues_for": toward,
+            "clues_against": away,
         },
         "mechanisms": [
             {"id": m.mechanism.slug, "title": m.mechanism.title,
@@ -191,11 +202,7 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         ],
         "red_flags": flags,
         "genes": rows.gene_list(assessment.genes),
-        "next_checks": [
-            {"kind": c.kind, "id": c.key, "label": c.label, "check": c.check, "impact": c.impact,
-             "outcomes": [{"value": v, "lean": lean} for v, lean in c.outcomes]}
-            for c in assessment.next_checks
-        ],
+        "next_checks": [rows.next_check(c) for c in assessment.next_checks],
         "hpo_terms": {"present": [rows.terms[s] for s in present], "excluded": [rows.terms[s] for s in absent]},
         "answers": {
             "findings": states,
@@ -210,9 +217,14 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
                        for r in (parsed.recognized if parsed else ())],
         "unmapped": [{"input": u.input, "name": u.name, "related": list(u.related)}
                      for u in (parsed.unmapped if parsed else ())],
-        "share_query": share_query(assessment),
+        "share_query": share_query(present, absent, answers.onset, answers.family_history),
         "disclaimer": DISCLAIMER,
     }
+
+
+def _next_check(c: NextCheck) -> JsonRow:
+    return JsonRow({"kind": c.kind, "id": c.key, "label": c.label, "check": c.check, "impact": c.impact,
+                    "outcomes": [{"value": v, "lean": lean} for v, lean in c.outcomes]})
 
 
 def _red_flag(r: RedFlag, kb: KnowledgeBase) -> JsonRow:

@@ -92,6 +92,23 @@ def test_loader_rejects_a_condition_on_an_unknown_finding():
         _check_condition({"weird": 1}, "test", ["bone_pain"], [], [])
 
 
+@pytest.mark.parametrize("weight", [0, -1.0, "2"])
+def test_loader_rejects_a_clue_weight_that_is_not_a_positive_number(monkeypatch, weight):
+    from rules import loader
+
+    real = loader._read
+
+    def with_weight(name):
+        data = real(name)
+        if name == "inheritance.toml":
+            data["clue"][0]["weight"] = weight
+        return data
+
+    monkeypatch.setattr(loader, "_read", with_weight)
+    with pytest.raises(KnowledgeError, match="weight must be a positive number"):
+        load_knowledge.__wrapped__()
+
+
 def test_no_knowledge_text_claims_a_diagnosis():
     # "diagnosis" may appear only inside a seed quote (the seed's own words) or as "not a diagnosis".
     for path in KNOWLEDGE_DIR.glob("*.toml"):
