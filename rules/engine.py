@@ -16,7 +16,6 @@ from .model import Assessment
 from .model import Clue
 from .model import ClueHit
 from .model import Condition
-from .model import Finding
 from .model import GeneMatch
 from .model import Inheritance
 from .model import KnowledgeBase
@@ -285,9 +284,23 @@ class _Plan:
     bits: dict[str, int]  # finding slug -> its bit
     groups: tuple[_Group, ...]  # the clues, tabulated
     hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
-    mechanisms: tuple[tuple[Mechanism, int, tuple[tuple[int, Finding], ...]], ...]  # mask and members
+    mechanisms: tuple[tuple[int, dict[int, MechanismHit]], ...]  # per mechanism: its findings' mask, and
+    # the hit for every set of them that can be present (a few hundred at most: 2 ** members)
     flag_tests: tuple[Test, ...]  # per red flag
     genes: dict[str, tuple[GeneMatch, ...]]  # per lean
+
+
+def _mechanism_table(mechanism: Mechanism, kb: KnowledgeBase, bits: Mapping[str, int],
+                     ) -> tuple[int, dict[int, MechanismHit]]:
+    members = [(bits[s], f) for s, f in kb.findings.items() if mechanism.slug in f.groups]
+    if 2 ** len(members) > MAX_GROUP_ROWS:
+        raise ValueError(f"mechanism {mechanism.slug} has too many findings to tabulate: {len(members)}")
+    hits = {}
+    for chosen in itertools.product((False, True), repeat=len(members)):
+        present = tuple([(bit, f) for (bit, f), on in zip(members, chosen, strict=True) if on])
+        if present:
+            hits[sum(bit for bit, _ in present)] = MechanismHit(mechanism, tuple(f for _, f in present))
+    return sum(bit for bit, _ in members), hits
 
 
 @functools.cache
@@ -296,12 +309,11 @@ def _plan(kb: KnowledgeBase) -> _Plan:
     bits = finding_bits(kb)
     signed = tuple(_signed(c) for c in kb.clues)
     leans = ("recessive", "dominant", "indeterminate")
-    members = {m: tuple((bits[s], f) for s, f in kb.findings.items() if m in f.groups) for m in kb.mechanisms}
     return _Plan(
         bits=bits,
         groups=_groups(kb, bits, signed),
         hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, signed, strict=True)),
-        mechanisms=tuple((m, sum(b for b, _ in members[s]), members[s]) for s, m in kb.mechanisms.items()),
+        mechanisms=tuple(_mechanism_table(m, kb, bits) for m in kb.mechanisms.values()),
         flag_tests=tuple(compile_condition(r.when, bits) for r in kb.red_flags),
         genes={lean: tuple(GeneMatch(g, g.inheritance == lean) for g in kb.genes) for lean in leans},
     )
@@ -316,6 +328,11 @@ def possible_next_checks(kb: KnowledgeBase) -> tuple[NextCheck, ...]:
     """Every next check evaluate() can hand out (each the same object every time it is handed out)."""
     offers = {id(o): o for g in _plan(kb).groups for _, _, row_offers in g.rows.values() for o in row_offers}
     return tuple({id(c): c for _, _, by_score in offers.values() for c in by_score.values()}.values())
+
+
+def possible_mechanism_hits(kb: KnowledgeBase) -> tuple[MechanismHit, ...]:
+    """Every mechanism hit evaluate() can hand out (each the same object every time)."""
+    return tuple(hit for _, hits in _plan(kb).mechanisms for hit in hits.values())
 
 
 def gene_tables(kb: KnowledgeBase) -> dict[str, tuple[GeneMatch, ...]]:
@@ -407,7 +424,6 @@ def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
     total, hits, offers = _look_up(plan, p, a, o, h)
     checks = _next_checks(offers, total)
     inheritance = _inheritance(total, hits, kb, checks)
-    mechanisms = tuple(MechanismHit(m, tuple([f for bit, f in members if p & bit]))
-                       for m, mask, members in plan.mechanisms if p & mask)
+    mechanisms = tuple([hits[p & mask] for mask, hits in plan.mechanisms if p & mask])
     red_flags = tuple([r for r, t in zip(kb.red_flags, plan.flag_tests, strict=True) if t(p, a, o, h)])
     return Assessment(answers, inheritance, mechanisms, red_flags, plan.genes[inheritance.lean], checks)

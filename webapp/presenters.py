@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from rules import Assessment
 from rules import KnowledgeBase
 from rules.engine import gene_tables
+from rules.engine import possible_mechanism_hits
 from rules.engine import possible_next_checks
 from rules.inputs import Parsed
 from rules.model import Citation
@@ -26,7 +27,7 @@ from rules.model import Clue
 from rules.model import ClueHit
 from rules.model import Gene
 from rules.model import GeneMatch
-from rules.model import Mechanism
+from rules.model import MechanismHit
 from rules.model import NextCheck
 from rules.model import RedFlag
 
@@ -108,7 +109,6 @@ class _Rows:
         self.clues = {(id(c), s * c.weight): _clue(c, s * c.weight, kb) for c in kb.clues for s in signs}
         self.red_flags = {id(r): _red_flag(r, kb) for r in kb.red_flags}
         self.genes = {(id(g), c): _gene(g, c, kb) for g in kb.genes for c in (True, False)}
-        self.sources = {id(m): _source_row(m.cite, kb) for m in kb.mechanisms.values()}
         self.terms = {s: JsonRow({"id": f.hpo, "label": f.label, "finding": s}) for s, f in kb.findings.items()}
         self.unknown = {s: "unknown" for s in kb.findings}
         self.position = {s: i for i, s in enumerate(kb.findings)}
@@ -116,6 +116,7 @@ class _Rows:
         self.gene_tables = {id(t): JsonRows([self.gene(m) for m in t]) for t in gene_tables(kb).values()}
         # The engine hands out next checks from a fixed set, worked out once: keyed by identity too.
         self.next_checks = {id(c): _next_check(c) for c in possible_next_checks(kb)}
+        self.mechanisms = {id(m): self._mechanism(m) for m in possible_mechanism_hits(kb)}
 
     def clue(self, hit: ClueHit) -> JsonRow:
         """A clue that fired, with its weight and source."""
@@ -142,10 +143,16 @@ class _Rows:
         row = self.next_checks.get(id(check))
         return row if row is not None else _next_check(check)
 
-    def source(self, mechanism: Mechanism) -> JsonRow:
-        """A mechanism's source."""
-        row = self.sources.get(id(mechanism))
-        return row if row is not None else _source_row(mechanism.cite, self.kb)
+    def mechanism(self, hit: MechanismHit) -> JsonRow:
+        """A mechanism with the present findings that belong to it, and its source."""
+        row = self.mechanisms.get(id(hit))
+        return row if row is not None else self._mechanism(hit)
+
+    def _mechanism(self, hit: MechanismHit) -> JsonRow:
+        m = hit.mechanism
+        return JsonRow({"id": m.slug, "title": m.title, "findings": [f.slug for f in hit.findings],
+                        "finding_labels": [f.label for f in hit.findings], "explanation": m.explanation,
+                        "source": source_dict(m.cite, self.kb)})
 
 
 @functools.cache
@@ -192,14 +199,7 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
             "clues_for": toward,
             "clues_against": away,
         },
-        "mechanisms": [
-            {"id": m.mechanism.slug, "title": m.mechanism.title,
-             "findings": [f.slug for f in m.findings],
-             "finding_labels": [f.label for f in m.findings],
-             "explanation": m.mechanism.explanation,
-             "source": rows.source(m.mechanism)}
-            for m in assessment.mechanisms
-        ],
+        "mechanisms": [rows.mechanism(m) for m in assessment.mechanisms],
         "red_flags": flags,
         "genes": rows.gene_list(assessment.genes),
         "next_checks": [rows.next_check(c) for c in assessment.next_checks],
@@ -236,10 +236,6 @@ def _gene(g: Gene, consistent: bool, kb: KnowledgeBase) -> JsonRow:
     return JsonRow({"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type, "omim": g.omim,
                     "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code, "in_seed": g.in_seed,
                     "consistent": consistent, "note": g.note, "source": source_dict(g.cite, kb)})
-
-
-def _source_row(cite: Citation, kb: KnowledgeBase) -> JsonRow:
-    return JsonRow(source_dict(cite, kb))
 
 
 def present_vocabulary(kb: KnowledgeBase) -> list[dict[str, Any]]:

@@ -14,6 +14,8 @@ from flask import jsonify
 from rules import Answers
 from rules import evaluate
 from rules import load_knowledge
+from rules.engine import possible_mechanism_hits
+from rules.engine import possible_next_checks
 from rules.hpo import load_hpo
 from rules.inputs import parse_request
 from webapp.jsonprovider import JsonRow
@@ -67,17 +69,23 @@ def test_what_orjson_cannot_write_goes_through_flask_s_encoder(app):
 def test_the_presenter_cache_holds_knowledge_only_and_stays_bounded():
     rng = random.Random(5)
     slugs = sorted(KB.findings)
+    rows = _rows(KB)
     for _ in range(300):
         findings = {s: rng.choice(["present", "absent"]) for s in rng.sample(slugs, rng.randint(0, len(slugs)))}
         answers = Answers(findings, rng.choice(sorted(KB.onsets)), rng.choice(sorted(KB.family_histories)))
-        present_assessment(evaluate(answers, KB), KB)
-    rows = _rows(KB)
+        assessment = evaluate(answers, KB)
+        present_assessment(assessment, KB)
+        # Every mechanism and next check the engine hands out has its row ready.
+        assert all(id(m) in rows.mechanisms for m in assessment.mechanisms)
+        assert all(id(c) in rows.next_checks for c in assessment.next_checks)
     # Built once from the knowledge; answers add nothing (one gene table per lean).
     assert len(rows.clues) == 2 * len(KB.clues) and len(rows.red_flags) == len(KB.red_flags)
     assert len(rows.genes) == 2 * len(KB.genes) and len(rows.terms) == len(KB.findings)
     assert len(rows.gene_tables) == 3
-    cached = [*rows.clues.values(), *rows.red_flags.values(), *rows.genes.values(), *rows.sources.values(),
-              *rows.terms.values(), *rows.gene_tables.values()]
+    assert len(rows.mechanisms) == len(possible_mechanism_hits(KB))
+    assert len(rows.next_checks) == len(possible_next_checks(KB))
+    cached = [*rows.clues.values(), *rows.red_flags.values(), *rows.genes.values(), *rows.mechanisms.values(),
+              *rows.next_checks.values(), *rows.terms.values(), *rows.gene_tables.values()]
     cached_text = json.dumps(cached, default=lambda rows: list(rows) if isinstance(rows, JsonRows) else dict(rows))
     for slug, state in itertools.product(slugs, ("present", "absent")):
         assert f'"{slug}": "{state}"' not in cached_text  # no answer is in a cached row
