@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -97,6 +98,23 @@ def test_body_over_64_kib_is_413(client):
     response = client.post("/api/v1/assess", data=big, content_type="application/json")
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_a_body_shorter_than_its_declared_length_is_400(client):
+    body = b'{"findings": {"anemia": "present"}}'
+    response = client.post("/api/v1/assess", input_stream=io.BytesIO(body), content_type="application/json",
+                           environ_overrides={"CONTENT_LENGTH": str(len(body) + 10)})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_json"
+
+
+def test_a_chunked_body_without_a_length_is_read_too(client):
+    # A server that de-chunks the body passes it on with no Content-Length (wsgi.input_terminated).
+    body = b'{"findings": {"hypocalcemia": "present"}, "onset": "neonatal"}'
+    response = client.post("/api/v1/assess", input_stream=io.BytesIO(body), content_type="application/json",
+                           environ_overrides={"wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"})
+    assert response.status_code == 200
+    assert response.get_json()["inheritance"]["lean"] == "recessive"
 
 
 def test_wrong_method_is_405_json(client):
