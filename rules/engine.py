@@ -23,6 +23,7 @@ from .model import Lean
 from .model import Mechanism
 from .model import MechanismHit
 from .model import NextCheck
+from .model import RedFlag
 from .model import State
 from .model import Strength
 
@@ -104,8 +105,13 @@ def compile_condition(cond: Condition, bits: Mapping[str, int]) -> Test:
         inner = compile_condition(cond["not"], bits)
         return lambda p, a, o, h: not inner(p, a, o, h)
     if "at_least" in cond:
-        parts, need = tuple(compile_condition(c, bits) for c in cond["of"]), cond["at_least"]
-        return lambda p, a, o, h: sum(part(p, a, o, h) for part in parts) >= need
+        need = cond["at_least"]
+        masks = [_presence_mask(c, bits) for c in cond["of"]]
+        if all(masks):  # each part: one of some findings present; count the parts that hold
+            present_in = tuple(masks)
+            return lambda p, a, o, h: sum([p & m != 0 for m in present_in]) >= need
+        parts = tuple(compile_condition(c, bits) for c in cond["of"])
+        return lambda p, a, o, h: sum([part(p, a, o, h) for part in parts]) >= need
     if "finding" in cond:
         bit = bits[cond["finding"]]
         if cond["state"] == "present":
@@ -134,9 +140,25 @@ def _compile_group(cond: Condition, bits: Mapping[str, int]) -> Test:
             return lambda p, a, o, h: p & need_p == need_p and a & need_a == need_a
         return lambda p, a, o, h: p & need_p != 0 or a & need_a != 0
     parts = tuple(compile_condition(c, bits) for c in children)
+    if len(parts) == 2:  # the usual mixed pair (an onset and some findings, say): no loop
+        first, second = parts
+        if want_all:
+            return lambda p, a, o, h: first(p, a, o, h) and second(p, a, o, h)
+        return lambda p, a, o, h: first(p, a, o, h) or second(p, a, o, h)
     if want_all:
-        return lambda p, a, o, h: all(part(p, a, o, h) for part in parts)
-    return lambda p, a, o, h: any(part(p, a, o, h) for part in parts)
+        return lambda p, a, o, h: all([part(p, a, o, h) for part in parts])
+    return lambda p, a, o, h: any([part(p, a, o, h) for part in parts])
+
+
+def _presence_mask(cond: Condition, bits: Mapping[str, int]) -> int:
+    """The findings' mask when the condition is "one of these findings present"; 0 otherwise."""
+    if set(cond) == {"finding", "state"}:
+        return bits[cond["finding"]] if cond["state"] == "present" else 0
+    children = cond.get("any")
+    if set(cond) == {"any"} and children and all(set(c) == {"finding", "state"} and c["state"] == "present"
+                                                  for c in children):
+        return sum({bits[c["finding"]] for c in children})
+    return 0
 
 
 # Tabulated clues. Two clues fall in one group when they read a common item (a finding, the onset
@@ -286,7 +308,7 @@ class _Plan:
     hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
     mechanisms: tuple[tuple[int, dict[int, MechanismHit]], ...]  # per mechanism: its findings' mask, and
     # the hit for every set of them that can be present (a few hundred at most: 2 ** members)
-    flag_tests: tuple[Test, ...]  # per red flag
+    flags: tuple[tuple[RedFlag, Test], ...]  # each red flag with its compiled condition
     genes: dict[str, tuple[GeneMatch, ...]]  # per lean
 
 
@@ -314,7 +336,7 @@ def _plan(kb: KnowledgeBase) -> _Plan:
         groups=_groups(kb, bits, signed),
         hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, signed, strict=True)),
         mechanisms=tuple(_mechanism_table(m, kb, bits) for m in kb.mechanisms.values()),
-        flag_tests=tuple(compile_condition(r.when, bits) for r in kb.red_flags),
+        flags=tuple((r, compile_condition(r.when, bits)) for r in kb.red_flags),
         genes={lean: tuple(GeneMatch(g, g.inheritance == lean) for g in kb.genes) for lean in leans},
     )
 
@@ -425,5 +447,5 @@ def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
     checks = _next_checks(offers, total)
     inheritance = _inheritance(total, hits, kb, checks)
     mechanisms = tuple([hits[p & mask] for mask, hits in plan.mechanisms if p & mask])
-    red_flags = tuple([r for r, t in zip(kb.red_flags, plan.flag_tests, strict=True) if t(p, a, o, h)])
+    red_flags = tuple([r for r, test in plan.flags if test(p, a, o, h)])
     return Assessment(answers, inheritance, mechanisms, red_flags, plan.genes[inheritance.lean], checks)

@@ -130,8 +130,9 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
     inferred: dict[str, list[str]] = {}
     recognized: list[Recognized] = []
     unmapped: dict[str, Unmapped] = {}
+    findings = kb.findings
     for item, state, label in statements:
-        if item in kb.findings:  # a slug speaks for its finding and for nothing else
+        if item in findings:  # a slug speaks for its finding and for nothing else
             term, slug, slugs = item, item, ()
         else:
             term = hpo.primary(item)
@@ -140,6 +141,8 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
             if state != "unknown" and (state == "present" or direct.get(slug) != "present"):
                 direct[slug] = state
             recognized.append(Recognized(item, slug, state))
+            if not slugs:
+                continue  # it speaks for its own finding only
         others = [found for found in slugs if found != slug] if slugs else ()
         if state == "present" and others:
             for found in others:
@@ -152,7 +155,8 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
         recognized.extend(Recognized(i, slug, "present") for i in items)
         if slug not in direct:
             states[slug] = "present"
-    ordered = {s: states[s] for s in sorted(states, key=position.__getitem__)}  # checklist order
+    slugs_in_order = sorted(states, key=position.__getitem__)  # checklist order
+    ordered = dict(zip(slugs_in_order, map(states.__getitem__, slugs_in_order), strict=True))
     return ordered, tuple(dict.fromkeys(recognized)), tuple(unmapped.values())
 
 

@@ -182,7 +182,9 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     ordered = sorted(given, key=rows.position.__getitem__)  # checklist order, whatever order they came in
     present = [s for s in ordered if given[s] == "present"]
     absent = [s for s in ordered if given[s] == "absent"]
-    flags = [rows.red_flag(r) for r in assessment.red_flags]
+    # Rows ready for what the engine hands out; a method builds any other.
+    next_checks, mechanisms, red_flags = rows.next_checks, rows.mechanisms, rows.red_flags
+    flags = [red_flags.get(id(r)) or rows.red_flag(r) for r in assessment.red_flags]
     if len(flags) > 1:
         flags.sort(key=lambda r: LEVEL_ORDER.get(r["level"], 9))
     return {
@@ -199,10 +201,10 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
             "clues_for": toward,
             "clues_against": away,
         },
-        "mechanisms": [rows.mechanism(m) for m in assessment.mechanisms],
+        "mechanisms": [mechanisms.get(id(m)) or rows.mechanism(m) for m in assessment.mechanisms],
         "red_flags": flags,
         "genes": rows.gene_list(assessment.genes),
-        "next_checks": [rows.next_check(c) for c in assessment.next_checks],
+        "next_checks": [next_checks.get(id(c)) or rows.next_check(c) for c in assessment.next_checks],
         "hpo_terms": {"present": [rows.terms[s] for s in present], "excluded": [rows.terms[s] for s in absent]},
         "answers": {
             "findings": states,

@@ -49,7 +49,10 @@ def json_body() -> Any:
 
 def ok(payload: dict[str, Any], status: int = 200):  # type: ignore[no-untyped-def]
     """A JSON answer carrying the disclaimer and the knowledge version."""
-    return jsonify({**payload, "knowledge_version": kb().version, "disclaimer": DISCLAIMER}), status
+    response = jsonify({**payload, "knowledge_version": kb().version, "disclaimer": DISCLAIMER})
+    if status != 200:
+        response.status_code = status
+    return response
 
 
 def api_error_response(err: ApiError):  # type: ignore[no-untyped-def]
