@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from dataclasses import replace
 from typing import NamedTuple
 
+from .model import LEVELS
 from .model import Answers
 from .model import Assessment
 from .model import Clue
@@ -308,7 +309,7 @@ class _Plan:
     hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
     mechanisms: tuple[tuple[int, dict[int, MechanismHit]], ...]  # per mechanism: its findings' mask, and
     # the hit for every set of them that can be present (a few hundred at most: 2 ** members)
-    flags: tuple[tuple[RedFlag, Test], ...]  # each red flag with its compiled condition
+    flags: tuple[tuple[RedFlag, Test], ...]  # each red flag with its compiled condition, most urgent first
     genes: dict[str, tuple[GeneMatch, ...]]  # per lean
 
 
@@ -336,7 +337,8 @@ def _plan(kb: KnowledgeBase) -> _Plan:
         groups=_groups(kb, bits, signed),
         hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, signed, strict=True)),
         mechanisms=tuple(_mechanism_table(m, kb, bits) for m in kb.mechanisms.values()),
-        flags=tuple((r, compile_condition(r.when, bits)) for r in kb.red_flags),
+        flags=tuple((r, compile_condition(r.when, bits))
+                    for r in sorted(kb.red_flags, key=lambda r: LEVELS.index(r.level))),  # most urgent first
         genes={lean: tuple(GeneMatch(g, g.inheritance == lean) for g in kb.genes) for lean in leans},
     )
 
@@ -346,20 +348,29 @@ def prepare(kb: KnowledgeBase) -> None:
     _plan(kb)
 
 
-def possible_next_checks(kb: KnowledgeBase) -> tuple[NextCheck, ...]:
-    """Every next check evaluate() can hand out (each the same object every time it is handed out)."""
-    offers = {id(o): o for g in _plan(kb).groups for _, _, row_offers in g.rows.values() for o in row_offers}
-    return tuple({id(c): c for _, _, by_score in offers.values() for c in by_score.values()}.values())
+class Handouts(NamedTuple):
+    """Every shared object evaluate() can hand out: the same object each time it is handed out, so
+    a presenter may prepare what it shows of each once (keyed by identity)."""
+
+    clue_hits: tuple[ClueHit, ...]
+    mechanism_hits: tuple[MechanismHit, ...]
+    red_flags: tuple[RedFlag, ...]
+    next_checks: tuple[NextCheck, ...]
+    gene_tables: tuple[tuple[GeneMatch, ...], ...]  # one per lean
 
 
-def possible_mechanism_hits(kb: KnowledgeBase) -> tuple[MechanismHit, ...]:
-    """Every mechanism hit evaluate() can hand out (each the same object every time)."""
-    return tuple(hit for _, hits in _plan(kb).mechanisms for hit in hits.values())
-
-
-def gene_tables(kb: KnowledgeBase) -> dict[str, tuple[GeneMatch, ...]]:
-    """The gene table evaluate() hands out for each lean: the same tuple for every answer."""
-    return _plan(kb).genes
+def handouts(kb: KnowledgeBase) -> Handouts:
+    """The shared objects of the plan for a knowledge base."""
+    plan = _plan(kb)
+    offers = {id(o): o for g in plan.groups for _, _, row_offers in g.rows.values() for o in row_offers}
+    checks = {id(c): c for _, _, by_score in offers.values() for c in by_score.values()}
+    return Handouts(
+        clue_hits=plan.hits,
+        mechanism_hits=tuple(hit for _, hits in plan.mechanisms for hit in hits.values()),
+        red_flags=tuple(r for r, _ in plan.flags),
+        next_checks=tuple(checks.values()),
+        gene_tables=tuple(plan.genes.values()),
+    )
 
 
 def _signed(clue: Clue) -> float:

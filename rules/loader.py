@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from .engine import prepare
+from .model import LEVELS
 from .model import SIDES
 from .model import STATES
 from .model import Citation
@@ -131,11 +132,13 @@ def load_knowledge() -> KnowledgeBase:
                           c.get("finding"), c.get("beyond_seed", "")))
     _unique((c.id for c in clues), "clue")
 
-    red_flags = tuple(
-        RedFlag(r["id"], r["level"], r["title"], r["why"], cond(r["when"], f"red flag {r['id']}"),
-                _cite(r["cite"], f"red flag {r['id']}", sources), r.get("beyond_seed", ""))
-        for r in _read("red_flags.toml")["red_flag"]
-    )
+    red_flags = []
+    for r in _read("red_flags.toml")["red_flag"]:
+        where = f"red flag {r['id']}"
+        if r["level"] not in LEVELS:
+            raise KnowledgeError(f"{where}: level must be one of {', '.join(LEVELS)}")
+        red_flags.append(RedFlag(r["id"], r["level"], r["title"], r["why"], cond(r["when"], where),
+                                 _cite(r["cite"], where, sources), r.get("beyond_seed", "")))
     genes = tuple(
         Gene(g["symbol"], g["inheritance"], g["seed_type"], g["omim"], g["code"], g["in_seed"],
              g["note"], _cite(g["cite"], f"gene {g['symbol']}", sources))
@@ -148,7 +151,7 @@ def load_knowledge() -> KnowledgeBase:
     kb = KnowledgeBase(
         version=f"{meta['version']} (HPO {meta['hpo_release']})",
         sources=sources, findings=findings, mechanisms=mechanisms, clues=tuple(clues),
-        red_flags=red_flags, genes=genes, onsets=onsets, family_histories=histories,
+        red_flags=tuple(red_flags), genes=genes, onsets=onsets, family_histories=histories,
         thresholds=thresholds,
     )
     try:

@@ -79,6 +79,9 @@ class Clue:
     beyond_seed: str = ""
 
 
+LEVELS = ("urgent", "high", "context")  # red-flag levels, most urgent first
+
+
 @dataclass(frozen=True, slots=True)
 class RedFlag:
     """A finding pattern that the source describes as needing prompt attention."""

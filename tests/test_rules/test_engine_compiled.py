@@ -130,3 +130,12 @@ def test_clue_groups_share_no_item_and_cover_every_clue():
                                                           if mentions(KB.clues[i].when, k)}
             assert clue_items <= items
         assert all(not (items & other) for other, _ in groups[n + 1:])
+
+
+def test_red_flags_come_most_urgent_first_whatever_the_knowledge_order():
+    reordered = replace(KB, red_flags=tuple(reversed(KB.red_flags)))
+    answers = Answers({"failure_to_thrive": "present", "hypocalcemia": "present", "anemia": "present",
+                       "hepatosplenomegaly": "present"}, "infancy")
+    levels = [r.level for r in evaluate(answers, reordered).red_flags]
+    assert levels == sorted(levels, key=["urgent", "high", "context"].index)
+    assert levels[0] == "urgent" and levels[-1] == "context" and "high" in levels

@@ -92,21 +92,31 @@ def test_loader_rejects_a_condition_on_an_unknown_finding():
         _check_condition({"weird": 1}, "test", ["bone_pain"], [], [])
 
 
-@pytest.mark.parametrize("weight", [0, -1.0, "2"])
-def test_loader_rejects_a_clue_weight_that_is_not_a_positive_number(monkeypatch, weight):
+def _load_with(monkeypatch, name, change):
+    """Load the knowledge with one file's data changed first."""
     from rules import loader
 
     real = loader._read
 
-    def with_weight(name):
-        data = real(name)
-        if name == "inheritance.toml":
-            data["clue"][0]["weight"] = weight
+    def changed(file):
+        data = real(file)
+        if file == name:
+            change(data)
         return data
 
-    monkeypatch.setattr(loader, "_read", with_weight)
+    monkeypatch.setattr(loader, "_read", changed)
+    return load_knowledge.__wrapped__()
+
+
+@pytest.mark.parametrize("weight", [0, -1.0, "2", True])
+def test_loader_rejects_a_clue_weight_that_is_not_a_positive_number(monkeypatch, weight):
     with pytest.raises(KnowledgeError, match="weight must be a positive number"):
-        load_knowledge.__wrapped__()
+        _load_with(monkeypatch, "inheritance.toml", lambda data: data["clue"][0].update(weight=weight))
+
+
+def test_loader_rejects_an_unknown_red_flag_level(monkeypatch):
+    with pytest.raises(KnowledgeError, match="level must be one of urgent, high, context"):
+        _load_with(monkeypatch, "red_flags.toml", lambda data: data["red_flag"][0].update(level="critical"))
 
 
 def test_no_knowledge_text_claims_a_diagnosis():

@@ -7,6 +7,7 @@ import datetime
 import itertools
 import json
 import random
+from dataclasses import replace
 
 import pytest
 from flask import jsonify
@@ -14,8 +15,7 @@ from flask import jsonify
 from rules import Answers
 from rules import evaluate
 from rules import load_knowledge
-from rules.engine import possible_mechanism_hits
-from rules.engine import possible_next_checks
+from rules.engine import handouts
 from rules.hpo import load_hpo
 from rules.inputs import parse_request
 from webapp.jsonprovider import JsonRow
@@ -70,22 +70,30 @@ def test_the_presenter_cache_holds_knowledge_only_and_stays_bounded():
     rng = random.Random(5)
     slugs = sorted(KB.findings)
     rows = _rows(KB)
+    size = len(rows.made)
+    handed = handouts(KB)
     for _ in range(300):
         findings = {s: rng.choice(["present", "absent"]) for s in rng.sample(slugs, rng.randint(0, len(slugs)))}
         answers = Answers(findings, rng.choice(sorted(KB.onsets)), rng.choice(sorted(KB.family_histories)))
         assessment = evaluate(answers, KB)
         present_assessment(assessment, KB)
-        # Every mechanism and next check the engine hands out has its row ready.
-        assert all(id(m) in rows.mechanisms for m in assessment.mechanisms)
-        assert all(id(c) in rows.next_checks for c in assessment.next_checks)
-    # Built once from the knowledge; answers add nothing (one gene table per lean).
-    assert len(rows.clues) == 2 * len(KB.clues) and len(rows.red_flags) == len(KB.red_flags)
-    assert len(rows.genes) == 2 * len(KB.genes) and len(rows.terms) == len(KB.findings)
-    assert len(rows.gene_tables) == 3
-    assert len(rows.mechanisms) == len(possible_mechanism_hits(KB))
-    assert len(rows.next_checks) == len(possible_next_checks(KB))
-    cached = [*rows.clues.values(), *rows.red_flags.values(), *rows.genes.values(), *rows.mechanisms.values(),
-              *rows.next_checks.values(), *rows.terms.values(), *rows.gene_tables.values()]
+        # Everything the engine hands out has its row ready, and is one of the plan's own objects.
+        handed_out = [*assessment.inheritance.hits, *assessment.mechanisms, *assessment.red_flags,
+                      *assessment.next_checks, assessment.genes]
+        assert all(id(o) in rows.made for o in handed_out)
+    # Built once from the knowledge; answers add nothing.
+    assert len(rows.made) == size == sum(len(objects) for objects in handed)
+    assert len(handed.gene_tables) == 3 and len(rows.terms) == len(KB.findings)
+    cached = [*rows.made.values(), *rows.terms.values()]
     cached_text = json.dumps(cached, default=lambda rows: list(rows) if isinstance(rows, JsonRows) else dict(rows))
     for slug, state in itertools.product(slugs, ("present", "absent")):
         assert f'"{slug}": "{state}"' not in cached_text  # no answer is in a cached row
+
+
+def test_an_assessment_made_by_hand_gets_its_rows_built_not_kept():
+    assessment = evaluate(Answers({"hypocalcemia": "present"}, "neonatal"), KB)
+    made = replace(assessment, red_flags=tuple(replace(r, title="Made by hand") for r in assessment.red_flags))
+    size = len(_rows(KB).made)
+    shown = present_assessment(made, KB)
+    assert shown["red_flags"] and all(r["title"] == "Made by hand" for r in shown["red_flags"])
+    assert len(_rows(KB).made) == size

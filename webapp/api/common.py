@@ -27,11 +27,12 @@ class ApiError(HTTPException):
 
 def json_body() -> Any:
     """The request's JSON body; 415 unless it is JSON, 413 above MAX_CONTENT_LENGTH, 400 when it does not parse."""
-    if not request.is_json:
+    req = request._get_current_object()  # type: ignore[attr-defined]  (Werkzeug's documented way past the proxy)
+    if not req.is_json:
         raise ApiError(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
-    environ = request.environ
+    environ = req.environ
     declared = environ.get("CONTENT_LENGTH", "")
-    limit = request.max_content_length
+    limit = req.max_content_length
     if declared.isascii() and declared.isdigit() and (limit is None or int(declared) <= limit):
         # The usual body, of a declared length within the limit, read straight from the server's
         # stream: Werkzeug's general reader (below) does the same with more steps per request.
@@ -39,7 +40,7 @@ def json_body() -> Any:
         if len(raw) != int(declared):
             raise ApiError(400, "invalid_json", "The body ended before its declared length.")
     else:
-        raw = request.get_data(cache=True)  # chunked or too long (413, handled centrally)
+        raw = req.get_data(cache=True)  # chunked or too long (413, handled centrally)
     try:
         # Strict JSON: NaN, Infinity and lone surrogates are refused (the standard library takes them).
         return orjson.loads(raw)
