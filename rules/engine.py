@@ -309,7 +309,9 @@ class _Plan:
     hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
     mechanisms: tuple[tuple[int, dict[int, MechanismHit]], ...]  # per mechanism: its findings' mask, and
     # the hit for every set of them that can be present (a few hundred at most: 2 ** members)
-    flags: tuple[tuple[RedFlag, Test], ...]  # each red flag with its compiled condition, most urgent first
+    # Each red flag, most urgent first, with its condition: a mask when it is "one of these findings
+    # present" (most are), else 0 and the compiled test.
+    flags: tuple[tuple[RedFlag, int, Test], ...]
     genes: dict[str, tuple[GeneMatch, ...]]  # per lean
 
 
@@ -337,7 +339,7 @@ def _plan(kb: KnowledgeBase) -> _Plan:
         groups=_groups(kb, bits, signed),
         hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, signed, strict=True)),
         mechanisms=tuple(_mechanism_table(m, kb, bits) for m in kb.mechanisms.values()),
-        flags=tuple((r, compile_condition(r.when, bits))
+        flags=tuple((r, _presence_mask(r.when, bits), compile_condition(r.when, bits))
                     for r in sorted(kb.red_flags, key=lambda r: LEVELS.index(r.level))),  # most urgent first
         genes={lean: tuple(GeneMatch(g, g.inheritance == lean) for g in kb.genes) for lean in leans},
     )
@@ -367,7 +369,7 @@ def handouts(kb: KnowledgeBase) -> Handouts:
     return Handouts(
         clue_hits=plan.hits,
         mechanism_hits=tuple(hit for _, hits in plan.mechanisms for hit in hits.values()),
-        red_flags=tuple(r for r, _ in plan.flags),
+        red_flags=tuple(r for r, _, _ in plan.flags),
         next_checks=tuple(checks.values()),
         gene_tables=tuple(plan.genes.values()),
     )
@@ -405,8 +407,7 @@ def _look_up(plan: _Plan, p: int, a: int, o: str, h: str) -> tuple[float, tuple[
         fired += hits
         offers += offered
     fired.sort()
-    hits = plan.hits
-    return round(total, 3), tuple([hits[i] for i in fired]), offers
+    return round(total, 3), tuple(map(plan.hits.__getitem__, fired)), offers
 
 
 def score(answers: Answers, kb: KnowledgeBase) -> tuple[float, tuple[ClueHit, ...]]:
@@ -458,5 +459,5 @@ def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
     checks = _next_checks(offers, total)
     inheritance = _inheritance(total, hits, kb, checks)
     mechanisms = tuple([hits[p & mask] for mask, hits in plan.mechanisms if p & mask])
-    red_flags = tuple([r for r, test in plan.flags if test(p, a, o, h)])
+    red_flags = tuple([r for r, mask, test in plan.flags if (p & mask if mask else test(p, a, o, h))])
     return Assessment(answers, inheritance, mechanisms, red_flags, plan.genes[inheritance.lean], checks)

@@ -174,7 +174,7 @@ def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hp
         if not isinstance(key, str):
             raise InputError("invalid_findings", f"finding ids must be strings, got {key!r}")
         item = key.strip()
-        state = parse_state(value, item)
+        state = value if value in STATES else parse_state(value, item)  # the usual word, or any other
         if item not in kb.findings:
             if not (item.upper().startswith("HP:") or item[:1].isdigit()):
                 raise InputError("unknown_finding", f"unknown finding {item!r}: not a slug of /api/v1/findings "

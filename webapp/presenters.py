@@ -94,6 +94,7 @@ class _Rows:
         self.kb = kb
         handed = handouts(kb)
         self.terms = {s: JsonRow({"id": f.hpo, "label": f.label, "finding": s}) for s, f in kb.findings.items()}
+        self.labels = {s: f.label for s, f in kb.findings.items()}
         self.unknown = {s: "unknown" for s in kb.findings}
         self.position = {s: i for i, s in enumerate(kb.findings)}
         self.made: dict[int, JsonRow | JsonRows] = {
@@ -108,7 +109,7 @@ class _Rows:
         """The rows of the objects, made once for what the engine hands out, built for any other."""
         made = self.made
         try:
-            return [made[id(o)] for o in objects]  # type: ignore[misc]  (a handed-out object has a row)
+            return list(map(made.__getitem__, map(id, objects)))  # type: ignore[arg-type]  (handed out: has a row)
         except KeyError:
             return [made[id(o)] if id(o) in made else build(o) for o in objects]  # type: ignore[misc]
 
@@ -168,7 +169,6 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     for hit, row in zip(inh.hits, hits, strict=True):
         (toward if (hit.signed_weight < 0) is dominant else away).append(row)
     answers = assessment.answers
-    findings = kb.findings
     given = answers.findings
     states: dict[str, str] = {**rows.unknown, **given}  # every finding, in checklist order
     ordered = sorted(given, key=rows.position.__getitem__)  # checklist order, whatever order they came in
@@ -192,11 +192,12 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         "red_flags": rows.ready(assessment.red_flags, rows.red_flag),  # as the engine orders them: most urgent first
         "genes": rows.gene_list(assessment.genes),
         "next_checks": rows.ready(assessment.next_checks, rows.next_check),
-        "hpo_terms": {"present": [rows.terms[s] for s in present], "excluded": [rows.terms[s] for s in absent]},
+        "hpo_terms": {"present": list(map(rows.terms.__getitem__, present)),
+                      "excluded": list(map(rows.terms.__getitem__, absent))},
         "answers": {
             "findings": states,
-            "present_labels": [findings[s].label for s in present],
-            "absent_labels": [findings[s].label for s in absent],
+            "present_labels": list(map(rows.labels.__getitem__, present)),
+            "absent_labels": list(map(rows.labels.__getitem__, absent)),
             "onset": answers.onset,
             "onset_label": kb.onsets[answers.onset].label,
             "family_history": answers.family_history,
