@@ -180,18 +180,28 @@ _Row = tuple[float, tuple[int, ...], tuple[_Offer, ...]]
 # An offer as tabulated, before the scores the answers can reach are known:
 # (-impact, position, kind, key, label, check, (value tried, score change) pairs).
 _Draft = tuple[float, int, str, str, str, str, tuple[tuple[str, float], ...]]
-_Key = tuple[int, int, str, str]  # (present & mask, absent & mask, onset, family history)
-_Table = tuple[int, bool, bool, dict[_Key, tuple[float, tuple[int, ...], tuple[_Draft, ...]]]]
+_Table = tuple[int, dict[int, tuple[float, tuple[int, ...], tuple[_Draft, ...]]]]
 MAX_SCORES = 100_000  # distinct scores the answers can reach (a few dozen for the shipped knowledge)
 
 
 class _Group(NamedTuple):
     """Clues that read common items, with their table (a named tuple: evaluate() unpacks it)."""
 
-    mask: int  # the findings the clues read
-    onset: bool  # whether they read the onset
-    family_history: bool  # whether they read the family history
-    rows: dict[_Key, _Row]
+    mask: int  # the bits of the packed answers (see _pack) that the clues read
+    rows: dict[int, _Row]  # keyed by the packed answers & mask
+
+
+def _pack(present: int, absent: int, onset: int, family_history: int, width: int) -> int:
+    """The answers as one integer: the present and absent finding masks (`width` bits each), then
+    the onset's and the family history's positions (8 bits each). A group's key is the part of it
+    that the group reads: one AND."""
+    return present | absent << width | onset << 2 * width | family_history << 2 * width + 8
+
+
+def _option_index(options: Mapping[str, object]) -> dict[str, int]:
+    if len(options) > 255:
+        raise ValueError("at most 255 onsets and 255 family histories fit the packed answers")
+    return {slug: i for i, slug in enumerate(options)}
 
 
 def _clue_groups(kb: KnowledgeBase) -> list[tuple[set[str], list[int]]]:
@@ -236,7 +246,8 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
 
     position = {s: i for i, s in enumerate(kb.findings)}
     last = len(kb.findings)
-    rows: dict[_Key, tuple[float, tuple[int, ...], tuple[_Draft, ...]]] = {}
+    width, onset_index, family_index = len(kb.findings), _option_index(kb.onsets), _option_index(kb.family_histories)
+    rows: dict[int, tuple[float, tuple[int, ...], tuple[_Draft, ...]]] = {}
     for states in itertools.product(("present", "absent", "unknown"), repeat=len(slugs)):
         findings: dict[str, State] = dict(zip(slugs, states, strict=True))
         present, absent = answer_masks(findings, bits)
@@ -257,8 +268,11 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
                                 "Are the parents affected, or related to each other?", [
                                     (x, replace(answers, family_history=x))
                                     for x in kb.family_histories if x != "unknown"], part)
-            rows[(present, absent, o, h)] = (part, fired, tuple(offers))
-    return sum(bits[s] for s in slugs), reads_onset, reads_family, rows
+            key = _pack(present, absent, onset_index.get(o, 0), family_index.get(h, 0), width)
+            rows[key] = (part, fired, tuple(offers))
+    reads = sum(bits[s] for s in slugs)
+    mask = _pack(reads, reads, 0xFF if reads_onset else 0, 0xFF if reads_family else 0, width)
+    return mask, rows
 
 
 def _reachable_scores(parts: list[set[float]]) -> list[float]:
@@ -291,11 +305,11 @@ def _groups(kb: KnowledgeBase, bits: Mapping[str, int], signed: tuple[float, ...
     tables = [_tabulate(items, clues, kb, bits, signed) for items, clues in _clue_groups(kb)]
     drafts: dict[_Draft, _Offer] = {}  # one offer per distinct draft, shared by the rows that make it
     groups = []
-    for mask, reads_onset, reads_family, rows in tables:
+    for mask, rows in tables:
         done = {key: (part, fired, tuple(drafts.setdefault(d, (d[0], d[1], {})) for d in offers))
                 for key, (part, fired, offers) in rows.items()}
-        groups.append(_Group(mask, reads_onset, reads_family, done))
-    _finish(drafts, _reachable_scores([{part for part, _, _ in rows.values()} for *_, rows in tables]),
+        groups.append(_Group(mask, done))
+    _finish(drafts, _reachable_scores([{part for part, _, _ in rows.values()} for _, rows in tables]),
             kb.thresholds.weak)
     return tuple(groups)
 
@@ -306,6 +320,9 @@ class _Plan:
 
     bits: dict[str, int]  # finding slug -> its bit
     groups: tuple[_Group, ...]  # the clues, tabulated
+    width: int  # findings in the knowledge base (see _pack)
+    onset_index: dict[str, int]
+    family_index: dict[str, int]
     hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
     mechanisms: tuple[tuple[int, dict[int, MechanismHit]], ...]  # per mechanism: its findings' mask, and
     # the hit for every set of them that can be present (a few hundred at most: 2 ** members)
@@ -337,6 +354,9 @@ def _plan(kb: KnowledgeBase) -> _Plan:
     return _Plan(
         bits=bits,
         groups=_groups(kb, bits, signed),
+        width=len(kb.findings),
+        onset_index=_option_index(kb.onsets),
+        family_index=_option_index(kb.family_histories),
         hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, signed, strict=True)),
         mechanisms=tuple(_mechanism_table(m, kb, bits) for m in kb.mechanisms.values()),
         flags=tuple((r, _presence_mask(r.when, bits), compile_condition(r.when, bits))
@@ -401,8 +421,9 @@ def _look_up(plan: _Plan, p: int, a: int, o: str, h: str) -> tuple[float, tuple[
     total = 0.0
     fired: list[int] = []
     offers: list[_Offer] = []
-    for mask, reads_onset, reads_family, rows in plan.groups:
-        part, hits, offered = rows[(p & mask, a & mask, o if reads_onset else "", h if reads_family else "")]
+    packed = _pack(p, a, plan.onset_index[o], plan.family_index[h], plan.width)
+    for mask, rows in plan.groups:
+        part, hits, offered = rows[packed & mask]
         total += part
         fired += hits
         offers += offered

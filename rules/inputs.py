@@ -21,6 +21,7 @@ from .model import Answers
 from .model import KnowledgeBase
 from .model import State
 
+BODY_FIELDS = frozenset({"findings", "onset", "family_history"})  # of an /assess body (or a phenopacket)
 # "unknown" is the contract's word; "not_assessed" is accepted as its plain synonym.
 STATE_SYNONYMS = {"not_assessed": "unknown", "not assessed": "unknown"}
 
@@ -40,6 +41,11 @@ class Recognized(NamedTuple):
     input: str
     finding: str
     state: State
+
+
+# Recognized((input, finding, state)) without the named tuple's Python-level __new__: one is made per
+# input item of every request.
+_recognized = functools.partial(tuple.__new__, Recognized)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +134,7 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
     own, position = _own_terms(kb)
     direct: dict[str, State] = {}
     inferred: dict[str, list[str]] = {}
-    recognized: list[Recognized] = []
+    recognized: list[tuple[str, str, State]] = []
     unmapped: dict[str, Unmapped] = {}
     findings = kb.findings
     for item, state, label in statements:
@@ -140,7 +146,7 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
         if slug is not None:
             if state != "unknown" and (state == "present" or direct.get(slug) != "present"):
                 direct[slug] = state
-            recognized.append(Recognized(item, slug, state))
+            recognized.append((item, slug, state))
             if not slugs:
                 continue  # it speaks for its own finding only
         others = [found for found in slugs if found != slug] if slugs else ()
@@ -152,30 +158,31 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
     states: dict[str, State] = dict(direct)
     for slug, items in inferred.items():
         # Reported either way, so a reader sees every input; a direct statement still decides.
-        recognized.extend(Recognized(i, slug, "present") for i in items)
+        recognized.extend([(i, slug, "present") for i in items])
         if slug not in direct:
             states[slug] = "present"
     slugs_in_order = sorted(states, key=position.__getitem__)  # checklist order
     ordered = dict(zip(slugs_in_order, map(states.__getitem__, slugs_in_order), strict=True))
-    return ordered, tuple(dict.fromkeys(recognized)), tuple(unmapped.values())
+    return ordered, tuple(map(_recognized, dict.fromkeys(recognized))), tuple(unmapped.values())
 
 
 def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hpo: HpoIndex,
                    ) -> tuple[dict[str, State], tuple[Recognized, ...], tuple[Unmapped, ...]]:
     """Map {slug or HPO id: state} (or a list meaning all present) to finding states."""
-    if isinstance(raw, Mapping):
+    if isinstance(raw, dict) or isinstance(raw, Mapping):  # a dict is the usual case: no ABC check for it
         items = list(raw.items())
     elif isinstance(raw, (list, tuple)):
         items = [(item, "present") for item in raw]
     else:
         raise InputError("invalid_findings", "findings must be an object {id: state} or a list of ids")
     statements: list[tuple[str, State, str | None]] = []
+    findings = kb.findings
     for key, value in items:
         if not isinstance(key, str):
             raise InputError("invalid_findings", f"finding ids must be strings, got {key!r}")
         item = key.strip()
         state = value if value in STATES else parse_state(value, item)  # the usual word, or any other
-        if item not in kb.findings:
+        if item not in findings:
             if not (item.upper().startswith("HP:") or item[:1].isdigit()):
                 raise InputError("unknown_finding", f"unknown finding {item!r}: not a slug of /api/v1/findings "
                                                     "nor an HPO id")
@@ -188,14 +195,14 @@ def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hp
 
 def parse_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: HpoIndex) -> Parsed:
     """Parse an /assess-style body: findings, onset, family_history."""
-    if not isinstance(body, Mapping):
+    if not (isinstance(body, dict) or isinstance(body, Mapping)):
         raise InputError("invalid_body", "the body must be a JSON object")
     if "phenopacket" in body:
         from .phenopacket import parse_phenopacket_request  # it imports this module: load it on use
 
         return parse_phenopacket_request(body, kb, hpo)
-    unknown_keys = sorted(set(body) - {"findings", "onset", "family_history"})
-    if unknown_keys:
+    if not body.keys() <= BODY_FIELDS:
+        unknown_keys = sorted(body.keys() - BODY_FIELDS)
         raise InputError("invalid_body", f"unknown field(s): {', '.join(unknown_keys)}")
     states, recognized, unmapped = parse_findings(body.get("findings", {}), kb, hpo)
     answers = Answers(
