@@ -10,7 +10,6 @@ import functools
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
 from typing import NamedTuple
 
@@ -57,13 +56,12 @@ class Unmapped:
     related: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """Answers plus what each input became."""
+class Parsed(NamedTuple):
+    """Answers plus what each input became (a named tuple: one is built per request)."""
 
     answers: Answers
     recognized: tuple[Recognized, ...] = ()
-    unmapped: tuple[Unmapped, ...] = field(default=())
+    unmapped: tuple[Unmapped, ...] = ()
 
 
 def whole_number(value: Any) -> int | None:

@@ -164,8 +164,12 @@ class ClueHit:
     signed_weight: float  # positive toward recessive, negative toward dominant
 
 
-@dataclass(frozen=True, slots=True)
-class Inheritance:
+# The records built for every assessment (Inheritance, NextCheck, Assessment) are named tuples rather
+# than frozen dataclasses like the knowledge: immutable all the same, and a tuple is the cheapest
+# record Python makes (a frozen dataclass sets each field through object.__setattr__).
+
+
+class Inheritance(NamedTuple):
     """The lean, its strength, the score and every clue behind it."""
 
     lean: Lean
@@ -184,11 +188,7 @@ class MechanismHit:
 
 
 class NextCheck(NamedTuple):
-    """An unassessed item and how much it could move the lean.
-
-    A named tuple rather than a dataclass like its neighbours: immutable all the same, and several
-    are built for every assessment, where a tuple is the cheapest record Python makes.
-    """
+    """An unassessed item and how much it could move the lean."""
 
     kind: str  # "finding", "onset" or "family_history"
     key: str
@@ -206,8 +206,7 @@ class GeneMatch:
     consistent: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     """The engine's whole answer for one set of answers."""
 
     answers: Answers
