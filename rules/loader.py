@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -24,6 +25,8 @@ from .model import Mechanism
 from .model import Option
 from .model import RedFlag
 from .model import Source
+
+SLUG = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class KnowledgeError(ValueError):
@@ -102,6 +105,9 @@ def load_knowledge() -> KnowledgeBase:
     }
     raw_findings = _read("findings.toml")["finding"]
     _unique((f["slug"] for f in raw_findings), "finding")
+    for slug in [*(f["slug"] for f in raw_findings), *onsets, *histories]:
+        if not SLUG.fullmatch(slug):  # slugs travel in URLs (the shareable link) and need no escaping
+            raise KnowledgeError(f"slug {slug!r}: use lower-case letters, digits and underscores")
     findings: dict[str, Finding] = {}
     for f in raw_findings:
         where = f"finding {f['slug']}"

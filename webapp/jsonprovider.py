@@ -108,7 +108,7 @@ class FastJSONProvider(DefaultJSONProvider):
     def response(self, *args: Any, **kwargs: Any) -> Response:
         """Serialize the data as jsonify() does, with orjson; fall back to the standard encoder."""
         obj = self._prepare_response_obj(args, kwargs)
-        options = OPTIONS
+        options = OPTIONS | orjson.OPT_APPEND_NEWLINE  # as Flask ends a JSON answer, without copying it
         if (self.compact is None and self._app.debug) or self.compact is False:
             options |= orjson.OPT_INDENT_2
         try:
@@ -119,4 +119,4 @@ class FastJSONProvider(DefaultJSONProvider):
                 body = orjson.dumps(obj, default=self._orjson_default, option=options)
             except orjson.JSONEncodeError:
                 return super().response(obj)
-        return self._app.response_class(body + b"\n", mimetype=self.mimetype)
+        return self._app.response_class(body, mimetype=self.mimetype)

@@ -12,12 +12,10 @@ objects the engine's plan holds, worked out from the knowledge alone, never by a
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from collections.abc import Iterable
 from typing import Any
 from typing import TypeVar
-from urllib.parse import urlencode
 
 from rules import Assessment
 from rules import KnowledgeBase
@@ -43,8 +41,6 @@ LEAN_WORDS = {
     "dominant": "autosomal dominant osteopetrosis",
 }
 STRENGTH_WORDS = {"weak": "weakly", "moderate": "moderately", "strong": "strongly"}
-# What urlencode(..., safe=",") leaves as it is, with the = and & that join its pairs.
-_PLAIN = re.compile(r"[A-Za-z0-9_.~,=&-]*")
 
 
 def source_dict(cite: Citation, kb: KnowledgeBase) -> dict[str, str]:
@@ -68,17 +64,18 @@ def lean_summary(lean: str, strength: str | None) -> str:
 
 
 def share_query(present: list[str], absent: list[str], onset: str, family_history: str) -> str:
-    """The query string of the shareable link: slugs and options only, never free text."""
-    params: list[tuple[str, str]] = [(state, ",".join(sorted(slugs)))
-                                     for state, slugs in (("present", present), ("absent", absent)) if slugs]
+    """The query string of the shareable link: slugs and options only, never free text.
+
+    Slugs need no escaping (the loader admits lower-case letters, digits and underscores only).
+    """
+    params = [f"present={','.join(sorted(present))}"] if present else []
+    if absent:
+        params.append(f"absent={','.join(sorted(absent))}")
     if onset != "unknown":
-        params.append(("onset", onset))
+        params.append(f"onset={onset}")
     if family_history != "unknown":
-        params.append(("family_history", family_history))
-    text = "&".join([f"{k}={v}" for k, v in params])
-    if _PLAIN.fullmatch(text):  # slugs need no escaping: the same text urlencode would give
-        return text
-    return urlencode(params, safe=",")
+        params.append(f"family_history={family_history}")
+    return "&".join(params)
 
 
 class _Rows:

@@ -119,6 +119,12 @@ def test_loader_rejects_an_unknown_red_flag_level(monkeypatch):
         _load_with(monkeypatch, "red_flags.toml", lambda data: data["red_flag"][0].update(level="critical"))
 
 
+@pytest.mark.parametrize("slug", ["Bone pain", "bone-pain", "é", "1st"])
+def test_loader_rejects_a_slug_a_link_would_have_to_escape(monkeypatch, slug):
+    with pytest.raises(KnowledgeError, match="use lower-case letters, digits and underscores"):
+        _load_with(monkeypatch, "options.toml", lambda data: data["onset"][0].update(slug=slug))
+
+
 def test_no_knowledge_text_claims_a_diagnosis():
     # "diagnosis" may appear only inside a seed quote (the seed's own words) or as "not a diagnosis".
     for path in KNOWLEDGE_DIR.glob("*.toml"):
