@@ -1,4 +1,11 @@
-"""The pure rule engine: answers + knowledge base -> assessment. No I/O, deterministic."""
+"""The pure rule engine: answers + knowledge base -> assessment. No I/O, deterministic.
+
+holds() is the definition of a condition. evaluate() answers from a plan worked out once per process
+from the knowledge alone (_plan): the clues in groups, each tabulated for every combination of
+answers to the few items it reads (its share of the score, the clues that fire, the next checks it
+offers); the mechanisms tabulated by their present findings; the red flags compiled to integer
+tests. Tests compare whole answers with a plain re-evaluation by holds().
+"""
 
 from __future__ import annotations
 
@@ -70,10 +77,11 @@ def mentions(cond: Condition, key: str) -> bool:
     return any(mentions(c, key) for c in children)
 
 
-# Compiled conditions. Every finding gets one bit; the answers become two integers, the findings
-# present (P) and the findings absent (A), beside the onset (o) and family history (h) words. A
-# condition tree is compiled once per process to a closure over those four values, so a test is a
-# few integer operations instead of a walk of the tree and a dict lookup per finding.
+# Compiled conditions (the red flags use them). Every finding gets one bit; the answers become two
+# integers, the findings present (P) and the findings absent (A), beside the onset (o) and family
+# history (h) words. A condition tree is compiled once per process to a closure over those four
+# values, so a test is a few integer operations instead of a walk of the tree and a dict lookup per
+# finding.
 Test = Callable[[int, int, str, str], bool]
 
 
