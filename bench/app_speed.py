@@ -11,9 +11,10 @@ reported: it depends much less on what else the machine is doing, so it shows wh
 
 Last, the Python bytecode instructions each request executes inside the app (app.wsgi_app, no
 server), counted with sys.settrace: a figure that does not move with the machine's load, so a
-change to the assess path can be judged by it on a busy machine. Under gunicorn each instruction
-costs more than in a warm loop (the server, the kernel and wrk share the two cores and their
-caches), which is why the throughput ratio sits below the instruction ratio minus gunicorn's share.
+change to the assess path can be judged by it on a busy machine; and the same count for the whole
+gunicorn worker (`*_server_opcodes`), which shows what the server itself adds to a POST with a
+body. Under gunicorn each instruction costs more than in a warm loop (the server, the kernel and wrk
+share the two cores and their caches), so the throughput ratio sits below the instruction ratio.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import urllib.request
+from pathlib import Path
 
 from common import ROOT
 from common import WRK_MISSING
@@ -41,6 +45,7 @@ ASSESS_BODY = json.dumps({
                  "HP:0031846": "present", "fractures": "absent", "cranial_nerve_compression": "unknown"},
     "onset": "neonatal", "family_history": "unaffected_parents",
 })
+TRACE_CONF = Path(__file__).resolve().parent / "trace_conf.py"
 DEPENDENCIES = ("import time; t, c = time.perf_counter(), time.process_time(); "
                 "import flask, sqlalchemy, flask_sqlalchemy, flask_wtf; "
                 "print(time.perf_counter() - t, time.process_time() - c)")
@@ -106,6 +111,28 @@ def opcodes_per_request() -> tuple[int, int, collections.Counter[str]]:
     return sum(health.values()), sum(assess.values()), assess - health
 
 
+def server_opcodes(path: str, body: str | None = None, requests: int = 100) -> collections.Counter[str]:
+    """Python instructions one request costs the whole gunicorn worker (server and app), per package.
+
+    One traced worker (bench/trace_conf.py) serves 1 request, another 1 + `requests`; the difference,
+    divided, is the cost of a request, free of the start-up both runs share.
+    """
+
+    def run(count: int) -> collections.Counter[str]:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "counts.json"
+            with gunicorn(workers=1, config=TRACE_CONF, extra_env={"BENCH_TRACE_OUT": str(out)}) as (base, _):
+                for _ in range(count):
+                    data = body.encode() if body is not None else None
+                    req = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
+                    with urllib.request.urlopen(req, timeout=30) as resp:
+                        resp.read()
+            return collections.Counter(json.loads(out.read_text(encoding="utf-8")))
+
+    once, many = run(1), run(1 + requests)
+    return collections.Counter({k: round((many[k] - once[k]) / requests) for k in many if many[k] > once[k]})
+
+
 def _load(url: str, workers: list[int], body: str | None = None) -> dict[str, float]:
     """One wrk run, plus the workers' CPU microseconds per request during it."""
     before = cpu_seconds(workers)
@@ -124,6 +151,13 @@ def run() -> dict[str, float | int | str]:
     figures.update({"baseline_opcodes": health_ops, "assess_opcodes": assess_ops,
                     "assess_vs_baseline_opcode_ratio": round(health_ops / assess_ops, 3),
                     **{f"assess_extra_opcodes_{module}": n for module, n in extra.most_common(4)}})
+    health_server, assess_server = server_opcodes("/api/v1/health"), server_opcodes("/api/v1/assess", ASSESS_BODY)
+    figures.update({"baseline_server_opcodes": sum(health_server.values()),
+                    "assess_server_opcodes": sum(assess_server.values()),
+                    "assess_vs_baseline_server_opcode_ratio": round(sum(health_server.values())
+                                                                    / sum(assess_server.values()), 3),
+                    "baseline_server_opcodes_gunicorn": health_server["gunicorn"],
+                    "assess_server_opcodes_gunicorn": assess_server["gunicorn"]})
     if not have_wrk():
         figures["load_skipped"] = WRK_MISSING
         return figures

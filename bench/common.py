@@ -55,18 +55,19 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = 2, database_url: str | None = None) -> Iterator[tuple[str, int]]:
+def gunicorn(workers: int = 2, database_url: str | None = None, config: Path | None = None,
+             extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
     """Run the app under gunicorn on loopback; yield its base URL and master PID; stop it afterwards."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "SECRET_KEY": "bench-" + os.urandom(8).hex(),
-               "DATABASE_URL": database_url or f"sqlite:///{tmp}/bench.db"}
+               "DATABASE_URL": database_url or f"sqlite:///{tmp}/bench.db", **(extra_env or {})}
         subprocess.run([str(BIN / "flask"), "--app", "webapp", "db", "upgrade"], cwd=ROOT, env=env,
                        check=False, capture_output=True)
         proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
              "--no-control-socket", "--access-logfile", "/dev/null", "--error-logfile", f"{tmp}/err.log",
-             "webapp:create_app()"],
+             *(["--config", str(config)] if config else []), "webapp:create_app()"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:
