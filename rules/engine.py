@@ -293,19 +293,15 @@ def _reachable_scores(parts: list[set[float]]) -> list[float]:
     return sorted({round(total, 3) for total in totals})
 
 
-def _finish(drafts: dict[_Draft, _Offer], scores: list[float], weak: float) -> None:
+def _finish(drafts: dict[_Draft, _Offer], scores: list[float], kb: KnowledgeBase) -> None:
     """Fill in each offer's check for every reachable score: the lean each answer would give."""
     for (negative_impact, _, kind, key, label, check, changes), (_, _, by_score) in drafts.items():
         made: dict[tuple[tuple[str, Lean], ...], NextCheck] = {}
         for base in scores:
-            outcomes = tuple((v, _lean_word(round(base + change, 3), weak)) for v, change in changes)
+            outcomes = tuple((v, lean_of(round(base + change, 3), kb)[0]) for v, change in changes)
             if outcomes not in made:
                 made[outcomes] = NextCheck(kind, key, label, check, -negative_impact, outcomes)
             by_score[base] = made[outcomes]
-
-
-def _lean_word(total: float, weak: float) -> Lean:
-    return "indeterminate" if -weak < total < weak else "recessive" if total > 0 else "dominant"
 
 
 def _groups(kb: KnowledgeBase, bits: Mapping[str, int], signed: tuple[float, ...]) -> tuple[_Group, ...]:
@@ -317,8 +313,7 @@ def _groups(kb: KnowledgeBase, bits: Mapping[str, int], signed: tuple[float, ...
         done = {key: (part, fired, tuple(drafts.setdefault(d, (d[0], d[1], {})) for d in offers))
                 for key, (part, fired, offers) in rows.items()}
         groups.append(_Group(mask, done))
-    _finish(drafts, _reachable_scores([{part for part, _, _ in rows.values()} for _, rows in tables]),
-            kb.thresholds.weak)
+    _finish(drafts, _reachable_scores([{part for part, _, _ in rows.values()} for _, rows in tables]), kb)
     return tuple(groups)
 
 
