@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 from typing import TypeVar
 
@@ -102,7 +102,7 @@ class _Rows:
             **{id(t): JsonRows([self.gene(m) for m in t]) for t in handed.gene_tables},
         }
 
-    def ready(self, objects: Iterable[T], build: Callable[[T], JsonRow]) -> list[JsonRow]:
+    def ready(self, objects: Sequence[T], build: Callable[[T], JsonRow]) -> list[JsonRow]:
         """The rows of the objects, made once for what the engine hands out, built for any other."""
         made = self.made
         try:
