@@ -37,6 +37,7 @@ from common import gunicorn
 from common import have_wrk
 from common import worker_pids
 from common import wrk
+from trace_conf import counting_tracer
 
 STARTUP = ("import time; t, c = time.perf_counter(), time.process_time(); from webapp import create_app; "
            "create_app({'TESTING': True}); print(time.perf_counter() - t, time.process_time() - c)")
@@ -85,18 +86,7 @@ def opcodes_per_request() -> tuple[int, int, collections.Counter[str]]:
 
     def count(method: str, path: str, body: bytes = b"") -> collections.Counter[str]:
         per: collections.Counter[str] = collections.Counter()
-
-        def tracer(frame, event, arg):  # type: ignore[no-untyped-def]
-            frame.f_trace_opcodes = True
-            module = frame.f_globals.get("__name__", "?").split(".")[0]
-
-            def local(frame, event, arg):  # type: ignore[no-untyped-def]
-                if event == "opcode":
-                    per[module] += 1
-                return local
-            return local
-
-        sys.settrace(tracer)
+        sys.settrace(counting_tracer(per))
         try:
             call(method, path, body)
         finally:
@@ -121,9 +111,9 @@ def server_opcodes(path: str, body: str | None = None, requests: int = 100) -> c
     def run(count: int) -> collections.Counter[str]:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "counts.json"
+            data = body.encode() if body is not None else None
             with gunicorn(workers=1, config=TRACE_CONF, extra_env={"BENCH_TRACE_OUT": str(out)}) as (base, _):
                 for _ in range(count):
-                    data = body.encode() if body is not None else None
                     req = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
                     with urllib.request.urlopen(req, timeout=30) as resp:
                         resp.read()

@@ -16,8 +16,8 @@ from typing import Any
 _counts: collections.Counter[str] = collections.Counter()
 
 
-def post_fork(server: Any, worker: Any) -> None:
-    """Start counting in the new worker."""
+def counting_tracer(counts: collections.Counter[str]) -> Any:
+    """A sys.settrace function that counts every bytecode instruction, per top-level package."""
 
     def tracer(frame: Any, event: str, arg: Any) -> Any:
         frame.f_trace_opcodes = True
@@ -25,12 +25,17 @@ def post_fork(server: Any, worker: Any) -> None:
 
         def local(frame: Any, event: str, arg: Any) -> Any:
             if event == "opcode":
-                _counts[package] += 1
+                counts[package] += 1
             return local
 
         return local
 
-    sys.settrace(tracer)
+    return tracer
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Start counting in the new worker."""
+    sys.settrace(counting_tracer(_counts))
 
 
 def worker_exit(server: Any, worker: Any) -> None:

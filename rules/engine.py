@@ -206,10 +206,19 @@ def _pack(present: int, absent: int, onset: int, family_history: int, width: int
     return present | absent << width | onset << 2 * width | family_history << 2 * width + 8
 
 
-def _option_index(options: Mapping[str, object]) -> dict[str, int]:
-    if len(options) > 255:
+class _Packing(NamedTuple):
+    """What _pack needs of a knowledge base: how many findings, and each option's position."""
+
+    width: int
+    onset_index: dict[str, int]
+    family_index: dict[str, int]
+
+
+def _packing(kb: KnowledgeBase) -> _Packing:
+    if max(len(kb.onsets), len(kb.family_histories)) > 255:
         raise ValueError("at most 255 onsets and 255 family histories fit the packed answers")
-    return {slug: i for i, slug in enumerate(options)}
+    return _Packing(len(kb.findings), {slug: i for i, slug in enumerate(kb.onsets)},
+                    {slug: i for i, slug in enumerate(kb.family_histories)})
 
 
 def _clue_groups(kb: KnowledgeBase) -> list[tuple[set[str], list[int]]]:
@@ -230,7 +239,7 @@ def _clue_groups(kb: KnowledgeBase) -> list[tuple[set[str], list[int]]]:
 
 
 def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mapping[str, int],
-              signed: tuple[float, ...]) -> _Table:
+              signed: tuple[float, ...], packing: _Packing) -> _Table:
     """One group's table: a row for every combination of answers to the items it reads."""
     slugs = [s for s in kb.findings if s in items]  # checklist order
     reads_onset, reads_family = "onset" in items, "family_history" in items
@@ -254,7 +263,7 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
 
     position = {s: i for i, s in enumerate(kb.findings)}
     last = len(kb.findings)
-    width, onset_index, family_index = len(kb.findings), _option_index(kb.onsets), _option_index(kb.family_histories)
+    width, onset_index, family_index = packing
     rows: dict[int, tuple[float, tuple[int, ...], tuple[_Draft, ...]]] = {}
     for states in itertools.product(("present", "absent", "unknown"), repeat=len(slugs)):
         findings: dict[str, State] = dict(zip(slugs, states, strict=True))
@@ -304,9 +313,10 @@ def _finish(drafts: dict[_Draft, _Offer], scores: list[float], kb: KnowledgeBase
             by_score[base] = made[outcomes]
 
 
-def _groups(kb: KnowledgeBase, bits: Mapping[str, int], signed: tuple[float, ...]) -> tuple[_Group, ...]:
+def _groups(kb: KnowledgeBase, bits: Mapping[str, int], signed: tuple[float, ...],
+            packing: _Packing) -> tuple[_Group, ...]:
     """The clue groups with their tables, every offer holding its check for each reachable score."""
-    tables = [_tabulate(items, clues, kb, bits, signed) for items, clues in _clue_groups(kb)]
+    tables = [_tabulate(items, clues, kb, bits, signed, packing) for items, clues in _clue_groups(kb)]
     drafts: dict[_Draft, _Offer] = {}  # one offer per distinct draft, shared by the rows that make it
     groups = []
     for mask, rows in tables:
@@ -323,9 +333,7 @@ class _Plan:
 
     bits: dict[str, int]  # finding slug -> its bit
     groups: tuple[_Group, ...]  # the clues, tabulated
-    width: int  # findings in the knowledge base (see _pack)
-    onset_index: dict[str, int]
-    family_index: dict[str, int]
+    packing: _Packing  # how the answers are packed into one integer (see _pack)
     hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
     mechanisms: tuple[tuple[int, dict[int, MechanismHit]], ...]  # per mechanism: its findings' mask, and
     # the hit for every set of them that can be present (a few hundred at most: 2 ** members)
@@ -352,14 +360,13 @@ def _mechanism_table(mechanism: Mechanism, kb: KnowledgeBase, bits: Mapping[str,
 def _plan(kb: KnowledgeBase) -> _Plan:
     """The plan for one knowledge base (hashed by identity: one instance per process)."""
     bits = finding_bits(kb)
+    packing = _packing(kb)
     signed = tuple(_signed(c) for c in kb.clues)
     leans = ("recessive", "dominant", "indeterminate")
     return _Plan(
         bits=bits,
-        groups=_groups(kb, bits, signed),
-        width=len(kb.findings),
-        onset_index=_option_index(kb.onsets),
-        family_index=_option_index(kb.family_histories),
+        groups=_groups(kb, bits, signed, packing),
+        packing=packing,
         hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, signed, strict=True)),
         mechanisms=tuple(_mechanism_table(m, kb, bits) for m in kb.mechanisms.values()),
         flags=tuple((r, _presence_mask(r.when, bits), compile_condition(r.when, bits))
@@ -424,7 +431,8 @@ def _look_up(plan: _Plan, p: int, a: int, o: str, h: str) -> tuple[float, tuple[
     total = 0.0
     fired: list[int] = []
     offers: list[_Offer] = []
-    packed = _pack(p, a, plan.onset_index[o], plan.family_index[h], plan.width)
+    width, onset_index, family_index = plan.packing
+    packed = _pack(p, a, onset_index[o], family_index[h], width)
     for mask, rows in plan.groups:
         part, hits, offered = rows[packed & mask]
         total += part

@@ -167,7 +167,7 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
 def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hpo: HpoIndex,
                    ) -> tuple[dict[str, State], tuple[Recognized, ...], tuple[Unmapped, ...]]:
     """Map {slug or HPO id: state} (or a list meaning all present) to finding states."""
-    if isinstance(raw, dict) or isinstance(raw, Mapping):  # a dict is the usual case: no ABC check for it
+    if isinstance(raw, Mapping):
         items = list(raw.items())
     elif isinstance(raw, (list, tuple)):
         items = [(item, "present") for item in raw]
@@ -179,7 +179,7 @@ def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hp
         if not isinstance(key, str):
             raise InputError("invalid_findings", f"finding ids must be strings, got {key!r}")
         item = key.strip()
-        state = value if value in STATES else parse_state(value, item)  # the usual word, or any other
+        state = parse_state(value, item)
         if item not in findings:
             if not (item.upper().startswith("HP:") or item[:1].isdigit()):
                 raise InputError("unknown_finding", f"unknown finding {item!r}: not a slug of /api/v1/findings "
@@ -193,7 +193,7 @@ def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hp
 
 def parse_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: HpoIndex) -> Parsed:
     """Parse an /assess-style body: findings, onset, family_history."""
-    if not (isinstance(body, dict) or isinstance(body, Mapping)):
+    if not isinstance(body, Mapping):
         raise InputError("invalid_body", "the body must be a JSON object")
     if "phenopacket" in body:
         from .phenopacket import parse_phenopacket_request  # it imports this module: load it on use

@@ -50,11 +50,8 @@ class JsonRow(Mapping[str, Any]):
         return f"JsonRow({self._data!r})"
 
 
-def _fragment(row: JsonRow) -> orjson.Fragment:
-    return row.fragment
-
-
-_FRAGMENT = operator.attrgetter("fragment")  # the same, in C
+# orjson's `default` for rows: their pre-encoded bytes, fetched in C (no Python call per row).
+_FRAGMENT = operator.attrgetter("fragment")
 
 
 class JsonRows(Sequence[JsonRow]):
@@ -64,7 +61,7 @@ class JsonRows(Sequence[JsonRow]):
 
     def __init__(self, rows: list[JsonRow]) -> None:
         self._rows = rows
-        self.fragment = orjson.Fragment(orjson.dumps(rows, default=_fragment))
+        self.fragment = orjson.Fragment(orjson.dumps(rows, default=_FRAGMENT))
 
     @overload
     def __getitem__(self, index: int) -> JsonRow: ...
@@ -100,11 +97,6 @@ class FastJSONProvider(DefaultJSONProvider):
             return list(o)
         return super().default(o)
 
-    def _orjson_default(self, o: Any) -> Any:
-        if isinstance(o, (JsonRow, JsonRows)):
-            return o.fragment
-        return self.default(o)
-
     def response(self, *args: Any, **kwargs: Any) -> Response:
         """Serialize the data as jsonify() does, with orjson; fall back to the standard encoder."""
         obj = self._prepare_response_obj(args, kwargs)
@@ -112,11 +104,7 @@ class FastJSONProvider(DefaultJSONProvider):
         if (self.compact is None and self._app.debug) or self.compact is False:
             options |= orjson.OPT_INDENT_2
         try:
-            # First with a C-level default that takes a row's pre-encoded bytes: no Python call per row.
             body = orjson.dumps(obj, default=_FRAGMENT, option=options)
         except orjson.JSONEncodeError:
-            try:
-                body = orjson.dumps(obj, default=self._orjson_default, option=options)
-            except orjson.JSONEncodeError:
-                return super().response(obj)
+            return super().response(obj)
         return self._app.response_class(body, mimetype=self.mimetype)
