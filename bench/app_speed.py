@@ -5,8 +5,9 @@ Flask-SQLAlchemy, Flask-WTF), so a reader can tell the app's own share from the 
 
 The server is gunicorn with 2 sync workers on loopback, loaded by wrk (8 connections) from the
 same machine. The trivial endpoint (GET /api/v1/health) and /assess are measured in alternating
-short rounds on the one server, so a busy moment on the machine hits both; each ratio is the median
-over the rounds. Beside requests per second, the workers' own CPU time per request (from /proc) is
+short rounds (ten of 2 s each) on the one server, so a busy moment on the machine hits both; each
+ratio is the median over the rounds, and the throughput ratio's quartiles (`_q1`, `_q3`) show how
+far single rounds swing. Beside requests per second, the workers' own CPU time per request (from /proc) is
 reported: it depends much less on what else the machine is doing, so it shows where the time goes.
 
 Last, the Python bytecode instructions each request executes inside the app (app.wsgi_app, no
@@ -50,7 +51,7 @@ TRACE_CONF = Path(__file__).resolve().parent / "trace_conf.py"
 DEPENDENCIES = ("import time; t, c = time.perf_counter(), time.process_time(); "
                 "import flask, sqlalchemy, flask_sqlalchemy, flask_wtf; "
                 "print(time.perf_counter() - t, time.process_time() - c)")
-ROUNDS = 6
+ROUNDS = 10
 SECONDS = 2
 
 
@@ -123,7 +124,7 @@ def server_opcodes(path: str, body: str | None = None, requests: int = 100) -> c
     return collections.Counter({k: round((many[k] - once[k]) / requests) for k in many if many[k] > once[k]})
 
 
-def _load(url: str, workers: list[int], body: str | None = None) -> dict[str, float]:
+def load_round(url: str, workers: list[int], body: str | None = None) -> dict[str, float]:
     """One wrk run, plus the workers' CPU microseconds per request during it."""
     before = cpu_seconds(workers)
     result = wrk(url, seconds=SECONDS, body=body)
@@ -157,17 +158,21 @@ def run() -> dict[str, float | int | str]:
         wrk(base + "/api/v1/health", seconds=1)  # warm up both workers on both paths
         wrk(base + "/api/v1/assess", seconds=1, body=ASSESS_BODY)
         for _ in range(ROUNDS):
-            rounds.append((_load(base + "/api/v1/health", workers),
-                           _load(base + "/api/v1/assess", workers, ASSESS_BODY)))
+            rounds.append((load_round(base + "/api/v1/health", workers),
+                           load_round(base + "/api/v1/assess", workers, ASSESS_BODY)))
         page = wrk(base + "/")
 
     def median(side: int, key: str) -> float:
         return statistics.median(r[side][key] for r in rounds)
 
+    ratios = [a["rps"] / h["rps"] for h, a in rounds]
     figures.update({
         "baseline_rps": round(median(0, "rps")),
         "assess_rps": round(median(1, "rps")),
-        "assess_vs_baseline_ratio": round(statistics.median(a["rps"] / h["rps"] for h, a in rounds), 3),
+        "assess_vs_baseline_ratio": round(statistics.median(ratios), 3),
+        # The spread over the rounds (a shared machine swings from one round to the next).
+        "assess_vs_baseline_ratio_q1": round(statistics.quantiles(ratios, n=4)[0], 3),
+        "assess_vs_baseline_ratio_q3": round(statistics.quantiles(ratios, n=4)[2], 3),
         "assess_p50_ms": round(median(1, "p50_ms"), 2),
         "assess_p95_ms": round(median(1, "p95_ms"), 2),
         "assess_errors": sum(a["errors"] for _, a in rounds),

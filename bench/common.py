@@ -56,7 +56,7 @@ def cpu_seconds(pids: list[int]) -> float:
 
 @contextlib.contextmanager
 def gunicorn(workers: int = 2, database_url: str | None = None, config: Path | None = None,
-             extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+             extra_env: dict[str, str] | None = None, app: str = "webapp:create_app()") -> Iterator[tuple[str, int]]:
     """Run the app under gunicorn on loopback; yield its base URL and master PID; stop it afterwards."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
@@ -67,7 +67,7 @@ def gunicorn(workers: int = 2, database_url: str | None = None, config: Path | N
         proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
              "--no-control-socket", "--access-logfile", "/dev/null", "--error-logfile", f"{tmp}/err.log",
-             *(["--config", str(config)] if config else []), "webapp:create_app()"],
+             *(["--config", str(config)] if config else []), app],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:

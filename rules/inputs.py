@@ -176,6 +176,9 @@ def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hp
     statements: list[tuple[str, State, str | None]] = []
     findings = kb.findings
     for key, value in items:
+        if type(key) is str and key in findings and value in STATES:  # the usual: a slug and a state word
+            statements.append((key, value, None))
+            continue
         if not isinstance(key, str):
             raise InputError("invalid_findings", f"finding ids must be strings, got {key!r}")
         item = key.strip()
