@@ -97,3 +97,19 @@ def test_an_assessment_made_by_hand_gets_its_rows_built_not_kept():
     shown = present_assessment(made, KB)
     assert shown["red_flags"] and all(r["title"] == "Made by hand" for r in shown["red_flags"])
     assert len(_rows(KB).made) == size
+
+
+def test_a_slug_with_its_state_word_as_written_reads_as_its_loose_spellings_do():
+    # Slugs with state words as written take the parser's short path; padded keys, capitalised
+    # words and the "not assessed" synonym take the general one. Both must read the same answers.
+    exact = {"hypocalcemia": "present", "fractures": "absent", "anemia": "unknown", "HP:0031846": "present"}
+    loose = {" hypocalcemia": "Present", "fractures ": " ABSENT", "anemia": "not assessed", "hp:0031846": "present"}
+    hpo = load_hpo()
+    fast, general = parse_request({"findings": exact}, KB, hpo), parse_request({"findings": loose}, KB, hpo)
+    assert fast.answers == general.answers
+    # Checklist order; "unknown" leaves a finding out; the term's inferred fracture yields to the direct "absent".
+    assert list(fast.answers.findings.items()) == [("fractures", "absent"), ("hypocalcemia", "present")]
+    expected = [("hypocalcemia", "present"), ("fractures", "absent"), ("anemia", "unknown"), ("fractures", "present")]
+    assert [(r.finding, r.state) for r in fast.recognized] == expected  # in input order
+    assert [(r.finding, r.state) for r in general.recognized] == expected
+    assert [r.input for r in fast.recognized] == list(exact)
