@@ -7,8 +7,9 @@ The server is gunicorn with 2 sync workers on loopback, loaded by wrk (8 connect
 same machine. The trivial endpoint (GET /api/v1/health) and /assess are measured in alternating
 short rounds (ten of 2 s each) on the one server, so a busy moment on the machine hits both; each
 ratio is the median over the rounds, and the throughput ratio's quartiles (`_q1`, `_q3`) show how
-far single rounds swing. Beside requests per second, the workers' own CPU time per request (from /proc) is
-reported: it depends much less on what else the machine is doing, so it shows where the time goes.
+far single rounds swing. Beside requests per second, the workers' own CPU time per request (from
+/proc) is reported: it depends much less on what else the machine is doing, so it shows where the
+time goes.
 
 Last, the Python bytecode instructions each request executes inside the app (app.wsgi_app, no
 server), counted with sys.settrace: a figure that does not move with the machine's load, so a
@@ -166,13 +167,14 @@ def run() -> dict[str, float | int | str]:
         return statistics.median(r[side][key] for r in rounds)
 
     ratios = [a["rps"] / h["rps"] for h, a in rounds]
+    q1, _, q3 = statistics.quantiles(ratios, n=4)
     figures.update({
         "baseline_rps": round(median(0, "rps")),
         "assess_rps": round(median(1, "rps")),
         "assess_vs_baseline_ratio": round(statistics.median(ratios), 3),
         # The spread over the rounds (a shared machine swings from one round to the next).
-        "assess_vs_baseline_ratio_q1": round(statistics.quantiles(ratios, n=4)[0], 3),
-        "assess_vs_baseline_ratio_q3": round(statistics.quantiles(ratios, n=4)[2], 3),
+        "assess_vs_baseline_ratio_q1": round(q1, 3),
+        "assess_vs_baseline_ratio_q3": round(q3, 3),
         "assess_p50_ms": round(median(1, "p50_ms"), 2),
         "assess_p95_ms": round(median(1, "p95_ms"), 2),
         "assess_errors": sum(a["errors"] for _, a in rounds),

@@ -18,7 +18,6 @@ measures:
 from __future__ import annotations
 
 import statistics
-from typing import Any
 
 import orjson
 from app_speed import ASSESS_BODY
@@ -38,20 +37,11 @@ PARTS = ("body_only", "work_small_answer", "answer_only", "work_twice")
 
 def create_app() -> Flask:
     """The app with the bench-only stand-ins under /bench/ (gunicorn 'ratio_parts:create_app()')."""
-    from rules import evaluate
-    from rules.hpo import load_hpo
-    from rules.inputs import parse_request
     from webapp import create_app as create_webapp
     from webapp.api.common import json_body
     from webapp.api.common import ok
+    from webapp.api.views import assessment_of as work  # the assess view's own work
     from webapp.extensions import csrf
-    from webapp.knowledge import kb
-    from webapp.presenters import present_assessment
-
-    def work(body: Any) -> dict[str, Any]:
-        knowledge = kb()
-        parsed = parse_request(body, knowledge, load_hpo())
-        return present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
 
     app = create_webapp()
     with app.app_context():

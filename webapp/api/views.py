@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint
 
 from rules import evaluate
@@ -32,15 +34,21 @@ def findings():
     return ok({"knowledge_version": knowledge.version, "findings": present_vocabulary(knowledge)})
 
 
+def assessment_of(body: Any) -> dict[str, Any]:
+    """The presented assessment of an /assess body; InputError for input it cannot read."""
+    knowledge = kb()
+    parsed = parse_request(body, knowledge, load_hpo())
+    return present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
+
+
 @bp.post("/assess")
 def assess():
     """Evaluate a checklist given as JSON; nothing is stored."""
-    knowledge = kb()
     try:
-        parsed = parse_request(json_body(), knowledge, load_hpo())
+        payload = assessment_of(json_body())
     except InputError as err:
         raise ApiError(400, err.code, err.message) from None
-    return ok(present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed))
+    return ok(payload)
 
 
 @bp.get("/health")
