@@ -289,6 +289,19 @@ def classroom_new_authored(page: Page, w: World) -> None:
                        "Low calcium in infancy is a recessive clue.")
 
 
+def delete_case(page: Page, w: World) -> None:
+    classroom_new_authored(page, w)
+    page.get_by_role("link", name="Delete “An infant with tetany”").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete a case you wrote")
+
+
+def case_deleted(page: Page, w: World) -> None:
+    delete_case(page, w)
+    page.get_by_role("button", name="Delete the case").click()
+    expect(page.get_by_role("status")).to_have_text("The case was deleted.")
+    expect(page.get_by_role("heading", name="Cases you wrote")).to_have_count(0)
+
+
 def claim(page: Page, w: World) -> None:
     page.goto(f"{w.base}/classroom/{w.code}/claim")
     expect(page.get_by_label("Educator key")).to_be_visible()
@@ -400,6 +413,8 @@ STATES = [
     State("author", author),
     State("author-errors", author_errors),
     State("classroom-new-authored", classroom_new_authored),
+    State("delete-case", delete_case),
+    State("case-deleted", case_deleted),
     State("claim", claim),
     State("claim-error", claim_error),
     State("unauthorized", unauthorized),

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from rules.cases import load_cases
 from webapp.classroom.service import CODE_ALPHABET
 from webapp.extensions import db
+from webapp.models import AuthoredCase
 from webapp.models import Educator
 from webapp.models import Exercise
 from webapp.models import Submission
@@ -353,6 +354,60 @@ def test_an_educator_authors_a_case_and_only_their_exercises_can_use_it(db_app, 
         },
     )
     assert resp.status_code == 400  # not offered to, nor accepted from, another educator
+
+
+
+def authored_count(db_app) -> int:
+    with db_app.app_context():
+        return db.session.execute(select(func.count()).select_from(AuthoredCase)).scalar_one()
+
+
+def test_an_educator_deletes_a_case_they_wrote_once_they_confirm(db_app, db_client):
+    assert db_client.post("/classroom/cases/new", data=author_data(db_client)).status_code == 302
+    listed = db_client.get("/classroom/new").get_data(as_text=True)
+    assert 'href="/classroom/cases/1/delete">Delete “Teacher&#39;s &lt;b&gt;infant&lt;/b&gt;”</a>' in listed
+    confirm = db_client.get("/classroom/cases/1/delete")
+    page = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "Deleting it cannot be undone." in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert authored_count(db_app) == 1  # looking at it deletes nothing
+    token = csrf_token(db_client, "/classroom/cases/1/delete")
+    resp = db_client.post("/classroom/cases/1/delete", data={"csrf_token": token})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/classroom/new?deleted=1")
+    after = db_client.get("/classroom/new?deleted=1").get_data(as_text=True)
+    assert "The case was deleted." in after and "Teacher" not in after
+    assert authored_count(db_app) == 0
+    assert db_client.get("/classroom/cases/1/delete").status_code == 404
+
+
+def test_a_case_an_exercise_uses_stays_and_says_why(db_app, db_client):
+    db_client.post("/classroom/cases/new", data=author_data(db_client))
+    code = create(db_client, case_ids=["authored-1"])
+    listed = db_client.get("/classroom/new").get_data(as_text=True)
+    assert "used in 1 exercise, so it stays" in listed and "/classroom/cases/1/delete" not in listed
+    page = db_client.get("/classroom/cases/1/delete").get_data(as_text=True)
+    assert "This case is used in 1 exercise, so it stays" in page and "Delete the case" not in page
+    token = csrf_token(db_client, "/classroom/new")
+    resp = db_client.post("/classroom/cases/1/delete", data={"csrf_token": token})  # posted anyway
+    assert resp.status_code == 409 and "is used in 1 exercise, so it stays" in resp.get_data(as_text=True)
+    assert authored_count(db_app) == 1
+    student = db_app.test_client()
+    join(student, code, "still")
+    assert "four-month-old" in student.get(f"/join/{code}/1").get_data(as_text=True)
+
+
+def test_nobody_else_can_see_or_delete_a_case_someone_wrote(db_app, db_client):
+    db_client.post("/classroom/cases/new", data=author_data(db_client))
+    stranger = db_app.test_client()  # no educator key at all
+    other = db_app.test_client()  # an educator key of its own
+    create(other, case_ids=[CASES[0].id])
+    for client in (stranger, other):
+        assert client.get("/classroom/cases/1/delete").status_code == 404
+        token = csrf_token(client, "/classroom/new")
+        resp = client.post("/classroom/cases/1/delete", data={"csrf_token": token})
+        assert resp.status_code == 404 and "Teacher" not in resp.get_data(as_text=True)
+        assert "/classroom/cases/1/delete" not in client.get("/classroom/new").get_data(as_text=True)
+    assert authored_count(db_app) == 1
 
 
 @pytest.mark.parametrize(

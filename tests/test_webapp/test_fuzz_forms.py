@@ -293,6 +293,26 @@ def test_author_case_form(classroom, pairs):
     assert_handled(post(educator, "/classroom/cases/new", csrf_token(educator, "/classroom/cases/new"), pairs))
 
 
+@given(number=st.sampled_from(["1", "1", "2", "0", "-1", "2147483647", "2147483648", "x"]),
+       who=st.sampled_from(["educator", "anyone"]), pairs=form({"submit": st.just("Delete the case")}))
+@example(number="1", who="educator", pairs=OVER_LIMIT)
+@fuzz(40)
+def test_delete_case_form(classroom, number, who, pairs):
+    educator, client = classroom["educator"], classroom[who]
+    if educator.get("/classroom/cases/1/delete").status_code == 404:  # write case 1 (again: ids are reused)
+        written = [("title", "A case"), ("age", "3 months"), ("sex", "female"), ("difficulty", "easy"),
+                   ("narrative", "A three-month-old with tetany and pallor; the parents are cousins."),
+                   ("lean", "recessive"), ("onset", "neonatal"), ("family_history", "unknown"),
+                   ("hypocalcemia", "present"), ("point1", "Tetany in a newborn suggests low calcium."),
+                   ("point1_source", "seed"), ("point1_locator", "Signs & Symptoms of MIOP"),
+                   ("point2_source", "seed"), ("point3_source", "seed")]  # a browser sends every select
+        made = post(educator, "/classroom/cases/new", csrf_token(educator, "/classroom/cases/new"), written)
+        assert made.status_code == 302, made.get_data(as_text=True)
+    path = f"/classroom/cases/{number}/delete"
+    assert_handled(client.get(path))
+    assert_handled(post(client, path, csrf_token(client, "/classroom/new"), pairs))
+
+
 @given(action=st.sampled_from(["close", "reopen"]), who=st.sampled_from(["educator", "anyone"]),
        pairs=form({"submit": st.just("Go")}))
 @example(action="close", who="educator", pairs=OVER_LIMIT)

@@ -167,6 +167,42 @@ def educator_cases(educator_id: int) -> list[AuthoredCase]:
     )
 
 
+def own_authored_case(educator: Educator | None, number: int) -> AuthoredCase:
+    """A case this educator wrote, by its number; 404 for any other (theirs to know, nobody else's)."""
+    row = db.session.get(AuthoredCase, number)
+    if row is None or educator is None or row.educator_id != educator.id:
+        raise ClassroomError(404, "not_found", "You wrote no case with this number (from this browser's key).")
+    return row
+
+
+def case_uses(educator_id: int) -> dict[str, int]:
+    """How many of this educator's exercises use each of their authored cases (those in use only)."""
+    rows = db.session.execute(
+        select(ExerciseCase.case_id, func.count())
+        .join(Exercise)
+        .where(Exercise.educator_id == educator_id, ExerciseCase.case_id.startswith(AUTHORED_PREFIX))
+        .group_by(ExerciseCase.case_id)
+    )
+    return {case_id: count for case_id, count in rows}
+
+
+def delete_authored_case(educator: Educator | None, number: int) -> None:
+    """Delete a case this educator wrote; 404 if it is not theirs, 409 while an exercise uses it
+    (its students' answers are shown and judged against it)."""
+    row = own_authored_case(educator, number)
+    used = case_uses(row.educator_id).get(row.case_id, 0)
+    if used:
+        raise ClassroomError(409, "case_in_use", f"“{row.title}” is used in {plural(used, 'exercise')}, so it "
+                                                 "stays: their answers are judged against it.")
+    db.session.delete(row)
+    db.session.commit()
+
+
+def plural(count: int, noun: str) -> str:
+    """"1 exercise", "2 exercises"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def save_authored_case(educator: Educator, raw: dict[str, object], kb: KnowledgeBase) -> AuthoredCase:
     """Validate a case written through the form (KnowledgeError if invalid) and store it."""
     row = AuthoredCase(

@@ -145,8 +145,33 @@ def new():
             return redirect(url_for("classroom.created", code=created.exercise.code))
     status_code = 400 if form.is_submitted() else 200
     return render_template(
-        "classroom/new.html", form=form, educator=educator, authored=educator is not None
+        "classroom/new.html", form=form, educator=educator, authored=educator is not None,
+        written=_written_cases(educator),
     ), status_code
+
+
+def _written_cases(educator: Any) -> list[tuple[Any, str]]:
+    """This educator's cases, newest first, each with its use ("" when no exercise uses it)."""
+    if educator is None:
+        return []
+    uses = service.case_uses(educator.id)
+    return [(c, service.plural(uses[c.case_id], "exercise") if c.case_id in uses else "")
+            for c in service.educator_cases(educator.id)]
+
+
+@bp.route("/classroom/cases/<int(max=2147483647):number>/delete", methods=["GET", "POST"])  # an SQL integer
+def delete_case(number: int):  # type: ignore[no-untyped-def]
+    """Delete a case you wrote, once confirmed; kept while an exercise uses it."""
+    educator = _session_educator()
+    row = service.own_authored_case(educator, number)  # 404 for a case that is not this browser's
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400, "The form expired. Reload the page and try again.")
+        service.delete_authored_case(educator, number)  # 409 while an exercise uses it
+        return redirect(url_for("classroom.new", deleted="1"))
+    uses = service.case_uses(row.educator_id).get(row.case_id, 0)
+    return render_template("classroom/delete_case.html", case=row, form=ActionForm(),
+                           uses=service.plural(uses, "exercise") if uses else "")
 
 
 @bp.get("/classroom/<code>/created")
