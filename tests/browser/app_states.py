@@ -289,6 +289,21 @@ def classroom_new_authored(page: Page, w: World) -> None:
                        "Low calcium in infancy is a recessive clue.")
 
 
+def edit_case(page: Page, w: World) -> None:
+    classroom_new_authored(page, w)
+    page.get_by_role("link", name="Edit “An infant with tetany”").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit a case you wrote")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("An infant with tetany")
+
+
+def case_edited(page: Page, w: World) -> None:
+    edit_case(page, w)
+    page.get_by_label("Title", exact=True).fill("A girl with tetany")
+    page.get_by_role("button", name="Save the case").click()
+    expect(page.get_by_role("status")).to_have_text("Your changes to the case were saved.")
+    expect(page.get_by_role("link", name="Edit “A girl with tetany”")).to_be_visible()
+
+
 def delete_case(page: Page, w: World) -> None:
     classroom_new_authored(page, w)
     page.get_by_role("link", name="Delete “An infant with tetany”").click()
@@ -413,6 +428,8 @@ STATES = [
     State("author", author),
     State("author-errors", author_errors),
     State("classroom-new-authored", classroom_new_authored),
+    State("edit-case", edit_case),
+    State("case-edited", case_edited),
     State("delete-case", delete_case),
     State("case-deleted", case_deleted),
     State("claim", claim),

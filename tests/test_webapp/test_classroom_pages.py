@@ -380,6 +380,45 @@ def test_an_educator_deletes_a_case_they_wrote_once_they_confirm(db_app, db_clie
     assert db_client.get("/classroom/cases/1/delete").status_code == 404
 
 
+def stored_case(db_app) -> AuthoredCase:
+    with db_app.app_context():
+        return db.session.execute(select(AuthoredCase)).scalar_one()
+
+
+def test_an_educator_edits_a_case_they_wrote_and_sees_what_they_saved(db_app, db_client):
+    db_client.post("/classroom/cases/new", data=author_data(db_client))
+    listed = db_client.get("/classroom/new").get_data(as_text=True)
+    assert 'href="/classroom/cases/1/edit">Edit “Teacher&#39;s &lt;b&gt;infant&lt;/b&gt;”</a>' in listed
+    form = db_client.get("/classroom/cases/1/edit")
+    page = form.get_data(as_text=True)
+    assert form.status_code == 200 and "<h1>Edit a case you wrote</h1>" in page
+    assert 'action="/classroom/cases/1/edit"' in page
+    assert 'value="Teacher&#39;s &lt;b&gt;infant&lt;/b&gt;"' in page and "&lt;script&gt;alert(1)" in page
+    assert 'name="hypocalcemia" value="present" checked>' in page and 'name="fractures" value="absent" checked>' in page
+    assert re.search(r'<input checked[^>]*name="lean"[^>]*value="recessive"', page)
+    assert '<option selected value="infancy">' in page and '<option selected value="consanguineous_parents">' in page
+    assert "Low calcium in infancy is a recessive clue." in page and 'value="Signs &amp; Symptoms of MIOP"' in page
+
+    bad = db_client.post("/classroom/cases/1/edit", data=author_data(db_client, title="Changed", point1=""))
+    assert bad.status_code == 400 and "Give at least one teaching point." in bad.get_data(as_text=True)
+    assert stored_case(db_app).title == "Teacher's <b>infant</b>"  # a refused edit changes nothing
+
+    token = csrf_token(db_client, "/classroom/cases/1/edit")
+    resp = db_client.post("/classroom/cases/1/edit", data={
+        **author_data(db_client), "csrf_token": token, "title": "A girl with tetany", "fractures": "unknown",
+        "narrative": "A four-month-old girl has tetany; her calcium is low."})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/classroom/new?edited=1")
+    assert "Your changes to the case were saved." in db_client.get("/classroom/new?edited=1").get_data(as_text=True)
+    row = stored_case(db_app)
+    assert (row.id, row.title) == (1, "A girl with tetany")  # the same case, changed
+    assert row.narrative == "A four-month-old girl has tetany; her calcium is low."
+    assert row.answer_key["absent"] == [] and row.answer_key["present"] == ["hypocalcemia", "tetany"]
+    code = create(db_client, case_ids=["authored-1"])
+    student = db_app.test_client()
+    join(student, code, "reader")
+    assert "her calcium is low" in student.get(f"/join/{code}/1").get_data(as_text=True)
+
+
 def test_a_case_an_exercise_uses_stays_and_says_why(db_app, db_client):
     db_client.post("/classroom/cases/new", data=author_data(db_client))
     code = create(db_client, case_ids=["authored-1"])
@@ -391,6 +430,9 @@ def test_a_case_an_exercise_uses_stays_and_says_why(db_app, db_client):
     resp = db_client.post("/classroom/cases/1/delete", data={"csrf_token": token})  # posted anyway
     assert resp.status_code == 409 and "is used in 1 exercise, so it stays" in resp.get_data(as_text=True)
     assert authored_count(db_app) == 1
+    edited = db_client.post("/classroom/cases/1/edit", data=author_data(db_client, title="Changed"))
+    assert edited.status_code == 409 and db_client.get("/classroom/cases/1/edit").status_code == 409
+    assert stored_case(db_app).title == "Teacher's <b>infant</b>"
     student = db_app.test_client()
     join(student, code, "still")
     assert "four-month-old" in student.get(f"/join/{code}/1").get_data(as_text=True)
@@ -403,6 +445,8 @@ def test_nobody_else_can_see_or_delete_a_case_someone_wrote(db_app, db_client):
     create(other, case_ids=[CASES[0].id])
     for client in (stranger, other):
         assert client.get("/classroom/cases/1/delete").status_code == 404
+        assert client.get("/classroom/cases/1/edit").status_code == 404
+        assert client.post("/classroom/cases/1/edit", data=author_data(client, title="Mine")).status_code == 404
         token = csrf_token(client, "/classroom/new")
         resp = client.post("/classroom/cases/1/delete", data={"csrf_token": token})
         assert resp.status_code == 404 and "Teacher" not in resp.get_data(as_text=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
@@ -135,6 +137,19 @@ class _AuthorBase(FlaskForm):
             },
             "teaching_point": points,
         }
+
+
+def author_form_data(case: Mapping[str, Any]) -> dict[str, object]:
+    """A stored written case (service.authored_mapping) as the authoring form's data: the reverse of
+    _AuthorBase.payload(), so a case opened for editing shows what was saved."""
+    key = case["key"]
+    data: dict[str, object] = {name: case[name] for name in ("title", "age", "sex", "difficulty", "narrative")}
+    data |= {"onset": key["onset"], "family_history": key["family_history"], "lean": key["lean"]}
+    data |= {slug: "present" for slug in key["present"]} | {slug: "absent" for slug in key["absent"]}
+    for i, point in enumerate(case["teaching_point"], start=1):
+        data |= {f"point{i}": point["text"], f"point{i}_source": point["cite"]["source"],
+                 f"point{i}_locator": point["cite"].get("locator", "")}
+    return data
 
 
 @functools.cache

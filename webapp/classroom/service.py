@@ -186,15 +186,20 @@ def case_uses(educator_id: int) -> dict[str, int]:
     return {case_id: count for case_id, count in rows}
 
 
-def delete_authored_case(educator: Educator | None, number: int) -> None:
-    """Delete a case this educator wrote; 404 if it is not theirs, 409 while an exercise uses it
-    (its students' answers are shown and judged against it)."""
+def changeable_authored_case(educator: Educator | None, number: int) -> AuthoredCase:
+    """A case this educator wrote that no exercise uses, to change or delete: 404 if it is not
+    theirs, 409 while an exercise uses it (its students' answers are shown and judged against it)."""
     row = own_authored_case(educator, number)
     used = case_uses(row.educator_id).get(row.case_id, 0)
     if used:
         raise ClassroomError(409, "case_in_use", f"“{row.title}” is used in {plural(used, 'exercise')}, so it "
-                                                 "stays: their answers are judged against it.")
-    db.session.delete(row)
+                                                 "stays as it is: their answers are judged against it.")
+    return row
+
+
+def delete_authored_case(educator: Educator | None, number: int) -> None:
+    """Delete a case this educator wrote (404, 409: see changeable_authored_case)."""
+    db.session.delete(changeable_authored_case(educator, number))
     db.session.commit()
 
 
@@ -203,18 +208,15 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def save_authored_case(educator: Educator, raw: dict[str, object], kb: KnowledgeBase) -> AuthoredCase:
-    """Validate a case written through the form (KnowledgeError if invalid) and store it."""
-    row = AuthoredCase(
-        educator_id=educator.id,
-        title=raw["title"],
-        age=raw["age"],
-        sex=raw["sex"],
-        difficulty=raw["difficulty"],
-        narrative=raw["narrative"],
-        answer_key=raw["key"],
-        teaching_points=raw["teaching_point"],
-    )
+def save_authored_case(educator: Educator, raw: dict[str, object], kb: KnowledgeBase,
+                       number: int | None = None) -> AuthoredCase:
+    """Validate a case written through the form (KnowledgeError if invalid) and store it: a new
+    case, or case `number` changed (404, 409: see changeable_authored_case)."""
+    row = AuthoredCase(educator_id=educator.id) if number is None else changeable_authored_case(educator, number)
+    for column, value in {"title": raw["title"], "age": raw["age"], "sex": raw["sex"], "difficulty": raw["difficulty"],
+                          "narrative": raw["narrative"], "answer_key": raw["key"],
+                          "teaching_points": raw["teaching_point"]}.items():
+        setattr(row, column, value)
     case_from_mapping({**authored_mapping(row), "id": DRAFT_ID}, kb, kind="authored")
     db.session.add(row)
     db.session.commit()

@@ -46,6 +46,7 @@ from .forms import ClaimForm
 from .forms import JoinForm
 from .forms import NewExerciseForm
 from .forms import author_form_class
+from .forms import author_form_data
 from .presenters import case_title
 from .presenters import present_dashboard
 from .presenters import status
@@ -308,16 +309,30 @@ def reopen(code: str):
 @rate_limited("exercises")
 def author():
     """Write a case for your own exercises; it is checked against the finding vocabulary."""
+    return _author_page(None)
+
+
+@bp.route("/classroom/cases/<int(max=2147483647):number>/edit", methods=["GET", "POST"])  # an SQL integer
+@rate_limited("exercises")
+def edit_case(number: int):  # type: ignore[no-untyped-def]
+    """Change a case you wrote, while no exercise uses it (409 once one does)."""
+    return _author_page(number)
+
+
+def _author_page(number: int | None):  # type: ignore[no-untyped-def]
+    """The authoring form: a new case (number None) or one of this browser's cases, changed."""
     knowledge = kb()
-    form = author_form_class(knowledge)()
+    educator = _session_educator()
+    saved = None if number is None else service.changeable_authored_case(educator, number)  # 404, 409
+    data = None if saved is None else author_form_data(service.authored_mapping(saved))
+    form = author_form_class(knowledge)(data=data)
     if form.validate_on_submit():
-        educator = _session_educator()
         try:
             payload = form.payload(knowledge)
             key = None
             if educator is None:
                 educator, key = service.new_educator()
-            service.save_authored_case(educator, payload, knowledge)
+            service.save_authored_case(educator, payload, knowledge, number)
         except KnowledgeError as err:
             db.session.rollback()
             detail = str(err).removeprefix(f"case {service.DRAFT_ID!r}").lstrip(": ")
@@ -325,11 +340,14 @@ def author():
         else:
             if key is not None:
                 session[EDUCATOR_KEY] = key
-            return redirect(url_for("classroom.new", authored="1"))
+            done = {"authored": "1"} if number is None else {"edited": "1"}
+            return redirect(url_for("classroom.new", **done))
     status_code = 400 if form.is_submitted() else 200
     return render_template(
         "classroom/author.html",
         form=form,
+        editing=saved,
+        action=url_for("classroom.author") if number is None else url_for("classroom.edit_case", number=number),
         groups=checklist_groups(form, knowledge),
         points=[
             (
