@@ -156,8 +156,12 @@ def _written_cases(educator: Any) -> list[tuple[Any, str]]:
     if educator is None:
         return []
     uses = service.case_uses(educator.id)
-    return [(c, service.plural(uses[c.case_id], "exercise") if c.case_id in uses else "")
-            for c in service.educator_cases(educator.id)]
+    return [(c, _use_words(uses.get(c.case_id, 0))) for c in service.educator_cases(educator.id)]
+
+
+def _use_words(count: int) -> str:
+    """How many exercises use a case, in words ("2 exercises"); "" for none."""
+    return service.plural(count, "exercise") if count else ""
 
 
 @bp.route("/classroom/cases/<int(max=2147483647):number>/delete", methods=["GET", "POST"])  # an SQL integer
@@ -171,8 +175,7 @@ def delete_case(number: int):  # type: ignore[no-untyped-def]
         service.delete_authored_case(educator, number)  # 409 while an exercise uses it
         return redirect(url_for("classroom.new", deleted="1"))
     uses = service.case_uses(row.educator_id).get(row.case_id, 0)
-    return render_template("classroom/delete_case.html", case=row, form=ActionForm(),
-                           uses=service.plural(uses, "exercise") if uses else "")
+    return render_template("classroom/delete_case.html", case=row, form=ActionForm(), uses=_use_words(uses))
 
 
 @bp.get("/classroom/<code>/created")
