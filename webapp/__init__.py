@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -31,9 +32,14 @@ NAV = (
 )
 
 
+# In a checkout the templates sit beside the package (../templates); an installed wheel carries
+# them inside it (pyproject.toml maps templates/ to webapp/templates).
+TEMPLATES = "templates" if (Path(__file__).parent / "templates").is_dir() else "../templates"
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; `test_config` overrides the configuration in tests."""
-    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    app = Flask(__name__, template_folder=TEMPLATES, instance_relative_config=True)
     app.config.from_object(Config)
     if test_config is None:
         app.config.from_prefixed_env()

@@ -1,0 +1,1 @@
+"""Classroom area: exercises, students joining by code, the educator dashboard."""
