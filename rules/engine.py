@@ -47,9 +47,9 @@ def holds(cond: Condition, answers: Answers) -> bool:
     if "not" in cond:
         return not holds(cond["not"], answers)
     if "at_least" in cond:
-        return sum(holds(c, answers) for c in cond["of"]) >= cond["at_least"]
+        return sum(holds(c, answers) for c in cond["of"]) >= int(cond["at_least"])
     if "finding" in cond:
-        return answers.state(cond["finding"]) == cond["state"]
+        return bool(answers.state(cond["finding"]) == cond["state"])
     if "onset" in cond:
         return answers.onset in cond["onset"]
     if "family_history" in cond:
@@ -265,7 +265,8 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
     last = len(kb.findings)
     width, onset_index, family_index = packing
     rows: dict[int, tuple[float, tuple[int, ...], tuple[_Draft, ...]]] = {}
-    for states in itertools.product(("present", "absent", "unknown"), repeat=len(slugs)):
+    every_state: tuple[State, ...] = ("present", "absent", "unknown")
+    for states in itertools.product(every_state, repeat=len(slugs)):
         findings: dict[str, State] = dict(zip(slugs, states, strict=True))
         present, absent = answer_masks(findings, bits)
         for o, h in itertools.product(onsets, families):

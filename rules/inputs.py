@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from typing import NamedTuple
+from typing import cast
 
 from .hpo import HPO_ID
 from .hpo import HpoIndex
@@ -78,13 +79,13 @@ def whole_number(value: Any) -> int | None:
 def parse_state(value: Any, item: str) -> State:
     """A finding state from its word; InputError for anything else."""
     if value in STATES:
-        return value  # type: ignore[no-any-return]
+        return cast(State, value)
     if not isinstance(value, str):
         raise InputError("invalid_state", f"state of {item!r} must be a string: present, absent or unknown")
     word = STATE_SYNONYMS.get(value.strip().lower(), value.strip().lower())
     if word not in STATES:
         raise InputError("invalid_state", f"invalid state {value!r} for {item!r}: use present, absent or unknown")
-    return word  # type: ignore[return-value]
+    return word
 
 
 def parse_onset(value: Any, kb: KnowledgeBase) -> str:
@@ -136,6 +137,9 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
     unmapped: dict[str, Unmapped] = {}
     findings = kb.findings
     for item, state, label in statements:
+        term: str
+        slug: str | None
+        slugs: tuple[str, ...]
         if item in findings:  # a slug speaks for its finding and for nothing else
             term, slug, slugs = item, item, ()
         else:

@@ -80,7 +80,7 @@ class JsonRows(Sequence[JsonRow]):
             return list(self) == list(other)
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]  (equal to a list, so unhashable like one)
+    __hash__ = None  # type: ignore[assignment]  # equal to a list, so unhashable like one
 
     def __repr__(self) -> str:
         return f"JsonRows({self._rows!r})"
@@ -89,7 +89,7 @@ class JsonRows(Sequence[JsonRow]):
 class FastJSONProvider(DefaultJSONProvider):
     """Flask's provider with orjson for jsonify() and view return values."""
 
-    def default(self, o: Any) -> Any:  # type: ignore[override]  (the stdlib encoder's fallback)
+    def default(self, o: Any) -> Any:  # type: ignore[override]  # the stdlib encoder's fallback
         """A JsonRow as the dict it holds; anything else as Flask's provider has it."""
         if isinstance(o, JsonRow):
             return dict(o)

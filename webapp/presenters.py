@@ -106,7 +106,7 @@ class _Rows:
         """The rows of the objects, made once for what the engine hands out, built for any other."""
         made = self.made
         try:
-            return list(map(made.__getitem__, map(id, objects)))  # type: ignore[arg-type]  (handed out: has a row)
+            return list(map(made.__getitem__, map(id, objects)))  # type: ignore[arg-type]  # handed out: has a row
         except KeyError:
             return [made[id(o)] if id(o) in made else build(o) for o in objects]  # type: ignore[misc]
 

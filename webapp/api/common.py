@@ -27,7 +27,7 @@ class ApiError(HTTPException):
 
 def json_body() -> Any:
     """The request's JSON body; 415 unless it is JSON, 413 above MAX_CONTENT_LENGTH, 400 when it does not parse."""
-    req = request._get_current_object()  # type: ignore[attr-defined]  (Werkzeug's documented way past the proxy)
+    req = request._get_current_object()  # type: ignore[attr-defined]  # Werkzeug's documented way past the proxy
     environ = req.environ
     if environ.get("CONTENT_TYPE") != "application/json" and not req.is_json:  # the usual type, or any JSON type
         raise ApiError(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
