@@ -146,3 +146,46 @@ def test_unknown_case_ids_give_none():
         "sim-259700--1",
     ):
         assert get_case(case_id) is None, case_id
+
+
+@pytest.mark.parametrize("case_id", sorted(CASES))
+def test_written_cases_unfold_in_stages_that_reveal_every_finding_once(case_id):
+    case = CASES[case_id]
+    assert len(case.stages) >= 2 and case.stages[0].title == "History"
+    added = [slug for stage in case.stages for slug in stage.adds]
+    assert sorted(added) == sorted(case.key.present)
+    for stage in case.stages:
+        assert stage.title in ("History", "Examination", "Investigations")
+        assert "diagnos" not in stage.narrative.lower()
+        assert 1 <= sentences(stage.narrative) <= 5, stage.narrative
+
+
+def test_bad_stages_are_refused_when_a_case_loads():
+    raw = {
+        "id": "x",
+        "title": "t",
+        "age": "1",
+        "sex": "female",
+        "narrative": "A. B.",
+        "difficulty": "easy",
+        "entry": "OMIM:259700",
+        "teaching_point": [{"text": "t", "cite": {"source": "seed", "passage": "Pain"}}],
+        "key": {
+            "present": ["fractures", "anemia"],
+            "lean": "recessive",
+            "mechanisms": ["fragile_bone", "marrow_failure"],
+        },
+    }
+    one = {"title": "History", "narrative": "Two breaks.", "adds": ["fractures"]}
+    two = {"title": "Investigations", "narrative": "Low blood count.", "adds": ["anemia"]}
+    assert len(case_from_mapping({**raw, "stage": [one, two]}, KB).stages) == 2
+    assert case_from_mapping(raw, KB).unfolding[0].narrative == "A. B."  # no stages: the narrative is one
+    for stages, message in (
+        ([one], "at least two stages"),
+        ([one, {**two, "adds": ["tetany"]}], "not a present finding"),
+        ([one, {**two, "adds": ["fractures", "anemia"]}], "already added"),
+        ([one, {**two, "adds": []}], "no stage adds ['anemia']"),
+        ([one, {**two, "narrative": " "}], "needs a title and a narrative"),
+    ):
+        with pytest.raises(KnowledgeError, match=re.escape(message)):
+            case_from_mapping({**raw, "stage": stages}, KB)

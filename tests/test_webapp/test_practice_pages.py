@@ -45,9 +45,11 @@ def test_library_lists_every_written_case_with_difficulty_and_simulated_picks(cl
 
 
 def test_case_page_shows_the_vignette_and_the_form_but_not_the_key(client):
+    """Changed on purpose (issue 17): a case unfolds, so the page opens on its first stage."""
     case = get_case(CASE)
-    page = client.get(f"/practice/{CASE}").get_data(as_text=True)
-    assert case.narrative in page and 'name="csrf_token"' in page
+    page = html.unescape(client.get(f"/practice/{CASE}").get_data(as_text=True))
+    assert case.stages[0].narrative in page and 'name="csrf_token"' in page
+    assert case.stages[1].narrative not in page
     assert page.count('name="findings"') == 23 and page.count('name="mechanisms"') == 5
     assert "Commit and reveal" in page
     assert_no_key(page, case)
@@ -74,7 +76,12 @@ def test_the_key_never_reaches_the_client_before_an_attempt(client, case_id):
     case = get_case(case_id)
     assert_no_key(client.get(f"/practice/{case_id}").get_data(as_text=True), case)
     body = client.get(f"/api/v1/cases/{case_id}").get_json()
+    # `stages` added in issue 17: titles and narratives, never what a stage adds to the key.
+    assert all(set(s) == {"title", "narrative"} for s in body["case"]["stages"])
+    for stage in range(1, len(case.unfolding) + 1):
+        assert_no_key(client.get(f"/practice/{case_id}?stage={stage}").get_data(as_text=True), case)
     assert set(body["case"]) == {
+        "stages",
         "id",
         "title",
         "age",

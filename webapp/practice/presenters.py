@@ -16,6 +16,8 @@ from rules.progress import Summary
 from rules.scoring import SCORE_RULE
 from rules.scoring import WEIGHTS
 from rules.scoring import Feedback
+from rules.unfolding import Unfolding
+from rules.unfolding import unfolding_of
 
 from ..presenters import DISCLAIMER
 from ..presenters import lean_summary
@@ -45,6 +47,26 @@ def present_case(case: Case) -> dict[str, Any]:
         "difficulty": case.difficulty,
         "kind": case.kind,
         "label": PUBLIC_LABELS.get(case.kind, ""),
+        "stages": [{"title": st.title, "narrative": st.narrative} for st in case.unfolding],
+    }
+
+
+def present_staged_case(case: Case, shown: int) -> dict[str, Any]:
+    """The vignette as far as it has been revealed: the first `shown` stages, and what comes next.
+
+    Only titles and narratives, never what a stage adds to the key.
+    """
+    stages = case.unfolding
+    following = stages[shown] if shown < len(stages) else None
+    return {
+        **present_case(case),
+        "total": len(stages),
+        "shown": [
+            {"number": i, "title": st.title, "narrative": st.narrative}
+            for i, st in enumerate(stages[:shown], start=1)
+        ],
+        "next": None if following is None else {"number": shown + 1, "title": following.title},
+        "revealed": shown,
     }
 
 
@@ -167,7 +189,56 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
             {"text": p.text, "kind": p.kind, "source": source_dict(p.cite, kb)} for p in case.teaching_points
         ],
         "confidence": attempt.confidence,
+        "unfolding": present_unfolding(unfolding_of(feedback), kb),
         "disclaimer": DISCLAIMER,
+    }
+
+
+def _labels(slugs: Sequence[str], kb: KnowledgeBase) -> list[str]:
+    return [kb.findings[s].label for s in slugs]
+
+
+def _timing_words(u: Unfolding, kb: KnowledgeBase) -> str:
+    at = f"You committed after stage {u.committed} of {u.total}"
+    if u.timing == "early":
+        later = [r for r in u.stages if not r.seen and r.adds]
+        told = "; ".join(f"{r.title} added {', '.join(_labels(r.adds, kb))}" for r in later)
+        unseen = (
+            f" You could not yet have read {', '.join(_labels(u.unseen_missed, kb))}, and missed "
+            f"{'it' if len(u.unseen_missed) == 1 else 'them'}."
+            if u.unseen_missed
+            else " You ticked those anyway, before reading them."
+        )
+        return f"{at}: early. Later stages still held findings of the key ({told}).{unseen}"
+    if u.timing == "late":
+        needed = u.stages[u.needed - 1]
+        return (
+            f"{at}: late. Every finding of the key was on the page by stage {u.needed} ({needed.title}); "
+            "the stages after it added nothing the key needed."
+        )
+    return f"{at}: on time, at the last stage that added a finding of the key."
+
+
+def present_unfolding(u: Unfolding, kb: KnowledgeBase) -> dict[str, Any]:
+    """The case's stages after an attempt: what each added and what of that was found, and the timing."""
+    return {
+        "committed": u.committed,
+        "total": u.total,
+        "needed": u.needed,
+        "timing": u.timing,
+        "message": _timing_words(u, kb),
+        "stages": [
+            {
+                "number": r.number,
+                "title": r.title,
+                "narrative": r.narrative,
+                "seen": r.seen,
+                "adds": _labels(r.adds, kb),
+                "found": _labels(r.found, kb),
+                "missed": _labels(r.missed, kb),
+            }
+            for r in u.stages
+        ],
     }
 
 

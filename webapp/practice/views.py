@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+from dataclasses import replace
 
 from flask import Blueprint
 from flask import Response
@@ -34,10 +35,10 @@ from ..knowledge import kb
 from ..presenters import source_dict
 from .forms import AttemptForm
 from .forms import ResetForm
-from .presenters import present_case
 from .presenters import present_feedback
 from .presenters import present_library
 from .presenters import present_progress
+from .presenters import present_staged_case
 
 bp = Blueprint("practice", __name__)
 SESSION_KEY = "practice"
@@ -131,25 +132,42 @@ def missed_csv():
     )
 
 
+def _stage_arg(total: int, default: int) -> int:
+    """The `stage` query parameter: how many stages are revealed (1..total); 400 for anything else."""
+    raw = request.args.get("stage")
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= total:
+        abort(400, f"stage must be a whole number from 1 to {total} for this case.")
+    return int(raw)
+
+
 @bp.route("/practice/<case_id>", methods=["GET", "POST"])
 def case(case_id: str):
-    """The case and its attempt form; after a committed attempt, the feedback."""
+    """The case, revealed stage by stage (`?stage=N`), and its attempt form; after a commit, the feedback.
+
+    The form posts to the same URL with the stage it was committed at; a post without one counts
+    as committed with the whole case read (older forms and clients).
+    """
     knowledge = kb()
     current = _case_or_404(case_id)
+    total = len(current.unfolding)
+    shown = _stage_arg(total, default=1 if request.method == "GET" else total)
     form = AttemptForm(knowledge=knowledge)
     feedback = None
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            scored = score_attempt(current, form.attempt(), knowledge)
+            scored = score_attempt(current, replace(form.attempt(), stage=shown), knowledge)
             session[SESSION_KEY] = append(session.get(SESSION_KEY), record_of(scored), knowledge)
             feedback = present_feedback(scored, knowledge)
+            shown = total  # after the commit the whole case is shown
         else:
             status = 400
     return render_template(
         "practice/case.html",
-        case=present_case(current),
+        case=present_staged_case(current, shown),
         form=form,
         feedback=feedback,
-        action=url_for("practice.case", case_id=case_id),
+        action=url_for("practice.case", case_id=case_id, stage=shown),
     ), status
