@@ -55,7 +55,7 @@ def test_an_early_commit_says_what_the_later_stages_added(client):
         commit(client, CASE, 1, findings=["seizure_like_events", "muscle_cramps"]).get_data(as_text=True)
     )
     assert "How the case unfolded" in body
-    assert "You committed after stage 1 of 3: early" in body
+    assert "<strong>Early.</strong> You committed after stage 1 of 3, while later stages" in body
     assert "Examination added Enlarged liver and spleen" in body
     assert "You could not yet have read Enlarged liver and spleen, Low blood calcium, Anemia, Low platelets" in body
     assert body.count("not read before you committed") == 2
@@ -66,13 +66,13 @@ def test_an_early_commit_says_what_the_later_stages_added(client):
 def test_commit_on_time_and_late(client):
     key = get_case(CASE).key
     body = commit(client, CASE, 3, key.present, key.lean, key.mechanisms).get_data(as_text=True)
-    assert "after stage 3 of 3: on time" in body and "not read before you committed" not in body
+    assert "<strong>On time.</strong> You committed after stage 3 of 3, the last stage" in body and "not read before you committed" not in body
     # Every finding of this case is in its history; the examination and blood count add none.
     late = get_case("ado2-teen-fractures")
     body = html.unescape(
         commit(client, late.id, 3, late.key.present, late.key.lean, late.key.mechanisms).get_data(as_text=True)
     )
-    assert "after stage 3 of 3: late" in body and "by stage 1 (History)" in body
+    assert "<strong>Late.</strong> You committed after stage 3 of 3;" in body and "by stage 1 (History)" in body
 
 
 def test_a_post_without_a_stage_counts_as_the_whole_case(client):

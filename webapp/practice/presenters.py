@@ -209,14 +209,14 @@ def _timing_words(u: Unfolding, kb: KnowledgeBase) -> str:
             if u.unseen_missed
             else " You ticked those anyway, before reading them."
         )
-        return f"{at}: early. Later stages still held findings of the key ({told}).{unseen}"
+        return f"{at}, while later stages still held findings of the key ({told}).{unseen}"
     if u.timing == "late":
         needed = u.stages[u.needed - 1]
         return (
-            f"{at}: late. Every finding of the key was on the page by stage {u.needed} ({needed.title}); "
-            "the stages after it added nothing the key needed."
+            f"{at}; every finding of the key was on the page by stage {u.needed} ({needed.title}), "
+            "and the stages after it added nothing the key needed."
         )
-    return f"{at}: on time, at the last stage that added a finding of the key."
+    return f"{at}, the last stage that added a finding of the key."
 
 
 def present_unfolding(u: Unfolding, kb: KnowledgeBase) -> dict[str, Any]:
@@ -226,6 +226,7 @@ def present_unfolding(u: Unfolding, kb: KnowledgeBase) -> dict[str, Any]:
         "total": u.total,
         "needed": u.needed,
         "timing": u.timing,
+        "verdict": {"early": "Early", "on time": "On time", "late": "Late"}[u.timing],
         "message": _timing_words(u, kb),
         "stages": [
             {
