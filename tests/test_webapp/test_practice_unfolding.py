@@ -87,7 +87,7 @@ def test_a_simulated_patient_unfolds_too(client):
     first = page(client, "/practice/sim-259700-42")
     assert case.stages[0].narrative in first and case.stages[2].narrative not in first
     body = html.unescape(commit(client, case.id, 2, findings=["fractures"]).get_data(as_text=True))
-    assert "early" in body and "Investigations" in body and "Low platelets" in body
+    assert "<strong>Early.</strong>" in body and "Investigations added" in body and "Low platelets" in body
 
 
 def test_the_api_gives_stages_and_scores_an_attempt_at_a_stage(client):
