@@ -242,6 +242,18 @@ def practice_staged_feedback(page: Page, w: World) -> None:
     expect(page.get_by_role("heading", name="How the case unfolded")).to_be_visible()
 
 
+def practice_reset_confirm(page: Page, w: World) -> None:
+    practice_library_progress(page, w)
+    page.get_by_role("link", name="Clear my progress…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clear my progress?")
+
+
+def practice_cleared_undo(page: Page, w: World) -> None:
+    practice_reset_confirm(page, w)
+    page.get_by_role("button", name="Yes, clear my progress").click()
+    expect(page.get_by_role("button", name="Undo: bring my progress back")).to_be_visible()
+
+
 def practice_simulated_feedback(page: Page, w: World) -> None:
     practice_library(page, w)
     page.get_by_role("link", name=re.compile("New patient: OMIM:259700")).click()
@@ -441,6 +453,8 @@ STATES = [
     State("practice-simulated-feedback", practice_simulated_feedback),
     State("practice-case-stage-3", practice_case_stage_3),
     State("practice-staged-feedback", practice_staged_feedback),
+    State("practice-reset-confirm", practice_reset_confirm),
+    State("practice-cleared-undo", practice_cleared_undo),
     State("practice-library-progress", practice_library_progress),
     State("classroom-new", classroom_new),
     State("classroom-new-errors", classroom_new_errors),

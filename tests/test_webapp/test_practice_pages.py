@@ -193,7 +193,9 @@ def test_weak_spots_lead_to_a_case_with_the_missed_findings(client):
     assert client.get("/practice/weak").headers["Location"].endswith("/practice?note=nothing-missed")
     attempt(client, "miop-blind-toddler", [], "recessive", [])  # misses all seven of its findings
     target = client.get("/practice/weak").headers["Location"]
-    picked = get_case(target.rsplit("/", 1)[1])
+    # `?via=review` (issue 17): the case page then offers the review's next pick as "Next case".
+    assert target.endswith("?via=review")
+    picked = get_case(target.rsplit("/", 1)[1].split("?")[0])
     assert set(picked.key.present) & set(get_case("miop-blind-toddler").key.present)
 
 
@@ -212,7 +214,8 @@ def test_missed_findings_export_as_anki_csv(client):
 
 
 def test_progress_can_be_cleared_with_a_post(client):
+    """Changed on purpose (issue 17): the button lives on a confirmation page, /practice/reset."""
     perfect(client, CASE)
-    resp = client.post("/practice/reset", data={"csrf_token": csrf_token(client, "/practice")})
+    resp = client.post("/practice/reset", data={"csrf_token": csrf_token(client, "/practice/reset")})
     assert resp.status_code == 302
     assert "No attempts yet" in client.get(resp.headers["Location"]).get_data(as_text=True)

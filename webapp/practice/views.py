@@ -35,6 +35,7 @@ from ..knowledge import kb
 from ..presenters import source_dict
 from .forms import AttemptForm
 from .forms import ResetForm
+from .forms import UndoForm
 from .presenters import present_feedback
 from .presenters import present_library
 from .presenters import present_progress
@@ -42,10 +43,15 @@ from .presenters import present_staged_case
 
 bp = Blueprint("practice", __name__)
 SESSION_KEY = "practice"
+UNDO_KEY = "practice_undo"  # what the last "clear my progress" removed, until the next attempt
 NOTES = {
     "nothing-missed": "Nothing missed yet: do a few cases first, then practise your weak spots.",
     "cleared": "Your progress on this browser was cleared.",
+    "restored": "Your progress is back as it was before you cleared it.",
 }
+
+
+PROGRESS_KEYS = (SESSION_KEY,)
 
 
 def _records():  # type: ignore[no-untyped-def]
@@ -72,7 +78,7 @@ def index():
         entries=entries,
         progress=present_progress(summary, knowledge),
         note=NOTES.get(request.args.get("note", "")),
-        reset_form=ResetForm(),
+        undo_form=UndoForm() if session.get(UNDO_KEY) else None,
     )
 
 
@@ -96,16 +102,36 @@ def weak_spots():
     case_id = weak_spot_case(_records(), load_cases(), kb())
     if case_id is None:
         return redirect(url_for("practice.index", note="nothing-missed"))
-    return redirect(url_for("practice.case", case_id=case_id))
+    return redirect(url_for("practice.case", case_id=case_id, via="review"))
 
 
-@bp.post("/practice/reset")
+@bp.route("/practice/reset", methods=["GET", "POST"])
 def reset():
-    """Forget the progress kept in this browser's session."""
-    if not ResetForm().validate_on_submit():
+    """GET: ask first (a page with the button). POST: forget the progress kept in this browser,
+    keeping a copy that "Undo" puts back until the next attempt."""
+    form = ResetForm()
+    if request.method == "GET":
+        return render_template("practice/reset.html", form=form, attempts=len(_records()))
+    if not form.validate_on_submit():
         abort(400, "The form expired. Reload the page and try again.")
-    session.pop(SESSION_KEY, None)
+    cleared = {key: session.pop(key) for key in PROGRESS_KEYS if key in session}
+    if cleared:
+        session[UNDO_KEY] = cleared
     return redirect(url_for("practice.index", note="cleared"))
+
+
+@bp.post("/practice/undo")
+def undo():
+    """Put back the progress the last clear removed."""
+    if not UndoForm().validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+    saved = session.pop(UNDO_KEY, None)
+    if not isinstance(saved, dict):
+        return redirect(url_for("practice.index"))
+    for key in PROGRESS_KEYS:
+        if key in saved:
+            session[key] = saved[key]
+    return redirect(url_for("practice.index", note="restored"))
 
 
 @bp.get("/practice/missed.csv")
@@ -156,10 +182,12 @@ def case(case_id: str):
     form = AttemptForm(knowledge=knowledge)
     feedback = None
     status = 200
+    via = "review" if request.args.get("via") == "review" else None
     if request.method == "POST":
         if form.validate_on_submit():
             scored = score_attempt(current, replace(form.attempt(), stage=shown), knowledge)
             session[SESSION_KEY] = append(session.get(SESSION_KEY), record_of(scored), knowledge)
+            session.pop(UNDO_KEY, None)  # a new attempt: the cleared progress is gone for good
             feedback = present_feedback(scored, knowledge)
             shown = total  # after the commit the whole case is shown
         else:
@@ -169,5 +197,21 @@ def case(case_id: str):
         case=present_staged_case(current, shown),
         form=form,
         feedback=feedback,
-        action=url_for("practice.case", case_id=case_id, stage=shown),
+        action=url_for("practice.case", case_id=case_id, stage=shown, via=via),
+        reveal_url=None
+        if shown >= total
+        else url_for("practice.case", case_id=case_id, stage=shown + 1, via=via) + f"#stage-{shown + 1}",
+        next_case=_next_case(current, via) if feedback else None,
     ), status
+
+
+def _next_case(current, via: str | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Where "Next case" leads: the review schedule's next pick, a new simulated patient, or the
+    written case after this one in the library's order (round to the first after the last)."""
+    if via == "review":
+        return {"url": url_for("practice.weak_spots"), "text": "Next case from your review"}
+    if current.kind != "written":
+        return {"url": url_for("practice.new_simulated", entry="any"), "text": "Next case: a new surprise patient"}
+    order = [c["id"] for c in present_library(load_cases(), {})]
+    following = load_cases()[order[(order.index(current.id) + 1) % len(order)]]
+    return {"url": url_for("practice.case", case_id=following.id), "text": f"Next case: {following.title}"}
