@@ -10,8 +10,11 @@ import re
 import pytest
 from conftest import csrf_token
 
+from rules import load_knowledge
 from rules.cases import get_case
 from rules.cases import load_cases
+
+KB = load_knowledge()
 
 CASE = "miop-newborn-twitching"
 
@@ -207,10 +210,18 @@ def test_missed_findings_export_as_anki_csv(client):
     assert lines[:2] == ["#separator:comma", "#html:false"]
     rows = list(csv.reader(io.StringIO("\n".join(line for line in lines if not line.startswith("#")))))
     assert len(rows) == 5 and all(len(r) == 2 for r in rows)
-    fronts = {r[0].split(" (")[0] for r in rows}
-    assert "Low blood calcium" in fronts and "Anemia" not in fronts
-    calcium = next(r for r in rows if r[0].startswith("Low blood calcium"))
-    assert "Calcium locked into bone" in calcium[1] and "Source document:" in calcium[1]
+    # Changed on purpose (issue 17): question/answer cards. The front asks about an observation and
+    # never names the finding; the back names it, gives its mechanism in one sentence and the source.
+    labels = {f.label for f in KB.findings.values()}
+    for front, back in rows:
+        assert front.startswith("A patient: \u201c") and front.endswith("what mechanism lies behind it?")
+        assert not any(label.lower() in front.lower() for label in labels)
+        assert "(source document)" in back and "The observation rests on:" in back and len(back.split()) < 90
+    backs = {r[1].split(" (HP:")[0] for r in rows}
+    assert "Low blood calcium" in backs and "Anemia" not in backs
+    calcium = next(r for r in rows if r[1].startswith("Low blood calcium"))
+    assert "Calcium locked into bone" in calcium[1] and "constant deposition of minerals in bone" in calcium[1]
+    assert "Serum calcium" in calcium[0]
 
 
 def test_progress_can_be_cleared_with_a_post(client):

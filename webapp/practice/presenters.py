@@ -6,13 +6,19 @@ all a trainee (or an API client) sees before committing. `present_feedback` reve
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from rules import KnowledgeBase
 from rules.cases import Case
+from rules.cases import load_cases
+from rules.observations import load_vocabulary
+from rules.progress import Record
 from rules.progress import Summary
+from rules.review import items as review_items
 from rules.scoring import SCORE_RULE
 from rules.scoring import WEIGHTS
 from rules.scoring import Feedback
@@ -289,3 +295,71 @@ def present_library(cases: Mapping[str, Case], best: Mapping[str, int]) -> list[
     order = {"easy": 0, "medium": 1, "hard": 2}
     rows = [{**present_case(c), "best": best.get(c.id)} for c in cases.values()]
     return sorted(rows, key=lambda r: (order.get(r["difficulty"], 9), r["title"]))
+
+
+def _when_words(when: datetime, now: datetime) -> str:
+    minutes = int((when - now).total_seconds() // 60)
+    if minutes <= 0:
+        return "now"
+    if minutes < 60:
+        return f"in {minutes} min"
+    if minutes < 48 * 60:
+        return f"in {minutes // 60} h"
+    return f"in {minutes // (24 * 60)} days"
+
+
+def weak_spot_reason(
+    records: Sequence[Record], case: Case, soonest: datetime | None, now: datetime, kb: KnowledgeBase
+) -> str:
+    """Why the weak-spot pick chose a case when nothing is due for review: the findings it describes
+    that were missed most often."""
+    counts = Counter(s for r in records for s in r.missed)
+    shared = sorted((s for s in case.key.present if counts[s]), key=lambda s: -counts[s])[:3]
+    missed = ", ".join(f"{kb.findings[s].label} (missed {counts[s]}×)" for s in shared)
+    due = f"the next card falls due {_when_words(soonest, now)}" if soonest else "the schedule is empty"
+    return (
+        f"Nothing is due for review yet ({due}), so this is the case richest in the findings you miss "
+        f"most: {missed}."
+    )
+
+
+def present_review(raw: Any, now: datetime, kb: KnowledgeBase) -> dict[str, Any]:
+    """The review schedule for the library page: what is due now and what comes next."""
+    all_items = review_items(raw)
+    due = [i for i in all_items if i.due <= now]
+
+    def name(item: Any) -> str:
+        if item.kind == "finding":
+            return kb.findings[item.target].label
+        written = load_cases().get(item.target)
+        return f"case: {written.title}" if written else f"case {item.target}"
+
+    return {
+        "cards": len(all_items),
+        "findings": sum(i.kind == "finding" for i in all_items),
+        "cases": sum(i.kind == "case" for i in all_items),
+        "due": [name(i) for i in due],
+        "upcoming": [{"name": name(i), "when": _when_words(i.due, now)} for i in all_items if i.due > now][:5],
+    }
+
+
+def _one_observation(slug: str, kb: KnowledgeBase) -> tuple[str, str]:
+    """The observation a flashcard asks about (the first that fits any age) and its source's text."""
+    o = next(o for o in load_vocabulary().present[slug] if not o.ages)
+    return o.render("female"), source_dict(o.cite, kb)["text"]
+
+
+def anki_cards(slugs: Sequence[str], kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """Question/answer flashcards for missed findings. Front: an observation as a clinician meets it,
+    and the question. Back: the finding, its mechanism in one sentence (the source document's), the source."""
+    cards = []
+    for slug in slugs:
+        f = kb.findings[slug]
+        seen, seen_source = _one_observation(slug, kb)
+        front = f"A patient: \u201c{seen}\u201d Which checklist finding is this, and what mechanism lies behind it?"
+        mechanisms = " ".join(
+            f"{m.title}: \u201c{m.cite.passage}\u201d (source document)." for m in (kb.mechanisms[g] for g in f.groups)
+        )
+        back = f"{f.label} ({f.hpo}). {mechanisms} The observation rests on: {seen_source}."
+        cards.append((front, back))
+    return cards

@@ -9,6 +9,8 @@ import csv
 import io
 import secrets
 from dataclasses import replace
+from datetime import UTC
+from datetime import datetime
 
 from flask import Blueprint
 from flask import Response
@@ -26,20 +28,26 @@ from rules.progress import decode
 from rules.progress import record_of
 from rules.progress import summarize
 from rules.progress import weak_spot_case
+from rules.review import items as review_items
+from rules.review import next_due
+from rules.review import pick as review_pick
+from rules.review import review as schedule_review
 from rules.scoring import score_attempt
 from rules.simulate import MAX_SEED
 from rules.simulate import case_id_for
 from rules.simulate import offered_entries
 
 from ..knowledge import kb
-from ..presenters import source_dict
 from .forms import AttemptForm
 from .forms import ResetForm
 from .forms import UndoForm
+from .presenters import anki_cards
 from .presenters import present_feedback
 from .presenters import present_library
 from .presenters import present_progress
+from .presenters import present_review
 from .presenters import present_staged_case
+from .presenters import weak_spot_reason
 
 bp = Blueprint("practice", __name__)
 SESSION_KEY = "practice"
@@ -51,7 +59,8 @@ NOTES = {
 }
 
 
-PROGRESS_KEYS = (SESSION_KEY,)
+REVIEW_KEY = "practice_review"  # the FSRS schedule of missed findings and cases (rules/review.py)
+PROGRESS_KEYS = (SESSION_KEY, REVIEW_KEY)
 
 
 def _records():  # type: ignore[no-untyped-def]
@@ -77,6 +86,7 @@ def index():
         cases=present_library(load_cases(), summary.best),
         entries=entries,
         progress=present_progress(summary, knowledge),
+        review=present_review(session.get(REVIEW_KEY), datetime.now(UTC), knowledge),
         note=NOTES.get(request.args.get("note", "")),
         undo_form=UndoForm() if session.get(UNDO_KEY) else None,
     )
@@ -96,13 +106,35 @@ def new_simulated():
     return redirect(url_for("practice.case", case_id=case_id_for(entry, secrets.randbelow(MAX_SEED + 1))))
 
 
+def _review_pick() -> tuple[str, str] | None:
+    """The case "practise my weak spots" leads to, and why: what the FSRS schedule has due, else the
+    written case richest in the findings missed most often; never the case just done."""
+    knowledge, records = kb(), _records()
+    exclude = records[-1].case_id if records else None
+    raw = session.get(REVIEW_KEY)
+    cases = dict(load_cases())
+    for item in review_items(raw):
+        if item.kind == "case" and item.target not in cases and (found := get_case(item.target)) is not None:
+            cases[item.target] = found
+    last_scores = {r.case_id: r.score_pct for r in records}
+    now = datetime.now(UTC)
+    chosen = review_pick(raw, last_scores, cases, knowledge, now, exclude=exclude)
+    if chosen is not None:
+        return chosen.case_id, chosen.reason
+    others = {k: v for k, v in load_cases().items() if k != exclude}  # not the case just done
+    case_id = weak_spot_case(records, others, knowledge)
+    if case_id is None:
+        return None
+    return case_id, weak_spot_reason(records, load_cases()[case_id], next_due(raw), now, knowledge)
+
+
 @bp.get("/practice/weak")
 def weak_spots():
-    """Jump to the written case richest in the findings missed most often."""
-    case_id = weak_spot_case(_records(), load_cases(), kb())
-    if case_id is None:
+    """Jump to the case the review schedule has due (or the one richest in the findings missed most)."""
+    picked = _review_pick()
+    if picked is None:
         return redirect(url_for("practice.index", note="nothing-missed"))
-    return redirect(url_for("practice.case", case_id=case_id, via="review"))
+    return redirect(url_for("practice.case", case_id=picked[0], via="review"))
 
 
 @bp.route("/practice/reset", methods=["GET", "POST"])
@@ -143,14 +175,8 @@ def missed_csv():
     # Anki (2.1.54+) reads these header lines as import options instead of as cards.
     out.write("#separator:comma\n#html:false\n#columns:Front,Back\n")
     writer = csv.writer(out, lineterminator="\n")
-    for slug, _ in summary.missed:
-        f = knowledge.findings[slug]
-        front = f"{f.label} ({f.hpo}). {f.check}"
-        back = " ".join(
-            f"{m.title}: {m.explanation} {source_dict(m.cite, knowledge)['text']}."
-            for m in (knowledge.mechanisms[g] for g in f.groups)
-        )
-        writer.writerow([front, f"{back} Finding: {source_dict(f.cite, knowledge)['text']}."])
+    for front, back in anki_cards([slug for slug, _ in summary.missed], knowledge):
+        writer.writerow([front, back])
     return Response(
         out.getvalue(),
         mimetype="text/csv",
@@ -186,7 +212,12 @@ def case(case_id: str):
     if request.method == "POST":
         if form.validate_on_submit():
             scored = score_attempt(current, replace(form.attempt(), stage=shown), knowledge)
-            session[SESSION_KEY] = append(session.get(SESSION_KEY), record_of(scored), knowledge)
+            record = record_of(scored)
+            session[SESSION_KEY] = append(session.get(SESSION_KEY), record, knowledge)
+            session[REVIEW_KEY] = schedule_review(
+                session.get(REVIEW_KEY), current.id, current.key.present, scored.missed, record.score_pct,
+                datetime.now(UTC),
+            )
             session.pop(UNDO_KEY, None)  # a new attempt: the cleared progress is gone for good
             feedback = present_feedback(scored, knowledge)
             shown = total  # after the commit the whole case is shown
@@ -202,7 +233,14 @@ def case(case_id: str):
         if shown >= total
         else url_for("practice.case", case_id=case_id, stage=shown + 1, via=via) + f"#stage-{shown + 1}",
         next_case=_next_case(current, via) if feedback else None,
+        review_reason=_reason_for(current.id) if via and feedback is None else None,
     ), status
+
+
+def _reason_for(case_id: str) -> str | None:
+    """Why the review picked this case (recomputed from the schedule; None if it no longer would)."""
+    picked = _review_pick()
+    return picked[1] if picked and picked[0] == case_id else None
 
 
 def _next_case(current, via: str | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
