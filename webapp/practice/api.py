@@ -134,6 +134,10 @@ FEEDBACK_SCHEMA = {
             "type": "object",
             "description": "what each stage added, and whether the commit came early, on time or late",
         },
+        "certainty": {
+            "type": "object",
+            "description": "certainty-based mark of the lean (UCL LAPT: levels 1-3, +1/+2/+3 right, 0/-2/-6 wrong)",
+        },
         "disclaimer": {"type": "string"},
     },
 }

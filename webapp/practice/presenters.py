@@ -15,6 +15,12 @@ from typing import Any
 from rules import KnowledgeBase
 from rules.cases import Case
 from rules.cases import load_cases
+from rules.certainty import BEST_WHEN
+from rules.certainty import MARKS
+from rules.certainty import certainty_of
+from rules.certainty import level_of
+from rules.certainty import mark
+from rules.model import Citation
 from rules.observations import load_vocabulary
 from rules.progress import Record
 from rules.progress import Summary
@@ -196,6 +202,7 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
         ],
         "confidence": attempt.confidence,
         "unfolding": present_unfolding(unfolding_of(feedback), kb),
+        "certainty": present_certainty(attempt.confidence, feedback.lean_correct, kb),
         "disclaimer": DISCLAIMER,
     }
 
@@ -363,3 +370,72 @@ def anki_cards(slugs: Sequence[str], kb: KnowledgeBase) -> list[tuple[str, str]]
         back = f"{f.label} ({f.hpo}). {mechanisms} The observation rests on: {seen_source}."
         cards.append((front, back))
     return cards
+
+
+def present_certainty(confidence: int, right: bool, kb: KnowledgeBase) -> dict[str, Any]:
+    """The certainty-based mark of one lean, with the whole scheme shown beside it."""
+    level = level_of(confidence)
+    return {
+        "level": level,
+        "mark": mark(confidence, right),
+        "right": right,
+        "confidence": confidence,
+        "scheme": [
+            {"level": n, "right": gain, "wrong": loss, "best_when": BEST_WHEN[n], "yours": n == level}
+            for n, (gain, loss) in MARKS.items()
+        ],
+        "source": source_dict(Citation("ucl-lapt-cbm", locator="CBM mark scheme"), kb),
+    }
+
+
+def present_certainty_history(records: Sequence[Record]) -> dict[str, Any]:
+    """Certainty-based marks and the Brier score of the lean over the history."""
+    c = certainty_of(records)
+    return {
+        "attempts": c.attempts,
+        "total": c.total,
+        "best_possible": c.best_possible,
+        "mean": None if c.mean is None else round(c.mean, 2),
+        "brier": None if c.brier is None else round(c.brier, 3),
+    }
+
+
+CHART = {"width": 340, "height": 250, "left": 48, "right": 16, "top": 28, "bottom": 44}
+
+
+def present_calibration_chart(records: Sequence[Record]) -> dict[str, Any] | None:
+    """A server-drawn calibration chart: per confidence level, how often the lean was right, against
+    the diagonal of perfect calibration. Labels carry the numbers, so it reads without colour."""
+    if not records:
+        return None
+    w, h = CHART["width"], CHART["height"]
+    x0, x1 = CHART["left"], w - CHART["right"]
+    y0, y1 = h - CHART["bottom"], CHART["top"]
+
+    def x(conf: float) -> float:
+        return round(x0 + (conf - 50) / 50 * (x1 - x0), 1)
+
+    def y(pct: float) -> float:
+        return round(y0 - pct / 100 * (y0 - y1), 1)
+
+    points, said = [], []
+    for level in sorted({r.confidence for r in records}):
+        inside = [r for r in records if r.confidence == level]
+        right = sum(r.lean_correct for r in inside)
+        rate = round(100 * right / len(inside))
+        points.append({"x": x(level), "y": y(rate), "label": f"{right}/{len(inside)}", "label_y": y(rate) - 9})
+        said.append(f"at {level} % confidence your lean was right {right} of {len(inside)} times ({rate} %)")
+    return {
+        "width": w,
+        "height": h,
+        "axis": {"x0": x0, "x1": x1, "y0": y0, "y1": y1},
+        "diagonal": {"x1": x(50), "y1": y(50), "x2": x(100), "y2": y(100)},
+        "x_ticks": [{"x": x(v), "label": f"{v} %"} for v in (50, 60, 70, 80, 90, 100)],
+        "y_ticks": [{"y": y(v), "label": f"{v} %"} for v in (0, 25, 50, 75, 100)],
+        "points": points,
+        "title": "Calibration of your lean",
+        "desc": "Each point is a confidence level you chose; its height is how often your lean was right at "
+        "that level. On the dashed diagonal you would be right exactly as often as you were confident. "
+        + "; ".join(said)
+        + ".",
+    }

@@ -42,6 +42,8 @@ from .forms import AttemptForm
 from .forms import ResetForm
 from .forms import UndoForm
 from .presenters import anki_cards
+from .presenters import present_calibration_chart
+from .presenters import present_certainty_history
 from .presenters import present_feedback
 from .presenters import present_library
 from .presenters import present_progress
@@ -87,6 +89,8 @@ def index():
         entries=entries,
         progress=present_progress(summary, knowledge),
         review=present_review(session.get(REVIEW_KEY), datetime.now(UTC), knowledge),
+        certainty=present_certainty_history(records),
+        chart=present_calibration_chart(records),
         note=NOTES.get(request.args.get("note", "")),
         undo_form=UndoForm() if session.get(UNDO_KEY) else None,
     )
