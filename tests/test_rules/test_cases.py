@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -161,30 +162,16 @@ def test_written_cases_unfold_in_stages_that_reveal_every_finding_once(case_id):
 
 
 def test_bad_stages_are_refused_when_a_case_loads():
-    raw = {
-        "id": "x",
-        "title": "t",
-        "age": "1",
-        "sex": "female",
-        "narrative": "A. B.",
-        "difficulty": "easy",
-        "entry": "OMIM:259700",
-        "teaching_point": [{"text": "t", "cite": {"source": "seed", "passage": "Pain"}}],
-        "key": {
-            "present": ["fractures", "anemia"],
-            "lean": "recessive",
-            "mechanisms": ["fragile_bone", "marrow_failure"],
-        },
-    }
-    one = {"title": "History", "narrative": "Two breaks.", "adds": ["fractures"]}
-    two = {"title": "Investigations", "narrative": "Low blood count.", "adds": ["anemia"]}
-    assert len(case_from_mapping({**raw, "stage": [one, two]}, KB).stages) == 2
-    assert case_from_mapping(raw, KB).unfolding[0].narrative == "A. B."  # no stages: the narrative is one
+    folder = Path(__file__).resolve().parents[2] / "rules" / "knowledge" / "cases"
+    raw = tomllib.loads((folder / "miop-newborn-tetany.toml").read_text(encoding="utf-8"))
+    one, two = raw["stage"]  # History adds tetany, Investigations adds hypocalcemia
+    assert len(case_from_mapping(raw, KB).stages) == 2
+    assert case_from_mapping({**raw, "stage": []}, KB).unfolding[0].narrative == CASES[raw["id"]].narrative
     for stages, message in (
         ([one], "at least two stages"),
-        ([one, {**two, "adds": ["tetany"]}], "not a present finding"),
-        ([one, {**two, "adds": ["fractures", "anemia"]}], "already added"),
-        ([one, {**two, "adds": []}], "no stage adds ['anemia']"),
+        ([one, {**two, "adds": ["anemia"]}], "not a present finding"),
+        ([one, {**two, "adds": ["tetany", "hypocalcemia"]}], "already added"),
+        ([one, {**two, "adds": []}], "no stage adds ['hypocalcemia']"),
         ([one, {**two, "narrative": " "}], "needs a title and a narrative"),
     ):
         with pytest.raises(KnowledgeError, match=re.escape(message)):
