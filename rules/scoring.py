@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from .cases import LEANS
@@ -135,7 +136,7 @@ def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
     if body.get("stage") is not None:
         stage = whole_number(body["stage"])
         if stage is None or stage < 1:
-            raise InputError("invalid_stage", "stage must be a whole number from 1 to the case's number of stages")
+            raise InputError("invalid_stage", "stage must be a whole number from 1 (stages read before committing)")
     attempt = Attempt(lists["findings"], lean.strip().lower(), lists["mechanisms"], confidence, stage)
     validate_attempt(attempt, kb)
     return attempt
@@ -144,10 +145,8 @@ def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
 def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
     """Compare the attempt with the case's key; see SCORE_RULE for how the score is computed."""
     validate_attempt(attempt, kb)
-    if attempt.stage is not None and not 1 <= attempt.stage <= len(case.unfolding):
-        raise InputError(
-            "invalid_stage", f"stage must be a whole number from 1 to {len(case.unfolding)} for this case"
-        )
+    if attempt.stage is not None and attempt.stage > len(case.unfolding):
+        attempt = replace(attempt, stage=len(case.unfolding))  # more stages read than there are: all of them
     key = case.key
     given = set(attempt.findings)
     hits = in_kb_order(given & set(key.present), kb)

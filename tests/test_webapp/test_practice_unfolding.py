@@ -99,7 +99,9 @@ def test_the_api_gives_stages_and_scores_an_attempt_at_a_stage(client):
     fb = client.post(f"/api/v1/cases/{CASE}/attempts", json=body).get_json()
     assert fb["unfolding"]["timing"] == "early" and fb["unfolding"]["committed"] == 1
     assert fb["unfolding"]["stages"][1]["adds"] == ["Enlarged liver and spleen"]
-    for bad in (0, 4, "1", 1.5, True):
+    more = client.post(f"/api/v1/cases/{CASE}/attempts", json={**body, "stage": 40}).get_json()
+    assert more["unfolding"]["committed"] == 3  # more stages than the case has: all of them
+    for bad in (0, -1, "1", 1.5, True):
         resp = client.post(f"/api/v1/cases/{CASE}/attempts", json={**body, "stage": bad})
         assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "invalid_stage"
     # An attempt without `stage` (existing clients) is scored as before.

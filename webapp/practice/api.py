@@ -106,7 +106,8 @@ ATTEMPT_SCHEMA = {
         "stage": {
             "type": "integer",
             "minimum": 1,
-            "description": "how many of the case's stages were read before committing (default: all)",
+            "description": "how many of the case's stages were read before committing (default, or more "
+            "than the case has: all)",
         },
     },
 }
