@@ -65,3 +65,22 @@ def test_the_session_cookie_stays_within_its_budget_after_200_attempts(client, c
     assert size < COOKIE_BUDGET
     page = html.unescape(client.get("/practice").get_data(as_text=True))
     assert "50 attempts" in page and "30 cases you missed" in page
+
+
+def test_a_case_due_for_review_is_picked_first_and_the_page_says_so(client):
+    from datetime import UTC
+    from datetime import datetime
+    from datetime import timedelta
+
+    from rules.review import review
+
+    commit(client, "miop-lost-brother")  # scored low: the case gets a card
+    commit(client, "miop-newborn-tetany", ["tetany", "hypocalcemia"])  # the case just done is another one
+    with client.session_transaction() as s:  # an hour later, as far as the schedule is concerned
+        earlier = datetime.now(UTC) - timedelta(hours=1)
+        s["practice_review"] = review({}, "miop-lost-brother", [], [], 10, earlier)
+    target = client.get("/practice/weak").headers["Location"]
+    assert target == "/practice/miop-lost-brother?via=review"
+    page = html.unescape(client.get(target).get_data(as_text=True))
+    assert "Why this case:</strong> This case is due for review: you scored" in page
+    assert "the schedule (FSRS) brought it back now" in page
