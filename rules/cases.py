@@ -43,6 +43,19 @@ class TeachingPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Stage:
+    """One part of a case as it unfolds (history, examination, investigations, ...).
+
+    `adds` are the key's present findings this stage first describes: part of the key, so shown
+    only in the feedback, never before an attempt.
+    """
+
+    title: str
+    narrative: str
+    adds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerKey:
     """What a complete answer contains; mechanisms are the groups of the present findings."""
 
@@ -80,6 +93,12 @@ class Case:
     engine_disagrees: bool = False
     seed_misleads: bool = False
     tags: tuple[str, ...] = ()
+    stages: tuple[Stage, ...] = ()
+
+    @property
+    def unfolding(self) -> tuple[Stage, ...]:
+        """The stages, or the whole narrative as the one stage of a case written without any."""
+        return self.stages or (Stage("The case", self.narrative, self.key.present),)
 
 
 def mechanisms_of(present: Iterable[str], kb: KnowledgeBase) -> tuple[str, ...]:
@@ -126,6 +145,27 @@ def validate_key(key: AnswerKey, where: str, kb: KnowledgeBase) -> None:
         )
 
 
+def validate_stages(case: Case, where: str, kb: KnowledgeBase) -> None:
+    """Raise KnowledgeError unless the stages, if any, reveal every present finding of the key once."""
+    if not case.stages:
+        return
+    if len(case.stages) < 2:
+        raise KnowledgeError(f"{where}: a case that unfolds needs at least two stages")
+    seen: list[str] = []
+    for i, stage in enumerate(case.stages):
+        if not stage.title.strip() or not stage.narrative.strip():
+            raise KnowledgeError(f"{where} stage {i + 1}: a stage needs a title and a narrative")
+        for slug in stage.adds:
+            if slug not in case.key.present:
+                raise KnowledgeError(f"{where} stage {i + 1}: adds {slug!r}, not a present finding of the key")
+            if slug in seen:
+                raise KnowledgeError(f"{where} stage {i + 1}: {slug!r} was already added by an earlier stage")
+            seen.append(slug)
+    left = set(case.key.present) - set(seen)
+    if left:
+        raise KnowledgeError(f"{where}: no stage adds {sorted(left)}")
+
+
 def case_from_mapping(raw: Mapping[str, Any], kb: KnowledgeBase, kind: str = "written") -> Case:
     """Build and validate a Case from a TOML-shaped mapping (also used for authored cases)."""
     where = f"case {raw.get('id')!r}"
@@ -164,10 +204,15 @@ def case_from_mapping(raw: Mapping[str, Any], kb: KnowledgeBase, kind: str = "wr
             engine_disagrees=bool(raw.get("engine_disagrees", False)),
             seed_misleads=bool(raw.get("seed_misleads", False)),
             tags=tuple(raw.get("tags", [])),
+            stages=tuple(
+                Stage(st["title"], " ".join(st["narrative"].split()), tuple(st.get("adds", [])))
+                for st in raw.get("stage", [])
+            ),
         )
     except KeyError as err:
         raise KnowledgeError(f"{where}: missing field {err}") from None
     validate_key(case.key, where, kb)
+    validate_stages(case, where, kb)
     # Keys are kept in vocabulary order so that feedback lists read like the checklist.
     case = replace(
         case,

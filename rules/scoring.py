@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from .cases import LEANS
@@ -35,12 +36,17 @@ SCORE_RULE = (
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
-    """A trainee's committed answer: findings present, lean, mechanisms and confidence (50–100 %)."""
+    """A trainee's committed answer: findings present, lean, mechanisms and confidence (50–100 %).
+
+    `stage` is how many stages of an unfolding case had been revealed when the answer was committed
+    (None: the whole case).
+    """
 
     findings: tuple[str, ...]
     lean: str
     mechanisms: tuple[str, ...]
     confidence: int
+    stage: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +114,7 @@ def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
     """An Attempt from a JSON body {findings, lean, mechanisms, confidence}; InputError if malformed."""
     if not isinstance(body, Mapping):
         raise InputError("invalid_body", "the body must be a JSON object")
-    unknown = sorted(set(body) - {"findings", "lean", "mechanisms", "confidence"})
+    unknown = sorted(set(body) - {"findings", "lean", "mechanisms", "confidence", "stage"})
     if unknown:
         raise InputError("invalid_body", f"unknown field(s): {', '.join(unknown)}")
     lists = {}
@@ -126,7 +132,12 @@ def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
             "invalid_confidence",
             f"confidence is required: a whole number from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}",
         )
-    attempt = Attempt(lists["findings"], lean.strip().lower(), lists["mechanisms"], confidence)
+    stage = None
+    if body.get("stage") is not None:
+        stage = whole_number(body["stage"])
+        if stage is None or stage < 1:
+            raise InputError("invalid_stage", "stage must be a whole number from 1 (stages read before committing)")
+    attempt = Attempt(lists["findings"], lean.strip().lower(), lists["mechanisms"], confidence, stage)
     validate_attempt(attempt, kb)
     return attempt
 
@@ -134,6 +145,8 @@ def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
 def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
     """Compare the attempt with the case's key; see SCORE_RULE for how the score is computed."""
     validate_attempt(attempt, kb)
+    if attempt.stage is not None and attempt.stage > len(case.unfolding):
+        attempt = replace(attempt, stage=len(case.unfolding))  # more stages read than there are: all of them
     key = case.key
     given = set(attempt.findings)
     hits = in_kb_order(given & set(key.present), kb)

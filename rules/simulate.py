@@ -30,6 +30,7 @@ from typing import Any
 
 from .cases import AnswerKey
 from .cases import Case
+from .cases import Stage
 from .cases import TeachingPoint
 from .cases import in_kb_order
 from .cases import mechanisms_of
@@ -38,6 +39,9 @@ from .engine import score
 from .loader import load_knowledge
 from .model import Citation
 from .model import KnowledgeBase
+from .observations import STAGES
+from .observations import load_vocabulary
+from .observations import pick
 
 SIM_ID = re.compile(r"^sim-([0-9]{1,7}|ORPHA[0-9]{1,7})-([0-9]{1,9})\Z")
 MAX_SEED = 999_999_999
@@ -211,11 +215,6 @@ def engine_lean(key: AnswerKey, kb: KnowledgeBase) -> tuple[str, str | None]:
     return lean_of(total, kb)
 
 
-def _label_list(slugs: tuple[str, ...], kb: KnowledgeBase) -> str:
-    labels = [kb.findings[s].label[0].lower() + kb.findings[s].label[1:] for s in slugs]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-
-
 def _point(raw: Mapping[str, Any], **values: str) -> TeachingPoint:
     cite = raw["cite"]
     return TeachingPoint(
@@ -227,19 +226,41 @@ def _point(raw: Mapping[str, Any], **values: str) -> TeachingPoint:
     )
 
 
+def write_stages(d: Draw, opening: str) -> tuple[Stage, ...]:
+    """The patient as the clinician meets them: history, examination, investigations.
+
+    Each present finding is one observation picked from the templates with a stream of its own
+    (`<entry>:<seed>:text`), so the findings drawn, and the benchmark, do not depend on wording.
+    A finding HPO records as absent gets its `absent` sentence. Stages with nothing to say are
+    left out, except the history, which always opens the case.
+    """
+    vocab = load_vocabulary()
+    rng = random.Random(f"{d.entry.id}:{d.seed}:text")
+    said: dict[str, list[str]] = {stage: [] for stage in STAGES}
+    adds: dict[str, list[str]] = {stage: [] for stage in STAGES}
+    said["history"].append(opening)
+    for slug in d.present:
+        o = pick(slug, d.onset, rng, vocab)
+        said[o.stage].append(o.render(d.sex))
+        adds[o.stage].append(slug)
+    for slug in d.absent:
+        o = vocab.absent[slug]
+        said[o.stage].append(o.render(d.sex))
+    said["history"].append(templates()["sentences"]["family"])
+    return tuple(
+        Stage(vocab.stage_titles[stage], " ".join(said[stage]), tuple(adds[stage]))
+        for stage in STAGES
+        if stage == "history" or said[stage]
+    )
+
+
 def write_up(d: Draw, kb: KnowledgeBase) -> Case:
-    """The draw as a Case: narrative from the templates, key, teaching points, difficulty."""
+    """The draw as a Case: stages of observations (never the findings' labels), key, teaching points."""
     t = templates()
     onset_t = next(o for o in t["onset"] if o["slug"] == d.onset)
     person = onset_t[d.sex]
     s = t["sentences"]
-    sentences = [onset_t["opening"].format(person=person)]
-    sentences.append(
-        s["present"].format(findings=_label_list(d.present, kb)) if d.present else s["none_present"]
-    )
-    if d.absent:
-        sentences.append(s["absent"].format(findings=_label_list(d.absent, kb)))
-    sentences.append(s["family"])
+    stages = write_stages(d, onset_t["opening"].format(person=person))
     key = key_of(d, kb)
     lean, strength = engine_lean(key, kb)
     disagrees = lean != key.lean
@@ -260,7 +281,7 @@ def write_up(d: Draw, kb: KnowledgeBase) -> Case:
         title=s["title"].format(seed=d.seed, person=person),
         age=onset_t["age"],
         sex=d.sex,
-        narrative=" ".join(sentences),
+        narrative=" ".join(stage.narrative for stage in stages),
         difficulty=difficulty,
         kind="simulated",
         entry=d.entry.id,
@@ -270,6 +291,7 @@ def write_up(d: Draw, kb: KnowledgeBase) -> Case:
         entry_name=d.entry.name,
         genes=d.entry.genes,
         engine_disagrees=disagrees,
+        stages=stages,
     )
 
 

@@ -224,6 +224,36 @@ def practice_library_progress(page: Page, w: World) -> None:
     expect(page.locator(".progress")).to_contain_text("1 attempt on 1 case")
 
 
+def practice_case_stage_3(page: Page, w: World) -> None:
+    """A case that unfolds: the trainee reveals the examination, then the investigations."""
+    practice_case(page, w)
+    page.get_by_role("link", name="Reveal stage 2: Examination").click()
+    expect(page.get_by_role("heading", name=re.compile("Stage 2 of 3"))).to_be_visible()
+    page.get_by_role("link", name="Reveal stage 3: Investigations").click()
+    expect(page.get_by_role("heading", name=re.compile("Stage 3 of 3"))).to_be_visible()
+
+
+def practice_staged_feedback(page: Page, w: World) -> None:
+    """Committed after the second stage: the feedback says what the third would have added."""
+    practice_case(page, w)
+    page.get_by_role("link", name="Reveal stage 2: Examination").click()
+    answer(page, ["Events mistaken for facial tics or seizures", "Enlarged liver and spleen"], "Recessive",
+           ["No room for marrow: blood forms in liver and spleen"], "70 %")
+    expect(page.get_by_role("heading", name="How the case unfolded")).to_be_visible()
+
+
+def practice_reset_confirm(page: Page, w: World) -> None:
+    practice_library_progress(page, w)
+    page.get_by_role("link", name="Clear my progress…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clear my progress?")
+
+
+def practice_cleared_undo(page: Page, w: World) -> None:
+    practice_reset_confirm(page, w)
+    page.get_by_role("button", name="Yes, clear my progress").click()
+    expect(page.get_by_role("button", name="Undo: bring my progress back")).to_be_visible()
+
+
 def practice_simulated_feedback(page: Page, w: World) -> None:
     practice_library(page, w)
     page.get_by_role("link", name=re.compile("New patient: OMIM:259700")).click()
@@ -421,6 +451,10 @@ STATES = [
     State("practice-case-errors", practice_case_errors),
     State("practice-feedback", practice_feedback),
     State("practice-simulated-feedback", practice_simulated_feedback),
+    State("practice-case-stage-3", practice_case_stage_3),
+    State("practice-staged-feedback", practice_staged_feedback),
+    State("practice-reset-confirm", practice_reset_confirm),
+    State("practice-cleared-undo", practice_cleared_undo),
     State("practice-library-progress", practice_library_progress),
     State("classroom-new", classroom_new),
     State("classroom-new-errors", classroom_new_errors),

@@ -64,7 +64,11 @@ def test_trainee_does_two_simulated_patients_and_sees_progress(page: Page, live_
     page.get_by_role("link", name=re.compile("New patient: OMIM:259700")).click()
     expect(page).to_have_url(re.compile(r"/practice/sim-259700-\d+$"))
     case = get_case(page.url.rsplit("/", 1)[1])
-    expect(page.locator(".narrative")).to_have_text(case.narrative)
+    # The patient unfolds (issue 17): history first, then each stage at a tap, all the case in the end.
+    expect(page.locator(".narrative")).to_have_text(case.stages[0].narrative)
+    for stage in case.stages[1:]:
+        page.get_by_role("link", name=f"Reveal stage {case.stages.index(stage) + 1}: {stage.title}").click()
+    expect(page.locator(".narrative")).to_have_text([s.narrative for s in case.stages])
     answer(page, [KB.findings[s].label for s in case.key.present], "Recessive", [], "60 %")
     expect(page.locator(".fb-miss h4")).to_have_text("Missed (0)")
     expect(page.locator(".reveal")).to_contain_text("Simulated from the HPO annotations of OMIM:259700")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,32 @@ def test_unknown_case_ids_give_none():
         "sim-259700--1",
     ):
         assert get_case(case_id) is None, case_id
+
+
+@pytest.mark.parametrize("case_id", sorted(CASES))
+def test_written_cases_unfold_in_stages_that_reveal_every_finding_once(case_id):
+    case = CASES[case_id]
+    assert len(case.stages) >= 2 and case.stages[0].title == "History"
+    added = [slug for stage in case.stages for slug in stage.adds]
+    assert sorted(added) == sorted(case.key.present)
+    for stage in case.stages:
+        assert stage.title in ("History", "Examination", "Investigations")
+        assert "diagnos" not in stage.narrative.lower()
+        assert 1 <= sentences(stage.narrative) <= 5, stage.narrative
+
+
+def test_bad_stages_are_refused_when_a_case_loads():
+    folder = Path(__file__).resolve().parents[2] / "rules" / "knowledge" / "cases"
+    raw = tomllib.loads((folder / "miop-newborn-tetany.toml").read_text(encoding="utf-8"))
+    one, two = raw["stage"]  # History adds tetany, Investigations adds hypocalcemia
+    assert len(case_from_mapping(raw, KB).stages) == 2
+    assert case_from_mapping({**raw, "stage": []}, KB).unfolding[0].narrative == CASES[raw["id"]].narrative
+    for stages, message in (
+        ([one], "at least two stages"),
+        ([one, {**two, "adds": ["anemia"]}], "not a present finding"),
+        ([one, {**two, "adds": ["tetany", "hypocalcemia"]}], "already added"),
+        ([one, {**two, "adds": []}], "no stage adds ['hypocalcemia']"),
+        ([one, {**two, "narrative": " "}], "needs a title and a narrative"),
+    ):
+        with pytest.raises(KnowledgeError, match=re.escape(message)):
+            case_from_mapping({**raw, "stage": stages}, KB)

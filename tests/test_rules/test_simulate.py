@@ -9,6 +9,7 @@ import pytest
 from rules import load_knowledge
 from rules.cases import get_case
 from rules.cases import mechanisms_of
+from rules.observations import load_vocabulary
 from rules.simulate import case_id_for
 from rules.simulate import draw
 from rules.simulate import draw_findings
@@ -97,7 +98,8 @@ def test_explicit_nots_are_never_present_and_are_shown_absent():
             assert not nots & set(d.present)
             assert nots <= set(d.absent)
     case = simulate(lrp5, 5)
-    assert "fractures" in case.key.absent and "Looked for and not found" in case.narrative
+    # Shown as an observation (the finding's [[absent]] sentence), not as a label.
+    assert "fractures" in case.key.absent and "never broken a bone" in case.narrative
 
 
 def test_onset_comes_from_the_entry_onset_annotations():
@@ -118,11 +120,15 @@ def test_every_simulated_patient_has_something_to_read():
             assert entry.name not in case.narrative and entry.id not in case.narrative
 
 
-def test_narrative_is_built_from_the_plain_labels():
+def test_narrative_is_built_from_observations_not_labels():
+    """Changed on purpose (issue 17): the narrative used to list the findings' labels."""
     case = get_case("sim-259700-42")
+    vocab = load_vocabulary()
     for slug in case.key.present:
         label = KB.findings[slug].label
-        assert (label[0].lower() + label[1:]) in case.narrative
+        assert (label[0].lower() + label[1:]) not in case.narrative
+        rendered = {o.render(case.sex) for o in vocab.present[slug]}
+        assert any(text in case.narrative for text in rendered), slug
 
 
 def test_engine_disagreement_is_flagged_with_a_teaching_point():

@@ -10,8 +10,11 @@ import re
 import pytest
 from conftest import csrf_token
 
+from rules import load_knowledge
 from rules.cases import get_case
 from rules.cases import load_cases
+
+KB = load_knowledge()
 
 CASE = "miop-newborn-twitching"
 
@@ -45,9 +48,11 @@ def test_library_lists_every_written_case_with_difficulty_and_simulated_picks(cl
 
 
 def test_case_page_shows_the_vignette_and_the_form_but_not_the_key(client):
+    """Changed on purpose (issue 17): a case unfolds, so the page opens on its first stage."""
     case = get_case(CASE)
-    page = client.get(f"/practice/{CASE}").get_data(as_text=True)
-    assert case.narrative in page and 'name="csrf_token"' in page
+    page = html.unescape(client.get(f"/practice/{CASE}").get_data(as_text=True))
+    assert case.stages[0].narrative in page and 'name="csrf_token"' in page
+    assert case.stages[1].narrative not in page
     assert page.count('name="findings"') == 23 and page.count('name="mechanisms"') == 5
     assert "Commit and reveal" in page
     assert_no_key(page, case)
@@ -74,7 +79,12 @@ def test_the_key_never_reaches_the_client_before_an_attempt(client, case_id):
     case = get_case(case_id)
     assert_no_key(client.get(f"/practice/{case_id}").get_data(as_text=True), case)
     body = client.get(f"/api/v1/cases/{case_id}").get_json()
+    # `stages` added in issue 17: titles and narratives, never what a stage adds to the key.
+    assert all(set(s) == {"title", "narrative"} for s in body["case"]["stages"])
+    for stage in range(1, len(case.unfolding) + 1):
+        assert_no_key(client.get(f"/practice/{case_id}?stage={stage}").get_data(as_text=True), case)
     assert set(body["case"]) == {
+        "stages",
         "id",
         "title",
         "age",
@@ -186,7 +196,9 @@ def test_weak_spots_lead_to_a_case_with_the_missed_findings(client):
     assert client.get("/practice/weak").headers["Location"].endswith("/practice?note=nothing-missed")
     attempt(client, "miop-blind-toddler", [], "recessive", [])  # misses all seven of its findings
     target = client.get("/practice/weak").headers["Location"]
-    picked = get_case(target.rsplit("/", 1)[1])
+    # `?via=review` (issue 17): the case page then offers the review's next pick as "Next case".
+    assert target.endswith("?via=review")
+    picked = get_case(target.rsplit("/", 1)[1].split("?")[0])
     assert set(picked.key.present) & set(get_case("miop-blind-toddler").key.present)
 
 
@@ -198,14 +210,23 @@ def test_missed_findings_export_as_anki_csv(client):
     assert lines[:2] == ["#separator:comma", "#html:false"]
     rows = list(csv.reader(io.StringIO("\n".join(line for line in lines if not line.startswith("#")))))
     assert len(rows) == 5 and all(len(r) == 2 for r in rows)
-    fronts = {r[0].split(" (")[0] for r in rows}
-    assert "Low blood calcium" in fronts and "Anemia" not in fronts
-    calcium = next(r for r in rows if r[0].startswith("Low blood calcium"))
-    assert "Calcium locked into bone" in calcium[1] and "Source document:" in calcium[1]
+    # Changed on purpose (issue 17): question/answer cards. The front asks about an observation and
+    # never names the finding; the back names it, gives its mechanism in one sentence and the source.
+    labels = {f.label for f in KB.findings.values()}
+    for front, back in rows:
+        assert front.startswith("A patient: \u201c") and front.endswith("what mechanism lies behind it?")
+        assert not any(label.lower() in front.lower() for label in labels)
+        assert "(source document)" in back and "The observation rests on:" in back and len(back.split()) < 90
+    backs = {r[1].split(" (HP:")[0] for r in rows}
+    assert "Low blood calcium" in backs and "Anemia" not in backs
+    calcium = next(r for r in rows if r[1].startswith("Low blood calcium"))
+    assert "Calcium locked into bone" in calcium[1] and "constant deposition of minerals in bone" in calcium[1]
+    assert "Serum calcium" in calcium[0]
 
 
 def test_progress_can_be_cleared_with_a_post(client):
+    """Changed on purpose (issue 17): the button lives on a confirmation page, /practice/reset."""
     perfect(client, CASE)
-    resp = client.post("/practice/reset", data={"csrf_token": csrf_token(client, "/practice")})
+    resp = client.post("/practice/reset", data={"csrf_token": csrf_token(client, "/practice/reset")})
     assert resp.status_code == 302
     assert "No attempts yet" in client.get(resp.headers["Location"]).get_data(as_text=True)

@@ -79,6 +79,17 @@ _CASE = {
     "properties": {
         k: {"type": "string"}
         for k in ("id", "title", "age", "sex", "sex_label", "narrative", "difficulty", "kind", "label")
+    }
+    | {
+        "stages": {
+            "type": "array",
+            "description": "the case as it unfolds (history, examination, investigations); never the key",
+            "items": {
+                "type": "object",
+                "required": ["title", "narrative"],
+                "properties": {"title": {"type": "string"}, "narrative": {"type": "string"}},
+            },
+        }
     },
 }
 _ITEMS = {"type": "array", "items": {"type": "object"}}
@@ -92,6 +103,12 @@ ATTEMPT_SCHEMA = {
         "lean": {"type": "string", "enum": ["recessive", "dominant", "indeterminate"]},
         "mechanisms": {"type": "array", "items": ref("MechanismSlug"), "description": "mechanism slugs"},
         "confidence": {"type": "integer", "minimum": 50, "maximum": 100},
+        "stage": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "how many of the case's stages were read before committing (default, or more "
+            "than the case has: all)",
+        },
     },
 }
 FEEDBACK_SCHEMA = {
@@ -114,6 +131,14 @@ FEEDBACK_SCHEMA = {
         "mechanisms": {"type": "object", "properties": {"hit": _ITEMS, "missed": _ITEMS, "extra": _ITEMS}},
         "teaching_points": _ITEMS,
         "case": {"type": "object", "description": "the case with its key, the entry and the genes it models"},
+        "unfolding": {
+            "type": "object",
+            "description": "what each stage added, and whether the commit came early, on time or late",
+        },
+        "certainty": {
+            "type": "object",
+            "description": "certainty-based mark of the lean (UCL LAPT: levels 1-3, +1/+2/+3 right, 0/-2/-6 wrong)",
+        },
         "disclaimer": {"type": "string"},
     },
 }

@@ -72,6 +72,12 @@ class AttemptForm(FlaskForm):
 
 
 class ResetForm(FlaskForm):
-    """Clear the progress kept in this browser (a POST with CSRF, never a link)."""
+    """Clear the progress kept in this browser (a POST with CSRF, never a link), after a confirmation page."""
 
-    submit = SubmitField("Clear my progress")
+    submit = SubmitField("Yes, clear my progress")
+
+
+class UndoForm(FlaskForm):
+    """Put back the progress the last clear removed."""
+
+    submit = SubmitField("Undo: bring my progress back")

@@ -6,16 +6,30 @@ all a trainee (or an API client) sees before committing. `present_feedback` reve
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from rules import KnowledgeBase
 from rules.cases import Case
+from rules.cases import load_cases
+from rules.certainty import BEST_WHEN
+from rules.certainty import MARKS
+from rules.certainty import certainty_of
+from rules.certainty import level_of
+from rules.certainty import mark
+from rules.model import Citation
+from rules.observations import load_vocabulary
+from rules.progress import Record
 from rules.progress import Summary
+from rules.review import items as review_items
 from rules.scoring import SCORE_RULE
 from rules.scoring import WEIGHTS
 from rules.scoring import Feedback
+from rules.unfolding import Unfolding
+from rules.unfolding import unfolding_of
 
 from ..presenters import DISCLAIMER
 from ..presenters import lean_summary
@@ -45,6 +59,26 @@ def present_case(case: Case) -> dict[str, Any]:
         "difficulty": case.difficulty,
         "kind": case.kind,
         "label": PUBLIC_LABELS.get(case.kind, ""),
+        "stages": [{"title": st.title, "narrative": st.narrative} for st in case.unfolding],
+    }
+
+
+def present_staged_case(case: Case, shown: int) -> dict[str, Any]:
+    """The vignette as far as it has been revealed: the first `shown` stages, and what comes next.
+
+    Only titles and narratives, never what a stage adds to the key.
+    """
+    stages = case.unfolding
+    following = stages[shown] if shown < len(stages) else None
+    return {
+        **present_case(case),
+        "total": len(stages),
+        "shown": [
+            {"number": i, "title": st.title, "narrative": st.narrative}
+            for i, st in enumerate(stages[:shown], start=1)
+        ],
+        "next": None if following is None else {"number": shown + 1, "title": following.title},
+        "revealed": shown,
     }
 
 
@@ -167,7 +201,58 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
             {"text": p.text, "kind": p.kind, "source": source_dict(p.cite, kb)} for p in case.teaching_points
         ],
         "confidence": attempt.confidence,
+        "unfolding": present_unfolding(unfolding_of(feedback), kb),
+        "certainty": present_certainty(attempt.confidence, feedback.lean_correct, kb),
         "disclaimer": DISCLAIMER,
+    }
+
+
+def _labels(slugs: Sequence[str], kb: KnowledgeBase) -> list[str]:
+    return [kb.findings[s].label for s in slugs]
+
+
+def _timing_words(u: Unfolding, kb: KnowledgeBase) -> str:
+    at = f"You committed after stage {u.committed} of {u.total}"
+    if u.timing == "early":
+        later = [r for r in u.stages if not r.seen and r.adds]
+        told = "; ".join(f"{r.title} added {', '.join(_labels(r.adds, kb))}" for r in later)
+        unseen = (
+            f" You could not yet have read {', '.join(_labels(u.unseen_missed, kb))}, and missed "
+            f"{'it' if len(u.unseen_missed) == 1 else 'them'}."
+            if u.unseen_missed
+            else " You ticked those anyway, before reading them."
+        )
+        return f"{at}, while later stages still held findings of the key ({told}).{unseen}"
+    if u.timing == "late":
+        needed = u.stages[u.needed - 1]
+        return (
+            f"{at}; every finding of the key was on the page by stage {u.needed} ({needed.title}), "
+            "and the stages after it added nothing the key needed."
+        )
+    return f"{at}, the last stage that added a finding of the key."
+
+
+def present_unfolding(u: Unfolding, kb: KnowledgeBase) -> dict[str, Any]:
+    """The case's stages after an attempt: what each added and what of that was found, and the timing."""
+    return {
+        "committed": u.committed,
+        "total": u.total,
+        "needed": u.needed,
+        "timing": u.timing,
+        "verdict": {"early": "Early", "on time": "On time", "late": "Late"}[u.timing],
+        "message": _timing_words(u, kb),
+        "stages": [
+            {
+                "number": r.number,
+                "title": r.title,
+                "narrative": r.narrative,
+                "seen": r.seen,
+                "adds": _labels(r.adds, kb),
+                "found": _labels(r.found, kb),
+                "missed": _labels(r.missed, kb),
+            }
+            for r in u.stages
+        ],
     }
 
 
@@ -217,3 +302,140 @@ def present_library(cases: Mapping[str, Case], best: Mapping[str, int]) -> list[
     order = {"easy": 0, "medium": 1, "hard": 2}
     rows = [{**present_case(c), "best": best.get(c.id)} for c in cases.values()]
     return sorted(rows, key=lambda r: (order.get(r["difficulty"], 9), r["title"]))
+
+
+def _when_words(when: datetime, now: datetime) -> str:
+    minutes = int((when - now).total_seconds() // 60)
+    if minutes <= 0:
+        return "now"
+    if minutes < 60:
+        return f"in {minutes} min"
+    if minutes < 48 * 60:
+        return f"in {minutes // 60} h"
+    return f"in {minutes // (24 * 60)} days"
+
+
+def weak_spot_reason(
+    records: Sequence[Record], case: Case, soonest: datetime | None, now: datetime, kb: KnowledgeBase
+) -> str:
+    """Why the weak-spot pick chose a case when nothing is due for review: the findings it describes
+    that were missed most often."""
+    counts = Counter(s for r in records for s in r.missed)
+    shared = sorted((s for s in case.key.present if counts[s]), key=lambda s: -counts[s])[:3]
+    missed = ", ".join(f"{kb.findings[s].label} (missed {counts[s]}×)" for s in shared)
+    due = f"the next card falls due {_when_words(soonest, now)}" if soonest else "the schedule is empty"
+    return (
+        f"Nothing is due for review yet ({due}), so this is the case richest in the findings you miss "
+        f"most: {missed}."
+    )
+
+
+def present_review(raw: Any, now: datetime, kb: KnowledgeBase) -> dict[str, Any]:
+    """The review schedule for the library page: what is due now and what comes next."""
+    all_items = review_items(raw)
+    due = [i for i in all_items if i.due <= now]
+
+    def name(item: Any) -> str:
+        if item.kind == "finding":
+            return kb.findings[item.target].label
+        written = load_cases().get(item.target)
+        return f"case: {written.title}" if written else f"case {item.target}"
+
+    return {
+        "cards": len(all_items),
+        "findings": sum(i.kind == "finding" for i in all_items),
+        "cases": sum(i.kind == "case" for i in all_items),
+        "due": [name(i) for i in due],
+        "upcoming": [{"name": name(i), "when": _when_words(i.due, now)} for i in all_items if i.due > now][:5],
+    }
+
+
+def _one_observation(slug: str, kb: KnowledgeBase) -> tuple[str, str]:
+    """The observation a flashcard asks about (the first that fits any age) and its source's text."""
+    o = next(o for o in load_vocabulary().present[slug] if not o.ages)
+    return o.render("female"), source_dict(o.cite, kb)["text"]
+
+
+def anki_cards(slugs: Sequence[str], kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """Question/answer flashcards for missed findings. Front: an observation as a clinician meets it,
+    and the question. Back: the finding, its mechanism in one sentence (the source document's), the source."""
+    cards = []
+    for slug in slugs:
+        f = kb.findings[slug]
+        seen, seen_source = _one_observation(slug, kb)
+        front = f"A patient: \u201c{seen}\u201d Which checklist finding is this, and what mechanism lies behind it?"
+        mechanisms = " ".join(
+            f"{m.title}: \u201c{m.cite.passage}\u201d (source document)." for m in (kb.mechanisms[g] for g in f.groups)
+        )
+        back = f"{f.label} ({f.hpo}). {mechanisms} The observation rests on: {seen_source}."
+        cards.append((front, back))
+    return cards
+
+
+def present_certainty(confidence: int, right: bool, kb: KnowledgeBase) -> dict[str, Any]:
+    """The certainty-based mark of one lean, with the whole scheme shown beside it."""
+    level = level_of(confidence)
+    return {
+        "level": level,
+        "mark": mark(confidence, right),
+        "right": right,
+        "confidence": confidence,
+        "scheme": [
+            {"level": n, "right": gain, "wrong": loss, "best_when": BEST_WHEN[n], "yours": n == level}
+            for n, (gain, loss) in MARKS.items()
+        ],
+        "source": source_dict(Citation("ucl-lapt-cbm", locator="CBM mark scheme"), kb),
+    }
+
+
+def present_certainty_history(records: Sequence[Record]) -> dict[str, Any]:
+    """Certainty-based marks and the Brier score of the lean over the history."""
+    c = certainty_of(records)
+    return {
+        "attempts": c.attempts,
+        "total": c.total,
+        "best_possible": c.best_possible,
+        "mean": None if c.mean is None else round(c.mean, 2),
+        "brier": None if c.brier is None else round(c.brier, 3),
+    }
+
+
+CHART = {"width": 340, "height": 250, "left": 48, "right": 16, "top": 28, "bottom": 44}
+
+
+def present_calibration_chart(records: Sequence[Record]) -> dict[str, Any] | None:
+    """A server-drawn calibration chart: per confidence level, how often the lean was right, against
+    the diagonal of perfect calibration. Labels carry the numbers, so it reads without colour."""
+    if not records:
+        return None
+    w, h = CHART["width"], CHART["height"]
+    x0, x1 = CHART["left"], w - CHART["right"]
+    y0, y1 = h - CHART["bottom"], CHART["top"]
+
+    def x(conf: float) -> float:
+        return round(x0 + (conf - 50) / 50 * (x1 - x0), 1)
+
+    def y(pct: float) -> float:
+        return round(y0 - pct / 100 * (y0 - y1), 1)
+
+    points, said = [], []
+    for level in sorted({r.confidence for r in records}):
+        inside = [r for r in records if r.confidence == level]
+        right = sum(r.lean_correct for r in inside)
+        rate = round(100 * right / len(inside))
+        points.append({"x": x(level), "y": y(rate), "label": f"{right}/{len(inside)}", "label_y": y(rate) - 9})
+        said.append(f"at {level} % confidence your lean was right {right} of {len(inside)} times ({rate} %)")
+    return {
+        "width": w,
+        "height": h,
+        "axis": {"x0": x0, "x1": x1, "y0": y0, "y1": y1},
+        "diagonal": {"x1": x(50), "y1": y(50), "x2": x(100), "y2": y(100)},
+        "x_ticks": [{"x": x(v), "label": f"{v} %"} for v in (50, 60, 70, 80, 90, 100)],
+        "y_ticks": [{"y": y(v), "label": f"{v} %"} for v in (0, 25, 50, 75, 100)],
+        "points": points,
+        "title": "Calibration of your lean",
+        "desc": "Each point is a confidence level you chose; its height is how often your lean was right at "
+        "that level. On the dashed diagonal you would be right exactly as often as you were confident. "
+        + "; ".join(said)
+        + ".",
+    }

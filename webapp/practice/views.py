@@ -8,6 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+from dataclasses import replace
+from datetime import UTC
+from datetime import datetime
 
 from flask import Blueprint
 from flask import Response
@@ -25,26 +28,41 @@ from rules.progress import decode
 from rules.progress import record_of
 from rules.progress import summarize
 from rules.progress import weak_spot_case
+from rules.review import items as review_items
+from rules.review import next_due
+from rules.review import pick as review_pick
+from rules.review import review as schedule_review
 from rules.scoring import score_attempt
 from rules.simulate import MAX_SEED
 from rules.simulate import case_id_for
 from rules.simulate import offered_entries
 
 from ..knowledge import kb
-from ..presenters import source_dict
 from .forms import AttemptForm
 from .forms import ResetForm
-from .presenters import present_case
+from .forms import UndoForm
+from .presenters import anki_cards
+from .presenters import present_calibration_chart
+from .presenters import present_certainty_history
 from .presenters import present_feedback
 from .presenters import present_library
 from .presenters import present_progress
+from .presenters import present_review
+from .presenters import present_staged_case
+from .presenters import weak_spot_reason
 
 bp = Blueprint("practice", __name__)
 SESSION_KEY = "practice"
+UNDO_KEY = "practice_undo"  # what the last "clear my progress" removed, until the next attempt
 NOTES = {
     "nothing-missed": "Nothing missed yet: do a few cases first, then practise your weak spots.",
     "cleared": "Your progress on this browser was cleared.",
+    "restored": "Your progress is back as it was before you cleared it.",
 }
+
+
+REVIEW_KEY = "practice_review"  # the FSRS schedule of missed findings and cases (rules/review.py)
+PROGRESS_KEYS = (SESSION_KEY, REVIEW_KEY)
 
 
 def _records():  # type: ignore[no-untyped-def]
@@ -70,8 +88,11 @@ def index():
         cases=present_library(load_cases(), summary.best),
         entries=entries,
         progress=present_progress(summary, knowledge),
+        review=present_review(session.get(REVIEW_KEY), datetime.now(UTC), knowledge),
+        certainty=present_certainty_history(records),
+        chart=present_calibration_chart(records),
         note=NOTES.get(request.args.get("note", "")),
-        reset_form=ResetForm(),
+        undo_form=UndoForm() if session.get(UNDO_KEY) else None,
     )
 
 
@@ -89,22 +110,64 @@ def new_simulated():
     return redirect(url_for("practice.case", case_id=case_id_for(entry, secrets.randbelow(MAX_SEED + 1))))
 
 
+def _review_pick() -> tuple[str, str] | None:
+    """The case "practise my weak spots" leads to, and why: what the FSRS schedule has due, else the
+    written case richest in the findings missed most often; never the case just done."""
+    knowledge, records = kb(), _records()
+    exclude = records[-1].case_id if records else None
+    raw = session.get(REVIEW_KEY)
+    cases = dict(load_cases())
+    for item in review_items(raw):
+        if item.kind == "case" and item.target not in cases and (found := get_case(item.target)) is not None:
+            cases[item.target] = found
+    last_scores = {r.case_id: r.score_pct for r in records}
+    now = datetime.now(UTC)
+    chosen = review_pick(raw, last_scores, cases, knowledge, now, exclude=exclude)
+    if chosen is not None:
+        return chosen.case_id, chosen.reason
+    others = {k: v for k, v in load_cases().items() if k != exclude}  # not the case just done
+    case_id = weak_spot_case(records, others, knowledge)
+    if case_id is None:
+        return None
+    return case_id, weak_spot_reason(records, load_cases()[case_id], next_due(raw), now, knowledge)
+
+
 @bp.get("/practice/weak")
 def weak_spots():
-    """Jump to the written case richest in the findings missed most often."""
-    case_id = weak_spot_case(_records(), load_cases(), kb())
-    if case_id is None:
+    """Jump to the case the review schedule has due (or the one richest in the findings missed most)."""
+    picked = _review_pick()
+    if picked is None:
         return redirect(url_for("practice.index", note="nothing-missed"))
-    return redirect(url_for("practice.case", case_id=case_id))
+    return redirect(url_for("practice.case", case_id=picked[0], via="review"))
 
 
-@bp.post("/practice/reset")
+@bp.route("/practice/reset", methods=["GET", "POST"])
 def reset():
-    """Forget the progress kept in this browser's session."""
-    if not ResetForm().validate_on_submit():
+    """GET: ask first (a page with the button). POST: forget the progress kept in this browser,
+    keeping a copy that "Undo" puts back until the next attempt."""
+    form = ResetForm()
+    if request.method == "GET":
+        return render_template("practice/reset.html", form=form, attempts=len(_records()))
+    if not form.validate_on_submit():
         abort(400, "The form expired. Reload the page and try again.")
-    session.pop(SESSION_KEY, None)
+    cleared = {key: session.pop(key) for key in PROGRESS_KEYS if key in session}
+    if cleared:
+        session[UNDO_KEY] = cleared
     return redirect(url_for("practice.index", note="cleared"))
+
+
+@bp.post("/practice/undo")
+def undo():
+    """Put back the progress the last clear removed."""
+    if not UndoForm().validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+    saved = session.pop(UNDO_KEY, None)
+    if not isinstance(saved, dict):
+        return redirect(url_for("practice.index"))
+    for key in PROGRESS_KEYS:
+        if key in saved:
+            session[key] = saved[key]
+    return redirect(url_for("practice.index", note="restored"))
 
 
 @bp.get("/practice/missed.csv")
@@ -116,14 +179,8 @@ def missed_csv():
     # Anki (2.1.54+) reads these header lines as import options instead of as cards.
     out.write("#separator:comma\n#html:false\n#columns:Front,Back\n")
     writer = csv.writer(out, lineterminator="\n")
-    for slug, _ in summary.missed:
-        f = knowledge.findings[slug]
-        front = f"{f.label} ({f.hpo}). {f.check}"
-        back = " ".join(
-            f"{m.title}: {m.explanation} {source_dict(m.cite, knowledge)['text']}."
-            for m in (knowledge.mechanisms[g] for g in f.groups)
-        )
-        writer.writerow([front, f"{back} Finding: {source_dict(f.cite, knowledge)['text']}."])
+    for front, back in anki_cards([slug for slug, _ in summary.missed], knowledge):
+        writer.writerow([front, back])
     return Response(
         out.getvalue(),
         mimetype="text/csv",
@@ -131,25 +188,72 @@ def missed_csv():
     )
 
 
+def _stage_arg(total: int, default: int) -> int:
+    """The `stage` query parameter: how many stages are revealed (1..total); 400 for anything else."""
+    raw = request.args.get("stage")
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= total:
+        abort(400, f"stage must be a whole number from 1 to {total} for this case.")
+    return int(raw)
+
+
 @bp.route("/practice/<case_id>", methods=["GET", "POST"])
 def case(case_id: str):
-    """The case and its attempt form; after a committed attempt, the feedback."""
+    """The case, revealed stage by stage (`?stage=N`), and its attempt form; after a commit, the feedback.
+
+    The form posts to the same URL with the stage it was committed at; a post without one counts
+    as committed with the whole case read (older forms and clients).
+    """
     knowledge = kb()
     current = _case_or_404(case_id)
+    total = len(current.unfolding)
+    shown = _stage_arg(total, default=1 if request.method == "GET" else total)
     form = AttemptForm(knowledge=knowledge)
     feedback = None
     status = 200
+    via = "review" if request.args.get("via") == "review" else None
     if request.method == "POST":
         if form.validate_on_submit():
-            scored = score_attempt(current, form.attempt(), knowledge)
-            session[SESSION_KEY] = append(session.get(SESSION_KEY), record_of(scored), knowledge)
+            scored = score_attempt(current, replace(form.attempt(), stage=shown), knowledge)
+            record = record_of(scored)
+            session[SESSION_KEY] = append(session.get(SESSION_KEY), record, knowledge)
+            session[REVIEW_KEY] = schedule_review(
+                session.get(REVIEW_KEY), current.id, current.key.present, scored.missed, record.score_pct,
+                datetime.now(UTC),
+            )
+            session.pop(UNDO_KEY, None)  # a new attempt: the cleared progress is gone for good
             feedback = present_feedback(scored, knowledge)
+            shown = total  # after the commit the whole case is shown
         else:
             status = 400
     return render_template(
         "practice/case.html",
-        case=present_case(current),
+        case=present_staged_case(current, shown),
         form=form,
         feedback=feedback,
-        action=url_for("practice.case", case_id=case_id),
+        action=url_for("practice.case", case_id=case_id, stage=shown, via=via),
+        reveal_url=None
+        if shown >= total
+        else url_for("practice.case", case_id=case_id, stage=shown + 1, via=via) + f"#stage-{shown + 1}",
+        next_case=_next_case(current, via) if feedback else None,
+        review_reason=_reason_for(current.id) if via and feedback is None else None,
     ), status
+
+
+def _reason_for(case_id: str) -> str | None:
+    """Why the review picked this case (recomputed from the schedule; None if it no longer would)."""
+    picked = _review_pick()
+    return picked[1] if picked and picked[0] == case_id else None
+
+
+def _next_case(current, via: str | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Where "Next case" leads: the review schedule's next pick, a new simulated patient, or the
+    written case after this one in the library's order (round to the first after the last)."""
+    if via == "review":
+        return {"url": url_for("practice.weak_spots"), "text": "Next case from your review"}
+    if current.kind != "written":
+        return {"url": url_for("practice.new_simulated", entry="any"), "text": "Next case: a new surprise patient"}
+    order = [c["id"] for c in present_library(load_cases(), {})]
+    following = load_cases()[order[(order.index(current.id) + 1) % len(order)]]
+    return {"url": url_for("practice.case", case_id=following.id), "text": f"Next case: {following.title}"}
