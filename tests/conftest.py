@@ -11,6 +11,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -243,11 +244,13 @@ def gunicorn_server(env: dict[str, str], log: Path, *args: str) -> Iterator[tupl
             [str(BIN / "gunicorn"), "--config", str(ROOT / "webapp" / "gunicorn_conf.py"), "--workers", "2",
              "--bind", f"127.0.0.1:{port}", *args, "webapp:create_app()"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    tls = bool(env.get("TLS_CERTFILE"))  # gunicorn serves HTTPS itself (a certificate made by the test)
+    base = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+    unverified = ssl._create_unverified_context() if tls else None
     try:
         for _ in range(300):
             try:
-                with urllib.request.urlopen(base + "/join", timeout=2):
+                with urllib.request.urlopen(base + "/join", timeout=2, context=unverified):
                     break
             except OSError:
                 if proc.poll() is not None:
