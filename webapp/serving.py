@@ -5,6 +5,7 @@ the app answers to, and absolute URLs built from a configured public URL or a tr
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import socket
@@ -78,13 +79,18 @@ def machine_addresses() -> list[str]:
     return [a for a in dict.fromkeys(found) if not a.startswith("127.") and a != "0.0.0.0"]
 
 
+@functools.lru_cache(maxsize=1)
+def _machine_names() -> tuple[str, ...]:
+    """Loopback, this machine's host name(s) and addresses: looked up once per process (DNS)."""
+    name = socket.gethostname()
+    return ("localhost", "127.0.0.1", "::1", "[::1]", name, f"{name}.local", socket.getfqdn(name),
+            *machine_addresses())
+
+
 def default_trusted_hosts(public_url: str | None) -> list[str]:
     """The Host headers the app answers when TRUSTED_HOSTS is not configured: its public URL's
     host, and this machine's own names and addresses (what students type on a LAN)."""
-    hosts = ["localhost", "127.0.0.1", "::1", "[::1]"]
-    name = socket.gethostname()
-    hosts += [name, f"{name}.local", socket.getfqdn(name)]
-    hosts += machine_addresses()
+    hosts = list(_machine_names())
     if public_url:
         hosts.insert(0, urlsplit(public_url).hostname or "")
     return [h for h in dict.fromkeys(hosts) if h]

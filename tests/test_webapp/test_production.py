@@ -83,6 +83,22 @@ def test_session_cookies_are_secure_and_hsts_sent_over_https_only(tmp_path):
     assert "; Secure" in forced.test_client().get("/join").headers["Set-Cookie"]
 
 
+def test_absolute_urls_come_from_public_url_and_only_trusted_hosts_are_answered(tmp_path):
+    app = create_app(production(tmp_path, SECRET_KEY="a-real-secret-" * 3, PUBLIC_URL="https://miop.example.org",
+                                TRUSTED_HOSTS=["miop.example.org", "localhost"]))
+    with app.app_context():
+        from webapp.extensions import db
+
+        db.create_all()
+    client = app.test_client()
+    created = client.post("/api/v1/exercises", json={"title": "URLs", "case_ids": ["miop-newborn-tetany"]})
+    assert created.get_json()["join_url"].startswith("https://miop.example.org/join?code=")
+    assert created.get_json()["dashboard_url"].startswith("https://miop.example.org/classroom/")
+    forged = client.get("/join", headers={"Host": "evil.example"})
+    assert forged.status_code == 400 and "evil" not in forged.get_data(as_text=True)
+    assert client.get("/join", headers={"Host": "miop.example.org"}).status_code == 200
+
+
 def test_gunicorn_config_reads_port_host_and_web_concurrency(monkeypatch):
     monkeypatch.setenv("PORT", "8123")
     monkeypatch.setenv("HOST", "0.0.0.0")
