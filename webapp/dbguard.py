@@ -44,7 +44,10 @@ class Breaker:
 
     def stalled_for(self) -> float:
         """How long the oldest wait still in flight has been waiting (0 when none is)."""
-        started = min(self.waiting.values(), default=None)
+        try:
+            started = min(tuple(self.waiting.values()), default=None)
+        except RuntimeError:  # another thread changed the dict mid-copy: ask again next time
+            return 0.0
         return 0.0 if started is None else time.monotonic() - started
 
     def allow(self) -> bool:
