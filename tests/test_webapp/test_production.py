@@ -220,6 +220,9 @@ def test_make_run_serves_a_fresh_checkout_with_no_environment(tmp_path):
         assert "listening on every interface" in printed, printed
         for address in machine_addresses():
             assert f"http://{address}:{port}/join" in printed, printed
+            # Listening on that interface, and answering the Host a student's phone sends.
+            with urllib.request.urlopen(f"http://{address}:{port}/join", timeout=5) as lan:
+                assert lan.status == 200
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
