@@ -128,8 +128,8 @@ def configure_serving(app: Flask) -> None:
     @app.errorhandler(SecurityError)
     def _untrusted_host(_err: SecurityError) -> Response:
         # No URL can be built for an untrusted host, so no page template: a plain 400.
-        return Response("400 Bad Request: this server does not answer to that host name.\n", 400,
-                        mimetype="text/plain")
+        return Response("400 Bad Request: this server does not answer to that host name (its operator can add "
+                        "it to TRUSTED_HOSTS, or set PUBLIC_URL).\n", 400, mimetype="text/plain")
 
 
 def serving_banner(bind: str, tls: bool) -> str:
