@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export FLASK_APP := webapp
 
-.PHONY: install install-test db run serve test bench bench-parts hpo clean
+.PHONY: install install-test db run serve dev test bench bench-parts hpo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +26,20 @@ install-test: $(VENV)/.installed-test
 db: install
 	@if [ -d migrations ]; then $(BIN)/flask db upgrade; fi
 
-# The dev server runs in debug mode, the only mode that accepts the built-in dev SECRET_KEY
-# (make serve refuses it); the setting also reaches the `db` prerequisite.
-run: export FLASK_DEBUG := 1
+# The production server (gunicorn, webapp/gunicorn_conf.py), never the debugger: SQLite in
+# instance/ unless DATABASE_URL is set, the SECRET_KEY made once into instance/secret_key unless
+# given. HOST=0.0.0.0 make run serves the local network and prints the addresses to type.
 run: install db
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) $(BIN)/gunicorn --config webapp/gunicorn_conf.py 'webapp:create_app()'
 
+# The same server; its port defaults to gunicorn_conf.py's 8000 (the name deployments already use).
 serve: install db
 	$(BIN)/gunicorn --config webapp/gunicorn_conf.py 'webapp:create_app()'
+
+# For developers only: Flask's debug server with the Werkzeug debugger and reloader, loopback only.
+dev: export FLASK_DEBUG := 1
+dev: install db
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-test
 	$(BIN)/ruff check .

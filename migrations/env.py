@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from webapp.dbguard import deadline
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -92,7 +94,12 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    # A migration may run longer than the app's per-request database deadline (webapp/dbguard.py).
+    with deadline(None), connectable.connect() as connection:
+        postgresql = connection.dialect.name == 'postgresql'
+        if postgresql:
+            connection.exec_driver_sql('SET statement_timeout = 0')
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -101,6 +108,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if postgresql:
+            connection.exec_driver_sql('RESET statement_timeout')
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -11,6 +11,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -243,11 +244,13 @@ def gunicorn_server(env: dict[str, str], log: Path, *args: str) -> Iterator[tupl
             [str(BIN / "gunicorn"), "--config", str(ROOT / "webapp" / "gunicorn_conf.py"), "--workers", "2",
              "--bind", f"127.0.0.1:{port}", *args, "webapp:create_app()"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    tls = bool(env.get("TLS_CERTFILE"))  # gunicorn serves HTTPS itself (a certificate made by the test)
+    base = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+    unverified = ssl._create_unverified_context() if tls else None
     try:
         for _ in range(300):
             try:
-                with urllib.request.urlopen(base + "/join", timeout=2):
+                with urllib.request.urlopen(base + "/join", timeout=2, context=unverified):
                     break
             except OSError:
                 if proc.poll() is not None:
@@ -258,3 +261,48 @@ def gunicorn_server(env: dict[str, str], log: Path, *args: str) -> Iterator[tupl
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+# `make test` tells the truth on a machine without Chromium or PostgreSQL: outside CI those tests
+# skip, and the run ends with a banner naming what did not run and the command that fixes it.
+# Under CI they fail instead (see browser_type_launch_args and pg_url above).
+def _postgres_listening() -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+        return True
+    return False
+
+
+def not_run_banner(chromium_skips: int, sqlite_only: int) -> list[str]:
+    """The lines saying which tests did not run on this machine and how to run them."""
+    lines = []
+    if chromium_skips:
+        lines += [f"{chromium_skips} browser tests did not run: no Chromium at {CHROMIUM}.",
+                  "  Fix: sudo apt-get install -y --no-install-recommends chromium"]
+    if sqlite_only:
+        url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        lines += [f"{sqlite_only} database tests ran on SQLite only, and the hanging-database test not at all: "
+                  f"{PG_ENV} is not set."]
+        if _postgres_listening():
+            lines += [f"  Fix (PostgreSQL is listening on 127.0.0.1:5432): {PG_ENV}={url} make test"]
+        else:
+            lines += ["  Fix: sudo apt-get install -y postgresql && sudo pg_ctlcluster $(ls /etc/postgresql) main "
+                      f"start, then {PG_ENV}={url} make test"]
+    return lines
+
+
+def pytest_collection_modifyitems(config, items):
+    config.stash[_SQLITE_ONLY] = 0 if "postgresql" in BACKENDS else sum(
+        1 for item in items if getattr(item, "callspec", None) and item.callspec.params.get("database_url") == "sqlite")
+
+
+_SQLITE_ONLY = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = terminalreporter.stats.get("skipped", [])
+    chromium = sum(1 for report in skipped if "no system chromium" in str(report.longrepr))
+    lines = not_run_banner(chromium, config.stash.get(_SQLITE_ONLY, 0))
+    if lines:
+        terminalreporter.write_sep("=", "NOT RUN ON THIS MACHINE", yellow=True, bold=True)
+        for line in lines:
+            terminalreporter.write_line(line)

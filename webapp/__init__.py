@@ -22,6 +22,7 @@ from .jsonprovider import FastJSONProvider
 from .presenters import DISCLAIMER
 from .privacy import install_log_redaction
 from .security import register_security_headers
+from .serving import configure_serving
 
 NAV = (
     ("checklist.checklist", "Checklist"),
@@ -45,7 +46,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_prefixed_env()
     else:
         app.config.update(test_config)
-    finalise_config(app.config)
+    finalise_config(app.config, app.instance_path)
+    configure_serving(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

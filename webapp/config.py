@@ -10,19 +10,33 @@ DEV_SECRET_KEY = "dev-only-not-secret"
 class Config:
     """Defaults for every environment; production overrides SECRET_KEY and DATABASE_URL."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # None: the key kept in the instance folder (made on first start, mode 0600; webapp/serving.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     # SQLite in the instance folder unless DATABASE_URL names another database; None here is
     # resolved in create_app once the instance path is known.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Seconds any one wait on PostgreSQL may take (a statement, a ping, a commit) before the request
+    # gives up with a 503; the server cancels statements a second earlier (webapp/dbguard.py).
+    DATABASE_TIMEOUT = 5
     # Bodies over 64 KiB are refused with 413 (PRODUCT.md error contract).
     MAX_CONTENT_LENGTH = 64 * 1024
     WTF_CSRF_TIME_LIMIT = None  # a checklist may stay open for a whole clinic session
+    # The CSRF token (an HMAC tied to the signed session) and the SameSite=Lax cookie guard every form;
+    # Flask-WTF's extra HTTPS check wants a same-origin Referer, which Referrer-Policy: no-referrer
+    # (kept so the shareable link's query never travels in a Referer) never lets a browser send.
+    WTF_CSRF_SSL_STRICT = False
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
-    # None means "Secure unless DEBUG or TESTING" (resolved in create_app); SESSION_COOKIE_SECURE=0
-    # turns it off for plain-http serving on a trusted local network, =1 forces it on.
+    # None means "Secure when the request came over HTTPS" (webapp/serving.py), so forms work over
+    # plain HTTP on a LAN; SESSION_COOKIE_SECURE=1 forces it on, =0 off.
     SESSION_COOKIE_SECURE = {"1": True, "0": False}.get(os.environ.get("SESSION_COOKIE_SECURE", ""))
+    # Absolute URLs (the join link, the API's join_url) come from PUBLIC_URL (https://miop.example.org)
+    # when set; the app answers only the Host headers in TRUSTED_HOSTS (comma-separated), by default
+    # this machine's names and addresses plus PUBLIC_URL's host.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
+    TRUSTED_HOSTS = [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()] \
+        if os.environ.get("TRUSTED_HOSTS") else None
     # Join-code guessing: at most this many failed join attempts per client IP per window (DB-backed,
     # so the limit holds across gunicorn workers and instances). A whole class may share one IP.
     JOIN_RATE_LIMIT = 30
@@ -47,13 +61,17 @@ class InsecureConfigError(RuntimeError):
     """Raised when the app would serve real traffic with an unsafe configuration."""
 
 
-def finalise_config(config: dict[str, object]) -> None:
-    """Refuse the dev SECRET_KEY outside DEBUG/TESTING and resolve the cookie's Secure flag."""
+def finalise_config(config: dict[str, object], instance_path: str) -> None:
+    """Use the instance folder's key when none is given; refuse a weak one outside DEBUG/TESTING."""
+    from .serving import MIN_SECRET_KEY_LENGTH
+    from .serving import instance_secret_key
+
+    if config.get("SECRET_KEY") is None:
+        config["SECRET_KEY"] = instance_secret_key(instance_path)
     relaxed = bool(config.get("DEBUG") or config.get("TESTING"))
-    if not relaxed and config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+    key = str(config.get("SECRET_KEY") or "")
+    if not relaxed and (key == DEV_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH):
         raise InsecureConfigError(
-            "Refusing to start: set SECRET_KEY to a long random value (e.g. "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`); the default key is for "
-            "the debug server (`make run`) only.")
-    if config.get("SESSION_COOKIE_SECURE") is None:
-        config["SESSION_COOKIE_SECURE"] = not relaxed
+            f"Refusing to start: SECRET_KEY is too weak (at least {MIN_SECRET_KEY_LENGTH} random characters, "
+            "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`), or unset it and the app "
+            "keeps its own in the instance folder.")

@@ -7,12 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import InterfaceError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from .dbguard import guard_engine
+from .dbguard import is_guarded
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 # What a 503 for an unreachable database tells clients to wait before retrying: a restart or a
@@ -21,6 +26,7 @@ RETRY_AFTER_SECONDS = 5
 # How long a new PostgreSQL connection may take: a host that drops packets must not hold a worker
 # until gunicorn's timeout kills it; the request gets its 503 instead.
 CONNECT_TIMEOUT_SECONDS = 5
+POOL_TIMEOUT_SECONDS = 5
 # SQLite's OperationalError also covers bad SQL and a missing table (bugs: 500); these mean the
 # file cannot be used just now.
 _SQLITE_UNAVAILABLE = ("unable to open database file", "database is locked", "disk i/o error",
@@ -50,9 +56,17 @@ def resolve_database_uri(app: Flask) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{Path(app.instance_path) / 'miop.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url = normalise_url(url)
-    if url.startswith("postgresql") and "connect_timeout" not in url:
+    if url.startswith("postgresql"):
+        # Notice a peer that stops acknowledging (a cut network): keepalive probes on an idle
+        # connection, and at most 10 s for sent data to be acknowledged. The URL's own values win.
+        given = make_url(url).query
+        defaults = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "keepalives": 1, "keepalives_idle": 30,
+                    "keepalives_interval": 10, "keepalives_count": 3, "tcp_user_timeout": 10_000}
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **options.get("connect_args", {})}
+        options["connect_args"] = {**{k: v for k, v in defaults.items() if k not in given},
+                                   **options.get("connect_args", {})}
+        # A request waits at most this long for a pooled connection, then gets its 503.
+        options.setdefault("pool_timeout", POOL_TIMEOUT_SECONDS)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
@@ -83,6 +97,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def configure_engine(engine: Engine) -> None:
-    """Attach the SQLite connection settings (only to SQLite engines)."""
+    """Attach the SQLite connection settings, or PostgreSQL's deadlines (webapp/dbguard.py)."""
     if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
         event.listen(engine, "connect", _sqlite_pragmas)
+    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg" and not is_guarded(engine):
+        guard_engine(engine, current_app.config.get("DATABASE_TIMEOUT"))

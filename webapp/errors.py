@@ -5,6 +5,7 @@ from __future__ import annotations
 import traceback
 
 from flask import Flask
+from flask import current_app
 from flask import jsonify
 from flask import make_response
 from flask import render_template
@@ -49,13 +50,35 @@ def error_response(status: int, message: str, code: str | None = None):  # type:
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def csrf_message(reason: str) -> str:
+    """What went wrong with a refused form, in words a user can act on (Flask-WTF's reason kept)."""
+    again = "Reload the page and try again."
+    if "session token is missing" in reason:
+        if not request.is_secure and current_app.config.get("SESSION_COOKIE_SECURE"):
+            what = ("Your browser did not send back this site's session cookie: the server marks it "
+                    "Secure (HTTPS only, SESSION_COOKIE_SECURE=1) but this page came over plain HTTP. "
+                    "Open the site with https://, or unset SESSION_COOKIE_SECURE to serve plain HTTP.")
+        else:
+            what = ("Your browser did not send this site's session cookie (cookies blocked for this "
+                    "site, or opened in another browser). Allow cookies for this site.")
+    elif "token is missing" in reason:
+        what = "The form arrived without its security token (it did not come from this site's page)."
+    elif "expired" in reason:
+        what = "The form's security token has expired."
+    elif "invalid" in reason or "do not match" in reason:
+        what = ("The form's security token does not match this browser's session (the page is older "
+                "than the session, or the server's key changed).")
+    else:
+        what = "The form was not sent from this site."
+    return f"{what} {again} ({reason})"
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Route every HTTP error through error_response."""
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError):  # type: ignore[no-untyped-def]
-        return error_response(400, f"The form expired or was not sent from this site ({err.description}). "
-                                   "Reload the page and try again.", "csrf_failed")
+        return error_response(400, csrf_message(err.description or ""), "csrf_failed")
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):  # type: ignore[no-untyped-def]

@@ -1,9 +1,16 @@
-"""gunicorn settings for `make serve`: `gunicorn --config webapp/gunicorn_conf.py 'webapp:create_app()'`.
+"""gunicorn settings for `make run` / `make serve`: `gunicorn --config webapp/gunicorn_conf.py 'webapp:create_app()'`.
 
-Environment: PORT (8000), HOST (127.0.0.1; 0.0.0.0 to listen on every interface), WEB_CONCURRENCY
-(workers; default 2 x cores + 1, at most 12). The app keeps no state in the process (sessions are
-signed cookies, classroom data lives in the database, the join rate limit is a table), so any
-number of workers and instances can share one PostgreSQL behind a load balancer.
+Environment: PORT (8000), HOST (127.0.0.1; 0.0.0.0 to listen on every interface and print the LAN
+addresses), WEB_CONCURRENCY (worker processes; default the number of cores, at least 2),
+WEB_THREADS (threads per worker, 32), TLS_CERTFILE and TLS_KEYFILE (serve HTTPS itself). The app
+keeps no state in the process (sessions are signed cookies, classroom data and rate limits live in
+the database), so any number of workers and instances can share one PostgreSQL.
+
+Why gthread: a sync worker is held by one client for as long as it takes to send its request, so
+two clients that trickle their headers stop a two-worker server; a thread is held the same way but
+there are workers x threads of them (64 by default), and gunicorn 27's gthread worker waits for a
+connection's first bytes in its event loop, not in a thread. See README "Production" for when a
+buffering proxy is still needed in front.
 """
 
 from __future__ import annotations
@@ -12,7 +19,18 @@ import multiprocessing
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 12))
+workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, multiprocessing.cpu_count()))
+worker_class = os.environ.get("WEB_WORKER_CLASS") or "gthread"  # "sync" only to measure against
+threads = int(os.environ.get("WEB_THREADS") or 32)
+# Deliberate limits on what one client may hold: a kept-alive idle connection for 5 s; a request
+# line of 8 KiB (the shareable link with every item fits in 1 KiB), 50 header fields of 8 KiB each;
+# a request that runs longer than 30 s gets its worker restarted.
+keepalive = 5
+limit_request_line = 8190
+limit_request_fields = 50
+limit_request_field_size = 8190
+timeout = 30
+graceful_timeout = 10
 
 # gunicorn 27 otherwise opens a control socket at a fixed path in $HOME, so a second instance on the
 # same machine would take over the first one's.
@@ -20,10 +38,24 @@ control_socket_disable = True
 
 # Access log to stdout WITHOUT query strings: %(U)s is the path only, where %(r)s would log the
 # request line with its query, and the shareable result link carries checklist items in it. The
-# referrer (%(f)s) is left out for the same reason.
+# referrer (%(f)s) is left out for the same reason. The error log goes through the same redaction
+# (a failed request's message names its URI).
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
+logger_class = "webapp.privacy.RedactingGunicornLogger"
 
-# Behind a reverse proxy, set FORWARDED_ALLOW_IPS to its address so X-Forwarded-Proto is trusted.
+# HTTPS served by gunicorn itself (a certificate and its key, PEM files).
+certfile = os.environ.get("TLS_CERTFILE") or None
+keyfile = os.environ.get("TLS_KEYFILE") or None
+
+# A proxy at one of these addresses may say the client used HTTPS (X-Forwarded-Proto: https): the
+# session cookie is then Secure and HSTS is sent. Set it to your reverse proxy's address.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def when_ready(server):  # type: ignore[no-untyped-def]
+    """Say where students and educators can reach the app (the addresses they can type)."""
+    from webapp.serving import serving_banner
+
+    print(serving_banner(server.cfg.bind[0], server.cfg.is_ssl), flush=True)

@@ -2,7 +2,8 @@
 
 The shareable result link carries the checklist in its query string, so request logs (the dev
 server's and gunicorn's) must never contain query strings. This filter redacts them from the
-werkzeug request log; gunicorn's access log format in gunicorn_conf.py leaves them out.
+werkzeug request log and gunicorn's error log; gunicorn's access log format in gunicorn_conf.py
+leaves them out.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ class RedactQueryStrings(logging.Filter):
         if "?" in message:
             record.msg = _QUERY.sub("?[redacted]", message)
             record.args = ()
+        if record.exc_info and not record.exc_text:  # a traceback's messages may quote the URI too
+            record.exc_text = _QUERY.sub("?[redacted]", logging.Formatter().formatException(record.exc_info))
         return True
 
 
@@ -29,3 +32,17 @@ def install_log_redaction() -> None:
     logger = logging.getLogger("werkzeug")
     if not any(isinstance(f, RedactQueryStrings) for f in logger.filters):
         logger.addFilter(RedactQueryStrings())
+
+
+try:
+    from gunicorn.glogging import Logger as _GunicornLogger
+except ImportError:  # pragma: no cover - gunicorn is a runtime dependency, but the app runs without it
+    _GunicornLogger = object  # type: ignore[assignment,misc]
+
+
+class RedactingGunicornLogger(_GunicornLogger):  # type: ignore[misc,valid-type]
+    """gunicorn's logger with query strings redacted from its error log (gunicorn_conf.logger_class)."""
+
+    def setup(self, cfg):  # type: ignore[no-untyped-def]
+        super().setup(cfg)
+        self.error_log.addFilter(RedactQueryStrings())

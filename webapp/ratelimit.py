@@ -31,6 +31,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from .dbguard import known_down
+from .dbguard import with_deadline
 from .errors import error_response
 from .extensions import db
 from .models import RateEvent
@@ -41,6 +43,10 @@ LIMITS = {"exercises": "EXERCISE", "submissions": "SUBMISSION", "imports": "IMPO
 PRUNE_ONE_IN = 100  # how often a request also clears other clients' expired events
 PENDING = "rate_limit_pending"  # flask.g: (limit, bucket, time) of the events not stored yet
 PRUNE = "rate_limit_prune"  # flask.g: (limit, window start) whose expired events this request clears
+# The limiter's own database waits give up sooner than a view's, and a database known to be down
+# or keeping another request waiting longer than that (webapp/dbguard.py) is not asked at all: the
+# request then goes through uncounted.
+LIMITER_DEADLINE_SECONDS = 1.0
 
 
 def bucket(name: str, client: str, secret: str) -> str:
@@ -48,6 +54,7 @@ def bucket(name: str, client: str, secret: str) -> str:
     return f"{name}:" + hmac.new(secret.encode(), client.encode(), hashlib.sha256).hexdigest()[:40]
 
 
+@with_deadline(LIMITER_DEADLINE_SECONDS)
 def spend(name: str) -> int | None:
     """Check the client's budget: the seconds to wait when it is spent, else None (the request counts).
 
@@ -57,7 +64,7 @@ def spend(name: str) -> int | None:
     """
     cfg = current_app.config
     limit, window = cfg[f"{LIMITS[name]}_RATE_LIMIT"], cfg[f"{LIMITS[name]}_RATE_WINDOW_SECONDS"]
-    if not limit:
+    if not limit or known_down(db.engine, LIMITER_DEADLINE_SECONDS):
         return None
     key = bucket(name, request.remote_addr or "unknown", cfg["SECRET_KEY"])
     now = utcnow()
@@ -88,10 +95,11 @@ def _with_the_request_s_commit(session: Session) -> None:
             session.add(RateEvent(bucket=key, at=now))
 
 
+@with_deadline(LIMITER_DEADLINE_SECONDS)
 def record() -> None:
     """Record the rate events the request's own commit did not carry, by themselves (and prune)."""
     pending, prune = g.pop(PENDING, []), g.pop(PRUNE, [])
-    if not pending and not prune:
+    if not pending and not prune or known_down(db.engine, LIMITER_DEADLINE_SECONDS):
         return
     try:
         db.session.rollback()  # what the view left uncommitted is not kept, as at the end of any request

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from flask import Flask
 from flask import Response
+from flask import request
+
+from .serving import strict_transport_security
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
+# The app uses no device feature; a page it serves (or anything injected into one) gets none.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 def register_security_headers(app: Flask) -> None:
@@ -21,7 +26,11 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        # Results describe a patient: never cache them in shared caches.
-        if response.mimetype in ("text/html", "application/json"):
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        strict_transport_security(response)
+        # Results, exports and classroom downloads describe a patient or a class: never cached
+        # anywhere. Only the static files (the same for everyone) keep their own caching.
+        if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response

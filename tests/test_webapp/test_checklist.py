@@ -42,7 +42,7 @@ def test_checklist_page_groups_findings_by_mechanism_with_tristate_and_hpo(clien
 def test_post_without_csrf_token_is_refused(client):
     response = client.post("/", data={"hypocalcemia": "present", **ALL_UNKNOWN})
     assert response.status_code == 400
-    assert "form expired" in text(response)
+    assert "arrived without its security token" in text(response)
 
 
 def test_neonatal_low_calcium_gives_strong_recessive_lean_citing_the_seed(client):

@@ -142,7 +142,7 @@ def test_upload_over_64_kib_gets_a_friendly_413_page(client):
 
 def test_import_needs_the_csrf_token(client):
     response = client.post("/import", data={"import_text": "HP:0001873"}, content_type="multipart/form-data")
-    assert response.status_code == 400 and "form expired" in text(response)
+    assert response.status_code == 400 and "without its security token" in text(response)
 
 
 def test_get_import_leads_to_the_panel(client):

@@ -23,6 +23,11 @@ def assert_security_headers(response, where: str) -> None:
     assert headers["X-Frame-Options"] == "DENY", where
     assert headers["X-Content-Type-Options"] == "nosniff", where
     assert headers["Referrer-Policy"] == "no-referrer", where
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin", where
+    policy = dict(part.strip().split("=", 1) for part in headers["Permissions-Policy"].split(","))
+    assert {policy[f] for f in ("camera", "microphone", "geolocation", "payment", "usb")} == {"()"}, where
+    if not where.startswith("/static/"):  # pages, results, exports, CSVs: nothing personal is cached
+        assert headers["Cache-Control"] == "no-store", where
 
 
 def test_every_kind_of_response_carries_the_security_headers(app, client):
@@ -68,7 +73,7 @@ def test_every_kind_of_response_carries_the_security_headers(app, client):
 @pytest.fixture
 def production_app(tmp_path):
     """The app configured as `make serve` runs it: not TESTING or DEBUG, a real SECRET_KEY."""
-    app = app_with_schema({"SECRET_KEY": "a-real-secret-" * 4,
+    app = app_with_schema({"SECRET_KEY": "a-real-secret-" * 4, "PROXY_HOPS": 1,
                            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}"})
     assert not app.testing and not app.debug
     yield app
@@ -77,7 +82,8 @@ def production_app(tmp_path):
 
 def test_production_session_cookies_are_secure_httponly_and_samesite_in_every_flow(production_app):
     client = production_app.test_client()
-    client.environ_base["wsgi.url_scheme"] = "https"  # Secure cookies travel over https only
+    # HTTPS as a trusted TLS proxy reports it (the cookies are Secure over HTTPS only).
+    client.environ_base["HTTP_X_FORWARDED_PROTO"] = "https"
     cookies = []
 
     def keep(response):
@@ -88,10 +94,11 @@ def test_production_session_cookies_are_secure_httponly_and_samesite_in_every_fl
     token = csrf_token(client, "/classroom/new")
     created = keep(client.post("/classroom/new", data={"csrf_token": token, "title": "Prod", "cases": [CASE.id]}))
     assert created.status_code == 302
+    assert created.headers["Strict-Transport-Security"] == "max-age=31536000"  # HTTPS: HSTS too
     code = created.headers["Location"].split("/")[2]
     keep(client.get(created.headers["Location"]))  # the educator key shown once leaves the session
     student = production_app.test_client()
-    student.environ_base["wsgi.url_scheme"] = "https"
+    student.environ_base["HTTP_X_FORWARDED_PROTO"] = "https"
     joined = keep(student.post("/join", data={"csrf_token": csrf_token(student, "/join"), "code": code,
                                               "nickname": "prod"}))
     assert joined.status_code == 302

@@ -1,0 +1,152 @@
+"""Serving settings that depend on where and how the app runs: the instance SECRET_KEY, Secure
+cookies per request (plain HTTP on a LAN, HTTPS behind TLS or a trusted proxy), HSTS, the hosts
+the app answers to, and absolute URLs built from a configured public URL or a trusted host only."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import secrets
+import socket
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask import Response
+from flask import request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import SecurityError
+
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+HSTS = "max-age=31536000"
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The key kept in the instance folder (mode 0600), made on first start and reused after.
+
+    Several gunicorn workers start at once: the key is written to a private temporary file and
+    linked into place, so every worker reads the same complete key whichever wins.
+    """
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SECRET_KEY_FILE
+    if not path.exists():
+        tmp = folder / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another worker linked its key first: use that one
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+class SchemeAwareSessionInterface(SecureCookieSessionInterface):
+    """SESSION_COOKIE_SECURE None means "Secure when the request came over HTTPS".
+
+    Over plain HTTP on a LAN a Secure cookie would never come back and every form would fail;
+    over HTTPS (gunicorn's TLS, or a proxy gunicorn trusts via forwarded_allow_ips) it is Secure.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        setting = app.config["SESSION_COOKIE_SECURE"]
+        if setting is None:
+            return bool(request) and request.is_secure
+        return bool(setting)
+
+
+def strict_transport_security(response: Any) -> None:
+    """HSTS on HTTPS responses only (browsers ignore it over plain HTTP, RFC 6797 section 8.1)."""
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+
+
+def machine_addresses() -> list[str]:
+    """This machine's non-loopback IPv4 addresses, the primary one (default route) first."""
+    found: list[str] = []
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.255.255.255", 1))  # UDP connect sends nothing; it picks the outgoing address
+        found.append(probe.getsockname()[0])
+    with contextlib.suppress(OSError):
+        for *_, addr in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.append(str(addr[0]))
+    return [a for a in dict.fromkeys(found) if not a.startswith("127.") and a != "0.0.0.0"]
+
+
+@functools.lru_cache(maxsize=1)
+def _machine_names() -> tuple[str, ...]:
+    """Loopback, this machine's host name(s) and addresses: looked up once per process (DNS)."""
+    name = socket.gethostname()
+    return ("localhost", "127.0.0.1", "::1", "[::1]", name, f"{name}.local", socket.getfqdn(name),
+            *machine_addresses())
+
+
+def default_trusted_hosts(public_url: str | None) -> list[str]:
+    """The Host headers the app answers when TRUSTED_HOSTS is not configured: its public URL's
+    host, and this machine's own names and addresses (what students type on a LAN)."""
+    hosts = list(_machine_names())
+    if public_url:
+        hosts.insert(0, urlsplit(public_url).hostname or "")
+    return [h for h in dict.fromkeys(hosts) if h]
+
+
+def build_from_public_url(app: Flask, public_url: str) -> None:
+    """Make url_for(..., _external=True) build on PUBLIC_URL's scheme and host in every request.
+
+    Only the adapter's build side changes (server_name, url_scheme); matching a request's path is
+    untouched, and the Host header still has to be trusted to be served at all.
+    """
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"PUBLIC_URL must look like https://host[:port], not {public_url!r}")
+    create = app.create_url_adapter
+
+    def create_url_adapter(request: Any) -> Any:
+        adapter = create(request)
+        if request is not None and adapter is not None:
+            adapter.server_name, adapter.url_scheme = parts.netloc, parts.scheme
+        return adapter
+
+    app.create_url_adapter = create_url_adapter  # type: ignore[method-assign]
+
+
+def configure_serving(app: Flask) -> None:
+    """Wire the per-request Secure cookie, the trusted hosts and PUBLIC_URL into the app."""
+    app.session_interface = SchemeAwareSessionInterface()
+    public_url = app.config.get("PUBLIC_URL")
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = default_trusted_hosts(public_url)
+    if public_url:
+        build_from_public_url(app, str(public_url))
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_err: SecurityError) -> Response:
+        # No URL can be built for an untrusted host, so no page template: a plain 400.
+        return Response("400 Bad Request: this server does not answer to that host name (its operator can add "
+                        "it to TRUSTED_HOSTS, or set PUBLIC_URL).\n", 400, mimetype="text/plain")
+
+
+def serving_banner(bind: str, tls: bool) -> str:
+    """The lines `make run` prints once gunicorn listens: the URLs to open, on a LAN the ones to type."""
+    host, _, port = bind.rpartition(":")
+    scheme = "https" if tls else "http"
+    suffix = "" if (scheme, port) in (("http", "80"), ("https", "443")) else f":{port}"
+    if host in ("0.0.0.0", "", "::", "[::]"):
+        lan = machine_addresses()
+        lines = [f"MIOP Checklist is listening on every interface, port {port} ({scheme}).",
+                 f"  On this machine:  {scheme}://127.0.0.1{suffix}/"]
+        lines += [f"  On the network:   {scheme}://{a}{suffix}/   (students join at {scheme}://{a}{suffix}/join)"
+                  for a in lan] or ["  (no network address found: is this machine connected?)"]
+    else:
+        lines = [f"MIOP Checklist: {scheme}://{host}{suffix}/   (join page {scheme}://{host}{suffix}/join)",
+                 "  Only this machine can reach it; HOST=0.0.0.0 make run serves the local network."]
+    if not tls:
+        lines.append("  Plain HTTP: fine on a trusted local network; use HTTPS (TLS_CERTFILE/TLS_KEYFILE, "
+                     "or a proxy) anywhere else.")
+    return "\n".join(lines)
