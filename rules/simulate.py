@@ -126,6 +126,9 @@ def load_entries() -> dict[str, Entry]:
     kb = load_knowledge()
     entries: dict[str, Entry] = {}
     reference_onsets = {r["entry"]: r["onset"] for r in templates().get("reference_onset", [])}
+    # Every entry is osteopetrosis, so the premise (dense bone, outside every mechanism group) is
+    # given, not drawn: a simulated patient shows the source document's findings.
+    drawn = {s for s, f in kb.findings.items() if f.groups}
     for d in _json_data("osteopetrosis_diseases.json")["diseases"]:
         onsets = []
         for o in d.get("onsets", []):
@@ -141,10 +144,10 @@ def load_entries() -> dict[str, Entry]:
                 a.get("frequency", ""),
                 float(a["p"]),
                 bool(a.get("negated")),
-                tuple(s for s in a["findings"] if s in kb.findings),
+                tuple(s for s in a["findings"] if s in drawn),
             )
             for a in d.get("annotations", [])
-            if a.get("findings")
+            if set(a.get("findings", ())) & drawn
         )
         entries[d["id"]] = Entry(
             d["id"],
