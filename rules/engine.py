@@ -441,7 +441,9 @@ def _plan(kb: KnowledgeBase) -> _Plan:
         mechanisms=tuple(_mechanism_table(m, kb, bits) for m in kb.mechanisms.values()),
         flags=tuple((r, _presence_mask(r.when, bits), compile_condition(r.when, bits), *_flag_table(r, kb, bits))
                     for r in sorted(kb.red_flags, key=lambda r: LEVELS.index(r.level))),  # most urgent first
-        genes={lean: tuple(GeneMatch(g, g.inheritance == lean) for g in kb.genes) for lean in leans},
+        # The genes consistent with the lean first, each part in knowledge order.
+        genes={lean: tuple(sorted((GeneMatch(g, g.inheritance == lean) for g in kb.genes),
+                                  key=lambda m: not m.consistent)) for lean in leans},
         premise_bit=bits[kb.premise.finding] if kb.premise else 0,
         premise_checks=_premise_checks(kb),
     )

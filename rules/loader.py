@@ -137,7 +137,7 @@ def load_knowledge() -> KnowledgeBase:
             raise KnowledgeError(f"{where}: unknown finding {c['finding']!r}")
         clues.append(Clue(c["id"], c["points_to"], c["effect"], float(c["weight"]),
                           cond(c["when"], where), c["why"], _cite(c["cite"], where, sources),
-                          c.get("finding"), c.get("beyond_seed", "")))
+                          c.get("finding"), c.get("beyond_seed", ""), c.get("name", c["id"])))
     _unique((c.id for c in clues), "clue")
 
     red_flags = []

@@ -77,6 +77,7 @@ class Clue:
     cite: Citation
     finding: str | None = None
     beyond_seed: str = ""
+    name: str = ""  # a few plain words, for the result's summary
 
 
 LEVELS = ("urgent", "high", "context")  # red-flag levels, most urgent first

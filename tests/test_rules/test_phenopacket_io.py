@@ -283,6 +283,12 @@ def expected_back(answers: Answers) -> Answers:
     for child, parent in IMPLIES.items():
         if states.get(child) == "present" and parent not in states:
             states[parent] = "present"
+    # HPO's NOT applies to every descendant (issue 14): an excluded finding's term rules out the
+    # unassessed findings whose own term is below it.
+    for slug, state in list(states.items()):
+        if state == "absent" and answers.findings[slug] == "absent":
+            for below in HPO.excluded_below(KB.findings[slug].hpo):
+                states.setdefault(below, "absent")
     onset = answers.onset if "present" in states.values() else "unknown"
     return Answers({s: states[s] for s in KB.findings if s in states}, onset)
 

@@ -17,8 +17,16 @@ from ..presenters import present_assessment
 from ..presenters import present_vocabulary
 from .forms import checklist_form_class
 from .layout import checklist_groups
+from .page import cite_parts
+from .page import result_page
 
 bp = Blueprint("checklist", __name__)
+
+
+@bp.app_template_global("cite_parts")
+def _cite_parts(ref):  # type: ignore[no-untyped-def]
+    """(text, link) of a citation, for the cite macro: the wording is Python's, not the template's."""
+    return cite_parts(ref, kb())
 
 
 def _query_body() -> dict[str, object]:
@@ -67,7 +75,7 @@ def assess():
         return render_template("checklist/form.html", form=form,
                                groups=checklist_groups(form, knowledge)), 400
     result = present_assessment(evaluate(form.answers(knowledge), knowledge), knowledge)
-    return render_template("checklist/result.html", result=result)
+    return render_template("checklist/result.html", result=result, page=result_page(result, knowledge))
 
 
 @bp.get("/assessment")
@@ -76,7 +84,7 @@ def shared():
     knowledge = kb()
     parsed = parsed_query()
     result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
-    return render_template("checklist/result.html", result=result)
+    return render_template("checklist/result.html", result=result, page=result_page(result, knowledge))
 
 
 @bp.get("/about")

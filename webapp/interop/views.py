@@ -90,7 +90,8 @@ def too_large(err: RequestEntityTooLarge) -> ResponseReturnValue:
 @bp.get("/assessment/phenopacket.json")
 def phenopacket_file() -> Response:
     """The shared result's checklist as a GA4GH Phenopacket v2 file."""
-    packet = export_phenopacket(parsed_query().answers, kb(), load_hpo(), disclaimer=DISCLAIMER)
+    parsed = parsed_query()
+    packet = export_phenopacket(parsed.answers, kb(), load_hpo(), disclaimer=DISCLAIMER, other_terms=parsed.other_terms)
     return _attachment(json.dumps(packet, indent=2, ensure_ascii=False) + "\n", "application/json",
                        "miop-checklist-phenopacket.json")
 
@@ -98,7 +99,8 @@ def phenopacket_file() -> Response:
 @bp.get("/assessment/hpo.csv")
 def hpo_csv_file() -> Response:
     """The shared result's HPO terms as a CSV file."""
-    return _attachment(hpo_csv(parsed_query().answers, kb(), load_hpo(), disclaimer=DISCLAIMER),
+    parsed = parsed_query()
+    return _attachment(hpo_csv(parsed.answers, kb(), load_hpo(), disclaimer=DISCLAIMER, other_terms=parsed.other_terms),
                        "text/csv", "miop-checklist-hpo-terms.csv")
 
 
