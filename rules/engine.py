@@ -560,7 +560,7 @@ def _inheritance(standing: _Standing, hits: tuple[ClueHit, ...], kb: KnowledgeBa
                  checks: tuple[NextCheck, ...], contradicted: bool) -> Inheritance:
     total = standing[0]
     if contradicted and kb.premise is not None:
-        return Inheritance("indeterminate", None, total, hits, kb.premise.messages["contradicted"])
+        return Inheritance("indeterminate", None, total, hits, kb.premise.messages["no_lean"])
     lean, strength = lean_of(standing[0], kb, standing[1], standing[2])
     if lean != "indeterminate":
         message = ""

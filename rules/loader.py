@@ -153,8 +153,8 @@ def load_knowledge() -> KnowledgeBase:
     raw_premise = _read("premise.toml")
     if raw_premise["finding"] not in findings or findings[raw_premise["finding"]].groups:
         raise KnowledgeError("premise: its finding must be a checklist finding outside every mechanism group")
-    if set(raw_premise["message"]) != {"confirmed", "unconfirmed", "contradicted"}:
-        raise KnowledgeError("premise: a message for each of confirmed, unconfirmed, contradicted")
+    if set(raw_premise["message"]) != {"confirmed", "unconfirmed", "contradicted", "no_lean"}:
+        raise KnowledgeError("premise: a message for each of confirmed, unconfirmed, contradicted, and no_lean")
     premise = Premise(raw_premise["finding"], tuple(raw_premise["contradicted_by"]), dict(raw_premise["message"]),
                       _cite(raw_premise["cite"], "premise", sources))
     workup = []

@@ -81,8 +81,10 @@ def sources_map(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
     return {s.id: {"kind": s.kind, "title": s.title, "url": s.url} for s in kb.sources.values()}
 
 
-def lean_summary(lean: str, strength: str | None, top: str = "") -> str:
+def lean_summary(lean: str, strength: str | None, top: str = "", premise: str = "") -> str:
     """The lean in plain words, with the clue that weighs most when one is named."""
+    if premise == "contradicted":
+        return "No lean: what was entered argues against osteopetrosis, which every lean here assumes."
     if lean == "indeterminate" or strength is None:
         return "Indeterminate: the findings entered do not lean either way."
     weighs = f"; the clue that weighs most is {top}" if top else ""
@@ -127,8 +129,8 @@ class _Rows:
         self.workup = JsonRows([self.workup_item(w) for w in kb.workup])
         # Cited by every answer: the work-up and the gene table (the same genes for every lean).
         self.always_cited = {w.cite.source for w in kb.workup} | {g.cite.source for g in kb.genes}
-        self.premise_rows = {state: JsonRow({"state": state, "message": message})
-                             for state, message in (kb.premise.messages.items() if kb.premise else ())}
+        self.premise_rows = {state: JsonRow({"state": state, "message": kb.premise.messages[state]})
+                             for state in (("confirmed", "unconfirmed", "contradicted") if kb.premise else ())}
         self.made: dict[int, JsonRow | JsonRows] = {
             **{id(h): self.clue(h) for h in handed.clue_hits},
             **{id(m): self.mechanism(m) for m in handed.mechanism_hits},
@@ -234,7 +236,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
             "strength": inh.strength,
             "score": inh.score,
             "summary": lean_summary(inh.lean, inh.strength,
-                                    f"{top.clue.name} ({top.signed_weight:+g})" if top is not None else ""),
+                                    f"{top.clue.name} ({top.signed_weight:+g})" if top is not None else "",
+                                    assessment.premise),
             "message": inh.message,
             "thresholds": {"weak": kb.thresholds.weak, "moderate": kb.thresholds.moderate,
                            "strong": kb.thresholds.strong},

@@ -88,7 +88,9 @@ def test_checklist_can_be_completed_with_the_keyboard_alone(page: Page, live_ser
     assert outline != "none", "keyboard focus must be visible"
     page.keyboard.press("ArrowDown")  # neonatal
     page.keyboard.press("Tab")  # family history
-    page.keyboard.press("Tab")  # first radio group: bone pain, focus lands on its checked option
+    page.keyboard.press("Tab")  # first radio group: dense bone, the premise (issue 14), on its checked option
+    assert page.evaluate("document.activeElement.name") == "dense_bone"
+    page.keyboard.press("Tab")  # then the source document's findings, bone pain first
     assert page.evaluate("document.activeElement.name") == "bone_pain"
     # Move through the radio groups to low blood calcium, then pick "Present" with the arrows.
     for _ in range(40):
@@ -103,4 +105,4 @@ def test_checklist_can_be_completed_with_the_keyboard_alone(page: Page, live_ser
             break
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    expect(page.locator(".summary")).to_contain_text("strongly toward autosomal recessive")
+    expect(page.locator(".summary")).to_contain_text("moderately toward autosomal recessive")

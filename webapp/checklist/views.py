@@ -62,6 +62,7 @@ def checklist():
             getattr(form, slug).data = parsed.answers.state(slug)
         form.onset.data = parsed.answers.onset
         form.family_history.data = parsed.answers.family_history
+        form.carry(parsed.other_terms)
     return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge))
 
 
@@ -74,7 +75,11 @@ def assess():
     if not form.validate_on_submit():
         return render_template("checklist/form.html", form=form,
                                groups=checklist_groups(form, knowledge)), 400
-    result = present_assessment(evaluate(form.answers(knowledge), knowledge), knowledge)
+    try:
+        parsed = parse_request(form.body(knowledge), knowledge, load_hpo())
+    except InputError as err:
+        abort(400, err.message)
+    result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
     return render_template("checklist/result.html", result=result, page=result_page(result, knowledge))
 
 

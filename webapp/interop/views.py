@@ -74,6 +74,7 @@ def import_checklist() -> ResponseReturnValue:
     for slug in knowledge.findings:
         getattr(checklist, slug).data = answers.state(slug)
     checklist.onset.data = answers.onset
+    checklist.carry(imported.parsed.other_terms)
     return render_template("interop/imported.html", form=checklist,
                            groups=checklist_groups(checklist, knowledge),
                            imported=present_import(imported, knowledge, hpo))
