@@ -33,8 +33,7 @@ from .cases import Case
 from .cases import TeachingPoint
 from .cases import in_kb_order
 from .cases import mechanisms_of
-from .engine import lean_of
-from .engine import score
+from .engine import evaluate
 from .loader import load_knowledge
 from .model import Citation
 from .model import KnowledgeBase
@@ -209,9 +208,9 @@ def key_of(d: Draw, kb: KnowledgeBase) -> AnswerKey:
 
 
 def engine_lean(key: AnswerKey, kb: KnowledgeBase) -> tuple[str, str | None]:
-    """The lean and strength the checklist's rules give for a key (the cheap part of evaluate)."""
-    total, _ = score(key.answers(), kb)
-    return lean_of(total, kb)
+    """The lean and strength the checklist's rules give for a key (strength earned by findings)."""
+    inheritance = evaluate(key.answers(), kb).inheritance
+    return inheritance.lean, inheritance.strength
 
 
 def _label_list(slugs: tuple[str, ...], kb: KnowledgeBase) -> str:
