@@ -48,6 +48,51 @@ def test_clinician_ticks_neonatal_low_calcium_and_reads_a_strong_recessive_lean(
     expect(page.locator(".summary")).to_contain_text("strongly toward autosomal recessive")
 
 
+ALL_23 = ("bone_pain,fractures,osteomyelitis,delayed_tooth_eruption,malformed_teeth,dental_problems,frontal_bossing,"
+          "cranial_nerve_compression,abnormal_eye_movements,visual_impairment,hearing_impairment,facial_paralysis,"
+          "headaches,raised_csf_pressure,hepatosplenomegaly,anemia,thrombocytopenia,leukopenia,failure_to_thrive,"
+          "hypocalcemia,muscle_cramps,tetany,seizure_like_events")
+
+
+@pytest.mark.parametrize("query", [
+    f"present={ALL_23},HP:0000256&onset=neonatal&family_history=consanguineous_parents",
+    "present=visual_impairment,HP:0004349&absent=hypocalcemia,anemia&onset=infancy&family_history=affected_sibling",
+])
+def test_the_print_is_one_a4_and_one_letter_page_with_what_was_entered_and_the_date(page: Page, live_server,
+                                                                                     artifacts, query):
+    # Issue 14: what was entered, the date and the knowledge version print, on one page, for any input.
+    page.goto(live_server + "/assessment?" + query)
+    page.emulate_media(media="print")
+    expect(page.locator(".entered")).to_be_visible()
+    expect(page.locator(".entered")).to_contain_text("Onset: ")
+    expect(page.locator(".disclaimer-print")).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} · knowledge version"))
+    for paper in ("A4", "Letter"):
+        pdf = page.pdf(format=paper, print_background=True)
+        (artifacts / f"result-print-{paper}-{len(query)}.pdf").write_bytes(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages == 1, f"{paper}: the printed result takes {pages} pages"
+
+
+@pytest.mark.parametrize(("name", "query"), [
+    ("neonatal", "present=hypocalcemia,hepatosplenomegaly,anemia,visual_impairment&onset=neonatal"),
+    ("lrp5-mimic", "present=visual_impairment,HP:0004349&onset=infancy"),
+])
+def test_the_first_red_flag_is_on_a_phone_s_first_screen_below_the_summary(page: Page, live_server, artifacts,
+                                                                           name, query):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server + "/assessment?" + query)
+    summary = page.locator("#summary").bounding_box()
+    flag = page.locator("#red-flags .flag").first
+    action = flag.locator(".action").bounding_box()
+    assert summary["y"] + summary["height"] <= flag.bounding_box()["y"]
+    assert action["y"] + action["height"] <= 844, "the first red flag's action is below the first screen"
+    page.screenshot(path=str(artifacts / f"result-{name}-phone.png"))
+    assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=str(artifacts / f"result-{name}-desktop.png"))
+    assert page.locator("#red-flags .flag").first.bounding_box()["y"] < 800
+
+
 def test_result_prints_on_one_page(page: Page, live_server, artifacts):
     page.goto(live_server + "/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,"
               "cranial_nerve_compression,visual_impairment,fractures&absent=headaches&onset=neonatal"
