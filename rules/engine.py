@@ -138,9 +138,41 @@ def compile_condition(cond: Condition, bits: Mapping[str, int]) -> Test:
     raise ValueError(f"unknown condition {cond!r}")  # the loader rejects these first
 
 
+def _masks_of_all(children: list[Condition], bits: Mapping[str, int]) -> tuple[int, int, int, int, int] | None:
+    """For an "all" of finding states, "one of these present" and "not present" parts: the masks
+    (present, absent, unknown, not present, one-of-present); None for any other shape."""
+    need_p = need_a = unknown = not_p = 0
+    one_of = []
+    for c in children:
+        if set(c) == {"finding", "state"}:
+            bit = bits[c["finding"]]
+            if c["state"] == "present":
+                need_p |= bit
+            elif c["state"] == "absent":
+                need_a |= bit
+            else:
+                unknown |= bit
+        elif set(c) == {"not"} and set(c["not"]) == {"finding", "state"} and c["not"]["state"] == "present":
+            not_p |= bits[c["not"]["finding"]]
+        elif set(c) == {"any"} and _presence_mask(c, bits):
+            one_of.append(_presence_mask(c, bits))
+        else:
+            return None
+    if len(one_of) > 1:
+        return None
+    return need_p, need_a, unknown, not_p, one_of[0] if one_of else 0
+
+
 def _compile_group(cond: Condition, bits: Mapping[str, int]) -> Test:
     want_all = "all" in cond
     children = cond["all"] if want_all else cond["any"]
+    masks = _masks_of_all(children, bits) if want_all else None
+    if masks is not None and (masks[2] or masks[3] or masks[4]):
+        # A red flag's usual shape: some findings present (or one of some), others not entered or
+        # not present. A few integer operations, as for the plain "all" below.
+        need_p, need_a, unknown, not_p, one_of = masks
+        return lambda p, a, o, h: (p & need_p == need_p and a & need_a == need_a and (p | a) & unknown == 0
+                                   and p & not_p == 0 and (one_of == 0 or p & one_of != 0))
     if all(set(c) == {"finding", "state"} and c["state"] != "unknown" for c in children):
         # The common case, finding states only: one mask of findings that must be (or may be)
         # present and one of those that must be (or may be) absent.
@@ -348,8 +380,9 @@ def _finish(drafts: dict[_Draft, _Offer], standings: list[_Standing], kb: Knowle
 
 
 def _groups(kb: KnowledgeBase, bits: Mapping[str, int], signed: tuple[float, ...],
-            packing: _Packing) -> tuple[_Group, ...]:
-    """The clue groups with their tables, every offer holding its check for each reachable standing."""
+            packing: _Packing) -> tuple[tuple[_Group, ...], dict[_Standing, tuple[Lean, Strength | None]]]:
+    """The clue groups with their tables, every offer holding its check for each reachable standing;
+    and the lean and strength of every reachable standing."""
     tables = [_tabulate(items, clues, kb, bits, signed, packing) for items, clues in _clue_groups(kb)]
     drafts: dict[_Draft, _Offer] = {}  # one offer per distinct draft, shared by the rows that make it
     groups = []
@@ -358,8 +391,9 @@ def _groups(kb: KnowledgeBase, bits: Mapping[str, int], signed: tuple[float, ...
                 for key, (part, fired, offers, n, fam) in rows.items()}
         groups.append(_Group(mask, done))
     parts = [{(part, n, fam) for part, _, _, n, fam in rows.values()} for _, rows in tables]
-    _finish(drafts, _reachable(parts), kb)
-    return tuple(groups)
+    standings = _reachable(parts)
+    _finish(drafts, standings, kb)
+    return tuple(groups), {s: lean_of(s[0], kb, s[1], s[2]) for s in standings}
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +402,7 @@ class _Plan:
 
     bits: dict[str, int]  # finding slug -> its bit
     groups: tuple[_Group, ...]  # the clues, tabulated
+    pairs: dict[_Standing, tuple[Lean, Strength | None]]  # the lean and strength of each reachable standing
     packing: _Packing  # how the answers are packed into one integer (see _pack)
     hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
     mechanisms: tuple[tuple[int, dict[int, MechanismHit]], ...]  # per mechanism: its findings' mask, and
@@ -433,9 +468,11 @@ def _plan(kb: KnowledgeBase) -> _Plan:
     packing = _packing(kb)
     signed = tuple(_signed(c) for c in kb.clues)
     leans = ("recessive", "dominant", "indeterminate")
+    groups, pairs = _groups(kb, bits, signed, packing)
     return _Plan(
         bits=bits,
-        groups=_groups(kb, bits, signed, packing),
+        groups=groups,
+        pairs=pairs,
         packing=packing,
         hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, signed, strict=True)),
         mechanisms=tuple(_mechanism_table(m, kb, bits) for m in kb.mechanisms.values()),
@@ -556,12 +593,12 @@ def lean_of(total: float, kb: KnowledgeBase, findings: int | None = None,
     return lean, strength
 
 
-def _inheritance(standing: _Standing, hits: tuple[ClueHit, ...], kb: KnowledgeBase,
-                 checks: tuple[NextCheck, ...], contradicted: bool) -> Inheritance:
+def _inheritance(standing: _Standing, pair: tuple[Lean, Strength | None], hits: tuple[ClueHit, ...],
+                 kb: KnowledgeBase, checks: tuple[NextCheck, ...], contradicted: bool) -> Inheritance:
     total = standing[0]
     if contradicted and kb.premise is not None:
         return Inheritance("indeterminate", None, total, hits, kb.premise.messages["no_lean"])
-    lean, strength = lean_of(standing[0], kb, standing[1], standing[2])
+    lean, strength = pair
     if lean != "indeterminate":
         message = ""
     elif not hits:
@@ -579,11 +616,11 @@ def _next_checks(offers: list[_Offer], base: _Standing, first: NextCheck | None 
     offers.sort()
     checks = [first] if first is not None else []
     for _, _, by_standing in offers:
-        if len(checks) == MAX_NEXT_CHECKS:
-            break
         check = by_standing[base]
         if check is not None:
             checks.append(check)
+            if len(checks) == MAX_NEXT_CHECKS:
+                break
     return tuple(checks)
 
 
@@ -597,12 +634,12 @@ def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
     standing, hits, offers = _look_up(plan, p, a, o, h)
     bit = plan.premise_bit
     premise = "contradicted" if a & bit else "confirmed" if p & bit else "unconfirmed"
+    pair = plan.pairs[standing]
     if premise == "contradicted":  # no answer to another item can bring a lean back
         checks: tuple[NextCheck, ...] = ()
     else:
-        first = plan.premise_checks.get(lean_of(standing[0], kb, standing[1], standing[2])) if bit & ~p else None
-        checks = _next_checks(offers, standing, first)
-    inheritance = _inheritance(standing, hits, kb, checks, premise == "contradicted")
+        checks = _next_checks(offers, standing, plan.premise_checks.get(pair) if bit & ~p else None)
+    inheritance = _inheritance(standing, pair, hits, kb, checks, premise == "contradicted")
     mechanisms = tuple([hits[p & mask] for mask, hits in plan.mechanisms if p & mask])
     red_flags = tuple([table[p & members] for r, mask, test, members, table in plan.flags
                        if (p & mask if mask else test(p, a, o, h))])

@@ -125,10 +125,13 @@ class _Rows:
         self.labels = {s: f.label for s, f in kb.findings.items()}
         self.unknown = {s: "unknown" for s in kb.findings}
         self.position = {s: i for i, s in enumerate(kb.findings)}
-        self.sources = {sid: JsonRow(entry) for sid, entry in sources_map(kb).items()}
         self.workup = JsonRows([self.workup_item(w) for w in kb.workup])
-        # Cited by every answer: the work-up and the gene table (the same genes for every lean).
-        self.always_cited = {w.cite.source for w in kb.workup} | {g.cite.source for g in kb.genes}
+        # Every source a row of this knowledge can cite, once (a handful: encoded once, copied into
+        # every answer, so an answer spends no work on picking the ones its rows cite).
+        cited = ({c.cite.source for c in kb.clues} | {m.cite.source for m in kb.mechanisms.values()}
+                 | {r.cite.source for r in kb.red_flags} | {w.cite.source for w in kb.workup}
+                 | {r.action_cite.source for r in kb.red_flags if r.action_cite} | {g.cite.source for g in kb.genes})
+        self.cited = JsonRow({sid: entry for sid, entry in sources_map(kb).items() if sid in cited})
         self.premise_rows = {state: JsonRow({"state": state, "message": kb.premise.messages[state]})
                              for state in (("confirmed", "unconfirmed", "contradicted") if kb.premise else ())}
         self.made: dict[int, JsonRow | JsonRows] = {
@@ -218,17 +221,19 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
             away.append(hit.clue.id)
     answers = assessment.answers
     others = parsed.other_terms if parsed else ()
-    mechanisms = rows.ready(assessment.mechanisms, rows.mechanism)
-    flags = rows.ready(assessment.red_flags, rows.red_flag)  # as the engine orders them: most urgent first
-    cited = set(rows.always_cited)
-    for row in (*hits, *mechanisms, *flags):
-        cited.add(row["source"]["id"])
-    cited.update(row["action_source"]["id"] for row in flags if row["action_source"])
     given = answers.findings
     states: dict[str, str] = {**rows.unknown, **given}  # every finding, in checklist order
     ordered = sorted(given, key=rows.position.__getitem__)  # checklist order, whatever order they came in
     present = [s for s in ordered if given[s] == "present"]
     absent = [s for s in ordered if given[s] == "absent"]
+    terms_present = list(map(rows.terms.__getitem__, present))
+    terms_absent = list(map(rows.terms.__getitem__, absent))
+    link_present, link_absent = present, absent
+    if others:  # HPO terms that are not checklist findings: kept in the lab list and the link
+        terms_present += _terms(others, "present")
+        terms_absent += _terms(others, "absent")
+        link_present = [*present, *(o.id for o in others if o.state == "present")]
+        link_absent = [*absent, *(o.id for o in others if o.state == "absent")]
     return {
         "knowledge_version": kb.version,
         "inheritance": {
@@ -245,15 +250,14 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
             "clues_for": toward,
             "clues_against": away,
         },
-        "mechanisms": mechanisms,
-        "red_flags": flags,
+        "mechanisms": rows.ready(assessment.mechanisms, rows.mechanism),
+        "red_flags": rows.ready(assessment.red_flags, rows.red_flag),  # as the engine orders them: most urgent first
         "genes": rows.gene_list(assessment.genes),
         "next_checks": rows.ready(assessment.next_checks, rows.next_check),
         "next_checks_note": "" if assessment.next_checks else NO_NEXT_CHECK,
         "premise": rows.premise_rows.get(assessment.premise),
         "workup": rows.workup,
-        "hpo_terms": {"present": [*map(rows.terms.__getitem__, present), *_terms(others, "present")],
-                      "excluded": [*map(rows.terms.__getitem__, absent), *_terms(others, "absent")]},
+        "hpo_terms": {"present": terms_present, "excluded": terms_absent},
         "other_terms": [{"id": o.id, "label": o.label, "state": o.state} for o in others],
         "answers": {
             "findings": states,
@@ -268,10 +272,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
                        for r in (parsed.recognized if parsed else ())],
         "unmapped": [{"input": u.input, "name": u.name, "related": list(u.related)}
                      for u in (parsed.unmapped if parsed else ())],
-        "share_query": share_query([*present, *(o.id for o in others if o.state == "present")],
-                                   [*absent, *(o.id for o in others if o.state == "absent")],
-                                   answers.onset, answers.family_history),
-        "sources": {sid: row for sid, row in rows.sources.items() if sid in cited},  # each cited source once
+        "share_query": share_query(link_present, link_absent, answers.onset, answers.family_history),
+        "sources": rows.cited,  # each source the rows can cite, once
         "disclaimer": DISCLAIMER,
     }
 
