@@ -196,3 +196,11 @@ def test_terms_outside_the_checklist_are_kept_for_the_lab_list_and_the_exports()
     assert back.answers == parsed.answers
     assert {o.id for o in back.other_terms} == {"HP:0000256", "HP:0031846", "HP:0002823"}
     json.dumps(parsed.other_terms)  # plain data
+
+
+def test_the_recessive_picture_flag_is_not_raised_when_the_premise_is_contradicted():
+    findings = {"visual_impairment": "present", "anemia": "present", "hepatosplenomegaly": "present"}
+    assert "recessive_pattern_in_infant" in flags(run(findings, "infancy"))
+    contradicted = run({**findings, "dense_bone": "absent"}, "infancy")
+    assert "recessive_pattern_in_infant" not in flags(contradicted)
+    assert "low_blood_counts" in flags(contradicted)  # low counts stay urgent whatever the cause
