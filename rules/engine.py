@@ -32,6 +32,7 @@ from .model import Mechanism
 from .model import MechanismHit
 from .model import NextCheck
 from .model import RedFlag
+from .model import RedFlagHit
 from .model import State
 from .model import Strength
 
@@ -137,9 +138,41 @@ def compile_condition(cond: Condition, bits: Mapping[str, int]) -> Test:
     raise ValueError(f"unknown condition {cond!r}")  # the loader rejects these first
 
 
+def _masks_of_all(children: list[Condition], bits: Mapping[str, int]) -> tuple[int, int, int, int, int] | None:
+    """For an "all" of finding states, "one of these present" and "not present" parts: the masks
+    (present, absent, unknown, not present, one-of-present); None for any other shape."""
+    need_p = need_a = unknown = not_p = 0
+    one_of = []
+    for c in children:
+        if set(c) == {"finding", "state"}:
+            bit = bits[c["finding"]]
+            if c["state"] == "present":
+                need_p |= bit
+            elif c["state"] == "absent":
+                need_a |= bit
+            else:
+                unknown |= bit
+        elif set(c) == {"not"} and set(c["not"]) == {"finding", "state"} and c["not"]["state"] == "present":
+            not_p |= bits[c["not"]["finding"]]
+        elif set(c) == {"any"} and _presence_mask(c, bits):
+            one_of.append(_presence_mask(c, bits))
+        else:
+            return None
+    if len(one_of) > 1:
+        return None
+    return need_p, need_a, unknown, not_p, one_of[0] if one_of else 0
+
+
 def _compile_group(cond: Condition, bits: Mapping[str, int]) -> Test:
     want_all = "all" in cond
     children = cond["all"] if want_all else cond["any"]
+    masks = _masks_of_all(children, bits) if want_all else None
+    if masks is not None and (masks[2] or masks[3] or masks[4]):
+        # A red flag's usual shape: some findings present (or one of some), others not entered or
+        # not present. A few integer operations, as for the plain "all" below.
+        need_p, need_a, unknown, not_p, one_of = masks
+        return lambda p, a, o, h: (p & need_p == need_p and a & need_a == need_a and (p | a) & unknown == 0
+                                   and p & not_p == 0 and (one_of == 0 or p & one_of != 0))
     if all(set(c) == {"finding", "state"} and c["state"] != "unknown" for c in children):
         # The common case, finding states only: one mask of findings that must be (or may be)
         # present and one of those that must be (or may be) absent.
@@ -178,18 +211,25 @@ def _presence_mask(cond: Condition, bits: Mapping[str, int]) -> int:
 # plain definition, so they agree with it by construction (tests compare whole answers with it).
 MAX_GROUP_ROWS = 50_000  # per group: 3 ** (findings it reads) x onsets x family histories, when read
 
-# A next check before it is ranked: (-impact, position, the check for each score the answers can
-# reach). Sorting offers ranks them: the largest impact first, ties in checklist order, then onset,
-# then family history (positions are unique, so the table is never compared).
-_Offer = tuple[float, int, dict[float, NextCheck]]
+# Where the answers stand, as far as the lean and its strength go: (score, the entered findings that
+# the fired clues read, whether a family-history clue fired). Strength is earned by findings
+# (lean_of), so the score alone does not decide it.
+_Standing = tuple[float, int, bool]
+# A next check before it is ranked: (-impact, position, the check for each standing the answers can
+# reach, None where no answer to it would change the lean or its strength). Sorting offers ranks
+# them: the largest impact first, ties in checklist order, then onset, then family history
+# (positions are unique, so the table is never compared).
+_Offer = tuple[float, int, dict[_Standing, NextCheck | None]]
 # A group's row for one combination of answers: (its share of the score, the positions of the clues
-# that fire, its offers).
-_Row = tuple[float, tuple[int, ...], tuple[_Offer, ...]]
-# An offer as tabulated, before the scores the answers can reach are known:
-# (-impact, position, kind, key, label, check, (value tried, score change) pairs).
-_Draft = tuple[float, int, str, str, str, str, tuple[tuple[str, float], ...]]
-_Table = tuple[int, dict[int, tuple[float, tuple[int, ...], tuple[_Draft, ...]]]]
-MAX_SCORES = 100_000  # distinct scores the answers can reach (a few dozen for the shipped knowledge)
+# that fire, its offers, the entered findings its fired clues read, whether it fired a family clue).
+_Row = tuple[float, tuple[int, ...], tuple[_Offer, ...], int, bool]
+# An offer as tabulated, before the standings the answers can reach are known: (-impact, position,
+# kind, key, label, check, (value tried, score change, findings change, family clue after or None
+# when the group reads no family history) per value).
+_Change = tuple[str, float, int, bool | None]
+_Draft = tuple[float, int, str, str, str, str, tuple[_Change, ...]]
+_Table = tuple[int, dict[int, tuple[float, tuple[int, ...], tuple[_Draft, ...], int, bool]]]
+MAX_SCORES = 100_000  # distinct standings the answers can reach (a few hundred for the shipped knowledge)
 
 
 class _Group(NamedTuple):
@@ -255,16 +295,24 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
         fired = tuple(i for i in clues if holds(kb.clues[i].when, answers))
         return sum(signed[i] for i in fired), fired
 
+    def evidence(answers: Answers, fired: tuple[int, ...]) -> tuple[int, bool]:
+        return _evidence([kb.clues[i] for i in fired], answers)
+
     def offer(position: int, kind: str, key: str, label: str, check: str,
-              tries: list[tuple[str, Answers]], part: float) -> list[_Draft]:
-        changes = tuple((value, round(share(trial)[0] - part, 3)) for value, trial in tries)
-        impact = max(abs(change) for _, change in changes)
-        return [(-impact, position, kind, key, label, check, changes)] if impact > 0 else []
+              tries: list[tuple[str, Answers]], part: float, n: int, fam: bool) -> list[_Draft]:
+        changes = []
+        for value, trial in tries:
+            trial_part, trial_fired = share(trial)
+            trial_n, trial_fam = evidence(trial, trial_fired)
+            changes.append((value, round(trial_part - part, 3), trial_n - n, trial_fam if reads_family else None))
+        impact = max(abs(change) for _, change, _, _ in changes)
+        moves = impact > 0 or any(dn or (f is not None and f != fam) for _, _, dn, f in changes)
+        return [(-impact, position, kind, key, label, check, tuple(changes))] if moves else []
 
     position = {s: i for i, s in enumerate(kb.findings)}
     last = len(kb.findings)
     width, onset_index, family_index = packing
-    rows: dict[int, tuple[float, tuple[int, ...], tuple[_Draft, ...]]] = {}
+    rows: dict[int, tuple[float, tuple[int, ...], tuple[_Draft, ...], int, bool]] = {}
     every_state: tuple[State, ...] = ("present", "absent", "unknown")
     for states in itertools.product(every_state, repeat=len(slugs)):
         findings: dict[str, State] = dict(zip(slugs, states, strict=True))
@@ -272,60 +320,81 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
         for o, h in itertools.product(onsets, families):
             answers = Answers(findings, o or "unknown", h or "unknown")
             part, fired = share(answers)
+            n, fam = evidence(answers, fired)
             offers: list[_Draft] = []
             for slug in slugs:
                 if findings[slug] == "unknown":
                     f = kb.findings[slug]
                     offers += offer(position[slug], "finding", slug, f.label, f.check, [
-                        (v, replace(answers, findings={**findings, slug: v})) for v in ("present", "absent")], part)
+                        (v, replace(answers, findings={**findings, slug: v})) for v in ("present", "absent")],
+                        part, n, fam)
             if o == "unknown":
                 offers += offer(last, "onset", "onset", "Age at onset", "When did the first signs appear?", [
-                    (x, replace(answers, onset=x)) for x in kb.onsets if x != "unknown"], part)
+                    (x, replace(answers, onset=x)) for x in kb.onsets if x != "unknown"], part, n, fam)
             if h == "unknown":
                 offers += offer(last + 1, "family_history", "family_history", "Family history",
-                                "Are the parents affected, or related to each other?", [
+                                "Are the parents or a brother or sister affected, or are the parents related?", [
                                     (x, replace(answers, family_history=x))
-                                    for x in kb.family_histories if x != "unknown"], part)
+                                    for x in kb.family_histories if x != "unknown"], part, n, fam)
             key = _pack(present, absent, onset_index.get(o, 0), family_index.get(h, 0), width)
-            rows[key] = (part, fired, tuple(offers))
+            rows[key] = (part, fired, tuple(offers), n, fam)
     reads = sum(bits[s] for s in slugs)
     mask = _pack(reads, reads, 0xFF if reads_onset else 0, 0xFF if reads_family else 0, width)
     return mask, rows
 
 
-def _reachable_scores(parts: list[set[float]]) -> list[float]:
-    """Every score the answers can reach, given each group's possible shares, summed as _look_up() does."""
-    totals = {0.0}
+def _evidence(fired: Iterable[Clue], answers: Answers) -> tuple[int, bool]:
+    """What the fired clues rest on: how many entered findings they read, and whether one of them
+    reads the family history (the plain definition; the tables hold it per group)."""
+    read = set().union(*(findings_in(c.when) for c in fired))
+    return (sum(answers.state(s) != "unknown" for s in read),
+            any(mentions(c.when, "family_history") for c in fired))
+
+
+def _reachable(parts: list[set[tuple[float, int, bool]]]) -> list[_Standing]:
+    """Every standing the answers can reach, given each group's possible (share, findings, family
+    clue), summed as _look_up() does."""
+    totals: set[tuple[float, int, bool]] = {(0.0, 0, False)}
     for shares in parts:
-        totals = {total + share for total in totals for share in shares}
+        totals = {(total + share, n + m, fam or f) for total, n, fam in totals for share, m, f in shares}
         if len(totals) > MAX_SCORES:
-            raise ValueError(f"the clue weights reach more than {MAX_SCORES} distinct scores")
-    return sorted({round(total, 3) for total in totals})
+            raise ValueError(f"the clue weights reach more than {MAX_SCORES} distinct standings")
+    return sorted({(round(total, 3), n, fam) for total, n, fam in totals})
 
 
-def _finish(drafts: dict[_Draft, _Offer], scores: list[float], kb: KnowledgeBase) -> None:
-    """Fill in each offer's check for every reachable score: the lean each answer would give."""
-    for (negative_impact, _, kind, key, label, check, changes), (_, _, by_score) in drafts.items():
-        made: dict[tuple[tuple[str, Lean], ...], NextCheck] = {}
-        for base in scores:
-            outcomes = tuple((v, lean_of(round(base + change, 3), kb)[0]) for v, change in changes)
+def _finish(drafts: dict[_Draft, _Offer], standings: list[_Standing], kb: KnowledgeBase) -> None:
+    """Fill in each offer's check for every reachable standing: the lean and strength each answer
+    would give; None where none of them differs from the standing's own."""
+    for (negative_impact, _, kind, key, label, check, changes), (_, _, by_standing) in drafts.items():
+        made: dict[tuple[tuple[str, Lean, Strength | None], ...], NextCheck] = {}
+        for base in standings:
+            total, n, fam = base
+            now = lean_of(total, kb, n, fam)
+            outcomes = tuple((v, *lean_of(round(total + change, 3), kb, n + dn, fam if f is None else f))
+                             for v, change, dn, f in changes)
+            if all((lean, strength) == now for _, lean, strength in outcomes):
+                by_standing[base] = None
+                continue
             if outcomes not in made:
                 made[outcomes] = NextCheck(kind, key, label, check, -negative_impact, outcomes)
-            by_score[base] = made[outcomes]
+            by_standing[base] = made[outcomes]
 
 
 def _groups(kb: KnowledgeBase, bits: Mapping[str, int], signed: tuple[float, ...],
-            packing: _Packing) -> tuple[_Group, ...]:
-    """The clue groups with their tables, every offer holding its check for each reachable score."""
+            packing: _Packing) -> tuple[tuple[_Group, ...], dict[_Standing, tuple[Lean, Strength | None]]]:
+    """The clue groups with their tables, every offer holding its check for each reachable standing;
+    and the lean and strength of every reachable standing."""
     tables = [_tabulate(items, clues, kb, bits, signed, packing) for items, clues in _clue_groups(kb)]
     drafts: dict[_Draft, _Offer] = {}  # one offer per distinct draft, shared by the rows that make it
     groups = []
     for mask, rows in tables:
-        done = {key: (part, fired, tuple(drafts.setdefault(d, (d[0], d[1], {})) for d in offers))
-                for key, (part, fired, offers) in rows.items()}
+        done = {key: (part, fired, tuple(drafts.setdefault(d, (d[0], d[1], {})) for d in offers), n, fam)
+                for key, (part, fired, offers, n, fam) in rows.items()}
         groups.append(_Group(mask, done))
-    _finish(drafts, _reachable_scores([{part for part, _, _ in rows.values()} for _, rows in tables]), kb)
-    return tuple(groups)
+    parts = [{(part, n, fam) for part, _, _, n, fam in rows.values()} for _, rows in tables]
+    standings = _reachable(parts)
+    _finish(drafts, standings, kb)
+    return tuple(groups), {s: lean_of(s[0], kb, s[1], s[2]) for s in standings}
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,14 +403,18 @@ class _Plan:
 
     bits: dict[str, int]  # finding slug -> its bit
     groups: tuple[_Group, ...]  # the clues, tabulated
+    pairs: dict[_Standing, tuple[Lean, Strength | None]]  # the lean and strength of each reachable standing
     packing: _Packing  # how the answers are packed into one integer (see _pack)
     hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
     mechanisms: tuple[tuple[int, dict[int, MechanismHit]], ...]  # per mechanism: its findings' mask, and
     # the hit for every set of them that can be present (a few hundred at most: 2 ** members)
     # Each red flag, most urgent first, with its condition: a mask when it is "one of these findings
-    # present" (most are), else 0 and the compiled test.
-    flags: tuple[tuple[RedFlag, int, Test], ...]
+    # present" (most are), else 0 and the compiled test; then the mask of the findings that can raise
+    # it and its hit for every set of them that can be present (as for the mechanisms).
+    flags: tuple[tuple[RedFlag, int, Test, int, dict[int, RedFlagHit]], ...]
     genes: dict[str, tuple[GeneMatch, ...]]  # per lean
+    premise_bit: int  # the premise finding's bit (0 when the knowledge has no premise)
+    premise_checks: dict[tuple[Lean, Strength | None], NextCheck]  # the premise as a next check, per lean
 
 
 def _mechanism_table(mechanism: Mechanism, kb: KnowledgeBase, bits: Mapping[str, int],
@@ -357,6 +430,38 @@ def _mechanism_table(mechanism: Mechanism, kb: KnowledgeBase, bits: Mapping[str,
     return sum(bit for bit, _ in members), hits
 
 
+def raised_by(cond: Condition) -> set[str]:
+    """The findings whose presence can raise a red flag: those its condition wants present (not
+    under a "not")."""
+    if "finding" in cond:
+        return {cond["finding"]} if cond["state"] == "present" else set()
+    if "not" in cond:
+        return set()
+    children: Iterable[Condition] = cond.get("all") or cond.get("any") or cond.get("of") or []
+    return set().union(*(raised_by(c) for c in children)) if children else set()
+
+
+def _flag_table(flag: RedFlag, kb: KnowledgeBase, bits: Mapping[str, int]) -> tuple[int, dict[int, RedFlagHit]]:
+    members = [(bits[s], f) for s, f in kb.findings.items() if s in raised_by(flag.when)]
+    if 2 ** len(members) > MAX_GROUP_ROWS:
+        raise ValueError(f"red flag {flag.id} reads too many findings to tabulate: {len(members)}")
+    hits = {}
+    for chosen in itertools.product((False, True), repeat=len(members)):
+        present = tuple([(bit, f) for (bit, f), on in zip(members, chosen, strict=True) if on])
+        hits[sum(bit for bit, _ in present)] = RedFlagHit(flag, tuple(f for _, f in present))
+    return sum(bit for bit, _ in members), hits
+
+
+def _premise_checks(kb: KnowledgeBase) -> dict[tuple[Lean, Strength | None], NextCheck]:
+    """The premise finding as a next check for each lean it could undo (entered absent: no lean)."""
+    if kb.premise is None:
+        return {}
+    f = kb.findings[kb.premise.finding]
+    return {(lean, strength): NextCheck("finding", f.slug, f.label, f.check, 0.0,
+                                        (("present", lean, strength), ("absent", "indeterminate", None)))
+            for lean in ("recessive", "dominant") for strength in ("weak", "moderate", "strong")}
+
+
 @functools.cache
 def _plan(kb: KnowledgeBase) -> _Plan:
     """The plan for one knowledge base (hashed by identity: one instance per process)."""
@@ -364,15 +469,21 @@ def _plan(kb: KnowledgeBase) -> _Plan:
     packing = _packing(kb)
     signed = tuple(_signed(c) for c in kb.clues)
     leans = ("recessive", "dominant", "indeterminate")
+    groups, pairs = _groups(kb, bits, signed, packing)
     return _Plan(
         bits=bits,
-        groups=_groups(kb, bits, signed, packing),
+        groups=groups,
+        pairs=pairs,
         packing=packing,
         hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, signed, strict=True)),
         mechanisms=tuple(_mechanism_table(m, kb, bits) for m in kb.mechanisms.values()),
-        flags=tuple((r, _presence_mask(r.when, bits), compile_condition(r.when, bits))
+        flags=tuple((r, _presence_mask(r.when, bits), compile_condition(r.when, bits), *_flag_table(r, kb, bits))
                     for r in sorted(kb.red_flags, key=lambda r: LEVELS.index(r.level))),  # most urgent first
-        genes={lean: tuple(GeneMatch(g, g.inheritance == lean) for g in kb.genes) for lean in leans},
+        # The genes consistent with the lean first, each part in knowledge order.
+        genes={lean: tuple(sorted((GeneMatch(g, g.inheritance == lean) for g in kb.genes),
+                                  key=lambda m: not m.consistent)) for lean in leans},
+        premise_bit=bits[kb.premise.finding] if kb.premise else 0,
+        premise_checks=_premise_checks(kb),
     )
 
 
@@ -387,7 +498,7 @@ class Handouts(NamedTuple):
 
     clue_hits: tuple[ClueHit, ...]
     mechanism_hits: tuple[MechanismHit, ...]
-    red_flags: tuple[RedFlag, ...]
+    red_flags: tuple[RedFlagHit, ...]
     next_checks: tuple[NextCheck, ...]
     gene_tables: tuple[tuple[GeneMatch, ...], ...]  # one per lean
 
@@ -395,12 +506,13 @@ class Handouts(NamedTuple):
 def handouts(kb: KnowledgeBase) -> Handouts:
     """The shared objects of the plan for a knowledge base."""
     plan = _plan(kb)
-    offers = {id(o): o for g in plan.groups for _, _, row_offers in g.rows.values() for o in row_offers}
-    checks = {id(c): c for _, _, by_score in offers.values() for c in by_score.values()}
+    offers = {id(o): o for g in plan.groups for _, _, row_offers, _, _ in g.rows.values() for o in row_offers}
+    checks = {id(c): c for _, _, by_standing in offers.values() for c in by_standing.values() if c is not None}
+    checks.update({id(c): c for c in plan.premise_checks.values()})
     return Handouts(
         clue_hits=plan.hits,
         mechanism_hits=tuple(hit for _, hits in plan.mechanisms for hit in hits.values()),
-        red_flags=tuple(r for r, _, _ in plan.flags),
+        red_flags=tuple(hit for *_, hits in plan.flags for hit in hits.values()),
         next_checks=tuple(checks.values()),
         gene_tables=tuple(plan.genes.values()),
     )
@@ -427,43 +539,67 @@ def _read(answers: Answers, kb: KnowledgeBase, plan: _Plan) -> tuple[int, int, s
     return p, a, o, h
 
 
-def _look_up(plan: _Plan, p: int, a: int, o: str, h: str) -> tuple[float, tuple[ClueHit, ...], list[_Offer]]:
-    """The score, the clues that fired (in knowledge order) and the offered next checks."""
+def _look_up(plan: _Plan, p: int, a: int, o: str, h: str,
+             ) -> tuple[_Standing, tuple[ClueHit, ...], list[_Offer]]:
+    """The standing (score, findings read, family clue), the clues that fired (in knowledge order)
+    and the offered next checks."""
     total = 0.0
+    n = 0
+    family = False
     fired: list[int] = []
     offers: list[_Offer] = []
     width, onset_index, family_index = plan.packing
     packed = _pack(p, a, onset_index[o], family_index[h], width)
     for mask, rows in plan.groups:
-        part, hits, offered = rows[packed & mask]
+        part, hits, offered, m, fam = rows[packed & mask]
         total += part
+        n += m
+        family = family or fam
         fired += hits
         offers += offered
     fired.sort()
-    return round(total, 3), tuple(map(plan.hits.__getitem__, fired)), offers
+    return (round(total, 3), n, family), tuple(map(plan.hits.__getitem__, fired)), offers
 
 
 def score(answers: Answers, kb: KnowledgeBase) -> tuple[float, tuple[ClueHit, ...]]:
     """The signed score (positive: recessive) and the clues that fired."""
     plan = _plan(kb)
-    total, hits, _ = _look_up(plan, *_read(answers, kb, plan))
+    (total, _, _), hits, _ = _look_up(plan, *_read(answers, kb, plan))
     return total, hits
 
 
-def lean_of(total: float, kb: KnowledgeBase) -> tuple[Lean, Strength | None]:
-    """Map a score to a lean and strength using the knowledge's thresholds."""
+_STRENGTHS: tuple[Strength, ...] = ("weak", "moderate", "strong")
+
+
+def lean_of(total: float, kb: KnowledgeBase, findings: int | None = None,
+            family: bool = False) -> tuple[Lean, Strength | None]:
+    """Map a score to a lean and strength using the knowledge's thresholds.
+
+    Strength is earned (issue 14): given `findings`, the entered findings read by the clues that
+    fired, `strong` needs at least thresholds.strong_needs_findings of them; with none the
+    strength is at most thresholds.without_findings, or thresholds.onset_alone when no
+    family-history clue fired either (the onset alone). Without `findings`, the margin alone.
+    """
     t = kb.thresholds
     margin = abs(total)
     if margin < t.weak:
         return "indeterminate", None
     lean: Lean = "recessive" if total > 0 else "dominant"
     strength: Strength = "strong" if margin >= t.strong else "moderate" if margin >= t.moderate else "weak"
+    if findings is not None:
+        cap = "strong" if findings >= t.strong_needs_findings else "moderate"
+        if findings == 0:
+            cap = t.without_findings if family else t.onset_alone
+        strength = _STRENGTHS[min(_STRENGTHS.index(strength), _STRENGTHS.index(cap))]  # type: ignore[arg-type]
     return lean, strength
 
 
-def _inheritance(total: float, hits: tuple[ClueHit, ...], kb: KnowledgeBase,
-                 checks: tuple[NextCheck, ...]) -> Inheritance:
-    lean, strength = lean_of(total, kb)
+def _inheritance(standing: _Standing, pair: tuple[Lean, Strength | None], hits: tuple[ClueHit, ...],
+                 kb: KnowledgeBase, checks: tuple[NextCheck, ...], contradicted: bool) -> Inheritance:
+    total = standing[0]
+    if contradicted and kb.premise is not None:
+        return Inheritance("indeterminate", None, total, hits, kb.premise.messages["no_lean"])
+    lean, strength = pair
     if lean != "indeterminate":
         message = ""
     elif not hits:
@@ -475,10 +611,18 @@ def _inheritance(total: float, hits: tuple[ClueHit, ...], kb: KnowledgeBase,
     return Inheritance(lean, strength, total, hits, message)
 
 
-def _next_checks(offers: list[_Offer], base: float) -> tuple[NextCheck, ...]:
-    """The most telling unassessed items, each with the lean every answer to it would give."""
+def _next_checks(offers: list[_Offer], base: _Standing, first: NextCheck | None = None) -> tuple[NextCheck, ...]:
+    """The most telling unassessed items whose answer could change the lean or its strength, each
+    with the lean and strength every answer to it would give; `first` (the premise) leads."""
     offers.sort()
-    return tuple([by_score[base] for _, _, by_score in offers[:MAX_NEXT_CHECKS]])
+    checks = [first] if first is not None else []
+    for _, _, by_standing in offers:
+        check = by_standing[base]
+        if check is not None:
+            checks.append(check)
+            if len(checks) == MAX_NEXT_CHECKS:
+                break
+    return tuple(checks)
 
 
 def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
@@ -488,9 +632,16 @@ def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
     """
     plan = _plan(kb)
     p, a, o, h = _read(answers, kb, plan)
-    total, hits, offers = _look_up(plan, p, a, o, h)
-    checks = _next_checks(offers, total)
-    inheritance = _inheritance(total, hits, kb, checks)
+    standing, hits, offers = _look_up(plan, p, a, o, h)
+    bit = plan.premise_bit
+    premise = "contradicted" if a & bit else "confirmed" if p & bit else "unconfirmed"
+    pair = plan.pairs[standing]
+    if premise == "contradicted":  # no answer to another item can bring a lean back
+        checks: tuple[NextCheck, ...] = ()
+    else:
+        checks = _next_checks(offers, standing, plan.premise_checks.get(pair) if bit & ~p else None)
+    inheritance = _inheritance(standing, pair, hits, kb, checks, premise == "contradicted")
     mechanisms = tuple([hits[p & mask] for mask, hits in plan.mechanisms if p & mask])
-    red_flags = tuple([r for r, mask, test in plan.flags if (p & mask if mask else test(p, a, o, h))])
-    return Assessment(answers, inheritance, mechanisms, red_flags, plan.genes[inheritance.lean], checks)
+    red_flags = tuple([table[p & members] for r, mask, test, members, table in plan.flags
+                       if (p & mask if mask else test(p, a, o, h))])
+    return Assessment(answers, inheritance, mechanisms, red_flags, plan.genes[inheritance.lean], checks, premise)

@@ -32,6 +32,8 @@ class HpoIndex:
     term_names: dict[str, str]
     alt_ids: dict[str, str]
     related: dict[str, tuple[str, ...]]
+    excluded_by: dict[str, tuple[str, ...]] = None  # type: ignore[assignment]  (set by load_hpo)
+    contradicts: frozenset[str] = frozenset()
 
     def primary(self, term_id: str) -> str:
         """The current id for a term (alternative ids map to their primary term)."""
@@ -44,6 +46,14 @@ class HpoIndex:
     def related_to(self, term_id: str) -> tuple[str, ...]:
         """Findings a term is related to without counting as them (shown as context only)."""
         return self.related.get(self.primary(term_id), ())
+
+    def excluded_below(self, term_id: str) -> tuple[str, ...]:
+        """The findings an excluded term rules out: those whose own term is at or below it."""
+        return (self.excluded_by or {}).get(self.primary(term_id), ())
+
+    def contradicts_premise(self, term_id: str) -> bool:
+        """Whether a present term contradicts the premise (reduced bone density and below)."""
+        return self.primary(term_id) in self.contradicts
 
     def name(self, term_id: str) -> str | None:
         """The term's label, or None for an id not in this HPO release."""
@@ -67,4 +77,6 @@ def load_hpo() -> HpoIndex:
         term_names={t: v["name"] for t, v in data["terms"].items()},
         alt_ids=data.get("alt_ids", {}),
         related={t: tuple(v) for t, v in data.get("related", {}).items()},
+        excluded_by={t: tuple(v) for t, v in data.get("excluded_by", {}).items()},
+        contradicts=frozenset(data.get("contradicts", ())),
     )

@@ -57,12 +57,22 @@ class Unmapped:
     related: tuple[str, ...] = ()
 
 
+class OtherTerm(NamedTuple):
+    """An HPO term entered that is not a checklist finding's own term, kept as entered (issue 14):
+    shown as "other terms entered", and in the lab-request list, the shareable link and exports."""
+
+    id: str
+    label: str
+    state: State  # present or absent (excluded)
+
+
 class Parsed(NamedTuple):
     """Answers plus what each input became (a named tuple: one is built per request)."""
 
     answers: Answers
     recognized: tuple[Recognized, ...] = ()
     unmapped: tuple[Unmapped, ...] = ()
+    other_terms: tuple[OtherTerm, ...] = ()
 
 
 def whole_number(value: Any) -> int | None:
@@ -120,22 +130,32 @@ def _own_terms(kb: KnowledgeBase) -> tuple[dict[str, str], dict[str, int]]:
     return {f.hpo: slug for slug, f in kb.findings.items()}, {slug: i for i, slug in enumerate(kb.findings)}
 
 
+Resolved = tuple[dict[str, State], tuple[Recognized, ...], tuple[Unmapped, ...], tuple[OtherTerm, ...]]
+
+
 def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: KnowledgeBase, hpo: HpoIndex,
-                       ) -> tuple[dict[str, State], tuple[Recognized, ...], tuple[Unmapped, ...]]:
+                       ) -> Resolved:
     """Turn (slug or HPO id, state, label) statements into finding states.
 
     A slug, or a finding's own HPO term, speaks for that finding directly. Any other term that
     counts as a finding (an anchor or a descendant) sets it present only when nothing speaks for
-    it directly. An excluded term rules out only the finding whose own term it is: no femur
-    fracture does not mean no fractures, so such a term is reported as unmapped with the
-    findings it relates to. Where direct statements clash, present wins.
+    it directly. An excluded term rules out every finding whose own term is at or below it in HPO
+    (HPO's NOT applies to every descendant: no abnormal calcium concentration means no low
+    calcium), when nothing else speaks for that finding; no femur fracture does not mean no
+    fractures, so such a term is reported as unmapped with the findings it relates to. A term
+    that contradicts the premise (reduced bone density) sets the premise finding absent when
+    nothing else speaks for it. Where direct statements clash, present wins. Every HPO term that
+    is not a finding's own term is also kept as an other term, as entered.
     """
     own, position = _own_terms(kb)
     direct: dict[str, State] = {}
     inferred: dict[str, list[str]] = {}
+    ruled_out: dict[str, list[str]] = {}
     recognized: list[tuple[str, str, State]] = []
     unmapped: dict[str, Unmapped] = {}
+    kept: dict[str, OtherTerm] = {}
     findings = kb.findings
+    premise = kb.premise.finding if kb.premise else None
     for item, state, label in statements:
         term: str
         slug: str | None
@@ -145,6 +165,17 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
         else:
             term = hpo.primary(item)
             slug, slugs = own.get(term), hpo.findings_for(term)
+            if slug is None and state != "unknown" and getattr(kept.get(term), "state", "") != "present":
+                kept[term] = OtherTerm(term, hpo.name(term) or label or "", state)
+            if state == "absent":
+                below = [s for s in hpo.excluded_below(term) if s != slug]
+                for ruled in below:
+                    ruled_out.setdefault(ruled, []).append(item)
+                if slug is None and below:
+                    continue
+            if slug is None and state == "present" and premise and hpo.contradicts_premise(term):
+                ruled_out.setdefault(premise, []).append(item)
+                continue
         if slug is not None:
             if state != "unknown" and (state == "present" or direct.get(slug) != "present"):
                 direct[slug] = state
@@ -163,13 +194,16 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
         recognized.extend([(i, slug, "present") for i in items])
         if slug not in direct:
             states[slug] = "present"
+    for slug, items in ruled_out.items():
+        recognized.extend([(i, slug, "absent") for i in items])
+        states.setdefault(slug, "absent")  # a direct statement or a present term still decides
     slugs_in_order = sorted(states, key=position.__getitem__)  # checklist order
     ordered = dict(zip(slugs_in_order, map(states.__getitem__, slugs_in_order), strict=True))
-    return ordered, tuple(map(_recognized, dict.fromkeys(recognized))), tuple(unmapped.values())
+    return (ordered, tuple(map(_recognized, dict.fromkeys(recognized))), tuple(unmapped.values()),
+            tuple(kept.values()))
 
 
-def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hpo: HpoIndex,
-                   ) -> tuple[dict[str, State], tuple[Recognized, ...], tuple[Unmapped, ...]]:
+def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hpo: HpoIndex) -> Resolved:
     """Map {slug or HPO id: state} (or a list meaning all present) to finding states."""
     if isinstance(raw, Mapping):
         items = list(raw.items())
@@ -189,8 +223,8 @@ def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hp
         state = parse_state(value, item)
         if item not in findings:
             if not (item.upper().startswith("HP:") or item[:1].isdigit()):
-                raise InputError("unknown_finding", f"unknown finding {item!r}: not a slug of /api/v1/findings "
-                                                    "nor an HPO id")
+                raise InputError("unknown_finding", f"unknown finding {item!r}: not a checklist finding "
+                                                    "(see /api/v1/findings) nor an HPO id")
             item = item.upper()
             if not HPO_ID.match(item):
                 raise InputError("invalid_hpo_id", f"malformed HPO id {key!r}: expected HP: and seven digits")
@@ -209,10 +243,10 @@ def parse_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: HpoIndex) -> 
     if not body.keys() <= BODY_FIELDS:
         unknown_keys = sorted(body.keys() - BODY_FIELDS)
         raise InputError("invalid_body", f"unknown field(s): {', '.join(unknown_keys)}")
-    states, recognized, unmapped = parse_findings(body.get("findings", {}), kb, hpo)
+    states, recognized, unmapped, others = parse_findings(body.get("findings", {}), kb, hpo)
     answers = Answers(
         findings=states,
         onset=parse_onset(body.get("onset"), kb),
         family_history=parse_family_history(body.get("family_history"), kb),
     )
-    return Parsed(answers, recognized, unmapped)
+    return Parsed(answers, recognized, unmapped, others)

@@ -23,8 +23,10 @@ from .model import KnowledgeBase
 from .model import LeanThresholds
 from .model import Mechanism
 from .model import Option
+from .model import Premise
 from .model import RedFlag
 from .model import Source
+from .model import WorkupItem
 
 SLUG = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -135,7 +137,7 @@ def load_knowledge() -> KnowledgeBase:
             raise KnowledgeError(f"{where}: unknown finding {c['finding']!r}")
         clues.append(Clue(c["id"], c["points_to"], c["effect"], float(c["weight"]),
                           cond(c["when"], where), c["why"], _cite(c["cite"], where, sources),
-                          c.get("finding"), c.get("beyond_seed", "")))
+                          c.get("finding"), c.get("beyond_seed", ""), c.get("name", c["id"])))
     _unique((c.id for c in clues), "clue")
 
     red_flags = []
@@ -143,22 +145,43 @@ def load_knowledge() -> KnowledgeBase:
         where = f"red flag {r['id']}"
         if r["level"] not in LEVELS:
             raise KnowledgeError(f"{where}: level must be one of {', '.join(LEVELS)}")
+        if not r.get("action") or not r.get("action_cite"):
+            raise KnowledgeError(f"{where}: a red flag names an action, with its citation (action, action_cite)")
         red_flags.append(RedFlag(r["id"], r["level"], r["title"], r["why"], cond(r["when"], where),
-                                 _cite(r["cite"], where, sources), r.get("beyond_seed", "")))
+                                 _cite(r["cite"], where, sources), r.get("beyond_seed", ""),
+                                 r["action"], _cite(r["action_cite"], f"{where} action", sources)))
+    raw_premise = _read("premise.toml")
+    if raw_premise["finding"] not in findings or findings[raw_premise["finding"]].groups:
+        raise KnowledgeError("premise: its finding must be a checklist finding outside every mechanism group")
+    if set(raw_premise["message"]) != {"confirmed", "unconfirmed", "contradicted", "no_lean"}:
+        raise KnowledgeError("premise: a message for each of confirmed, unconfirmed, contradicted, and no_lean")
+    premise = Premise(raw_premise["finding"], tuple(raw_premise["contradicted_by"]), dict(raw_premise["message"]),
+                      _cite(raw_premise["cite"], "premise", sources))
+    workup = []
+    for w in _read("workup.toml")["workup"]:
+        where = f"work-up {w['id']}"
+        if not set(w["findings"]) <= set(findings):
+            raise KnowledgeError(f"{where}: unknown finding in {w['findings']!r}")
+        workup.append(WorkupItem(w["id"], w["label"], w["why"], tuple(w["findings"]), _cite(w["cite"], where, sources)))
+    _unique((w.id for w in workup), "work-up item")
     genes = tuple(
         Gene(g["symbol"], g["inheritance"], g["seed_type"], g["omim"], g["code"], g["in_seed"],
              g["note"], _cite(g["cite"], f"gene {g['symbol']}", sources))
         for g in _read("genes.toml")["gene"]
     )
     lean = inh["lean"]
-    thresholds = LeanThresholds(float(lean["weak"]), float(lean["moderate"]), float(lean["strong"]))
+    thresholds = LeanThresholds(float(lean["weak"]), float(lean["moderate"]), float(lean["strong"]),
+                                int(lean.get("strong_needs_findings", 2)), lean.get("without_findings", "moderate"),
+                                lean.get("onset_alone", "weak"))
+    if not {thresholds.without_findings, thresholds.onset_alone} <= {"weak", "moderate", "strong"}:
+        raise KnowledgeError("lean caps without_findings and onset_alone: weak, moderate or strong")
     if not 0 < thresholds.weak <= thresholds.moderate <= thresholds.strong:
         raise KnowledgeError("lean thresholds must rise: 0 < weak <= moderate <= strong")
     kb = KnowledgeBase(
         version=f"{meta['version']} (HPO {meta['hpo_release']})",
         sources=sources, findings=findings, mechanisms=mechanisms, clues=tuple(clues),
         red_flags=tuple(red_flags), genes=genes, onsets=onsets, family_histories=histories,
-        thresholds=thresholds,
+        thresholds=thresholds, premise=premise, workup=tuple(workup),
     )
     try:
         prepare(kb)  # knowledge the engine cannot tabulate is refused here, not on a first request

@@ -77,6 +77,7 @@ class Clue:
     cite: Citation
     finding: str | None = None
     beyond_seed: str = ""
+    name: str = ""  # a few plain words, for the result's summary
 
 
 LEVELS = ("urgent", "high", "context")  # red-flag levels, most urgent first
@@ -93,6 +94,29 @@ class RedFlag:
     when: Condition
     cite: Citation
     beyond_seed: str = ""
+    action: str = ""  # what to do, in plain words
+    action_cite: Citation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Premise:
+    """What every lean assumes (osteopetrosis: dense bone on imaging) and how the answers bear on it."""
+
+    finding: str  # the finding that confirms it when present and contradicts it when absent
+    contradicted_by: tuple[str, ...]  # HPO roots whose terms, entered present, set the finding absent
+    messages: Mapping[str, str]  # per state: confirmed, unconfirmed, contradicted
+    cite: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class WorkupItem:
+    """One standard evaluation (beyond the source document), tied to the findings it assesses."""
+
+    id: str
+    label: str
+    why: str
+    findings: tuple[str, ...]
+    cite: Citation
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +149,10 @@ class LeanThresholds:
     weak: float
     moderate: float
     strong: float
+    # Strength earned (issue 14): the entered findings the fired clues read, and the caps without them.
+    strong_needs_findings: int = 2
+    without_findings: str = "moderate"
+    onset_alone: str = "weak"
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: one instance per process
@@ -141,6 +169,8 @@ class KnowledgeBase:
     onsets: Mapping[str, Option]
     family_histories: Mapping[str, Option]
     thresholds: LeanThresholds
+    premise: Premise | None = None
+    workup: tuple[WorkupItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +225,15 @@ class NextCheck(NamedTuple):
     label: str
     check: str
     impact: float
-    outcomes: tuple[tuple[str, Lean], ...]  # (value tried, the lean it would give)
+    outcomes: tuple[tuple[str, Lean, Strength | None], ...]  # (value tried, the lean and strength it would give)
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagHit:
+    """A red flag with the entered findings (marked present) that raised it."""
+
+    flag: RedFlag
+    findings: tuple[Finding, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +250,7 @@ class Assessment(NamedTuple):
     answers: Answers
     inheritance: Inheritance
     mechanisms: tuple[MechanismHit, ...]
-    red_flags: tuple[RedFlag, ...]
+    red_flags: tuple[RedFlagHit, ...]
     genes: tuple[GeneMatch, ...]
     next_checks: tuple[NextCheck, ...]
+    premise: str = "unconfirmed"  # "confirmed", "unconfirmed" or "contradicted"

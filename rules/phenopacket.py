@@ -30,6 +30,7 @@ from typing import Any
 from .hpo import HPO_ID
 from .hpo import HpoIndex
 from .inputs import InputError
+from .inputs import OtherTerm
 from .inputs import Parsed
 from .inputs import parse_family_history
 from .inputs import parse_onset
@@ -83,8 +84,10 @@ class Imported:
 # ---------------------------------------------------------------------------------------- export
 
 def export_phenopacket(answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, *, disclaimer: str,
-                       packet_id: str | None = None, created: datetime | None = None) -> dict[str, Any]:
-    """A GA4GH Phenopacket v2 (as JSON-ready dicts) of the checklist, de-identified."""
+                       packet_id: str | None = None, created: datetime | None = None,
+                       other_terms: Iterable[OtherTerm] = ()) -> dict[str, Any]:
+    """A GA4GH Phenopacket v2 (as JSON-ready dicts) of the checklist, de-identified; the other HPO
+    terms entered (not checklist findings) follow the findings, as entered."""
     onset = kb.onsets[answers.onset]
     onset_class = _ontology_class(onset.hpo[0], hpo) if onset.hpo else None
     features: list[dict[str, Any]] = []
@@ -98,6 +101,14 @@ def export_phenopacket(answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, *, di
             elif onset_class:
                 feature["onset"] = {"ontologyClass": onset_class}
             features.append(feature)
+        for term in other_terms:
+            if term.state == state:
+                feature = {"type": _ontology_class(term.id, hpo)}
+                if state == "absent":
+                    feature["excluded"] = True
+                elif onset_class:
+                    feature["onset"] = {"ontologyClass": onset_class}
+                features.append(feature)
     when = (created or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "id": packet_id or f"miop-checklist-{uuid.uuid4().hex}",
@@ -119,9 +130,10 @@ def export_phenopacket(answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, *, di
     }
 
 
-def hpo_csv(answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, *, disclaimer: str) -> str:
+def hpo_csv(answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, *, disclaimer: str,
+            other_terms: Iterable[OtherTerm] = ()) -> str:
     """The checklist's HPO terms and onset as CSV (hpo_id, hpo_label, status, checklist_item), after a
-    '#' line with the disclaimer."""
+    '#' line with the disclaimer; other HPO terms entered have "Other term entered" as their item."""
     out = io.StringIO()
     out.write(f"# {disclaimer}\n")
     writer = csv.writer(out, lineterminator="\n")
@@ -130,6 +142,9 @@ def hpo_csv(answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, *, disclaimer: s
         for slug, finding in kb.findings.items():
             if answers.state(slug) == state:
                 writer.writerow([finding.hpo, hpo.name(finding.hpo) or finding.label, word, finding.label])
+        for term in other_terms:
+            if term.state == state:
+                writer.writerow([term.id, hpo.name(term.id) or term.label, word, "Other term entered"])
     onset = kb.onsets[answers.onset]
     if onset.hpo:  # request forms ask for the onset as an HPO term too
         writer.writerow([onset.hpo[0], hpo.name(onset.hpo[0]) or onset.label, "present", "Age at onset"])
@@ -214,8 +229,34 @@ def import_phenopacket(packet: Any, kb: KnowledgeBase, hpo: HpoIndex) -> Importe
         onset = _feature_onset(feature, version, where, kb, hpo, notes if state == "present" else [])
         if onset and state == "present":
             onsets.append(onset)
+    # A disease's onset is the patient's onset too (issue 14: real records carry it there).
+    for i, disease in enumerate(_list(packet.get("diseases"), "diseases")):
+        disease = _object(disease, f"diseases[{i}]")
+        if disease.get("excluded") is True or disease.get("negated") is True:
+            continue
+        try:
+            onset = _feature_onset(disease, version, f"diseases[{i}]", kb, hpo, notes)
+        except InputError:  # the schema leaves a disease's onset loose; one we cannot read is skipped
+            notes.append(f"The onset of diseases[{i}] could not be read; it was not used.")
+            continue
+        if onset:
+            onsets.append(onset)
     kind = f"a GA4GH phenopacket (schema v{version})"
-    return _resolve(statements, onsets, kind, notes, kb, hpo)
+    return _resolve(statements, onsets, kind, notes, kb, hpo, _last_encounter(packet.get("subject"), kb, hpo))
+
+
+def _last_encounter(subject: Any, kb: KnowledgeBase, hpo: HpoIndex) -> tuple[str, str] | None:
+    """The onset class of the subject's age at the last encounter, an upper bound on the onset."""
+    if not isinstance(subject, Mapping) or subject.get("timeAtLastEncounter") is None:
+        return None
+    try:
+        kind, value = _time_element(subject["timeAtLastEncounter"], "subject.timeAtLastEncounter")
+    except InputError:  # not an age this app can read: no bound
+        return None
+    ignored: list[str] = []
+    if kind == "term":
+        return _onset_term(value, kb, hpo, ignored)
+    return _onset_age(value, ignored) if kind == "age" else None
 
 
 def import_hpo_list(text: str, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
@@ -260,15 +301,18 @@ def parse_phenopacket_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: H
     answers = imported.parsed.answers
     family_history = parse_family_history(body.get("family_history"), kb)
     return Parsed(Answers(answers.findings, answers.onset, family_history),
-                  imported.parsed.recognized, imported.parsed.unmapped)
+                  imported.parsed.recognized, imported.parsed.unmapped, imported.parsed.other_terms)
 
 
 # ------------------------------------------------------------------------------ mapping to findings
 
 def _resolve(statements: Iterable[tuple[str, State, str | None]], onsets: list[tuple[str, str]], kind: str,
-             notes: list[str], kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
+             notes: list[str], kb: KnowledgeBase, hpo: HpoIndex, bound: tuple[str, str] | None = None) -> Imported:
     """Turn (term, state, label) statements into finding states (rules.inputs.resolve_statements);
-    onset terms given as features set the onset."""
+    onset terms given as features set the onset, never later than `bound` (the age at the last
+    encounter): an onset after it is brought back to it, and with no onset an encounter at birth
+    or in infancy gives that class (the rules read neonatal and infant onset alike, except low
+    calcium at birth, which needs the neonatal class stated)."""
     onset_terms = {t for o in kb.onsets.values() for t in o.hpo}
     rest: list[tuple[str, State, str | None]] = []
     for term, state, label in statements:
@@ -277,9 +321,20 @@ def _resolve(statements: Iterable[tuple[str, State, str | None]], onsets: list[t
             onsets.append((parse_onset(term, kb), term))
         else:
             rest.append((term, state, label))
-    ordered, recognized, unmapped = resolve_statements(rest, kb, hpo)
+    ordered, recognized, unmapped, others = resolve_statements(rest, kb, hpo)
     onset, onset_from = _earliest_onset(onsets, kb, hpo, notes)
-    parsed = Parsed(Answers(ordered, onset), recognized, unmapped)
+    if bound is not None:
+        order = list(kb.onsets)
+        limit, seen = bound
+        if onset != "unknown" and order.index(onset) > order.index(limit):
+            notes.append(f"The onset given ({kb.onsets[onset].label}) is later than the age at the last "
+                         f"encounter ({seen}); the onset was set to {kb.onsets[limit].label}.")
+            onset, onset_from = limit, f"{seen} (age at the last encounter)"
+        elif onset == "unknown" and limit in ("neonatal", "infancy"):
+            notes.append(f"No onset was given; the age at the last encounter ({seen}) means it was no "
+                         f"later than {kb.onsets[limit].label}.")
+            onset, onset_from = limit, f"{seen} (age at the last encounter)"
+    parsed = Parsed(Answers(ordered, onset), recognized, unmapped, others)
     return Imported(parsed, kind, tuple(notes), onset_from)
 
 

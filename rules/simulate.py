@@ -34,8 +34,7 @@ from .cases import Stage
 from .cases import TeachingPoint
 from .cases import in_kb_order
 from .cases import mechanisms_of
-from .engine import lean_of
-from .engine import score
+from .engine import evaluate
 from .loader import load_knowledge
 from .model import Citation
 from .model import KnowledgeBase
@@ -130,6 +129,9 @@ def load_entries() -> dict[str, Entry]:
     kb = load_knowledge()
     entries: dict[str, Entry] = {}
     reference_onsets = {r["entry"]: r["onset"] for r in templates().get("reference_onset", [])}
+    # Every entry is osteopetrosis, so the premise (dense bone, outside every mechanism group) is
+    # given, not drawn: a simulated patient shows the source document's findings.
+    drawn = {s for s, f in kb.findings.items() if f.groups}
     for d in _json_data("osteopetrosis_diseases.json")["diseases"]:
         onsets = []
         for o in d.get("onsets", []):
@@ -145,10 +147,10 @@ def load_entries() -> dict[str, Entry]:
                 a.get("frequency", ""),
                 float(a["p"]),
                 bool(a.get("negated")),
-                tuple(s for s in a["findings"] if s in kb.findings),
+                tuple(s for s in a["findings"] if s in drawn),
             )
             for a in d.get("annotations", [])
-            if a.get("findings")
+            if set(a.get("findings", ())) & drawn
         )
         entries[d["id"]] = Entry(
             d["id"],
@@ -210,9 +212,9 @@ def key_of(d: Draw, kb: KnowledgeBase) -> AnswerKey:
 
 
 def engine_lean(key: AnswerKey, kb: KnowledgeBase) -> tuple[str, str | None]:
-    """The lean and strength the checklist's rules give for a key (the cheap part of evaluate)."""
-    total, _ = score(key.answers(), kb)
-    return lean_of(total, kb)
+    """The lean and strength the checklist's rules give for a key (strength earned by findings)."""
+    inheritance = evaluate(key.answers(), kb).inheritance
+    return inheritance.lean, inheritance.strength
 
 
 def _point(raw: Mapping[str, Any], **values: str) -> TeachingPoint:

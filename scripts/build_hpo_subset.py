@@ -171,7 +171,33 @@ def term_findings(onto: Ontology, findings: list[dict[str, Any]]) -> dict[str, l
     return counts
 
 
-def build_subset(onto: Ontology, findings: list[dict[str, Any]], onset_ids: list[str]) -> dict[str, Any]:
+def ancestors(onto: Ontology, term: str) -> set[str]:
+    """The term and every term above it along is_a."""
+    parents: dict[str, list[str]] = defaultdict(list)
+    for parent, children in onto.children.items():
+        for child in children:
+            parents[child].append(parent)
+    seen, stack = {term}, [term]
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def excluded_by(onto: Ontology, findings: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Every term -> the findings whose own term is at or below it: HPO's NOT applies to every
+    descendant, so an excluded term rules those findings out (issue 14)."""
+    below: dict[str, list[str]] = defaultdict(list)
+    for finding in findings:
+        for term in ancestors(onto, onto.primary(finding["hpo"])):
+            below[term].append(finding["slug"])
+    return {t: below[t] for t in sorted(below)}
+
+
+def build_subset(onto: Ontology, findings: list[dict[str, Any]], onset_ids: list[str],
+                 contradicting: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
     """The content of hpo_subset.json."""
     counts = term_findings(onto, findings)
     slugs = [f["slug"] for f in findings]
@@ -199,6 +225,9 @@ def build_subset(onto: Ontology, findings: list[dict[str, Any]], onset_ids: list
         "terms": terms,
         "related": related,
         "alt_ids": dict(onto.alt_ids),
+        # NOT semantics, and the terms that contradict the premise (premise.toml), with descendants.
+        "excluded_by": excluded_by(onto, findings),
+        "contradicts": sorted(set().union(*(onto.descendants(onto.primary(t)) for t in contradicting))),
     }
 
 
@@ -289,7 +318,7 @@ def generate(data_dir: Path) -> dict[str, str]:
     onto = parse_obo(data_dir / "hp.obo")
     findings = _read_toml("findings.toml")["finding"]
     onset_ids = [hpo for onset in _read_toml("options.toml")["onset"] for hpo in onset["hpo"]]
-    subset = build_subset(onto, findings, onset_ids)
+    subset = build_subset(onto, findings, onset_ids, _read_toml("premise.toml")["contradicted_by"])
     counts = {t: v["findings"] for t, v in subset["terms"].items()}
     return {
         "hpo_subset.json": dump(subset),

@@ -26,7 +26,8 @@ from rules.model import ClueHit
 from rules.model import GeneMatch
 from rules.model import MechanismHit
 from rules.model import NextCheck
-from rules.model import RedFlag
+from rules.model import RedFlagHit
+from rules.model import WorkupItem
 
 from .jsonprovider import JsonRow
 from .jsonprovider import JsonRows
@@ -56,17 +57,47 @@ def source_dict(cite: Citation, kb: KnowledgeBase) -> dict[str, str]:
             "passage": cite.passage, "locator": cite.locator, "text": text}
 
 
-def lean_summary(lean: str, strength: str | None) -> str:
-    """The lean in plain words."""
+def cite_ref(cite: Citation) -> dict[str, str]:
+    """A citation in an assessment: the source's id (its entry is in the answer's `sources` map
+    once) and the passage or locator, whichever it has."""
+    ref = {"id": cite.source}
+    if cite.passage:
+        ref["passage"] = cite.passage
+    if cite.locator:
+        ref["locator"] = cite.locator
+    return ref
+
+
+def cite_text(ref: Any, kb: KnowledgeBase) -> tuple[str, str]:
+    """The ready-to-print text and link of a citation, from a full source dict or a cite_ref."""
+    if "text" in ref:
+        return ref["text"], ref.get("url", "")
+    shown = source_dict(Citation(ref["id"], ref.get("passage", ""), ref.get("locator", "")), kb)
+    return shown["text"], shown["url"]
+
+
+def sources_map(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """Every source once, by id: what a cite_ref points at."""
+    return {s.id: {"kind": s.kind, "title": s.title, "url": s.url} for s in kb.sources.values()}
+
+
+def lean_summary(lean: str, strength: str | None, top: str = "", premise: str = "") -> str:
+    """The lean in plain words, with the clue that weighs most when one is named."""
+    if premise == "contradicted":
+        return "No lean: what was entered argues against osteopetrosis, which every lean here assumes."
     if lean == "indeterminate" or strength is None:
         return "Indeterminate: the findings entered do not lean either way."
-    return f"The picture leans {STRENGTH_WORDS[strength]} toward {LEAN_WORDS[lean]}."
+    weighs = f"; the clue that weighs most is {top}" if top else ""
+    return f"The picture leans {STRENGTH_WORDS[strength]} toward {LEAN_WORDS[lean]}{weighs}."
+
+NO_NEXT_CHECK = "No item left unassessed could change the lean or its strength."
 
 
 def share_query(present: list[str], absent: list[str], onset: str, family_history: str) -> str:
-    """The query string of the shareable link: slugs and options only, never free text.
+    """The query string of the shareable link: slugs, HPO ids and options only, never free text.
 
-    Slugs need no escaping (the loader admits lower-case letters, digits and underscores only).
+    Slugs need no escaping (the loader admits lower-case letters, digits and underscores only), and
+    HPO ids (HP: and seven digits, checked on the way in) need none in a query either.
     """
     params = [f"present={','.join(sorted(present))}"] if present else []
     if absent:
@@ -94,6 +125,15 @@ class _Rows:
         self.labels = {s: f.label for s, f in kb.findings.items()}
         self.unknown = {s: "unknown" for s in kb.findings}
         self.position = {s: i for i, s in enumerate(kb.findings)}
+        self.workup = JsonRows([self.workup_item(w) for w in kb.workup])
+        # Every source a row of this knowledge can cite, once (a handful: encoded once, copied into
+        # every answer, so an answer spends no work on picking the ones its rows cite).
+        cited = ({c.cite.source for c in kb.clues} | {m.cite.source for m in kb.mechanisms.values()}
+                 | {r.cite.source for r in kb.red_flags} | {w.cite.source for w in kb.workup}
+                 | {r.action_cite.source for r in kb.red_flags if r.action_cite} | {g.cite.source for g in kb.genes})
+        self.cited = JsonRow({sid: entry for sid, entry in sources_map(kb).items() if sid in cited})
+        self.premise_rows = {state: JsonRow({"state": state, "message": kb.premise.messages[state]})
+                             for state in (("confirmed", "unconfirmed", "contradicted") if kb.premise else ())}
         self.made: dict[int, JsonRow | JsonRows] = {
             **{id(h): self.clue(h) for h in handed.clue_hits},
             **{id(m): self.mechanism(m) for m in handed.mechanism_hits},
@@ -120,31 +160,39 @@ class _Rows:
         c = hit.clue
         return JsonRow({"id": c.id, "finding": c.finding, "points_to": c.points_to, "effect": c.effect,
                         "weight": c.weight, "signed_weight": hit.signed_weight, "why": c.why,
-                        "beyond_seed": c.beyond_seed, "source": source_dict(c.cite, self.kb)})
+                        "beyond_seed": c.beyond_seed, "source": cite_ref(c.cite)})
 
     def mechanism(self, hit: MechanismHit) -> JsonRow:
         """A mechanism with the present findings that belong to it, and its source."""
         m = hit.mechanism
         return JsonRow({"id": m.slug, "title": m.title, "findings": [f.slug for f in hit.findings],
                         "finding_labels": [f.label for f in hit.findings], "explanation": m.explanation,
-                        "source": source_dict(m.cite, self.kb)})
+                        "source": cite_ref(m.cite)})
 
-    def red_flag(self, r: RedFlag) -> JsonRow:
-        """A red flag with its source."""
+    def red_flag(self, hit: RedFlagHit) -> JsonRow:
+        """A red flag with the entered findings that raised it, what to do, and the sources."""
+        r = hit.flag
         return JsonRow({"id": r.id, "level": r.level, "title": r.title, "why": r.why, "beyond_seed": r.beyond_seed,
-                        "source": source_dict(r.cite, self.kb)})
+                        "source": cite_ref(r.cite), "findings": [f.slug for f in hit.findings], "action": r.action,
+                        "action_source": cite_ref(r.action_cite) if r.action_cite else None})
 
     def next_check(self, c: NextCheck) -> JsonRow:
-        """An unassessed item with the lean each answer to it would give."""
+        """An unassessed item with the lean and strength each answer to it would give."""
         return JsonRow({"kind": c.kind, "id": c.key, "label": c.label, "check": c.check, "impact": c.impact,
-                        "outcomes": [{"value": v, "lean": lean} for v, lean in c.outcomes]})
+                        "outcomes": [{"value": v, "lean": lean, "strength": strength}
+                                     for v, lean, strength in c.outcomes]})
+
+    def workup_item(self, w: WorkupItem) -> JsonRow:
+        """A standard evaluation with the findings it assesses and its source."""
+        return JsonRow({"id": w.id, "label": w.label, "why": w.why, "findings": list(w.findings),
+                        "source": cite_ref(w.cite)})
 
     def gene(self, match: GeneMatch) -> JsonRow:
         """A gene row, consistent with the lean or not."""
         g = match.gene
         return JsonRow({"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type, "omim": g.omim,
                         "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code, "in_seed": g.in_seed,
-                        "consistent": match.consistent, "note": g.note, "source": source_dict(g.cite, self.kb)})
+                        "consistent": match.consistent, "note": g.note, "source": cite_ref(g.cite)})
 
 
 @functools.cache
@@ -160,24 +208,41 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     hits = rows.ready(inh.hits, rows.clue)
     # For a lean: the clues that pushed toward it, and those that pushed away. Indeterminate: the
     # clues toward recessive, then toward dominant.
-    toward: list[JsonRow] = []
-    away: list[JsonRow] = []
+    toward: list[str] = []
+    away: list[str] = []
     dominant = inh.lean == "dominant"
-    for hit, row in zip(inh.hits, hits, strict=True):
-        (toward if (hit.signed_weight < 0) is dominant else away).append(row)
+    top = None
+    for hit in inh.hits:
+        if (hit.signed_weight < 0) is dominant:
+            toward.append(hit.clue.id)
+            if top is None or abs(hit.signed_weight) > abs(top.signed_weight):
+                top = hit
+        else:
+            away.append(hit.clue.id)
     answers = assessment.answers
+    others = parsed.other_terms if parsed else ()
     given = answers.findings
     states: dict[str, str] = {**rows.unknown, **given}  # every finding, in checklist order
     ordered = sorted(given, key=rows.position.__getitem__)  # checklist order, whatever order they came in
     present = [s for s in ordered if given[s] == "present"]
     absent = [s for s in ordered if given[s] == "absent"]
+    terms_present = list(map(rows.terms.__getitem__, present))
+    terms_absent = list(map(rows.terms.__getitem__, absent))
+    link_present, link_absent = present, absent
+    if others:  # HPO terms that are not checklist findings: kept in the lab list and the link
+        terms_present += _terms(others, "present")
+        terms_absent += _terms(others, "absent")
+        link_present = [*present, *(o.id for o in others if o.state == "present")]
+        link_absent = [*absent, *(o.id for o in others if o.state == "absent")]
     return {
         "knowledge_version": kb.version,
         "inheritance": {
             "lean": inh.lean,
             "strength": inh.strength,
             "score": inh.score,
-            "summary": lean_summary(inh.lean, inh.strength),
+            "summary": lean_summary(inh.lean, inh.strength,
+                                    f"{top.clue.name} ({top.signed_weight:+g})" if top is not None else "",
+                                    assessment.premise),
             "message": inh.message,
             "thresholds": {"weak": kb.thresholds.weak, "moderate": kb.thresholds.moderate,
                            "strong": kb.thresholds.strong},
@@ -189,8 +254,11 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         "red_flags": rows.ready(assessment.red_flags, rows.red_flag),  # as the engine orders them: most urgent first
         "genes": rows.gene_list(assessment.genes),
         "next_checks": rows.ready(assessment.next_checks, rows.next_check),
-        "hpo_terms": {"present": list(map(rows.terms.__getitem__, present)),
-                      "excluded": list(map(rows.terms.__getitem__, absent))},
+        "next_checks_note": "" if assessment.next_checks else NO_NEXT_CHECK,
+        "premise": rows.premise_rows.get(assessment.premise),
+        "workup": rows.workup,
+        "hpo_terms": {"present": terms_present, "excluded": terms_absent},
+        "other_terms": [{"id": o.id, "label": o.label, "state": o.state} for o in others],
         "answers": {
             "findings": states,
             "present_labels": list(map(rows.labels.__getitem__, present)),
@@ -204,9 +272,15 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
                        for r in (parsed.recognized if parsed else ())],
         "unmapped": [{"input": u.input, "name": u.name, "related": list(u.related)}
                      for u in (parsed.unmapped if parsed else ())],
-        "share_query": share_query(present, absent, answers.onset, answers.family_history),
+        "share_query": share_query(link_present, link_absent, answers.onset, answers.family_history),
+        "sources": rows.cited,  # each source the rows can cite, once
         "disclaimer": DISCLAIMER,
     }
+
+
+def _terms(others: Sequence[Any], state: str) -> list[dict[str, Any]]:
+    """Other HPO terms entered, as rows of the lab-request list (no checklist finding)."""
+    return [{"id": o.id, "label": o.label, "finding": None} for o in others if o.state == state]
 
 
 def present_vocabulary(kb: KnowledgeBase) -> list[dict[str, Any]]:

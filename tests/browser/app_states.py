@@ -116,6 +116,14 @@ def result(page: Page, w: World) -> None:
     expect(page.locator(".summary")).to_contain_text("strongly toward autosomal recessive")
 
 
+def result_premise_contradicted(page: Page, w: World) -> None:
+    """The LRP5 mimic (issue 14): reduced bone density entered, so no lean; the reasons of its red
+    flag opened."""
+    page.goto(w.base + "/assessment?present=visual_impairment,HP:0004349&onset=infancy")
+    expect(page.locator(".summary")).to_contain_text("No lean")
+    page.locator("#red-flags details.why summary").first.click()
+
+
 def checklist_prefilled(page: Page, w: World) -> None:
     result(page, w)
     page.get_by_role("link", name="Change the answers").click()
@@ -439,6 +447,7 @@ STATES = [
     State("checklist-errors", checklist_errors),
     State("checklist-prefilled", checklist_prefilled),
     State("result", result),
+    State("result_premise_contradicted", result_premise_contradicted),
     State("import-panel", import_panel),
     State("import-prefilled", import_prefilled),
     State("import-errors", import_errors),

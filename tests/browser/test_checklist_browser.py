@@ -34,8 +34,8 @@ def test_clinician_ticks_neonatal_low_calcium_and_reads_a_strong_recessive_lean(
     page.get_by_label("Age at onset").select_option("neonatal")
     page.get_by_role("button", name="Show the result").click()
 
-    expect(page.locator(".summary")).to_have_text(
-        "The picture leans strongly toward autosomal recessive osteopetrosis (MIOP).")
+    expect(page.locator(".summary")).to_contain_text(
+        "The picture leans strongly toward autosomal recessive osteopetrosis (MIOP); the clue that weighs most is")
     expect(page.get_by_role("note")).to_contain_text("not a diagnosis")
     expect(page.locator(".flag-urgent").first).to_be_visible()
     expect(page.locator("#hpo-list")).to_contain_text("NOT HP:0002757")
@@ -46,6 +46,51 @@ def test_clinician_ticks_neonatal_low_calcium_and_reads_a_strong_recessive_lean(
     link = page.locator("#share-link").get_attribute("href")
     page.goto(live_server + link)
     expect(page.locator(".summary")).to_contain_text("strongly toward autosomal recessive")
+
+
+ALL_23 = ("bone_pain,fractures,osteomyelitis,delayed_tooth_eruption,malformed_teeth,dental_problems,frontal_bossing,"
+          "cranial_nerve_compression,abnormal_eye_movements,visual_impairment,hearing_impairment,facial_paralysis,"
+          "headaches,raised_csf_pressure,hepatosplenomegaly,anemia,thrombocytopenia,leukopenia,failure_to_thrive,"
+          "hypocalcemia,muscle_cramps,tetany,seizure_like_events")
+
+
+@pytest.mark.parametrize("query", [
+    f"present={ALL_23},HP:0000256&onset=neonatal&family_history=consanguineous_parents",
+    "present=visual_impairment,HP:0004349&absent=hypocalcemia,anemia&onset=infancy&family_history=affected_sibling",
+])
+def test_the_print_is_one_a4_and_one_letter_page_with_what_was_entered_and_the_date(page: Page, live_server,
+                                                                                     artifacts, query):
+    # Issue 14: what was entered, the date and the knowledge version print, on one page, for any input.
+    page.goto(live_server + "/assessment?" + query)
+    page.emulate_media(media="print")
+    expect(page.locator(".entered")).to_be_visible()
+    expect(page.locator(".entered")).to_contain_text("Onset: ")
+    expect(page.locator(".disclaimer-print")).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} · knowledge version"))
+    for paper in ("A4", "Letter"):
+        pdf = page.pdf(format=paper, print_background=True)
+        (artifacts / f"result-print-{paper}-{len(query)}.pdf").write_bytes(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages == 1, f"{paper}: the printed result takes {pages} pages"
+
+
+@pytest.mark.parametrize(("name", "query"), [
+    ("neonatal", "present=hypocalcemia,hepatosplenomegaly,anemia,visual_impairment&onset=neonatal"),
+    ("lrp5-mimic", "present=visual_impairment,HP:0004349&onset=infancy"),
+])
+def test_the_first_red_flag_is_on_a_phone_s_first_screen_below_the_summary(page: Page, live_server, artifacts,
+                                                                           name, query):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server + "/assessment?" + query)
+    summary = page.locator("#summary").bounding_box()
+    flag = page.locator("#red-flags .flag").first
+    action = flag.locator(".action").bounding_box()
+    assert summary["y"] + summary["height"] <= flag.bounding_box()["y"]
+    assert action["y"] + action["height"] <= 844, "the first red flag's action is below the first screen"
+    page.screenshot(path=str(artifacts / f"result-{name}-phone.png"))
+    assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=str(artifacts / f"result-{name}-desktop.png"))
+    assert page.locator("#red-flags .flag").first.bounding_box()["y"] < 800
 
 
 def test_result_prints_on_one_page(page: Page, live_server, artifacts):
@@ -88,7 +133,9 @@ def test_checklist_can_be_completed_with_the_keyboard_alone(page: Page, live_ser
     assert outline != "none", "keyboard focus must be visible"
     page.keyboard.press("ArrowDown")  # neonatal
     page.keyboard.press("Tab")  # family history
-    page.keyboard.press("Tab")  # first radio group: bone pain, focus lands on its checked option
+    page.keyboard.press("Tab")  # first radio group: dense bone, the premise (issue 14), on its checked option
+    assert page.evaluate("document.activeElement.name") == "dense_bone"
+    page.keyboard.press("Tab")  # then the source document's findings, bone pain first
     assert page.evaluate("document.activeElement.name") == "bone_pain"
     # Move through the radio groups to low blood calcium, then pick "Present" with the arrows.
     for _ in range(40):
@@ -103,4 +150,4 @@ def test_checklist_can_be_completed_with_the_keyboard_alone(page: Page, live_ser
             break
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    expect(page.locator(".summary")).to_contain_text("strongly toward autosomal recessive")
+    expect(page.locator(".summary")).to_contain_text("moderately toward autosomal recessive")

@@ -46,11 +46,24 @@ def test_the_score_and_every_next_check_match_a_full_re_evaluation(answers):
     assessment = evaluate(answers, KB)
     fired = {c.id for c in KB.clues if holds(c.when, answers)}
     assert {h.clue.id for h in assessment.inheritance.hits} == fired
-    assert assessment.inheritance.lean == lean_of(score(answers, KB)[0], KB)[0]
+    assert (assessment.inheritance.lean, assessment.inheritance.strength) == _pair(answers)
     assert assessment.inheritance.score == round(sum(_signed(c) for c in KB.clues if holds(c.when, answers)), 3)
     assert [h.clue.id for h in assessment.inheritance.hits] == [c.id for c in KB.clues if holds(c.when, answers)]
     assert_next_checks_match_a_full_re_evaluation(answers)
     assert [(c.kind, c.key, c.impact, c.outcomes) for c in assessment.next_checks] == reference_next_checks(answers)
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers_strategy)
+def test_red_flags_are_those_that_hold_and_name_only_entered_findings_that_raised_them(answers):
+    from rules.engine import raised_by
+
+    hits = evaluate(answers, KB).red_flags
+    assert {h.flag.id for h in hits} == {r.id for r in KB.red_flags if holds(r.when, answers)}
+    for hit in hits:
+        named = [f.slug for f in hit.findings]
+        assert named == [s for s in KB.findings if s in raised_by(hit.flag.when) and answers.state(s) == "present"]
+        assert named, hit.flag.id  # every flag shipped is raised by at least one finding entered present
 
 
 def test_next_check_outcomes_match_a_full_re_evaluation():
@@ -68,16 +81,33 @@ def _full_score(answers: Answers) -> float:
     return round(sum(_signed(c) for c in KB.clues if holds(c.when, answers)), 3)
 
 
-def _lean(total: float) -> str:
-    return lean_of(total, KB)[0]
+def _pair(answers: Answers) -> tuple:
+    """The lean and strength by their definition: the clues that hold, the entered findings they
+    read and whether one reads the family history; no lean when the premise is contradicted."""
+    if answers.state(KB.premise.finding) == "absent":
+        return "indeterminate", None
+    fired = [c for c in KB.clues if holds(c.when, answers)]
+    read = set().union(*(findings_in(c.when) for c in fired))
+    n = sum(answers.state(s) != "unknown" for s in read)
+    family = any("family_history" in str(c.when) for c in fired)
+    return lean_of(_full_score(answers), KB, n, family)
 
 
 def reference_next_checks(answers: Answers) -> list[tuple]:
     """The next checks by their definition, each outcome scored by a full re-evaluation with holds():
     every unassessed item some clue reads, tried at each of its values; ranked by how far the most
     telling answer would move the score (ties in checklist order, then onset, then family history);
-    items no answer would move are left out; at most six."""
+    items none of whose answers would change the lean or its strength are left out; the premise
+    first while it is not entered and there is a lean; at most six; none when the premise is
+    contradicted."""
     base = _full_score(answers)
+    now = _pair(answers)
+    premise = answers.state(KB.premise.finding)
+    if premise == "absent":
+        return []
+    found_first = []
+    if premise == "unknown" and now[0] != "indeterminate":
+        found_first = [("finding", KB.premise.finding, 0.0, (("present", *now), ("absent", "indeterminate", None)))]
     items = [("finding", slug, ("present", "absent")) for slug in KB.findings
              if answers.state(slug) == "unknown" and any(slug in findings_in(c.when) for c in KB.clues)]
     if answers.onset == "unknown":
@@ -90,23 +120,27 @@ def reference_next_checks(answers: Answers) -> list[tuple]:
         for value in values:
             trial = (replace(answers, findings={**answers.findings, key: value}) if kind == "finding"
                      else replace(answers, **{key: value}))
-            tries.append((value, _full_score(trial)))
-        impact = round(max(abs(t - base) for _, t in tries), 3)
-        if impact > 0:
-            found.append((-impact, position, (kind, key, impact, tuple((v, _lean(t)) for v, t in tries))))
-    return [row for _, _, row in sorted(found)[:6]]
+            tries.append((value, _full_score(trial), _pair(trial)))
+        impact = round(max(abs(t - base) for _, t, _ in tries), 3)
+        if any(pair != now for _, _, pair in tries):
+            found.append((-impact, position, (kind, key, impact, tuple((v, *pair) for v, _, pair in tries))))
+    return (found_first + [row for _, _, row in sorted(found)])[:6]
 
 
 def assert_next_checks_match_a_full_re_evaluation(answers: Answers) -> None:
     """Each outcome a next check offers is the lean a full evaluation gives, within its impact."""
+    now = evaluate(answers, KB).inheritance
     for check in evaluate(answers, KB).next_checks:
-        for value, lean in check.outcomes:
+        for value, lean, strength in check.outcomes:
             if check.kind == "finding":
                 trial = replace(answers, findings={**answers.findings, check.key: value})
             else:
                 trial = replace(answers, **{check.key: value})
-            assert evaluate(trial, KB).inheritance.lean == lean, (check.key, value)
-            assert abs(score(trial, KB)[0] - score(answers, KB)[0]) <= check.impact
+            got = evaluate(trial, KB).inheritance
+            assert (got.lean, got.strength) == (lean, strength), (check.key, value)
+            if check.key != KB.premise.finding:
+                assert abs(score(trial, KB)[0] - score(answers, KB)[0]) <= check.impact
+        assert any((lean, strength) != (now.lean, now.strength) for _, lean, strength in check.outcomes), check
 
 
 def test_clues_that_read_too_many_items_together_are_refused_with_their_ids():
@@ -136,6 +170,6 @@ def test_red_flags_come_most_urgent_first_whatever_the_knowledge_order():
     reordered = replace(KB, red_flags=tuple(reversed(KB.red_flags)))
     answers = Answers({"failure_to_thrive": "present", "hypocalcemia": "present", "anemia": "present",
                        "hepatosplenomegaly": "present"}, "infancy")
-    levels = [r.level for r in evaluate(answers, reordered).red_flags]
+    levels = [r.flag.level for r in evaluate(answers, reordered).red_flags]
     assert levels == sorted(levels, key=["urgent", "high", "context"].index)
     assert levels[0] == "urgent" and levels[-1] == "context" and "high" in levels

@@ -102,12 +102,13 @@ def test_example_phenopacket_parses_officially_and_imports_to_the_optb1_picture(
     official(json.loads(text))
     result = import_text(text, KB, HPO)
     answers = result.parsed.answers
+    # Osteopetrosis (HP:0011002) counts as dense bone on imaging since issue 14: the premise, confirmed.
     assert answers.findings == {s: "present" for s in ("visual_impairment", "hepatosplenomegaly", "anemia",
-                                                       "thrombocytopenia", "hypocalcemia")}
+                                                       "thrombocytopenia", "hypocalcemia", "dense_bone")}
     assert answers.onset == "infancy" and result.onset_from == "HP:0003593 Infantile onset"
-    assert [(u.input, u.name) for u in result.parsed.unmapped] == [("HP:0000256", "Macrocephaly"),
-                                                                  ("HP:0011002", "Osteopetrosis")]
+    assert [(u.input, u.name) for u in result.parsed.unmapped] == [("HP:0000256", "Macrocephaly")]
     assessment = evaluate(answers, KB)
+    assert assessment.premise == "confirmed"
     assert (assessment.inheritance.lean, assessment.inheritance.strength) == ("recessive", "strong")
     assert [m.mechanism.slug for m in assessment.mechanisms] == ["skull_remodeling", "marrow_failure",
                                                                  "calcium_trapping"]
@@ -282,6 +283,12 @@ def expected_back(answers: Answers) -> Answers:
     for child, parent in IMPLIES.items():
         if states.get(child) == "present" and parent not in states:
             states[parent] = "present"
+    # HPO's NOT applies to every descendant (issue 14): an excluded finding's term rules out the
+    # unassessed findings whose own term is below it.
+    for slug, state in list(states.items()):
+        if state == "absent" and answers.findings[slug] == "absent":
+            for below in HPO.excluded_below(KB.findings[slug].hpo):
+                states.setdefault(below, "absent")
     onset = answers.onset if "present" in states.values() else "unknown"
     return Answers({s: states[s] for s in KB.findings if s in states}, onset)
 

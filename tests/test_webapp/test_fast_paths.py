@@ -92,7 +92,8 @@ def test_the_presenter_cache_holds_knowledge_only_and_stays_bounded():
 
 def test_an_assessment_made_by_hand_gets_its_rows_built_not_kept():
     assessment = evaluate(Answers({"hypocalcemia": "present"}, "neonatal"), KB)
-    made = assessment._replace(red_flags=tuple(replace(r, title="Made by hand") for r in assessment.red_flags))
+    made = assessment._replace(red_flags=tuple(replace(r, flag=replace(r.flag, title="Made by hand"))
+                                               for r in assessment.red_flags))
     size = len(_rows(KB).made)
     shown = present_assessment(made, KB)
     assert shown["red_flags"] and all(r["title"] == "Made by hand" for r in shown["red_flags"])

@@ -25,6 +25,12 @@ ERROR = {
 }
 SOURCE = {"type": "object", "properties": {k: {"type": "string"} for k in
                                            ("id", "kind", "title", "url", "passage", "locator", "text")}}
+# In an assessment a citation names its source by id (the answer's `sources` map has each source once).
+CITE = {"type": "object", "required": ["id"],
+        "properties": {k: {"type": "string"} for k in ("id", "passage", "locator")},
+        "description": "a source id of the answer's `sources` map, and the passage or locator cited"}
+LEAN_PAIR = {"lean": {"type": "string", "enum": ["recessive", "dominant", "indeterminate"]},
+             "strength": {"type": ["string", "null"], "enum": ["weak", "moderate", "strong", None]}}
 # An HPO id as the parsers take it: HP: (any case) and seven ASCII digits.
 HPO_ID_PATTERN = r"[Hh][Pp]:[0-9]{7}"
 # The characters Python's str.strip() removes, which is how the parsers trim input. Spelled out
@@ -57,36 +63,71 @@ ASSESS_BODY = {
         "family_history": ref("FamilyHistory"),
     },
 }
+STRINGS = {"type": "array", "items": {"type": "string"}}
 ASSESSMENT = {
     "type": "object",
     "required": ["inheritance", "mechanisms", "red_flags", "genes", "next_checks", "recognized",
-                 "unmapped", "disclaimer", "knowledge_version"],
+                 "unmapped", "disclaimer", "knowledge_version", "premise", "workup", "sources", "other_terms"],
     "properties": {
         "knowledge_version": {"type": "string"},
+        "premise": {"type": "object", "required": ["state", "message"], "properties": {
+            "state": {"type": "string", "enum": ["confirmed", "unconfirmed", "contradicted"],
+                      "description": "dense bone on imaging entered; not entered; reduced bone density "
+                                     "(or no dense bone) entered, and then the lean is indeterminate"},
+            "message": {"type": "string"}}},
         "inheritance": {
             "type": "object",
             "required": ["lean", "strength", "clues"],
             "properties": {
-                "lean": {"type": "string", "enum": ["recessive", "dominant", "indeterminate"]},
-                "strength": {"type": ["string", "null"], "enum": ["weak", "moderate", "strong", None]},
+                **LEAN_PAIR,
                 "score": {"type": "number"},
-                "summary": {"type": "string"},
+                "summary": {"type": "string", "description": "the lean, its strength and the clue that weighs most"},
                 "message": {"type": "string"},
                 "clues": {"type": "array", "items": {
                     "type": "object",
-                    "required": ["finding", "points_to", "weight", "why", "source"],
-                    "properties": {"finding": {"type": ["string", "null"]}, "points_to": {"type": "string"},
-                                   "weight": {"type": "number"}, "why": {"type": "string"},
-                                   "source": SOURCE}}},
+                    "required": ["id", "finding", "points_to", "weight", "why", "source"],
+                    "properties": {"id": {"type": "string"}, "finding": {"type": ["string", "null"]},
+                                   "points_to": {"type": "string"}, "weight": {"type": "number"},
+                                   "why": {"type": "string"}, "source": CITE}}},
+                "clues_for": {**STRINGS, "description": "ids of the clues toward the lean (toward recessive "
+                                                        "when indeterminate)"},
+                "clues_against": {**STRINGS, "description": "ids of the other clues"},
             },
         },
         "mechanisms": {"type": "array", "items": {"type": "object", "properties": {
-            "id": {"type": "string"}, "title": {"type": "string"},
-            "findings": {"type": "array", "items": {"type": "string"}},
-            "explanation": {"type": "string"}, "source": SOURCE}}},
-        "red_flags": {"type": "array", "items": {"type": "object"}},
-        "genes": {"type": "array", "items": {"type": "object"}},
-        "next_checks": {"type": "array", "items": {"type": "object"}},
+            "id": {"type": "string"}, "title": {"type": "string"}, "findings": STRINGS,
+            "explanation": {"type": "string"}, "source": CITE}}},
+        "red_flags": {"type": "array", "description": "most urgent first", "items": {
+            "type": "object", "required": ["id", "level", "title", "findings", "action", "source"],
+            "properties": {"id": {"type": "string"},
+                           "level": {"type": "string", "enum": ["urgent", "high", "context"]},
+                           "title": {"type": "string"}, "why": {"type": "string"},
+                           "findings": {**STRINGS, "description": "the entered findings (present) that raised it"},
+                           "action": {"type": "string", "description": "what to do, in plain words"},
+                           "action_source": {"oneOf": [CITE, {"type": "null"}]}, "source": CITE}}},
+        "genes": {"type": "array", "description": "the genes consistent with the lean first",
+                  "items": {"type": "object", "properties": {"source": CITE}}},
+        "next_checks": {"type": "array", "description": "unassessed items whose answer could change the lean "
+                                                         "or its strength", "items": {
+            "type": "object", "properties": {"outcomes": {"type": "array", "items": {
+                "type": "object", "required": ["value", "lean", "strength"],
+                "properties": {"value": {"type": "string"}, **LEAN_PAIR}}}}}},
+        "next_checks_note": {"type": "string", "description": "says so when no item could change the lean"},
+        "workup": {"type": "array", "description": "the standard evaluations (beyond the source document)",
+                   "items": {"type": "object", "required": ["id", "label", "why", "source"], "properties": {
+                       "id": {"type": "string"}, "label": {"type": "string"}, "why": {"type": "string"},
+                       "findings": {**STRINGS, "description": "the checklist findings it assesses"},
+                       "source": CITE}}},
+        "other_terms": {"type": "array", "description": "HPO terms entered that are not checklist findings",
+                        "items": {"type": "object", "required": ["id", "label", "state"], "properties": {
+                            "id": {"type": "string"}, "label": {"type": "string"},
+                            "state": {"type": "string", "enum": ["present", "absent"]}}}},
+        "sources": {"type": "object", "description": "each source cited in the answer, once, by id",
+                    "additionalProperties": {"type": "object", "required": ["kind", "title", "url"],
+                                             "properties": {
+                        "kind": {"type": "string", "enum": ["seed", "reference"],
+                                 "description": "seed: the project's source document"},
+                        "title": {"type": "string"}, "url": {"type": "string"}}}},
         "recognized": {"type": "array", "items": {"type": "object", "properties": {
             "input": {"type": "string"}, "finding": {"type": "string"}}}},
         "unmapped": {"type": "array", "items": {"type": "object"}},

@@ -5,23 +5,51 @@ from __future__ import annotations
 import functools
 
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 from wtforms import RadioField
 from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import SubmitField
+from wtforms.validators import ValidationError
 
 from rules import Answers
 from rules import KnowledgeBase
+from rules.hpo import HPO_ID
 
 # WTForms 3.3 wants SelectChoice objects (tuples are deprecated).
 STATE_CHOICES = [SelectChoice("present", "Present"), SelectChoice("absent", "Absent"),
                  SelectChoice("unknown", "Not assessed")]
 
 
+def _hpo_ids(form: object, field: HiddenField) -> None:
+    """A comma-separated list of HPO ids (the other terms carried from an import or a link)."""
+    for item in (field.data or "").split(","):
+        if item.strip() and not HPO_ID.match(item.strip().upper()):
+            raise ValidationError("Other terms must be HPO ids (HP: and seven digits).")
+
+
 class _ChecklistBase(FlaskForm):
     """Fields common to every checklist; finding fields are added by checklist_form_class()."""
 
     submit = SubmitField("Show the result")
+    # HPO terms entered that are not checklist findings (issue 14), carried as ids only.
+    other_present = HiddenField(default="", validators=[_hpo_ids])
+    other_absent = HiddenField(default="", validators=[_hpo_ids])
+
+    def body(self, kb: KnowledgeBase) -> dict[str, object]:
+        """The validated form as an /assess body, the other terms carried along as HPO ids."""
+        answers = self.answers(kb)
+        findings: dict[str, str] = dict(answers.findings)
+        for name, state in (("other_absent", "absent"), ("other_present", "present")):
+            for item in (getattr(self, name).data or "").split(","):
+                if item.strip():
+                    findings[item.strip().upper()] = state
+        return {"findings": findings, "onset": answers.onset, "family_history": answers.family_history}
+
+    def carry(self, others: object) -> None:
+        """Set the hidden fields from other terms (rules.inputs.OtherTerm)."""
+        self.other_present.data = ",".join(o.id for o in others if o.state == "present")  # type: ignore[attr-defined]
+        self.other_absent.data = ",".join(o.id for o in others if o.state == "absent")  # type: ignore[attr-defined]
 
     def answers(self, kb: KnowledgeBase) -> Answers:
         """The validated form as engine answers (only present and absent are kept)."""

@@ -6,10 +6,21 @@ from typing import Any
 
 from rules import KnowledgeBase
 
+PREMISE_GROUP = {
+    "id": "premise",
+    "title": "Imaging: dense bone (beyond the source document)",
+    "explanation": ("Every lean below assumes osteopetrosis, whose defining sign is dense bone on skeletal "
+                    "radiographs (GeneReviews NBK1127). Mark it absent when imaging shows normal or reduced "
+                    "bone density: the result then gives no lean."),
+}
+
 
 def checklist_groups(form: Any, kb: KnowledgeBase) -> list[dict[str, Any]]:
-    """One group per mechanism; a finding in two groups is rendered in its first and cross-referenced."""
-    groups = []
+    """The findings outside every mechanism (the premise) first, then one group per mechanism; a
+    finding in two groups is rendered in its first and cross-referenced."""
+    ungrouped = [{"field": getattr(form, f.slug), "hpo": f.hpo, "also": []}
+                 for f in kb.findings.values() if not f.groups]
+    groups = [{**PREMISE_GROUP, "rows": ungrouped, "also": []}] if ungrouped else []
     for mech in kb.mechanisms.values():
         rows, also = [], []
         for f in kb.findings.values():

@@ -17,8 +17,27 @@ from ..presenters import present_assessment
 from ..presenters import present_vocabulary
 from .forms import checklist_form_class
 from .layout import checklist_groups
+from .page import cite_parts
+from .page import result_page
 
 bp = Blueprint("checklist", __name__)
+
+# The figures of bench/lean_accuracy.py (deterministic) for the shipped knowledge, as the README's
+# table gives them; a test checks them against a fresh run.
+ACCURACY = {"entries": 16, "rows": [
+    {"entries": "OMIM 259700, 259710, 259720, 612301, 617306, 166600; ORPHA:667", "right": "1.00", "not_wrong": "1.00"},
+    {"entries": "OMIM 611490 (CLCN7) and 615085 (SNX10)", "right": "0.93", "not_wrong": "1.00"},
+    {"entries": "OMIM 259730 (CA2) and ORPHA:2785", "right": "0.69 and 0.71", "not_wrong": "1.00"},
+    {"entries": "ORPHA:53 (Albers-Schoenberg)", "right": "0.26", "not_wrong": "1.00"},
+    {"entries": "OMIM 607634 (LRP5), 618107, 620366 (SLC4A2); ORPHA:85179", "right": "0.00", "not_wrong": "1.00"},
+    {"entries": "all entries, each weighing the same", "right": "0.66", "not_wrong": "1.00"},
+]}
+
+
+@bp.app_template_global("cite_parts")
+def _cite_parts(ref):  # type: ignore[no-untyped-def]
+    """(text, link) of a citation, for the cite macro: the wording is Python's, not the template's."""
+    return cite_parts(ref, kb())
 
 
 def _query_body() -> dict[str, object]:
@@ -54,6 +73,7 @@ def checklist():
             getattr(form, slug).data = parsed.answers.state(slug)
         form.onset.data = parsed.answers.onset
         form.family_history.data = parsed.answers.family_history
+        form.carry(parsed.other_terms)
     return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge))
 
 
@@ -66,8 +86,12 @@ def assess():
     if not form.validate_on_submit():
         return render_template("checklist/form.html", form=form,
                                groups=checklist_groups(form, knowledge)), 400
-    result = present_assessment(evaluate(form.answers(knowledge), knowledge), knowledge)
-    return render_template("checklist/result.html", result=result)
+    try:
+        parsed = parse_request(form.body(knowledge), knowledge, load_hpo())
+    except InputError as err:
+        abort(400, err.message)
+    result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
+    return render_template("checklist/result.html", result=result, page=result_page(result, knowledge))
 
 
 @bp.get("/assessment")
@@ -76,12 +100,14 @@ def shared():
     knowledge = kb()
     parsed = parsed_query()
     result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
-    return render_template("checklist/result.html", result=result)
+    return render_template("checklist/result.html", result=result, page=result_page(result, knowledge))
 
 
 @bp.get("/about")
 def about():
     """What the app is, its sources, the disclaimer and the knowledge version."""
     knowledge = kb()
+    vocabulary = [{**f, "group_titles": [knowledge.mechanisms[g].title for g in f["groups"]]}
+                  for f in present_vocabulary(knowledge)]
     return render_template("about.html", version=knowledge.version, hpo_release=load_hpo().release,
-                           sources=list(knowledge.sources.values()), vocabulary=present_vocabulary(knowledge))
+                           sources=list(knowledge.sources.values()), vocabulary=vocabulary, accuracy=ACCURACY)

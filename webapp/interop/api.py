@@ -43,7 +43,7 @@ def phenopacket() -> Response:
         parsed = parse_request(json_body(), knowledge, hpo)
     except InputError as err:
         raise ApiError(400, err.code, err.message) from None
-    packet = export_phenopacket(parsed.answers, knowledge, hpo, disclaimer=DISCLAIMER)
+    packet = export_phenopacket(parsed.answers, knowledge, hpo, disclaimer=DISCLAIMER, other_terms=parsed.other_terms)
     return Response(json.dumps(packet, indent=2, ensure_ascii=False) + "\n", mimetype="application/json")
 
 

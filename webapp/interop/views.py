@@ -74,6 +74,7 @@ def import_checklist() -> ResponseReturnValue:
     for slug in knowledge.findings:
         getattr(checklist, slug).data = answers.state(slug)
     checklist.onset.data = answers.onset
+    checklist.carry(imported.parsed.other_terms)
     return render_template("interop/imported.html", form=checklist,
                            groups=checklist_groups(checklist, knowledge),
                            imported=present_import(imported, knowledge, hpo))
@@ -90,7 +91,8 @@ def too_large(err: RequestEntityTooLarge) -> ResponseReturnValue:
 @bp.get("/assessment/phenopacket.json")
 def phenopacket_file() -> Response:
     """The shared result's checklist as a GA4GH Phenopacket v2 file."""
-    packet = export_phenopacket(parsed_query().answers, kb(), load_hpo(), disclaimer=DISCLAIMER)
+    parsed = parsed_query()
+    packet = export_phenopacket(parsed.answers, kb(), load_hpo(), disclaimer=DISCLAIMER, other_terms=parsed.other_terms)
     return _attachment(json.dumps(packet, indent=2, ensure_ascii=False) + "\n", "application/json",
                        "miop-checklist-phenopacket.json")
 
@@ -98,7 +100,8 @@ def phenopacket_file() -> Response:
 @bp.get("/assessment/hpo.csv")
 def hpo_csv_file() -> Response:
     """The shared result's HPO terms as a CSV file."""
-    return _attachment(hpo_csv(parsed_query().answers, kb(), load_hpo(), disclaimer=DISCLAIMER),
+    parsed = parsed_query()
+    return _attachment(hpo_csv(parsed.answers, kb(), load_hpo(), disclaimer=DISCLAIMER, other_terms=parsed.other_terms),
                        "text/csv", "miop-checklist-hpo-terms.csv")
 
 

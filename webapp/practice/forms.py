@@ -56,7 +56,9 @@ class AttemptForm(FlaskForm):
         super().__init__(*args, **kwargs)
         knowledge = knowledge or load_kb()
         self.findings.choices = sorted(
-            (SelectChoice(f.slug, f.label) for f in knowledge.findings.values()),
+            # The premise (dense bone on imaging) is given in every case, not a finding to spot.
+            (SelectChoice(f.slug, f.label) for f in knowledge.findings.values()
+             if not (knowledge.premise and f.slug == knowledge.premise.finding)),
             key=lambda c: c.label.lower(),
         )
         self.mechanisms.choices = [SelectChoice(m.slug, m.title) for m in knowledge.mechanisms.values()]

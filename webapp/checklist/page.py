@@ -1,0 +1,54 @@
+"""The result page's view model: the presented assessment, plus what only the page shows.
+
+The JSON answer refers to clues by id and to sources by id (issue 14: a small answer); the page
+needs the rows themselves, the labels of the findings that raised each red flag, the words for
+each next check's outcomes and the date it was made. Nothing here decides clinical meaning.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+
+from rules import KnowledgeBase
+
+from ..presenters import cite_text
+
+STRENGTH = {"weak": "weak", "moderate": "moderate", "strong": "strong"}
+PREMISE_TITLES = {"confirmed": "Dense bone on imaging: entered",
+                  "unconfirmed": "Not yet confirmed: osteopetrosis",
+                  "contradicted": "Argues against osteopetrosis"}
+
+
+def _outcome_words(kind: str, value: str, kb: KnowledgeBase) -> str:
+    if kind == "onset":
+        return kb.onsets[value].label
+    if kind == "family_history":
+        return kb.family_histories[value].label
+    return value
+
+
+def result_page(result: dict[str, Any], kb: KnowledgeBase, today: datetime | None = None) -> dict[str, Any]:
+    """What the result page shows beside the presented assessment."""
+    inh = result["inheritance"]
+    clues = {row["id"]: row for row in inh["clues"]}
+    labels = {s: f.label for s, f in kb.findings.items()}
+    premise = result["premise"] or {"state": "unconfirmed", "message": ""}
+    return {
+        "clues_for": [clues[i] for i in inh["clues_for"]],
+        "clues_against": [clues[i] for i in inh["clues_against"]],
+        "flags": [{**row, "finding_labels": [labels[s] for s in row["findings"]]} for row in result["red_flags"]],
+        "next_checks": [{**row, "outcome_words": [
+            f"{_outcome_words(row['kind'], o['value'], kb)} \u2192 {o['lean']}"
+            + (f", {STRENGTH[o['strength']]}" if o["strength"] else "") for o in row["outcomes"]]}
+            for row in result["next_checks"]],
+        "workup": [{**row, "finding_labels": [labels[s] for s in row["findings"]]} for row in result["workup"]],
+        "premise": {**premise, "title": PREMISE_TITLES[premise["state"]]},
+        "date": (today or datetime.now(UTC)).strftime("%Y-%m-%d"),
+    }
+
+
+def cite_parts(ref: Any, kb: KnowledgeBase) -> tuple[str, str]:
+    """A citation's text and link for the cite macro (a source dict or an answer's reference)."""
+    return cite_text(ref, kb)
