@@ -340,7 +340,9 @@ def move_case(exercise: Exercise, position: int, step: int) -> None:
     first, second = cases[position], cases[other]
     first.position = -1  # (exercise, position) is unique: swap through a free position
     db.session.flush()
-    second.position, first.position = position, other
+    second.position = position
+    db.session.flush()
+    first.position = other
     db.session.commit()
     db.session.expire(exercise, ["cases"])
 
