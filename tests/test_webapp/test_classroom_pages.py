@@ -81,9 +81,9 @@ def test_creating_an_exercise_gives_a_join_code_and_the_educator_key_is_never_lo
     assert len(code) == 6 and set(code) <= set(CODE_ALPHABET)
     page = db_client.get(f"/classroom/{code}/created").get_data(as_text=True)
     key = re.search(r"/classroom/" + code + r"/claim#([A-Za-z0-9_-]+)<", page).group(1)
-    assert code in page and len(key) >= 32 and "Your new educator key" in page
+    assert code in page and len(key) >= 32 and "Your new educator link and key" in page
     again = db_client.get(f"/classroom/{code}/created").get_data(as_text=True)
-    assert key in again and "Your new educator key" not in again
+    assert key in again and "Your new educator link and key" not in again
     assert key in db_client.get("/classroom/new").get_data(as_text=True)
     assert key not in db_app.test_client().get("/classroom/new").get_data(as_text=True)  # another browser
     with db_app.app_context():

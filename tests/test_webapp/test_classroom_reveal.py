@@ -202,8 +202,8 @@ def test_the_educator_is_never_lost(db_app, db_client):
     resp = db_client.post("/classroom/cases/new", data=author_data(db_client))
     assert resp.status_code == 302
     page = db_client.get("/classroom/new").get_data(as_text=True)
-    assert "Your new educator key" in page
-    assert "Your new educator key" not in db_client.get("/classroom/new").get_data(as_text=True)
+    assert "Your new educator link and key" in page
+    assert "Your new educator link and key" not in db_client.get("/classroom/new").get_data(as_text=True)
     code = create(db_client, title="Monday group")
     student = db_app.test_client()
     join(student, code, "s")
