@@ -271,13 +271,17 @@ def test_the_csv_export_has_every_submission_and_defuses_formulas(db_app, db_cli
         perfect(student, code, 2)
     resp = db_client.get(f"/classroom/{code}/submissions.csv")
     assert resp.mimetype == "text/csv" and code in resp.headers["Content-Disposition"]
-    lines = resp.get_data(as_text=True).splitlines()
-    assert "not a diagnosis" in lines[0]
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    # Issue 16: a clean table, the header first; the disclaimer in a notes column.
+    rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True))))
     assert len(rows) == 4
     assert {r["nickname"] for r in rows} == {"'=HYPERLINK(1)", "plain"}
     assert {r["case_id"] for r in rows} == {c.id for c in CASES}
-    assert all(r["score"] == "1.0000" for r in rows)
+    assert all(r["score_percent"] == "100" and r["lean_right"] == "yes" for r in rows)
+    assert all("not a diagnosis" in r["notes"] for r in rows)
+    first = next(r for r in rows if r["case_id"] == CASES[0].id)
+    assert first["case_title"] == CASES[0].title and first["expected_lean"] == CASES[0].key.lean.title()
+    assert first["finding_slugs"].split(";") == list(CASES[0].key.present)
+    assert re.fullmatch(r"HP:\d{7}(; HP:\d{7})*", first["findings_hpo"]) and first["missed_key_findings"] == ""
 
 
 def test_the_live_feed_changes_only_when_the_answers_do(db_app, db_client):

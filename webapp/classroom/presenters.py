@@ -22,13 +22,21 @@ CSV_COLUMNS = (
     "exercise",
     "case_position",
     "case_id",
+    "case_title",
+    "expected_lean",
     "nickname",
     "submitted_at_utc",
     "lean",
-    "confidence",
-    "score",
+    "lean_right",
+    "confidence_percent",
+    "score_percent",
     "findings",
+    "findings_hpo",
+    "finding_slugs",
+    "missed_key_findings",
     "mechanisms",
+    "mechanism_slugs",
+    "notes",
 )
 
 
@@ -133,26 +141,43 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def submissions_csv(exercise: Exercise, rows: Sequence[tuple[Submission, str]]) -> str:
-    """All submissions of the exercise as CSV text (one row per student and case)."""
+def submissions_csv(exercise: Exercise, rows: Sequence[tuple[Submission, str]], cases: Sequence[Case],
+                    kb: KnowledgeBase) -> str:
+    """All submissions of the exercise as a clean CSV table: the header first, one row per student
+    and case, labels and HPO ids beside the slugs, percentages as the pages show them, the case's
+    title and expected answer; the disclaimer in the notes column of every row."""
     positions = {c.case_id: c.position + 1 for c in exercise.cases}
+    by_id = {c.id: c for c in cases}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f"# {DISCLAIMER}"])
     writer.writerow(CSV_COLUMNS)
+
+    def label(slug: str) -> str:
+        return kb.findings[slug].label if slug in kb.findings else slug
+
     for sub, nickname in rows:
+        case = by_id.get(sub.case_id)
+        present = case.key.present if case else ()
         writer.writerow(
             [
                 exercise.code,
                 positions.get(sub.case_id, ""),
                 sub.case_id,
+                _safe_cell(case.title) if case else "",
+                charts.LEAN_LABEL[case.key.lean] if case else "",
                 _safe_cell(nickname),
                 sub.submitted_at.strftime("%Y-%m-%d %H:%M:%S"),
-                sub.lean,
+                charts.LEAN_LABEL.get(sub.lean, sub.lean),
+                ("yes" if sub.lean == case.key.lean else "no") if case else "",
                 sub.confidence,
-                f"{sub.score:.4f}",
+                round(sub.score * 100),
+                "; ".join(label(s) for s in sub.findings),
+                "; ".join(kb.findings[s].hpo for s in sub.findings if s in kb.findings),
                 ";".join(sub.findings),
+                "; ".join(label(s) for s in present if s not in sub.findings),
+                "; ".join(kb.mechanisms[m].title if m in kb.mechanisms else m for m in sub.mechanisms),
                 ";".join(sub.mechanisms),
+                DISCLAIMER,
             ]
         )
     return out.getvalue()

@@ -129,6 +129,37 @@ def _written_choices(educator: Any) -> list[SelectChoice]:
     return choices
 
 
+DIFFICULTY_ORDER = ("easy", "medium", "hard")
+
+
+def _picker(form: NewExerciseForm, educator: Any) -> list[dict[str, Any]]:
+    """The case checkboxes grouped (the educator's own cases, then the library by difficulty,
+    easy first), each with a one-line preview of its narrative."""
+    boxes = {box.data: box for box in form.cases}
+    invalid = {"aria-invalid": "true"} if form.cases.errors else {}
+
+    def option(case_id: str, narrative: str, i: int) -> dict[str, Any]:
+        first = narrative.split(". ")[0].rstrip(".")
+        preview = first if len(first) <= 140 else first[:139].rstrip() + "…"
+        return {"box": boxes[case_id], "preview": preview + ".", "hint_id": f"case-preview-{i}",
+                "attrs": {**invalid, "aria-describedby": f"case-preview-{i}"}}
+
+    groups: list[dict[str, Any]] = []
+    count = 0
+    if educator is not None:
+        mine = [a for a in service.educator_cases(educator.id) if a.case_id in boxes]
+        groups.append({"title": "Cases you wrote", "options": [option(a.case_id, a.narrative, i)
+                                                               for i, a in enumerate(mine)]})
+        count = len(mine)
+    library = list(load_cases().values())
+    for level in DIFFICULTY_ORDER:
+        cases = sorted((c for c in library if c.difficulty == level), key=lambda c: (c.kind, c.title))
+        groups.append({"title": f"{level.capitalize()} cases",
+                       "options": [option(c.id, c.narrative, count + i) for i, c in enumerate(cases)]})
+        count += len(cases)
+    return [g for g in groups if g["options"]]
+
+
 def _simulated_ids(count: int) -> list[str]:
     """`count` simulated patients, each of a random offered entry with a random seed."""
     entries = offered_entries()
@@ -162,7 +193,7 @@ def new():
     status_code = 400 if form.is_submitted() else 200
     return render_template(
         "classroom/new.html", form=form, educator=educator, authored=educator is not None,
-        written=_written_cases(educator),
+        written=_written_cases(educator), picker=_picker(form, educator),
         mine=[_summary(s) for s in service.educator_exercises(educator)] if educator else [],
         action=ActionForm(), **_key_box(session.pop("new_key_here", False)),
     ), status_code
@@ -412,7 +443,7 @@ def export(code: str):
     """Every submission as CSV (nicknames included: the educator's own record)."""
     exercise = _educator_exercise(code)
     return Response(
-        submissions_csv(exercise, service.all_submissions(exercise)),
+        submissions_csv(exercise, service.all_submissions(exercise), service.exercise_cases(exercise, kb()), kb()),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=miop-classroom-{exercise.code}.csv"},
     )
