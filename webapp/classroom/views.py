@@ -665,8 +665,9 @@ def student_case(code: str, n: int):
 
 @bp.get("/join/<code>/<int:n>/state.json")
 def student_state(code: str, n: int):
-    """What a waiting student page polls: whether its case's answer is revealed (tiny, no key)."""
-    exercise, _ = _joined(code)
+    """What a waiting student page polls: whether its case's answer is revealed (tiny, no key). One
+    query: a lecture hall of waiting phones polls it, and whether a case is revealed is no secret."""
+    exercise = lookup(code)
     ids = service.exercise_case_ids(exercise)
     if not 1 <= n <= len(ids):
         abort(404, f"This exercise has cases 1 to {len(ids)}.")

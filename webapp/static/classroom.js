@@ -18,11 +18,13 @@ document.addEventListener("DOMContentLoaded", function () {
         .then(function (resp) { return resp.ok ? resp.json() : null; })
         .then(function (data) {
           if (data && data.revealed) { window.location.replace(window.location.pathname); return; }
-          window.setTimeout(ask, 4000);
+          window.setTimeout(ask, pause());
         })
-        .catch(function () { window.setTimeout(ask, 4000); });  // offline for a moment
+        .catch(function () { window.setTimeout(ask, pause()); });  // offline for a moment
     };
-    window.setTimeout(ask, 4000);
+    // 4 to 7 s apart, at random: a room of phones does not ask all in the same instant.
+    var pause = function () { return 4000 + Math.random() * 3000; };
+    window.setTimeout(ask, pause());
   }
 
   // Dashboard and projector: poll live.json and swap the panel when the class's answers changed.
