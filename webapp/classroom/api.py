@@ -294,7 +294,7 @@ register_paths(
                         },
                         "Created",
                     ),
-                    **error_responses(400, 413, 415, 429),
+                    **error_responses(400, 404, 413, 415, 429),
                 },
             }
         },
@@ -356,7 +356,8 @@ register_paths(
                     "content": {"application/json": {"schema": {
                         "type": "object",
                         "required": ["nickname", "student_token", "case_id"],
-                        "properties": {"nickname": {"type": "string", "maxLength": service.NICKNAME_MAX},
+                        "properties": {"nickname": {"type": "string", "maxLength": service.NICKNAME_MAX,
+                                                    "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$"},
                                        "student_token": {"type": "string", "maxLength": 200},
                                        "case_id": ref("CaseId")},
                     }}},

@@ -271,7 +271,10 @@ def create_exercise(
     educator = educator or educator_for_key(educator_key)
     for case_id in ids:
         if resolve_case(case_id, educator.id if educator else None, kb) is None:
-            raise ClassroomError(400, "unknown_case", f"There is no case {case_id!r} you can use.")
+            # A well-formed authored-<n> that is not this educator's names a case that is not there
+            # (404); any other id is malformed (400).
+            status = 404 if authored_number(case_id) is not None else 400
+            raise ClassroomError(status, "unknown_case", f"There is no case {case_id!r} you can use.")
     key = None
     if educator is None:
         educator, key = new_educator()
