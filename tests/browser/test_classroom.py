@@ -39,15 +39,6 @@ def join(page: Page, base: str, code: str, nickname: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Projected class")
 
 
-def answer(page: Page, findings: list[str], lean_label: str, confidence: str) -> None:
-    for label in findings:
-        page.get_by_label(label, exact=True).check()
-    page.get_by_label(lean_label).check()
-    page.get_by_label(confidence, exact=True).check()
-    page.get_by_role("button", name="Commit and reveal").click()
-    expect(page.get_by_role("heading", name="Feedback")).to_be_visible()
-
-
 KEY_MARKERS = ("expected: ", "Most common misses", "Most common over-calls", "✓", "✗ ", 'id="fb-h"', "Answer key")
 
 
