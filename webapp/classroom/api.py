@@ -400,6 +400,7 @@ register_paths(
                             "type": "object",
                             "required": ["submissions", "students", "cases"],
                             "properties": {
+                                "feedback": {"type": "string", "enum": list(service.FEEDBACK_MODES)},
                                 "submissions": {"type": "integer"},
                                 "students": {"type": "integer"},
                                 "cases": {
@@ -409,6 +410,8 @@ register_paths(
                                         "required": ["id", "answered", "lean_counts", "findings"],
                                         "properties": {
                                             "id": {"type": "string"},
+                                            "revealed": {"type": "boolean",
+                                                         "description": "whether the educator revealed its answer"},
                                             "answered": {"type": "integer"},
                                             "lean_counts": {
                                                 "type": "object",
