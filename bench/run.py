@@ -29,7 +29,8 @@ BUDGETS: dict[str, tuple[Callable[[float, float], bool], float]] = {
     "result_page_third_party_requests": (operator.eq, 0),
     "about_page_third_party_requests": (operator.eq, 0),
     **{f"classroom_{backend}_{name}": budget for backend in ("sqlite", "postgresql") for name, budget in {
-        "errors": (operator.eq, 0), "lost": (operator.eq, 0), "p95_ms": (operator.lt, 150)}.items()},
+        "errors": (operator.eq, 0), "lost": (operator.eq, 0), "duplicates": (operator.eq, 0),
+        "p95_ms": (operator.lt, 150), "dashboard_seconds": (operator.le, 3)}.items()},
 }
 MODULE_OF = {"startup": "app_speed", "assess": "app_speed", "checklist": "page_weight", "result": "page_weight",
              "about": "page_weight", "classroom": "classroom"}

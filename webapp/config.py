@@ -37,8 +37,9 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
     TRUSTED_HOSTS = [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()] \
         if os.environ.get("TRUSTED_HOSTS") else None
-    # Join-code guessing: at most this many failed join attempts per client IP per window (DB-backed,
-    # so the limit holds across gunicorn workers and instances). A whole class may share one IP.
+    # Join-code guessing: at most this many failed join attempts (wrong codes, wrong student tokens)
+    # per client IP per window (DB-backed, so the limit holds across gunicorn workers and instances).
+    # A code that exists always opens, so a whole class behind one IP is never locked out.
     JOIN_RATE_LIMIT = 30
     JOIN_RATE_WINDOW_SECONDS = 300
     # Requests per client IP per window on the endpoints that write or parse uploads (webapp/ratelimit.py;
@@ -46,8 +47,12 @@ class Config:
     # room to spare. POST /api/v1/assess is not limited: it stores nothing.
     EXERCISE_RATE_LIMIT = 200  # new exercises and authored cases (API and form)
     EXERCISE_RATE_WINDOW_SECONDS = 300
-    SUBMISSION_RATE_LIMIT = 2000  # classroom answers (API and form)
+    # Classroom answers (API and form) per STUDENT, not per address: 1,000 students behind one school
+    # NAT each have their own budget (20 cases answered 5 times each). Students per exercise are capped
+    # (CLASSROOM_MAX_STUDENTS), so an exercise's answers are bounded too.
+    SUBMISSION_RATE_LIMIT = 100
     SUBMISSION_RATE_WINDOW_SECONDS = 300
+    CLASSROOM_MAX_STUDENTS = int(os.environ.get("CLASSROOM_MAX_STUDENTS", "2000"))  # 0: no cap
     IMPORT_RATE_LIMIT = 600  # phenopacket and HPO-list imports (POST /import, POST /api/v1/phenopacket)
     IMPORT_RATE_WINDOW_SECONDS = 300
     # Reverse proxies in front of the app (FLASK_PROXY_HOPS=1 behind one nginx): that many

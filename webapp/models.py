@@ -58,6 +58,10 @@ class Exercise(db.Model):
     opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # "immediate": a student sees the key as soon as they answer (practice style); "after_reveal":
+    # only once the educator reveals the case (or the whole exercise).
+    feedback: Mapped[str] = mapped_column(String(16), default="immediate", server_default="immediate")
+    revealed_at: Mapped[datetime | None] = mapped_column(DateTime)  # the whole exercise revealed
 
     educator: Mapped[Educator] = relationship(back_populates="exercises")
     cases: Mapped[list[ExerciseCase]] = relationship(
@@ -91,8 +95,14 @@ class ExerciseCase(db.Model):
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     case_id: Mapped[str] = mapped_column(String(64))
+    revealed_at: Mapped[datetime | None] = mapped_column(DateTime)  # this case revealed by itself
 
     exercise: Mapped[Exercise] = relationship(back_populates="cases")
+
+    @property
+    def revealed(self) -> bool:
+        """Whether the key of this case may be shown to the room and the students."""
+        return self.revealed_at is not None or self.exercise.revealed_at is not None
 
 
 class Student(db.Model):
@@ -107,6 +117,9 @@ class Student(db.Model):
     nickname: Mapped[str] = mapped_column(String(40))
     # Case-folded nickname, so "Ana" and "ana" are one student.
     nickname_key: Mapped[str] = mapped_column(String(40))
+    # "browser" (joined through /join: the API can never write it) or "api" (its token is the
+    # student_token every later API submission must carry).
+    source: Mapped[str] = mapped_column(String(8), default="browser", server_default="browser")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -55,7 +55,7 @@ def bucket(name: str, client: str, secret: str) -> str:
 
 
 @with_deadline(LIMITER_DEADLINE_SECONDS)
-def spend(name: str) -> int | None:
+def spend(name: str, client: str | None = None) -> int | None:
     """Check the client's budget: the seconds to wait when it is spent, else None (the request counts).
 
     A request that is let through is recorded in the same commit as the request's own write, so a
@@ -66,7 +66,7 @@ def spend(name: str) -> int | None:
     limit, window = cfg[f"{LIMITS[name]}_RATE_LIMIT"], cfg[f"{LIMITS[name]}_RATE_WINDOW_SECONDS"]
     if not limit or known_down(db.engine, LIMITER_DEADLINE_SECONDS):
         return None
-    key = bucket(name, request.remote_addr or "unknown", cfg["SECRET_KEY"])
+    key = bucket(name, client or request.remote_addr or "unknown", cfg["SECRET_KEY"])
     now = utcnow()
     since = now - timedelta(seconds=window)
     recent = (RateEvent.bucket == key, RateEvent.at > since)
@@ -115,13 +115,15 @@ def record() -> None:
         current_app.logger.warning("rate limit %s not counted: %s", (pending or prune)[0][0], type(err).__name__)
 
 
-def rate_limited(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Limit a view's POST requests per client under the named limit; 429 with Retry-After beyond it."""
+def rate_limited(name: str,
+                 client: Callable[[], str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Limit a view's POST requests per client under the named limit; 429 with Retry-After beyond it.
+    `client` says who one client is (default: the address), e.g. one classroom student."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            wait = spend(name) if request.method == "POST" else None
+            wait = spend(name, client() if client else None) if request.method == "POST" else None
             if wait is None:
                 try:
                     return view(*args, **kwargs)

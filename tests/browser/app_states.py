@@ -75,10 +75,25 @@ def world(base: str) -> World:
     code = created["code"]
     submissions = f"{base}/api/v1/exercises/{code}/submissions"
     post_json(submissions, {"nickname": "Ana-Heron", "case_id": CASES[0].id, "answer": perfect_answer(CASES[0])})
-    post_json(submissions, {"nickname": "Ben-Otter", "case_id": CASES[0].id, "answer": {
+    ben = post_json(submissions, {"nickname": "Ben-Otter", "case_id": CASES[0].id, "answer": {
         "findings": [CASES[0].key.present[0], "headaches"], "lean": "indeterminate", "confidence": 60}})
-    post_json(submissions, {"nickname": "Ben-Otter", "case_id": CASES[1].id, "answer": perfect_answer(CASES[1])})
+    post_json(submissions, {"nickname": "Ben-Otter", "case_id": CASES[1].id, "answer": perfect_answer(CASES[1]),
+                            "student_token": ben["student_token"]})
     return World(base, code, created["educator_key"])
+
+
+@cache
+def second_exercise(base: str, key: str, feedback: str, reveal: bool) -> str:
+    """Another exercise of the same educator (through the API), answered once, revealed or not."""
+    bearer = {"Authorization": f"Bearer {key}"}
+    code = post_json(base + "/api/v1/exercises", {"title": "Week 4: revealed", "case_ids": [c.id for c in CASES],
+                                                  "feedback": feedback}, bearer)["code"]
+    post_json(f"{base}/api/v1/exercises/{code}/submissions", {"nickname": "Dee-Lark", "case_id": CASES[0].id,
+              "answer": {"findings": [CASES[0].key.present[0], "headaches"], "lean": "indeterminate",
+                         "confidence": 70}})
+    if reveal:
+        post_json(f"{base}/api/v1/exercises/{code}/reveal", {}, bearer)
+    return code
 
 
 def nickname() -> str:
@@ -202,8 +217,10 @@ def practice_case(page: Page, w: World) -> None:
     expect(page.get_by_role("button", name="Commit and reveal")).to_be_visible()
 
 
-def answer(page: Page, findings: list[str], lean: str, mechanisms: list[str], confidence: str) -> None:
-    """Fill the attempt form (practice and classroom share it) and commit."""
+def answer(page: Page, findings: list[str], lean: str, mechanisms: list[str], confidence: str,
+           wait: bool = False) -> None:
+    """Fill the attempt form (practice and classroom share it) and commit (`wait`: the classroom
+    stores the answer and waits for the educator's reveal)."""
     for label in findings:
         page.get_by_role("group", name=re.compile("^1\\.")).get_by_label(label, exact=True).check()
     page.get_by_role("group", name=re.compile("^2\\.")).get_by_label(re.compile("^" + lean)).check()
@@ -211,6 +228,9 @@ def answer(page: Page, findings: list[str], lean: str, mechanisms: list[str], co
         page.get_by_role("group", name=re.compile("^3\\.")).get_by_label(title, exact=True).check()
     page.get_by_role("group", name=re.compile("^4\\.")).get_by_label(confidence, exact=True).check()
     page.get_by_role("button", name="Commit and reveal").click()
+    if wait:
+        expect(page.locator("#waiting")).to_contain_text("Your answer is saved")
+        return
     expect(page.get_by_role("heading", name="Feedback")).to_be_visible()
 
 
@@ -289,7 +309,7 @@ def classroom_created(page: Page, w: World) -> None:
     page.get_by_label("Title of the exercise").fill("Thursday seminar")
     page.get_by_label(re.compile("^" + re.escape(CASES[0].title))).check()
     page.get_by_role("button", name="Create the exercise").click()
-    page.get_by_text("Your educator link").click()  # unfold the key box, so every check sees it
+    page.locator(".keybox summary").click()  # unfold the key box, so every check sees it
     expect(page.locator("#claim-link")).to_be_visible()
 
 
@@ -369,7 +389,8 @@ def claim_error(page: Page, w: World) -> None:
 
 def unauthorized(page: Page, w: World) -> None:
     page.goto(f"{w.base}/classroom/{w.code}")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("401")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This page needs the educator key")
+    expect(page.get_by_role("link", name=f"Open the claim form for {w.code}")).to_be_visible()
 
 
 def dashboard(page: Page, w: World) -> None:
@@ -380,9 +401,44 @@ def dashboard(page: Page, w: World) -> None:
 
 
 def projector(page: Page, w: World) -> None:
+    """The lobby: the join code, URL and QR code, and how many joined."""
     dashboard(page, w)
     page.get_by_role("link", name="Projector view").click()
-    expect(page.get_by_role("status")).to_contain_text("answers.")
+    expect(page.locator(".pj-code")).to_have_text(w.code)
+    expect(page.get_by_role("status")).to_contain_text("joined")
+
+
+def projector_case(page: Page, w: World) -> None:
+    """One case on the projector before the reveal: the narrative, no results."""
+    projector(page, w)
+    page.get_by_role("link", name="Case 1").click()
+    expect(page.locator(".pj-wait")).to_be_visible()
+
+
+def projector_revealed(page: Page, w: World) -> None:
+    code = second_exercise(w.base, w.key, "immediate", True)
+    dashboard(page, w)
+    page.goto(f"{w.base}/classroom/{code}/projector?case=1")
+    expect(page.get_by_role("heading", name=re.compile("expected: "))).to_be_visible()
+
+
+def dashboard_revealed(page: Page, w: World) -> None:
+    code = second_exercise(w.base, w.key, "immediate", True)
+    dashboard(page, w)
+    page.goto(f"{w.base}/classroom/{code}")
+    expect(page.locator("#case-1-h")).to_contain_text("answer revealed")
+
+
+def student_detail(page: Page, w: World) -> None:
+    dashboard(page, w)
+    page.get_by_role("link", name="Ana-Heron").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Answers of Ana-Heron")
+
+
+def your_exercises(page: Page, w: World) -> None:
+    classroom_created(page, w)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Classroom").click()
+    expect(page.get_by_role("heading", name="Your exercises")).to_be_visible()
 
 
 # --- student ----------------------------------------------------------------------------------
@@ -405,7 +461,8 @@ def join_wrong_code(page: Page, w: World) -> None:
     page.get_by_label("Join code").fill("ZZZ 222")
     page.get_by_label("Nickname").fill(nickname())
     page.get_by_role("button", name="Join").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("404")
+    expect(page.locator("#code-error")).to_contain_text("There is no exercise with this join code")
+    expect(page.get_by_label("Join code")).to_have_value("ZZZ 222")  # what was typed stays
 
 
 def student_home(page: Page, w: World) -> None:
@@ -426,6 +483,17 @@ def student_case_errors(page: Page, w: World) -> None:
     student_case(page, w)
     page.get_by_role("button", name="Commit and reveal").click()
     expect(page.get_by_role("alert")).to_contain_text("Please answer the questions marked below")
+
+
+def student_waiting(page: Page, w: World) -> None:
+    """Feedback after the reveal: the answer is saved and the page waits for the educator."""
+    code = second_exercise(w.base, w.key, "after_reveal", False)
+    join(page, w)
+    page.get_by_label("Join code").fill(code)
+    page.get_by_label("Nickname").fill(nickname())
+    page.get_by_role("button", name="Join").click()
+    page.get_by_role("link", name=re.compile("^Case 1:")).click()
+    answer(page, [], "Dominant", [], "70 %", wait=True)
 
 
 def student_feedback(page: Page, w: World) -> None:
@@ -480,12 +548,18 @@ STATES = [
     State("unauthorized", unauthorized),
     State("dashboard", dashboard),
     State("projector", projector),
+    State("projector-case", projector_case),
+    State("projector-revealed", projector_revealed),
+    State("dashboard-revealed", dashboard_revealed),
+    State("student-detail", student_detail),
+    State("your-exercises", your_exercises),
     State("join", join),
     State("join-errors", join_errors),
     State("join-wrong-code", join_wrong_code),
     State("student-home", student_home),
     State("student-case", student_case),
     State("student-case-errors", student_case_errors),
+    State("student-waiting", student_waiting),
     State("student-feedback", student_feedback),
 ]
 BY_NAME = {s.name: s for s in STATES}

@@ -1,5 +1,7 @@
-"""A classroom exercise in real headless Chromium: an educator and two students in separate
-browsers; the dashboard fills up live (no reload) as they answer; axe on every classroom page."""
+"""A classroom exercise in real headless Chromium: an educator and three students in separate
+browsers; nothing a student or the projector sees gives the key away before the educator reveals
+it, and both show it after; the projector lobby and dashboard fill up live; screenshots at
+projector sizes (1920x1080, 1280x720); axe on every classroom page."""
 
 from __future__ import annotations
 
@@ -37,18 +39,26 @@ def join(page: Page, base: str, code: str, nickname: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Projected class")
 
 
-def answer(page: Page, findings: list[str], lean_label: str, confidence: str) -> None:
+KEY_MARKERS = ("expected: ", "Most common misses", "Most common over-calls", "✓", "✗ ", 'id="fb-h"', "Answer key")
+
+
+def assert_no_key(page: Page, where: str) -> None:
+    """Nothing on the page follows the answer key (checked on the HTML the browser holds now)."""
+    html = page.content()
+    for marker in KEY_MARKERS:
+        assert marker not in html, f"{where} gives the key away: {marker!r}"
+
+
+def answer_and_wait(page: Page, findings: list[str], lean_label: str, confidence: str) -> None:
     for label in findings:
         page.get_by_label(label, exact=True).check()
     page.get_by_label(lean_label).check()
     page.get_by_label(confidence, exact=True).check()
     page.get_by_role("button", name="Commit and reveal").click()
-    expect(page.get_by_role("heading", name="Feedback")).to_be_visible()
+    expect(page.locator("#waiting")).to_contain_text("Your answer is saved")
 
 
-def test_an_exercise_runs_in_three_browsers_and_the_dashboard_shows_the_answers(
-    browser: Browser, live_server, artifacts
-):
+def test_an_educator_and_three_students_the_key_only_after_the_reveal(browser: Browser, live_server, artifacts):
     kb_labels = {f.slug: f.label for f in kb().findings.values()} | {
         m.slug: m.title for m in kb().mechanisms.values()
     }
@@ -58,63 +68,100 @@ def test_an_exercise_runs_in_three_browsers_and_the_dashboard_shows_the_answers(
     educator.get_by_label("Title of the exercise").fill("Projected class")
     for case in CASES:
         educator.get_by_label(re.compile("^" + re.escape(case.title))).check()
-    educator.get_by_label(re.compile("^Add simulated patients")).fill("1")
     educator.get_by_label(re.compile("^Time limit")).fill("20")
+    expect(educator.get_by_label(re.compile("^When I reveal it"))).to_be_checked()  # the lecture default
     educator.get_by_role("button", name="Create the exercise").click()
     code = educator.locator(".code-big").inner_text().strip()
-    educator.screenshot(path=str(artifacts / "classroom-created.png"), full_page=True)
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{6}", code)
+    educator.locator(".keybox summary").click()
     expect(educator.locator("#claim-link")).to_contain_text(f"/classroom/{code}/claim#")
-    educator.get_by_role("link", name="Open the dashboard").click()
-    expect(educator.get_by_role("status")).to_contain_text("0 students, 0 answers.")
     assert_no_axe_violations(educator)
 
-    ana = browser.new_context().new_page()
-    ben = browser.new_context().new_page()
-    ana.set_viewport_size({"width": 400, "height": 800})
-    join(ana, live_server, code, "Ana-Heron")
+    # The projector, in the educator's browser: the lobby counts the students as they join.
+    projector = educator.context.new_page()
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    projector.goto(live_server + f"/classroom/{code}/projector")
+    expect(projector.locator(".pj-code")).to_have_text(code)
+    expect(projector.locator(f'svg[aria-label="QR code for {live_server}/join?code={code}"]')).to_be_visible()
+    expect(projector.locator(".pj-count")).to_contain_text("0 joined")
+
+    students = {}
+    for name in ("Ana-Heron", "Ben-Otter", "Cy-Wren"):
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        join(page, live_server, code, name)
+        students[name] = page
+    ana, ben, cy = students.values()
     assert_no_axe_violations(ana)
-    join(ben, live_server, code, "Ben-Otter")
+    expect(projector.locator(".pj-count")).to_contain_text("3 joined", timeout=10_000)  # live, no reload
+    assert_no_axe_violations(projector)
+    projector.screenshot(path=str(artifacts / "projector-lobby-1920.png"))
+    projector.set_viewport_size({"width": 1280, "height": 720})
+    projector.screenshot(path=str(artifacts / "projector-lobby-1280.png"))
+    assert projector.evaluate("document.documentElement.scrollHeight") <= 720 + 1  # one screen, no scrolling
 
     first, second = CASES
     ana.get_by_role("link", name=re.compile("^Case 1:")).click()
-    answer(
-        ana,
-        [kb_labels[s] for s in (*first.key.present, *first.key.mechanisms)],
-        LEAN_LABELS[first.key.lean],
-        "90 %",
-    )
-    expect(ana.locator(".big-score")).to_have_text("100 %")
-    assert_no_axe_violations(ana)  # the student page with its feedback
-    ana.screenshot(path=str(artifacts / "classroom-student-feedback.png"), full_page=True)
+    answer_and_wait(ana, [kb_labels[s] for s in (*first.key.present, *first.key.mechanisms)],
+                    LEAN_LABELS[first.key.lean], "90 %")
+    assert_no_axe_violations(ana)  # the page waiting for the reveal
+    ana.screenshot(path=str(artifacts / "classroom-student-waiting.png"), full_page=True)
     ben.get_by_role("link", name=re.compile("^Case 1:")).click()
-    answer(ben, [kb_labels[first.key.present[0]], "Headaches"], LEAN_LABELS["indeterminate"], "60 %")
-    ben.get_by_role("link", name="Next case").click()
-    assert_no_axe_violations(ben)  # the student page with the attempt form
-    answer(ben, [kb_labels[s] for s in second.key.present], LEAN_LABELS["dominant"], "70 %")
+    answer_and_wait(ben, [kb_labels[first.key.present[0]], "Headaches"], LEAN_LABELS["indeterminate"], "60 %")
+    cy.get_by_role("link", name=re.compile("^Case 1:")).click()
+    answer_and_wait(cy, [], LEAN_LABELS["dominant"], "70 %")
 
-    # The educator's dashboard, untouched since before the students answered, fills up by polling.
-    expect(educator.get_by_role("status")).to_contain_text("2 students, 3 answers.", timeout=15_000)
-    expect(educator.locator("#case-1-h")).to_contain_text("2 answered")
-    expect(educator.locator(".cls-students")).to_contain_text("Ana-Heron")
-    expect(educator.locator(".cls-students")).to_contain_text("Ben-Otter")
+    projector.goto(live_server + f"/classroom/{code}/projector?case=1")
+    expect(projector.locator(".pj-top")).to_contain_text("3 answered")
+    for name, page in (*students.items(), ("projector", projector)):
+        assert_no_key(page, name)
+    cy.goto(live_server + f"/join/{code}")
+    assert_no_key(cy, "student home")
+    cy.goto(live_server + f"/join/{code}/1")  # a reload: still waiting, nothing given away
+    assert_no_key(cy, "reloaded student page")
+    assert_no_axe_violations(projector)
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    projector.screenshot(path=str(artifacts / "projector-case-before-reveal-1920.png"))
+
+    # The dashboard shows the class (and the key, folded, for the educator only).
+    educator.get_by_role("link", name="Open the dashboard").click()
+    expect(educator.get_by_role("status")).to_contain_text("3 students, 3 answers.")
+    expect(educator.locator(".cls-key summary").first).to_contain_text("not on the projector")
     assert_no_axe_violations(educator)
-    educator.screenshot(path=str(artifacts / "classroom-dashboard.png"), full_page=True)
+    educator.set_viewport_size({"width": 1920, "height": 1080})
+    educator.screenshot(path=str(artifacts / "classroom-dashboard-before-reveal-1920.png"), full_page=True)
 
-    projector = educator.context.new_page()
-    projector.goto(live_server + f"/classroom/{code}/projector")
-    expect(projector.get_by_role("status")).to_contain_text("2 students, 3 answers.")
+    educator.get_by_role("button", name="Reveal case 1").click()
+    expect(educator.locator("#case-1-h")).to_contain_text("answer revealed")
+    # The waiting students' pages update by themselves; the projector (polling) too.
+    for page in (ana, ben):
+        expect(page.get_by_role("heading", name="Feedback")).to_be_visible(timeout=15_000)
+    expect(ana.locator(".big-score")).to_have_text("100 %")
+    assert_no_axe_violations(ana)
+    ana.screenshot(path=str(artifacts / "classroom-student-feedback.png"), full_page=True)
+    expect(projector.get_by_role("heading", name=re.compile("expected: "))).to_be_visible(timeout=10_000)
     assert "Ana-Heron" not in projector.content()
     assert_no_axe_violations(projector)
-    projector.set_viewport_size({"width": 1600, "height": 900})
-    projector.screenshot(path=str(artifacts / "classroom-projector.png"), full_page=True)
+    projector.screenshot(path=str(artifacts / "projector-case-revealed-1920.png"))
+    projector.set_viewport_size({"width": 1280, "height": 720})
+    projector.screenshot(path=str(artifacts / "projector-case-revealed-1280.png"))
+    # Case 2 stays hidden until its own reveal.
+    projector.goto(live_server + f"/classroom/{code}/projector?case=2")
+    assert_no_key(projector, "projector, case 2")
+
+    educator.set_viewport_size({"width": 1280, "height": 720})
+    educator.screenshot(path=str(artifacts / "classroom-dashboard-revealed-1280.png"), full_page=True)
+    assert_no_axe_violations(educator)
+    educator.get_by_role("link", name="Ben-Otter").click()
+    expect(educator.get_by_role("heading", level=1)).to_have_text("Answers of Ben-Otter")
+    assert_no_axe_violations(educator)
 
     # Closing the exercise: a student's next submission is refused with a clear message.
+    educator.go_back()
     educator.get_by_role("button", name="Close the exercise").click()
     expect(educator.get_by_role("status")).to_contain_text("Closed by the educator")
-    ana.goto(live_server + f"/join/{code}/2")
-    expect(ana.get_by_role("status")).to_contain_text("answers are no longer accepted")
-    expect(ana.get_by_role("button", name="Commit and reveal")).to_have_count(0)
+    cy.goto(live_server + f"/join/{code}/2")
+    expect(cy.get_by_role("status")).to_contain_text("answers are no longer accepted")
+    expect(cy.get_by_role("button", name="Commit and reveal")).to_have_count(0)
 
 
 def test_the_printed_educator_link_opens_the_dashboard_in_another_browser(browser: Browser, live_server):
@@ -124,7 +171,7 @@ def test_the_printed_educator_link_opens_the_dashboard_in_another_browser(browse
     first.get_by_label(re.compile("^" + re.escape(CASES[0].title))).check()
     first.get_by_role("button", name="Create the exercise").click()
     expect(first.locator("#claim-link")).to_be_hidden()  # folded away: the page may be on the projector
-    first.get_by_text("Your educator link").click()
+    first.locator(".keybox summary").click()
     link = first.locator("#claim-link").inner_text().strip()
     assert_no_axe_violations(first)  # the page with the join code and the educator link
     first.goto(live_server + "/classroom/cases/new")

@@ -79,6 +79,7 @@ def test_user_text_is_shown_literally_and_never_runs(browser: Browser, live_serv
     educator.get_by_label("Title of the exercise").fill(f"Week {IMG}")
     educator.get_by_label(f"Your case: {title}").check()
     educator.get_by_label(re.compile("^" + re.escape(CASES[0].title))).check()
+    educator.get_by_label(re.compile("^As soon as they answer")).check()  # the feedback on the spot
     educator.get_by_role("button", name="Create the exercise").click()
     expect(educator.get_by_role("heading", level=1)).to_have_text(f"Week {IMG}")
     code = educator.locator(".code-big").inner_text().strip()
@@ -121,15 +122,17 @@ def test_user_text_is_shown_literally_and_never_runs(browser: Browser, live_serv
     expect(educator.get_by_role("heading", level=1)).to_have_text(f"Week {IMG}")
     assert_inert(educator)
     educator.get_by_role("link", name="Projector view").click()
-    expect(educator.get_by_role("heading", level=1)).to_have_text(f"Week {IMG}")
-    expect(educator.locator("#case-1-h")).to_contain_text(title)
+    expect(educator.get_by_role("heading", level=1)).to_have_text(f"Week {IMG}")  # the lobby
+    assert_inert(educator)
+    educator.get_by_role("link", name="Case 1", exact=True).click()
+    expect(educator.get_by_role("heading", level=1)).to_contain_text(title)
     assert_inert(educator)
 
     # The CSV: text/csv, never sniffed as HTML; a cell that starts a formula starts with an apostrophe.
     response = educator.request.get(f"{live_server}/classroom/{code}/submissions.csv")
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["x-content-type-options"] == "nosniff"
-    rows = list(csv.DictReader(io.StringIO(response.text().split("\r\n", 1)[1])))
+    rows = list(csv.DictReader(io.StringIO(response.text())))  # the header first
     nicknames = {row["nickname"] for row in rows}
     assert nicknames == {SCRIPT, IMG, *("'" + f for f in FORMULAS)}, nicknames
     assert dialogs.opened == []
@@ -180,7 +183,7 @@ def educator_flows(browser: Browser, base: str, poll: bool) -> tuple[list[str], 
     first.get_by_label("Title of the exercise").fill("Key check")
     first.get_by_label(re.compile("^" + re.escape(CASES[0].title))).check()
     first.get_by_role("button", name="Create the exercise").click()
-    first.get_by_text("Your educator link").click()
+    first.locator(".keybox summary").click()
     link = first.locator("#claim-link").inner_text().strip()
     key = link.split("#", 1)[1]
     code = first.locator(".code-big").inner_text().strip()
@@ -188,7 +191,7 @@ def educator_flows(browser: Browser, base: str, poll: bool) -> tuple[list[str], 
     with first.expect_download():
         first.get_by_role("link", name="Download all answers (CSV)").click()
     first.get_by_role("link", name="Projector view").click()
-    first.get_by_role("link", name="Back to the dashboard").click()
+    first.get_by_role("link", name="Dashboard", exact=True).click()
     first.get_by_role("button", name="Close the exercise").click()
     expect(first.get_by_role("status")).to_contain_text("Closed by the educator")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from webapp.classroom import charts
+from webapp.classroom.charts import confidence_bars
 from webapp.classroom.charts import heatmap
 from webapp.classroom.charts import lean_bars
 from webapp.classroom.stats import Key
@@ -91,6 +93,26 @@ def test_charts_carry_text_alternatives_and_only_presentation_colours():
     assert [r["label"] for r in bars["rows"]][0] == "Recessive ✓"
     hm = heatmap([stats], {s: s.title() for s in VOCAB}, ["Case 1: A"])
     cells = {c["title"].split(",")[0]: c for c in hm["cells"]}
-    assert cells["Anemia"]["text"] == "25%" and "found 25%" in cells["Anemia"]["title"]
-    assert cells["Headaches"]["text"] == "+50%" and "over-called by 50%" in cells["Headaches"]["title"]
+    # Issue 16: a revealed case shows how many MISSED a key finding, the darker the more.
+    assert cells["Anemia"]["text"] == "✗ 75%" and "missed by 75%" in cells["Anemia"]["title"]
+    assert cells["Headaches"]["text"] == "+ 50%" and "over-called by 50%" in cells["Headaches"]["title"]
     assert all(c["fill"].startswith("#") for c in hm["cells"])
+    assert hm["columns"][0]["label"] == "Case 1: A"  # the column is titled with the case's name
+
+
+def test_everyone_missing_a_finding_is_the_strongest_cell_of_the_heat_map():
+    rows = [Row(i, "c1", ("headaches",), "recessive", 80, 0.5) for i in range(4)]
+    stats = case_stats("c1", KEY, rows, VOCAB)
+    cells = {c["title"].split(",")[0]: c for c in heatmap([stats], {s: s.title() for s in VOCAB}, ["C"])["cells"]}
+    assert cells["Anemia"]["fill"] == charts.RED[-1] and cells["Anemia"]["text"] == "✗ 100%"
+
+
+def test_before_the_reveal_nothing_in_the_charts_follows_the_key():
+    stats = case_stats("c1", KEY, ROWS, VOCAB)
+    bars = lean_bars(stats, revealed=False)
+    assert "expected" not in bars["title"] and all("✓" not in r["label"] for r in bars["rows"])
+    assert [r["label"] for r in confidence_bars(stats, revealed=False)["rows"]] == ["Mean confidence"]
+    hm = heatmap([stats], {s: s.title() for s in VOCAB}, ["Case 1: A"], revealed=set())
+    fills = {c["fill"] for c in hm["cells"]}
+    assert fills <= set(charts.GREY) | {charts.EMPTY}  # one neutral scale: key and non-key alike
+    assert not any(("✗" in c["text"]) or ("+" in c["text"]) or "missed" in c["title"] for c in hm["cells"])

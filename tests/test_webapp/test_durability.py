@@ -78,6 +78,7 @@ def test_acknowledged_submissions_survive_a_sigkill_and_restart(database_url, tm
 
             def student(n: int) -> None:
                 round_ = 0
+                token: dict[str, str] = {}  # the student_token of the first answer, sent with each later one
                 while True:  # until the server dies under us
                     case = CASES[round_ % len(CASES)]
                     answer = {
@@ -87,13 +88,15 @@ def test_acknowledged_submissions_survive_a_sigkill_and_restart(database_url, tm
                         "confidence": 50 + round_ % 6 * 10,
                     }
                     try:
-                        status, _ = call(
+                        status, body = call(
                             "POST",
                             f"{base}/api/v1/exercises/{code}/submissions",
-                            {"nickname": f"s{n}", "case_id": case.id, "answer": answer},
+                            {"nickname": f"s{n}", "case_id": case.id, "answer": answer, **token},
                         )
                     except (OSError, http.client.HTTPException):  # cut off by the kill: never acknowledged
                         return
+                    if status == 201 and "student_token" in body:
+                        token = {"student_token": body["student_token"]}
                     if status == 201:
                         with lock:
                             acknowledged.add((f"s{n}", case.id))

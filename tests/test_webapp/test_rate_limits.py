@@ -41,9 +41,10 @@ def create(client):
     return client.post("/api/v1/exercises", json={"title": "Rate", "case_ids": [CASE.id]})
 
 
-def submit(client, code: str, nickname: str):
+def submit(client, code: str, nickname: str, token: str | None = None):
     return client.post(f"/api/v1/exercises/{code}/submissions",
-                       json={"nickname": nickname, "case_id": CASE.id, "answer": ANSWER})
+                       json={"nickname": nickname, "case_id": CASE.id, "answer": ANSWER,
+                             **({"student_token": token} if token else {})})
 
 
 def assert_limited_json(response) -> None:
@@ -68,15 +69,21 @@ def test_creating_exercises_is_limited_per_client_in_the_api_and_the_form(limite
     assert create(other).status_code == 201
 
 
-def test_submissions_are_limited_per_client_and_the_budget_frees_up(limited):
+def test_submissions_are_limited_per_student_and_the_budget_frees_up(limited):
+    # Issue 16: per student, not per address (a lecture hall behind one NAT is many students).
     client = limited.test_client()
     code = create(client).get_json()["code"]
-    assert [submit(client, code, f"s{i}").status_code for i in range(3)] == [201, 201, 201]
-    assert_limited_json(submit(client, code, "s3"))
+    first = submit(client, code, "s0")
+    token = first.get_json()["student_token"]
+    # The first submission (no token yet) is counted apart from those carrying the token.
+    again = [submit(client, code, "s0", token).status_code for _ in range(3)]
+    assert [first.status_code, *again] == [201, 201, 201, 201]
+    assert_limited_json(submit(client, code, "s0", token))
+    assert [submit(client, code, f"other{i}").status_code for i in range(5)] == [201] * 5  # same address
     with limited.app_context():  # five minutes later
         db.session.execute(update(RateEvent).values(at=RateEvent.at - timedelta(seconds=WINDOW + 1)))
         db.session.commit()
-    assert submit(client, code, "s3").status_code == 201
+    assert submit(client, code, "s0", token).status_code == 201
 
 
 def test_phenopacket_imports_are_limited_in_the_form_and_the_api_but_assess_never(limited):
@@ -100,8 +107,10 @@ def test_a_limit_of_zero_turns_it_off(database_url, tmp_path):
     drop_everything(app)
 
 
-def test_the_defaults_let_a_class_of_200_behind_one_address_answer_five_cases():
-    assert Config.SUBMISSION_RATE_LIMIT >= 200 * 5 and Config.SUBMISSION_RATE_WINDOW_SECONDS <= 300
+def test_the_defaults_let_a_lecture_hall_behind_one_address_answer_every_case():
+    # Per student: each of 2,000 students (the cap) answers 20 cases, several times over.
+    assert Config.SUBMISSION_RATE_LIMIT >= 20 * 3 and Config.SUBMISSION_RATE_WINDOW_SECONDS <= 300
+    assert Config.CLASSROOM_MAX_STUDENTS >= 1000
     assert Config.EXERCISE_RATE_LIMIT >= 20 and Config.IMPORT_RATE_LIMIT >= 100
 
 
@@ -118,7 +127,7 @@ def test_an_answer_and_its_rate_event_are_stored_in_one_commit(limited, monkeypa
     monkeypatch.setattr(ratelimit.secrets, "randbelow", lambda n: 1)
     client = limited.test_client()
     code = create(client).get_json()["code"]
-    submit(client, code, "first")  # the student exists from here on
+    token = submit(client, code, "first").get_json()["student_token"]  # the student exists from here on
     commits = []
     with limited.app_context():
         engine = db.engine
@@ -129,7 +138,7 @@ def test_an_answer_and_its_rate_event_are_stored_in_one_commit(limited, monkeypa
 
     event.listen(engine, "commit", count)
     try:
-        assert submit(client, code, "first").status_code == 201
+        assert submit(client, code, "first", token).status_code == 201
     finally:
         event.remove(engine, "commit", count)
     with limited.app_context():
@@ -143,7 +152,7 @@ def test_rejected_requests_count_too_and_leave_nothing_else_behind(limited):
     wrong = {"nickname": "x", "case_id": "no-such-case", "answer": ANSWER}
     for _ in range(3):
         assert client.post(f"/api/v1/exercises/{code}/submissions", json=wrong).status_code == 404
-    assert_limited_json(submit(client, code, "late"))
+    assert_limited_json(client.post(f"/api/v1/exercises/{code}/submissions", json=wrong))
     with limited.app_context():
         assert db.session.query(RateEvent).filter(RateEvent.bucket.startswith("submissions:")).count() == 3
         assert db.session.query(Student).count() == 0  # the rejected answers created no student

@@ -178,8 +178,11 @@ def vocabulary_schemas() -> dict[str, Any]:
     knowledge = kb()
     onset_terms = [t for o in knowledge.onsets.values() for t in o.hpo]
     simulated = "sim-(?:" + "|".join(e.number for e in offered_entries()) + ")-[0-9]{1,9}"
+    # authored-<n>: no sign, no leading zero, n at most 2147483647 (an SQL integer).
+    authored = ("authored-(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+                "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])")
     return {
-        "CaseId": {"type": "string", "pattern": _one_of_words(list(load_cases()), simulated),
+        "CaseId": {"type": "string", "pattern": _one_of_words(list(load_cases()), f"{simulated}|{authored}"),
                    "description": "a written case (GET /api/v1/cases), a simulated patient sim-<number>-<seed>, "
                                   "or, with the educator's key, one of their authored cases authored-<n>"},
         "FindingId": {"type": "string", "pattern": _one_of_words(list(knowledge.findings), HPO_ID_PATTERN),

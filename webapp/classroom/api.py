@@ -1,14 +1,18 @@
 """The classroom API under /api/v1: create exercises, submit answers, read the class's results.
 
 Educators authenticate with `Authorization: Bearer <educator_key>`; API students are identified
-by (exercise, nickname). No cookie is read, so CSRF tokens do not apply.
+by (exercise, nickname) and, after their first submission, the `student_token` it answered. No
+cookie is read, so CSRF tokens do not apply.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask import Blueprint
+from flask import current_app
+from flask import g
 from flask import request
 from flask import url_for
 
@@ -64,6 +68,9 @@ def create():
     """Create an exercise; a new educator key unless a Bearer key names an existing educator."""
     body = _object(json_body())
     title, case_ids, limit = body.get("title"), body.get("case_ids"), body.get("time_limit_minutes")
+    feedback = body.get("feedback", "immediate")
+    if feedback not in service.FEEDBACK_MODES:
+        raise ApiError(400, "invalid_feedback", 'feedback is "immediate" (the default) or "after_reveal".')
     if not isinstance(title, str):
         raise ApiError(400, "invalid_title", "title is required: a string of 1 to 120 characters.")
     if (not isinstance(case_ids, list) or not 1 <= len(case_ids) <= service.MAX_CASES
@@ -75,11 +82,12 @@ def create():
         if limit is None:
             raise ApiError(400, "invalid_time_limit", "time_limit_minutes is a whole number of minutes.")
     given = _bearer()
-    created = service.create_exercise(title, case_ids, given, kb(), limit)
+    created = service.create_exercise(title, case_ids, given, kb(), limit, feedback)
     code = created.exercise.code
     return ok(
         {
             "code": code,
+            "feedback": created.exercise.feedback,
             "educator_key": created.key or given,
             "join_url": url_for("classroom.join", code=code, _external=True),
             "dashboard_url": url_for("classroom.dashboard", code=code, _external=True),
@@ -89,27 +97,115 @@ def create():
     )
 
 
-@bp.post("/exercises/<code>/submissions")
-@rate_limited("submissions")
-def submit(code: str):
-    """Score and store one student's answer to one case (re-submitting replaces it)."""
-    exercise = lookup(code)
-    body = _object(json_body())
-    nickname, case_id = body.get("nickname"), body.get("case_id")
+def _parsed_body() -> Any:
+    """The JSON body, read once per request (the limiter's client key and the view both need it)."""
+    if "classroom_body" not in g:
+        try:
+            g.classroom_body = (json_body(), None)
+        except ApiError as err:
+            g.classroom_body = (None, err)
+    body, err = g.classroom_body
+    if err is not None:
+        raise err
+    return body
+
+
+def _api_student_client() -> str:
+    """An API student's own submissions budget: the exercise, the nickname and the token sent (so
+    someone who knows a nickname but not its token cannot spend its owner's budget)."""
+    try:
+        body = _parsed_body()
+    except ApiError:
+        body = None  # the view answers the error; the request counts against the address
+    body = body if isinstance(body, dict) else {}
+    nickname, token = body.get("nickname"), body.get("student_token")
+    if not isinstance(nickname, str):
+        return request.remote_addr or "unknown"
+    code = service.normalise_code((request.view_args or {}).get("code", ""))
+    tag = hashlib.sha256(str(token).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"api-student:{code}:{service.one_line(nickname).casefold()}:{tag}"
+
+
+def _api_student(exercise, body: dict[str, Any]) -> service.ApiStudent:  # type: ignore[no-untyped-def]
+    """The submitting student; a wrong student_token counts as a failed guess (the join limit)."""
+    nickname = body.get("nickname")
     if not isinstance(nickname, str):
         raise ApiError(400, "invalid_nickname", "nickname is required (a pseudonym, not a real name).")
+    try:
+        return service.student_by_nickname(exercise, nickname, body.get("student_token"),
+                                           current_app.config["CLASSROOM_MAX_STUDENTS"])
+    except ClassroomError as err:
+        if err.code == "invalid_student_token":
+            cfg = current_app.config
+            service.count_failure(request.remote_addr or "unknown", cfg["SECRET_KEY"], cfg["JOIN_RATE_LIMIT"],
+                                  cfg["JOIN_RATE_WINDOW_SECONDS"], "wrong student tokens")
+        raise
+
+
+def _case(exercise, case_id: object):  # type: ignore[no-untyped-def]
     if not isinstance(case_id, str):
         raise ApiError(400, "unknown_case", "case_id is required: one of the exercise's cases.")
-    knowledge = kb()
-    case = service.resolve_case(case_id, exercise.educator_id, knowledge)
+    case = service.resolve_case(case_id, exercise.educator_id, kb())
     if case is None or case_id not in service.exercise_case_ids(exercise):
         raise ApiError(404, "unknown_case", f"Case {case_id!r} is not part of this exercise.")
+    return case
+
+
+@bp.post("/exercises/<code>/submissions")
+@rate_limited("submissions", client=_api_student_client)
+def submit(code: str):
+    """Score and store one student's answer to one case (re-submitting replaces it). The first
+    submission of a nickname answers its `student_token`; every later one must send it back."""
+    exercise = lookup(code)
+    body = _object(_parsed_body())
+    nickname = body.get("nickname")
+    if not isinstance(nickname, str):
+        raise ApiError(400, "invalid_nickname", "nickname is required (a pseudonym, not a real name).")
+    knowledge = kb()
+    case = _case(exercise, body.get("case_id"))
     try:
         attempt = parse_attempt(body.get("answer"), knowledge)
     except InputError as err:
         raise ApiError(400, err.code, err.message) from None
-    student = service.student_by_nickname(exercise, nickname)
-    return ok(present_feedback(service.submit(exercise, student, case, attempt, knowledge), knowledge), 201)
+    found = _api_student(exercise, body)
+    feedback = service.submit(exercise, found.student, case, attempt, knowledge)
+    extra = {"student_token": found.new_token} if found.new_token else {}
+    if not service.shows_feedback(exercise, case.id):
+        return ok({"stored": True, "revealed": False, **extra,
+                   "message": "Stored. The feedback comes when the educator reveals this case "
+                              "(POST /api/v1/exercises/{code}/feedback)."}, 201)
+    return ok({**present_feedback(feedback, knowledge), "stored": True, "revealed": True, **extra}, 201)
+
+
+@bp.post("/exercises/<code>/feedback")
+def feedback(code: str):
+    """An API student's feedback on a case they answered, once the educator revealed it (409 before)."""
+    exercise = lookup(code)
+    body = _object(json_body())
+    case = _case(exercise, body.get("case_id"))
+    if "student_token" not in body:
+        raise ApiError(403, "invalid_student_token", "Send the student_token of this nickname.")
+    student = _api_student(exercise, body).student
+    saved = service.student_submissions(student).get(case.id)
+    if saved is None:
+        raise ApiError(404, "not_answered", "This student has not answered this case.")
+    if not service.shows_feedback(exercise, case.id):
+        raise ApiError(409, "not_revealed", "The educator has not revealed this case yet; ask again later.")
+    knowledge = kb()
+    return ok(present_feedback(service.stored_feedback(case, saved, knowledge), knowledge))
+
+
+@bp.post("/exercises/<code>/reveal")
+def reveal(code: str):
+    """Reveal one case (`case_id`) or, with an empty body or no case_id, every case (educator key)."""
+    exercise = lookup(code)
+    service.authorise(exercise, _bearer())
+    body = _object(request.get_json(silent=True) if request.content_length else {})
+    case_id = body.get("case_id")
+    if case_id is not None and not isinstance(case_id, str):
+        raise ApiError(400, "unknown_case", "case_id is one of the exercise's cases.")
+    service.reveal(exercise, case_id)
+    return ok({"code": exercise.code, "revealed": sorted(service.revealed_ids(exercise))})
 
 
 @bp.get("/exercises/<code>/results")
@@ -118,8 +214,13 @@ def results(code: str):
     exercise = lookup(code)
     service.authorise(exercise, _bearer())
     stats, _ = service.results(exercise, kb())
+    shown = service.revealed_ids(exercise)
+    payload = results_payload(stats)
+    for case in payload["cases"]:  # type: ignore[union-attr]
+        case["revealed"] = case["id"] in shown
     return ok(
-        {"code": exercise.code, "title": exercise.title, "open": exercise.is_open(), **results_payload(stats)}
+        {"code": exercise.code, "title": exercise.title, "open": exercise.is_open(), "feedback": exercise.feedback,
+         **payload}
     )
 
 
@@ -132,6 +233,11 @@ _CODE = {
 }
 _RATE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 _BEARER = [{"educatorKey": []}]
+_STORED = {
+    "stored": {"type": "boolean"},
+    "revealed": {"type": "boolean", "description": "whether the feedback (and so the key) is in this answer"},
+    "student_token": {"type": "string", "description": "only on a nickname's first submission: keep it"},
+}
 
 
 register_paths(
@@ -161,6 +267,12 @@ register_paths(
                                     "time_limit_minutes": {
                                         "anyOf": [{"type": "null"}, {"type": "integer", "minimum": 1, "maximum": 240}]
                                     },
+                                    "feedback": {
+                                        "type": "string", "enum": list(service.FEEDBACK_MODES),
+                                        "description": "when students see the key: as soon as they answer "
+                                        "(`immediate`, the default) or once the educator reveals the case "
+                                        "(`after_reveal`)",
+                                    },
                                 },
                             }
                         }
@@ -174,22 +286,27 @@ register_paths(
                             "properties": {
                                 **{
                                     k: {"type": "string"}
-                                    for k in ("code", "educator_key", "join_url", "dashboard_url", "disclaimer")
+                                    for k in ("code", "educator_key", "join_url", "dashboard_url", "disclaimer",
+                                              "feedback")
                                 },
                                 "cases": {"type": "array", "items": {"type": "string"}},
                             },
                         },
                         "Created",
                     ),
-                    **error_responses(400, 413, 415, 429),
+                    **error_responses(400, 404, 413, 415, 429),
                 },
             }
         },
         "/api/v1/exercises/{code}/submissions": {
             "post": {
                 "summary": "Submit a student's answer to one case; re-submitting replaces it",
-                "description": "The student is identified by (exercise, nickname). Wrong join codes are "
-                "rate-limited per client (429). A closed exercise answers 409.",
+                "description": "The student is identified by (exercise, nickname): the first submission of a "
+                "nickname answers a `student_token`, and every later one must send it (else 403, nothing "
+                "changes); a nickname that joined in the browser answers 403. Wrong join codes and tokens are "
+                "rate-limited per client (429), answers per student. A closed exercise, or one full of "
+                "students, answers 409. With `after_reveal` feedback the answer is stored and the feedback "
+                "waits for the reveal (POST .../feedback).",
                 "parameters": [_CODE],
                 "requestBody": {
                     "required": True,
@@ -206,16 +323,66 @@ register_paths(
                                         "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
                                         "description": "a pseudonym, not a real name or an e-mail address",
                                     },
-                                    "case_id": {"type": "string"},
+                                    "case_id": ref("CaseId"),
                                     "answer": ATTEMPT_SCHEMA,
+                                    "student_token": {"type": "string", "maxLength": 200,
+                                                      "description": "what this nickname's first submission "
+                                                      "answered; required on every later one"},
                                 },
                             }
                         }
                     },
                 },
                 "responses": {
-                    "201": json_response(FEEDBACK_SCHEMA, "Stored; the same feedback as an attempt"),
-                    **error_responses(400, 404, 409, 413, 415, 429),
+                    "201": json_response(
+                        {"anyOf": [
+                            {**FEEDBACK_SCHEMA, "properties": {**FEEDBACK_SCHEMA["properties"], **_STORED}},
+                            {"type": "object", "required": ["stored", "revealed", "disclaimer"],
+                             "properties": {**_STORED, "message": {"type": "string"},
+                                            "disclaimer": {"type": "string"}}},
+                        ]},
+                        "Stored; the same feedback as an attempt, or (before the reveal) only that it is stored",
+                    ),
+                    **error_responses(400, 403, 404, 409, 413, 415, 429),
+                },
+            }
+        },
+        "/api/v1/exercises/{code}/feedback": {
+            "post": {
+                "summary": "An API student's feedback on a case they answered, once the educator revealed it",
+                "parameters": [_CODE],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {
+                        "type": "object",
+                        "required": ["nickname", "student_token", "case_id"],
+                        "properties": {"nickname": {"type": "string", "maxLength": service.NICKNAME_MAX,
+                                                    "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$"},
+                                       "student_token": {"type": "string", "maxLength": 200},
+                                       "case_id": ref("CaseId")},
+                    }}},
+                },
+                "responses": {
+                    "200": json_response(FEEDBACK_SCHEMA, "The feedback, as an attempt's"),
+                    **error_responses(400, 403, 404, 409, 413, 415, 429),
+                },
+            }
+        },
+        "/api/v1/exercises/{code}/reveal": {
+            "post": {
+                "summary": "Reveal one case's answer (`case_id`) or every case's (no body) to the class "
+                "(needs `Authorization: Bearer <educator_key>`)",
+                "parameters": [_CODE],
+                "security": _BEARER,
+                "requestBody": {
+                    "required": False,
+                    "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"case_id": ref("CaseId")}}}},
+                },
+                "responses": {
+                    "200": json_response({"type": "object", "required": ["code", "revealed"], "properties": {
+                        "code": {"type": "string"}, "revealed": {"type": "array", "items": {"type": "string"}}}}),
+                    **error_responses(400, 401, 403, 404, 413, 415, 429),
                 },
             }
         },
@@ -233,6 +400,7 @@ register_paths(
                             "type": "object",
                             "required": ["submissions", "students", "cases"],
                             "properties": {
+                                "feedback": {"type": "string", "enum": list(service.FEEDBACK_MODES)},
                                 "submissions": {"type": "integer"},
                                 "students": {"type": "integer"},
                                 "cases": {
@@ -242,6 +410,8 @@ register_paths(
                                         "required": ["id", "answered", "lean_counts", "findings"],
                                         "properties": {
                                             "id": {"type": "string"},
+                                            "revealed": {"type": "boolean",
+                                                         "description": "whether the educator revealed its answer"},
                                             "answered": {"type": "integer"},
                                             "lean_counts": {
                                                 "type": "object",

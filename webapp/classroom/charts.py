@@ -6,6 +6,7 @@ alternative); templates/classroom/_charts.html only draws them.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,11 @@ from .stats import CaseStats
 # two, which keeps every label above 4.5:1 contrast.
 BLUE = ("#eef4fb", "#c6dbef", "#8fb8dd", "#2f6fb0", "#0b3d75")
 ORANGE = ("#fff4e6", "#ffd8a8", "#ffa94d", "#b4410b", "#7c2d12")
+# Missed key findings: the darker, the more students missed it ("everyone missed it" is the
+# strongest cell on the map). Before the reveal one neutral scale for every ticked finding, so the
+# colours cannot follow the key.
+RED = ("#fdeeee", "#f7c6c4", "#ee8f8a", "#b42318", "#7a1410")
+GREY = ("#f1f3f5", "#d5dae0", "#aab3bd", "#56606b", "#2b3138")
 EMPTY = "#f4f6f8"
 INK, WHITE = "#1b1f24", "#ffffff"
 LEAN_FILL = {"recessive": "#7a2e8e", "dominant": "#0f6b50", "indeterminate": "#4a5560"}
@@ -31,14 +37,14 @@ def _step(value: float) -> int:
     return min(4, int(value * 5))
 
 
-def lean_bars(case: CaseStats) -> dict[str, Any]:
-    """Horizontal bars: how many students chose each lean; the expected one is marked."""
+def lean_bars(case: CaseStats, revealed: bool = True) -> dict[str, Any]:
+    """Horizontal bars: how many students chose each lean; the expected one is marked once revealed."""
     label_w, bar_w, row_h = 150, 220, 30
     rows = []
     for i, lean in enumerate(LEANS):
         count = case.lean_counts[lean]
         share = count / case.answered if case.answered else 0.0
-        expected = lean == case.expected_lean
+        expected = revealed and lean == case.expected_lean
         rows.append(
             {
                 "y": i * row_h,
@@ -56,13 +62,14 @@ def lean_bars(case: CaseStats) -> dict[str, Any]:
         "label_w": label_w,
         "bar_h": row_h - 8,
         "rows": rows,
-        "title": f"Leans chosen by {case.answered} students "
-        f"(expected: {LEAN_LABEL[case.expected_lean]}): {summary}",
+        "title": f"Leans chosen by {case.answered} students"
+        + (f" (expected: {LEAN_LABEL[case.expected_lean]})" if revealed else "") + f": {summary}",
     }
 
 
-def confidence_bars(case: CaseStats) -> dict[str, Any]:
-    """Mean confidence beside lean accuracy and mean score: over-confidence shows as a longer top bar."""
+def confidence_bars(case: CaseStats, revealed: bool = True) -> dict[str, Any]:
+    """Mean confidence beside lean accuracy and mean score: over-confidence shows as a longer top bar.
+    Before the reveal only the confidence (the other two follow from the key)."""
     label_w, bar_w, row_h = 150, 220, 30
     values = (
         (
@@ -72,7 +79,7 @@ def confidence_bars(case: CaseStats) -> dict[str, Any]:
         ),
         ("Lean right", case.lean_accuracy, "#0f6b50"),
         ("Mean score", case.mean_score, "#4a5560"),
-    )
+    )[: 3 if revealed else 1]
     rows = [
         {
             "y": i * row_h,
@@ -94,26 +101,46 @@ def confidence_bars(case: CaseStats) -> dict[str, Any]:
     }
 
 
-def heatmap(cases: Sequence[CaseStats], labels: dict[str, str], case_names: Sequence[str]) -> dict[str, Any]:
-    """Findings × cases: blue cells are findings of the case (darker = found by more students),
-    orange cells are over-calls (darker = ticked by more students although absent from the case)."""
-    label_w, cell_w, cell_h, head_h = 340, 74, 26, 30
+def _short(name: str, width: int = 26) -> str:
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
+def heatmap(cases: Sequence[CaseStats], labels: dict[str, str], case_names: Sequence[str],
+            revealed: Collection[str] | None = None) -> dict[str, Any]:
+    """Findings × cases. In a revealed case, key findings are red by how many students MISSED them
+    (darker = more missed, "✗ 80%"), over-calls orange by how many ticked them although absent
+    ("+ 30%"). In a case not revealed yet, every finding is grey by how many ticked it: nothing
+    follows the key. The cell text says the same without colour."""
+    label_w, cell_w, cell_h, head_h = 340, 84, 26, 150
+    shown_key = set(c.case_id for c in cases) if revealed is None else set(revealed)
     slugs = list(labels)
     cells = []
     for col, case in enumerate(cases):
         by_slug = {f.slug: f for f in case.findings}
+        open_key = case.case_id in shown_key
         for row, slug in enumerate(slugs):
             f = by_slug[slug]
-            if f.expected:
-                value, scale, text = f.hit_rate, BLUE, "found"
-            else:
-                value, scale, text = f.overcall_rate, ORANGE, "over-called by"
-            if value is None or (not f.expected and f.count == 0):
-                fill, ink, shown = (EMPTY, INK, "·") if not f.expected else (BLUE[0], INK, "–")
-            else:
+            n = case.answered
+            if not n:
+                fill, ink, shown, words = EMPTY, INK, "·", "no answers yet"
+            elif not open_key:
+                value = f.count / n
                 step = _step(value)
-                fill, ink = scale[step], (WHITE if step >= 3 else INK)
-                shown = ("" if f.expected else "+") + pct(value)
+                fill, ink = (GREY[step], WHITE if step >= 3 else INK) if f.count else (EMPTY, INK)
+                shown = pct(value) if f.count else "·"
+                words = f"ticked by {pct(value)}"
+            elif f.expected:
+                value = f.miss_rate or 0.0
+                step = _step(value)
+                fill, ink = (RED[step], WHITE if step >= 3 else INK) if value else (BLUE[0], INK)
+                shown = f"✗ {pct(value)}" if value else "✓ all"
+                words = f"in the case, missed by {pct(value)}"
+            else:
+                value = f.overcall_rate or 0.0
+                step = _step(value)
+                fill, ink = (ORANGE[step], WHITE if step >= 3 else INK) if f.count else (EMPTY, INK)
+                shown = f"+ {pct(value)}" if f.count else "·"
+                words = f"not in the case, over-called by {pct(value)}"
             cells.append(
                 {
                     "x": label_w + col * cell_w,
@@ -123,24 +150,24 @@ def heatmap(cases: Sequence[CaseStats], labels: dict[str, str], case_names: Sequ
                     "text": shown,
                     "tx": label_w + col * cell_w + cell_w / 2,
                     "ty": head_h + row * cell_h + 17,
-                    "title": f"{labels[slug]}, {case_names[col]}: "
-                    + (
-                        f"{'in the case' if f.expected else 'not in the case'}, {text} {pct(value)}"
-                        if value is not None
-                        else "no answers yet"
-                    ),
+                    "title": f"{labels[slug]}, {case_names[col]}: {words}",
                 }
             )
     return {
-        "width": label_w + cell_w * max(1, len(cases)),
+        "width": label_w + cell_w * max(1, len(cases)) + 120,
         "height": head_h + cell_h * len(slugs),
         "cell_w": cell_w - 2,
         "cell_h": cell_h - 2,
         "rows": [{"label": labels[s], "y": head_h + i * cell_h + 17} for i, s in enumerate(slugs)],
+        # Case names slanted above their columns, so a long title still fits.
         "columns": [
-            {"label": f"Case {i + 1}", "x": label_w + i * cell_w + cell_w / 2} for i in range(len(cases))
+            {"label": _short(case_names[i]), "x": label_w + i * cell_w + cell_w / 2 - 4, "y": head_h - 8,
+             "transform": f"rotate(-35 {label_w + i * cell_w + cell_w / 2 - 4} {head_h - 8})"}
+            for i in range(len(cases))
         ],
         "cells": cells,
-        "title": "Heat map of findings by case: blue cells are findings of the case, darker when more "
-        "students found them; orange cells are over-calls, darker when more students ticked them.",
+        "title": "Heat map of findings by case. In a revealed case: red cells are findings of the case, darker "
+        "when more students missed them (✗ and the share who missed it); orange cells are over-calls (+ and the "
+        "share who ticked them). In a case not revealed yet: grey cells, darker when more students ticked the "
+        "finding.",
     }

@@ -52,6 +52,15 @@ class NewExerciseForm(FlaskForm):
     time_limit = IntegerField(
         "Time limit in minutes (optional)", validators=[Optional(), NumberRange(1, 240, "1 to 240 minutes.")]
     )
+    feedback = RadioField(
+        "When students see the answer",
+        choices=[
+            SelectChoice("after_reveal", "When I reveal it (lecture style: nobody can copy a neighbour's key)"),
+            SelectChoice("immediate", "As soon as they answer (practice style)"),
+        ],
+        default="after_reveal",
+        validators=[Optional()],  # a form without the field (an old tab) gets the default
+    )
     submit = SubmitField("Create the exercise")
 
 

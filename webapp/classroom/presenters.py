@@ -22,13 +22,21 @@ CSV_COLUMNS = (
     "exercise",
     "case_position",
     "case_id",
+    "case_title",
+    "expected_lean",
     "nickname",
     "submitted_at_utc",
     "lean",
-    "confidence",
-    "score",
+    "lean_right",
+    "confidence_percent",
+    "score_percent",
     "findings",
+    "findings_hpo",
+    "finding_slugs",
+    "missed_key_findings",
     "mechanisms",
+    "mechanism_slugs",
+    "notes",
 )
 
 
@@ -36,16 +44,21 @@ def status(exercise: Exercise, now: datetime | None = None) -> dict[str, Any]:
     """Whether the exercise is open, and the time left or why it is closed."""
     now = now or utcnow()
     deadline = exercise.deadline
+    left = None
     if exercise.closed_at is not None:
-        text = "Closed by the educator: answers are no longer accepted."
+        text, short = "Closed by the educator: answers are no longer accepted.", "closed"
     elif deadline is not None and now >= deadline:
-        text = "The time limit has passed: answers are no longer accepted."
+        text, short = "The time limit has passed: answers are no longer accepted.", "time is up"
     elif deadline is not None:
-        minutes = max(1, round((deadline - now).total_seconds() / 60))
-        text = f"Open: about {minutes} minute{'s' if minutes != 1 else ''} left (until {deadline:%H:%M} UTC)."
+        # Minutes left, rounded up, in no time zone at all: the room's clocks need not agree with UTC.
+        minutes = max(1, -int(-(deadline - now).total_seconds() // 60))
+        left = f"{minutes} min left"
+        text, short = f"Open: {left}.", f"open, {left}"
     else:
-        text = "Open: answers are accepted."
-    return {"open": exercise.is_open(now), "text": text, "closed_by_educator": exercise.closed_at is not None}
+        text, short = "Open: answers are accepted.", "open"
+    return {"open": exercise.is_open(now), "text": text, "short": short, "left": left,
+            "seconds_left": int((deadline - now).total_seconds()) if left else None,
+            "closed_by_educator": exercise.closed_at is not None}
 
 
 def case_title(case: Case, position: int) -> str:
@@ -53,28 +66,58 @@ def case_title(case: Case, position: int) -> str:
     return f"Case {position}: {case.title}"
 
 
+def _most_ticked(s: Any, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The findings ticked most often, key or not (what the room may see before the reveal)."""
+    ranked = sorted((f for f in s.findings if f.count), key=lambda f: -f.count)[:5]
+    return [{"label": labels[f.slug], "count": f.count, "pct": charts.pct(f.count / s.answered)} for f in ranked]
+
+
+def present_key(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
+    """A case's answer key as the educator's dashboard shows it (never on the projector)."""
+    return {
+        "lean": charts.LEAN_LABEL[case.key.lean],
+        "present": [kb.findings[s].label for s in case.key.present],
+        "absent": [kb.findings[s].label for s in case.key.absent],
+    }
+
+
 def present_dashboard(
-    exercise: Exercise, stats: ExerciseStats, cases: Sequence[Case], kb: KnowledgeBase
+    exercise: Exercise, stats: ExerciseStats, cases: Sequence[Case], kb: KnowledgeBase,
+    revealed: set[str] | None = None, joined: int | None = None, with_key: bool = False,
 ) -> dict[str, Any]:
-    """Everything the dashboard and the projector show (no nicknames here)."""
+    """Everything the dashboard and the projector show (no nicknames here). Only the cases in
+    `revealed` carry their key (expected lean, misses, over-calls, key-coloured cells); the others
+    show what the class answered and nothing that follows the key. `with_key`: the dashboard's
+    educator-only key of every case."""
     labels = {slug: f.label for slug, f in kb.findings.items()}
     names = [case_title(c, i + 1) for i, c in enumerate(cases)]
+    shown = {c.id for c in cases} if revealed is None else revealed
     return {
         "code": exercise.code,
         "title": exercise.title,
         "status": status(exercise),
+        "feedback": exercise.feedback,
         "students": stats.students,
+        "joined": stats.students if joined is None else joined,
         "submissions": stats.submissions,
-        "heatmap": charts.heatmap(stats.cases, labels, names),
+        "all_revealed": all(c.id in shown for c in cases),
+        "any_revealed": any(c.id in shown for c in cases),
+        "any_hidden": any(c.id not in shown for c in cases),
+        "heatmap": charts.heatmap(stats.cases, labels, names, shown),
         "cases": [
             {
                 "n": i + 1,
                 "id": s.case_id,
                 "name": names[i],
+                "title": cases[i].title,
+                "narrative": cases[i].narrative,
                 "answered": s.answered,
-                "expected_lean": charts.LEAN_LABEL[s.expected_lean],
-                "lean_chart": charts.lean_bars(s),
-                "confidence_chart": charts.confidence_bars(s),
+                "revealed": s.case_id in shown,
+                "key": present_key(cases[i], kb) if with_key else None,  # the educator's eyes only
+                "expected_lean": charts.LEAN_LABEL[s.expected_lean] if s.case_id in shown else None,
+                "lean_chart": charts.lean_bars(s, s.case_id in shown),
+                "confidence_chart": charts.confidence_bars(s, s.case_id in shown),
+                "most_ticked": _most_ticked(s, labels) if s.answered else [],
                 "misses": [
                     {"label": labels[slug], "count": k, "pct": charts.pct(k / s.answered)}
                     for slug, k in s.top_misses
@@ -98,26 +141,65 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def submissions_csv(exercise: Exercise, rows: Sequence[tuple[Submission, str]]) -> str:
-    """All submissions of the exercise as CSV text (one row per student and case)."""
+def submissions_csv(exercise: Exercise, rows: Sequence[tuple[Submission, str]], cases: Sequence[Case],
+                    kb: KnowledgeBase) -> str:
+    """All submissions of the exercise as a clean CSV table: the header first, one row per student
+    and case, labels and HPO ids beside the slugs, percentages as the pages show them, the case's
+    title and expected answer; the disclaimer in the notes column of every row."""
     positions = {c.case_id: c.position + 1 for c in exercise.cases}
+    by_id = {c.id: c for c in cases}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f"# {DISCLAIMER}"])
     writer.writerow(CSV_COLUMNS)
+
+    def label(slug: str) -> str:
+        return kb.findings[slug].label if slug in kb.findings else slug
+
     for sub, nickname in rows:
+        case = by_id.get(sub.case_id)
+        present = case.key.present if case else ()
         writer.writerow(
             [
                 exercise.code,
                 positions.get(sub.case_id, ""),
                 sub.case_id,
+                _safe_cell(case.title) if case else "",
+                charts.LEAN_LABEL[case.key.lean] if case else "",
                 _safe_cell(nickname),
                 sub.submitted_at.strftime("%Y-%m-%d %H:%M:%S"),
-                sub.lean,
+                charts.LEAN_LABEL.get(sub.lean, sub.lean),
+                ("yes" if sub.lean == case.key.lean else "no") if case else "",
                 sub.confidence,
-                f"{sub.score:.4f}",
+                round(sub.score * 100),
+                "; ".join(label(s) for s in sub.findings),
+                "; ".join(kb.findings[s].hpo for s in sub.findings if s in kb.findings),
                 ";".join(sub.findings),
+                "; ".join(label(s) for s in present if s not in sub.findings),
+                "; ".join(kb.mechanisms[m].title if m in kb.mechanisms else m for m in sub.mechanisms),
                 ";".join(sub.mechanisms),
+                DISCLAIMER,
             ]
         )
     return out.getvalue()
+
+
+def present_student_answers(cases: Sequence[Case], mine: dict[str, Submission],
+                            kb: KnowledgeBase) -> list[dict[str, Any]]:
+    """One student's answers, case by case, beside each case's key (the educator's drill-down)."""
+    rows = []
+    for i, case in enumerate(cases):
+        sub = mine.get(case.id)
+        rows.append({
+            "name": case_title(case, i + 1),
+            "expected": charts.LEAN_LABEL[case.key.lean],
+            "answered": sub is not None,
+            "lean": charts.LEAN_LABEL.get(sub.lean, sub.lean) if sub else None,
+            "lean_right": sub is not None and sub.lean == case.key.lean,
+            "confidence": sub.confidence if sub else None,
+            "score": charts.pct(sub.score) if sub else None,
+            "hits": [kb.findings[s].label for s in case.key.present if sub and s in sub.findings],
+            "missed": [kb.findings[s].label for s in case.key.present if sub and s not in sub.findings],
+            "extra": [kb.findings[s].label for s in (sub.findings if sub else []) if s not in case.key.present
+                      and s in kb.findings],
+        })
+    return rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import unicodedata
 from collections.abc import Sequence
@@ -50,6 +51,11 @@ MAX_CASES = 20
 NICKNAME_MAX = 30
 AUTHORED_PREFIX = "authored-"
 DRAFT_ID = "authored-draft"  # the id a case is validated under before it is stored
+# The one spelling of an authored case's id: no sign, no leading zero, within an SQL integer.
+AUTHORED_ID = re.compile(r"authored-([1-9][0-9]{0,9})")
+SQL_INT_MAX = 2_147_483_647
+FEEDBACK_MODES = ("immediate", "after_reveal")
+DEFAULT_MAX_STUDENTS = 2000
 
 
 class ClassroomError(Exception):
@@ -118,11 +124,19 @@ def authorise(exercise: Exercise, key: str | None) -> None:
 # --- cases ----------------------------------------------------------------------------------
 
 
+def authored_number(case_id: str) -> int | None:
+    """The number in a canonical `authored-<n>` id; None for any other spelling (`authored-07`,
+    `authored-+7`, a number beyond an SQL integer)."""
+    match = AUTHORED_ID.fullmatch(case_id)
+    if match is None or int(match[1]) > SQL_INT_MAX:
+        return None
+    return int(match[1])
+
+
 def authored_case(case_id: str, educator_id: int | None, kb: KnowledgeBase) -> Case | None:
     """An authored case, only for the educator who wrote it."""
-    try:
-        number = int(case_id.removeprefix(AUTHORED_PREFIX))
-    except ValueError:
+    number = authored_number(case_id)
+    if number is None:
         return None
     row = db.session.get(AuthoredCase, number)
     if row is None or educator_id is None or row.educator_id != educator_id:
@@ -240,8 +254,12 @@ def create_exercise(
     educator_key: str | None,
     kb: KnowledgeBase,
     time_limit_minutes: int | None = None,
+    feedback: str = "immediate",
+    educator: Educator | None = None,
 ) -> Created:
     """Store a new exercise with a fresh join code; a new educator unless the key names one."""
+    if feedback not in FEEDBACK_MODES:
+        raise ClassroomError(400, "invalid_feedback", 'feedback is "immediate" or "after_reveal".')
     raw_length, title = len(title), one_line(title)
     if not title or raw_length > 120:  # the length as sent, as the form counts it
         raise ClassroomError(400, "invalid_title", "Give the exercise a title of 1 to 120 characters.")
@@ -250,17 +268,21 @@ def create_exercise(
         raise ClassroomError(400, "invalid_cases", f"Pick 1 to {MAX_CASES} cases.")
     if time_limit_minutes is not None and not 1 <= time_limit_minutes <= 240:
         raise ClassroomError(400, "invalid_time_limit", "The time limit is 1 to 240 minutes.")
-    educator = educator_for_key(educator_key)
+    educator = educator or educator_for_key(educator_key)
     for case_id in ids:
         if resolve_case(case_id, educator.id if educator else None, kb) is None:
-            raise ClassroomError(400, "unknown_case", f"There is no case {case_id!r} you can use.")
+            # A well-formed authored-<n> that is not this educator's names a case that is not there
+            # (404); any other id is malformed (400).
+            status = 404 if authored_number(case_id) is not None else 400
+            raise ClassroomError(status, "unknown_case", f"There is no case {case_id!r} you can use.")
     key = None
     if educator is None:
         educator, key = new_educator()
         db.session.commit()
     for _ in range(10):
         exercise = Exercise(
-            code=new_code(), title=title, educator_id=educator.id, time_limit_minutes=time_limit_minutes
+            code=new_code(), title=title, educator_id=educator.id, time_limit_minutes=time_limit_minutes,
+            feedback=feedback,
         )
         exercise.cases = [ExerciseCase(position=i, case_id=c) for i, c in enumerate(ids)]
         db.session.add(exercise)
@@ -289,6 +311,76 @@ def set_open(exercise: Exercise, is_open: bool) -> None:
     db.session.commit()
 
 
+def reveal(exercise: Exercise, case_id: str | None = None) -> None:
+    """Reveal the answer of one case (by id) or of the whole exercise; 404 for a case not in it."""
+    now = utcnow()
+    if case_id is None:
+        exercise.revealed_at = exercise.revealed_at or now
+    else:
+        row = next((c for c in exercise.cases if c.case_id == case_id), None)
+        if row is None:
+            raise ClassroomError(404, "unknown_case", f"Case {case_id!r} is not part of this exercise.")
+        row.revealed_at = row.revealed_at or now
+    db.session.commit()
+
+
+def revealed_ids(exercise: Exercise) -> set[str]:
+    """The ids of the cases whose answer the room and the students may see."""
+    return {c.case_id for c in exercise.cases if c.revealed}
+
+
+def shows_feedback(exercise: Exercise, case_id: str) -> bool:
+    """Whether a student who answered this case sees their feedback (and so the key) now."""
+    return exercise.feedback == "immediate" or case_id in revealed_ids(exercise)
+
+
+def move_case(exercise: Exercise, position: int, step: int) -> None:
+    """Move the case at `position` (0-based) one place up (step -1) or down (+1); the ends stay."""
+    cases = list(exercise.cases)
+    other = position + step
+    if not (0 <= position < len(cases) and 0 <= other < len(cases)):
+        return
+    first, second = cases[position], cases[other]
+    first.position = -1  # (exercise, position) is unique: swap through a free position
+    db.session.flush()
+    second.position = position
+    db.session.flush()
+    first.position = other
+    db.session.commit()
+    db.session.expire(exercise, ["cases"])
+
+
+def duplicate_exercise(exercise: Exercise, kb: KnowledgeBase) -> Exercise:
+    """A new exercise with the same cases, order, time limit and feedback, a new code, no answers."""
+    created = create_exercise(f"{exercise.title[:113]} (copy)", exercise_case_ids(exercise), None, kb,
+                              exercise.time_limit_minutes, exercise.feedback, educator=exercise.educator)
+    return created.exercise
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseSummary:
+    """One line of an educator's "your exercises" list."""
+
+    exercise: Exercise
+    students: int
+    answers: int
+
+
+def educator_exercises(educator: Educator) -> list[ExerciseSummary]:
+    """This educator's exercises, newest first, with how many students and answers each has."""
+    answers = (select(Submission.exercise_id, func.count().label("n")).group_by(Submission.exercise_id)
+               .subquery())
+    students = (select(Student.exercise_id, func.count().label("n")).group_by(Student.exercise_id).subquery())
+    rows = db.session.execute(
+        select(Exercise, func.coalesce(students.c.n, 0), func.coalesce(answers.c.n, 0))
+        .outerjoin(students, students.c.exercise_id == Exercise.id)
+        .outerjoin(answers, answers.c.exercise_id == Exercise.id)
+        .where(Exercise.educator_id == educator.id)
+        .order_by(Exercise.created_at.desc(), Exercise.id.desc())
+    ).all()
+    return [ExerciseSummary(e, s, a) for e, s, a in rows]
+
+
 def exercise_case_ids(exercise: Exercise) -> list[str]:
     """The exercise's case ids in order."""
     return [c.case_id for c in exercise.cases]
@@ -309,28 +401,32 @@ def _bucket(client: str, secret: str) -> str:
 
 
 def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seconds: int) -> Exercise:
-    """The exercise for a code a student typed: 429 after too many failures from this client, else 404."""
+    """The exercise for a code a student typed. A code that exists always opens (a class behind one
+    address is never locked out by its neighbours' typos); a wrong one is counted, and after too many
+    failures from this client in the window it answers 429 instead of 404."""
+    exercise = find_exercise(code) if code else None
+    if exercise is not None:
+        return exercise
+    count_failure(client, secret, limit, window_seconds, "wrong join codes")
+    raise ClassroomError(404, "unknown_code", "There is no exercise with this join code. Check it and try again.")
+
+
+def count_failure(client: str, secret: str, limit: int, window_seconds: int, what: str) -> None:
+    """Count one failed guess (a wrong join code or student token) from this client; 429 once the
+    client has used up its failures in the window."""
     bucket = _bucket(client, secret)
     since = utcnow() - timedelta(seconds=window_seconds)
     failures = db.session.execute(
         select(func.count()).select_from(RateEvent).where(RateEvent.bucket == bucket, RateEvent.at > since)
     ).scalar_one()
     if failures >= limit:
-        raise ClassroomError(
-            429,
-            "too_many_requests",
-            f"Too many wrong join codes from this network; wait {window_seconds // 60} minutes.",
-        )
-    exercise = find_exercise(code) if code else None
-    if exercise is None:
-        # Only join events: the other limits' windows may be longer (webapp/ratelimit.py).
-        db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith("join:"), RateEvent.at <= since))
-        db.session.add(RateEvent(bucket=bucket))
-        db.session.commit()
-        raise ClassroomError(
-            404, "unknown_code", "There is no exercise with this join code. Check it and try again."
-        )
-    return exercise
+        db.session.rollback()
+        raise ClassroomError(429, "too_many_requests",
+                             f"Too many {what} from this network; wait {window_seconds // 60} minutes.")
+    # Only join events: the other limits' windows may be longer (webapp/ratelimit.py).
+    db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith("join:"), RateEvent.at <= since))
+    db.session.add(RateEvent(bucket=bucket))
+    db.session.commit()
 
 
 # --- students and submissions ---------------------------------------------------------------
@@ -359,9 +455,14 @@ def clean_nickname(raw: str) -> str:
     return nickname
 
 
-def join(exercise: Exercise, nickname: str, commit: bool = True) -> Student | None:
-    """A new student with this nickname, or None when the nickname is taken in this exercise."""
+def join(exercise: Exercise, nickname: str, commit: bool = True, source: str = "browser",
+         max_students: int = DEFAULT_MAX_STUDENTS) -> Student | None:
+    """A new student with this nickname, or None when the nickname is taken in this exercise; 409
+    once the exercise has `max_students` (0: no cap)."""
     nickname = clean_nickname(nickname)
+    if max_students and student_count(exercise) >= max_students:
+        raise ClassroomError(409, "exercise_full", f"This exercise is full: it takes at most {max_students} "
+                                                   "students. Ask your educator to open another one.")
     stmt = (
         _insert(Student)
         .values(
@@ -369,6 +470,7 @@ def join(exercise: Exercise, nickname: str, commit: bool = True) -> Student | No
             token=secrets.token_urlsafe(24),
             nickname=nickname,
             nickname_key=nickname.casefold(),
+            source=source,
             created_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=["exercise_id", "nickname_key"])
@@ -380,17 +482,42 @@ def join(exercise: Exercise, nickname: str, commit: bool = True) -> Student | No
     return None if new_id is None else db.session.get(Student, new_id)
 
 
-def student_by_nickname(exercise: Exercise, nickname: str) -> Student:
-    """The API's student: identified by (exercise, nickname), created on first use (committed with
-    the caller's submission, so a submission costs one write transaction)."""
+def student_count(exercise: Exercise) -> int:
+    """How many students have joined the exercise (the lobby's count)."""
+    return db.session.execute(select(func.count(Student.id)).where(Student.exercise_id == exercise.id)).scalar_one()
+
+
+@dataclass(frozen=True, slots=True)
+class ApiStudent:
+    """The API's student and, on its first submission, the token every later one must carry."""
+
+    student: Student
+    new_token: str | None
+
+
+def student_by_nickname(exercise: Exercise, nickname: str, token: object = None,
+                        max_students: int = DEFAULT_MAX_STUDENTS) -> ApiStudent:
+    """The API's student: (exercise, nickname) and, after the first submission, its student_token.
+    Created on first use (committed with the caller's submission, so a submission costs one write
+    transaction). 403 for a nickname someone joined with in the browser, or a missing or wrong token."""
     nickname = clean_nickname(nickname)
     query = select(Student).where(
         Student.exercise_id == exercise.id, Student.nickname_key == nickname.casefold()
     )
     student = db.session.execute(query).scalar_one_or_none()
     if student is None:
-        student = join(exercise, nickname, commit=False) or db.session.execute(query).scalar_one()
-    return student
+        made = join(exercise, nickname, commit=False, source="api", max_students=max_students)
+        if made is not None:
+            return ApiStudent(made, made.token)
+        student = db.session.execute(query).scalar_one()  # another request made it just now
+    if student.source != "api":
+        raise ClassroomError(403, "forbidden", "This nickname joined in the browser; only that browser can "
+                                               "answer for it. Pick another nickname.")
+    if not isinstance(token, str) or not hmac.compare_digest(
+            student.token.encode(), token.encode("utf-8", "surrogatepass")):
+        raise ClassroomError(403, "invalid_student_token", "This nickname is taken: send the student_token its "
+                                                           "first submission answered.")
+    return ApiStudent(student, None)
 
 
 def student_by_token(exercise: Exercise, token: str | None) -> Student | None:
@@ -427,6 +554,12 @@ def submit(exercise: Exercise, student: Student, case: Case, attempt: Attempt, k
     db.session.execute(stmt)
     db.session.commit()
     return feedback
+
+
+def stored_feedback(case: Case, sub: Submission, kb: KnowledgeBase) -> Feedback:
+    """The feedback of a stored answer (scored again: the same function, the same answer)."""
+    attempt = Attempt(tuple(sub.findings), sub.lean, tuple(sub.mechanisms), sub.confidence)
+    return score_attempt(case, attempt, kb)
 
 
 def student_submissions(student: Student) -> dict[str, Submission]:

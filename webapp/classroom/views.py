@@ -6,6 +6,7 @@ read from a URL); a student is a random token in the student's session.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
@@ -31,6 +32,7 @@ from rules.simulate import offered_entries
 
 from ..checklist.layout import checklist_groups
 from ..errors import error_response
+from ..errors import wants_json
 from ..extensions import db
 from ..knowledge import kb
 from ..models import Exercise
@@ -49,8 +51,10 @@ from .forms import author_form_class
 from .forms import author_form_data
 from .presenters import case_title
 from .presenters import present_dashboard
+from .presenters import present_student_answers
 from .presenters import status
 from .presenters import submissions_csv
+from .qr import qr_svg
 from .service import ClassroomError
 
 bp = Blueprint("classroom", __name__)
@@ -60,7 +64,14 @@ STUDENTS = "classroom_students"  # {join code: student token}
 
 def classroom_error_response(err: ClassroomError):  # type: ignore[no-untyped-def]
     """Render a ClassroomError (HTML or JSON by path); a 429 says when to retry."""
-    response = make_response(error_response(err.status, err.message, err.code))
+    claim = getattr(err, "claim_code", None)
+    if claim and not wants_json():
+        # A browser without the key: say where to paste it instead of a dead end.
+        response = make_response(render_template(
+            "classroom/need_key.html", message=err.message, code=claim,
+            claim_url=url_for("classroom.claim", code=claim)), err.status)
+    else:
+        response = make_response(error_response(err.status, err.message, err.code))
     if err.status == 429:
         response.headers["Retry-After"] = str(current_app.config["JOIN_RATE_WINDOW_SECONDS"])
     return response
@@ -101,7 +112,11 @@ def _session_educator():  # type: ignore[no-untyped-def]
 def _educator_exercise(code: str) -> Exercise:
     """The exercise, if this browser holds its educator key (401 without a key, 403 with another)."""
     exercise = lookup(code)  # rate-limited like /join: no page may serve to enumerate join codes
-    service.authorise(exercise, session.get(EDUCATOR_KEY))
+    try:
+        service.authorise(exercise, session.get(EDUCATOR_KEY))
+    except ClassroomError as err:
+        err.claim_code = exercise.code  # type: ignore[attr-defined]
+        raise
     return exercise
 
 
@@ -112,6 +127,37 @@ def _written_choices(educator: Any) -> list[SelectChoice]:
             SelectChoice(a.case_id, f"Your case: {a.title}") for a in service.educator_cases(educator.id)
         ] + choices
     return choices
+
+
+DIFFICULTY_ORDER = ("easy", "medium", "hard")
+
+
+def _picker(form: NewExerciseForm, educator: Any) -> list[dict[str, Any]]:
+    """The case checkboxes grouped (the educator's own cases, then the library by difficulty,
+    easy first), each with a one-line preview of its narrative."""
+    boxes = {box.data: box for box in form.cases}
+    invalid = {"aria-invalid": "true"} if form.cases.errors else {}
+
+    def option(case_id: str, narrative: str, i: int) -> dict[str, Any]:
+        first = narrative.split(". ")[0].rstrip(".")
+        preview = first if len(first) <= 140 else first[:139].rstrip() + "…"
+        return {"box": boxes[case_id], "preview": preview + ".", "hint_id": f"case-preview-{i}",
+                "attrs": {**invalid, "aria-describedby": f"case-preview-{i}"}}
+
+    groups: list[dict[str, Any]] = []
+    count = 0
+    if educator is not None:
+        mine = [a for a in service.educator_cases(educator.id) if a.case_id in boxes]
+        groups.append({"title": "Cases you wrote", "options": [option(a.case_id, a.narrative, i)
+                                                               for i, a in enumerate(mine)]})
+        count = len(mine)
+    library = list(load_cases().values())
+    for level in DIFFICULTY_ORDER:
+        cases = sorted((c for c in library if c.difficulty == level), key=lambda c: (c.kind, c.title))
+        groups.append({"title": f"{level.capitalize()} cases",
+                       "options": [option(c.id, c.narrative, count + i) for i, c in enumerate(cases)]})
+        count += len(cases)
+    return [g for g in groups if g["options"]]
 
 
 def _simulated_ids(count: int) -> list[str]:
@@ -134,21 +180,50 @@ def new():
         ids = list(form.cases.data or []) + _simulated_ids(form.simulated.data or 0)
         try:
             created = service.create_exercise(
-                form.title.data, ids, session.get(EDUCATOR_KEY), kb(), form.time_limit.data
+                form.title.data, ids, session.get(EDUCATOR_KEY), kb(), form.time_limit.data,
+                form.feedback.data or "after_reveal"
             )
         except ClassroomError as err:
             form.cases.errors = [err.message]
         else:
             if created.key is not None:
                 session[EDUCATOR_KEY] = created.key
-                # Shown once, on the next page, then dropped from the session's flash slot.
-                session["new_key_for"] = created.exercise.code
+                session["new_key_for"] = created.exercise.code  # the created page says the key is new
             return redirect(url_for("classroom.created", code=created.exercise.code))
     status_code = 400 if form.is_submitted() else 200
     return render_template(
         "classroom/new.html", form=form, educator=educator, authored=educator is not None,
-        written=_written_cases(educator),
+        written=_written_cases(educator), picker=_picker(form, educator),
+        mine=[_summary(s) for s in service.educator_exercises(educator)] if educator else [],
+        action=ActionForm(), **_key_box(session.pop("new_key_here", False)),
     ), status_code
+
+
+def _key_box(new: bool, code: str | None = None) -> dict[str, Any]:
+    """The educator key of this browser and the link that opens it elsewhere (claim form of `code`,
+    or the first claim form there is), shown on /classroom/new and every created page."""
+    key = session.get(EDUCATOR_KEY)
+    if service.educator_for_key(key) is None:
+        return {"key": None, "key_is_new": False}
+    return {"key": key, "key_is_new": new,
+            "claim_url": url_for("classroom.claim", code=code, _external=True) if code else None}
+
+
+def _summary(summary: service.ExerciseSummary) -> dict[str, Any]:
+    e = summary.exercise
+    return {"code": e.code, "title": e.title, "status": status(e)["short"], "students": summary.students,
+            "answers": summary.answers, "created": e.created_at.strftime("%Y-%m-%d %H:%M UTC")}
+
+
+@bp.post("/classroom/<code>/duplicate")
+@rate_limited("exercises")
+def duplicate(code: str):
+    """A new exercise with the same cases and settings (no answers), for the next group."""
+    exercise = _educator_exercise(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+    copy = service.duplicate_exercise(exercise, kb())
+    return redirect(url_for("classroom.created", code=copy.code))
 
 
 def _written_cases(educator: Any) -> list[tuple[Any, str]]:
@@ -182,14 +257,12 @@ def delete_case(number: int):  # type: ignore[no-untyped-def]
 def created(code: str):
     """The join code to project and the educator link to keep (the key is shown this once)."""
     exercise = _educator_exercise(code)
-    show_key = session.pop("new_key_for", None) == exercise.code
+    box = _key_box(session.pop("new_key_for", None) == exercise.code, exercise.code)
     return render_template(
         "classroom/created.html",
         exercise=exercise,
-        show_key=show_key,
-        key=session.get(EDUCATOR_KEY) if show_key else None,
         join_url=url_for("classroom.join", _external=True),
-        claim_url=url_for("classroom.claim", code=exercise.code, _external=True),
+        **box,
     )
 
 
@@ -209,14 +282,16 @@ def claim(code: str):
     return render_template("classroom/claim.html", form=form, exercise=exercise), 400 if form.errors else 200
 
 
-def _dashboard_data(exercise: Exercise) -> dict[str, Any]:
+def _dashboard_data(exercise: Exercise, with_key: bool = False) -> dict[str, Any]:
     knowledge = kb()
     stats, cases = service.results(exercise, knowledge)
-    return present_dashboard(exercise, stats, cases, knowledge)
+    return present_dashboard(exercise, stats, cases, knowledge, service.revealed_ids(exercise),
+                             service.student_count(exercise), with_key)
 
 
 def _signature(exercise: Exercise) -> str:
-    """Changes whenever the dashboard would: new or replaced answers, new students, open/closed."""
+    """Changes whenever the dashboard would: new or replaced answers, new students, open/closed,
+    a case revealed, the order changed."""
     count, latest = db.session.execute(
         select(func.count(Submission.id), func.max(Submission.submitted_at)).where(
             Submission.exercise_id == exercise.id
@@ -225,56 +300,142 @@ def _signature(exercise: Exercise) -> str:
     students = db.session.execute(
         select(func.count(Student.id)).where(Student.exercise_id == exercise.id)
     ).scalar_one()
-    return f"{count}.{latest}.{students}.{status(exercise)['text']}"
+    shown = "".join("r" if c.revealed else "h" for c in exercise.cases)
+    order = hashlib.sha256(" ".join(service.exercise_case_ids(exercise)).encode()).hexdigest()[:8]
+    return f"{count}.{latest}.{students}.{shown}.{order}.{status(exercise)['text']}"
 
 
 def _students(exercise: Exercise) -> list[dict[str, Any]]:
     rows = db.session.execute(
-        select(Student.nickname, func.count(Submission.id))
+        select(Student.id, Student.nickname, func.count(Submission.id))
         .outerjoin(Submission, Submission.student_id == Student.id)
         .where(Student.exercise_id == exercise.id)
         .group_by(Student.id, Student.nickname)
         .order_by(Student.nickname)
     ).all()
-    return [{"nickname": n, "answered": k} for n, k in rows]
+    return [{"id": i, "nickname": n, "answered": k,
+             "url": url_for("classroom.student_detail", code=exercise.code, student_id=i)} for i, n, k in rows]
 
 
 @bp.get("/classroom/<code>")
 def dashboard(code: str):
     """The educator's dashboard; classroom.js refreshes it from live.json, or reload the page."""
     exercise = _educator_exercise(code)
+    signature = _signature(exercise)
     return render_template(
         "classroom/dashboard.html",
-        d=_dashboard_data(exercise),
+        d=_dashboard_data(exercise, with_key=True),
         action=ActionForm(),
         students=_students(exercise),
-        signature=_signature(exercise),
+        signature=signature,
+        etag=_live_etag("dashboard", 0, signature),
         join_url=url_for("classroom.join", _external=True),
     )
+
+
+def _screen(exercise: Exercise, raw: str | None) -> int:
+    """The projector's screen: 0 the lobby, n case n (anything else: the lobby)."""
+    try:
+        n = int(raw or 0)
+    except ValueError:
+        return 0
+    return n if 0 <= n <= len(exercise.cases) else 0
+
+
+def _projector_context(exercise: Exercise, screen: int) -> dict[str, Any]:
+    join_url = url_for("classroom.join", code=exercise.code, _external=True)
+    return {
+        "d": _dashboard_data(exercise),
+        "screen": screen,
+        "join_url": join_url,
+        "join_base": url_for("classroom.join", _external=True),
+        "qr": qr_svg(join_url),
+    }
 
 
 @bp.get("/classroom/<code>/projector")
 def projector(code: str):
-    """Large type for the room: no nicknames, no controls."""
+    """For the room: the lobby (join code, URL, QR code, how many joined), then one case per
+    screen; no nicknames, no controls, no site chrome, and no key before the reveal."""
     exercise = _educator_exercise(code)
+    screen = _screen(exercise, request.args.get("case"))
+    signature = _signature(exercise)
     return render_template(
         "classroom/projector.html",
-        d=_dashboard_data(exercise),
-        signature=_signature(exercise),
-        join_url=url_for("classroom.join", _external=True),
+        signature=signature,
+        etag=_live_etag("projector", screen, signature),
+        live_url=url_for("classroom.live", code=exercise.code, view="projector", case=screen),
+        **_projector_context(exercise, screen),
     )
+
+
+def _live_etag(view: str, screen: int, signature: str) -> str:
+    """The ETag of one live view in one state (the page embeds it, so its first poll is a 304)."""
+    return hashlib.sha256(f"{view}.{screen}.{signature}".encode()).hexdigest()[:32]
 
 
 @bp.get("/classroom/<code>/live.json")
 def live(code: str):
-    """The polled JSON: a signature, and the re-rendered panel when something changed."""
+    """The polled JSON: the re-rendered panel when something changed. Conditional: the signature is
+    the ETag, so a poll while nothing changed is a 304 with no body and no statistics computed."""
     exercise = _educator_exercise(code)
+    view = "projector" if request.args.get("view") == "projector" else "dashboard"
+    screen = _screen(exercise, request.args.get("case")) if view == "projector" else 0
     signature = _signature(exercise)
+    etag = _live_etag(view, screen, signature)
+    if etag in request.if_none_match:
+        response = make_response("", 304)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response
     if request.args.get("since") == signature:
         return {"signature": signature, "changed": False}
-    nicknames = {} if request.args.get("view") == "projector" else {"students": _students(exercise)}
-    html = render_template("classroom/_panel.html", d=_dashboard_data(exercise), **nicknames)
-    return {"signature": signature, "changed": True, "html": html}
+    if view == "projector":
+        html = render_template("classroom/_projector_screen.html", **_projector_context(exercise, screen))
+    else:
+        html = render_template("classroom/_panel.html", d=_dashboard_data(exercise, with_key=True),
+                               students=_students(exercise), action=ActionForm())
+    response = make_response({"signature": signature, "changed": True, "html": html})
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.post("/classroom/<code>/reveal")
+def reveal(code: str):
+    """Reveal the answer of one case (the form's case_id) or of every case, to the room and the students."""
+    exercise = _educator_exercise(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the dashboard and try again.")
+    service.reveal(exercise, request.form.get("case_id") or None)
+    return redirect(url_for("classroom.dashboard", code=exercise.code))
+
+
+@bp.post("/classroom/<code>/move")
+def move(code: str):
+    """Move a case one place up or down in the exercise's order."""
+    exercise = _educator_exercise(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the dashboard and try again.")
+    try:
+        position = int(request.form.get("position", ""))
+    except ValueError:
+        abort(400, "Say which case to move.")
+    service.move_case(exercise, position, -1 if request.form.get("direction") == "up" else 1)
+    return redirect(url_for("classroom.dashboard", code=exercise.code) + "#order")
+
+
+@bp.get("/classroom/<code>/students/<int(max=2147483647):student_id>")
+def student_detail(code: str, student_id: int):
+    """One student's answers, case by case, for the educator."""
+    exercise = _educator_exercise(code)
+    knowledge = kb()
+    student = db.session.get(Student, student_id)
+    if student is None or student.exercise_id != exercise.id:
+        abort(404, "No student with this number in this exercise.")
+    return render_template("classroom/student_detail.html", exercise=exercise, student=student,
+                           rows=present_student_answers(service.exercise_cases(exercise, knowledge),
+                                                        service.student_submissions(student), knowledge))
 
 
 @bp.get("/classroom/<code>/submissions.csv")
@@ -282,7 +443,7 @@ def export(code: str):
     """Every submission as CSV (nicknames included: the educator's own record)."""
     exercise = _educator_exercise(code)
     return Response(
-        submissions_csv(exercise, service.all_submissions(exercise)),
+        submissions_csv(exercise, service.all_submissions(exercise), service.exercise_cases(exercise, kb()), kb()),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=miop-classroom-{exercise.code}.csv"},
     )
@@ -343,6 +504,7 @@ def _author_page(number: int | None):  # type: ignore[no-untyped-def]
         else:
             if key is not None:
                 session[EDUCATOR_KEY] = key
+                session["new_key_here"] = True  # /classroom/new shows the new key, marked new
             done = {"authored": "1"} if number is None else {"edited": "1"}
             return redirect(url_for("classroom.new", **done))
     status_code = 400 if form.is_submitted() else 200
@@ -376,14 +538,31 @@ def join():
     form = JoinForm()
     if request.method == "GET" and request.args.get("code"):
         form.code.data = service.normalise_code(request.args["code"])
+        # A student who already joined this exercise in this browser (a reload, a scanned QR code
+        # again) goes back to their place.
+        mine = session.get(STUDENTS, {}).get(form.code.data)
+        exercise = service.find_exercise(form.code.data) if mine else None
+        if exercise is not None and _student(exercise) is not None:
+            return redirect(url_for("classroom.student_home", code=exercise.code))
     if form.validate_on_submit():
-        exercise = lookup(form.code.data)
+        try:
+            exercise = lookup(form.code.data)
+        except ClassroomError as err:
+            # The form comes back with what was typed and the message beside the code: never a bare page.
+            form.code.errors = [err.message]
+            response = make_response(render_template("classroom/join.html", form=form), err.status)
+            if err.status == 429:
+                response.headers["Retry-After"] = str(current_app.config["JOIN_RATE_WINDOW_SECONDS"])
+            return response
         if _student(exercise) is not None:
             return redirect(url_for("classroom.student_home", code=exercise.code))
         try:
-            student = service.join(exercise, form.nickname.data)
+            student = service.join(exercise, form.nickname.data,
+                                   max_students=current_app.config["CLASSROOM_MAX_STUDENTS"])
         except ClassroomError as err:
             form.nickname.errors = [err.message]
+            if err.status == 409:
+                return render_template("classroom/join.html", form=form), 409
         else:
             if student is None:
                 form.nickname.errors = ["Someone in this exercise already uses that nickname; pick another."]
@@ -411,7 +590,9 @@ def student_home(code: str):
             "n": i + 1,
             "title": case_title(c, i + 1),
             "answered": c.id in mine,
-            "score_pct": round(mine[c.id].score * 100) if c.id in mine else None,
+            # A score follows the key: shown only once the student may see the feedback.
+            "score_pct": round(mine[c.id].score * 100)
+            if c.id in mine and service.shows_feedback(exercise, c.id) else None,
         }
         for i, c in enumerate(service.exercise_cases(exercise, kb()))
     ]
@@ -424,10 +605,19 @@ def student_home(code: str):
     )
 
 
+def _student_client() -> str:
+    """The submissions budget is the student's own (their session token for this exercise), so a
+    lecture hall behind one address is not one budget; without a session, the address."""
+    code = service.normalise_code((request.view_args or {}).get("code", ""))
+    token = session.get(STUDENTS, {}).get(code)
+    return f"student:{token}" if token else (request.remote_addr or "unknown")
+
+
 @bp.route("/join/<code>/<int:n>", methods=["GET", "POST"])
-@rate_limited("submissions")
+@rate_limited("submissions", client=_student_client)
 def student_case(code: str, n: int):
-    """One case: the attempt form, then the feedback (commit, then reveal), as in practice."""
+    """One case: the attempt form, then the feedback (commit, then reveal), as in practice. With
+    feedback after the reveal, the answer is stored and the page waits (and reloads by itself)."""
     exercise, student = _joined(code)
     knowledge = kb()
     cases = service.exercise_cases(exercise, knowledge)
@@ -436,16 +626,24 @@ def student_case(code: str, n: int):
     case = cases[n - 1]
     form = AttemptForm(knowledge=knowledge)
     feedback, message, code_ = None, None, 200
+    saved = service.student_submissions(student).get(case.id)
+    just_saved = False
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                feedback = present_feedback(
-                    service.submit(exercise, student, case, form.attempt(), knowledge), knowledge
-                )
+                result = service.submit(exercise, student, case, form.attempt(), knowledge)
             except ClassroomError as err:
                 message, code_ = err.message, err.status
+            else:
+                just_saved = True
+                if service.shows_feedback(exercise, case.id):
+                    feedback = present_feedback(result, knowledge)
         else:
             code_ = 400
+    elif saved is not None and service.shows_feedback(exercise, case.id):
+        # A reload, or back after a lost connection: the student's place, with their feedback.
+        feedback = present_feedback(service.stored_feedback(case, saved, knowledge), knowledge)
+    waiting = (saved is not None or just_saved) and feedback is None and message is None
     return render_template(
         "classroom/student_case.html",
         exercise=exercise,
@@ -456,6 +654,21 @@ def student_case(code: str, n: int):
         feedback=feedback,
         message=message,
         status=status(exercise),
-        answered=case.id in service.student_submissions(student),
+        answered=saved is not None,
+        waiting=waiting,
+        just_saved=just_saved,
+        again=request.method == "GET" and saved is not None,
+        state_url=url_for("classroom.student_state", code=exercise.code, n=n),
         action=url_for("classroom.student_case", code=exercise.code, n=n),
     ), code_
+
+
+@bp.get("/join/<code>/<int:n>/state.json")
+def student_state(code: str, n: int):
+    """What a waiting student page polls: whether its case's answer is revealed (tiny, no key). One
+    query: a lecture hall of waiting phones polls it, and whether a case is revealed is no secret."""
+    exercise = lookup(code)
+    ids = service.exercise_case_ids(exercise)
+    if not 1 <= n <= len(ids):
+        abort(404, f"This exercise has cases 1 to {len(ids)}.")
+    return {"revealed": service.shows_feedback(exercise, ids[n - 1]), "open": exercise.is_open()}

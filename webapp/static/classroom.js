@@ -9,20 +9,42 @@ document.addEventListener("DOMContentLoaded", function () {
     history.replaceState(null, "", window.location.pathname);  // drop the key from the address bar
   }
 
+  // A student page waiting for the reveal: ask every few seconds, reload once it is revealed.
+  var waiting = document.querySelector("[data-state]");
+  if (waiting) {
+    var stateUrl = waiting.getAttribute("data-state");
+    var ask = function () {
+      fetch(stateUrl, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
+        .then(function (resp) { return resp.ok ? resp.json() : null; })
+        .then(function (data) {
+          if (data && data.revealed) { window.location.replace(window.location.pathname); return; }
+          window.setTimeout(ask, pause());
+        })
+        .catch(function () { window.setTimeout(ask, pause()); });  // offline for a moment
+    };
+    // 4 to 7 s apart, at random: a room of phones does not ask all in the same instant.
+    var pause = function () { return 4000 + Math.random() * 3000; };
+    window.setTimeout(ask, pause());
+  }
+
   // Dashboard and projector: poll live.json and swap the panel when the class's answers changed.
+  // Conditional requests: while nothing changed the server answers 304 with no body.
   var live = document.querySelector("[data-live]");
   if (!live) { return; }
-  var signature = live.getAttribute("data-signature");
   var url = live.getAttribute("data-live");
-  var delay = 3000;
+  var etag = live.getAttribute("data-etag");  // the page was rendered from this state
+  var delay = 2000;
   function poll() {
-    var sep = url.indexOf("?") < 0 ? "?" : "&";
-    fetch(url + sep + "since=" + encodeURIComponent(signature), {credentials: "same-origin",
-                                                                  headers: {"Accept": "application/json"}})
-      .then(function (resp) { return resp.ok ? resp.json() : null; })
+    var headers = {"Accept": "application/json"};
+    if (etag) { headers["If-None-Match"] = etag; }
+    fetch(url, {credentials: "same-origin", cache: "no-store", headers: headers})
+      .then(function (resp) {
+        if (resp.status === 304 || !resp.ok) { return null; }
+        etag = resp.headers.get("ETag");
+        return resp.json();
+      })
       .then(function (data) {
-        if (data && data.changed) {
-          signature = data.signature;
+        if (data && data.changed && data.html !== undefined) {
           live.innerHTML = data.html;  // server-rendered, escaped by Jinja
         }
       })
