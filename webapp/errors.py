@@ -5,11 +5,13 @@ from __future__ import annotations
 import traceback
 
 from flask import Flask
+from flask import Response
 from flask import current_app
 from flask import jsonify
 from flask import make_response
 from flask import render_template
 from flask import request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -40,7 +42,7 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, message: str, code: str | None = None):  # type: ignore[no-untyped-def]
+def error_response(status: int, message: str, code: str | None = None) -> tuple[Response, int] | tuple[str, int]:
     """Render one error in the right format."""
     code = code or CODES.get(status, "error")
     if wants_json():
@@ -77,11 +79,11 @@ def register_errorhandlers(app: Flask) -> None:
     """Route every HTTP error through error_response."""
 
     @app.errorhandler(CSRFError)
-    def _csrf(err: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(err: CSRFError) -> ResponseReturnValue:
         return error_response(400, csrf_message(err.description or ""), "csrf_failed")
 
     @app.errorhandler(HTTPException)
-    def _http(err: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(err: HTTPException) -> ResponseReturnValue:
         status = err.code or 500
         if status == 413:
             return error_response(413, "The request body is larger than the 64 KiB limit.")
@@ -93,7 +95,7 @@ def register_errorhandlers(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(err: Exception) -> ResponseReturnValue:
         # Type, path and frames only: the message and the body may carry what a clinician entered.
         frames = "".join(traceback.format_tb(err.__traceback__))
         app.logger.error("unhandled %s on %s\n%s", type(err).__name__, request.path, frames)
@@ -101,7 +103,7 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeoutError)
-    def _database(err: Exception):  # type: ignore[no-untyped-def]
+    def _database(err: Exception) -> ResponseReturnValue:
         # Unreachable, refusing connections or out of them: a 503 that says when to retry. Other
         # database errors (a constraint, bad SQL) are bugs and stay 500s.
         if not unavailable(err):

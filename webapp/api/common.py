@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from flask import Response
 from flask import abort
 from flask import jsonify
 from flask import request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from ..errors import error_response
@@ -48,7 +50,7 @@ def json_body() -> Any:
         raise ApiError(400, "invalid_json", f"The body is not valid JSON: {err}") from None
 
 
-def ok(payload: dict[str, Any], status: int = 200):  # type: ignore[no-untyped-def]
+def ok(payload: dict[str, Any], status: int = 200) -> Response:
     """A JSON answer carrying the disclaimer and the knowledge version."""
     response = jsonify({**payload, "knowledge_version": kb().version, "disclaimer": DISCLAIMER})
     if status != 200:
@@ -56,7 +58,7 @@ def ok(payload: dict[str, Any], status: int = 200):  # type: ignore[no-untyped-d
     return response
 
 
-def api_error_response(err: ApiError):  # type: ignore[no-untyped-def]
+def api_error_response(err: ApiError) -> ResponseReturnValue:
     """Render an ApiError through the common error renderer."""
     return error_response(err.code or 400, err.message, err.error_code)
 

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms import PasswordField
 from wtforms import RadioField
-from wtforms import SelectChoice
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -30,6 +31,7 @@ from rules.scoring import Attempt
 from rules.scoring import Feedback
 from rules.scoring import score_attempt
 
+from ..extensions import Model
 from ..extensions import db
 from ..models import AuthoredCase
 from ..models import Educator
@@ -43,6 +45,10 @@ from .stats import ExerciseStats
 from .stats import Key
 from .stats import Row
 from .stats import exercise_stats
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 
 # Unambiguous characters: no 0/O, 1/I/L, so a code read off a projector is typed right.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -432,15 +438,17 @@ def count_failure(client: str, secret: str, limit: int, window_seconds: int, wha
 # --- students and submissions ---------------------------------------------------------------
 
 
-def _insert(model: type[db.Model]):  # type: ignore[name-defined,no-untyped-def]
+def _insert(model: type[Model]) -> PostgresInsert | SqliteInsert:
     # INSERT … ON CONFLICT exists in both dialects but is spelled through each dialect's insert().
     # Imported here: the PostgreSQL dialect module takes ~25 ms to import, which a SQLite
     # deployment never needs (and a PostgreSQL one has loaded by the time this runs).
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(model)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(model)
 
 
 def clean_nickname(raw: str) -> str:

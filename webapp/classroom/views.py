@@ -22,7 +22,7 @@ from flask import session
 from flask import url_for
 from sqlalchemy import func
 from sqlalchemy import select
-from wtforms import SelectChoice
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 
 from rules.cases import load_cases
 from rules.loader import KnowledgeError

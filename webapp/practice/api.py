@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from rules.cases import Case
 from rules.cases import get_case
 from rules.cases import load_cases
 from rules.inputs import InputError
@@ -31,7 +32,7 @@ csrf.exempt(bp)
 bp.register_error_handler(ApiError, api_error_response)
 
 
-def _case(case_id: str):  # type: ignore[no-untyped-def]
+def _case(case_id: str) -> Case:
     case = get_case(case_id)
     if case is None:
         raise ApiError(404, "unknown_case", f"There is no case {case_id!r}: see GET /api/v1/cases.")
