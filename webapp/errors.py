@@ -1,4 +1,9 @@
-"""One place for errors: JSON {"error": {code, message}} under /api, an HTML page elsewhere."""
+"""One place for errors: JSON {"error": {code, message}} under /api, an HTML page elsewhere.
+
+The domain errors are raised where a request cannot be honoured and answered here, once: ApiError
+(the API's own 4xx), InputError (input the rules cannot read: 400) and ClassroomError (a classroom
+request refused; a browser without the educator key is sent to the claim form).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,16 @@ from flask import jsonify
 from flask import make_response
 from flask import render_template
 from flask import request
+from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
+from rules.inputs import InputError
+
+from .classroom.service import ClassroomError
 from .database import RETRY_AFTER_SECONDS
 from .database import unavailable
 from .presenters import DISCLAIMER
@@ -32,6 +41,16 @@ TITLES = {
     401: "Educator key needed", 403: "Not allowed", 404: "Not found", 413: "Too large",
     429: "Too many attempts", 503: "Temporarily unavailable",
 }
+
+
+class ApiError(HTTPException):
+    """A 4xx with a machine-readable code, rendered by the API's handler."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = status
+        self.error_code = code
+        self.message = message
 
 
 def wants_json() -> bool:
@@ -75,8 +94,32 @@ def csrf_message(reason: str) -> str:
     return f"{what} {again} ({reason})"
 
 
+def classroom_error_response(err: ClassroomError) -> ResponseReturnValue:
+    """Render a ClassroomError (HTML or JSON by path); a 429 says when to retry."""
+    if err.claim_code and not wants_json():
+        # A browser without the key: say where to paste it instead of a dead end.
+        response = make_response(render_template(
+            "classroom/need_key.html", message=err.message, code=err.claim_code,
+            claim_url=url_for("classroom.claim", code=err.claim_code)), err.status)
+    else:
+        response = make_response(error_response(err.status, err.message, err.code))
+    if err.status == 429:
+        response.headers["Retry-After"] = str(current_app.config["JOIN_RATE_WINDOW_SECONDS"])
+    return response
+
+
 def register_errorhandlers(app: Flask) -> None:
-    """Route every HTTP error through error_response."""
+    """Route every HTTP error and every domain error through error_response."""
+
+    @app.errorhandler(ApiError)
+    def _api(err: ApiError) -> ResponseReturnValue:
+        return error_response(err.code or 400, err.message, err.error_code)
+
+    @app.errorhandler(InputError)
+    def _input(err: InputError) -> ResponseReturnValue:
+        return error_response(400, err.message, err.code)
+
+    app.register_error_handler(ClassroomError, classroom_error_response)
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> ResponseReturnValue:

@@ -9,22 +9,10 @@ from flask import Response
 from flask import abort
 from flask import jsonify
 from flask import request
-from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException
 
-from ..errors import error_response
+from ..errors import ApiError
 from ..knowledge import kb
 from ..presenters import DISCLAIMER
-
-
-class ApiError(HTTPException):
-    """A 4xx with a machine-readable code, rendered by the API's handler."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = status
-        self.error_code = code
-        self.message = message
 
 
 def json_body() -> Any:
@@ -58,9 +46,4 @@ def ok(payload: dict[str, Any], status: int = 200) -> Response:
     return response
 
 
-def api_error_response(err: ApiError) -> ResponseReturnValue:
-    """Render an ApiError through the common error renderer."""
-    return error_response(err.code or 400, err.message, err.error_code)
-
-
-__all__ = ["ApiError", "abort", "api_error_response", "json_body", "ok"]
+__all__ = ["ApiError", "abort", "json_body", "ok"]

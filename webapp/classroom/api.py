@@ -16,12 +16,10 @@ from flask import g
 from flask import request
 from flask import url_for
 
-from rules.inputs import InputError
 from rules.inputs import whole_number
 from rules.scoring import parse_attempt
 
 from ..api.common import ApiError
-from ..api.common import api_error_response
 from ..api.common import json_body
 from ..api.common import ok
 from ..api.openapi import INVISIBLE
@@ -37,17 +35,12 @@ from ..practice.api import FEEDBACK_SCHEMA
 from ..practice.presenters import present_feedback
 from ..ratelimit import rate_limited
 from . import service
+from .access import lookup
 from .service import ClassroomError
 from .stats import results_payload
-from .views import classroom_error_response
-from .views import lookup
 
 bp = Blueprint("classroom_api", __name__)
 csrf.exempt(bp)
-bp.register_error_handler(ApiError, api_error_response)
-
-
-bp.register_error_handler(ClassroomError, classroom_error_response)
 
 
 def _bearer() -> str | None:
@@ -163,10 +156,7 @@ def submit(code: str):
         raise ApiError(400, "invalid_nickname", "nickname is required (a pseudonym, not a real name).")
     knowledge = kb()
     case = _case(exercise, body.get("case_id"))
-    try:
-        attempt = parse_attempt(body.get("answer"), knowledge)
-    except InputError as err:
-        raise ApiError(400, err.code, err.message) from None
+    attempt = parse_attempt(body.get("answer"), knowledge)  # an InputError is a 400 (webapp/errors.py)
     found = _api_student(exercise, body)
     feedback = service.submit(exercise, found.student, case, attempt, knowledge)
     extra = {"student_token": found.new_token} if found.new_token else {}

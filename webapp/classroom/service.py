@@ -13,6 +13,7 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -65,13 +66,15 @@ DEFAULT_MAX_STUDENTS = 2000
 
 
 class ClassroomError(Exception):
-    """A request the classroom cannot honour; `status` and `code` follow the API error contract."""
+    """A request the classroom cannot honour; `status` and `code` follow the API error contract.
+    `claim_code`: the exercise whose educator key this browser lacks (its page offers the claim form)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, claim_code: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.claim_code = claim_code
 
 
 def hash_key(key: str) -> str:
@@ -237,7 +240,11 @@ def save_authored_case(educator: Educator, raw: dict[str, object], kb: Knowledge
                           "narrative": raw["narrative"], "answer_key": raw["key"],
                           "teaching_points": raw["teaching_point"]}.items():
         setattr(row, column, value)
-    case_from_mapping({**authored_mapping(row), "id": DRAFT_ID}, kb, kind="authored")
+    try:
+        case_from_mapping({**authored_mapping(row), "id": DRAFT_ID}, kb, kind="authored")
+    except KnowledgeError:
+        db.session.rollback()  # the changed row stays as it was stored
+        raise
     db.session.add(row)
     db.session.commit()
     return row
@@ -587,6 +594,57 @@ def all_submissions(exercise: Exercise) -> list[tuple[Submission, str]]:
             .order_by(Submission.submitted_at, Submission.id)
         ).all()
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """What changes the dashboard: answers (how many, the latest) and students who joined."""
+
+    submissions: int
+    latest: datetime | None
+    students: int
+
+
+def activity(exercise: Exercise) -> Activity:
+    """The exercise's answers and students, counted (two small queries, no rows read)."""
+    count, latest = db.session.execute(
+        select(func.count(Submission.id), func.max(Submission.submitted_at)).where(
+            Submission.exercise_id == exercise.id
+        )
+    ).one()
+    students = db.session.execute(
+        select(func.count(Student.id)).where(Student.exercise_id == exercise.id)
+    ).scalar_one()
+    return Activity(count, latest, students)
+
+
+@dataclass(frozen=True, slots=True)
+class StudentRow:
+    """One student of an exercise and how many cases they answered."""
+
+    id: int
+    nickname: str
+    answered: int
+
+
+def student_rows(exercise: Exercise) -> list[StudentRow]:
+    """The exercise's students by nickname, each with their number of answers."""
+    rows = db.session.execute(
+        select(Student.id, Student.nickname, func.count(Submission.id))
+        .outerjoin(Submission, Submission.student_id == Student.id)
+        .where(Student.exercise_id == exercise.id)
+        .group_by(Student.id, Student.nickname)
+        .order_by(Student.nickname)
+    ).all()
+    return [StudentRow(i, n, k) for i, n, k in rows]
+
+
+def exercise_student(exercise: Exercise, student_id: int) -> Student:
+    """Student `student_id` of this exercise; 404 for a student of no or another exercise."""
+    student = db.session.get(Student, student_id)
+    if student is None or student.exercise_id != exercise.id:
+        raise ClassroomError(404, "not_found", "No student with this number in this exercise.")
+    return student
 
 
 def results(exercise: Exercise, kb: KnowledgeBase) -> tuple[ExerciseStats, list[Case]]:

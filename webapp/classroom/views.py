@@ -20,8 +20,6 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from sqlalchemy import func
-from sqlalchemy import select
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 
 from rules.cases import load_cases
@@ -31,18 +29,16 @@ from rules.simulate import case_id_for
 from rules.simulate import offered_entries
 
 from ..checklist.layout import checklist_groups
-from ..errors import error_response
-from ..errors import wants_json
-from ..extensions import db
 from ..knowledge import kb
+from ..models import Educator
 from ..models import Exercise
 from ..models import Student
-from ..models import Submission
 from ..practice.forms import AttemptForm
 from ..practice.presenters import present_case
 from ..practice.presenters import present_feedback
 from ..ratelimit import rate_limited
 from . import service
+from .access import lookup
 from .forms import ActionForm
 from .forms import ClaimForm
 from .forms import JoinForm
@@ -62,24 +58,6 @@ EDUCATOR_KEY = "educator_key"
 STUDENTS = "classroom_students"  # {join code: student token}
 
 
-def classroom_error_response(err: ClassroomError):  # type: ignore[no-untyped-def]
-    """Render a ClassroomError (HTML or JSON by path); a 429 says when to retry."""
-    claim = getattr(err, "claim_code", None)
-    if claim and not wants_json():
-        # A browser without the key: say where to paste it instead of a dead end.
-        response = make_response(render_template(
-            "classroom/need_key.html", message=err.message, code=claim,
-            claim_url=url_for("classroom.claim", code=claim)), err.status)
-    else:
-        response = make_response(error_response(err.status, err.message, err.code))
-    if err.status == 429:
-        response.headers["Retry-After"] = str(current_app.config["JOIN_RATE_WINDOW_SECONDS"])
-    return response
-
-
-bp.register_error_handler(ClassroomError, classroom_error_response)
-
-
 @bp.context_processor
 def _storage_note() -> dict[str, str]:
     # The disclaimer's "nothing you enter is stored" holds for the checklist, not for classroom answers.
@@ -89,23 +67,10 @@ def _storage_note() -> dict[str, str]:
     }
 
 
-def client_id() -> str:
-    """Who counts as one client for the join rate limit (behind a proxy, configure ProxyFix)."""
-    return request.remote_addr or "unknown"
-
-
-def lookup(code: str) -> Exercise:
-    """The exercise for a code a student typed, rate-limited per client."""
-    cfg = current_app.config
-    return service.lookup_exercise(
-        code, client_id(), cfg["SECRET_KEY"], cfg["JOIN_RATE_LIMIT"], cfg["JOIN_RATE_WINDOW_SECONDS"]
-    )
-
-
 # --- educator -------------------------------------------------------------------------------
 
 
-def _session_educator():  # type: ignore[no-untyped-def]
+def _session_educator() -> Educator | None:
     return service.educator_for_key(session.get(EDUCATOR_KEY))
 
 
@@ -115,7 +80,7 @@ def _educator_exercise(code: str) -> Exercise:
     try:
         service.authorise(exercise, session.get(EDUCATOR_KEY))
     except ClassroomError as err:
-        err.claim_code = exercise.code  # type: ignore[attr-defined]
+        err.claim_code = exercise.code  # its page offers the claim form (webapp/errors.py)
         raise
     return exercise
 
@@ -292,29 +257,16 @@ def _dashboard_data(exercise: Exercise, with_key: bool = False) -> dict[str, Any
 def _signature(exercise: Exercise) -> str:
     """Changes whenever the dashboard would: new or replaced answers, new students, open/closed,
     a case revealed, the order changed."""
-    count, latest = db.session.execute(
-        select(func.count(Submission.id), func.max(Submission.submitted_at)).where(
-            Submission.exercise_id == exercise.id
-        )
-    ).one()
-    students = db.session.execute(
-        select(func.count(Student.id)).where(Student.exercise_id == exercise.id)
-    ).scalar_one()
+    seen = service.activity(exercise)
     shown = "".join("r" if c.revealed else "h" for c in exercise.cases)
     order = hashlib.sha256(" ".join(service.exercise_case_ids(exercise)).encode()).hexdigest()[:8]
-    return f"{count}.{latest}.{students}.{shown}.{order}.{status(exercise)['text']}"
+    return f"{seen.submissions}.{seen.latest}.{seen.students}.{shown}.{order}.{status(exercise)['text']}"
 
 
 def _students(exercise: Exercise) -> list[dict[str, Any]]:
-    rows = db.session.execute(
-        select(Student.id, Student.nickname, func.count(Submission.id))
-        .outerjoin(Submission, Submission.student_id == Student.id)
-        .where(Student.exercise_id == exercise.id)
-        .group_by(Student.id, Student.nickname)
-        .order_by(Student.nickname)
-    ).all()
-    return [{"id": i, "nickname": n, "answered": k,
-             "url": url_for("classroom.student_detail", code=exercise.code, student_id=i)} for i, n, k in rows]
+    return [{"id": r.id, "nickname": r.nickname, "answered": r.answered,
+             "url": url_for("classroom.student_detail", code=exercise.code, student_id=r.id)}
+            for r in service.student_rows(exercise)]
 
 
 @bp.get("/classroom/<code>")
@@ -430,9 +382,7 @@ def student_detail(code: str, student_id: int):
     """One student's answers, case by case, for the educator."""
     exercise = _educator_exercise(code)
     knowledge = kb()
-    student = db.session.get(Student, student_id)
-    if student is None or student.exercise_id != exercise.id:
-        abort(404, "No student with this number in this exercise.")
+    student = service.exercise_student(exercise, student_id)  # 404 for another exercise's
     return render_template("classroom/student_detail.html", exercise=exercise, student=student,
                            rows=present_student_answers(service.exercise_cases(exercise, knowledge),
                                                         service.student_submissions(student), knowledge))
@@ -497,8 +447,7 @@ def _author_page(number: int | None):  # type: ignore[no-untyped-def]
             if educator is None:
                 educator, key = service.new_educator()
             service.save_authored_case(educator, payload, knowledge, number)
-        except KnowledgeError as err:
-            db.session.rollback()
+        except KnowledgeError as err:  # the service rolled the change back
             detail = str(err).removeprefix(f"case {service.DRAFT_ID!r}").lstrip(": ")
             form.form_errors.append(f"The case is not valid: {detail}.")
         else:

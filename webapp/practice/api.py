@@ -9,13 +9,11 @@ from flask import Blueprint
 from rules.cases import Case
 from rules.cases import get_case
 from rules.cases import load_cases
-from rules.inputs import InputError
 from rules.scoring import parse_attempt
 from rules.scoring import score_attempt
 from rules.simulate import offered_entries
 
 from ..api.common import ApiError
-from ..api.common import api_error_response
 from ..api.common import json_body
 from ..api.common import ok
 from ..api.openapi import ERROR
@@ -29,7 +27,6 @@ from .presenters import present_feedback
 bp = Blueprint("practice_api", __name__)
 # Like the rest of the API: no cookie authentication, so no CSRF token.
 csrf.exempt(bp)
-bp.register_error_handler(ApiError, api_error_response)
 
 
 def _case(case_id: str) -> Case:
@@ -67,10 +64,7 @@ def attempt(case_id: str):
     """Score an attempt and reveal the key, the clues and the teaching points."""
     current = _case(case_id)
     knowledge = kb()
-    try:
-        scored = score_attempt(current, parse_attempt(json_body(), knowledge), knowledge)
-    except InputError as err:
-        raise ApiError(400, err.code, err.message) from None
+    scored = score_attempt(current, parse_attempt(json_body(), knowledge), knowledge)  # InputError: a 400
     return ok(present_feedback(scored, knowledge))
 
 
