@@ -16,6 +16,7 @@ from flask import g
 from flask import request
 from flask import url_for
 
+from rules.cases import Case
 from rules.inputs import whole_number
 from rules.scoring import parse_attempt
 
@@ -30,14 +31,15 @@ from ..api.openapi import ref
 from ..api.openapi import register_paths
 from ..extensions import csrf
 from ..knowledge import kb
+from ..models import Exercise
 from ..practice.api import ATTEMPT_SCHEMA
 from ..practice.api import FEEDBACK_SCHEMA
 from ..practice.presenters import present_feedback
 from ..ratelimit import rate_limited
 from . import service
 from .access import lookup
+from .presenters import ClassResults
 from .service import ClassroomError
-from .stats import results_payload
 
 bp = Blueprint("classroom_api", __name__)
 csrf.exempt(bp)
@@ -95,11 +97,11 @@ def _parsed_body() -> Any:
     if "classroom_body" not in g:
         try:
             g.classroom_body = (json_body(), None)
-        except ApiError as err:
-            g.classroom_body = (None, err)
-    body, err = g.classroom_body
-    if err is not None:
-        raise err
+        except ApiError as refused:
+            g.classroom_body = (None, refused)
+    body, error = g.classroom_body
+    if error is not None:
+        raise error
     return body
 
 
@@ -119,7 +121,7 @@ def _api_student_client() -> str:
     return f"api-student:{code}:{service.one_line(nickname).casefold()}:{tag}"
 
 
-def _api_student(exercise, body: dict[str, Any]) -> service.ApiStudent:  # type: ignore[no-untyped-def]
+def _api_student(exercise: Exercise, body: dict[str, Any]) -> service.ApiStudent:
     """The submitting student; a wrong student_token counts as a failed guess (the join limit)."""
     nickname = body.get("nickname")
     if not isinstance(nickname, str):
@@ -135,7 +137,7 @@ def _api_student(exercise, body: dict[str, Any]) -> service.ApiStudent:  # type:
         raise
 
 
-def _case(exercise, case_id: object):  # type: ignore[no-untyped-def]
+def _case(exercise: Exercise, case_id: object) -> Case:
     if not isinstance(case_id, str):
         raise ApiError(400, "unknown_case", "case_id is required: one of the exercise's cases.")
     case = service.resolve_case(case_id, exercise.educator_id, kb())
@@ -203,15 +205,10 @@ def results(code: str):
     """The class's answers per case and per finding (educator key required)."""
     exercise = lookup(code)
     service.authorise(exercise, _bearer())
-    stats, _ = service.results(exercise, kb())
-    shown = service.revealed_ids(exercise)
-    payload = results_payload(stats)
-    for case in payload["cases"]:  # type: ignore[union-attr]
-        case["revealed"] = case["id"] in shown
-    return ok(
-        {"code": exercise.code, "title": exercise.title, "open": exercise.is_open(), "feedback": exercise.feedback,
-         **payload}
-    )
+    knowledge = kb()
+    stats, cases = service.results(exercise, knowledge)
+    results = ClassResults(service.facts(exercise), stats, cases, knowledge, frozenset(service.revealed_ids(exercise)))
+    return ok(results.api())
 
 
 _CODE = {
@@ -222,7 +219,7 @@ _CODE = {
     "description": "the join code",
 }
 _RATE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
-_BEARER = [{"educatorKey": []}]
+_BEARER: list[dict[str, list[str]]] = [{"educatorKey": []}]
 _STORED = {
     "stored": {"type": "boolean"},
     "revealed": {"type": "boolean", "description": "whether the feedback (and so the key) is in this answer"},

@@ -131,11 +131,11 @@ class _AuthorBase(FlaskForm):
                     }
                 )
         return {
-            "title": one_line(self.title.data),
-            "age": one_line(self.age.data),
+            "title": one_line(self.title.data or ""),
+            "age": one_line(self.age.data or ""),
             "sex": self.sex.data,
             "difficulty": self.difficulty.data,
-            "narrative": one_line(self.narrative.data),
+            "narrative": one_line(self.narrative.data or ""),
             "key": {
                 "present": present,
                 "absent": [s for s, v in states.items() if v == "absent"],

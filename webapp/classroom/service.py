@@ -371,6 +371,28 @@ def duplicate_exercise(exercise: Exercise, kb: KnowledgeBase) -> Exercise:
 
 
 @dataclass(frozen=True, slots=True)
+class ExerciseFacts:
+    """An exercise as its pages, its JSON and its CSV show it (plain data, not the database row)."""
+
+    code: str
+    title: str
+    feedback: str
+    created_at: datetime
+    deadline: datetime | None
+    closed_at: datetime | None
+
+    def is_open(self, now: datetime) -> bool:
+        """Whether submissions are accepted at `now` (as Exercise.is_open)."""
+        return self.closed_at is None and (self.deadline is None or now < self.deadline)
+
+
+def facts(exercise: Exercise) -> ExerciseFacts:
+    """The exercise's plain facts (no query: every column is loaded with the row)."""
+    return ExerciseFacts(exercise.code, exercise.title, exercise.feedback, exercise.created_at,
+                         exercise.deadline, exercise.closed_at)
+
+
+@dataclass(frozen=True, slots=True)
 class ExerciseSummary:
     """One line of an educator's "your exercises" list."""
 
@@ -571,22 +593,40 @@ def submit(exercise: Exercise, student: Student, case: Case, attempt: Attempt, k
     return feedback
 
 
-def stored_feedback(case: Case, sub: Submission, kb: KnowledgeBase) -> Feedback:
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One stored answer, as the pages and the CSV read it (plain data, not the database row)."""
+
+    case_id: str
+    lean: str
+    confidence: int
+    score: float
+    findings: tuple[str, ...]
+    mechanisms: tuple[str, ...]
+    submitted_at: datetime
+
+    @classmethod
+    def of(cls, sub: Submission) -> Answer:
+        return cls(sub.case_id, sub.lean, sub.confidence, sub.score, tuple(sub.findings),
+                   tuple(sub.mechanisms), sub.submitted_at)
+
+
+def stored_feedback(case: Case, answer: Answer, kb: KnowledgeBase) -> Feedback:
     """The feedback of a stored answer (scored again: the same function, the same answer)."""
-    attempt = Attempt(tuple(sub.findings), sub.lean, tuple(sub.mechanisms), sub.confidence)
+    attempt = Attempt(answer.findings, answer.lean, answer.mechanisms, answer.confidence)
     return score_attempt(case, attempt, kb)
 
 
-def student_submissions(student: Student) -> dict[str, Submission]:
+def student_submissions(student: Student) -> dict[str, Answer]:
     """The student's own answers by case id."""
     rows = db.session.execute(select(Submission).where(Submission.student_id == student.id)).scalars()
-    return {r.case_id: r for r in rows}
+    return {r.case_id: Answer.of(r) for r in rows}
 
 
-def all_submissions(exercise: Exercise) -> list[tuple[Submission, str]]:
+def all_submissions(exercise: Exercise) -> list[tuple[Answer, str]]:
     """Every submission with its student's nickname, oldest first (the CSV export)."""
     return [
-        (sub, nickname)
+        (Answer.of(sub), nickname)
         for sub, nickname in db.session.execute(
             select(Submission, Student.nickname)
             .join(Student, Student.id == Submission.student_id)

@@ -20,6 +20,7 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask.typing import ResponseReturnValue
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 
 from rules.cases import load_cases
@@ -45,8 +46,8 @@ from .forms import JoinForm
 from .forms import NewExerciseForm
 from .forms import author_form_class
 from .forms import author_form_data
+from .presenters import ClassResults
 from .presenters import case_title
-from .presenters import present_dashboard
 from .presenters import present_student_answers
 from .presenters import status
 from .presenters import submissions_csv
@@ -176,7 +177,7 @@ def _key_box(new: bool, code: str | None = None) -> dict[str, Any]:
 
 def _summary(summary: service.ExerciseSummary) -> dict[str, Any]:
     e = summary.exercise
-    return {"code": e.code, "title": e.title, "status": status(e)["short"], "students": summary.students,
+    return {"code": e.code, "title": e.title, "status": status(service.facts(e))["short"], "students": summary.students,
             "answers": summary.answers, "created": e.created_at.strftime("%Y-%m-%d %H:%M UTC")}
 
 
@@ -205,7 +206,7 @@ def _use_words(count: int) -> str:
 
 
 @bp.route("/classroom/cases/<int(max=2147483647):number>/delete", methods=["GET", "POST"])  # an SQL integer
-def delete_case(number: int):  # type: ignore[no-untyped-def]
+def delete_case(number: int) -> ResponseReturnValue:
     """Delete a case you wrote, once confirmed; kept while an exercise uses it."""
     educator = _session_educator()
     row = service.own_authored_case(educator, number)  # 404 for a case that is not this browser's
@@ -237,12 +238,13 @@ def claim(code: str):
     exercise = lookup(code)
     form = ClaimForm()
     if form.validate_on_submit():
+        key = (form.key.data or "").strip()
         try:
-            service.authorise(exercise, form.key.data.strip())
+            service.authorise(exercise, key)
         except ClassroomError as err:
             form.key.errors = [err.message]
             return render_template("classroom/claim.html", form=form, exercise=exercise), 403
-        session[EDUCATOR_KEY] = form.key.data.strip()
+        session[EDUCATOR_KEY] = key
         return redirect(url_for("classroom.dashboard", code=exercise.code))
     return render_template("classroom/claim.html", form=form, exercise=exercise), 400 if form.errors else 200
 
@@ -250,8 +252,8 @@ def claim(code: str):
 def _dashboard_data(exercise: Exercise, with_key: bool = False) -> dict[str, Any]:
     knowledge = kb()
     stats, cases = service.results(exercise, knowledge)
-    return present_dashboard(exercise, stats, cases, knowledge, service.revealed_ids(exercise),
-                             service.student_count(exercise), with_key)
+    return ClassResults(service.facts(exercise), stats, cases, knowledge, frozenset(service.revealed_ids(exercise)),
+                        service.student_count(exercise)).page(with_key)
 
 
 def _signature(exercise: Exercise) -> str:
@@ -260,7 +262,7 @@ def _signature(exercise: Exercise) -> str:
     seen = service.activity(exercise)
     shown = "".join("r" if c.revealed else "h" for c in exercise.cases)
     order = hashlib.sha256(" ".join(service.exercise_case_ids(exercise)).encode()).hexdigest()[:8]
-    return f"{seen.submissions}.{seen.latest}.{seen.students}.{shown}.{order}.{status(exercise)['text']}"
+    return f"{seen.submissions}.{seen.latest}.{seen.students}.{shown}.{order}.{status(service.facts(exercise))['text']}"
 
 
 def _students(exercise: Exercise) -> list[dict[str, Any]]:
@@ -392,14 +394,16 @@ def student_detail(code: str, student_id: int):
 def export(code: str):
     """Every submission as CSV (nicknames included: the educator's own record)."""
     exercise = _educator_exercise(code)
+    knowledge = kb()
     return Response(
-        submissions_csv(exercise, service.all_submissions(exercise), service.exercise_cases(exercise, kb()), kb()),
+        submissions_csv(service.facts(exercise), service.all_submissions(exercise),
+                        service.exercise_cases(exercise, knowledge), knowledge),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=miop-classroom-{exercise.code}.csv"},
     )
 
 
-def _set_open(code: str, is_open: bool):  # type: ignore[no-untyped-def]
+def _set_open(code: str, is_open: bool) -> ResponseReturnValue:
     exercise = _educator_exercise(code)
     if not ActionForm().validate_on_submit():
         abort(400, "The form expired. Reload the dashboard and try again.")
@@ -428,12 +432,12 @@ def author():
 
 @bp.route("/classroom/cases/<int(max=2147483647):number>/edit", methods=["GET", "POST"])  # an SQL integer
 @rate_limited("exercises")
-def edit_case(number: int):  # type: ignore[no-untyped-def]
+def edit_case(number: int) -> ResponseReturnValue:
     """Change a case you wrote, while no exercise uses it (409 once one does)."""
     return _author_page(number)
 
 
-def _author_page(number: int | None):  # type: ignore[no-untyped-def]
+def _author_page(number: int | None) -> ResponseReturnValue:
     """The authoring form: a new case (number None) or one of this browser's cases, changed."""
     knowledge = kb()
     educator = _session_educator()
@@ -454,8 +458,9 @@ def _author_page(number: int | None):  # type: ignore[no-untyped-def]
             if key is not None:
                 session[EDUCATOR_KEY] = key
                 session["new_key_here"] = True  # /classroom/new shows the new key, marked new
-            done = {"authored": "1"} if number is None else {"edited": "1"}
-            return redirect(url_for("classroom.new", **done))
+            if number is None:
+                return redirect(url_for("classroom.new", authored="1"))
+            return redirect(url_for("classroom.new", edited="1"))
     status_code = 400 if form.is_submitted() else 200
     return render_template(
         "classroom/author.html",
@@ -550,7 +555,7 @@ def student_home(code: str):
         exercise=exercise,
         student=student,
         cases=cases,
-        status=status(exercise),
+        status=status(service.facts(exercise)),
     )
 
 
@@ -602,7 +607,7 @@ def student_case(code: str, n: int):
         form=form,
         feedback=feedback,
         message=message,
-        status=status(exercise),
+        status=status(service.facts(exercise)),
         answered=saved is not None,
         waiting=waiting,
         just_saved=just_saved,

@@ -88,7 +88,7 @@ _CASE = {
     },
 }
 _ITEMS = {"type": "array", "items": {"type": "object"}}
-ATTEMPT_SCHEMA = {
+ATTEMPT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["lean", "confidence"],
@@ -106,7 +106,7 @@ ATTEMPT_SCHEMA = {
         },
     },
 }
-FEEDBACK_SCHEMA = {
+FEEDBACK_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["score", "findings", "lean", "mechanisms", "teaching_points", "disclaimer"],
     "properties": {
