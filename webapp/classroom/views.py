@@ -78,11 +78,7 @@ def _session_educator() -> Educator | None:
 def _educator_exercise(code: str) -> Exercise:
     """The exercise, if this browser holds its educator key (401 without a key, 403 with another)."""
     exercise = lookup(code)  # rate-limited like /join: no page may serve to enumerate join codes
-    try:
-        service.authorise(exercise, session.get(EDUCATOR_KEY))
-    except ClassroomError as err:
-        err.claim_code = exercise.code  # its page offers the claim form (webapp/errors.py)
-        raise
+    service.authorise(exercise, session.get(EDUCATOR_KEY))  # a refusal offers the claim form (errors.py)
     return exercise
 
 
