@@ -17,6 +17,7 @@ from ..presenters import DISCLAIMER
 from . import charts
 from .service import Answer
 from .service import ExerciseFacts
+from .service import ExerciseSummary
 from .stats import ExerciseStats
 
 CSV_COLUMNS = (
@@ -66,6 +67,27 @@ def status(exercise: ExerciseFacts, now: datetime | None = None) -> dict[str, An
 def case_title(case: Case, position: int) -> str:
     """How a case is named in classroom pages: its position and title."""
     return f"Case {position}: {case.title}"
+
+
+def present_summary(summary: ExerciseSummary) -> dict[str, Any]:
+    """One line of the educator's "your exercises" list."""
+    e = summary.exercise
+    return {"code": e.code, "title": e.title, "status": status(e)["short"], "students": summary.students,
+            "answers": summary.answers, "created": e.created_at.strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def present_student_cases(cases: Sequence[Case], mine: dict[str, Answer], shown: set[str]) -> list[dict[str, Any]]:
+    """A student's list of cases with what they answered; a score only for the cases in `shown`
+    (a score follows the key: shown only once the student may see the feedback)."""
+    return [
+        {
+            "n": i + 1,
+            "title": case_title(c, i + 1),
+            "answered": c.id in mine,
+            "score_pct": round(mine[c.id].score * 100) if c.id in mine and c.id in shown else None,
+        }
+        for i, c in enumerate(cases)
+    ]
 
 
 def _most_ticked(s: Any, labels: dict[str, str]) -> list[dict[str, Any]]:

@@ -399,7 +399,7 @@ def facts(exercise: Exercise) -> ExerciseFacts:
 class ExerciseSummary:
     """One line of an educator's "your exercises" list."""
 
-    exercise: Exercise
+    exercise: ExerciseFacts
     students: int
     answers: int
 
@@ -416,7 +416,7 @@ def educator_exercises(educator: Educator) -> list[ExerciseSummary]:
         .where(Exercise.educator_id == educator.id)
         .order_by(Exercise.created_at.desc(), Exercise.id.desc())
     ).all()
-    return [ExerciseSummary(e, s, a) for e, s, a in rows]
+    return [ExerciseSummary(facts(e), s, a) for e, s, a in rows]
 
 
 def exercise_case_ids(exercise: Exercise) -> list[str]:

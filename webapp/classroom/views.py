@@ -47,8 +47,9 @@ from .forms import NewExerciseForm
 from .forms import author_form_class
 from .forms import author_form_data
 from .presenters import ClassResults
-from .presenters import case_title
 from .presenters import present_student_answers
+from .presenters import present_student_cases
+from .presenters import present_summary
 from .presenters import status
 from .presenters import submissions_csv
 from .qr import qr_svg
@@ -156,7 +157,7 @@ def new():
     return render_template(
         "classroom/new.html", form=form, educator=educator, authored=educator is not None,
         written=_written_cases(educator), picker=_picker(form, educator),
-        mine=[_summary(s) for s in service.educator_exercises(educator)] if educator else [],
+        mine=[present_summary(s) for s in service.educator_exercises(educator)] if educator else [],
         action=ActionForm(), **_key_box(session.pop("new_key_here", False)),
     ), status_code
 
@@ -169,12 +170,6 @@ def _key_box(new: bool, code: str | None = None) -> dict[str, Any]:
         return {"key": None, "key_is_new": False}
     return {"key": key, "key_is_new": new,
             "claim_url": url_for("classroom.claim", code=code, _external=True) if code else None}
-
-
-def _summary(summary: service.ExerciseSummary) -> dict[str, Any]:
-    e = summary.exercise
-    return {"code": e.code, "title": e.title, "status": status(service.facts(e))["short"], "students": summary.students,
-            "answers": summary.answers, "created": e.created_at.strftime("%Y-%m-%d %H:%M UTC")}
 
 
 @bp.post("/classroom/<code>/duplicate")
@@ -534,23 +529,13 @@ def _joined(code: str) -> tuple[Exercise, Student]:
 def student_home(code: str):
     """The student's list of cases with what they have answered so far."""
     exercise, student = _joined(code)
-    mine = service.student_submissions(student)
-    cases = [
-        {
-            "n": i + 1,
-            "title": case_title(c, i + 1),
-            "answered": c.id in mine,
-            # A score follows the key: shown only once the student may see the feedback.
-            "score_pct": round(mine[c.id].score * 100)
-            if c.id in mine and service.shows_feedback(exercise, c.id) else None,
-        }
-        for i, c in enumerate(service.exercise_cases(exercise, kb()))
-    ]
+    cases = service.exercise_cases(exercise, kb())
+    shown = {c.id for c in cases if service.shows_feedback(exercise, c.id)}
     return render_template(
         "classroom/student_home.html",
         exercise=exercise,
         student=student,
-        cases=cases,
+        cases=present_student_cases(cases, service.student_submissions(student), shown),
         status=status(service.facts(exercise)),
     )
 
