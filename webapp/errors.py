@@ -103,8 +103,8 @@ def classroom_error_response(err: ClassroomError) -> ResponseReturnValue:
             claim_url=url_for("classroom.claim", code=err.claim_code)), err.status)
     else:
         response = make_response(error_response(err.status, err.message, err.code))
-    if err.status == 429:
-        response.headers["Retry-After"] = str(current_app.config["JOIN_RATE_WINDOW_SECONDS"])
+    if err.retry_after is not None:
+        response.headers["Retry-After"] = str(err.retry_after)
     return response
 
 

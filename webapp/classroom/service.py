@@ -67,14 +67,17 @@ DEFAULT_MAX_STUDENTS = 2000
 
 class ClassroomError(Exception):
     """A request the classroom cannot honour; `status` and `code` follow the API error contract.
-    `claim_code`: the exercise whose educator key this browser lacks (its page offers the claim form)."""
+    `claim_code`: the exercise whose educator key this browser lacks (its page offers the claim form);
+    `retry_after`: the seconds a refused client waits (a 429's Retry-After)."""
 
-    def __init__(self, status: int, code: str, message: str, claim_code: str | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, claim_code: str | None = None,
+                 retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.claim_code = claim_code
+        self.retry_after = retry_after
 
 
 def hash_key(key: str) -> str:
@@ -460,7 +463,8 @@ def count_failure(client: str, secret: str, limit: int, window_seconds: int, wha
     if failures >= limit:
         db.session.rollback()
         raise ClassroomError(429, "too_many_requests",
-                             f"Too many {what} from this network; wait {window_seconds // 60} minutes.")
+                             f"Too many {what} from this network; wait {window_seconds // 60} minutes.",
+                             retry_after=window_seconds)
     # Only join events: the other limits' windows may be longer (webapp/ratelimit.py).
     db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith("join:"), RateEvent.at <= since))
     db.session.add(RateEvent(bucket=bucket))

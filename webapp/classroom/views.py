@@ -496,8 +496,8 @@ def join():
             # The form comes back with what was typed and the message beside the code: never a bare page.
             form.code.errors = [err.message]
             response = make_response(render_template("classroom/join.html", form=form), err.status)
-            if err.status == 429:
-                response.headers["Retry-After"] = str(current_app.config["JOIN_RATE_WINDOW_SECONDS"])
+            if err.retry_after is not None:
+                response.headers["Retry-After"] = str(err.retry_after)
             return response
         if _student(exercise) is not None:
             return redirect(url_for("classroom.student_home", code=exercise.code))
