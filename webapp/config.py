@@ -59,7 +59,6 @@ class Config:
     # X-Forwarded-For/-Proto entries are trusted, so rate limits count each client, not the proxy.
     # 0 (the default) ignores those headers, which a client could otherwise forge.
     PROXY_HOPS = 0
-    JSON_SORT_KEYS = False
 
 
 class InsecureConfigError(RuntimeError):

@@ -106,7 +106,7 @@ def _limit(default: float | None) -> float | None:
     return default if limit is False else limit
 
 
-class GuardedConnection(psycopg.Connection):  # type: ignore[type-arg]
+class GuardedConnection(psycopg.Connection[Any]):
     """A psycopg connection whose every wait has a deadline and reports to the engine's breaker."""
 
     wait_timeout: float | None = None

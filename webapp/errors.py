@@ -1,20 +1,31 @@
-"""One place for errors: JSON {"error": {code, message}} under /api, an HTML page elsewhere."""
+"""One place for errors: JSON {"error": {code, message}} under /api, an HTML page elsewhere.
+
+The domain errors are raised where a request cannot be honoured and answered here, once: ApiError
+(the API's own 4xx), InputError (input the rules cannot read: 400) and ClassroomError (a classroom
+request refused; a browser without the educator key is sent to the claim form).
+"""
 
 from __future__ import annotations
 
 import traceback
 
 from flask import Flask
+from flask import Response
 from flask import current_app
 from flask import jsonify
 from flask import make_response
 from flask import render_template
 from flask import request
+from flask import url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
+from rules.inputs import InputError
+
+from .classroom.service import ClassroomError
 from .database import RETRY_AFTER_SECONDS
 from .database import unavailable
 from .presenters import DISCLAIMER
@@ -32,6 +43,16 @@ TITLES = {
 }
 
 
+class ApiError(HTTPException):
+    """A 4xx with a machine-readable code, rendered by the API's handler."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = status
+        self.error_code = code
+        self.message = message
+
+
 def wants_json() -> bool:
     """API paths, and clients that prefer JSON, get JSON errors."""
     if request.path.startswith("/api/"):
@@ -40,7 +61,7 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, message: str, code: str | None = None):  # type: ignore[no-untyped-def]
+def error_response(status: int, message: str, code: str | None = None) -> tuple[Response, int] | tuple[str, int]:
     """Render one error in the right format."""
     code = code or CODES.get(status, "error")
     if wants_json():
@@ -73,15 +94,39 @@ def csrf_message(reason: str) -> str:
     return f"{what} {again} ({reason})"
 
 
+def classroom_error_response(err: ClassroomError) -> ResponseReturnValue:
+    """Render a ClassroomError (HTML or JSON by path); a 429 says when to retry."""
+    if err.claim_code and not wants_json():
+        # A browser without the key: say where to paste it instead of a dead end.
+        response = make_response(render_template(
+            "classroom/need_key.html", message=err.message, code=err.claim_code,
+            claim_url=url_for("classroom.claim", code=err.claim_code)), err.status)
+    else:
+        response = make_response(error_response(err.status, err.message, err.code))
+    if err.retry_after is not None:
+        response.headers["Retry-After"] = str(err.retry_after)
+    return response
+
+
 def register_errorhandlers(app: Flask) -> None:
-    """Route every HTTP error through error_response."""
+    """Route every HTTP error and every domain error through error_response."""
+
+    @app.errorhandler(ApiError)
+    def _api(err: ApiError) -> ResponseReturnValue:
+        return error_response(err.code or 400, err.message, err.error_code)
+
+    @app.errorhandler(InputError)
+    def _input(err: InputError) -> ResponseReturnValue:
+        return error_response(400, err.message, err.code)
+
+    app.register_error_handler(ClassroomError, classroom_error_response)
 
     @app.errorhandler(CSRFError)
-    def _csrf(err: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(err: CSRFError) -> ResponseReturnValue:
         return error_response(400, csrf_message(err.description or ""), "csrf_failed")
 
     @app.errorhandler(HTTPException)
-    def _http(err: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(err: HTTPException) -> ResponseReturnValue:
         status = err.code or 500
         if status == 413:
             return error_response(413, "The request body is larger than the 64 KiB limit.")
@@ -93,7 +138,7 @@ def register_errorhandlers(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(err: Exception) -> ResponseReturnValue:
         # Type, path and frames only: the message and the body may carry what a clinician entered.
         frames = "".join(traceback.format_tb(err.__traceback__))
         app.logger.error("unhandled %s on %s\n%s", type(err).__name__, request.path, frames)
@@ -101,7 +146,7 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeoutError)
-    def _database(err: Exception):  # type: ignore[no-untyped-def]
+    def _database(err: Exception) -> ResponseReturnValue:
         # Unreachable, refusing connections or out of them: a 503 that says when to retry. Other
         # database errors (a constraint, bad SQL) are bugs and stay 500s.
         if not unavailable(err):

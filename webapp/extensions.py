@@ -1,5 +1,6 @@
 """Extensions, created unbound and initialised in create_app()."""
 
+from typing import TYPE_CHECKING
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
@@ -23,6 +24,13 @@ class Base(DeclarativeBase):
 csrf = CSRFProtect()
 # Objects stay readable after commit: a request never needs them re-read, and it saves a round trip.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+# The models' base class. db.Model is built at run time (Base with Flask-SQLAlchemy's table-name and
+# bind mixins), so a type checker cannot see it as a class: it sees the declarative Base it extends.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 def __getattr__(name: str) -> Any:

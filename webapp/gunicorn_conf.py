@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gunicorn.arbiter import Arbiter
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, multiprocessing.cpu_count()))
@@ -54,7 +58,7 @@ keyfile = os.environ.get("TLS_KEYFILE") or None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 
-def when_ready(server):  # type: ignore[no-untyped-def]
+def when_ready(server: Arbiter) -> None:
     """Say where students and educators can reach the app (the addresses they can type)."""
     from webapp.serving import serving_banner
 

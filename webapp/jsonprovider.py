@@ -2,9 +2,9 @@
 
 Encoding the result of POST /api/v1/assess (about 20 KB) took longer with the standard library
 than evaluating the checklist did; orjson does it some ten times faster. Keys keep the order the
-presenters build them in (config.JSON_SORT_KEYS = False says so; Flask 3 no longer reads that
-key). Anything orjson refuses (an integer beyond 64 bits, say) and every other use of app.json
-(the session cookie's serializer among them) goes through Flask's standard provider unchanged.
+presenters build them in (orjson never sorts them). Anything orjson refuses (an integer beyond 64
+bits, say) and every other use of app.json (the session cookie's serializer among them) goes
+through Flask's standard provider unchanged, which sorts keys (its `sort_keys = True`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
+from typing import cast
 from typing import overload
 
 import orjson
@@ -89,7 +90,7 @@ class JsonRows(Sequence[JsonRow]):
 class FastJSONProvider(DefaultJSONProvider):
     """Flask's provider with orjson for jsonify() and view return values."""
 
-    def default(self, o: Any) -> Any:  # type: ignore[override]  # the stdlib encoder's fallback
+    def default(self, o: Any) -> Any:
         """A JsonRow as the dict it holds; anything else as Flask's provider has it."""
         if isinstance(o, JsonRow):
             return dict(o)
@@ -103,8 +104,11 @@ class FastJSONProvider(DefaultJSONProvider):
         options = OPTIONS | orjson.OPT_APPEND_NEWLINE  # as Flask ends a JSON answer, without copying it
         if (self.compact is None and self._app.debug) or self.compact is False:
             options |= orjson.OPT_INDENT_2
+        # Flask annotates the app's response class (and its provider's answer) as Werkzeug's I/O-free
+        # base class; on a Flask app, the only place this provider is installed, it is flask.Response.
         try:
             body = orjson.dumps(obj, default=_FRAGMENT, option=options)
         except orjson.JSONEncodeError:
-            return super().response(obj)
-        return self._app.response_class(body, mimetype=self.mimetype)
+            return cast(Response, super().response(obj))
+        response_class = cast("type[Response]", self._app.response_class)
+        return response_class(body, mimetype=self.mimetype)

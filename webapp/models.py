@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
-from .extensions import db
+from .extensions import Model
 
 
 def utcnow() -> datetime:
@@ -32,7 +32,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class Educator(db.Model):
+class Educator(Model):
     """Whoever holds one educator key: owns exercises and authored cases."""
 
     __tablename__ = "educator"
@@ -44,7 +44,7 @@ class Educator(db.Model):
     exercises: Mapped[list[Exercise]] = relationship(back_populates="educator")
 
 
-class Exercise(db.Model):
+class Exercise(Model):
     """A classroom exercise: a title, an ordered list of cases, a join code, open or closed."""
 
     __tablename__ = "exercise"
@@ -82,7 +82,7 @@ class Exercise(db.Model):
         return self.closed_at is None and (deadline is None or now < deadline)
 
 
-class ExerciseCase(db.Model):
+class ExerciseCase(Model):
     """One case of an exercise, in order: a library id, a simulated id or `authored-<n>`."""
 
     __tablename__ = "exercise_case"
@@ -105,7 +105,7 @@ class ExerciseCase(db.Model):
         return self.revealed_at is not None or self.exercise.revealed_at is not None
 
 
-class Student(db.Model):
+class Student(Model):
     """A pseudonymous participant: a nickname unique within the exercise, a random session token."""
 
     __tablename__ = "student"
@@ -123,7 +123,7 @@ class Student(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Submission(db.Model):
+class Submission(Model):
     """A student's answer to one case of an exercise; re-submitting replaces it."""
 
     __tablename__ = "submission"
@@ -141,7 +141,7 @@ class Submission(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class AuthoredCase(db.Model):
+class AuthoredCase(Model):
     """A case an educator wrote; usable only in that educator's exercises."""
 
     __tablename__ = "authored_case"
@@ -165,7 +165,7 @@ class AuthoredCase(db.Model):
         return f"authored-{self.id}"
 
 
-class RateEvent(db.Model):
+class RateEvent(Model):
     """One counted event (a failed join attempt) for a sliding-window rate limit."""
 
     __tablename__ = "rate_event"

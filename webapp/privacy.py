@@ -35,14 +35,15 @@ def install_log_redaction() -> None:
 
 
 try:
+    from gunicorn.config import Config
     from gunicorn.glogging import Logger as _GunicornLogger
 except ImportError:  # pragma: no cover - gunicorn is a runtime dependency, but the app runs without it
-    _GunicornLogger = object  # type: ignore[assignment,misc]
+    _GunicornLogger = object  # type: ignore[assignment,misc]  # a stand-in class where gunicorn cannot import (Windows)
 
 
-class RedactingGunicornLogger(_GunicornLogger):  # type: ignore[misc,valid-type]
+class RedactingGunicornLogger(_GunicornLogger):
     """gunicorn's logger with query strings redacted from its error log (gunicorn_conf.logger_class)."""
 
-    def setup(self, cfg):  # type: ignore[no-untyped-def]
+    def setup(self, cfg: Config) -> None:
         super().setup(cfg)
         self.error_log.addFilter(RedactQueryStrings())

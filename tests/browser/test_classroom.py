@@ -15,15 +15,12 @@ from playwright.sync_api import expect
 
 from rules.cases import load_cases
 from webapp.knowledge import kb
+from webapp.practice.forms import LEAN_CHOICES
 
 pytestmark = pytest.mark.browser
 AXE = Axe()
 CASES = list(load_cases().values())[:2]
-LEAN_LABELS = {
-    "recessive": "Recessive (MIOP)",
-    "dominant": "Dominant",
-    "indeterminate": "Indeterminate: the case does not settle it",
-}
+LEAN_LABELS = {c.value: c.label for c in LEAN_CHOICES}  # the attempt form's radio labels
 
 
 def assert_no_axe_violations(page: Page) -> None:

@@ -8,11 +8,11 @@ from webapp.classroom import charts
 from webapp.classroom.charts import confidence_bars
 from webapp.classroom.charts import heatmap
 from webapp.classroom.charts import lean_bars
+from webapp.classroom.presenters import results_payload
 from webapp.classroom.stats import Key
 from webapp.classroom.stats import Row
 from webapp.classroom.stats import case_stats
 from webapp.classroom.stats import exercise_stats
-from webapp.classroom.stats import results_payload
 
 VOCAB = ["fractures", "hypocalcemia", "anemia", "headaches", "tetany"]
 KEY = Key(frozenset({"fractures", "hypocalcemia", "anemia"}), "recessive")

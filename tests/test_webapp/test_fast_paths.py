@@ -35,7 +35,7 @@ def test_the_assess_answer_is_the_standard_json_of_the_presenter_dict(client):
     assert "Set-Cookie" not in response.headers and "Vary" not in response.headers
     parsed = parse_request(body, KB, load_hpo())
     expected = present_assessment(evaluate(parsed.answers, KB), KB, parsed)
-    # Insertion order, as the presenter builds it (JSON_SORT_KEYS = False), and every value as the
+    # Insertion order, as the presenter builds it (orjson never sorts them), and every value as the
     # standard library writes the presenter's dict (the pre-encoded knowledge rows as the dicts they hold).
     assert list(response.get_json()) == list(expected)
     assert response.get_json() == json.loads(json.dumps(expected, default=client.application.json.default))

@@ -5,24 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from flask import Response
 from flask import abort
 from flask import jsonify
 from flask import request
-from werkzeug.exceptions import HTTPException
 
-from ..errors import error_response
+from ..errors import ApiError
 from ..knowledge import kb
 from ..presenters import DISCLAIMER
-
-
-class ApiError(HTTPException):
-    """A 4xx with a machine-readable code, rendered by the API's handler."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = status
-        self.error_code = code
-        self.message = message
 
 
 def json_body() -> Any:
@@ -48,7 +38,7 @@ def json_body() -> Any:
         raise ApiError(400, "invalid_json", f"The body is not valid JSON: {err}") from None
 
 
-def ok(payload: dict[str, Any], status: int = 200):  # type: ignore[no-untyped-def]
+def ok(payload: dict[str, Any], status: int = 200) -> Response:
     """A JSON answer carrying the disclaimer and the knowledge version."""
     response = jsonify({**payload, "knowledge_version": kb().version, "disclaimer": DISCLAIMER})
     if status != 200:
@@ -56,9 +46,4 @@ def ok(payload: dict[str, Any], status: int = 200):  # type: ignore[no-untyped-d
     return response
 
 
-def api_error_response(err: ApiError):  # type: ignore[no-untyped-def]
-    """Render an ApiError through the common error renderer."""
-    return error_response(err.code or 400, err.message, err.error_code)
-
-
-__all__ = ["ApiError", "abort", "api_error_response", "json_body", "ok"]
+__all__ = ["ApiError", "abort", "json_body", "ok"]

@@ -8,15 +8,12 @@ from flask import Blueprint
 
 from rules import evaluate
 from rules.hpo import load_hpo
-from rules.inputs import InputError
 from rules.inputs import parse_request
 
 from ..extensions import csrf
 from ..knowledge import kb
 from ..presenters import present_assessment
 from ..presenters import present_vocabulary
-from .common import ApiError
-from .common import api_error_response
 from .common import json_body
 from .common import ok
 from .openapi import openapi_document
@@ -24,7 +21,6 @@ from .openapi import openapi_document
 bp = Blueprint("api", __name__)
 # The API authenticates nothing by cookie, so CSRF tokens do not apply to it.
 csrf.exempt(bp)
-bp.register_error_handler(ApiError, api_error_response)
 
 
 @bp.get("/findings")
@@ -44,11 +40,7 @@ def assessment_of(body: Any) -> dict[str, Any]:
 @bp.post("/assess")
 def assess():
     """Evaluate a checklist given as JSON; nothing is stored."""
-    try:
-        payload = assessment_of(json_body())
-    except InputError as err:
-        raise ApiError(400, err.code, err.message) from None
-    return ok(payload)
+    return ok(assessment_of(json_body()))  # an InputError is a 400 (webapp/errors.py)
 
 
 @bp.get("/health")

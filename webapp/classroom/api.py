@@ -16,12 +16,11 @@ from flask import g
 from flask import request
 from flask import url_for
 
-from rules.inputs import InputError
+from rules.cases import Case
 from rules.inputs import whole_number
 from rules.scoring import parse_attempt
 
 from ..api.common import ApiError
-from ..api.common import api_error_response
 from ..api.common import json_body
 from ..api.common import ok
 from ..api.openapi import INVISIBLE
@@ -32,22 +31,18 @@ from ..api.openapi import ref
 from ..api.openapi import register_paths
 from ..extensions import csrf
 from ..knowledge import kb
+from ..models import Exercise
 from ..practice.api import ATTEMPT_SCHEMA
 from ..practice.api import FEEDBACK_SCHEMA
 from ..practice.presenters import present_feedback
 from ..ratelimit import rate_limited
 from . import service
+from .access import lookup
+from .presenters import ClassResults
 from .service import ClassroomError
-from .stats import results_payload
-from .views import classroom_error_response
-from .views import lookup
 
 bp = Blueprint("classroom_api", __name__)
 csrf.exempt(bp)
-bp.register_error_handler(ApiError, api_error_response)
-
-
-bp.register_error_handler(ClassroomError, classroom_error_response)
 
 
 def _bearer() -> str | None:
@@ -102,11 +97,11 @@ def _parsed_body() -> Any:
     if "classroom_body" not in g:
         try:
             g.classroom_body = (json_body(), None)
-        except ApiError as err:
-            g.classroom_body = (None, err)
-    body, err = g.classroom_body
-    if err is not None:
-        raise err
+        except ApiError as refused:
+            g.classroom_body = (None, refused)
+    body, error = g.classroom_body
+    if error is not None:
+        raise error
     return body
 
 
@@ -126,7 +121,7 @@ def _api_student_client() -> str:
     return f"api-student:{code}:{service.one_line(nickname).casefold()}:{tag}"
 
 
-def _api_student(exercise, body: dict[str, Any]) -> service.ApiStudent:  # type: ignore[no-untyped-def]
+def _api_student(exercise: Exercise, body: dict[str, Any]) -> service.ApiStudent:
     """The submitting student; a wrong student_token counts as a failed guess (the join limit)."""
     nickname = body.get("nickname")
     if not isinstance(nickname, str):
@@ -142,7 +137,7 @@ def _api_student(exercise, body: dict[str, Any]) -> service.ApiStudent:  # type:
         raise
 
 
-def _case(exercise, case_id: object):  # type: ignore[no-untyped-def]
+def _case(exercise: Exercise, case_id: object) -> Case:
     if not isinstance(case_id, str):
         raise ApiError(400, "unknown_case", "case_id is required: one of the exercise's cases.")
     case = service.resolve_case(case_id, exercise.educator_id, kb())
@@ -163,10 +158,7 @@ def submit(code: str):
         raise ApiError(400, "invalid_nickname", "nickname is required (a pseudonym, not a real name).")
     knowledge = kb()
     case = _case(exercise, body.get("case_id"))
-    try:
-        attempt = parse_attempt(body.get("answer"), knowledge)
-    except InputError as err:
-        raise ApiError(400, err.code, err.message) from None
+    attempt = parse_attempt(body.get("answer"), knowledge)  # an InputError is a 400 (webapp/errors.py)
     found = _api_student(exercise, body)
     feedback = service.submit(exercise, found.student, case, attempt, knowledge)
     extra = {"student_token": found.new_token} if found.new_token else {}
@@ -213,15 +205,10 @@ def results(code: str):
     """The class's answers per case and per finding (educator key required)."""
     exercise = lookup(code)
     service.authorise(exercise, _bearer())
-    stats, _ = service.results(exercise, kb())
-    shown = service.revealed_ids(exercise)
-    payload = results_payload(stats)
-    for case in payload["cases"]:  # type: ignore[union-attr]
-        case["revealed"] = case["id"] in shown
-    return ok(
-        {"code": exercise.code, "title": exercise.title, "open": exercise.is_open(), "feedback": exercise.feedback,
-         **payload}
-    )
+    knowledge = kb()
+    stats, cases = service.results(exercise, knowledge)
+    results = ClassResults(service.facts(exercise), stats, cases, knowledge, frozenset(service.revealed_ids(exercise)))
+    return ok(results.api())
 
 
 _CODE = {
@@ -232,7 +219,7 @@ _CODE = {
     "description": "the join code",
 }
 _RATE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
-_BEARER = [{"educatorKey": []}]
+_BEARER: list[dict[str, list[str]]] = [{"educatorKey": []}]
 _STORED = {
     "stored": {"type": "boolean"},
     "revealed": {"type": "boolean", "description": "whether the feedback (and so the key) is in this answer"},

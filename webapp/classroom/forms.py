@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms import PasswordField
 from wtforms import RadioField
-from wtforms import SelectChoice
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
@@ -131,11 +131,11 @@ class _AuthorBase(FlaskForm):
                     }
                 )
         return {
-            "title": one_line(self.title.data),
-            "age": one_line(self.age.data),
+            "title": one_line(self.title.data or ""),
+            "age": one_line(self.age.data or ""),
             "sex": self.sex.data,
             "difficulty": self.difficulty.data,
-            "narrative": one_line(self.narrative.data),
+            "narrative": one_line(self.narrative.data or ""),
             "key": {
                 "present": present,
                 "absent": [s for s, v in states.items() if v == "absent"],

@@ -5,17 +5,19 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from rules import KnowledgeBase
 from rules.cases import Case
 
-from ..models import Exercise
-from ..models import Submission
 from ..models import utcnow
 from ..presenters import DISCLAIMER
 from . import charts
+from .service import Answer
+from .service import ExerciseFacts
+from .service import ExerciseSummary
 from .stats import ExerciseStats
 
 CSV_COLUMNS = (
@@ -40,11 +42,11 @@ CSV_COLUMNS = (
 )
 
 
-def status(exercise: Exercise, now: datetime | None = None) -> dict[str, Any]:
+def status(exercise: ExerciseFacts, now: datetime | None = None) -> dict[str, Any]:
     """Whether the exercise is open, and the time left or why it is closed."""
     now = now or utcnow()
     deadline = exercise.deadline
-    left = None
+    left, seconds_left = None, None
     if exercise.closed_at is not None:
         text, short = "Closed by the educator: answers are no longer accepted.", "closed"
     elif deadline is not None and now >= deadline:
@@ -53,17 +55,39 @@ def status(exercise: Exercise, now: datetime | None = None) -> dict[str, Any]:
         # Minutes left, rounded up, in no time zone at all: the room's clocks need not agree with UTC.
         minutes = max(1, -int(-(deadline - now).total_seconds() // 60))
         left = f"{minutes} min left"
+        seconds_left = int((deadline - now).total_seconds())
         text, short = f"Open: {left}.", f"open, {left}"
     else:
         text, short = "Open: answers are accepted.", "open"
     return {"open": exercise.is_open(now), "text": text, "short": short, "left": left,
-            "seconds_left": int((deadline - now).total_seconds()) if left else None,
+            "seconds_left": seconds_left,
             "closed_by_educator": exercise.closed_at is not None}
 
 
 def case_title(case: Case, position: int) -> str:
     """How a case is named in classroom pages: its position and title."""
     return f"Case {position}: {case.title}"
+
+
+def present_summary(summary: ExerciseSummary) -> dict[str, Any]:
+    """One line of the educator's "your exercises" list."""
+    e = summary.exercise
+    return {"code": e.code, "title": e.title, "status": status(e)["short"], "students": summary.students,
+            "answers": summary.answers, "created": e.created_at.strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def present_student_cases(cases: Sequence[Case], mine: dict[str, Answer], shown: set[str]) -> list[dict[str, Any]]:
+    """A student's list of cases with what they answered; a score only for the cases in `shown`
+    (a score follows the key: shown only once the student may see the feedback)."""
+    return [
+        {
+            "n": i + 1,
+            "title": case_title(c, i + 1),
+            "answered": c.id in mine,
+            "score_pct": round(mine[c.id].score * 100) if c.id in mine and c.id in shown else None,
+        }
+        for i, c in enumerate(cases)
+    ]
 
 
 def _most_ticked(s: Any, labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -81,57 +105,106 @@ def present_key(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def present_dashboard(
-    exercise: Exercise, stats: ExerciseStats, cases: Sequence[Case], kb: KnowledgeBase,
-    revealed: set[str] | None = None, joined: int | None = None, with_key: bool = False,
-) -> dict[str, Any]:
-    """Everything the dashboard and the projector show (no nicknames here). Only the cases in
-    `revealed` carry their key (expected lean, misses, over-calls, key-coloured cells); the others
-    show what the class answered and nothing that follows the key. `with_key`: the dashboard's
-    educator-only key of every case."""
-    labels = {slug: f.label for slug, f in kb.findings.items()}
-    names = [case_title(c, i + 1) for i, c in enumerate(cases)]
-    shown = {c.id for c in cases} if revealed is None else revealed
+@dataclass(frozen=True, slots=True)
+class ClassResults:
+    """The class's results, one view model for HTML and JSON alike: the dashboard and the
+    projector render page(), GET /api/v1/exercises/<code>/results answers api(). Only the cases in
+    `revealed` carry their key on the page (expected lean, misses, over-calls, key-coloured cells);
+    the others show what the class answered and nothing that follows the key. `joined`: students
+    who joined (answered or not; the statistics count those who answered)."""
+
+    exercise: ExerciseFacts
+    stats: ExerciseStats
+    cases: Sequence[Case]
+    kb: KnowledgeBase
+    revealed: frozenset[str]
+    joined: int | None = None
+
+    def page(self, with_key: bool = False) -> dict[str, Any]:
+        """Everything the dashboard and the projector show (no nicknames here). `with_key`: the
+        dashboard's educator-only key of every case."""
+        stats, cases, kb, shown, exercise = self.stats, self.cases, self.kb, self.revealed, self.exercise
+        labels = {slug: f.label for slug, f in kb.findings.items()}
+        names = [case_title(c, i + 1) for i, c in enumerate(cases)]
+        return {
+            "code": exercise.code,
+            "title": exercise.title,
+            "status": status(exercise),
+            "feedback": exercise.feedback,
+            "students": stats.students,
+            "joined": stats.students if self.joined is None else self.joined,
+            "submissions": stats.submissions,
+            "all_revealed": all(c.id in shown for c in cases),
+            "any_revealed": any(c.id in shown for c in cases),
+            "any_hidden": any(c.id not in shown for c in cases),
+            "heatmap": charts.heatmap(stats.cases, labels, names, shown),
+            "cases": [
+                {
+                    "n": i + 1,
+                    "id": s.case_id,
+                    "name": names[i],
+                    "title": cases[i].title,
+                    "narrative": cases[i].narrative,
+                    "answered": s.answered,
+                    "revealed": s.case_id in shown,
+                    "key": present_key(cases[i], kb) if with_key else None,  # the educator's eyes only
+                    "expected_lean": charts.LEAN_LABEL[s.expected_lean] if s.case_id in shown else None,
+                    "lean_chart": charts.lean_bars(s, s.case_id in shown),
+                    "confidence_chart": charts.confidence_bars(s, s.case_id in shown),
+                    "most_ticked": _most_ticked(s, labels) if s.answered else [],
+                    "misses": [
+                        {"label": labels[slug], "count": k, "pct": charts.pct(k / s.answered)}
+                        for slug, k in s.top_misses
+                    ],
+                    "overcalls": [
+                        {"label": labels[slug], "count": k, "pct": charts.pct(k / s.answered)}
+                        for slug, k in s.top_overcalls
+                    ],
+                    "mean_confidence": charts.pct(
+                        s.mean_confidence / 100 if s.mean_confidence is not None else None
+                    ),
+                    "lean_accuracy": charts.pct(s.lean_accuracy),
+                }
+                for i, s in enumerate(stats.cases)
+            ],
+        }
+
+    def api(self, now: datetime | None = None) -> dict[str, Any]:
+        """The JSON answer of GET /api/v1/exercises/<code>/results (the educator's: every key)."""
+        payload = results_payload(self.stats)
+        for case in payload["cases"]:
+            case["revealed"] = case["id"] in self.revealed
+        exercise = self.exercise
+        return {"code": exercise.code, "title": exercise.title, "open": exercise.is_open(now or utcnow()),
+                "feedback": exercise.feedback, **payload}
+
+
+def results_payload(stats: ExerciseStats) -> dict[str, Any]:
+    """The statistics in the JSON shape of the results answer (slugs and rates, no labels)."""
     return {
-        "code": exercise.code,
-        "title": exercise.title,
-        "status": status(exercise),
-        "feedback": exercise.feedback,
-        "students": stats.students,
-        "joined": stats.students if joined is None else joined,
         "submissions": stats.submissions,
-        "all_revealed": all(c.id in shown for c in cases),
-        "any_revealed": any(c.id in shown for c in cases),
-        "any_hidden": any(c.id not in shown for c in cases),
-        "heatmap": charts.heatmap(stats.cases, labels, names, shown),
+        "students": stats.students,
         "cases": [
             {
-                "n": i + 1,
-                "id": s.case_id,
-                "name": names[i],
-                "title": cases[i].title,
-                "narrative": cases[i].narrative,
-                "answered": s.answered,
-                "revealed": s.case_id in shown,
-                "key": present_key(cases[i], kb) if with_key else None,  # the educator's eyes only
-                "expected_lean": charts.LEAN_LABEL[s.expected_lean] if s.case_id in shown else None,
-                "lean_chart": charts.lean_bars(s, s.case_id in shown),
-                "confidence_chart": charts.confidence_bars(s, s.case_id in shown),
-                "most_ticked": _most_ticked(s, labels) if s.answered else [],
-                "misses": [
-                    {"label": labels[slug], "count": k, "pct": charts.pct(k / s.answered)}
-                    for slug, k in s.top_misses
-                ],
-                "overcalls": [
-                    {"label": labels[slug], "count": k, "pct": charts.pct(k / s.answered)}
-                    for slug, k in s.top_overcalls
-                ],
-                "mean_confidence": charts.pct(
-                    s.mean_confidence / 100 if s.mean_confidence is not None else None
-                ),
-                "lean_accuracy": charts.pct(s.lean_accuracy),
+                "id": c.case_id,
+                "answered": c.answered,
+                "expected_lean": c.expected_lean,
+                "lean_counts": c.lean_counts,
+                "lean_accuracy": c.lean_accuracy,
+                "mean_confidence": c.mean_confidence,
+                "mean_score": c.mean_score,
+                "top_misses": [{"finding": s, "students": k} for s, k in c.top_misses],
+                "top_overcalls": [{"finding": s, "students": k} for s, k in c.top_overcalls],
+                "findings": {
+                    f.slug: {
+                        "hit_rate": f.hit_rate,
+                        "miss_rate": f.miss_rate,
+                        "overcall_rate": f.overcall_rate,
+                    }
+                    for f in c.findings
+                },
             }
-            for i, s in enumerate(stats.cases)
+            for c in stats.cases
         ],
     }
 
@@ -141,12 +214,13 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def submissions_csv(exercise: Exercise, rows: Sequence[tuple[Submission, str]], cases: Sequence[Case],
+def submissions_csv(exercise: ExerciseFacts, rows: Sequence[tuple[Answer, str]], cases: Sequence[Case],
                     kb: KnowledgeBase) -> str:
     """All submissions of the exercise as a clean CSV table: the header first, one row per student
     and case, labels and HPO ids beside the slugs, percentages as the pages show them, the case's
-    title and expected answer; the disclaimer in the notes column of every row."""
-    positions = {c.case_id: c.position + 1 for c in exercise.cases}
+    title and expected answer; the disclaimer in the notes column of every row. `cases`: the
+    exercise's, in its order."""
+    positions = {c.id: i + 1 for i, c in enumerate(cases)}
     by_id = {c.id: c for c in cases}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -183,7 +257,7 @@ def submissions_csv(exercise: Exercise, rows: Sequence[tuple[Submission, str]], 
     return out.getvalue()
 
 
-def present_student_answers(cases: Sequence[Case], mine: dict[str, Submission],
+def present_student_answers(cases: Sequence[Case], mine: dict[str, Answer],
                             kb: KnowledgeBase) -> list[dict[str, Any]]:
     """One student's answers, case by case, beside each case's key (the educator's drill-down)."""
     rows = []

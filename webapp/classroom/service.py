@@ -13,7 +13,9 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -30,6 +32,7 @@ from rules.scoring import Attempt
 from rules.scoring import Feedback
 from rules.scoring import score_attempt
 
+from ..extensions import Model
 from ..extensions import db
 from ..models import AuthoredCase
 from ..models import Educator
@@ -43,6 +46,10 @@ from .stats import ExerciseStats
 from .stats import Key
 from .stats import Row
 from .stats import exercise_stats
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 
 # Unambiguous characters: no 0/O, 1/I/L, so a code read off a projector is typed right.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -59,13 +66,18 @@ DEFAULT_MAX_STUDENTS = 2000
 
 
 class ClassroomError(Exception):
-    """A request the classroom cannot honour; `status` and `code` follow the API error contract."""
+    """A request the classroom cannot honour; `status` and `code` follow the API error contract.
+    `claim_code`: the exercise whose educator key this browser lacks (its page offers the claim form);
+    `retry_after`: the seconds a refused client waits (a 429's Retry-After)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, claim_code: str | None = None,
+                 retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.claim_code = claim_code
+        self.retry_after = retry_after
 
 
 def hash_key(key: str) -> str:
@@ -114,11 +126,14 @@ def new_educator() -> tuple[Educator, str]:
 
 
 def authorise(exercise: Exercise, key: str | None) -> None:
-    """Raise 401 without a key and 403 with a key that is not this exercise's educator's."""
+    """Raise 401 without a key and 403 with a key that is not this exercise's educator's (a page
+    then offers the exercise's claim form; the API answers JSON)."""
     if not key:
-        raise ClassroomError(401, "unauthorized", "This page needs the educator key of the exercise.")
+        raise ClassroomError(401, "unauthorized", "This page needs the educator key of the exercise.",
+                             claim_code=exercise.code)
     if not hmac.compare_digest(exercise.educator.key_hash, hash_key(key)):
-        raise ClassroomError(403, "forbidden", "This educator key does not open this exercise.")
+        raise ClassroomError(403, "forbidden", "This educator key does not open this exercise.",
+                             claim_code=exercise.code)
 
 
 # --- cases ----------------------------------------------------------------------------------
@@ -231,7 +246,11 @@ def save_authored_case(educator: Educator, raw: dict[str, object], kb: Knowledge
                           "narrative": raw["narrative"], "answer_key": raw["key"],
                           "teaching_points": raw["teaching_point"]}.items():
         setattr(row, column, value)
-    case_from_mapping({**authored_mapping(row), "id": DRAFT_ID}, kb, kind="authored")
+    try:
+        case_from_mapping({**authored_mapping(row), "id": DRAFT_ID}, kb, kind="authored")
+    except KnowledgeError:
+        db.session.rollback()  # the changed row stays as it was stored
+        raise
     db.session.add(row)
     db.session.commit()
     return row
@@ -358,10 +377,32 @@ def duplicate_exercise(exercise: Exercise, kb: KnowledgeBase) -> Exercise:
 
 
 @dataclass(frozen=True, slots=True)
+class ExerciseFacts:
+    """An exercise as its pages, its JSON and its CSV show it (plain data, not the database row)."""
+
+    code: str
+    title: str
+    feedback: str
+    created_at: datetime
+    deadline: datetime | None
+    closed_at: datetime | None
+
+    def is_open(self, now: datetime) -> bool:
+        """Whether submissions are accepted at `now` (as Exercise.is_open)."""
+        return self.closed_at is None and (self.deadline is None or now < self.deadline)
+
+
+def facts(exercise: Exercise) -> ExerciseFacts:
+    """The exercise's plain facts (no query: every column is loaded with the row)."""
+    return ExerciseFacts(exercise.code, exercise.title, exercise.feedback, exercise.created_at,
+                         exercise.deadline, exercise.closed_at)
+
+
+@dataclass(frozen=True, slots=True)
 class ExerciseSummary:
     """One line of an educator's "your exercises" list."""
 
-    exercise: Exercise
+    exercise: ExerciseFacts
     students: int
     answers: int
 
@@ -378,7 +419,7 @@ def educator_exercises(educator: Educator) -> list[ExerciseSummary]:
         .where(Exercise.educator_id == educator.id)
         .order_by(Exercise.created_at.desc(), Exercise.id.desc())
     ).all()
-    return [ExerciseSummary(e, s, a) for e, s, a in rows]
+    return [ExerciseSummary(facts(e), s, a) for e, s, a in rows]
 
 
 def exercise_case_ids(exercise: Exercise) -> list[str]:
@@ -422,7 +463,8 @@ def count_failure(client: str, secret: str, limit: int, window_seconds: int, wha
     if failures >= limit:
         db.session.rollback()
         raise ClassroomError(429, "too_many_requests",
-                             f"Too many {what} from this network; wait {window_seconds // 60} minutes.")
+                             f"Too many {what} from this network; wait {window_seconds // 60} minutes.",
+                             retry_after=window_seconds)
     # Only join events: the other limits' windows may be longer (webapp/ratelimit.py).
     db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith("join:"), RateEvent.at <= since))
     db.session.add(RateEvent(bucket=bucket))
@@ -432,15 +474,17 @@ def count_failure(client: str, secret: str, limit: int, window_seconds: int, wha
 # --- students and submissions ---------------------------------------------------------------
 
 
-def _insert(model: type[db.Model]):  # type: ignore[name-defined,no-untyped-def]
+def _insert(model: type[Model]) -> PostgresInsert | SqliteInsert:
     # INSERT … ON CONFLICT exists in both dialects but is spelled through each dialect's insert().
     # Imported here: the PostgreSQL dialect module takes ~25 ms to import, which a SQLite
     # deployment never needs (and a PostgreSQL one has loaded by the time this runs).
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(model)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(model)
 
 
 def clean_nickname(raw: str) -> str:
@@ -556,22 +600,40 @@ def submit(exercise: Exercise, student: Student, case: Case, attempt: Attempt, k
     return feedback
 
 
-def stored_feedback(case: Case, sub: Submission, kb: KnowledgeBase) -> Feedback:
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One stored answer, as the pages and the CSV read it (plain data, not the database row)."""
+
+    case_id: str
+    lean: str
+    confidence: int
+    score: float
+    findings: tuple[str, ...]
+    mechanisms: tuple[str, ...]
+    submitted_at: datetime
+
+    @classmethod
+    def of(cls, sub: Submission) -> Answer:
+        return cls(sub.case_id, sub.lean, sub.confidence, sub.score, tuple(sub.findings),
+                   tuple(sub.mechanisms), sub.submitted_at)
+
+
+def stored_feedback(case: Case, answer: Answer, kb: KnowledgeBase) -> Feedback:
     """The feedback of a stored answer (scored again: the same function, the same answer)."""
-    attempt = Attempt(tuple(sub.findings), sub.lean, tuple(sub.mechanisms), sub.confidence)
+    attempt = Attempt(answer.findings, answer.lean, answer.mechanisms, answer.confidence)
     return score_attempt(case, attempt, kb)
 
 
-def student_submissions(student: Student) -> dict[str, Submission]:
+def student_submissions(student: Student) -> dict[str, Answer]:
     """The student's own answers by case id."""
     rows = db.session.execute(select(Submission).where(Submission.student_id == student.id)).scalars()
-    return {r.case_id: r for r in rows}
+    return {r.case_id: Answer.of(r) for r in rows}
 
 
-def all_submissions(exercise: Exercise) -> list[tuple[Submission, str]]:
+def all_submissions(exercise: Exercise) -> list[tuple[Answer, str]]:
     """Every submission with its student's nickname, oldest first (the CSV export)."""
     return [
-        (sub, nickname)
+        (Answer.of(sub), nickname)
         for sub, nickname in db.session.execute(
             select(Submission, Student.nickname)
             .join(Student, Student.id == Submission.student_id)
@@ -579,6 +641,57 @@ def all_submissions(exercise: Exercise) -> list[tuple[Submission, str]]:
             .order_by(Submission.submitted_at, Submission.id)
         ).all()
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """What changes the dashboard: answers (how many, the latest) and students who joined."""
+
+    submissions: int
+    latest: datetime | None
+    students: int
+
+
+def activity(exercise: Exercise) -> Activity:
+    """The exercise's answers and students, counted (two small queries, no rows read)."""
+    count, latest = db.session.execute(
+        select(func.count(Submission.id), func.max(Submission.submitted_at)).where(
+            Submission.exercise_id == exercise.id
+        )
+    ).one()
+    students = db.session.execute(
+        select(func.count(Student.id)).where(Student.exercise_id == exercise.id)
+    ).scalar_one()
+    return Activity(count, latest, students)
+
+
+@dataclass(frozen=True, slots=True)
+class StudentRow:
+    """One student of an exercise and how many cases they answered."""
+
+    id: int
+    nickname: str
+    answered: int
+
+
+def student_rows(exercise: Exercise) -> list[StudentRow]:
+    """The exercise's students by nickname, each with their number of answers."""
+    rows = db.session.execute(
+        select(Student.id, Student.nickname, func.count(Submission.id))
+        .outerjoin(Submission, Submission.student_id == Student.id)
+        .where(Student.exercise_id == exercise.id)
+        .group_by(Student.id, Student.nickname)
+        .order_by(Student.nickname)
+    ).all()
+    return [StudentRow(i, n, k) for i, n, k in rows]
+
+
+def exercise_student(exercise: Exercise, student_id: int) -> Student:
+    """Student `student_id` of this exercise; 404 for a student of no or another exercise."""
+    student = db.session.get(Student, student_id)
+    if student is None or student.exercise_id != exercise.id:
+        raise ClassroomError(404, "not_found", "No student with this number in this exercise.")
+    return student
 
 
 def results(exercise: Exercise, kb: KnowledgeBase) -> tuple[ExerciseStats, list[Case]]:

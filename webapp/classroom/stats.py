@@ -124,33 +124,3 @@ def exercise_stats(keys: Mapping[str, Key], rows: Sequence[Row], vocabulary: Seq
         students=len({r.student for r in rows}),
         cases=tuple(case_stats(case_id, key, rows, vocabulary) for case_id, key in keys.items()),
     )
-
-
-def results_payload(stats: ExerciseStats) -> dict[str, object]:
-    """The JSON shape of GET /api/v1/exercises/<code>/results."""
-    return {
-        "submissions": stats.submissions,
-        "students": stats.students,
-        "cases": [
-            {
-                "id": c.case_id,
-                "answered": c.answered,
-                "expected_lean": c.expected_lean,
-                "lean_counts": c.lean_counts,
-                "lean_accuracy": c.lean_accuracy,
-                "mean_confidence": c.mean_confidence,
-                "mean_score": c.mean_score,
-                "top_misses": [{"finding": s, "students": k} for s, k in c.top_misses],
-                "top_overcalls": [{"finding": s, "students": k} for s, k in c.top_overcalls],
-                "findings": {
-                    f.slug: {
-                        "hit_rate": f.hit_rate,
-                        "miss_rate": f.miss_rate,
-                        "overcall_rate": f.overcall_rate,
-                    }
-                    for f in c.findings
-                },
-            }
-            for c in stats.cases
-        ],
-    }

@@ -20,9 +20,8 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from sqlalchemy import func
-from sqlalchemy import select
-from wtforms import SelectChoice
+from flask.typing import ResponseReturnValue
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 
 from rules.cases import load_cases
 from rules.loader import KnowledgeError
@@ -31,27 +30,26 @@ from rules.simulate import case_id_for
 from rules.simulate import offered_entries
 
 from ..checklist.layout import checklist_groups
-from ..errors import error_response
-from ..errors import wants_json
-from ..extensions import db
 from ..knowledge import kb
+from ..models import Educator
 from ..models import Exercise
 from ..models import Student
-from ..models import Submission
 from ..practice.forms import AttemptForm
 from ..practice.presenters import present_case
 from ..practice.presenters import present_feedback
 from ..ratelimit import rate_limited
 from . import service
+from .access import lookup
 from .forms import ActionForm
 from .forms import ClaimForm
 from .forms import JoinForm
 from .forms import NewExerciseForm
 from .forms import author_form_class
 from .forms import author_form_data
-from .presenters import case_title
-from .presenters import present_dashboard
+from .presenters import ClassResults
 from .presenters import present_student_answers
+from .presenters import present_student_cases
+from .presenters import present_summary
 from .presenters import status
 from .presenters import submissions_csv
 from .qr import qr_svg
@@ -60,24 +58,6 @@ from .service import ClassroomError
 bp = Blueprint("classroom", __name__)
 EDUCATOR_KEY = "educator_key"
 STUDENTS = "classroom_students"  # {join code: student token}
-
-
-def classroom_error_response(err: ClassroomError):  # type: ignore[no-untyped-def]
-    """Render a ClassroomError (HTML or JSON by path); a 429 says when to retry."""
-    claim = getattr(err, "claim_code", None)
-    if claim and not wants_json():
-        # A browser without the key: say where to paste it instead of a dead end.
-        response = make_response(render_template(
-            "classroom/need_key.html", message=err.message, code=claim,
-            claim_url=url_for("classroom.claim", code=claim)), err.status)
-    else:
-        response = make_response(error_response(err.status, err.message, err.code))
-    if err.status == 429:
-        response.headers["Retry-After"] = str(current_app.config["JOIN_RATE_WINDOW_SECONDS"])
-    return response
-
-
-bp.register_error_handler(ClassroomError, classroom_error_response)
 
 
 @bp.context_processor
@@ -89,34 +69,17 @@ def _storage_note() -> dict[str, str]:
     }
 
 
-def client_id() -> str:
-    """Who counts as one client for the join rate limit (behind a proxy, configure ProxyFix)."""
-    return request.remote_addr or "unknown"
-
-
-def lookup(code: str) -> Exercise:
-    """The exercise for a code a student typed, rate-limited per client."""
-    cfg = current_app.config
-    return service.lookup_exercise(
-        code, client_id(), cfg["SECRET_KEY"], cfg["JOIN_RATE_LIMIT"], cfg["JOIN_RATE_WINDOW_SECONDS"]
-    )
-
-
 # --- educator -------------------------------------------------------------------------------
 
 
-def _session_educator():  # type: ignore[no-untyped-def]
+def _session_educator() -> Educator | None:
     return service.educator_for_key(session.get(EDUCATOR_KEY))
 
 
 def _educator_exercise(code: str) -> Exercise:
     """The exercise, if this browser holds its educator key (401 without a key, 403 with another)."""
     exercise = lookup(code)  # rate-limited like /join: no page may serve to enumerate join codes
-    try:
-        service.authorise(exercise, session.get(EDUCATOR_KEY))
-    except ClassroomError as err:
-        err.claim_code = exercise.code  # type: ignore[attr-defined]
-        raise
+    service.authorise(exercise, session.get(EDUCATOR_KEY))  # a refusal offers the claim form (errors.py)
     return exercise
 
 
@@ -194,7 +157,7 @@ def new():
     return render_template(
         "classroom/new.html", form=form, educator=educator, authored=educator is not None,
         written=_written_cases(educator), picker=_picker(form, educator),
-        mine=[_summary(s) for s in service.educator_exercises(educator)] if educator else [],
+        mine=[present_summary(s) for s in service.educator_exercises(educator)] if educator else [],
         action=ActionForm(), **_key_box(session.pop("new_key_here", False)),
     ), status_code
 
@@ -207,12 +170,6 @@ def _key_box(new: bool, code: str | None = None) -> dict[str, Any]:
         return {"key": None, "key_is_new": False}
     return {"key": key, "key_is_new": new,
             "claim_url": url_for("classroom.claim", code=code, _external=True) if code else None}
-
-
-def _summary(summary: service.ExerciseSummary) -> dict[str, Any]:
-    e = summary.exercise
-    return {"code": e.code, "title": e.title, "status": status(e)["short"], "students": summary.students,
-            "answers": summary.answers, "created": e.created_at.strftime("%Y-%m-%d %H:%M UTC")}
 
 
 @bp.post("/classroom/<code>/duplicate")
@@ -240,7 +197,7 @@ def _use_words(count: int) -> str:
 
 
 @bp.route("/classroom/cases/<int(max=2147483647):number>/delete", methods=["GET", "POST"])  # an SQL integer
-def delete_case(number: int):  # type: ignore[no-untyped-def]
+def delete_case(number: int) -> ResponseReturnValue:
     """Delete a case you wrote, once confirmed; kept while an exercise uses it."""
     educator = _session_educator()
     row = service.own_authored_case(educator, number)  # 404 for a case that is not this browser's
@@ -272,12 +229,13 @@ def claim(code: str):
     exercise = lookup(code)
     form = ClaimForm()
     if form.validate_on_submit():
+        key = (form.key.data or "").strip()
         try:
-            service.authorise(exercise, form.key.data.strip())
+            service.authorise(exercise, key)
         except ClassroomError as err:
             form.key.errors = [err.message]
             return render_template("classroom/claim.html", form=form, exercise=exercise), 403
-        session[EDUCATOR_KEY] = form.key.data.strip()
+        session[EDUCATOR_KEY] = key
         return redirect(url_for("classroom.dashboard", code=exercise.code))
     return render_template("classroom/claim.html", form=form, exercise=exercise), 400 if form.errors else 200
 
@@ -285,36 +243,23 @@ def claim(code: str):
 def _dashboard_data(exercise: Exercise, with_key: bool = False) -> dict[str, Any]:
     knowledge = kb()
     stats, cases = service.results(exercise, knowledge)
-    return present_dashboard(exercise, stats, cases, knowledge, service.revealed_ids(exercise),
-                             service.student_count(exercise), with_key)
+    return ClassResults(service.facts(exercise), stats, cases, knowledge, frozenset(service.revealed_ids(exercise)),
+                        service.student_count(exercise)).page(with_key)
 
 
 def _signature(exercise: Exercise) -> str:
     """Changes whenever the dashboard would: new or replaced answers, new students, open/closed,
     a case revealed, the order changed."""
-    count, latest = db.session.execute(
-        select(func.count(Submission.id), func.max(Submission.submitted_at)).where(
-            Submission.exercise_id == exercise.id
-        )
-    ).one()
-    students = db.session.execute(
-        select(func.count(Student.id)).where(Student.exercise_id == exercise.id)
-    ).scalar_one()
+    seen = service.activity(exercise)
     shown = "".join("r" if c.revealed else "h" for c in exercise.cases)
     order = hashlib.sha256(" ".join(service.exercise_case_ids(exercise)).encode()).hexdigest()[:8]
-    return f"{count}.{latest}.{students}.{shown}.{order}.{status(exercise)['text']}"
+    return f"{seen.submissions}.{seen.latest}.{seen.students}.{shown}.{order}.{status(service.facts(exercise))['text']}"
 
 
 def _students(exercise: Exercise) -> list[dict[str, Any]]:
-    rows = db.session.execute(
-        select(Student.id, Student.nickname, func.count(Submission.id))
-        .outerjoin(Submission, Submission.student_id == Student.id)
-        .where(Student.exercise_id == exercise.id)
-        .group_by(Student.id, Student.nickname)
-        .order_by(Student.nickname)
-    ).all()
-    return [{"id": i, "nickname": n, "answered": k,
-             "url": url_for("classroom.student_detail", code=exercise.code, student_id=i)} for i, n, k in rows]
+    return [{"id": r.id, "nickname": r.nickname, "answered": r.answered,
+             "url": url_for("classroom.student_detail", code=exercise.code, student_id=r.id)}
+            for r in service.student_rows(exercise)]
 
 
 @bp.get("/classroom/<code>")
@@ -430,9 +375,7 @@ def student_detail(code: str, student_id: int):
     """One student's answers, case by case, for the educator."""
     exercise = _educator_exercise(code)
     knowledge = kb()
-    student = db.session.get(Student, student_id)
-    if student is None or student.exercise_id != exercise.id:
-        abort(404, "No student with this number in this exercise.")
+    student = service.exercise_student(exercise, student_id)  # 404 for another exercise's
     return render_template("classroom/student_detail.html", exercise=exercise, student=student,
                            rows=present_student_answers(service.exercise_cases(exercise, knowledge),
                                                         service.student_submissions(student), knowledge))
@@ -442,14 +385,16 @@ def student_detail(code: str, student_id: int):
 def export(code: str):
     """Every submission as CSV (nicknames included: the educator's own record)."""
     exercise = _educator_exercise(code)
+    knowledge = kb()
     return Response(
-        submissions_csv(exercise, service.all_submissions(exercise), service.exercise_cases(exercise, kb()), kb()),
+        submissions_csv(service.facts(exercise), service.all_submissions(exercise),
+                        service.exercise_cases(exercise, knowledge), knowledge),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=miop-classroom-{exercise.code}.csv"},
     )
 
 
-def _set_open(code: str, is_open: bool):  # type: ignore[no-untyped-def]
+def _set_open(code: str, is_open: bool) -> ResponseReturnValue:
     exercise = _educator_exercise(code)
     if not ActionForm().validate_on_submit():
         abort(400, "The form expired. Reload the dashboard and try again.")
@@ -478,12 +423,12 @@ def author():
 
 @bp.route("/classroom/cases/<int(max=2147483647):number>/edit", methods=["GET", "POST"])  # an SQL integer
 @rate_limited("exercises")
-def edit_case(number: int):  # type: ignore[no-untyped-def]
+def edit_case(number: int) -> ResponseReturnValue:
     """Change a case you wrote, while no exercise uses it (409 once one does)."""
     return _author_page(number)
 
 
-def _author_page(number: int | None):  # type: ignore[no-untyped-def]
+def _author_page(number: int | None) -> ResponseReturnValue:
     """The authoring form: a new case (number None) or one of this browser's cases, changed."""
     knowledge = kb()
     educator = _session_educator()
@@ -497,16 +442,16 @@ def _author_page(number: int | None):  # type: ignore[no-untyped-def]
             if educator is None:
                 educator, key = service.new_educator()
             service.save_authored_case(educator, payload, knowledge, number)
-        except KnowledgeError as err:
-            db.session.rollback()
+        except KnowledgeError as err:  # the service rolled the change back
             detail = str(err).removeprefix(f"case {service.DRAFT_ID!r}").lstrip(": ")
             form.form_errors.append(f"The case is not valid: {detail}.")
         else:
             if key is not None:
                 session[EDUCATOR_KEY] = key
                 session["new_key_here"] = True  # /classroom/new shows the new key, marked new
-            done = {"authored": "1"} if number is None else {"edited": "1"}
-            return redirect(url_for("classroom.new", **done))
+            if number is None:
+                return redirect(url_for("classroom.new", authored="1"))
+            return redirect(url_for("classroom.new", edited="1"))
     status_code = 400 if form.is_submitted() else 200
     return render_template(
         "classroom/author.html",
@@ -551,8 +496,8 @@ def join():
             # The form comes back with what was typed and the message beside the code: never a bare page.
             form.code.errors = [err.message]
             response = make_response(render_template("classroom/join.html", form=form), err.status)
-            if err.status == 429:
-                response.headers["Retry-After"] = str(current_app.config["JOIN_RATE_WINDOW_SECONDS"])
+            if err.retry_after is not None:
+                response.headers["Retry-After"] = str(err.retry_after)
             return response
         if _student(exercise) is not None:
             return redirect(url_for("classroom.student_home", code=exercise.code))
@@ -584,24 +529,14 @@ def _joined(code: str) -> tuple[Exercise, Student]:
 def student_home(code: str):
     """The student's list of cases with what they have answered so far."""
     exercise, student = _joined(code)
-    mine = service.student_submissions(student)
-    cases = [
-        {
-            "n": i + 1,
-            "title": case_title(c, i + 1),
-            "answered": c.id in mine,
-            # A score follows the key: shown only once the student may see the feedback.
-            "score_pct": round(mine[c.id].score * 100)
-            if c.id in mine and service.shows_feedback(exercise, c.id) else None,
-        }
-        for i, c in enumerate(service.exercise_cases(exercise, kb()))
-    ]
+    cases = service.exercise_cases(exercise, kb())
+    shown = {c.id for c in cases if service.shows_feedback(exercise, c.id)}
     return render_template(
         "classroom/student_home.html",
         exercise=exercise,
         student=student,
-        cases=cases,
-        status=status(exercise),
+        cases=present_student_cases(cases, service.student_submissions(student), shown),
+        status=status(service.facts(exercise)),
     )
 
 
@@ -653,7 +588,7 @@ def student_case(code: str, n: int):
         form=form,
         feedback=feedback,
         message=message,
-        status=status(exercise),
+        status=status(service.facts(exercise)),
         answered=saved is not None,
         waiting=waiting,
         just_saved=just_saved,

@@ -10,12 +10,9 @@ from flask import Blueprint
 from flask import Response
 
 from rules.hpo import load_hpo
-from rules.inputs import InputError
 from rules.inputs import parse_request
 from rules.phenopacket import export_phenopacket
 
-from ..api.common import ApiError
-from ..api.common import api_error_response
 from ..api.common import json_body
 from ..api.openapi import ASSESS_BODY
 from ..api.openapi import ASSESSMENT
@@ -31,7 +28,6 @@ from ..ratelimit import rate_limited
 bp = Blueprint("interop_api", __name__)
 # Like the rest of the API: no cookie authentication, so no CSRF token.
 csrf.exempt(bp)
-bp.register_error_handler(ApiError, api_error_response)
 
 
 @bp.post("/phenopacket")
@@ -39,10 +35,7 @@ bp.register_error_handler(ApiError, api_error_response)
 def phenopacket() -> Response:
     """The checklist of an /assess body (or of a phenopacket) as a Phenopacket v2."""
     knowledge, hpo = kb(), load_hpo()
-    try:
-        parsed = parse_request(json_body(), knowledge, hpo)
-    except InputError as err:
-        raise ApiError(400, err.code, err.message) from None
+    parsed = parse_request(json_body(), knowledge, hpo)  # an InputError is a 400 (webapp/errors.py)
     packet = export_phenopacket(parsed.answers, knowledge, hpo, disclaimer=DISCLAIMER, other_terms=parsed.other_terms)
     return Response(json.dumps(packet, indent=2, ensure_ascii=False) + "\n", mimetype="application/json")
 

@@ -9,14 +9,18 @@ from wtforms import TextAreaField
 
 from rules.inputs import InputError
 
-# Field names carry a prefix: the checklist form on the same page has its own `submit`.
+# What the file chooser offers (the field renders it as its `accept` attribute).
 ACCEPT = ".json,.txt,.csv,application/json,text/plain,text/csv"
 
 
 class ImportForm(FlaskForm):
-    """Upload or paste a phenopacket (JSON) or a list of HPO ids."""
+    """Upload or paste a phenopacket (JSON) or a list of HPO ids.
 
-    import_file = FileField("Choose a file (phenopacket .json or HPO list .txt, up to 64 KiB)")
+    Field names carry a prefix: the checklist form on the same page has its own `submit`.
+    """
+
+    import_file = FileField("Choose a file (phenopacket .json or HPO list .txt, up to 64 KiB)",
+                            render_kw={"accept": ACCEPT})
     import_text = TextAreaField("Or paste it here")
     import_submit = SubmitField("Open the checklist filled in")
 
@@ -28,7 +32,8 @@ class ImportForm(FlaskForm):
         if has_file and text.strip():
             raise InputError("invalid_import", "Choose a file or paste text, not both.")
         if has_file:
-            return upload.read()  # type: ignore[no-any-return]
+            data: bytes = upload.read()  # a Werkzeug FileStorage (Flask-WTF is untyped)
+            return data
         if not text.strip():
             raise InputError("empty_import", "Nothing to import: choose a file or paste a phenopacket "
                                              "or HPO ids, one per line.")

@@ -6,15 +6,14 @@ from typing import Any
 
 from flask import Blueprint
 
+from rules.cases import Case
 from rules.cases import get_case
 from rules.cases import load_cases
-from rules.inputs import InputError
 from rules.scoring import parse_attempt
 from rules.scoring import score_attempt
 from rules.simulate import offered_entries
 
 from ..api.common import ApiError
-from ..api.common import api_error_response
 from ..api.common import json_body
 from ..api.common import ok
 from ..api.openapi import ERROR
@@ -28,10 +27,9 @@ from .presenters import present_feedback
 bp = Blueprint("practice_api", __name__)
 # Like the rest of the API: no cookie authentication, so no CSRF token.
 csrf.exempt(bp)
-bp.register_error_handler(ApiError, api_error_response)
 
 
-def _case(case_id: str):  # type: ignore[no-untyped-def]
+def _case(case_id: str) -> Case:
     case = get_case(case_id)
     if case is None:
         raise ApiError(404, "unknown_case", f"There is no case {case_id!r}: see GET /api/v1/cases.")
@@ -66,10 +64,7 @@ def attempt(case_id: str):
     """Score an attempt and reveal the key, the clues and the teaching points."""
     current = _case(case_id)
     knowledge = kb()
-    try:
-        scored = score_attempt(current, parse_attempt(json_body(), knowledge), knowledge)
-    except InputError as err:
-        raise ApiError(400, err.code, err.message) from None
+    scored = score_attempt(current, parse_attempt(json_body(), knowledge), knowledge)  # InputError: a 400
     return ok(present_feedback(scored, knowledge))
 
 
@@ -93,7 +88,7 @@ _CASE = {
     },
 }
 _ITEMS = {"type": "array", "items": {"type": "object"}}
-ATTEMPT_SCHEMA = {
+ATTEMPT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["lean", "confidence"],
@@ -111,7 +106,7 @@ ATTEMPT_SCHEMA = {
         },
     },
 }
-FEEDBACK_SCHEMA = {
+FEEDBACK_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["score", "findings", "lean", "mechanisms", "teaching_points", "disclaimer"],
     "properties": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField
-from wtforms import SelectChoice
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 from wtforms import SelectMultipleField
 from wtforms import SubmitField
 from wtforms import widgets
@@ -55,12 +55,13 @@ class AttemptForm(FlaskForm):
     def __init__(self, *args: object, knowledge: KnowledgeBase | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         knowledge = knowledge or load_kb()
-        self.findings.choices = sorted(
+        findings = sorted(
             # The premise (dense bone on imaging) is given in every case, not a finding to spot.
-            (SelectChoice(f.slug, f.label) for f in knowledge.findings.values()
+            (f for f in knowledge.findings.values()
              if not (knowledge.premise and f.slug == knowledge.premise.finding)),
-            key=lambda c: c.label.lower(),
+            key=lambda f: f.label.lower(),
         )
+        self.findings.choices = [SelectChoice(f.slug, f.label) for f in findings]
         self.mechanisms.choices = [SelectChoice(m.slug, m.title) for m in knowledge.mechanisms.values()]
 
     def attempt(self) -> Attempt:

@@ -21,8 +21,10 @@ from flask import request
 from flask import session
 from flask import url_for
 
+from rules.cases import Case
 from rules.cases import get_case
 from rules.cases import load_cases
+from rules.progress import Record
 from rules.progress import append
 from rules.progress import decode
 from rules.progress import record_of
@@ -65,11 +67,11 @@ REVIEW_KEY = "practice_review"  # the FSRS schedule of missed findings and cases
 PROGRESS_KEYS = (SESSION_KEY, REVIEW_KEY)
 
 
-def _records():  # type: ignore[no-untyped-def]
+def _records() -> tuple[Record, ...]:
     return decode(session.get(SESSION_KEY), kb())
 
 
-def _case_or_404(case_id: str):  # type: ignore[no-untyped-def]
+def _case_or_404(case_id: str) -> Case:
     case = get_case(case_id)
     if case is None:
         abort(404, f"There is no case {case_id!r}. Pick one from the practice library.")
@@ -247,7 +249,7 @@ def _reason_for(case_id: str) -> str | None:
     return picked[1] if picked and picked[0] == case_id else None
 
 
-def _next_case(current, via: str | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _next_case(current: Case, via: str | None) -> dict[str, str]:
     """Where "Next case" leads: the review schedule's next pick, a new simulated patient, or the
     written case after this one in the library's order (round to the first after the last)."""
     if via == "review":
