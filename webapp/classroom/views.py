@@ -331,7 +331,6 @@ def live(code: str):
     if etag in request.if_none_match:
         response = make_response("", 304)
         response.set_etag(etag)
-        response.headers["Cache-Control"] = "private, no-cache"
         return response
     if request.args.get("since") == signature:
         return {"signature": signature, "changed": False}
@@ -341,8 +340,9 @@ def live(code: str):
         html = render_template("classroom/_panel.html", d=_dashboard_data(exercise, with_key=True),
                                students=_students(exercise), action=ActionForm())
     response = make_response({"signature": signature, "changed": True, "html": html})
+    # No Cache-Control of its own: the page's script keeps the ETag and sends If-None-Match itself,
+    # so class results need no browser cache and keep the app-wide no-store (webapp/security.py).
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
