@@ -23,6 +23,7 @@ from .model import KnowledgeBase
 from .model import LeanThresholds
 from .model import Mechanism
 from .model import Option
+from .model import Panel
 from .model import RedFlag
 from .model import Source
 
@@ -103,7 +104,11 @@ def load_knowledge() -> KnowledgeBase:
                              _cite(m["cite"], f"mechanism {m['slug']}", sources))
         for m in _read("mechanisms.toml")["mechanism"]
     }
-    raw_findings = _read("findings.toml")["finding"]
+    raw = _read("findings.toml")
+    raw_findings = raw["finding"]
+    panels = {p["id"]: Panel(p["id"], p["title"], p["explanation"], p.get("note", ""),
+                             _cite(p["note_cite"], f"panel {p['id']}", sources) if "note_cite" in p else None)
+              for p in raw.get("panel", [])}
     _unique((f["slug"] for f in raw_findings), "finding")
     for slug in [*(f["slug"] for f in raw_findings), *onsets, *histories]:
         if not SLUG.fullmatch(slug):  # slugs travel in URLs (the shareable link) and need no escaping
@@ -114,9 +119,13 @@ def load_knowledge() -> KnowledgeBase:
         for group in f["groups"]:
             if group not in mechanisms:
                 raise KnowledgeError(f"{where}: unknown mechanism {group!r}")
+        if bool(f["groups"]) == bool(f.get("panel")):
+            raise KnowledgeError(f"{where}: give either mechanism groups or a panel, not both or neither")
+        if f.get("panel") and f["panel"] not in panels:
+            raise KnowledgeError(f"{where}: unknown panel {f['panel']!r}")
         findings[f["slug"]] = Finding(
             f["slug"], f["label"], f["hpo"], tuple(f["groups"]), tuple(f["anchors"]),
-            f["check"], _cite(f["cite"], where, sources),
+            f["check"], _cite(f["cite"], where, sources), f.get("panel", ""),
         )
 
     def cond(c: Condition, where: str) -> Condition:
@@ -158,7 +167,7 @@ def load_knowledge() -> KnowledgeBase:
         version=f"{meta['version']} (HPO {meta['hpo_release']})",
         sources=sources, findings=findings, mechanisms=mechanisms, clues=tuple(clues),
         red_flags=tuple(red_flags), genes=genes, onsets=onsets, family_histories=histories,
-        thresholds=thresholds,
+        thresholds=thresholds, panels=panels,
     )
     try:
         prepare(kb)  # knowledge the engine cannot tabulate is refused here, not on a first request

@@ -23,4 +23,9 @@ def checklist_groups(form: Any, kb: KnowledgeBase) -> list[dict[str, Any]]:
                              "group": kb.mechanisms[f.groups[0]].title})
         groups.append({"id": mech.slug, "title": mech.title, "explanation": mech.explanation, "rows": rows,
                        "also": also})
+    for panel in kb.panels.values():  # findings beyond the source document, in their own marked panels
+        rows = [{"field": getattr(form, f.slug), "hpo": f.hpo, "also": []}
+                for f in kb.findings.values() if f.panel == panel.id]
+        groups.append({"id": panel.id, "title": panel.title, "explanation": panel.explanation, "rows": rows,
+                       "also": [], "beyond": True, "note": panel.note})
     return groups
