@@ -132,7 +132,7 @@ class Entry:
         prefix, _, number = self.id.partition(":")
         if prefix == "OMIM":
             return f"https://omim.org/entry/{number}"
-        return f"https://www.orpha.net/en/disease/detail/{number}"
+        return f"https://www.orpha.net/consor/cgi-bin/OC_Exp.php?lng=EN&Expert={number}"  # as KNOWLEDGE.md cites it
 
 
 class Evidence(NamedTuple):
@@ -225,6 +225,20 @@ class Model:
             self.prop.append(best)
             self.negated.append(tuple(a for a in e.annotations if a.negated))
         self._cache: dict[tuple[Any, ...], tuple[Evidence, ...]] = {}
+        # The log ratios of each cached column, by its id (the entry holds the column, so the id stays its).
+        self._logs: dict[int, tuple[tuple[Evidence, ...], tuple[float, ...]]] = {}
+
+    def _store(self, key: tuple[Any, ...], column: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+        self._cache[key] = column
+        self._logs[id(column)] = (column, tuple(math.log(ev.lr) for ev in column))
+        return column
+
+    def logs(self, column: tuple[Evidence, ...]) -> tuple[float, ...]:
+        """The log ratios of a column: worked out once for the model's own columns."""
+        hit = self._logs.get(id(column))
+        if hit is not None and hit[0] is column:
+            return hit[1]
+        return tuple(math.log(ev.lr) for ev in column)
 
     def up(self, term: str) -> frozenset[str]:
         """The term and its ancestors (just the term when the subset does not hold it)."""
@@ -237,7 +251,9 @@ class Model:
                     if parent not in seen:
                         seen.add(parent)
                         stack.append(parent)
-            found = self._up[term] = frozenset(seen)
+            found = frozenset(seen)
+            if term in self.terms:  # knowledge only: a term typed in that the subset lacks is not kept
+                self._up[term] = found
         return found
 
     def background(self, terms: Iterable[str]) -> float:
@@ -263,8 +279,12 @@ class Model:
             frontier = nxt
         return share
 
-    def term_evidence(self, own: str, anchors: tuple[str, ...], label: str, state: str) -> tuple[Evidence, ...]:
-        """One Evidence per entry for a term (or a finding: its own term and its anchors) present or absent."""
+    def term_evidence(self, own: str, anchors: tuple[str, ...], label: str, state: str,
+                      keep: bool = True) -> tuple[Evidence, ...]:
+        """One Evidence per entry for a term (or a finding: its own term and its anchors) present or absent.
+
+        keep=False for a term typed in rather than a checklist finding: nothing entered is kept.
+        """
         key = (own, anchors, label, state)
         done = self._cache.get(key)
         if done is not None:
@@ -286,7 +306,9 @@ class Model:
                     p, ann = matched
                     lr, kind = max(FALSE_NEGATIVE_P, 1 - p) / (1 - min(bg, 0.99)), self._kind(ann, klass)
                 rows.append(Evidence(own, label, "absent", lr, kind, ann, ann.reference if ann else ""))
-        out = self._cache[key] = tuple(rows)
+        out = tuple(rows)
+        if keep:
+            self._store(key, out)
         return out
 
     @staticmethod
@@ -340,8 +362,7 @@ class Model:
             words = "; ".join(f"{w}" for o, _, w in e.onsets)
             ann = Annotation(hpo or "", f"onsets recorded: {words}", "", share, False, e.id)
             rows.append(Evidence(hpo, label, onset, p * len(ONSET_CLASSES), "onset", ann, ann.reference))
-        out = self._cache[key] = tuple(rows)
-        return out
+        return self._store(key, tuple(rows))
 
     def family_evidence(self, history: str, label: str) -> tuple[Evidence, ...]:
         """One Evidence per entry for the family history entered."""
@@ -357,8 +378,7 @@ class Model:
             else:
                 lr = fit[1] if e.inheritance == fit[0] else 1 / fit[1]
             rows.append(Evidence(None, label, history, lr, "family", None, ""))
-        out = self._cache[key] = tuple(rows)
-        return out
+        return self._store(key, tuple(rows))
 
 
 def _spill(recorded: str, entered: str) -> float:
@@ -383,7 +403,7 @@ def _evidence_columns(answers: Answers, kb: KnowledgeBase, model: Model,
     for term, state in other_terms:
         if state in ("present", "absent"):
             name = model.terms[term].name if term in model.terms else term
-            columns.append(model.term_evidence(term, (term,), name, state))
+            columns.append(model.term_evidence(term, (term,), name, state, keep=False))
     if answers.onset != "unknown":
         opt = kb.onsets[answers.onset]
         columns.append(model.onset_evidence(answers.onset, f"Onset: {opt.label}", opt.hpo[0] if opt.hpo else None))
@@ -393,50 +413,69 @@ def _evidence_columns(answers: Answers, kb: KnowledgeBase, model: Model,
     return columns
 
 
-def _entropy(weights: Sequence[float]) -> float:
-    total = sum(weights)
-    return -sum(w / total * math.log2(w / total) for w in weights if w > 0) if total else 0.0
+def _hb(p: float) -> float:
+    """Binary entropy in bits."""
+    return 0.0 if p <= 0.0 or p >= 1.0 else -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
+
+
+def presence_table(kb: KnowledgeBase, model: Model) -> tuple[tuple[str, tuple[float, ...], tuple[float, ...]], ...]:
+    """Per finding, P(present | entry) for every entry (its frequency propagated from the annotations at
+    or below its anchors; 0 when annotated NOT; else the background frequency, chance) and the binary
+    entropy of each."""
+    key = ("presence", id(kb))
+    done = model._cache.get(key)
+    if done is not None:
+        return done  # type: ignore[return-value]
+    table = []
+    for slug, f in kb.findings.items():
+        klass = frozenset(f.anchors) | {f.hpo}
+        bg = model.background(klass)
+        ps = []
+        for i in range(len(model.entries)):
+            prop = model.prop[i]
+            matched = max((prop[a][0] for a in klass if a in prop), default=None)
+            refused = any(n.hpo in klass for n in model.negated[i])
+            ps.append(0.0 if refused else matched if matched is not None else bg)
+        table.append((slug, tuple(ps), tuple(map(_hb, ps))))
+    out = tuple(table)
+    model._cache[key] = out  # type: ignore[assignment]
+    return out
 
 
 def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
                       top: Sequence[Ranked]) -> tuple[Separating, ...]:
     """The unassessed findings whose answer is expected to tell the top entries apart best.
 
-    For each finding not assessed: P(present | entry) is the entry's frequency for it (or the
-    background frequency when it is not annotated); the gain is the expected drop in entropy of the
-    top entries' probabilities once the answer is known (information gain, in bits).
+    With the top entries' probabilities renormalised as w and P(present | entry) from presence_table,
+    the gain is the mutual information between the answer and the entry, h(sum w p) - sum w h(p) bits:
+    the expected drop in the entropy of the top entries' probabilities once the answer is known.
     """
     if len(top) < 2:
         return ()
     index = {id(e): i for i, e in enumerate(model.entries)}
     rows = [index[id(r.entry)] for r in top]
-    weights = [r.probability for r in top]
-    base = _entropy(weights)
-    found = []
-    for slug, f in kb.findings.items():
-        if answers.state(slug) != "unknown":
+    total = sum(r.probability for r in top)
+    weights = [r.probability / total for r in top]
+    given = answers.findings
+    found: list[tuple[float, str, list[float]]] = []
+    for slug, ps_all, hb_all in presence_table(kb, model):
+        if slug in given and given[slug] != "unknown":
             continue
-        klass = frozenset(f.anchors) | {f.hpo}
-        bg = model.background(klass)
-        ps = []
-        for i in rows:
-            prop = model.prop[i]
-            matched = max((prop[a][0] for a in klass if a in prop), default=None)
-            refused = any(n.hpo in klass for n in model.negated[i])
-            ps.append(0.0 if refused else matched if matched is not None else bg)
-        yes = sum(w * p for w, p in zip(weights, ps, strict=True))
-        total = sum(weights)
-        if yes <= 0 or yes >= total:
+        ps = [ps_all[i] for i in rows]
+        if max(ps) - min(ps) < 0.05:  # cannot reach MIN_GAIN_BITS with so little spread; skip the logs
             continue
-        after = (yes * _entropy([w * p for w, p in zip(weights, ps, strict=True)])
-                 + (total - yes) * _entropy([w * (1 - p) for w, p in zip(weights, ps, strict=True)])) / total
-        gain = base - after
+        yes = sum([w * p for w, p in zip(weights, ps, strict=True)])
+        gain = _hb(yes) - sum([w * hb_all[i] for w, i in zip(weights, rows, strict=True)])
         if gain >= MIN_GAIN_BITS:
-            order = sorted(range(len(rows)), key=lambda k: -ps[k])
-            favoured = tuple(top[k].entry.id for k in order if ps[k] > min(ps))
-            found.append(Separating(slug, f.label, round(gain, 3), favoured))
-    found.sort(key=lambda s: (-s.gain_bits, s.slug))
-    return tuple(found[:MAX_SEPARATING])
+            found.append((-gain, slug, ps))
+    found.sort()
+    out = []
+    for negative_gain, slug, ps in found[:MAX_SEPARATING]:  # the words for the few offered only
+        low = min(ps)
+        order = sorted(range(len(rows)), key=lambda k: -ps[k])
+        out.append(Separating(slug, kb.findings[slug].label, round(-negative_gain, 3),
+                              tuple(top[k].entry.id for k in order if ps[k] > low)))
+    return tuple(out)
 
 
 def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, str]] = (),
@@ -450,8 +489,8 @@ def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, s
     n = len(model.entries)
     logs = [0.0] * n  # equal pre-test probabilities (LIRICAL's default), so the prior cancels out
     for column in columns:
-        for i, ev in enumerate(column):
-            logs[i] += math.log(ev.lr)
+        for i, value in enumerate(model.logs(column)):
+            logs[i] += value
     top_log = max(logs)
     weights = [math.exp(v - top_log) for v in logs]
     total = sum(weights)

@@ -28,6 +28,8 @@ from rules.model import MechanismHit
 from rules.model import NextCheck
 from rules.model import RedFlag
 
+from .differential import present_differential
+from .differential import rank_genes
 from .jsonprovider import JsonRow
 from .jsonprovider import JsonRows
 
@@ -171,6 +173,7 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     ordered = sorted(given, key=rows.position.__getitem__)  # checklist order, whatever order they came in
     present = [s for s in ordered if given[s] == "present"]
     absent = [s for s in ordered if given[s] == "absent"]
+    differential, differential_notes = present_differential(answers, inh.lean, kb, parsed)  # issue 15
     return {
         "knowledge_version": kb.version,
         "inheritance": {
@@ -187,7 +190,7 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         },
         "mechanisms": rows.ready(assessment.mechanisms, rows.mechanism),
         "red_flags": rows.ready(assessment.red_flags, rows.red_flag),  # as the engine orders them: most urgent first
-        "genes": rows.gene_list(assessment.genes),
+        "genes": rank_genes(rows.gene_list(assessment.genes), differential_notes),
         "next_checks": rows.ready(assessment.next_checks, rows.next_check),
         "hpo_terms": {"present": list(map(rows.terms.__getitem__, present)),
                       "excluded": list(map(rows.terms.__getitem__, absent))},
@@ -205,6 +208,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         "unmapped": [{"input": u.input, "name": u.name, "related": list(u.related)}
                      for u in (parsed.unmapped if parsed else ())],
         "share_query": share_query(present, absent, answers.onset, answers.family_history),
+        "differential": differential,
+        "differential_notes": differential_notes,
         "disclaimer": DISCLAIMER,
     }
 
@@ -212,7 +217,7 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
 def present_vocabulary(kb: KnowledgeBase) -> list[dict[str, Any]]:
     """The finding vocabulary for /api/v1/findings and the about page."""
     return [
-        {"slug": f.slug, "label": f.label, "hpo": f.hpo, "groups": list(f.groups),
+        {"slug": f.slug, "label": f.label, "hpo": f.hpo, "groups": list(f.groups), "panel": f.panel or None,
          "anchors": list(f.anchors), "source": source_dict(f.cite, kb)}
         for f in kb.findings.values()
     ]

@@ -12,6 +12,7 @@ from rules.hpo import load_hpo
 from rules.inputs import InputError
 from rules.inputs import parse_request
 
+from ..differential import page_view
 from ..knowledge import kb
 from ..presenters import present_assessment
 from ..presenters import present_vocabulary
@@ -67,7 +68,7 @@ def assess():
         return render_template("checklist/form.html", form=form,
                                groups=checklist_groups(form, knowledge)), 400
     result = present_assessment(evaluate(form.answers(knowledge), knowledge), knowledge)
-    return render_template("checklist/result.html", result=result)
+    return render_template("checklist/result.html", result=result, differential=page_view(result, knowledge))
 
 
 @bp.get("/assessment")
@@ -76,7 +77,7 @@ def shared():
     knowledge = kb()
     parsed = parsed_query()
     result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
-    return render_template("checklist/result.html", result=result)
+    return render_template("checklist/result.html", result=result, differential=page_view(result, knowledge))
 
 
 @bp.get("/about")
