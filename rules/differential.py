@@ -99,6 +99,7 @@ MATCH_WORDS = {
     "none": "not annotated with it",
     "not": "annotated as NOT having it",
     "onset": "onset annotation",
+    "no_onset": "no onset recorded for this entry",
     "family": "inheritance of the entry",
 }
 
@@ -355,7 +356,7 @@ class Model:
         for e in self.entries:
             total = sum(w for _, w, _ in e.onsets)
             if not total or onset not in ONSET_CLASSES:
-                rows.append(Evidence(hpo, label, onset, 1.0, "none", None, ""))
+                rows.append(Evidence(hpo, label, onset, 1.0, "no_onset", None, ""))
                 continue
             share = sum(w * _spill(o, onset) for o, w, _ in e.onsets) / total
             p = (1 - UNRECORDED_ONSET_SHARE) * share + UNRECORDED_ONSET_SHARE / len(ONSET_CLASSES)

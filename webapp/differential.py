@@ -117,6 +117,11 @@ def rank_genes(genes: Any, notes: dict[str, Any]) -> list[Any]:
     return sorted(genes, key=lambda row: -share.get(row["symbol"], -1.0))
 
 
+def _percent(p: float) -> str:
+    """A probability as the page shows it: one decimal, and never a bare 0 for a small one."""
+    return "< 0.1 %" if p < 0.0005 else f"{100 * p:.1f} %"
+
+
 def _view_row(row: Any, kb: KnowledgeBase) -> dict[str, Any]:
     """An evidence row with the match and its bar in words (readable without colour)."""
     decades = math.log10(row["lr"])
@@ -130,11 +135,11 @@ def _view_row(row: Any, kb: KnowledgeBase) -> dict[str, Any]:
 def page_view(result: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
     """What the result page's differential shows (HTML only): the best entries with bars, then the rest."""
     entries = result["differential"]
-    shown = [{**e, "percent": f"{100 * e['probability']:.1f}", "width": round(BAR_STEPS * e["probability"]),
+    shown = [{**e, "percent": _percent(e["probability"]), "width": round(BAR_STEPS * e["probability"]),
               "evidence": [_view_row(r, kb) for r in e["evidence"]]} for e in entries[:SHOWN_ENTRIES]]
-    rest = [{**e, "percent": f"{100 * e['probability']:.1f}"} for e in entries[SHOWN_ENTRIES:]]
+    rest = [{**e, "percent": _percent(e["probability"])} for e in entries[SHOWN_ENTRIES:]]
     notes = result["differential_notes"]
     names = {e["id"]: e["name"] for e in entries}
     checks = [{**c, "favours": [names[i] for i in c["favours_if_present"]]} for c in notes["separating_checks"]]
-    genes = [{**g, "percent": f"{100 * g['probability']:.1f}"} for g in notes["by_gene"][:SHOWN_ENTRIES]]
+    genes = [{**g, "percent": _percent(g["probability"])} for g in notes["by_gene"][:SHOWN_ENTRIES]]
     return {"shown": shown, "rest": rest, "notes": notes, "checks": checks, "genes": genes, "count": len(entries)}

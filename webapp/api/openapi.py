@@ -106,7 +106,7 @@ EVIDENCE = {
         "state": {"type": "string", "description": "present or absent; the onset or family-history word"},
         "lr": {"type": "number", "exclusiveMinimum": 0},
         "match": {"type": "string", "enum": ["exact", "below", "above", "ancestor", "none", "not", "onset",
-                                             "family"]},
+                                             "no_onset", "family"]},
         "matched": {"type": ["string", "null"], "description": "the annotated term it matched"},
         "frequency": {"type": "string", "description": "that annotation's frequency as HPO gives it"},
         "source": {"type": "string", "description": "that annotation's reference (PMID:, OMIM:, ORPHA:)"},
