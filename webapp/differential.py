@@ -143,3 +143,14 @@ def page_view(result: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
     checks = [{**c, "favours": [names[i] for i in c["favours_if_present"]]} for c in notes["separating_checks"]]
     genes = [{**g, "percent": _percent(g["probability"])} for g in notes["by_gene"][:SHOWN_ENTRIES]]
     return {"shown": shown, "rest": rest, "notes": notes, "checks": checks, "genes": genes, "count": len(entries)}
+
+
+def expected_rank(entry_id: str, answers: Answers, kb: KnowledgeBase) -> dict[str, Any] | None:
+    """Where the ranking puts a case's expected type, from its key's findings (trainee feedback); None
+    for a case that models no entry of the ranking."""
+    ranking = rank(answers, kb)
+    for position, r in enumerate(ranking.entries, start=1):
+        if r.entry.id == entry_id:
+            return {"rank": position, "of": len(ranking.entries), "percent": _percent(r.probability),
+                    "best": ranking.entries[0].entry.name, "best_is_expected": position == 1}
+    return None

@@ -100,3 +100,12 @@ def test_the_result_page_says_when_the_lean_and_the_ranking_disagree(client):
     page = client.get("/assessment?present=renal_tubular_acidosis,cerebral_calcification&onset=childhood"
                       "&family_history=affected_parent").get_data(as_text=True)
     assert "Teaching point: the lean and the ranking disagree" in page
+
+
+def test_trainee_feedback_says_where_the_ranking_puts_the_expected_type(client):
+    answer = {"findings": ["fractures"], "lean": "recessive", "mechanisms": [], "confidence": 60}
+    case = client.post("/api/v1/cases/optb7-infections-vision/attempts", json=answer).get_json()["case"]
+    expected = case["expected_rank"]
+    assert expected["of"] == 18 and 1 <= expected["rank"] <= 18 and expected["percent"].endswith("%")
+    before = client.get("/api/v1/cases/optb7-infections-vision").get_json()
+    assert "expected_rank" not in str(before)  # nothing of the key before the attempt
