@@ -21,8 +21,10 @@ diagnosis.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
+import operator
 import re
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -161,7 +163,7 @@ class GeneShare(NamedTuple):
 
     gene: str
     probability: float
-    entries: tuple[str, ...]
+    entries: tuple[str, ...]  # the entries that list the gene (by id)
 
 
 class Separating(NamedTuple):
@@ -226,6 +228,14 @@ class Model:
             self.prop.append(best)
             self.negated.append(tuple(a for a in e.annotations if a.negated))
         self._cache: dict[tuple[Any, ...], tuple[Evidence, ...]] = {}
+        members: dict[str, list[tuple[int, float]]] = {}
+        for i, e in enumerate(self.entries):
+            for g in e.genes or ("(gene not recorded)",):
+                members.setdefault(g, []).append((i, 1 / max(1, len(e.genes))))
+        self.index = {id(e): i for i, e in enumerate(self.entries)}
+        # per gene: its entries' positions and the share of each entry's probability it gets
+        self.gene_members = tuple((g, tuple(i for i, _ in m), tuple(f for _, f in m),
+                                   tuple(self.entries[i].id for i, _ in m)) for g, m in members.items())
         # The log ratios of each cached column, by its id (the entry holds the column, so the id stays its).
         self._logs: dict[int, tuple[tuple[Evidence, ...], tuple[float, ...]]] = {}
 
@@ -419,16 +429,23 @@ def _hb(p: float) -> float:
     return 0.0 if p <= 0.0 or p >= 1.0 else -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
 
 
-def presence_table(kb: KnowledgeBase, model: Model) -> tuple[tuple[str, tuple[float, ...], tuple[float, ...]], ...]:
-    """Per finding, P(present | entry) for every entry (its frequency propagated from the annotations at
-    or below its anchors; 0 when annotated NOT; else the background frequency, chance) and the binary
-    entropy of each."""
+class Presence(NamedTuple):
+    """P(present | entry) of every finding, by entry: the columns separating_checks() multiplies."""
+
+    slugs: tuple[str, ...]  # checklist order
+    p: tuple[tuple[float, ...], ...]  # per entry, per finding
+    h: tuple[tuple[float, ...], ...]  # per entry, per finding: the binary entropy of p
+
+
+def presence_table(kb: KnowledgeBase, model: Model) -> Presence:
+    """Per entry and finding, P(present | entry): its frequency (propagated from the annotations at or
+    below the finding's anchors), 0 when annotated NOT, else the background frequency (chance)."""
     key = ("presence", id(kb))
     done = model._cache.get(key)
     if done is not None:
         return done  # type: ignore[return-value]
-    table = []
-    for slug, f in kb.findings.items():
+    columns = []
+    for f in kb.findings.values():
         klass = frozenset(f.anchors) | {f.hpo}
         bg = model.background(klass)
         ps = []
@@ -437,10 +454,14 @@ def presence_table(kb: KnowledgeBase, model: Model) -> tuple[tuple[str, tuple[fl
             matched = max((prop[a][0] for a in klass if a in prop), default=None)
             refused = any(n.hpo in klass for n in model.negated[i])
             ps.append(0.0 if refused else matched if matched is not None else bg)
-        table.append((slug, tuple(ps), tuple(map(_hb, ps))))
-    out = tuple(table)
+        columns.append(ps)
+    by_entry = tuple(zip(*columns, strict=True))
+    out = Presence(tuple(kb.findings), by_entry, tuple(tuple(map(_hb, ps)) for ps in by_entry))
     model._cache[key] = out  # type: ignore[assignment]
     return out
+
+
+_EPS = 1e-12  # keeps log2 finite at p = 0 or 1, where the binary entropy is 0 anyway
 
 
 def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
@@ -450,32 +471,37 @@ def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
     With the top entries' probabilities renormalised as w and P(present | entry) from presence_table,
     the gain is the mutual information between the answer and the entry, h(sum w p) - sum w h(p) bits:
     the expected drop in the entropy of the top entries' probabilities once the answer is known.
+    (Worked out for all findings at once, column by column: it runs in every answer.)
     """
     if len(top) < 2:
         return ()
-    index = {id(e): i for i, e in enumerate(model.entries)}
-    rows = [index[id(r.entry)] for r in top]
-    total = sum(r.probability for r in top)
+    slugs, p_by_entry, h_by_entry = presence_table(kb, model)
+    rows = [model.index[id(r.entry)] for r in top]
+    total = sum([r.probability for r in top])
     weights = [r.probability / total for r in top]
+    mul, add, sub = operator.mul, operator.add, operator.sub
+    yes: Iterable[float] = itertools.repeat(0.0)
+    cond: Iterable[float] = itertools.repeat(0.0)
+    for w, i in zip(weights, rows, strict=True):
+        yes = map(add, yes, map(mul, p_by_entry[i], itertools.repeat(w)))
+        cond = map(add, cond, map(mul, h_by_entry[i], itertools.repeat(w)))
+    y = list(map(min, map(max, yes, itertools.repeat(_EPS)), itertools.repeat(1 - _EPS)))
+    n = list(map(sub, itertools.repeat(1.0), y))
+    negative_h = map(add, map(mul, y, map(math.log2, y)), map(mul, n, map(math.log2, n)))
+    gains = list(map(sub, map(operator.neg, negative_h), cond))
     given = answers.findings
-    found: list[tuple[float, str, list[float]]] = []
-    for slug, ps_all, hb_all in presence_table(kb, model):
-        if slug in given and given[slug] != "unknown":
+    out: list[Separating] = []
+    for k in sorted(range(len(gains)), key=gains.__getitem__, reverse=True):  # largest gain first
+        gain = gains[k]
+        if gain < MIN_GAIN_BITS or len(out) == MAX_SEPARATING:
+            break
+        if given.get(slugs[k], "unknown") != "unknown":
             continue
-        ps = [ps_all[i] for i in rows]
-        if max(ps) - min(ps) < 0.05:  # cannot reach MIN_GAIN_BITS with so little spread; skip the logs
-            continue
-        yes = sum([w * p for w, p in zip(weights, ps, strict=True)])
-        gain = _hb(yes) - sum([w * hb_all[i] for w, i in zip(weights, rows, strict=True)])
-        if gain >= MIN_GAIN_BITS:
-            found.append((-gain, slug, ps))
-    found.sort()
-    out = []
-    for negative_gain, slug, ps in found[:MAX_SEPARATING]:  # the words for the few offered only
+        ps = [p_by_entry[i][k] for i in rows]
         low = min(ps)
-        order = sorted(range(len(rows)), key=lambda k: -ps[k])
-        out.append(Separating(slug, kb.findings[slug].label, round(-negative_gain, 3),
-                              tuple(top[k].entry.id for k in order if ps[k] > low)))
+        order = sorted(range(len(rows)), key=lambda j: -ps[j])
+        out.append(Separating(slugs[k], kb.findings[slugs[k]].label, round(gain, 3),
+                              tuple(top[j].entry.id for j in order if ps[j] > low)))
     return tuple(out)
 
 
@@ -483,31 +509,32 @@ def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, s
          model: Model | None = None) -> Ranking:
     """The differential for the answers: every entry with its probability and evidence, best first.
 
-    `other_terms` are HPO terms entered that are not checklist findings, with their state.
+    `other_terms` are HPO terms entered that are not checklist findings, with their state. (Written
+    with zip and map over whole columns: it runs in every answer of POST /api/v1/assess.)
     """
     model = model or load_model(kb)
     columns = _evidence_columns(answers, kb, model, other_terms)
-    n = len(model.entries)
-    logs = [0.0] * n  # equal pre-test probabilities (LIRICAL's default), so the prior cancels out
-    for column in columns:
-        for i, value in enumerate(model.logs(column)):
-            logs[i] += value
+    entries = model.entries
+    n = len(entries)
+    if columns:  # equal pre-test probabilities (LIRICAL's default), so the prior cancels out
+        logs = list(map(sum, zip(*map(model.logs, columns), strict=True)))
+        by_entry = list(zip(*columns, strict=True))
+    else:
+        logs, by_entry = [0.0] * n, [()] * n
     top_log = max(logs)
-    weights = [math.exp(v - top_log) for v in logs]
+    weights = list(map(math.exp, map(operator.sub, logs, itertools.repeat(top_log))))
     total = sum(weights)
-    order = sorted(range(n), key=lambda i: (-logs[i], model.entries[i].id))
-    ranked = tuple(Ranked(model.entries[i], weights[i] / total, tuple(c[i] for c in columns)) for i in order)
-    shares: dict[str, list[Any]] = {}
-    for r in ranked:  # an entry's probability split evenly over its genes (HPO gives no shares)
-        for g in r.entry.genes or ("(gene not recorded)",):
-            share = shares.setdefault(g, [0.0, []])
-            share[0] += r.probability / max(1, len(r.entry.genes))
-            share[1].append(r.entry.id)
-    genes = tuple(sorted((GeneShare(g, p, tuple(ids)) for g, (p, ids) in shares.items()),
-                         key=lambda s: (-s.probability, s.gene)))
-    confident = ranked[0].probability > CONFIDENT_P
-    top = ranked[:SEPARATE_TOP]
-    return Ranking(ranked, genes, separating_checks(answers, kb, model, top), confident, model.release)
+    probs = list(map(operator.truediv, weights, itertools.repeat(total)))
+    # Best first; ties keep the entries' order (by id), as a stable sort does with reverse=True.
+    order = sorted(range(n), key=logs.__getitem__, reverse=True)
+    ranked = tuple(map(Ranked, map(entries.__getitem__, order), map(probs.__getitem__, order),
+                       map(by_entry.__getitem__, order)))
+    shares = [  # an entry's probability split evenly over its genes (HPO gives no shares)
+        GeneShare(g, sum(map(operator.mul, map(probs.__getitem__, idx), factors)), ids)
+        for g, idx, factors, ids in model.gene_members]
+    genes = tuple(sorted(shares, key=lambda s: (-s.probability, s.gene)))
+    return Ranking(ranked, genes, separating_checks(answers, kb, model, ranked[:SEPARATE_TOP]),
+                   ranked[0].probability > CONFIDENT_P, model.release)
 
 
 def disagreement(lean: str, ranking: Ranking) -> str:

@@ -49,19 +49,28 @@ def _row_data(ev: Evidence) -> dict[str, Any]:
 
 
 class _Rows:
-    """Encoded evidence rows of the knowledge's own items, one per Evidence object of the model."""
+    """Encoded evidence rows of the knowledge's own items (checklist findings, onsets, family histories),
+    keyed by the id of the model's Evidence objects, which live as long as the model: built once each."""
 
     def __init__(self) -> None:
-        self.made: dict[int, tuple[Evidence, JsonRow]] = {}
+        self.made: dict[int, JsonRow] = {}
+        self.held: list[Evidence] = []  # keeps every keyed Evidence alive, so no id is reused
 
-    def row(self, ev: Evidence, keep: bool) -> JsonRow:
-        hit = self.made.get(id(ev))
-        if hit is not None and hit[0] is ev:
-            return hit[1]
-        built = JsonRow(_row_data(ev))
-        if keep:
-            self.made[id(ev)] = (ev, built)  # holds ev, so its id cannot be reused
-        return built
+    def rows(self, evidence: tuple[Evidence, ...], typed: set[str]) -> list[JsonRow]:
+        """The rows of one entry's evidence (C-level lookups when every row is made already)."""
+        try:
+            return list(map(self.made.__getitem__, map(id, evidence)))
+        except KeyError:
+            out = []
+            for ev in evidence:
+                row = self.made.get(id(ev))
+                if row is None:
+                    row = JsonRow(_row_data(ev))
+                    if ev.hpo not in typed:  # a term typed in is not kept
+                        self.made[id(ev)] = row
+                        self.held.append(ev)
+                out.append(row)
+            return out
 
 
 @functools.cache
@@ -90,7 +99,7 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
     rows, heads = _rows(kb), _heads(kb)
     typed_ids = {t for t, _ in typed}
     entries = [{**heads[id(r.entry)], "probability": round(r.probability, 4),
-                "evidence": [rows.row(ev, ev.hpo not in typed_ids) for ev in r.evidence]} for r in ranking.entries]
+                "evidence": rows.rows(r.evidence, typed_ids)} for r in ranking.entries]
     words = disagreement(lean, ranking)
     src = kb.sources[DISAGREEMENT_SOURCE[0]]
     notes = {
