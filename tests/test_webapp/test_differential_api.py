@@ -92,6 +92,7 @@ def test_the_result_page_shows_the_ranking_before_the_genes_with_links_and_worde
     assert re.search(r'class="bar bar-for w\d+"></span></span>\s*<span class="evratio">for, x', page)
     assert re.search(r'class="bar bar-against w\d+"></span></span>\s*<span class="evratio">against, /', page)
     assert "To tell the best-matching types apart" in page or "every entry has the same" not in page
+    assert re.search(r"CA2 [0-9.]+ % \(OMIM:259730, ORPHA:2785\)", page)  # entries sharing a gene, together
     genes = page[page.index('id="genes-h"'):]
     assert genes.index(">CA2") < genes.index(">TCIRG1")  # the gene table follows the ranking
 
