@@ -306,7 +306,10 @@ class Model:
         rows = []
         for i, _entry in enumerate(self.entries):
             prop, negated = self.prop[i], self.negated[i]
-            matched = max((prop[a] for a in klass if a in prop), key=lambda x: x[0], default=None)
+            # The highest frequency; on a tie (the same annotation reached from two anchors, or two with
+            # one frequency) the same choice in every process: an exact match first, then by term and reference.
+            matched = max((prop[a] for a in klass if a in prop), default=None,
+                          key=lambda x: (x[0], x[1].hpo in klass, x[1].hpo == own, x[1].hpo, x[1].reference))
             refused = next((n for n in negated if n.hpo in klass or n.hpo in above), None)
             if state == "present":
                 rows.append(self._present(own, label, matched, refused, above, prop, bg, klass))
@@ -338,7 +341,7 @@ class Model:
         # An annotation above the term: discounted by its children (LIRICAL's query-subclass rule).
         share = self._discounts(own)
         best: tuple[float, Annotation] | None = None
-        for t in above - ROOTS - {own}:
+        for t in sorted(above - ROOTS - {own}):  # sorted: a tie goes the same way in every process
             hit = prop.get(t)
             if hit is not None and hit[1].hpo == t:  # t itself is annotated (not only something below it)
                 value = hit[0] * share.get(t, 0.0)
