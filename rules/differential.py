@@ -26,6 +26,7 @@ import json
 import math
 import operator
 import re
+import threading
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -593,9 +594,19 @@ def model_from_data(ontology: Mapping[str, Any], diseases: Sequence[Mapping[str,
     return Model(terms, entries, ontology.get("hpo_release", ""))
 
 
-@functools.cache
+_MODEL_LOCK = threading.Lock()
+
+
 def load_model(kb: KnowledgeBase) -> Model:
-    """The model of the shipped data, read once per process (on first use, not at start-up)."""
+    """The model of the shipped data, read once per process (on first use, not at start-up). The first
+    requests of a threaded worker can arrive together: they wait for the one model rather than each
+    building its own (functools.cache does not lock, and the presenters key rows by the model's objects)."""
+    with _MODEL_LOCK:
+        return _build_model(kb)
+
+
+@functools.cache
+def _build_model(kb: KnowledgeBase) -> Model:
     from .simulate import templates  # the cited reference onsets of the Orphanet rows
 
     refs = {r["entry"]: r["onset"] for r in templates().get("reference_onset", [])}

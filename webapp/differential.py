@@ -79,9 +79,10 @@ def _rows(kb: KnowledgeBase) -> _Rows:
     return _Rows()
 
 
-def _entry_head(kb: KnowledgeBase) -> dict[int, dict[str, Any]]:
-    """The contract's fields of an entry (its OMIM or Orphanet page follows from its id: the page links it)."""
-    return {id(e): {"id": e.id, "name": e.name, "genes": list(e.genes), "inheritance": e.inheritance}
+def _entry_head(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
+    """The contract's fields of an entry, by its id (its OMIM or Orphanet page follows from the id: the page
+    links it)."""
+    return {e.id: {"id": e.id, "name": e.name, "genes": list(e.genes), "inheritance": e.inheritance}
             for e in load_model(kb).entries}
 
 
@@ -106,7 +107,7 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
     ranking: Ranking = rank(answers, kb, typed)
     rows, heads = _rows(kb), _heads(kb)
     typed_ids = {t for t, _ in typed}
-    entries = [{**heads[id(r.entry)], "probability": round(r.probability, 4),
+    entries = [{**heads[r.entry.id], "probability": round(r.probability, 4),
                 "evidence": rows.rows(r.evidence, typed_ids)} for r in ranking.entries]
     words = disagreement(lean, ranking)
     notes = {

@@ -72,6 +72,8 @@ def test_the_disagreement_of_lean_and_ranking_is_a_teaching_point(client):
     disagreement = answer["differential_notes"]["disagreement"]
     assert "Neither overrides the other" in disagreement["message"]
     assert answer["sources"][disagreement["source"]["id"]]["url"]  # by id, in the answer's sources map
+    schema = openapi_document("test")["components"]["schemas"]
+    jsonschema_rs.validate(schema["DifferentialNotes"], answer["differential_notes"])
     agree = assess(client, {"findings": {"renal_tubular_acidosis": "present"}, "onset": "infancy"})
     assert agree["differential_notes"]["disagreement"] is None
 
@@ -131,3 +133,34 @@ def test_the_gene_table_puts_the_lean_s_genes_first_each_group_in_the_ranking_s_
         shares = [p for c, p in rows if c is group]
         assert shares == sorted(shares, reverse=True), (group, shares)  # each group by the ranking
     assert body["genes"][0]["symbol"] == "OSTM1"  # the best-ranked recessive gene leads
+
+
+def test_the_first_answers_of_a_threaded_worker_arriving_together_all_succeed():
+    """gunicorn's threads answer the first requests together; the ranking's model, read on first use,
+    must be one model for all of them (two built at once broke every later answer with a KeyError)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import threading
+from rules import Answers, evaluate, load_knowledge
+from webapp.presenters import present_assessment
+kb = load_knowledge()
+answers = Answers({"hypocalcemia": "present", "brain_atrophy": "present"}, "neonatal")
+start, errors = threading.Barrier(8), []
+def answer():
+    start.wait()
+    try:
+        for _ in range(3):
+            present_assessment(evaluate(answers, kb), kb)
+    except Exception as err:
+        errors.append(repr(err))
+threads = [threading.Thread(target=answer) for _ in range(8)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(errors)
+"""
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
