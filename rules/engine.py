@@ -569,6 +569,7 @@ def score(answers: Answers, kb: KnowledgeBase) -> tuple[float, tuple[ClueHit, ..
 
 
 _STRENGTHS: tuple[Strength, ...] = ("weak", "moderate", "strong")
+_STRENGTH_RANK: dict[str, int] = {s: i for i, s in enumerate(_STRENGTHS)}
 
 
 def lean_of(total: float, kb: KnowledgeBase, findings: int | None = None,
@@ -590,7 +591,7 @@ def lean_of(total: float, kb: KnowledgeBase, findings: int | None = None,
         cap = "strong" if findings >= t.strong_needs_findings else "moderate"
         if findings == 0:
             cap = t.without_findings if family else t.onset_alone
-        strength = _STRENGTHS[min(_STRENGTHS.index(strength), _STRENGTHS.index(cap))]  # type: ignore[arg-type]
+        strength = _STRENGTHS[min(_STRENGTH_RANK[strength], _STRENGTH_RANK[cap])]
     return lean, strength
 
 

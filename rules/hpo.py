@@ -32,7 +32,7 @@ class HpoIndex:
     term_names: dict[str, str]
     alt_ids: dict[str, str]
     related: dict[str, tuple[str, ...]]
-    excluded_by: dict[str, tuple[str, ...]] = None  # type: ignore[assignment]  (set by load_hpo)
+    excluded_by: dict[str, tuple[str, ...]] | None = None  # set by load_hpo
     contradicts: frozenset[str] = frozenset()
 
     def primary(self, term_id: str) -> str:

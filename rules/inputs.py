@@ -55,6 +55,7 @@ class Unmapped:
     input: str
     name: str | None
     related: tuple[str, ...] = ()
+    state: State = "present"  # as entered (the differential scores excluded terms too)
 
 
 class OtherTerm(NamedTuple):
@@ -187,7 +188,7 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
             for found in others:
                 inferred.setdefault(found, []).append(item)
         elif slug is None and (state != "unknown" or not slugs):
-            unmapped.setdefault(term, Unmapped(term, hpo.name(term) or label, slugs + hpo.related_to(term)))
+            unmapped.setdefault(term, Unmapped(term, hpo.name(term) or label, slugs + hpo.related_to(term), state))
     states: dict[str, State] = dict(direct)
     for slug, items in inferred.items():
         # Reported either way, so a reader sees every input; a direct statement still decides.

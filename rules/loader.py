@@ -23,6 +23,7 @@ from .model import KnowledgeBase
 from .model import LeanThresholds
 from .model import Mechanism
 from .model import Option
+from .model import Panel
 from .model import Premise
 from .model import RedFlag
 from .model import Source
@@ -105,7 +106,11 @@ def load_knowledge() -> KnowledgeBase:
                              _cite(m["cite"], f"mechanism {m['slug']}", sources))
         for m in _read("mechanisms.toml")["mechanism"]
     }
-    raw_findings = _read("findings.toml")["finding"]
+    raw = _read("findings.toml")
+    raw_findings = raw["finding"]
+    panels = {p["id"]: Panel(p["id"], p["title"], p["explanation"], p.get("note", ""),
+                             _cite(p["note_cite"], f"panel {p['id']}", sources) if "note_cite" in p else None)
+              for p in raw.get("panel", [])}
     _unique((f["slug"] for f in raw_findings), "finding")
     for slug in [*(f["slug"] for f in raw_findings), *onsets, *histories]:
         if not SLUG.fullmatch(slug):  # slugs travel in URLs (the shareable link) and need no escaping
@@ -116,9 +121,13 @@ def load_knowledge() -> KnowledgeBase:
         for group in f["groups"]:
             if group not in mechanisms:
                 raise KnowledgeError(f"{where}: unknown mechanism {group!r}")
+        if f["groups"] and f.get("panel"):
+            raise KnowledgeError(f"{where}: give either mechanism groups or a panel, not both")
+        if f.get("panel") and f["panel"] not in panels:
+            raise KnowledgeError(f"{where}: unknown panel {f['panel']!r}")
         findings[f["slug"]] = Finding(
             f["slug"], f["label"], f["hpo"], tuple(f["groups"]), tuple(f["anchors"]),
-            f["check"], _cite(f["cite"], where, sources),
+            f["check"], _cite(f["cite"], where, sources), f.get("panel", ""),
         )
 
     def cond(c: Condition, where: str) -> Condition:
@@ -151,8 +160,13 @@ def load_knowledge() -> KnowledgeBase:
                                  _cite(r["cite"], where, sources), r.get("beyond_seed", ""),
                                  r["action"], _cite(r["action_cite"], f"{where} action", sources)))
     raw_premise = _read("premise.toml")
-    if raw_premise["finding"] not in findings or findings[raw_premise["finding"]].groups:
-        raise KnowledgeError("premise: its finding must be a checklist finding outside every mechanism group")
+    if (raw_premise["finding"] not in findings or findings[raw_premise["finding"]].groups
+            or findings[raw_premise["finding"]].panel):
+        raise KnowledgeError("premise: its finding must be a checklist finding outside every mechanism group"
+                             " and panel")
+    for f in findings.values():  # the checklist shows every finding under a mechanism, a panel, or the premise
+        if not f.groups and not f.panel and f.slug != raw_premise["finding"]:
+            raise KnowledgeError(f"finding {f.slug}: give it mechanism groups or a panel")
     if set(raw_premise["message"]) != {"confirmed", "unconfirmed", "contradicted", "no_lean"}:
         raise KnowledgeError("premise: a message for each of confirmed, unconfirmed, contradicted, and no_lean")
     premise = Premise(raw_premise["finding"], tuple(raw_premise["contradicted_by"]), dict(raw_premise["message"]),
@@ -181,7 +195,7 @@ def load_knowledge() -> KnowledgeBase:
         version=f"{meta['version']} (HPO {meta['hpo_release']})",
         sources=sources, findings=findings, mechanisms=mechanisms, clues=tuple(clues),
         red_flags=tuple(red_flags), genes=genes, onsets=onsets, family_histories=histories,
-        thresholds=thresholds, premise=premise, workup=tuple(workup),
+        thresholds=thresholds, premise=premise, workup=tuple(workup), panels=panels,
     )
     try:
         prepare(kb)  # knowledge the engine cannot tabulate is refused here, not on a first request

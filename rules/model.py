@@ -52,6 +52,18 @@ class Finding:
     anchors: tuple[str, ...]
     check: str
     cite: Citation
+    panel: str = ""  # a checklist panel of its own (findings beyond the source document, no group)
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """A checklist panel for findings outside the source document's mechanism groups."""
+
+    id: str
+    title: str
+    explanation: str
+    note: str = ""
+    note_cite: Citation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +183,7 @@ class KnowledgeBase:
     thresholds: LeanThresholds
     premise: Premise | None = None
     workup: tuple[WorkupItem, ...] = ()
+    panels: Mapping[str, Panel] = field(default_factory=dict)  # checklist panels beyond the mechanisms
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,11 +83,23 @@ def _observation(raw: Mapping[str, Any], where: str, kb: KnowledgeBase) -> Obser
     )
 
 
+def drawable(kb: KnowledgeBase) -> frozenset[str]:
+    """The findings a simulated patient can show (rules/simulate.py): every checklist finding but the
+    premise. Every simulated entry is osteopetrosis, so the premise (dense bone on imaging, issue 14) is
+    given in every case and never drawn; templates for it would be read by nobody, so none is required.
+    The marked panel that tells the types apart (issue 15) is drawn from the entries' annotations."""
+    premise = kb.premise.finding if kb.premise else None
+    return frozenset(s for s in kb.findings if s != premise)
+
+
 def vocabulary_from_mapping(raw: Mapping[str, Any], kb: KnowledgeBase) -> Vocabulary:
-    """Build and validate the vocabulary: every finding needs a sentence for any age and one for absent."""
-    present: dict[str, list[Observation]] = {slug: [] for slug in kb.findings}
+    """Build and validate the vocabulary: every finding a simulated patient can show (`drawable`)
+    needs two sentences or more, one for any age, and one for absent."""
+    present: dict[str, list[Observation]] = {slug: [] for slug in kb.findings if slug in drawable(kb)}
     for i, item in enumerate(raw.get("observation", [])):
         o = _observation(item, f"observation {i + 1} ({item.get('finding')!r})", kb)
+        if o.finding not in present:
+            raise KnowledgeError(f"observation {i + 1}: {o.finding!r} is never drawn in a simulated patient")
         present[o.finding].append(o)
     absent: dict[str, Observation] = {}
     for i, item in enumerate(raw.get("absent", [])):

@@ -69,13 +69,13 @@ class Item:
         return self.key[2:]
 
 
-def _scheduler():  # type: ignore[no-untyped-def]
+def _scheduler() -> Any:
     from fsrs import Scheduler  # imported when first needed: app start stays fast
 
     return Scheduler(enable_fuzzing=False)
 
 
-def _card(row: Any):  # type: ignore[no-untyped-def]
+def _card(row: Any) -> Any:
     from fsrs import Card
     from fsrs import State
 

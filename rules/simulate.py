@@ -39,6 +39,7 @@ from .loader import load_knowledge
 from .model import Citation
 from .model import KnowledgeBase
 from .observations import STAGES
+from .observations import drawable
 from .observations import load_vocabulary
 from .observations import pick
 
@@ -129,9 +130,9 @@ def load_entries() -> dict[str, Entry]:
     kb = load_knowledge()
     entries: dict[str, Entry] = {}
     reference_onsets = {r["entry"]: r["onset"] for r in templates().get("reference_onset", [])}
-    # Every entry is osteopetrosis, so the premise (dense bone, outside every mechanism group) is
-    # given, not drawn: a simulated patient shows the source document's findings.
-    drawn = {s for s, f in kb.findings.items() if f.groups}
+    # Every entry is osteopetrosis, so the premise (dense bone) is given, not drawn: a simulated
+    # patient shows the source document's findings and the panel that tells the types apart.
+    drawn = drawable(kb)
     for d in _json_data("osteopetrosis_diseases.json")["diseases"]:
         onsets = []
         for o in d.get("onsets", []):

@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from rules import Assessment
 from rules import KnowledgeBase
+from rules.differential import DISAGREEMENT_SOURCE
 from rules.engine import handouts
 from rules.inputs import Parsed
 from rules.model import Citation
@@ -29,6 +30,8 @@ from rules.model import NextCheck
 from rules.model import RedFlagHit
 from rules.model import WorkupItem
 
+from .differential import present_differential
+from .differential import rank_genes
 from .jsonprovider import JsonRow
 from .jsonprovider import JsonRows
 
@@ -130,7 +133,8 @@ class _Rows:
         # every answer, so an answer spends no work on picking the ones its rows cite).
         cited = ({c.cite.source for c in kb.clues} | {m.cite.source for m in kb.mechanisms.values()}
                  | {r.cite.source for r in kb.red_flags} | {w.cite.source for w in kb.workup}
-                 | {r.action_cite.source for r in kb.red_flags if r.action_cite} | {g.cite.source for g in kb.genes})
+                 | {r.action_cite.source for r in kb.red_flags if r.action_cite} | {g.cite.source for g in kb.genes}
+                 | {DISAGREEMENT_SOURCE[0]})  # the differential's teaching point (issue 15)
         self.cited = JsonRow({sid: entry for sid, entry in sources_map(kb).items() if sid in cited})
         self.premise_rows = {state: JsonRow({"state": state, "message": kb.premise.messages[state]})
                              for state in (("confirmed", "unconfirmed", "contradicted") if kb.premise else ())}
@@ -234,6 +238,7 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         terms_absent += _terms(others, "absent")
         link_present = [*present, *(o.id for o in others if o.state == "present")]
         link_absent = [*absent, *(o.id for o in others if o.state == "absent")]
+    differential, differential_notes = present_differential(answers, inh.lean, kb, parsed)  # issue 15
     return {
         "knowledge_version": kb.version,
         "inheritance": {
@@ -252,7 +257,7 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         },
         "mechanisms": rows.ready(assessment.mechanisms, rows.mechanism),
         "red_flags": rows.ready(assessment.red_flags, rows.red_flag),  # as the engine orders them: most urgent first
-        "genes": rows.gene_list(assessment.genes),
+        "genes": rank_genes(rows.gene_list(assessment.genes), differential_notes),
         "next_checks": rows.ready(assessment.next_checks, rows.next_check),
         "next_checks_note": "" if assessment.next_checks else NO_NEXT_CHECK,
         "premise": rows.premise_rows.get(assessment.premise),
@@ -274,6 +279,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
                      for u in (parsed.unmapped if parsed else ())],
         "share_query": share_query(link_present, link_absent, answers.onset, answers.family_history),
         "sources": rows.cited,  # each source the rows can cite, once
+        "differential": differential,
+        "differential_notes": differential_notes,
         "disclaimer": DISCLAIMER,
     }
 
@@ -286,7 +293,7 @@ def _terms(others: Sequence[Any], state: str) -> list[dict[str, Any]]:
 def present_vocabulary(kb: KnowledgeBase) -> list[dict[str, Any]]:
     """The finding vocabulary for /api/v1/findings and the about page."""
     return [
-        {"slug": f.slug, "label": f.label, "hpo": f.hpo, "groups": list(f.groups),
+        {"slug": f.slug, "label": f.label, "hpo": f.hpo, "groups": list(f.groups), "panel": f.panel or None,
          "anchors": list(f.anchors), "source": source_dict(f.cite, kb)}
         for f in kb.findings.values()
     ]

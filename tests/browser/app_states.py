@@ -139,6 +139,19 @@ def result_premise_contradicted(page: Page, w: World) -> None:
     page.locator("#red-flags details.why summary").first.click()
 
 
+def result_differential(page: Page, w: World) -> None:
+    """A child with two features of the CA2 type, an affected parent: the ranking's teaching point."""
+    checklist_empty(page, w)
+    tick(page, "Renal tubular acidosis", "Present")
+    tick(page, "Calcification in the brain (on imaging)", "Present")
+    page.get_by_label("Age at onset").select_option("childhood")
+    page.get_by_label("Family history").select_option("affected_parent")
+    page.get_by_role("button", name="Show the result").click()
+    expect(page.locator("#differential")).to_contain_text("Teaching point: the lean and the ranking disagree")
+    page.locator("#differential details.why summary").first.click()  # the first entry's "why", opened
+    expect(page.locator("#differential .evidence").first).to_be_visible()
+
+
 def checklist_prefilled(page: Page, w: World) -> None:
     result(page, w)
     page.get_by_role("link", name="Change the answers").click()
@@ -516,6 +529,7 @@ STATES = [
     State("checklist-prefilled", checklist_prefilled),
     State("result", result),
     State("result_premise_contradicted", result_premise_contradicted),
+    State("result-differential", result_differential),
     State("import-panel", import_panel),
     State("import-prefilled", import_prefilled),
     State("import-errors", import_errors),

@@ -54,8 +54,13 @@ ALL_23 = ("bone_pain,fractures,osteomyelitis,delayed_tooth_eruption,malformed_te
           "hypocalcemia,muscle_cramps,tetany,seizure_like_events")
 
 
+EVERY_FINDING = ALL_23 + ",renal_tubular_acidosis,cerebral_calcification,developmental_delay,brain_atrophy," \
+    "low_immunoglobulins,recurrent_infections,coloboma,microphthalmia,hypopigmentation,dense_bone"
+
+
 @pytest.mark.parametrize("query", [
     f"present={ALL_23},HP:0000256&onset=neonatal&family_history=consanguineous_parents",
+    f"present={EVERY_FINDING},HP:0000256&onset=neonatal&family_history=consanguineous_parents",  # with issue 15's panel
     "present=visual_impairment,HP:0004349&absent=hypocalcemia,anemia&onset=infancy&family_history=affected_sibling",
 ])
 def test_the_print_is_one_a4_and_one_letter_page_with_what_was_entered_and_the_date(page: Page, live_server,
@@ -66,6 +71,7 @@ def test_the_print_is_one_a4_and_one_letter_page_with_what_was_entered_and_the_d
     expect(page.locator(".entered")).to_be_visible()
     expect(page.locator(".entered")).to_contain_text("Onset: ")
     expect(page.locator(".disclaimer-print")).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} · knowledge version"))
+    expect(page.locator(".dx-print")).to_contain_text("Best-matching types")  # the ranking's top three, one line
     for paper in ("A4", "Letter"):
         pdf = page.pdf(format=paper, print_background=True)
         (artifacts / f"result-print-{paper}-{len(query)}.pdf").write_bytes(pdf)

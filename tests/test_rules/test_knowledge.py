@@ -21,6 +21,11 @@ CONTRACT_SLUGS = [
     "anemia", "thrombocytopenia", "leukopenia", "failure_to_thrive", "hypocalcemia", "muscle_cramps",
     "tetany", "seizure_like_events",
 ]
+# Beyond the source document: the features that tell the types apart (issue 15), a panel of their own.
+DISTINGUISHING_SLUGS = [
+    "renal_tubular_acidosis", "cerebral_calcification", "developmental_delay", "brain_atrophy",
+    "low_immunoglobulins", "recurrent_infections", "coloboma", "microphthalmia", "hypopigmentation",
+]
 KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "rules" / "knowledge"
 
 
@@ -43,9 +48,10 @@ def _all_citations(kb):
 def test_vocabulary_is_the_public_contract():
     kb = load_knowledge()
     # The 23 slugs of the contract come first, in their order; later findings are added after them
-    # (issue 14: dense bone on imaging, the premise, beyond the source document).
+    # (issue 14: dense bone on imaging, the premise; issue 15: the panel that tells the types apart).
     assert list(kb.findings)[:23] == CONTRACT_SLUGS
     assert "dense_bone" in kb.findings and kb.premise.finding == "dense_bone"
+    assert set(DISTINGUISHING_SLUGS) <= set(kb.findings)
     assert kb.findings["hypocalcemia"].hpo == "HP:0002901"
     assert kb.findings["raised_csf_pressure"].hpo == "HP:0002516"
     assert kb.findings["frontal_bossing"].groups == ("fragile_bone", "skull_remodeling")
@@ -79,6 +85,22 @@ def test_every_finding_has_a_mechanism_and_every_mechanism_a_finding():
     kb = load_knowledge()
     used = {g for f in kb.findings.values() for g in f.groups}
     assert used == set(kb.mechanisms)
+    for f in kb.findings.values():  # a finding beyond the mechanisms sits in a marked panel instead,
+        if f.slug == kb.premise.finding:  # but for the premise, shown in its own group (issue 14)
+            assert not f.groups and not f.panel
+            continue
+        assert bool(f.groups) != bool(f.panel), f.slug
+
+
+def test_distinguishing_findings_are_a_marked_panel_no_clue_reads():
+    kb = load_knowledge()
+    panel = kb.panels["distinguishing"]
+    assert "Beyond the source document" in panel.explanation
+    assert [s for s, f in kb.findings.items() if f.panel == "distinguishing"] == DISTINGUISHING_SLUGS
+    for slug in DISTINGUISHING_SLUGS:
+        f = kb.findings[slug]
+        assert f.cite.source != "seed" and f.cite.locator and f.groups == ()
+        assert all(c.finding != slug and slug not in str(c.when) for c in kb.clues)
 
 
 def test_genes_cover_every_seed_type_with_omim_numbers():

@@ -16,7 +16,9 @@ def assess(client, body):
 
 def test_findings_vocabulary(client):
     body = client.get("/api/v1/findings").get_json()
-    assert len(body["findings"]) >= 24  # the 23 of the contract, then dense bone on imaging (issue 14)
+    assert len(body["findings"]) >= 23 + 1 + 9  # the 23, dense bone (issue 14), 9 that tell the types apart
+    beyond = [f["slug"] for f in body["findings"] if f.get("panel") == "distinguishing"]
+    assert "renal_tubular_acidosis" in beyond and "hypopigmentation" in beyond
     first = body["findings"][0]
     assert {"slug", "label", "hpo", "groups"} <= set(first)
     assert DISCLAIMER in body["disclaimer"]

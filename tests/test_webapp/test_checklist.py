@@ -6,6 +6,8 @@ import re
 
 from conftest import csrf_token
 
+from rules import load_knowledge
+
 ALL_UNKNOWN = {"onset": "unknown", "family_history": "unknown"}
 
 
@@ -31,12 +33,23 @@ def test_checklist_page_groups_findings_by_mechanism_with_tristate_and_hpo(clien
                   "No room for marrow: blood forms in liver and spleen", "Effect of severe illness",
                   "Calcium locked into bone"):
         assert f">{title}</h2>" in page
-    assert page.count('type="radio"') == 24 * 3  # the 23 findings and dense bone on imaging (issue 14)
+    # the 23 findings, dense bone on imaging (issue 14) and the marked panel (issue 15)
+    assert page.count('type="radio"') == len(load_knowledge().findings) * 3 == (23 + 1 + 9) * 3
     assert checked(page, "hypocalcemia") == "unknown"
     assert "HP:0002901" in page
     assert 'name="csrf_token"' in page
     assert "Educational use only, not a diagnosis" in page
     assert "<script>" not in page  # nothing inline: the strict CSP would block it
+
+
+def test_type_distinguishing_findings_are_a_marked_panel_after_the_mechanisms(client):
+    page = text(client.get("/"))
+    panel = page.index(">Features that tell the types apart")
+    assert page.index(">Calcium locked into bone</h2>") < panel
+    assert "beyond the source document" in page[panel:panel + 200]
+    for slug, hpo in (("renal_tubular_acidosis", "HP:0001947"), ("coloboma", "HP:0000589")):
+        assert page.index(f'id="f-{slug}"') > panel and hpo in page[panel:]
+    assert "Seizures with normal calcium" in page[panel:]
 
 
 def test_post_without_csrf_token_is_refused(client):

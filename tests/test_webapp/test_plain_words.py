@@ -25,6 +25,10 @@ RESULTS = [
     "/assessment?present=seizure_like_events&absent=hypocalcemia",
     "/assessment?present=headaches&onset=adulthood",
     "/assessment",
+    # the differential (issue 15): every finding with the panel, the disagreement, the separating checks
+    f"/assessment?present={','.join(KB.findings)}&onset=infancy&family_history=consanguineous_parents",
+    "/assessment?present=renal_tubular_acidosis,cerebral_calcification&onset=childhood&family_history=affected_parent",
+    "/assessment?present=seizure_like_events,brain_atrophy&absent=hypocalcemia&onset=neonatal",
 ]
 
 

@@ -131,7 +131,60 @@ ASSESSMENT = {
         "recognized": {"type": "array", "items": {"type": "object", "properties": {
             "input": {"type": "string"}, "finding": {"type": "string"}}}},
         "unmapped": {"type": "array", "items": {"type": "object"}},
+        "differential": ref("Differential"),
+        "differential_notes": ref("DifferentialNotes"),
         "disclaimer": {"type": "string"},
+    },
+}
+# The differential (issue 15): every osteopetrosis entry of HPO, best first, probabilities summing to 1,
+# each with one likelihood ratio per input item and the annotation it matched (rules/differential.py).
+EVIDENCE = {
+    "type": "object",
+    "required": ["hpo", "label", "state", "lr", "match", "matched", "source"],
+    "properties": {
+        "hpo": {"type": ["string", "null"], "description": "the item's HPO term (null for family history)"},
+        "label": {"type": "string"},
+        "state": {"type": "string", "description": "present or absent; the onset or family-history word"},
+        "lr": {"type": "number", "exclusiveMinimum": 0, "description": "three significant digits"},
+        "match": {"type": "string", "enum": ["exact", "below", "above", "ancestor", "none", "not", "onset",
+                                             "no_onset", "family"]},
+        "matched": {"type": ["string", "null"], "description": "the annotated term it matched (with `source`, the "
+                    "annotation: its frequency is in HPO's phenotype.hpoa)"},
+        "source": {"type": "string", "description": "that annotation's reference (PMID:, OMIM:, ORPHA:)"},
+    },
+}
+DIFFERENTIAL = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["id", "name", "genes", "inheritance", "probability", "evidence"],
+        "properties": {
+            "id": {"type": "string", "description": "OMIM:n (https://omim.org/entry/n) or ORPHA:n (Orphanet)"},
+            "name": {"type": "string"},
+            "genes": {"type": "array", "items": {"type": "string"}},
+            "inheritance": {"type": "string", "enum": ["recessive", "dominant", "unknown"]},
+            "probability": {"type": "number", "minimum": 0, "maximum": 1},
+            "evidence": {"type": "array", "items": EVIDENCE},
+        },
+    },
+}
+DIFFERENTIAL_NOTES = {
+    "type": "object",
+    "required": ["confident", "message", "disagreement", "by_gene", "separating_checks", "method"],
+    "properties": {
+        "confident": {"type": "boolean", "description": "some entry above 0.3"},
+        "message": {"type": "string"},
+        "disagreement": {"oneOf": [{"type": "null"}, {
+            "type": "object", "required": ["message", "source"],
+            "properties": {"message": {"type": "string"}, "source": CITE}}],
+            "description": "the lean and the best entry's inheritance differ: a teaching point"},
+        "by_gene": {"type": "array", "items": {"type": "object", "properties": {
+            "gene": {"type": "string"}, "probability": {"type": "number"},
+            "entries": {"type": "array", "items": {"type": "string"}}}}},
+        "separating_checks": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "label": {"type": "string"}, "check": {"type": "string"},
+            "gain_bits": {"type": "number"}, "favours_if_present": {"type": "array", "items": {"type": "string"}}}}},
+        "method": {"type": "object"},
     },
 }
 
@@ -229,7 +282,8 @@ def openapi_document(version: str) -> dict[str, Any]:
                  "description": "Educational use only, not a diagnosis. Every answer carries `disclaimer`."},
         "paths": paths,
         "components": {
-            "schemas": {"Error": ERROR, "Assessment": ASSESSMENT, "AssessBody": ASSESS_BODY, **vocabulary_schemas()},
+            "schemas": {"Error": ERROR, "Assessment": ASSESSMENT, "AssessBody": ASSESS_BODY, **vocabulary_schemas(),
+                        "Differential": DIFFERENTIAL, "DifferentialNotes": DIFFERENTIAL_NOTES},
             # The classroom's educator key (POST /api/v1/exercises answers it once).
             "securitySchemes": {"educatorKey": {"type": "http", "scheme": "bearer",
                                                "description": "Authorization: Bearer <educator_key>"}},

@@ -19,7 +19,7 @@ def checklist_groups(form: Any, kb: KnowledgeBase) -> list[dict[str, Any]]:
     """The findings outside every mechanism (the premise) first, then one group per mechanism; a
     finding in two groups is rendered in its first and cross-referenced."""
     ungrouped = [{"field": getattr(form, f.slug), "hpo": f.hpo, "also": []}
-                 for f in kb.findings.values() if not f.groups]
+                 for f in kb.findings.values() if not f.groups and not f.panel]
     groups = [{**PREMISE_GROUP, "rows": ungrouped, "also": []}] if ungrouped else []
     for mech in kb.mechanisms.values():
         rows, also = [], []
@@ -34,4 +34,9 @@ def checklist_groups(form: Any, kb: KnowledgeBase) -> list[dict[str, Any]]:
                              "group": kb.mechanisms[f.groups[0]].title})
         groups.append({"id": mech.slug, "title": mech.title, "explanation": mech.explanation, "rows": rows,
                        "also": also})
+    for panel in kb.panels.values():  # findings beyond the source document, in their own marked panels
+        rows = [{"field": getattr(form, f.slug), "hpo": f.hpo, "also": []}
+                for f in kb.findings.values() if f.panel == panel.id]
+        groups.append({"id": panel.id, "title": panel.title, "explanation": panel.explanation, "rows": rows,
+                       "also": [], "beyond": True, "note": panel.note})
     return groups

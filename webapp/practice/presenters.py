@@ -31,6 +31,7 @@ from rules.scoring import Feedback
 from rules.unfolding import Unfolding
 from rules.unfolding import unfolding_of
 
+from ..differential import expected_rank
 from ..presenters import DISCLAIMER
 from ..presenters import lean_summary
 from ..presenters import present_assessment
@@ -101,6 +102,7 @@ def reveal_case(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
         "entry_name": case.entry_name,
         "entry_url": _entry_url(case.entry),
         "genes": list(case.genes),
+        "expected_rank": expected_rank(case.entry, case.key.answers(), kb),  # issue 15: the ranking of types
         "engine_disagrees": case.engine_disagrees,
         "seed_misleads": case.seed_misleads,
         "key": {

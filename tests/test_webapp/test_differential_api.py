@@ -1,0 +1,166 @@
+"""The differential in the API answer and on the result page (issue 15)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import jsonschema_rs  # schemathesis's validator, already a test dependency
+
+from webapp.api.openapi import openapi_document
+
+
+def assess(client, body):
+    response = client.post("/api/v1/assess", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_the_answer_ranks_every_entry_best_first_with_probabilities_summing_to_one(client):
+    body = assess(client, {"findings": {"renal_tubular_acidosis": "present", "HP:0002514": "present",
+                                        "fractures": "absent", "HP:0001250": "absent"}, "onset": "childhood"})
+    dx = body["differential"]
+    assert len(dx) == 18 and dx[0]["genes"] == ["CA2"]
+    probs = [e["probability"] for e in dx]
+    assert probs == sorted(probs, reverse=True) and math.isclose(sum(probs), 1.0, abs_tol=2e-3)
+    for e in dx:
+        assert {"id", "name", "genes", "inheritance", "probability", "evidence"} <= set(e)
+        # every input item: the findings in checklist order, then the onset
+        assert [(ev["label"], ev["state"]) for ev in e["evidence"]] == [
+            ("Frequent or poorly healing fractures", "absent"),
+            ("Events mistaken for facial tics or seizures", "absent"),
+            ("Renal tubular acidosis", "present"), ("Calcification in the brain (on imaging)", "present"),
+            ("Onset: Childhood (1 to 5 years)", "childhood")]
+        assert all(ev["lr"] > 0 for ev in e["evidence"])
+    top = dx[0]["evidence"][2]
+    assert top["matched"] in ("HP:0001947", "HP:0008341") and top["source"]  # the annotation and its reference
+    assert body["genes"][0]["symbol"] == "CA2"  # the gene table follows the ranking
+    schema = openapi_document("test")["components"]["schemas"]
+    jsonschema_rs.validate(schema["Differential"], dx)
+    jsonschema_rs.validate(schema["DifferentialNotes"], body["differential_notes"])
+
+
+def test_other_hpo_terms_entered_count_present_or_excluded(client):
+    term = "HP:0001276"  # Hypertonia: no checklist finding, an OPTB5 (OSTM1) annotation, 3/5
+    present = assess(client, {"findings": {term: "present"}})
+    assert [u["input"] for u in present["unmapped"]] == [term]
+    optb5 = next(e for e in present["differential"] if e["id"] == "OMIM:259720")
+    row = optb5["evidence"][0]
+    assert (row["hpo"], row["state"], row["match"], row["matched"]) == (term, "present", "exact", term)
+    assert "frequency" not in row and "url" not in optb5  # looked up by the page, not repeated in the answer
+    page = client.get(f"/assessment?present={term}").get_data(as_text=True)
+    assert "annotated with this term: Hypertonia, 3/5" in page  # the matched annotation's frequency, on the page
+    assert row["lr"] > 1 and present["differential"][0]["id"] in ("OMIM:259720", "ORPHA:85179")
+    excluded = assess(client, {"findings": {term: "absent"}})
+    optb5 = next(e for e in excluded["differential"] if e["id"] == "OMIM:259720")
+    assert optb5["evidence"][0]["state"] == "absent" and optb5["evidence"][0]["lr"] < 1
+
+
+def test_an_empty_checklist_says_too_little_to_rank(client):
+    body = assess(client, {"findings": {}})
+    assert max(e["probability"] for e in body["differential"]) < 0.3
+    notes = body["differential_notes"]
+    assert not notes["confident"] and "Too little" in notes["message"]
+    assert notes["method"]["hpo_release"] == "2025-01-16" and "LIRICAL" in notes["method"]["title"]
+
+
+def test_the_disagreement_of_lean_and_ranking_is_a_teaching_point(client):
+    body = {"findings": {"renal_tubular_acidosis": "present", "cerebral_calcification": "present"},
+            "onset": "childhood", "family_history": "affected_parent"}
+    answer = assess(client, body)
+    assert answer["inheritance"]["lean"] == "dominant" and answer["differential"][0]["inheritance"] == "recessive"
+    disagreement = answer["differential_notes"]["disagreement"]
+    assert "Neither overrides the other" in disagreement["message"]
+    assert answer["sources"][disagreement["source"]["id"]]["url"]  # by id, in the answer's sources map
+    schema = openapi_document("test")["components"]["schemas"]
+    jsonschema_rs.validate(schema["DifferentialNotes"], answer["differential_notes"])
+    agree = assess(client, {"findings": {"renal_tubular_acidosis": "present"}, "onset": "infancy"})
+    assert agree["differential_notes"]["disagreement"] is None
+
+
+def test_separating_checks_name_unassessed_findings(client):
+    notes = assess(client, {"findings": {"seizure_like_events": "present", "brain_atrophy": "present"},
+                            "onset": "neonatal"})["differential_notes"]
+    checks = notes["separating_checks"]
+    assert checks and all(c["id"] not in ("seizure_like_events", "brain_atrophy") for c in checks)
+    assert all(c["check"] and c["gain_bits"] > 0 for c in checks)
+
+
+def test_the_result_page_shows_the_ranking_before_the_genes_with_links_and_worded_bars(client):
+    page = client.get("/assessment?present=coloboma,microphthalmia,hypopigmentation,renal_tubular_acidosis"
+                      "&absent=fractures").get_data(as_text=True)
+    section = page.index('id="differential"')  # inside the genes section (issue 14's order), first
+    assert page.index('<section id="genes"') < section
+    assert "beyond the source document" in page[section:section + 400]
+    assert '<a href="https://omim.org/entry/617306" rel="noopener">Coloboma, osteopetrosis' in page
+    assert re.search(r'href="https://www\.orpha\.net/[^"]+Expert=\d+"', page)
+    # each bar's meaning is written beside it, not carried by colour alone
+    assert re.search(r'class="bar bar-for w\d+"></span></span>\s*<span class="evratio">for, x', page)
+    assert re.search(r'class="bar bar-against w\d+"></span></span>\s*<span class="evratio">against, /', page)
+    assert "To tell the best-matching types apart" in page or "every entry has the same" not in page
+    assert re.search(r"CA2 [0-9.]+ % \(OMIM:259730, ORPHA:2785\)", page)  # entries sharing a gene, together
+    assert section < page.index('<table class="genes"')  # the ranking comes before the gene table
+    genes = page[page.index('<table class="genes"'):]
+    assert genes.index(">CA2") < genes.index(">TCIRG1")  # the gene table follows the ranking
+
+
+def test_the_result_page_says_when_the_lean_and_the_ranking_disagree(client):
+    page = client.get("/assessment?present=renal_tubular_acidosis,cerebral_calcification&onset=childhood"
+                      "&family_history=affected_parent").get_data(as_text=True)
+    assert "Teaching point: the lean and the ranking disagree" in page
+
+
+def test_trainee_feedback_says_where_the_ranking_puts_the_expected_type(client):
+    answer = {"findings": ["fractures"], "lean": "recessive", "mechanisms": [], "confidence": 60}
+    case = client.post("/api/v1/cases/optb7-infections-vision/attempts", json=answer).get_json()["case"]
+    expected = case["expected_rank"]
+    assert expected["of"] == 18 and 1 <= expected["rank"] <= 18 and expected["percent"].endswith("%")
+    before = client.get("/api/v1/cases/optb7-infections-vision").get_json()
+    assert "expected_rank" not in str(before)  # nothing of the key before the attempt
+
+
+def test_the_gene_table_puts_the_lean_s_genes_first_each_group_in_the_ranking_s_order(client):
+    # Issue 14 (the genes consistent with the lean first) and issue 15 (the table follows the ranking), both.
+    body = assess(client, {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present",
+                                        "anemia": "present", "visual_impairment": "present",
+                                        "brain_atrophy": "present"}, "onset": "neonatal"})
+    assert body["inheritance"]["lean"] == "recessive"
+    share = {g["gene"]: g["probability"] for g in body["differential_notes"]["by_gene"]}
+    rows = [(g["consistent"], share.get(g["symbol"], -1.0)) for g in body["genes"]]
+    flags = [c for c, _ in rows]
+    assert flags == sorted(flags, reverse=True) and flags[0] and not flags[-1]  # consistent ones first
+    for group in (True, False):
+        shares = [p for c, p in rows if c is group]
+        assert shares == sorted(shares, reverse=True), (group, shares)  # each group by the ranking
+    assert body["genes"][0]["symbol"] == "OSTM1"  # the best-ranked recessive gene leads
+
+
+def test_the_first_answers_of_a_threaded_worker_arriving_together_all_succeed():
+    """gunicorn's threads answer the first requests together; the ranking's model, read on first use,
+    must be one model for all of them (two built at once broke every later answer with a KeyError)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import threading
+from rules import Answers, evaluate, load_knowledge
+from webapp.presenters import present_assessment
+kb = load_knowledge()
+answers = Answers({"hypocalcemia": "present", "brain_atrophy": "present"}, "neonatal")
+start, errors = threading.Barrier(8), []
+def answer():
+    start.wait()
+    try:
+        for _ in range(3):
+            present_assessment(evaluate(answers, kb), kb)
+    except Exception as err:
+        errors.append(repr(err))
+threads = [threading.Thread(target=answer) for _ in range(8)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(errors)
+"""
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -1,0 +1,180 @@
+"""Ranking -> plain dicts for the result page and the API answer (the differential of rules/differential.py).
+
+Evidence rows of checklist findings, onsets and family histories depend on the knowledge alone and
+are built once per process (keyed by the model's own objects); rows of terms typed in are built per
+answer and not kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+from rules import KnowledgeBase
+from rules.differential import DISAGREEMENT_SOURCE
+from rules.differential import MATCH_WORDS
+from rules.differential import Evidence
+from rules.differential import Ranking
+from rules.differential import disagreement
+from rules.differential import load_model
+from rules.differential import rank
+from rules.inputs import Parsed
+from rules.model import Answers
+
+from .jsonprovider import JsonRow
+
+BAR_STEPS = 10  # bar widths in tenths of the scale (CSS classes w0..w10)
+BAR_DECADES = 3  # the bar is full at a ratio of 1000 (or 1/1000)
+SHOWN_ENTRIES = 5  # the page's table; the JSON answer has every entry
+LIRICAL = ("Robinson PN et al. Interpretable clinical genomics with a likelihood ratio paradigm. "
+           "Am J Hum Genet 2020;107:403-417 (LIRICAL)")
+LIRICAL_URL = "https://pubmed.ncbi.nlm.nih.gov/32755546/"
+
+
+def _ratio_words(lr: float) -> str:
+    if abs(math.log10(lr)) < 0.05:
+        return "neutral (x1)"
+    if lr > 1:
+        return f"for, x{lr:.3g}"
+    return f"against, /{1 / lr:.3g}"
+
+
+def _row_data(ev: Evidence) -> dict[str, Any]:
+    """The answer's evidence row: the input item, its ratio (three significant digits), how it matched, and
+    the annotation it matched (its term and reference: enough to find it in the annotation file, which
+    gives its frequency; the page looks the frequency up, the answer does not repeat it per row)."""
+    ann = ev.annotation
+    return {"hpo": ev.hpo, "label": ev.label, "state": ev.state, "lr": float(f"{ev.lr:.3g}"), "match": ev.match,
+            "matched": ann.hpo if ann and ann.hpo else None, "source": ev.source}
+
+
+class _Rows:
+    """Encoded evidence rows of the knowledge's own items (checklist findings, onsets, family histories),
+    keyed by the id of the model's Evidence objects, which live as long as the model: built once each."""
+
+    def __init__(self) -> None:
+        self.made: dict[int, JsonRow] = {}
+        self.held: list[Evidence] = []  # keeps every keyed Evidence alive, so no id is reused
+
+    def rows(self, evidence: tuple[Evidence, ...], typed: set[str]) -> list[JsonRow]:
+        """The rows of one entry's evidence (C-level lookups when every row is made already)."""
+        try:
+            return list(map(self.made.__getitem__, map(id, evidence)))
+        except KeyError:
+            out = []
+            for ev in evidence:
+                row = self.made.get(id(ev))
+                if row is None:
+                    row = JsonRow(_row_data(ev))
+                    if ev.hpo not in typed:  # a term typed in is not kept
+                        self.made[id(ev)] = row
+                        self.held.append(ev)
+                out.append(row)
+            return out
+
+
+@functools.cache
+def _rows(kb: KnowledgeBase) -> _Rows:
+    return _Rows()
+
+
+def _entry_head(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
+    """The contract's fields of an entry, by its id (its OMIM or Orphanet page follows from the id: the page
+    links it)."""
+    return {e.id: {"id": e.id, "name": e.name, "genes": list(e.genes), "inheritance": e.inheritance}
+            for e in load_model(kb).entries}
+
+
+_heads = functools.cache(_entry_head)
+
+
+@functools.cache
+def _entry_pages(kb: KnowledgeBase) -> dict[str, tuple[str, dict[tuple[str, str], str]]]:
+    """Per entry id: its public page, and each annotation's frequency by (term, reference) (for the page)."""
+    return {e.id: (e.url, {(a.hpo, a.reference): a.frequency for a in e.annotations}) for e in load_model(kb).entries}
+
+
+def other_terms(parsed: Parsed | None) -> list[tuple[str, str]]:
+    """HPO terms entered that are not checklist findings, with their state (from the parser's report)."""
+    return [(u.input, u.state) for u in (parsed.unmapped if parsed else ())]
+
+
+def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed: Parsed | None = None,
+                         ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The `differential` list of the answer, and the notes around it (`differential_notes`)."""
+    typed = other_terms(parsed)
+    ranking: Ranking = rank(answers, kb, typed)
+    rows, heads = _rows(kb), _heads(kb)
+    typed_ids = {t for t, _ in typed}
+    entries = [{**heads[r.entry.id], "probability": round(r.probability, 4),
+                "evidence": rows.rows(r.evidence, typed_ids)} for r in ranking.entries]
+    words = disagreement(lean, ranking)
+    notes = {
+        "confident": ranking.confident,
+        "message": "" if ranking.confident else (
+            "Too little entered to rank the types: no type reaches a probability of 0.3. "
+            "Assess the findings below that best tell them apart."),
+        "disagreement": {"message": words, "source": {"id": DISAGREEMENT_SOURCE[0], "locator": DISAGREEMENT_SOURCE[1]}}
+        if words else None,  # the source by id, in the answer's `sources` map like every other
+        "by_gene": [{"gene": g.gene, "probability": round(g.probability, 4), "entries": list(g.entries)}
+                    for g in ranking.genes],
+        "separating_checks": [{"id": s.slug, "label": s.label, "check": kb.findings[s.slug].check,
+                               "gain_bits": s.gain_bits, "favours_if_present": list(s.favours_if_present)}
+                              for s in ranking.separating],
+        "method": {"title": LIRICAL, "url": LIRICAL_URL, "hpo_release": ranking.hpo_release,
+                   "prior": "equal pre-test probability for every entry"},
+    }
+    return entries, notes
+
+
+def rank_genes(genes: Any, notes: dict[str, Any]) -> list[Any]:
+    """The gene table's rows: the genes consistent with the lean first (issue 14), each group ordered by
+    the ranking's gene shares (issue 15; stable, so genes the ranking lacks keep knowledge order, last)."""
+    share = {g["gene"]: g["probability"] for g in notes["by_gene"]}
+    return sorted(genes, key=lambda row: (not row["consistent"], -share.get(row["symbol"], -1.0)))
+
+
+def _percent(p: float) -> str:
+    """A probability as the page shows it: one decimal, and never a bare 0 for a small one."""
+    return "< 0.1 %" if p < 0.0005 else f"{100 * p:.1f} %"
+
+
+def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBase) -> dict[str, Any]:
+    """An evidence row with the match, the matched annotation's frequency and its bar in words (readable
+    without colour)."""
+    decades = math.log10(row["lr"])
+    direction = "neutral" if abs(decades) < 0.05 else "for" if decades > 0 else "against"
+    term = load_model(kb).terms.get(row["matched"] or "")
+    frequency = frequencies.get((row["matched"], row["source"]), "") if row["match"] not in ("onset", "family") else ""
+    return {**row, "matched_label": term.name if term else "", "match_words": MATCH_WORDS[row["match"]],
+            "frequency": frequency,
+            "direction": direction, "width": min(BAR_STEPS, round(abs(decades) / BAR_DECADES * BAR_STEPS)),
+            "ratio_words": _ratio_words(row["lr"])}
+
+
+def page_view(result: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
+    """What the result page's differential shows (HTML only): the best entries with bars, then the rest."""
+    entries = result["differential"]
+    pages = _entry_pages(kb)
+    shown = [{**e, "url": pages[e["id"]][0], "percent": _percent(e["probability"]),
+              "width": round(BAR_STEPS * e["probability"]),
+              "evidence": [_view_row(r, pages[e["id"]][1], kb) for r in e["evidence"]]}
+             for e in entries[:SHOWN_ENTRIES]]
+    rest = [{**e, "url": pages[e["id"]][0], "percent": _percent(e["probability"])} for e in entries[SHOWN_ENTRIES:]]
+    notes = result["differential_notes"]
+    names = {e["id"]: e["name"] for e in entries}
+    checks = [{**c, "favours": [names[i] for i in c["favours_if_present"]]} for c in notes["separating_checks"]]
+    genes = [{**g, "percent": _percent(g["probability"])} for g in notes["by_gene"][:SHOWN_ENTRIES]]
+    return {"shown": shown, "rest": rest, "notes": notes, "checks": checks, "genes": genes, "count": len(entries)}
+
+
+def expected_rank(entry_id: str, answers: Answers, kb: KnowledgeBase) -> dict[str, Any] | None:
+    """Where the ranking puts a case's expected type, from its key's findings (trainee feedback); None
+    for a case that models no entry of the ranking."""
+    ranking = rank(answers, kb)
+    for position, r in enumerate(ranking.entries, start=1):
+        if r.entry.id == entry_id:
+            return {"rank": position, "of": len(ranking.entries), "percent": _percent(r.probability),
+                    "best": ranking.entries[0].entry.name, "best_is_expected": position == 1}
+    return None
