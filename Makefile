@@ -41,8 +41,11 @@ dev: export FLASK_DEBUG := 1
 dev: install db
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# Types: strict for the pure rules, standard for the web app (settings in pyproject.toml).
 test: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy --strict rules
+	$(BIN)/mypy webapp
 	$(BIN)/pytest
 
 bench: install-test

@@ -136,8 +136,9 @@ class _Rows:
                  | {r.action_cite.source for r in kb.red_flags if r.action_cite} | {g.cite.source for g in kb.genes}
                  | {DISAGREEMENT_SOURCE[0]})  # the differential's teaching point (issue 15)
         self.cited = JsonRow({sid: entry for sid, entry in sources_map(kb).items() if sid in cited})
-        self.premise_rows = {state: JsonRow({"state": state, "message": kb.premise.messages[state]})
-                             for state in (("confirmed", "unconfirmed", "contradicted") if kb.premise else ())}
+        premise = kb.premise
+        self.premise_rows = {state: JsonRow({"state": state, "message": premise.messages[state]})
+                             for state in ("confirmed", "unconfirmed", "contradicted")} if premise else {}
         self.made: dict[int, JsonRow | JsonRows] = {
             **{id(h): self.clue(h) for h in handed.clue_hits},
             **{id(m): self.mechanism(m) for m in handed.mechanism_hits},
@@ -230,8 +231,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     ordered = sorted(given, key=rows.position.__getitem__)  # checklist order, whatever order they came in
     present = [s for s in ordered if given[s] == "present"]
     absent = [s for s in ordered if given[s] == "absent"]
-    terms_present = list(map(rows.terms.__getitem__, present))
-    terms_absent = list(map(rows.terms.__getitem__, absent))
+    terms_present: list[JsonRow | dict[str, Any]] = list(map(rows.terms.__getitem__, present))
+    terms_absent: list[JsonRow | dict[str, Any]] = list(map(rows.terms.__getitem__, absent))
     link_present, link_absent = present, absent
     if others:  # HPO terms that are not checklist findings: kept in the lab list and the link
         terms_present += _terms(others, "present")

@@ -7,7 +7,7 @@ import functools
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms import RadioField
-from wtforms import SelectChoice
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 from wtforms import SelectField
 from wtforms import SubmitField
 from wtforms.validators import ValidationError

@@ -20,7 +20,7 @@ def checklist_groups(form: Any, kb: KnowledgeBase) -> list[dict[str, Any]]:
     finding in two groups is rendered in its first and cross-referenced."""
     ungrouped = [{"field": getattr(form, f.slug), "hpo": f.hpo, "also": []}
                  for f in kb.findings.values() if not f.groups and not f.panel]
-    groups = [{**PREMISE_GROUP, "rows": ungrouped, "also": []}] if ungrouped else []
+    groups: list[dict[str, Any]] = [{**PREMISE_GROUP, "rows": ungrouped, "also": []}] if ungrouped else []
     for mech in kb.mechanisms.values():
         rows, also = [], []
         for f in kb.findings.values():

@@ -36,7 +36,7 @@ ACCURACY = {"entries": 16, "rows": [
 
 
 @bp.app_template_global("cite_parts")
-def _cite_parts(ref):  # type: ignore[no-untyped-def]
+def _cite_parts(ref):
     """(text, link) of a citation, for the cite macro: the wording is Python's, not the template's."""
     return cite_parts(ref, kb())
 
@@ -52,7 +52,7 @@ def _query_body() -> dict[str, object]:
             "family_history": request.args.get("family_history")}
 
 
-def parsed_query():  # type: ignore[no-untyped-def]
+def parsed_query():
     """The shareable-link query parsed into answers; 400 for anything it does not take."""
     unknown = sorted(set(request.args) - {"present", "absent", "onset", "family_history"})
     if unknown:
