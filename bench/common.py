@@ -60,7 +60,7 @@ def gunicorn(workers: int = 2, database_url: str | None = None, config: Path | N
     """Run the app under gunicorn on loopback; yield its base URL and master PID; stop it afterwards."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "SECRET_KEY": "bench-" + os.urandom(8).hex(),
+        env = {**os.environ, "SECRET_KEY": "bench-" + os.urandom(24).hex(),
                "DATABASE_URL": database_url or f"sqlite:///{tmp}/bench.db", **(extra_env or {})}
         subprocess.run([str(BIN / "flask"), "--app", "webapp", "db", "upgrade"], cwd=ROOT, env=env,
                        check=False, capture_output=True)
