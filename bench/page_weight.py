@@ -38,11 +38,17 @@ def run() -> dict[str, int]:
                     context = browser.new_context()
                     page = context.new_page()
                     sizes: list[int] = []
+                    decoded: list[int] = []
                     foreign: list[str] = []
 
-                    def on_response(response, sizes=sizes) -> None:
-                        sizes.append(len(response.body()) + sum(len(k) + len(v) + 4 for k, v in
-                                                                response.headers.items()))
+                    def on_response(response, sizes=sizes, decoded=decoded) -> None:
+                        # Transferred: the body as sent (Content-Length is the compressed size where
+                        # the static files went gzip-compressed) plus the headers; decoded: as read.
+                        headers = sum(len(k) + len(v) + 4 for k, v in response.headers.items())
+                        body = len(response.body())
+                        sent = int(response.headers.get("content-length") or body)
+                        sizes.append(sent + headers)
+                        decoded.append(body + headers)
 
                     def on_request(request, foreign=foreign) -> None:
                         host = urlparse(request.url).hostname
@@ -53,6 +59,7 @@ def run() -> dict[str, int]:
                     page.on("request", on_request)
                     page.goto(base + path, wait_until="networkidle")
                     figures[f"{name}_bytes"] = sum(sizes)
+                    figures[f"{name}_decoded_bytes"] = sum(decoded)
                     figures[f"{name}_requests"] = len(sizes)
                     figures[f"{name}_third_party_requests"] = len(foreign)
                     context.close()

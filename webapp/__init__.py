@@ -23,6 +23,7 @@ from .presenters import DISCLAIMER
 from .privacy import install_log_redaction
 from .security import register_security_headers
 from .serving import configure_serving
+from .static_gzip import register_static_gzip
 
 NAV = (
     ("checklist.checklist", "Checklist"),
@@ -52,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    register_static_gzip(app)
     install_log_redaction()
     hops = int(app.config["PROXY_HOPS"])
     if hops:
