@@ -2,11 +2,11 @@
 
 from .cases import AnswerKey  # noqa: E402  (practice and classroom: the case library)
 from .cases import Case  # noqa: E402
-from .cases import get_case  # noqa: E402
 from .cases import load_cases  # noqa: E402
 from .engine import evaluate
 from .engine import holds
 from .engine import lean_of
+from .library import get_case
 from .loader import KnowledgeError
 from .loader import load_knowledge
 from .model import STATES

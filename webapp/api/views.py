@@ -8,7 +8,7 @@ from flask import Blueprint
 
 from rules import evaluate
 from rules.hpo import load_hpo
-from rules.inputs import parse_request
+from rules.request import parse_request
 
 from ..extensions import csrf
 from ..knowledge import kb

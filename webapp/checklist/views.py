@@ -10,7 +10,7 @@ from flask import request
 from rules import evaluate
 from rules.hpo import load_hpo
 from rules.inputs import InputError
-from rules.inputs import parse_request
+from rules.request import parse_request
 
 from ..differential import page_view
 from ..knowledge import kb

@@ -26,7 +26,7 @@ from sqlalchemy.orm import joinedload
 from rules import KnowledgeBase
 from rules.cases import Case
 from rules.cases import case_from_mapping
-from rules.cases import get_case
+from rules.library import get_case
 from rules.loader import KnowledgeError
 from rules.scoring import Attempt
 from rules.scoring import Feedback

@@ -10,8 +10,8 @@ from flask import Blueprint
 from flask import Response
 
 from rules.hpo import load_hpo
-from rules.inputs import parse_request
 from rules.phenopacket import export_phenopacket
+from rules.request import parse_request
 
 from ..api.common import json_body
 from ..api.openapi import ASSESS_BODY

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint
 
 from rules.cases import Case
-from rules.cases import get_case
 from rules.cases import load_cases
+from rules.library import get_case
 from rules.scoring import parse_attempt
 from rules.scoring import score_attempt
 from rules.simulate import offered_entries

@@ -22,8 +22,8 @@ from flask import session
 from flask import url_for
 
 from rules.cases import Case
-from rules.cases import get_case
 from rules.cases import load_cases
+from rules.library import get_case
 from rules.progress import Record
 from rules.progress import append
 from rules.progress import decode
