@@ -3,9 +3,8 @@
 from .cases import AnswerKey  # noqa: E402  (practice and classroom: the case library)
 from .cases import Case  # noqa: E402
 from .cases import load_cases  # noqa: E402
+from .conditions import holds
 from .engine import evaluate
-from .engine import holds
-from .engine import lean_of
 from .library import get_case
 from .loader import KnowledgeError
 from .loader import load_knowledge
@@ -14,6 +13,7 @@ from .model import Answers
 from .model import Assessment
 from .model import KnowledgeBase
 from .model import State
+from .reference import lean_of
 from .scoring import Attempt  # noqa: E402
 from .scoring import Feedback  # noqa: E402
 from .scoring import score_attempt  # noqa: E402

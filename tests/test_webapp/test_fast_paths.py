@@ -15,7 +15,7 @@ from flask import jsonify
 from rules import Answers
 from rules import evaluate
 from rules import load_knowledge
-from rules.engine import handouts
+from rules.plan import handouts
 from rules.hpo import load_hpo
 from rules.request import parse_request
 from webapp.jsonprovider import JsonRow
