@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from rules.inputs import InputError
+from rules import InputError
 
 from .classroom.service import ClassroomError
 from .database import RETRY_AFTER_SECONDS

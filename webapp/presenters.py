@@ -17,18 +17,18 @@ from collections.abc import Sequence
 from typing import Any
 from typing import TypeVar
 
+from rules import DISAGREEMENT_SOURCE
 from rules import Assessment
+from rules import Citation
+from rules import ClueHit
+from rules import GeneMatch
 from rules import KnowledgeBase
-from rules.differential import DISAGREEMENT_SOURCE
-from rules.plan import handouts
-from rules.inputs import Parsed
-from rules.model import Citation
-from rules.model import ClueHit
-from rules.model import GeneMatch
-from rules.model import MechanismHit
-from rules.model import NextCheck
-from rules.model import RedFlagHit
-from rules.model import WorkupItem
+from rules import MechanismHit
+from rules import NextCheck
+from rules import Parsed
+from rules import RedFlagHit
+from rules import WorkupItem
+from rules import handouts
 
 from .differential import present_differential
 from .differential import rank_genes

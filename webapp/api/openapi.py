@@ -225,8 +225,8 @@ def _one_of_words(words: list[str], extra: str = "") -> str:
 
 def vocabulary_schemas() -> dict[str, Any]:
     """The knowledge base's vocabularies as component schemas."""
-    from rules.cases import load_cases  # the case library loads on the first request, not at import
-    from rules.simulate import offered_entries
+    from rules import load_cases  # the case library loads on the first request, not at import
+    from rules import offered_entries
 
     knowledge = kb()
     onset_terms = [t for o in knowledge.onsets.values() for t in o.hpo]

@@ -16,9 +16,9 @@ from flask import g
 from flask import request
 from flask import url_for
 
-from rules.cases import Case
-from rules.inputs import whole_number
-from rules.scoring import parse_attempt
+from rules import Case
+from rules import parse_attempt
+from rules import whole_number
 
 from ..api.common import ApiError
 from ..api.common import json_body

@@ -22,7 +22,7 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from rules import KnowledgeBase
-from rules.cases import mechanisms_of
+from rules import mechanisms_of
 
 from ..practice.forms import CheckboxesField
 from .service import NICKNAME_MAX

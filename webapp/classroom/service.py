@@ -23,14 +23,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from rules import Attempt
+from rules import Case
+from rules import Feedback
 from rules import KnowledgeBase
-from rules.cases import Case
-from rules.cases import case_from_mapping
-from rules.library import get_case
-from rules.loader import KnowledgeError
-from rules.scoring import Attempt
-from rules.scoring import Feedback
-from rules.scoring import score_attempt
+from rules import KnowledgeError
+from rules import case_from_mapping
+from rules import get_case
+from rules import score_attempt
 
 from ..extensions import Model
 from ..extensions import db

@@ -9,9 +9,9 @@ from typing import cast
 from flask import Blueprint
 from flask import Response
 
-from rules.hpo import load_hpo
-from rules.phenopacket import export_phenopacket
-from rules.request import parse_request
+from rules import export_phenopacket
+from rules import load_hpo
+from rules import parse_request
 
 from ..api.common import json_body
 from ..api.openapi import ASSESS_BODY

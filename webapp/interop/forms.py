@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import SubmitField
 from wtforms import TextAreaField
 
-from rules.inputs import InputError
+from rules import InputError
 
 # What the file chooser offers (the field renders it as its `accept` attribute).
 ACCEPT = ".json,.txt,.csv,application/json,text/plain,text/csv"

@@ -17,12 +17,12 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from rules.hpo import load_hpo
-from rules.inputs import InputError
-from rules.phenopacket import export_phenopacket
-from rules.phenopacket import hpo_csv
-from rules.phenopacket import import_bytes
-from rules.phenopacket import import_text
+from rules import InputError
+from rules import export_phenopacket
+from rules import hpo_csv
+from rules import import_bytes
+from rules import import_text
+from rules import load_hpo
 
 from ..checklist.forms import checklist_form_class
 from ..checklist.layout import checklist_groups

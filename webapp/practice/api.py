@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Blueprint
 
-from rules.cases import Case
-from rules.cases import load_cases
-from rules.library import get_case
-from rules.scoring import parse_attempt
-from rules.scoring import score_attempt
-from rules.simulate import offered_entries
+from rules import Case
+from rules import get_case
+from rules import load_cases
+from rules import offered_entries
+from rules import parse_attempt
+from rules import score_attempt
 
 from ..api.common import ApiError
 from ..api.common import json_body

@@ -10,8 +10,8 @@ from wtforms import SubmitField
 from wtforms import widgets
 from wtforms.validators import InputRequired
 
+from rules import Attempt
 from rules import KnowledgeBase
-from rules.scoring import Attempt
 
 from ..knowledge import kb as load_kb
 
