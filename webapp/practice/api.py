@@ -16,9 +16,8 @@ from rules import score_attempt
 from ..api.common import ApiError
 from ..api.common import json_body
 from ..api.common import ok
-from ..api.openapi import ERROR
-from ..api.openapi import ref
-from ..api.openapi import register_paths
+from ..api.schemas import ERROR
+from ..api.schemas import ref
 from ..extensions import csrf
 from ..knowledge import kb
 from .presenters import present_case
@@ -145,58 +144,56 @@ def _err(*statuses: int) -> dict[str, Any]:
     }
 
 
-register_paths(
-    {
-        "/api/v1/cases": {
-            "get": {
-                "summary": "The case library: written vignettes without their answer keys",
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "cases": {"type": "array", "items": _CASE},
-                                        "simulated": {"type": "object"},
-                                    },
-                                }
+PATHS: dict[str, Any] = {
+    "/api/v1/cases": {
+        "get": {
+            "summary": "The case library: written vignettes without their answer keys",
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "cases": {"type": "array", "items": _CASE},
+                                    "simulated": {"type": "object"},
+                                },
                             }
-                        },
-                    }
-                },
-            }
-        },
-        "/api/v1/cases/{case_id}": {
-            "get": {
-                "summary": "One case without its answer key (written id, or sim-<number>-<seed>)",
-                "parameters": [
-                    {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "content": {
-                            "application/json": {"schema": {"type": "object", "properties": {"case": _CASE}}}
-                        },
+                        }
                     },
-                    **_err(404),
+                }
+            },
+        }
+    },
+    "/api/v1/cases/{case_id}": {
+        "get": {
+            "summary": "One case without its answer key (written id, or sim-<number>-<seed>)",
+            "parameters": [
+                {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {
+                        "application/json": {"schema": {"type": "object", "properties": {"case": _CASE}}}
+                    },
                 },
-            }
-        },
-        "/api/v1/cases/{case_id}/attempts": {
-            "post": {
-                "summary": "Score an attempt; the answer key is revealed only here (nothing is stored)",
-                "parameters": [
-                    {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": ATTEMPT_SCHEMA}}},
-                "responses": {
-                    "200": {"description": "OK", "content": {"application/json": {"schema": FEEDBACK_SCHEMA}}},
-                    **_err(400, 404, 413, 415),
-                },
-            }
-        },
-    }
-)
+                **_err(404),
+            },
+        }
+    },
+    "/api/v1/cases/{case_id}/attempts": {
+        "post": {
+            "summary": "Score an attempt; the answer key is revealed only here (nothing is stored)",
+            "parameters": [
+                {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": ATTEMPT_SCHEMA}}},
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {"schema": FEEDBACK_SCHEMA}}},
+                **_err(400, 404, 413, 415),
+            },
+        }
+    },
+}
