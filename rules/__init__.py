@@ -69,6 +69,8 @@ from .review import items as review_items
 from .review import next_due
 from .review import pick as review_pick
 from .review import review as schedule_review
+from .scoring import CONFIDENCE_MAX
+from .scoring import CONFIDENCE_MIN
 from .scoring import SCORE_RULE
 from .scoring import WEIGHTS as SCORE_WEIGHTS
 from .scoring import Attempt
@@ -93,7 +95,8 @@ __all__ = [
     "DISAGREEMENT_SOURCE", "MATCH_WORDS", "Evidence", "Ranking", "disagreement", "load_differential",
     "rank_differential",
     # practice: cases, attempts, certainty, progress, review
-    "CERTAINTY_BEST_WHEN", "CERTAINTY_MARKS", "MAX_SEED", "SCORE_RULE", "SCORE_WEIGHTS", "AnswerKey", "Attempt",
+    "CERTAINTY_BEST_WHEN", "CERTAINTY_MARKS", "CONFIDENCE_MAX", "CONFIDENCE_MIN",
+    "MAX_SEED", "SCORE_RULE", "SCORE_WEIGHTS", "AnswerKey", "Attempt",
     "Case", "Feedback", "Record", "Summary", "Unfolding", "append_record", "case_from_mapping", "case_id_for",
     "certainty_mark", "certainty_of", "decode_records", "get_case", "level_of", "load_cases", "load_vocabulary",
     "mechanisms_of", "next_due", "offered_entries", "parse_attempt", "record_of", "review_items", "review_pick",

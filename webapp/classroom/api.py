@@ -30,6 +30,12 @@ from ..api.schemas import json_response
 from ..api.schemas import ref
 from ..extensions import csrf
 from ..knowledge import kb
+from ..limits import EXERCISE_CASES_MAX
+from ..limits import KEY_MAX
+from ..limits import NICKNAME_MAX
+from ..limits import TIME_LIMIT_MAX
+from ..limits import TIME_LIMIT_MIN
+from ..limits import TITLE_MAX
 from ..models import Exercise
 from ..practice.api import ATTEMPT_SCHEMA
 from ..practice.api import FEEDBACK_SCHEMA
@@ -66,10 +72,10 @@ def create():
     if feedback not in service.FEEDBACK_MODES:
         raise ApiError(400, "invalid_feedback", 'feedback is "immediate" (the default) or "after_reveal".')
     if not isinstance(title, str):
-        raise ApiError(400, "invalid_title", "title is required: a string of 1 to 120 characters.")
-    if (not isinstance(case_ids, list) or not 1 <= len(case_ids) <= service.MAX_CASES
+        raise ApiError(400, "invalid_title", f"title is required: a string of 1 to {TITLE_MAX} characters.")
+    if (not isinstance(case_ids, list) or not 1 <= len(case_ids) <= EXERCISE_CASES_MAX
             or not all(isinstance(c, str) and c.strip() for c in case_ids)):
-        raise ApiError(400, "invalid_cases", f"case_ids is required: a list of 1 to {service.MAX_CASES} case ids "
+        raise ApiError(400, "invalid_cases", f"case_ids is required: a list of 1 to {EXERCISE_CASES_MAX} case ids "
                                              "(GET /api/v1/cases).")
     if limit is not None:
         limit = whole_number(limit)
@@ -242,15 +248,16 @@ PATHS: dict[str, Any] = {
                             "type": "object",
                             "required": ["title", "case_ids"],
                             "properties": {
-                                "title": {"type": "string", "maxLength": 120, "pattern": VISIBLE},
+                                "title": {"type": "string", "maxLength": TITLE_MAX, "pattern": VISIBLE},
                                 "case_ids": {
                                     "type": "array",
                                     "items": ref("CaseId"),
                                     "minItems": 1,
-                                    "maxItems": service.MAX_CASES,
+                                    "maxItems": EXERCISE_CASES_MAX,
                                 },
                                 "time_limit_minutes": {
-                                    "anyOf": [{"type": "null"}, {"type": "integer", "minimum": 1, "maximum": 240}]
+                                    "anyOf": [{"type": "null"},
+                                              {"type": "integer", "minimum": TIME_LIMIT_MIN, "maximum": TIME_LIMIT_MAX}]
                                 },
                                 "feedback": {
                                     "type": "string", "enum": list(service.FEEDBACK_MODES),
@@ -303,14 +310,14 @@ PATHS: dict[str, Any] = {
                             "properties": {
                                 "nickname": {
                                     "type": "string",
-                                    "maxLength": service.NICKNAME_MAX,
+                                    "maxLength": NICKNAME_MAX,
                                     # No @ anywhere, one visible character that is not @.
                                     "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
                                     "description": "a pseudonym, not a real name or an e-mail address",
                                 },
                                 "case_id": ref("CaseId"),
                                 "answer": ATTEMPT_SCHEMA,
-                                "student_token": {"type": "string", "maxLength": 200,
+                                "student_token": {"type": "string", "maxLength": KEY_MAX,
                                                   "description": "what this nickname's first submission "
                                                   "answered; required on every later one"},
                             },
@@ -341,9 +348,9 @@ PATHS: dict[str, Any] = {
                 "content": {"application/json": {"schema": {
                     "type": "object",
                     "required": ["nickname", "student_token", "case_id"],
-                    "properties": {"nickname": {"type": "string", "maxLength": service.NICKNAME_MAX,
+                    "properties": {"nickname": {"type": "string", "maxLength": NICKNAME_MAX,
                                                 "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$"},
-                                   "student_token": {"type": "string", "maxLength": 200},
+                                   "student_token": {"type": "string", "maxLength": KEY_MAX},
                                    "case_id": ref("CaseId")},
                 }}},
             },

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint
 
+from rules import CONFIDENCE_MAX
+from rules import CONFIDENCE_MIN
 from rules import Case
 from rules import get_case
 from rules import load_cases
@@ -96,7 +98,7 @@ ATTEMPT_SCHEMA: dict[str, Any] = {
                      "description": "slugs of the findings present (GET /api/v1/findings)"},
         "lean": {"type": "string", "enum": ["recessive", "dominant", "indeterminate"]},
         "mechanisms": {"type": "array", "items": ref("MechanismSlug"), "description": "mechanism slugs"},
-        "confidence": {"type": "integer", "minimum": 50, "maximum": 100},
+        "confidence": {"type": "integer", "minimum": CONFIDENCE_MIN, "maximum": CONFIDENCE_MAX},
         "stage": {
             "type": "integer",
             "minimum": 1,
