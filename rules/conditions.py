@@ -191,7 +191,7 @@ def _at_least_problem(cond: Condition, words: Vocabulary) -> str:
     return ""
 
 
-# Every operator, in the order a node's keys are tried (a node is read by the first that marks it).
+# Every operator of the language.
 OPERATORS: tuple[Operator, ...] = (
     Operator("all", lambda c: c["all"], _fine, lambda c, ans, rec: all(rec(x, ans) for x in c["all"]),
              _compile_group),
@@ -210,10 +210,15 @@ OPERATORS: tuple[Operator, ...] = (
 )
 
 
+_BY_KEY = {op.key: op for op in OPERATORS}
+
+
 def operator_of(cond: Condition) -> Operator:
-    """The operator a node is; ValueError for a node no operator marks (check() says so first)."""
-    for op in OPERATORS:
-        if op.key in cond:
+    """The operator a node is (a node has one: check() refuses two); ValueError for a node no
+    operator marks (check() refuses those first)."""
+    for key in cond:
+        op = _BY_KEY.get(key)
+        if op is not None:
             return op
     raise ValueError(f"unknown condition {cond!r}")
 
@@ -247,8 +252,11 @@ def check(cond: Condition, words: Vocabulary) -> str:
         for node, _ in nodes(cond):
             if not isinstance(node, Mapping) or not node:
                 return f"empty or malformed condition {node!r}"
-            if not any(op.key in node for op in OPERATORS):
+            marks = [key for key in node if key in _BY_KEY]
+            if not marks:
                 return f"unknown condition keys {sorted(node)}"
+            if len(marks) > 1:
+                return f"a condition has one operator, not {', '.join(marks)}"
             problem = operator_of(node).problem(node, words)
             if problem:
                 return problem

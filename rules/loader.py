@@ -50,6 +50,15 @@ def _cite(raw: Mapping[str, Any], where: str, sources: Mapping[str, Source]) -> 
     return Citation(raw["source"], raw.get("passage", ""), raw.get("locator", ""))
 
 
+def _check_condition(cond: Condition, where: str, kb_findings: Iterable[str], onsets: Iterable[str],
+                     histories: Iterable[str]) -> None:
+    """Raise KnowledgeError unless `cond` is a well-formed tree over known ids (rules/conditions.py
+    says what is well formed)."""
+    problem = check(cond, Vocabulary(frozenset(kb_findings), frozenset(onsets), frozenset(histories)))
+    if problem:
+        raise KnowledgeError(f"{where}: {problem}")
+
+
 def _unique(items: Iterable[str], what: str) -> None:
     seen: set[str] = set()
     for item in items:
@@ -96,12 +105,8 @@ def load_knowledge() -> KnowledgeBase:
             f["check"], _cite(f["cite"], where, sources), f.get("panel", ""),
         )
 
-    words = Vocabulary(frozenset(findings), frozenset(onsets), frozenset(histories))
-
     def cond(c: Condition, where: str) -> Condition:
-        problem = check(c, words)
-        if problem:
-            raise KnowledgeError(f"{where}: {problem}")
+        _check_condition(c, where, findings, onsets, histories)
         return c
 
     inh = _read("inheritance.toml")

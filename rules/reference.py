@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import cast
 
 from .conditions import findings_in
 from .conditions import holds
@@ -17,6 +18,7 @@ from .model import Answers
 from .model import Clue
 from .model import KnowledgeBase
 from .model import Lean
+from .model import State
 from .model import Strength
 
 MAX_NEXT_CHECKS = 6
@@ -59,10 +61,10 @@ def lean_of(total: float, kb: KnowledgeBase, findings: int | None = None,
 def evidence(fired: Iterable[Clue], answers: Answers) -> tuple[int, bool]:
     """What the fired clues rest on: how many entered findings they read, and whether one of them
     reads the family history."""
-    fired = tuple(fired)
-    read = set().union(*(findings_in(c.when) for c in fired))
+    clues = tuple(fired)
+    read = set().union(*(findings_in(c.when) for c in clues))
     return (sum(answers.state(s) != "unknown" for s in read),
-            any(mentions(c.when, "family_history") for c in fired))
+            any(mentions(c.when, "family_history") for c in clues))
 
 
 def fired(answers: Answers, kb: KnowledgeBase) -> list[Clue]:
@@ -83,6 +85,15 @@ def plain_lean(answers: Answers, kb: KnowledgeBase) -> tuple[Lean, Strength | No
     return lean_of(plain_score(answers, kb), kb, *evidence(fired(answers, kb), answers))
 
 
+def _trial(answers: Answers, kind: str, key: str, value: str) -> Answers:
+    """The answers with one more item answered."""
+    if kind == "finding":
+        return replace(answers, findings={**answers.findings, key: cast(State, value)})
+    if kind == "onset":
+        return replace(answers, onset=value)
+    return replace(answers, family_history=value)
+
+
 def reference_next_checks(answers: Answers, kb: KnowledgeBase) -> list[Check]:
     """The next checks by their definition, each outcome scored by a full re-evaluation with holds():
     every unassessed item some clue reads, tried at each of its values; ranked by how far the most
@@ -98,8 +109,9 @@ def reference_next_checks(answers: Answers, kb: KnowledgeBase) -> list[Check]:
     first: list[Check] = []
     if kb.premise is not None and premise == "unknown" and now[0] != "indeterminate":
         first = [("finding", kb.premise.finding, 0.0, (("present", *now), ("absent", "indeterminate", None)))]
-    items = [("finding", slug, ("present", "absent")) for slug in kb.findings
-             if answers.state(slug) == "unknown" and any(slug in findings_in(c.when) for c in kb.clues)]
+    items: list[tuple[str, str, tuple[str, ...]]] = [
+        ("finding", slug, ("present", "absent")) for slug in kb.findings
+        if answers.state(slug) == "unknown" and any(slug in findings_in(c.when) for c in kb.clues)]
     if answers.onset == "unknown":
         items.append(("onset", "onset", tuple(x for x in kb.onsets if x != "unknown")))
     if answers.family_history == "unknown":
@@ -108,8 +120,7 @@ def reference_next_checks(answers: Answers, kb: KnowledgeBase) -> list[Check]:
     for position, (kind, key, values) in enumerate(items):
         tries = []
         for value in values:
-            trial = (replace(answers, findings={**answers.findings, key: value}) if kind == "finding"
-                     else replace(answers, **{key: value}))
+            trial = _trial(answers, kind, key, value)
             tries.append((value, plain_score(trial, kb), plain_lean(trial, kb)))
         impact = round(max(abs(t - base) for _, t, _ in tries), 3)
         if any(pair != now for _, _, pair in tries):
