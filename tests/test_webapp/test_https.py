@@ -65,7 +65,8 @@ def test_behind_a_trusted_tls_proxy_forms_work_with_their_token_and_cookies_are_
         assert status == 400 and "arrived without its security token" in page
         # A classroom form, then a student's join and answer, all over the proxy's HTTPS.
         status, headers, page = browser.send("POST", "/classroom/new", {
-            "csrf_token": browser.token("/classroom/new"), "title": "Over TLS", "cases": [CASE], "simulated": "0"})
+            "csrf_token": browser.token("/classroom/new"), "title": "Over TLS", "cases": [CASE], "simulated": "0",
+            "feedback": "immediate"})  # the form's default waits for the reveal; here the answer shows at once
         assert status == 302, page[:300]
         code = re.fullmatch(r"/classroom/([A-Z0-9]+)/created", headers["Location"]).group(1)
         student = ProxiedBrowser(browser.port)
