@@ -3,7 +3,8 @@
 A case is a vignette plus its answer key. The key is what the trainee's attempt is scored
 against; it must never be shown before an attempt (the web layer only presents `public` parts).
 Written cases are validated against the finding vocabulary when they load, like every other
-knowledge file; simulated cases come from rules/simulate.py and share the same shape.
+knowledge file; simulated cases come from rules/simulate.py and share the same shape; rules/library.py finds
+either by id.
 """
 
 from __future__ import annotations
@@ -253,15 +254,3 @@ def load_cases() -> dict[str, Case]:
             case = replace(case, label=f"Written case modelled on {case.entry} {case.entry_name}".strip())
         cases[case.id] = case
     return cases
-
-
-def get_case(case_id: str) -> Case | None:
-    """A written case by id, or a simulated one from its `sim-…` id; None when there is none."""
-    written = load_cases().get(case_id)
-    if written is not None:
-        return written
-    if case_id.startswith("sim-"):
-        from .simulate import simulated_case  # imported late: the HPO data loads only when needed
-
-        return simulated_case(case_id)
-    return None

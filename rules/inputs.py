@@ -231,23 +231,3 @@ def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hp
                 raise InputError("invalid_hpo_id", f"malformed HPO id {key!r}: expected HP: and seven digits")
         statements.append((item, state, None))
     return resolve_statements(statements, kb, hpo)
-
-
-def parse_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: HpoIndex) -> Parsed:
-    """Parse an /assess-style body: findings, onset, family_history."""
-    if not isinstance(body, Mapping):
-        raise InputError("invalid_body", "the body must be a JSON object")
-    if "phenopacket" in body:
-        from .phenopacket import parse_phenopacket_request  # it imports this module: load it on use
-
-        return parse_phenopacket_request(body, kb, hpo)
-    if not body.keys() <= BODY_FIELDS:
-        unknown_keys = sorted(body.keys() - BODY_FIELDS)
-        raise InputError("invalid_body", f"unknown field(s): {', '.join(unknown_keys)}")
-    states, recognized, unmapped, others = parse_findings(body.get("findings", {}), kb, hpo)
-    answers = Answers(
-        findings=states,
-        onset=parse_onset(body.get("onset"), kb),
-        family_history=parse_family_history(body.get("family_history"), kb),
-    )
-    return Parsed(answers, recognized, unmapped, others)

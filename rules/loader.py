@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from .engine import prepare
+from .conditions import Vocabulary
+from .conditions import check
 from .model import LEVELS
 from .model import SIDES
-from .model import STATES
 from .model import Citation
 from .model import Clue
 from .model import Condition
@@ -28,6 +28,7 @@ from .model import Premise
 from .model import RedFlag
 from .model import Source
 from .model import WorkupItem
+from .plan import prepare
 
 SLUG = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -51,37 +52,11 @@ def _cite(raw: Mapping[str, Any], where: str, sources: Mapping[str, Source]) -> 
 
 def _check_condition(cond: Condition, where: str, kb_findings: Iterable[str], onsets: Iterable[str],
                      histories: Iterable[str]) -> None:
-    """Raise KnowledgeError unless `cond` is a well-formed tree over known ids."""
-    findings, onset_set, history_set = set(kb_findings), set(onsets), set(histories)
-
-    def walk(node: Condition) -> None:
-        if not isinstance(node, Mapping) or not node:
-            raise KnowledgeError(f"{where}: empty or malformed condition {node!r}")
-        if "all" in node or "any" in node:
-            for child in node.get("all", node.get("any")):
-                walk(child)
-        elif "not" in node:
-            walk(node["not"])
-        elif "at_least" in node:
-            if not isinstance(node["at_least"], int) or not node.get("of"):
-                raise KnowledgeError(f"{where}: at_least needs a count and a list 'of'")
-            for child in node["of"]:
-                walk(child)
-        elif "finding" in node:
-            if node["finding"] not in findings:
-                raise KnowledgeError(f"{where}: unknown finding {node['finding']!r}")
-            if node.get("state") not in STATES:
-                raise KnowledgeError(f"{where}: bad state {node.get('state')!r}")
-        elif "onset" in node:
-            if not set(node["onset"]) <= onset_set:
-                raise KnowledgeError(f"{where}: unknown onset in {node['onset']!r}")
-        elif "family_history" in node:
-            if not set(node["family_history"]) <= history_set:
-                raise KnowledgeError(f"{where}: unknown family history in {node['family_history']!r}")
-        else:
-            raise KnowledgeError(f"{where}: unknown condition keys {sorted(node)}")
-
-    walk(cond)
+    """Raise KnowledgeError unless `cond` is a well-formed tree over known ids (rules/conditions.py
+    says what is well formed)."""
+    problem = check(cond, Vocabulary(frozenset(kb_findings), frozenset(onsets), frozenset(histories)))
+    if problem:
+        raise KnowledgeError(f"{where}: {problem}")
 
 
 def _unique(items: Iterable[str], what: str) -> None:

@@ -32,7 +32,6 @@ from .hpo import HpoIndex
 from .inputs import InputError
 from .inputs import OtherTerm
 from .inputs import Parsed
-from .inputs import parse_family_history
 from .inputs import parse_onset
 from .inputs import resolve_statements
 from .inputs import whole_number
@@ -289,19 +288,6 @@ def import_hpo_list(text: str, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
         raise InputError("empty_import", "Nothing to import: the list has no HPO id (only blank lines "
                                          "or comments).")
     return _resolve(statements, [], "an HPO term list", [], kb, hpo)
-
-
-def parse_phenopacket_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: HpoIndex) -> Parsed:
-    """An /assess body with `phenopacket` in place of findings and onset (family_history allowed)."""
-    extra = sorted(set(body) - {"phenopacket", "family_history"})
-    if extra:
-        raise InputError("invalid_body", f"with a phenopacket, send only family_history beside it, not: "
-                                         f"{', '.join(extra)}")
-    imported = import_phenopacket(body["phenopacket"], kb, hpo)
-    answers = imported.parsed.answers
-    family_history = parse_family_history(body.get("family_history"), kb)
-    return Parsed(Answers(answers.findings, answers.onset, family_history),
-                  imported.parsed.recognized, imported.parsed.unmapped, imported.parsed.other_terms)
 
 
 # ------------------------------------------------------------------------------ mapping to findings

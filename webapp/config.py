@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from .limits import BODY_MAX_BYTES
+
 DEV_SECRET_KEY = "dev-only-not-secret"
 
 
@@ -19,8 +21,7 @@ class Config:
     # Seconds any one wait on PostgreSQL may take (a statement, a ping, a commit) before the request
     # gives up with a 503; the server cancels statements a second earlier (webapp/dbguard.py).
     DATABASE_TIMEOUT = 5
-    # Bodies over 64 KiB are refused with 413 (PRODUCT.md error contract).
-    MAX_CONTENT_LENGTH = 64 * 1024
+    MAX_CONTENT_LENGTH = BODY_MAX_BYTES  # larger bodies are refused with 413 (webapp/limits.py)
     WTF_CSRF_TIME_LIMIT = None  # a checklist may stay open for a whole clinic session
     # The CSRF token (an HMAC tied to the signed session) and the SameSite=Lax cookie guard every form;
     # Flask-WTF's extra HTTPS check wants a same-origin Referer, which Referrer-Policy: no-referrer

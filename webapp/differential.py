@@ -11,16 +11,16 @@ import functools
 import math
 from typing import Any
 
+from rules import DISAGREEMENT_SOURCE
+from rules import MATCH_WORDS
+from rules import Answers
+from rules import Evidence
 from rules import KnowledgeBase
-from rules.differential import DISAGREEMENT_SOURCE
-from rules.differential import MATCH_WORDS
-from rules.differential import Evidence
-from rules.differential import Ranking
-from rules.differential import disagreement
-from rules.differential import load_model
-from rules.differential import rank
-from rules.inputs import Parsed
-from rules.model import Answers
+from rules import Parsed
+from rules import Ranking
+from rules import disagreement
+from rules import load_differential
+from rules import rank_differential
 
 from .jsonprovider import JsonRow
 
@@ -83,7 +83,7 @@ def _entry_head(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
     """The contract's fields of an entry, by its id (its OMIM or Orphanet page follows from the id: the page
     links it)."""
     return {e.id: {"id": e.id, "name": e.name, "genes": list(e.genes), "inheritance": e.inheritance}
-            for e in load_model(kb).entries}
+            for e in load_differential(kb).entries}
 
 
 _heads = functools.cache(_entry_head)
@@ -92,7 +92,8 @@ _heads = functools.cache(_entry_head)
 @functools.cache
 def _entry_pages(kb: KnowledgeBase) -> dict[str, tuple[str, dict[tuple[str, str], str]]]:
     """Per entry id: its public page, and each annotation's frequency by (term, reference) (for the page)."""
-    return {e.id: (e.url, {(a.hpo, a.reference): a.frequency for a in e.annotations}) for e in load_model(kb).entries}
+    return {e.id: (e.url, {(a.hpo, a.reference): a.frequency for a in e.annotations})
+            for e in load_differential(kb).entries}
 
 
 def other_terms(parsed: Parsed | None) -> list[tuple[str, str]]:
@@ -104,7 +105,7 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
                          ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The `differential` list of the answer, and the notes around it (`differential_notes`)."""
     typed = other_terms(parsed)
-    ranking: Ranking = rank(answers, kb, typed)
+    ranking: Ranking = rank_differential(answers, kb, typed)
     rows, heads = _rows(kb), _heads(kb)
     typed_ids = {t for t, _ in typed}
     entries = [{**heads[r.entry.id], "probability": round(r.probability, 4),
@@ -145,7 +146,7 @@ def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBa
     without colour)."""
     decades = math.log10(row["lr"])
     direction = "neutral" if abs(decades) < 0.05 else "for" if decades > 0 else "against"
-    term = load_model(kb).terms.get(row["matched"] or "")
+    term = load_differential(kb).terms.get(row["matched"] or "")
     frequency = frequencies.get((row["matched"], row["source"]), "") if row["match"] not in ("onset", "family") else ""
     return {**row, "matched_label": term.name if term else "", "match_words": MATCH_WORDS[row["match"]],
             "frequency": frequency,
@@ -172,7 +173,7 @@ def page_view(result: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
 def expected_rank(entry_id: str, answers: Answers, kb: KnowledgeBase) -> dict[str, Any] | None:
     """Where the ranking puts a case's expected type, from its key's findings (trainee feedback); None
     for a case that models no entry of the ranking."""
-    ranking = rank(answers, kb)
+    ranking = rank_differential(answers, kb)
     for position, r in enumerate(ranking.entries, start=1):
         if r.entry.id == entry_id:
             return {"rank": position, "of": len(ranking.entries), "percent": _percent(r.probability),

@@ -23,11 +23,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from rules.inputs import InputError
+from rules import InputError
 
 from .classroom.service import ClassroomError
 from .database import RETRY_AFTER_SECONDS
 from .database import unavailable
+from .limits import TOO_LARGE
 from .presenters import DISCLAIMER
 
 CODES = {
@@ -129,7 +130,7 @@ def register_errorhandlers(app: Flask) -> None:
     def _http(err: HTTPException) -> ResponseReturnValue:
         status = err.code or 500
         if status == 413:
-            return error_response(413, "The request body is larger than the 64 KiB limit.")
+            return error_response(413, TOO_LARGE)
         response = make_response(error_response(status, err.description or CODES.get(status, "error")))
         # Keep what the exception's own response would have said, e.g. a 405's Allow (RFC 9110).
         for name, value in err.get_headers():

@@ -25,6 +25,8 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from .extensions import Model
+from .limits import CASE_AGE_MAX
+from .limits import TITLE_MAX
 
 
 def utcnow() -> datetime:
@@ -51,7 +53,7 @@ class Exercise(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
-    title: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
     educator_id: Mapped[int] = mapped_column(ForeignKey("educator.id", ondelete="CASCADE"), index=True)
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
     # The time limit runs from opened_at; reopening restarts it.
@@ -148,8 +150,8 @@ class AuthoredCase(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     educator_id: Mapped[int] = mapped_column(ForeignKey("educator.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(120))
-    age: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    age: Mapped[str] = mapped_column(String(CASE_AGE_MAX))
     sex: Mapped[str] = mapped_column(String(16))
     difficulty: Mapped[str] = mapped_column(String(8))
     narrative: Mapped[str] = mapped_column(Text)

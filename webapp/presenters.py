@@ -17,18 +17,18 @@ from collections.abc import Sequence
 from typing import Any
 from typing import TypeVar
 
+from rules import DISAGREEMENT_SOURCE
 from rules import Assessment
+from rules import Citation
+from rules import ClueHit
+from rules import GeneMatch
 from rules import KnowledgeBase
-from rules.differential import DISAGREEMENT_SOURCE
-from rules.engine import handouts
-from rules.inputs import Parsed
-from rules.model import Citation
-from rules.model import ClueHit
-from rules.model import GeneMatch
-from rules.model import MechanismHit
-from rules.model import NextCheck
-from rules.model import RedFlagHit
-from rules.model import WorkupItem
+from rules import MechanismHit
+from rules import NextCheck
+from rules import Parsed
+from rules import RedFlagHit
+from rules import WorkupItem
+from rules import handouts
 
 from .differential import present_differential
 from .differential import rank_genes
@@ -116,7 +116,7 @@ class _Rows:
     """Rows for one knowledge base, built once per process.
 
     The engine hands out the same clue hits, mechanism hits, red flags, next checks and gene tables
-    every time (rules.engine.handouts); they live as long as the knowledge base, so their rows are
+    every time (rules.plan.handouts); they live as long as the knowledge base, so their rows are
     keyed by identity: a key cannot be reused by another object and the rows cannot outgrow the
     knowledge. An object from elsewhere (an assessment made by hand) gets its row built, not kept.
     """

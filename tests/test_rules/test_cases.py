@@ -12,9 +12,9 @@ from rules import evaluate
 from rules import load_knowledge
 from rules.cases import Case
 from rules.cases import case_from_mapping
-from rules.cases import get_case
 from rules.cases import load_cases
 from rules.cases import mechanisms_of
+from rules.library import get_case
 from rules.loader import KnowledgeError
 from rules.scoring import key_answers
 

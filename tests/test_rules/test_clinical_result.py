@@ -12,10 +12,10 @@ from rules import Answers
 from rules import evaluate
 from rules import load_knowledge
 from rules.hpo import load_hpo
-from rules.inputs import parse_request
 from rules.phenopacket import hpo_csv
 from rules.phenopacket import import_hpo_list
 from rules.phenopacket import import_phenopacket
+from rules.request import parse_request
 
 KB = load_knowledge()
 HPO = load_hpo()

@@ -14,11 +14,12 @@ from rules import evaluate
 from rules import holds
 from rules import lean_of
 from rules import load_knowledge
-from rules.engine import answer_masks
-from rules.engine import compile_condition
-from rules.engine import finding_bits
-from rules.engine import findings_in
+from rules.conditions import answer_masks
+from rules.conditions import compile_condition
+from rules.conditions import finding_bits
+from rules.conditions import findings_in
 from rules.engine import score
+from rules.reference import reference_next_checks
 
 KB = load_knowledge()
 BITS = finding_bits(KB)
@@ -50,13 +51,13 @@ def test_the_score_and_every_next_check_match_a_full_re_evaluation(answers):
     assert assessment.inheritance.score == round(sum(_signed(c) for c in KB.clues if holds(c.when, answers)), 3)
     assert [h.clue.id for h in assessment.inheritance.hits] == [c.id for c in KB.clues if holds(c.when, answers)]
     assert_next_checks_match_a_full_re_evaluation(answers)
-    assert [(c.kind, c.key, c.impact, c.outcomes) for c in assessment.next_checks] == reference_next_checks(answers)
+    assert [(c.kind, c.key, c.impact, c.outcomes) for c in assessment.next_checks] == reference_next_checks(answers, KB)
 
 
 @settings(max_examples=200, deadline=None)
 @given(answers_strategy)
 def test_red_flags_are_those_that_hold_and_name_only_entered_findings_that_raised_them(answers):
-    from rules.engine import raised_by
+    from rules.conditions import raised_by
 
     hits = evaluate(answers, KB).red_flags
     assert {h.flag.id for h in hits} == {r.id for r in KB.red_flags if holds(r.when, answers)}
@@ -93,40 +94,6 @@ def _pair(answers: Answers) -> tuple:
     return lean_of(_full_score(answers), KB, n, family)
 
 
-def reference_next_checks(answers: Answers) -> list[tuple]:
-    """The next checks by their definition, each outcome scored by a full re-evaluation with holds():
-    every unassessed item some clue reads, tried at each of its values; ranked by how far the most
-    telling answer would move the score (ties in checklist order, then onset, then family history);
-    items none of whose answers would change the lean or its strength are left out; the premise
-    first while it is not entered and there is a lean; at most six; none when the premise is
-    contradicted."""
-    base = _full_score(answers)
-    now = _pair(answers)
-    premise = answers.state(KB.premise.finding)
-    if premise == "absent":
-        return []
-    found_first = []
-    if premise == "unknown" and now[0] != "indeterminate":
-        found_first = [("finding", KB.premise.finding, 0.0, (("present", *now), ("absent", "indeterminate", None)))]
-    items = [("finding", slug, ("present", "absent")) for slug in KB.findings
-             if answers.state(slug) == "unknown" and any(slug in findings_in(c.when) for c in KB.clues)]
-    if answers.onset == "unknown":
-        items.append(("onset", "onset", tuple(x for x in KB.onsets if x != "unknown")))
-    if answers.family_history == "unknown":
-        items.append(("family_history", "family_history", tuple(x for x in KB.family_histories if x != "unknown")))
-    found = []
-    for position, (kind, key, values) in enumerate(items):
-        tries = []
-        for value in values:
-            trial = (replace(answers, findings={**answers.findings, key: value}) if kind == "finding"
-                     else replace(answers, **{key: value}))
-            tries.append((value, _full_score(trial), _pair(trial)))
-        impact = round(max(abs(t - base) for _, t, _ in tries), 3)
-        if any(pair != now for _, _, pair in tries):
-            found.append((-impact, position, (kind, key, impact, tuple((v, *pair) for v, _, pair in tries))))
-    return (found_first + [row for _, _, row in sorted(found)])[:6]
-
-
 def assert_next_checks_match_a_full_re_evaluation(answers: Answers) -> None:
     """Each outcome a next check offers is the lean a full evaluation gives, within its impact."""
     now = evaluate(answers, KB).inheritance
@@ -153,10 +120,10 @@ def test_clues_that_read_too_many_items_together_are_refused_with_their_ids():
 
 
 def test_clue_groups_share_no_item_and_cover_every_clue():
-    from rules.engine import _clue_groups
-    from rules.engine import mentions
+    from rules.conditions import mentions
+    from rules.plan import clue_groups
 
-    groups = _clue_groups(KB)
+    groups = clue_groups(KB)
     assert sorted(i for _, clues in groups for i in clues) == list(range(len(KB.clues)))
     for n, (items, clues) in enumerate(groups):
         for i in clues:

@@ -120,6 +120,13 @@ def test_loader_rejects_a_condition_on_an_unknown_finding():
         _check_condition({"weird": 1}, "test", ["bone_pain"], [], [])
 
 
+def test_loader_rejects_a_condition_node_with_two_operators():
+    # One would silently be ignored: {onset, family_history} in one table read only the onset.
+    with pytest.raises(KnowledgeError, match="one operator, not onset, family_history"):
+        _check_condition({"onset": ["infancy"], "family_history": ["consanguineous"]}, "test", [], ["infancy"],
+                         ["consanguineous"])
+
+
 def _load_with(monkeypatch, name, change):
     """Load the knowledge with one file's data changed first."""
     from rules import loader

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rules import load_knowledge
-from rules.cases import get_case
+from rules.library import get_case
 from rules.loader import KnowledgeError
 from rules.observations import STAGES
 from rules.observations import drawable

@@ -21,12 +21,12 @@ from rules import evaluate
 from rules import load_knowledge
 from rules.hpo import load_hpo
 from rules.inputs import InputError
-from rules.inputs import parse_request
 from rules.phenopacket import export_phenopacket
 from rules.phenopacket import hpo_csv
 from rules.phenopacket import import_bytes
 from rules.phenopacket import import_phenopacket
 from rules.phenopacket import import_text
+from rules.request import parse_request
 
 KB = load_knowledge()
 HPO = load_hpo()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from rules import load_knowledge
-from rules.cases import get_case
 from rules.cases import load_cases
+from rules.library import get_case
 from rules.progress import MAX_RECORDS
 from rules.progress import Record
 from rules.progress import append

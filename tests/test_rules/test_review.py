@@ -7,8 +7,8 @@ from datetime import datetime
 from datetime import timedelta
 
 from rules import load_knowledge
-from rules.cases import get_case
 from rules.cases import load_cases
+from rules.library import get_case
 from rules.review import MAX_CASE_CARDS
 from rules.review import decode
 from rules.review import items

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rules import load_knowledge
-from rules.cases import get_case
 from rules.inputs import InputError
+from rules.library import get_case
 from rules.scoring import Attempt
 from rules.scoring import parse_attempt
 from rules.scoring import score_attempt

@@ -7,8 +7,8 @@ import random
 import pytest
 
 from rules import load_knowledge
-from rules.cases import get_case
 from rules.cases import mechanisms_of
+from rules.library import get_case
 from rules.observations import load_vocabulary
 from rules.simulate import case_id_for
 from rules.simulate import draw

@@ -15,9 +15,9 @@ from flask import jsonify
 from rules import Answers
 from rules import evaluate
 from rules import load_knowledge
-from rules.engine import handouts
 from rules.hpo import load_hpo
-from rules.inputs import parse_request
+from rules.plan import handouts
+from rules.request import parse_request
 from webapp.jsonprovider import JsonRow
 from webapp.jsonprovider import JsonRows
 from webapp.presenters import _rows

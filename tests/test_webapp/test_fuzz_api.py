@@ -23,8 +23,6 @@ from flask import Flask
 from hypothesis import HealthCheck
 from hypothesis import settings
 from hypothesis import strategies as st
-from schemathesis.generation.meta import GenerationMode
-from schemathesis.generation.meta import ParameterLocation
 from sqlalchemy import select
 
 from rules.cases import load_cases
@@ -77,6 +75,13 @@ def error_contract(ctx: Any, response: Any, case: Any) -> None:
     assert isinstance(error, dict) and error.get("code") and error.get("message"), response.text
 
 
+def _negative(case: Any, location: str) -> bool:
+    """Whether schemathesis generated this part of the request to violate the schema."""
+    meta = getattr(case, "_meta", None)
+    info = meta.components.get(location) if meta is not None else None
+    return info is not None and info.mode.value == "negative"
+
+
 def _aim(case: Any, exercise: dict[str, Any], real: int) -> dict[str, str] | None:
     """Point most cases at real cases, the real exercise and its cases (`real` is drawn 0..3; 0 keeps
     what schemathesis generated), so they reach the handlers and not only their 404s; the educator key
@@ -88,11 +93,10 @@ def _aim(case: Any, exercise: dict[str, Any], real: int) -> dict[str, str] | Non
         case.path_parameters["case_id"] = EXERCISE_CASES[real % 2]
     if "code" in case.path_parameters:
         case.path_parameters["code"] = exercise["code"]
-    # Only a string in a schema-valid body is replaced: another type, or any case id in a body
-    # schemathesis made schema-violating on purpose, must stay as generated (replacing it would turn
-    # the request valid while schemathesis still expects it refused).
-    if (isinstance(case.body, dict) and isinstance(case.body.get("case_id"), str)
-            and not _negative(case, ParameterLocation.BODY)):
+    # Only a string is replaced, and only in a body schemathesis meant to be valid: another type, or a
+    # string made to break the CaseId pattern, is a schema violation it made on purpose (replaced, the
+    # request would be valid and its acceptance reported as accepted negative data).
+    if isinstance(case.body, dict) and isinstance(case.body.get("case_id"), str) and not _negative(case, "body"):
         case.body["case_id"] = EXERCISE_CASES[real % 2]
     # 1 keeps the generated Authorization header (none, or a made-up key: 401 and 403); 3 also creates
     # exercises under the existing educator.
@@ -100,12 +104,6 @@ def _aim(case: Any, exercise: dict[str, Any], real: int) -> dict[str, str] | Non
     if (path.endswith("/results") and real >= 2) or (path.endswith("/exercises") and real == 3):
         return {"Authorization": f"Bearer {exercise['educator_key']}"}
     return None
-
-
-def _negative(case: Any, location: ParameterLocation) -> bool:
-    """Whether schemathesis generated this part of the request to violate the schema."""
-    info = case.meta.components.get(location) if case.meta else None
-    return info is not None and info.mode == GenerationMode.NEGATIVE
 
 
 def _call(case: Any, app: Flask, exercise: dict[str, Any], real: int) -> None:

@@ -16,7 +16,7 @@ from conftest import gunicorn_server
 from conftest import migrate_database
 from conftest import server_env
 
-from rules.cases import get_case
+from rules.library import get_case
 
 CASE = "miop-newborn-tetany"
 PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
@@ -66,7 +66,7 @@ def test_behind_a_trusted_tls_proxy_forms_work_with_their_token_and_cookies_are_
         # A classroom form, then a student's join and answer, all over the proxy's HTTPS.
         status, headers, page = browser.send("POST", "/classroom/new", {
             "csrf_token": browser.token("/classroom/new"), "title": "Over TLS", "cases": [CASE], "simulated": "0",
-            "feedback": "immediate"})  # feedback as soon as the student answers, so the page shows it
+            "feedback": "immediate"})  # the form's default waits for the reveal; here the answer shows at once
         assert status == 302, page[:300]
         code = re.fullmatch(r"/classroom/([A-Z0-9]+)/created", headers["Location"]).group(1)
         student = ProxiedBrowser(browser.port)

@@ -11,8 +11,8 @@ import pytest
 from conftest import csrf_token
 
 from rules import load_knowledge
-from rules.cases import get_case
 from rules.cases import load_cases
+from rules.library import get_case
 
 KB = load_knowledge()
 

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint
 
 from rules import evaluate
-from rules.hpo import load_hpo
-from rules.inputs import parse_request
+from rules import load_hpo
+from rules import parse_request
 
 from ..extensions import csrf
 from ..knowledge import kb

@@ -12,9 +12,9 @@ from wtforms import SelectField
 from wtforms import SubmitField
 from wtforms.validators import ValidationError
 
+from rules import HPO_ID
 from rules import Answers
 from rules import KnowledgeBase
-from rules.hpo import HPO_ID
 
 # WTForms 3.3 wants SelectChoice objects (tuples are deprecated).
 STATE_CHOICES = [SelectChoice("present", "Present"), SelectChoice("absent", "Absent"),

@@ -7,10 +7,10 @@ from flask import abort
 from flask import render_template
 from flask import request
 
+from rules import InputError
 from rules import evaluate
-from rules.hpo import load_hpo
-from rules.inputs import InputError
-from rules.inputs import parse_request
+from rules import load_hpo
+from rules import parse_request
 
 from ..differential import page_view
 from ..knowledge import kb

@@ -16,21 +16,26 @@ from flask import g
 from flask import request
 from flask import url_for
 
-from rules.cases import Case
-from rules.inputs import whole_number
-from rules.scoring import parse_attempt
+from rules import Case
+from rules import parse_attempt
+from rules import whole_number
 
 from ..api.common import ApiError
 from ..api.common import json_body
 from ..api.common import ok
-from ..api.openapi import INVISIBLE
-from ..api.openapi import VISIBLE
-from ..api.openapi import error_responses
-from ..api.openapi import json_response
-from ..api.openapi import ref
-from ..api.openapi import register_paths
+from ..api.schemas import INVISIBLE
+from ..api.schemas import VISIBLE
+from ..api.schemas import error_responses
+from ..api.schemas import json_response
+from ..api.schemas import ref
 from ..extensions import csrf
 from ..knowledge import kb
+from ..limits import EXERCISE_CASES_MAX
+from ..limits import KEY_MAX
+from ..limits import NICKNAME_MAX
+from ..limits import TIME_LIMIT_MAX
+from ..limits import TIME_LIMIT_MIN
+from ..limits import TITLE_MAX
 from ..models import Exercise
 from ..practice.api import ATTEMPT_SCHEMA
 from ..practice.api import FEEDBACK_SCHEMA
@@ -67,10 +72,10 @@ def create():
     if feedback not in service.FEEDBACK_MODES:
         raise ApiError(400, "invalid_feedback", 'feedback is "immediate" (the default) or "after_reveal".')
     if not isinstance(title, str):
-        raise ApiError(400, "invalid_title", "title is required: a string of 1 to 120 characters.")
-    if (not isinstance(case_ids, list) or not 1 <= len(case_ids) <= service.MAX_CASES
+        raise ApiError(400, "invalid_title", f"title is required: a string of 1 to {TITLE_MAX} characters.")
+    if (not isinstance(case_ids, list) or not 1 <= len(case_ids) <= EXERCISE_CASES_MAX
             or not all(isinstance(c, str) and c.strip() for c in case_ids)):
-        raise ApiError(400, "invalid_cases", f"case_ids is required: a list of 1 to {service.MAX_CASES} case ids "
+        raise ApiError(400, "invalid_cases", f"case_ids is required: a list of 1 to {EXERCISE_CASES_MAX} case ids "
                                              "(GET /api/v1/cases).")
     if limit is not None:
         limit = whole_number(limit)
@@ -227,203 +232,202 @@ _STORED = {
 }
 
 
-register_paths(
-    {
-        "/api/v1/exercises": {
-            "post": {
-                "summary": "Create a classroom exercise; answers with a join code and a private educator key",
-                "description": "Send `Authorization: Bearer <educator_key>` to add the exercise to an "
-                "existing educator (and use that educator's authored cases, `authored-<n>`); without it, or "
-                "with a key no educator holds, a new educator and key are made.",
-                "security": [{}, *_BEARER],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["title", "case_ids"],
-                                "properties": {
-                                    "title": {"type": "string", "maxLength": 120, "pattern": VISIBLE},
-                                    "case_ids": {
-                                        "type": "array",
-                                        "items": ref("CaseId"),
-                                        "minItems": 1,
-                                        "maxItems": service.MAX_CASES,
-                                    },
-                                    "time_limit_minutes": {
-                                        "anyOf": [{"type": "null"}, {"type": "integer", "minimum": 1, "maximum": 240}]
-                                    },
-                                    "feedback": {
-                                        "type": "string", "enum": list(service.FEEDBACK_MODES),
-                                        "description": "when students see the key: as soon as they answer "
-                                        "(`immediate`, the default) or once the educator reveals the case "
-                                        "(`after_reveal`)",
-                                    },
-                                },
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "201": json_response(
-                        {
+PATHS: dict[str, Any] = {
+    "/api/v1/exercises": {
+        "post": {
+            "summary": "Create a classroom exercise; answers with a join code and a private educator key",
+            "description": "Send `Authorization: Bearer <educator_key>` to add the exercise to an "
+            "existing educator (and use that educator's authored cases, `authored-<n>`); without it, or "
+            "with a key no educator holds, a new educator and key are made.",
+            "security": [{}, *_BEARER],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
                             "type": "object",
-                            "required": ["code", "educator_key", "join_url", "dashboard_url", "cases", "disclaimer"],
+                            "required": ["title", "case_ids"],
                             "properties": {
-                                **{
-                                    k: {"type": "string"}
-                                    for k in ("code", "educator_key", "join_url", "dashboard_url", "disclaimer",
-                                              "feedback")
-                                },
-                                "cases": {"type": "array", "items": {"type": "string"}},
-                            },
-                        },
-                        "Created",
-                    ),
-                    **error_responses(400, 404, 413, 415, 429),
-                },
-            }
-        },
-        "/api/v1/exercises/{code}/submissions": {
-            "post": {
-                "summary": "Submit a student's answer to one case; re-submitting replaces it",
-                "description": "The student is identified by (exercise, nickname): the first submission of a "
-                "nickname answers a `student_token`, and every later one must send it (else 403, nothing "
-                "changes); a nickname that joined in the browser answers 403. Wrong join codes and tokens are "
-                "rate-limited per client (429), answers per student. A closed exercise, or one full of "
-                "students, answers 409. With `after_reveal` feedback the answer is stored and the feedback "
-                "waits for the reveal (POST .../feedback).",
-                "parameters": [_CODE],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["nickname", "case_id", "answer"],
-                                "properties": {
-                                    "nickname": {
-                                        "type": "string",
-                                        "maxLength": service.NICKNAME_MAX,
-                                        # No @ anywhere, one visible character that is not @.
-                                        "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
-                                        "description": "a pseudonym, not a real name or an e-mail address",
-                                    },
-                                    "case_id": ref("CaseId"),
-                                    "answer": ATTEMPT_SCHEMA,
-                                    "student_token": {"type": "string", "maxLength": 200,
-                                                      "description": "what this nickname's first submission "
-                                                      "answered; required on every later one"},
-                                },
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "201": json_response(
-                        {"anyOf": [
-                            {**FEEDBACK_SCHEMA, "properties": {**FEEDBACK_SCHEMA["properties"], **_STORED}},
-                            {"type": "object", "required": ["stored", "revealed", "disclaimer"],
-                             "properties": {**_STORED, "message": {"type": "string"},
-                                            "disclaimer": {"type": "string"}}},
-                        ]},
-                        "Stored; the same feedback as an attempt, or (before the reveal) only that it is stored",
-                    ),
-                    **error_responses(400, 403, 404, 409, 413, 415, 429),
-                },
-            }
-        },
-        "/api/v1/exercises/{code}/feedback": {
-            "post": {
-                "summary": "An API student's feedback on a case they answered, once the educator revealed it",
-                "parameters": [_CODE],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": {
-                        "type": "object",
-                        "required": ["nickname", "student_token", "case_id"],
-                        "properties": {"nickname": {"type": "string", "maxLength": service.NICKNAME_MAX,
-                                                    "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$"},
-                                       "student_token": {"type": "string", "maxLength": 200},
-                                       "case_id": ref("CaseId")},
-                    }}},
-                },
-                "responses": {
-                    "200": json_response(FEEDBACK_SCHEMA, "The feedback, as an attempt's"),
-                    **error_responses(400, 403, 404, 409, 413, 415, 429),
-                },
-            }
-        },
-        "/api/v1/exercises/{code}/reveal": {
-            "post": {
-                "summary": "Reveal one case's answer (`case_id`) or every case's (no body) to the class "
-                "(needs `Authorization: Bearer <educator_key>`)",
-                "parameters": [_CODE],
-                "security": _BEARER,
-                "requestBody": {
-                    "required": False,
-                    "content": {"application/json": {"schema": {
-                        "type": "object", "properties": {"case_id": ref("CaseId")}}}},
-                },
-                "responses": {
-                    "200": json_response({"type": "object", "required": ["code", "revealed"], "properties": {
-                        "code": {"type": "string"}, "revealed": {"type": "array", "items": {"type": "string"}}}}),
-                    **error_responses(400, 401, 403, 404, 413, 415, 429),
-                },
-            }
-        },
-        "/api/v1/exercises/{code}/results": {
-            "get": {
-                "summary": "The class's results per case and finding "
-                "(needs `Authorization: Bearer <educator_key>`)",
-                "description": "Rates are over the students who answered the case; `hit_rate` and "
-                "`miss_rate` are null for findings not in the case, `overcall_rate` for findings in it.",
-                "parameters": [_CODE],
-                "security": _BEARER,
-                "responses": {
-                    "200": json_response(
-                        {
-                            "type": "object",
-                            "required": ["submissions", "students", "cases"],
-                            "properties": {
-                                "feedback": {"type": "string", "enum": list(service.FEEDBACK_MODES)},
-                                "submissions": {"type": "integer"},
-                                "students": {"type": "integer"},
-                                "cases": {
+                                "title": {"type": "string", "maxLength": TITLE_MAX, "pattern": VISIBLE},
+                                "case_ids": {
                                     "type": "array",
-                                    "items": {
-                                        "type": "object",
-                                        "required": ["id", "answered", "lean_counts", "findings"],
-                                        "properties": {
-                                            "id": {"type": "string"},
-                                            "revealed": {"type": "boolean",
-                                                         "description": "whether the educator revealed its answer"},
-                                            "answered": {"type": "integer"},
-                                            "lean_counts": {
+                                    "items": ref("CaseId"),
+                                    "minItems": 1,
+                                    "maxItems": EXERCISE_CASES_MAX,
+                                },
+                                "time_limit_minutes": {
+                                    "anyOf": [{"type": "null"},
+                                              {"type": "integer", "minimum": TIME_LIMIT_MIN, "maximum": TIME_LIMIT_MAX}]
+                                },
+                                "feedback": {
+                                    "type": "string", "enum": list(service.FEEDBACK_MODES),
+                                    "description": "when students see the key: as soon as they answer "
+                                    "(`immediate`, the default) or once the educator reveals the case "
+                                    "(`after_reveal`)",
+                                },
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "201": json_response(
+                    {
+                        "type": "object",
+                        "required": ["code", "educator_key", "join_url", "dashboard_url", "cases", "disclaimer"],
+                        "properties": {
+                            **{
+                                k: {"type": "string"}
+                                for k in ("code", "educator_key", "join_url", "dashboard_url", "disclaimer",
+                                          "feedback")
+                            },
+                            "cases": {"type": "array", "items": {"type": "string"}},
+                        },
+                    },
+                    "Created",
+                ),
+                **error_responses(400, 404, 413, 415, 429),
+            },
+        }
+    },
+    "/api/v1/exercises/{code}/submissions": {
+        "post": {
+            "summary": "Submit a student's answer to one case; re-submitting replaces it",
+            "description": "The student is identified by (exercise, nickname): the first submission of a "
+            "nickname answers a `student_token`, and every later one must send it (else 403, nothing "
+            "changes); a nickname that joined in the browser answers 403. Wrong join codes and tokens are "
+            "rate-limited per client (429), answers per student. A closed exercise, or one full of "
+            "students, answers 409. With `after_reveal` feedback the answer is stored and the feedback "
+            "waits for the reveal (POST .../feedback).",
+            "parameters": [_CODE],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["nickname", "case_id", "answer"],
+                            "properties": {
+                                "nickname": {
+                                    "type": "string",
+                                    "maxLength": NICKNAME_MAX,
+                                    # No @ anywhere, one visible character that is not @.
+                                    "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
+                                    "description": "a pseudonym, not a real name or an e-mail address",
+                                },
+                                "case_id": ref("CaseId"),
+                                "answer": ATTEMPT_SCHEMA,
+                                "student_token": {"type": "string", "maxLength": KEY_MAX,
+                                                  "description": "what this nickname's first submission "
+                                                  "answered; required on every later one"},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "201": json_response(
+                    {"anyOf": [
+                        {**FEEDBACK_SCHEMA, "properties": {**FEEDBACK_SCHEMA["properties"], **_STORED}},
+                        {"type": "object", "required": ["stored", "revealed", "disclaimer"],
+                         "properties": {**_STORED, "message": {"type": "string"},
+                                        "disclaimer": {"type": "string"}}},
+                    ]},
+                    "Stored; the same feedback as an attempt, or (before the reveal) only that it is stored",
+                ),
+                **error_responses(400, 403, 404, 409, 413, 415, 429),
+            },
+        }
+    },
+    "/api/v1/exercises/{code}/feedback": {
+        "post": {
+            "summary": "An API student's feedback on a case they answered, once the educator revealed it",
+            "parameters": [_CODE],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["nickname", "student_token", "case_id"],
+                    "properties": {"nickname": {"type": "string", "maxLength": NICKNAME_MAX,
+                                                "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$"},
+                                   "student_token": {"type": "string", "maxLength": KEY_MAX},
+                                   "case_id": ref("CaseId")},
+                }}},
+            },
+            "responses": {
+                "200": json_response(FEEDBACK_SCHEMA, "The feedback, as an attempt's"),
+                **error_responses(400, 403, 404, 409, 413, 415, 429),
+            },
+        }
+    },
+    "/api/v1/exercises/{code}/reveal": {
+        "post": {
+            "summary": "Reveal one case's answer (`case_id`) or every case's (no body) to the class "
+            "(needs `Authorization: Bearer <educator_key>`)",
+            "parameters": [_CODE],
+            "security": _BEARER,
+            "requestBody": {
+                "required": False,
+                "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"case_id": ref("CaseId")}}}},
+            },
+            "responses": {
+                "200": json_response({"type": "object", "required": ["code", "revealed"], "properties": {
+                    "code": {"type": "string"}, "revealed": {"type": "array", "items": {"type": "string"}}}}),
+                **error_responses(400, 401, 403, 404, 413, 415, 429),
+            },
+        }
+    },
+    "/api/v1/exercises/{code}/results": {
+        "get": {
+            "summary": "The class's results per case and finding "
+            "(needs `Authorization: Bearer <educator_key>`)",
+            "description": "Rates are over the students who answered the case; `hit_rate` and "
+            "`miss_rate` are null for findings not in the case, `overcall_rate` for findings in it.",
+            "parameters": [_CODE],
+            "security": _BEARER,
+            "responses": {
+                "200": json_response(
+                    {
+                        "type": "object",
+                        "required": ["submissions", "students", "cases"],
+                        "properties": {
+                            "feedback": {"type": "string", "enum": list(service.FEEDBACK_MODES)},
+                            "submissions": {"type": "integer"},
+                            "students": {"type": "integer"},
+                            "cases": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["id", "answered", "lean_counts", "findings"],
+                                    "properties": {
+                                        "id": {"type": "string"},
+                                        "revealed": {"type": "boolean",
+                                                     "description": "whether the educator revealed its answer"},
+                                        "answered": {"type": "integer"},
+                                        "lean_counts": {
+                                            "type": "object",
+                                            "additionalProperties": {"type": "integer"},
+                                        },
+                                        "findings": {
+                                            "type": "object",
+                                            "additionalProperties": {
                                                 "type": "object",
-                                                "additionalProperties": {"type": "integer"},
-                                            },
-                                            "findings": {
-                                                "type": "object",
-                                                "additionalProperties": {
-                                                    "type": "object",
-                                                    "properties": {
-                                                        "hit_rate": _RATE,
-                                                        "miss_rate": _RATE,
-                                                        "overcall_rate": _RATE,
-                                                    },
+                                                "properties": {
+                                                    "hit_rate": _RATE,
+                                                    "miss_rate": _RATE,
+                                                    "overcall_rate": _RATE,
                                                 },
                                             },
                                         },
                                     },
                                 },
                             },
-                        }
-                    ),
-                    **error_responses(401, 403, 404, 429),
-                },
-            }
-        },
-    }
-)
+                        },
+                    }
+                ),
+                **error_responses(401, 403, 404, 429),
+            },
+        }
+    },
+}

@@ -22,10 +22,21 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from rules import KnowledgeBase
-from rules.cases import mechanisms_of
+from rules import mechanisms_of
 
+from ..limits import CASE_AGE_MAX
+from ..limits import JOIN_CODE_MAX
+from ..limits import KEY_MAX
+from ..limits import LOCATOR_MAX
+from ..limits import NARRATIVE_MAX
+from ..limits import NARRATIVE_MIN
+from ..limits import NICKNAME_MAX
+from ..limits import TEACHING_POINT_MAX
+from ..limits import TIME_LIMIT_MAX
+from ..limits import TIME_LIMIT_MIN
+from ..limits import TIME_LIMIT_WORDS
+from ..limits import TITLE_MAX
 from ..practice.forms import CheckboxesField
-from .service import NICKNAME_MAX
 from .service import one_line
 
 MAX_SIMULATED = 10
@@ -41,7 +52,7 @@ class NewExerciseForm(FlaskForm):
     """Title, cases from the library (written, authored, N simulated) and an optional time limit."""
 
     title = StringField(
-        "Title of the exercise", validators=[DataRequired("Give the exercise a title."), Length(max=120)]
+        "Title of the exercise", validators=[DataRequired("Give the exercise a title."), Length(max=TITLE_MAX)]
     )
     cases = CheckboxesField("Written cases")
     simulated = IntegerField(
@@ -50,7 +61,8 @@ class NewExerciseForm(FlaskForm):
         validators=[Optional(), NumberRange(0, MAX_SIMULATED)],
     )
     time_limit = IntegerField(
-        "Time limit in minutes (optional)", validators=[Optional(), NumberRange(1, 240, "1 to 240 minutes.")]
+        "Time limit in minutes (optional)",
+        validators=[Optional(), NumberRange(TIME_LIMIT_MIN, TIME_LIMIT_MAX, TIME_LIMIT_WORDS)],
     )
     feedback = RadioField(
         "When students see the answer",
@@ -67,7 +79,7 @@ class NewExerciseForm(FlaskForm):
 class ClaimForm(FlaskForm):
     """Paste the educator key to open the dashboard in this browser."""
 
-    key = PasswordField("Educator key", validators=[DataRequired("Paste the educator key."), Length(max=200)])
+    key = PasswordField("Educator key", validators=[DataRequired("Paste the educator key."), Length(max=KEY_MAX)])
     submit = SubmitField("Open the dashboard")
 
 
@@ -75,7 +87,7 @@ class JoinForm(FlaskForm):
     """Join code and a nickname; nothing else is asked."""
 
     code = StringField(
-        "Join code", validators=[DataRequired("Type the join code shown by your educator."), Length(max=20)]
+        "Join code", validators=[DataRequired("Type the join code shown by your educator."), Length(max=JOIN_CODE_MAX)]
     )
     nickname = StringField(
         "Nickname", validators=[DataRequired("Choose a nickname."), Length(max=NICKNAME_MAX)]
@@ -92,8 +104,8 @@ class ActionForm(FlaskForm):
 class _AuthorBase(FlaskForm):
     """Fields of a written case; per-finding and teaching-point fields are added by author_form_class()."""
 
-    title = StringField("Title", validators=[DataRequired("Give the case a title."), Length(max=120)])
-    age = StringField("Age", validators=[DataRequired("Give an age, e.g. 3 months."), Length(max=40)])
+    title = StringField("Title", validators=[DataRequired("Give the case a title."), Length(max=TITLE_MAX)])
+    age = StringField("Age", validators=[DataRequired("Give an age, e.g. 3 months."), Length(max=CASE_AGE_MAX)])
     sex = SelectField("Sex", choices=[SelectChoice("female", "Female"), SelectChoice("male", "Male")])
     difficulty = SelectField(
         "Difficulty",
@@ -106,7 +118,7 @@ class _AuthorBase(FlaskForm):
     )
     narrative = TextAreaField(
         "Narrative (2 to 6 sentences, your own words)",
-        validators=[DataRequired("Write the narrative."), Length(min=20, max=1500)],
+        validators=[DataRequired("Write the narrative."), Length(min=NARRATIVE_MIN, max=NARRATIVE_MAX)],
     )
     lean = RadioField(
         "Expected inheritance lean", choices=LEANS, validators=[InputRequired("Choose the expected lean.")]
@@ -183,9 +195,10 @@ def author_form_class(kb: KnowledgeBase) -> type[_AuthorBase]:
     sources = [SelectChoice(s.id, s.title) for s in kb.sources.values()]
     for i in range(1, TEACHING_POINTS + 1):
         required = [DataRequired("Give at least one teaching point.")] if i == 1 else [Optional()]
-        attrs[f"point{i}"] = TextAreaField(f"Teaching point {i}", validators=[*required, Length(max=600)])
+        attrs[f"point{i}"] = TextAreaField(f"Teaching point {i}",
+                                           validators=[*required, Length(max=TEACHING_POINT_MAX)])
         attrs[f"point{i}_source"] = SelectField(f"Source of teaching point {i}", choices=sources)
         attrs[f"point{i}_locator"] = StringField(
-            f"Where in source {i}: section, page or quoted passage", validators=[Length(max=300)]
+            f"Where in source {i}: section, page or quoted passage", validators=[Length(max=LOCATOR_MAX)]
         )
     return type("AuthorCaseForm", (_AuthorBase,), attrs)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rules import Case
 from rules import KnowledgeBase
-from rules.cases import Case
 
 from ..models import utcnow
 from ..presenters import DISCLAIMER

@@ -23,17 +23,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from rules import Attempt
+from rules import Case
+from rules import Feedback
 from rules import KnowledgeBase
-from rules.cases import Case
-from rules.cases import case_from_mapping
-from rules.cases import get_case
-from rules.loader import KnowledgeError
-from rules.scoring import Attempt
-from rules.scoring import Feedback
-from rules.scoring import score_attempt
+from rules import KnowledgeError
+from rules import case_from_mapping
+from rules import get_case
+from rules import score_attempt
 
 from ..extensions import Model
 from ..extensions import db
+from ..limits import EXERCISE_CASES_MAX
+from ..limits import NICKNAME_MAX
+from ..limits import TIME_LIMIT_MAX
+from ..limits import TIME_LIMIT_MIN
+from ..limits import TIME_LIMIT_WORDS
+from ..limits import TITLE_MAX
 from ..models import AuthoredCase
 from ..models import Educator
 from ..models import Exercise
@@ -54,8 +60,6 @@ if TYPE_CHECKING:
 # Unambiguous characters: no 0/O, 1/I/L, so a code read off a projector is typed right.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
-MAX_CASES = 20
-NICKNAME_MAX = 30
 AUTHORED_PREFIX = "authored-"
 DRAFT_ID = "authored-draft"  # the id a case is validated under before it is stored
 # The one spelling of an authored case's id: no sign, no leading zero, within an SQL integer.
@@ -280,13 +284,14 @@ def create_exercise(
     if feedback not in FEEDBACK_MODES:
         raise ClassroomError(400, "invalid_feedback", 'feedback is "immediate" or "after_reveal".')
     raw_length, title = len(title), one_line(title)
-    if not title or raw_length > 120:  # the length as sent, as the form counts it
-        raise ClassroomError(400, "invalid_title", "Give the exercise a title of 1 to 120 characters.")
+    if not title or raw_length > TITLE_MAX:  # the length as sent, as the form counts it
+        raise ClassroomError(400, "invalid_title", f"Give the exercise a title of 1 to {TITLE_MAX} characters.")
     ids = list(dict.fromkeys(c.strip() for c in case_ids if c.strip()))
-    if not ids or len(ids) > MAX_CASES:
-        raise ClassroomError(400, "invalid_cases", f"Pick 1 to {MAX_CASES} cases.")
-    if time_limit_minutes is not None and not 1 <= time_limit_minutes <= 240:
-        raise ClassroomError(400, "invalid_time_limit", "The time limit is 1 to 240 minutes.")
+    if not ids or len(ids) > EXERCISE_CASES_MAX:
+        raise ClassroomError(400, "invalid_cases", f"Pick 1 to {EXERCISE_CASES_MAX} cases.")
+    if time_limit_minutes is not None and not TIME_LIMIT_MIN <= time_limit_minutes <= TIME_LIMIT_MAX:
+        raise ClassroomError(400, "invalid_time_limit",
+                             f"The time limit is {TIME_LIMIT_WORDS}")
     educator = educator or educator_for_key(educator_key)
     for case_id in ids:
         if resolve_case(case_id, educator.id if educator else None, kb) is None:

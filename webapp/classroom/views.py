@@ -23,11 +23,11 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 
-from rules.cases import load_cases
-from rules.loader import KnowledgeError
-from rules.simulate import MAX_SEED
-from rules.simulate import case_id_for
-from rules.simulate import offered_entries
+from rules import MAX_SEED
+from rules import KnowledgeError
+from rules import case_id_for
+from rules import load_cases
+from rules import offered_entries
 
 from ..checklist.layout import checklist_groups
 from ..knowledge import kb

@@ -7,7 +7,9 @@ from flask_wtf.file import FileField
 from wtforms import SubmitField
 from wtforms import TextAreaField
 
-from rules.inputs import InputError
+from rules import InputError
+
+from ..limits import BODY_MAX_WORDS
 
 # What the file chooser offers (the field renders it as its `accept` attribute).
 ACCEPT = ".json,.txt,.csv,application/json,text/plain,text/csv"
@@ -19,7 +21,7 @@ class ImportForm(FlaskForm):
     Field names carry a prefix: the checklist form on the same page has its own `submit`.
     """
 
-    import_file = FileField("Choose a file (phenopacket .json or HPO list .txt, up to 64 KiB)",
+    import_file = FileField(f"Choose a file (phenopacket .json or HPO list .txt, up to {BODY_MAX_WORDS})",
                             render_kw={"accept": ACCEPT})
     import_text = TextAreaField("Or paste it here")
     import_submit = SubmitField("Open the checklist filled in")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rules import HpoIndex
+from rules import Imported
 from rules import KnowledgeBase
-from rules.hpo import HpoIndex
-from rules.phenopacket import Imported
 
 
 def present_import(imported: Imported, kb: KnowledgeBase, hpo: HpoIndex) -> dict[str, Any]:

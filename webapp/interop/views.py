@@ -17,12 +17,12 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from rules.hpo import load_hpo
-from rules.inputs import InputError
-from rules.phenopacket import export_phenopacket
-from rules.phenopacket import hpo_csv
-from rules.phenopacket import import_bytes
-from rules.phenopacket import import_text
+from rules import InputError
+from rules import export_phenopacket
+from rules import hpo_csv
+from rules import import_bytes
+from rules import import_text
+from rules import load_hpo
 
 from ..checklist.forms import checklist_form_class
 from ..checklist.layout import checklist_groups
@@ -30,6 +30,8 @@ from ..checklist.views import parsed_query
 from ..errors import error_response
 from ..errors import wants_json
 from ..knowledge import kb
+from ..limits import BODY_MAX_WORDS
+from ..limits import TOO_LARGE
 from ..presenters import DISCLAIMER
 from ..ratelimit import rate_limited
 from .forms import ImportForm
@@ -84,8 +86,8 @@ def import_checklist() -> ResponseReturnValue:
 def too_large(err: RequestEntityTooLarge) -> ResponseReturnValue:
     """A friendly page when the upload is over the size limit."""
     if wants_json():
-        return error_response(413, "The request body is larger than the 64 KiB limit.")
-    return render_template("interop/too_large.html"), 413
+        return error_response(413, TOO_LARGE)
+    return render_template("interop/too_large.html", limit=BODY_MAX_WORDS), 413
 
 
 @bp.get("/assessment/phenopacket.json")

@@ -6,19 +6,20 @@ from typing import Any
 
 from flask import Blueprint
 
-from rules.cases import Case
-from rules.cases import get_case
-from rules.cases import load_cases
-from rules.scoring import parse_attempt
-from rules.scoring import score_attempt
-from rules.simulate import offered_entries
+from rules import CONFIDENCE_MAX
+from rules import CONFIDENCE_MIN
+from rules import Case
+from rules import get_case
+from rules import load_cases
+from rules import offered_entries
+from rules import parse_attempt
+from rules import score_attempt
 
 from ..api.common import ApiError
 from ..api.common import json_body
 from ..api.common import ok
-from ..api.openapi import ERROR
-from ..api.openapi import ref
-from ..api.openapi import register_paths
+from ..api.schemas import ERROR
+from ..api.schemas import ref
 from ..extensions import csrf
 from ..knowledge import kb
 from .presenters import present_case
@@ -97,7 +98,7 @@ ATTEMPT_SCHEMA: dict[str, Any] = {
                      "description": "slugs of the findings present (GET /api/v1/findings)"},
         "lean": {"type": "string", "enum": ["recessive", "dominant", "indeterminate"]},
         "mechanisms": {"type": "array", "items": ref("MechanismSlug"), "description": "mechanism slugs"},
-        "confidence": {"type": "integer", "minimum": 50, "maximum": 100},
+        "confidence": {"type": "integer", "minimum": CONFIDENCE_MIN, "maximum": CONFIDENCE_MAX},
         "stage": {
             "type": "integer",
             "minimum": 1,
@@ -145,58 +146,56 @@ def _err(*statuses: int) -> dict[str, Any]:
     }
 
 
-register_paths(
-    {
-        "/api/v1/cases": {
-            "get": {
-                "summary": "The case library: written vignettes without their answer keys",
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "cases": {"type": "array", "items": _CASE},
-                                        "simulated": {"type": "object"},
-                                    },
-                                }
+PATHS: dict[str, Any] = {
+    "/api/v1/cases": {
+        "get": {
+            "summary": "The case library: written vignettes without their answer keys",
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "cases": {"type": "array", "items": _CASE},
+                                    "simulated": {"type": "object"},
+                                },
                             }
-                        },
-                    }
-                },
-            }
-        },
-        "/api/v1/cases/{case_id}": {
-            "get": {
-                "summary": "One case without its answer key (written id, or sim-<number>-<seed>)",
-                "parameters": [
-                    {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "content": {
-                            "application/json": {"schema": {"type": "object", "properties": {"case": _CASE}}}
-                        },
+                        }
                     },
-                    **_err(404),
+                }
+            },
+        }
+    },
+    "/api/v1/cases/{case_id}": {
+        "get": {
+            "summary": "One case without its answer key (written id, or sim-<number>-<seed>)",
+            "parameters": [
+                {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {
+                        "application/json": {"schema": {"type": "object", "properties": {"case": _CASE}}}
+                    },
                 },
-            }
-        },
-        "/api/v1/cases/{case_id}/attempts": {
-            "post": {
-                "summary": "Score an attempt; the answer key is revealed only here (nothing is stored)",
-                "parameters": [
-                    {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": ATTEMPT_SCHEMA}}},
-                "responses": {
-                    "200": {"description": "OK", "content": {"application/json": {"schema": FEEDBACK_SCHEMA}}},
-                    **_err(400, 404, 413, 415),
-                },
-            }
-        },
-    }
-)
+                **_err(404),
+            },
+        }
+    },
+    "/api/v1/cases/{case_id}/attempts": {
+        "post": {
+            "summary": "Score an attempt; the answer key is revealed only here (nothing is stored)",
+            "parameters": [
+                {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": ATTEMPT_SCHEMA}}},
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {"schema": FEEDBACK_SCHEMA}}},
+                **_err(400, 404, 413, 415),
+            },
+        }
+    },
+}

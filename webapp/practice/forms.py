@@ -10,8 +10,10 @@ from wtforms import SubmitField
 from wtforms import widgets
 from wtforms.validators import InputRequired
 
+from rules import CONFIDENCE_MAX
+from rules import CONFIDENCE_MIN
+from rules import Attempt
 from rules import KnowledgeBase
-from rules.scoring import Attempt
 
 from ..knowledge import kb as load_kb
 
@@ -20,7 +22,7 @@ LEAN_CHOICES = [
     SelectChoice("dominant", "Dominant"),
     SelectChoice("indeterminate", "Indeterminate: the case does not settle it"),
 ]
-CONFIDENCE_CHOICES = [SelectChoice(n, f"{n} %") for n in (50, 60, 70, 80, 90, 100)]
+CONFIDENCE_CHOICES = [SelectChoice(n, f"{n} %") for n in range(CONFIDENCE_MIN, CONFIDENCE_MAX + 1, 10)]
 
 
 class CheckboxesField(SelectMultipleField):

@@ -12,24 +12,24 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from rules import CERTAINTY_BEST_WHEN
+from rules import CERTAINTY_MARKS
+from rules import SCORE_RULE
+from rules import SCORE_WEIGHTS
+from rules import Case
+from rules import Citation
+from rules import Feedback
 from rules import KnowledgeBase
-from rules.cases import Case
-from rules.cases import load_cases
-from rules.certainty import BEST_WHEN
-from rules.certainty import MARKS
-from rules.certainty import certainty_of
-from rules.certainty import level_of
-from rules.certainty import mark
-from rules.model import Citation
-from rules.observations import load_vocabulary
-from rules.progress import Record
-from rules.progress import Summary
-from rules.review import items as review_items
-from rules.scoring import SCORE_RULE
-from rules.scoring import WEIGHTS
-from rules.scoring import Feedback
-from rules.unfolding import Unfolding
-from rules.unfolding import unfolding_of
+from rules import Record
+from rules import Summary
+from rules import Unfolding
+from rules import certainty_mark
+from rules import certainty_of
+from rules import level_of
+from rules import load_cases
+from rules import load_vocabulary
+from rules import review_items
+from rules import unfolding_of
 
 from ..differential import expected_rank
 from ..presenters import DISCLAIMER
@@ -170,9 +170,9 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
         "score_pct": round(feedback.score * 100),
         "rule": SCORE_RULE,
         "parts": {
-            "findings": {"weight": WEIGHTS["findings"], "credit": round(feedback.finding_credit, 3)},
-            "lean": {"weight": WEIGHTS["lean"], "credit": 1.0 if feedback.lean_correct else 0.0},
-            "mechanisms": {"weight": WEIGHTS["mechanisms"], "credit": round(feedback.mechanism_credit, 3)},
+            "findings": {"weight": SCORE_WEIGHTS["findings"], "credit": round(feedback.finding_credit, 3)},
+            "lean": {"weight": SCORE_WEIGHTS["lean"], "credit": 1.0 if feedback.lean_correct else 0.0},
+            "mechanisms": {"weight": SCORE_WEIGHTS["mechanisms"], "credit": round(feedback.mechanism_credit, 3)},
         },
         "findings": {
             "hit": [_finding(s, kb) for s in feedback.hits],
@@ -379,12 +379,12 @@ def present_certainty(confidence: int, right: bool, kb: KnowledgeBase) -> dict[s
     level = level_of(confidence)
     return {
         "level": level,
-        "mark": mark(confidence, right),
+        "mark": certainty_mark(confidence, right),
         "right": right,
         "confidence": confidence,
         "scheme": [
-            {"level": n, "right": gain, "wrong": loss, "best_when": BEST_WHEN[n], "yours": n == level}
-            for n, (gain, loss) in MARKS.items()
+            {"level": n, "right": gain, "wrong": loss, "best_when": CERTAINTY_BEST_WHEN[n], "yours": n == level}
+            for n, (gain, loss) in CERTAINTY_MARKS.items()
         ],
         "source": source_dict(Citation("ucl-lapt-cbm", locator="CBM mark scheme"), kb),
     }

@@ -21,23 +21,23 @@ from flask import request
 from flask import session
 from flask import url_for
 
-from rules.cases import Case
-from rules.cases import get_case
-from rules.cases import load_cases
-from rules.progress import Record
-from rules.progress import append
-from rules.progress import decode
-from rules.progress import record_of
-from rules.progress import summarize
-from rules.progress import weak_spot_case
-from rules.review import items as review_items
-from rules.review import next_due
-from rules.review import pick as review_pick
-from rules.review import review as schedule_review
-from rules.scoring import score_attempt
-from rules.simulate import MAX_SEED
-from rules.simulate import case_id_for
-from rules.simulate import offered_entries
+from rules import MAX_SEED
+from rules import Case
+from rules import Record
+from rules import append_record
+from rules import case_id_for
+from rules import decode_records
+from rules import get_case
+from rules import load_cases
+from rules import next_due
+from rules import offered_entries
+from rules import record_of
+from rules import review_items
+from rules import review_pick
+from rules import schedule_review
+from rules import score_attempt
+from rules import summarize
+from rules import weak_spot_case
 
 from ..knowledge import kb
 from .forms import AttemptForm
@@ -68,7 +68,7 @@ PROGRESS_KEYS = (SESSION_KEY, REVIEW_KEY)
 
 
 def _records() -> tuple[Record, ...]:
-    return decode(session.get(SESSION_KEY), kb())
+    return decode_records(session.get(SESSION_KEY), kb())
 
 
 def _case_or_404(case_id: str) -> Case:
@@ -219,7 +219,7 @@ def case(case_id: str):
         if form.validate_on_submit():
             scored = score_attempt(current, replace(form.attempt(), stage=shown), knowledge)
             record = record_of(scored)
-            session[SESSION_KEY] = append(session.get(SESSION_KEY), record, knowledge)
+            session[SESSION_KEY] = append_record(session.get(SESSION_KEY), record, knowledge)
             session[REVIEW_KEY] = schedule_review(
                 session.get(REVIEW_KEY), current.id, current.key.present, scored.missed, record.score_pct,
                 datetime.now(UTC),

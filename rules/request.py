@@ -1,0 +1,51 @@
+"""An /assess-style body, whatever its shape: findings, onset and family history (rules/inputs.py
+reads each), or a phenopacket in their place (rules/phenopacket.py reads it). The one entry point of
+the JSON API, the shareable result link and the checklist form, so each accepts and rejects the same
+things with the same error codes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .hpo import HpoIndex
+from .inputs import BODY_FIELDS
+from .inputs import InputError
+from .inputs import Parsed
+from .inputs import parse_family_history
+from .inputs import parse_findings
+from .inputs import parse_onset
+from .model import Answers
+from .model import KnowledgeBase
+from .phenopacket import import_phenopacket
+
+
+def parse_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: HpoIndex) -> Parsed:
+    """Parse an /assess-style body: findings, onset, family_history; or a phenopacket."""
+    if not isinstance(body, Mapping):
+        raise InputError("invalid_body", "the body must be a JSON object")
+    if "phenopacket" in body:
+        return parse_phenopacket_request(body, kb, hpo)
+    if not body.keys() <= BODY_FIELDS:
+        unknown_keys = sorted(body.keys() - BODY_FIELDS)
+        raise InputError("invalid_body", f"unknown field(s): {', '.join(unknown_keys)}")
+    states, recognized, unmapped, others = parse_findings(body.get("findings", {}), kb, hpo)
+    answers = Answers(
+        findings=states,
+        onset=parse_onset(body.get("onset"), kb),
+        family_history=parse_family_history(body.get("family_history"), kb),
+    )
+    return Parsed(answers, recognized, unmapped, others)
+
+
+def parse_phenopacket_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: HpoIndex) -> Parsed:
+    """An /assess body with `phenopacket` in place of findings and onset (family_history allowed)."""
+    extra = sorted(set(body) - {"phenopacket", "family_history"})
+    if extra:
+        raise InputError("invalid_body", f"with a phenopacket, send only family_history beside it, not: "
+                                         f"{', '.join(extra)}")
+    imported = import_phenopacket(body["phenopacket"], kb, hpo)
+    answers = imported.parsed.answers
+    family_history = parse_family_history(body.get("family_history"), kb)
+    return Parsed(Answers(answers.findings, answers.onset, family_history),
+                  imported.parsed.recognized, imported.parsed.unmapped, imported.parsed.other_terms)
