@@ -27,6 +27,7 @@ import math
 import operator
 import re
 import threading
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 from typing import NamedTuple
+from typing import cast
 
 from .model import Answers
 from .model import KnowledgeBase
@@ -468,9 +470,11 @@ def presence_table(kb: KnowledgeBase, model: Model) -> Presence:
 _EPS = 1e-12  # keeps log2 finite at p = 0 or 1, where the binary entropy is 0 anyway
 
 
-def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
-                      top: Sequence[Ranked]) -> tuple[Separating, ...]:
-    """The unassessed findings whose answer is expected to tell the top entries apart best.
+def separating_checks_reference(answers: Answers, kb: KnowledgeBase, model: Model,
+                                top: Sequence[Ranked]) -> tuple[Separating, ...]:
+    """The plain definition of separating_checks (the reference its equivalence test holds it to).
+
+    The unassessed findings whose answer is expected to tell the top entries apart best.
 
     With the top entries' probabilities renormalised as w and P(present | entry) from presence_table,
     the gain is the mutual information between the answer and the entry, h(sum w p) - sum w h(p) bits:
@@ -509,9 +513,11 @@ def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
     return tuple(out)
 
 
-def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, str]] = (),
-         model: Model | None = None) -> Ranking:
-    """The differential for the answers: every entry with its probability and evidence, best first.
+def rank_reference(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, str]] = (),
+                   model: Model | None = None) -> Ranking:
+    """The plain definition of rank (the reference its equivalence test holds it to).
+
+    The differential for the answers: every entry with its probability and evidence, best first.
 
     `other_terms` are HPO terms entered that are not checklist findings, with their state. (Written
     with zip and map over whole columns: it runs in every answer of POST /api/v1/assess.)
@@ -538,6 +544,115 @@ def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, s
         GeneShare(g, sum(map(operator.mul, map(probs.__getitem__, idx), factors)), ids)
         for g, idx, factors, ids in model.gene_members]
     genes = tuple(sorted(shares, key=lambda s: (-s.probability, s.gene)))
+    return Ranking(ranked, genes, separating_checks_reference(answers, kb, model, ranked[:SEPARATE_TOP]),
+                   ranked[0].probability > CONFIDENT_P, model.release)
+
+
+# --- the fast path: what rank_reference does, with every per-entry step a C-level map ----------------
+# (POST /api/v1/assess runs it in every answer; tests/test_rules/test_differential_fast.py proves it
+# equal to the reference above for generated inputs.) Named tuples are built by tuple.__new__ from
+# zipped columns, which calls no Python code per row (a NamedTuple's own __new__ is Python).
+_ENTRY, _PROBABILITY, _EVIDENCE = (operator.itemgetter(i) for i in range(3))
+_MAKE_RANKED = cast("Callable[[tuple[Entry, float, tuple[Evidence, ...]]], Ranked]",
+                    functools.partial(tuple.__new__, Ranked))
+_MAKE_SHARE = cast("Callable[[tuple[str, float, tuple[str, ...]]], GeneShare]",
+                   functools.partial(tuple.__new__, GeneShare))
+
+
+class _Tables(NamedTuple):
+    """What the fast path looks up, from the knowledge alone (built once per model)."""
+
+    gene_names: tuple[str, ...]  # sorted by name, so a stable sort by share alone breaks ties by name
+    gene_rows: tuple[tuple[int, ...], ...]
+    gene_factors: tuple[tuple[float, ...], ...]
+    gene_entries: tuple[tuple[str, ...], ...]
+    p_by_finding: tuple[tuple[float, ...], ...]  # presence_table's p, per finding, per entry
+
+
+def _tables(kb: KnowledgeBase, model: Model) -> _Tables:
+    key = ("fast", id(kb))
+    done = model._cache.get(key)
+    if done is not None:
+        return done  # type: ignore[return-value]
+    members = sorted(model.gene_members, key=operator.itemgetter(0))
+    presence = presence_table(kb, model)
+    out = _Tables(tuple(m[0] for m in members), tuple(m[1] for m in members), tuple(m[2] for m in members),
+                  tuple(m[3] for m in members), tuple(zip(*presence.p, strict=True)))
+    model._cache[key] = out  # type: ignore[assignment]
+    return out
+
+
+def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
+                      top: Sequence[Ranked]) -> tuple[Separating, ...]:
+    """separating_checks_reference, with the favoured entries of each check found by C-level maps."""
+    if len(top) < 2:
+        return ()
+    slugs, p_by_entry, h_by_entry = presence_table(kb, model)
+    p_by_finding = _tables(kb, model).p_by_finding
+    entries = list(map(_ENTRY, top))
+    rows = list(map(model.index.__getitem__, map(id, entries)))
+    probabilities = list(map(_PROBABILITY, top))
+    total = sum(probabilities)
+    weights = list(map(operator.truediv, probabilities, itertools.repeat(total)))
+    mul, add, sub = operator.mul, operator.add, operator.sub
+    yes: Iterable[float] = itertools.repeat(0.0)
+    cond: Iterable[float] = itertools.repeat(0.0)
+    for w, i in zip(weights, rows, strict=True):
+        yes = map(add, yes, map(mul, p_by_entry[i], itertools.repeat(w)))
+        cond = map(add, cond, map(mul, h_by_entry[i], itertools.repeat(w)))
+    y = list(map(min, map(max, yes, itertools.repeat(_EPS)), itertools.repeat(1 - _EPS)))
+    n = list(map(sub, itertools.repeat(1.0), y))
+    negative_h = map(add, map(mul, y, map(math.log2, y)), map(mul, n, map(math.log2, n)))
+    gains = list(map(sub, map(operator.neg, negative_h), cond))
+    given = answers.findings
+    ids = [e.id for e in entries]
+    positions = range(len(rows))
+    out: list[Separating] = []
+    for k in sorted(range(len(gains)), key=gains.__getitem__, reverse=True):  # largest gain first
+        gain = gains[k]
+        if gain < MIN_GAIN_BITS or len(out) == MAX_SEPARATING:
+            break
+        slug = slugs[k]
+        if given.get(slug, "unknown") != "unknown":
+            continue
+        ps = list(map(p_by_finding[k].__getitem__, rows))
+        # Most favoured first; a stable sort with reverse=True keeps ties in order, as key=-p does.
+        order = sorted(positions, key=ps.__getitem__, reverse=True)
+        favoured = itertools.compress(map(ids.__getitem__, order),
+                                      map(operator.gt, map(ps.__getitem__, order), itertools.repeat(min(ps))))
+        out.append(Separating(slug, kb.findings[slug].label, round(gain, 3), tuple(favoured)))
+    return tuple(out)
+
+
+def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, str]] = (),
+         model: Model | None = None) -> Ranking:
+    """The differential for the answers: every entry with its probability and evidence, best first.
+
+    `other_terms` are HPO terms entered that are not checklist findings, with their state. Equal to
+    rank_reference; its ratios are looked up (each column's logs are worked out once per process).
+    """
+    model = model or load_model(kb)
+    tables = _tables(kb, model)
+    columns = _evidence_columns(answers, kb, model, other_terms)
+    entries = model.entries
+    n = len(entries)
+    logs: list[float]
+    if columns:  # equal pre-test probabilities (LIRICAL's default), so the prior cancels out
+        logs = list(map(sum, zip(*map(model.logs, columns), strict=True)))
+        by_entry = list(zip(*columns, strict=True))
+    else:
+        logs, by_entry = [0.0] * n, [()] * n
+    top_log = max(logs)
+    weights = list(map(math.exp, map(operator.sub, logs, itertools.repeat(top_log))))
+    total = sum(weights)
+    probs = list(map(operator.truediv, weights, itertools.repeat(total)))
+    order = sorted(range(n), key=logs.__getitem__, reverse=True)
+    ranked = tuple(map(_MAKE_RANKED, zip(map(entries.__getitem__, order), map(probs.__getitem__, order),
+                                         map(by_entry.__getitem__, order), strict=True)))
+    at = itertools.repeat(probs.__getitem__)
+    sums = map(sum, map(map, itertools.repeat(operator.mul), map(map, at, tables.gene_rows), tables.gene_factors))
+    shares = map(_MAKE_SHARE, zip(tables.gene_names, sums, tables.gene_entries, strict=True))
+    genes = tuple(sorted(shares, key=_PROBABILITY, reverse=True))  # by share, then by name (the names' order)
     return Ranking(ranked, genes, separating_checks(answers, kb, model, ranked[:SEPARATE_TOP]),
                    ranked[0].probability > CONFIDENT_P, model.release)
 

@@ -8,7 +8,9 @@ answer and not kept.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import operator
 from typing import Any
 
 from rules import DISAGREEMENT_SOURCE
@@ -101,16 +103,50 @@ def other_terms(parsed: Parsed | None) -> list[tuple[str, str]]:
     return [(u.input, u.state) for u in (parsed.unmapped if parsed else ())]
 
 
+# The fast path's accessors (C-level: no Python call per entry, per row or per gene).
+_ENTRY, _PROBABILITY, _EVIDENCE = (operator.itemgetter(i) for i in range(3))
+ENTRY_KEYS = ("id", "name", "genes", "inheritance", "probability", "evidence")
+GENE_KEYS = ("gene", "probability", "entries")
+_ROW_DATA = operator.attrgetter("_data")
+_CONSISTENT, _SYMBOL = operator.itemgetter("consistent"), operator.itemgetter("symbol")
+_GENE_AND_SHARE = operator.itemgetter("gene", "probability")
+
+
+@functools.cache
+def _head_tuples(kb: KnowledgeBase) -> dict[int, tuple[str, str, list[str], str]]:
+    """_entry_head's fields as a tuple, by the id of the model's entry (the model lives as long as the process)."""
+    heads = _heads(kb)
+    return {id(e): tuple(heads[e.id].values()) for e in load_differential(kb).entries}
+
+
+def _entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str]) -> list[dict[str, Any]]:
+    """The `differential` list: each entry's head, probability (4 decimals) and evidence rows, best first."""
+    ranked = ranking.entries
+    rows = _rows(kb)
+    width = len(ranked[0].evidence) if ranked else 0
+    flat = list(map(rows.made.get, map(id, itertools.chain.from_iterable(map(_EVIDENCE, ranked)))))
+    evidence: Any
+    if any(map(operator.is_, flat, itertools.repeat(None))):  # a row not made yet, or a term typed in (never kept)
+        evidence = [rows.rows(r.evidence, typed) for r in ranked]
+    elif width:
+        evidence = map(list, zip(*[iter(flat)] * width, strict=True))  # the flat rows, entry by entry
+    else:
+        evidence = ([] for _ in ranked)
+    heads = map(_head_tuples(kb).__getitem__, map(id, map(_ENTRY, ranked)))
+    tails = zip(map(round, map(_PROBABILITY, ranked), itertools.repeat(4)), evidence, strict=True)
+    return list(map(dict, map(zip, itertools.repeat(ENTRY_KEYS), map(operator.add, heads, tails))))
+
+
 def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed: Parsed | None = None,
                          ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The `differential` list of the answer, and the notes around it (`differential_notes`)."""
     typed = other_terms(parsed)
     ranking: Ranking = rank_differential(answers, kb, typed)
-    rows, heads = _rows(kb), _heads(kb)
-    typed_ids = {t for t, _ in typed}
-    entries = [{**heads[r.entry.id], "probability": round(r.probability, 4),
-                "evidence": rows.rows(r.evidence, typed_ids)} for r in ranking.entries]
+    entries = _entries(ranking, kb, {t for t, _ in typed})
     words = disagreement(lean, ranking)
+    genes = ranking.genes
+    by_gene = zip(map(_ENTRY, genes), map(round, map(_PROBABILITY, genes), itertools.repeat(4)),
+                  map(list, map(_EVIDENCE, genes)), strict=True)
     notes = {
         "confident": ranking.confident,
         "message": "" if ranking.confident else (
@@ -118,8 +154,7 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
             "Assess the findings below that best tell them apart."),
         "disagreement": {"message": words, "source": {"id": DISAGREEMENT_SOURCE[0], "locator": DISAGREEMENT_SOURCE[1]}}
         if words else None,  # the source by id, in the answer's `sources` map like every other
-        "by_gene": [{"gene": g.gene, "probability": round(g.probability, 4), "entries": list(g.entries)}
-                    for g in ranking.genes],
+        "by_gene": list(map(dict, map(zip, itertools.repeat(GENE_KEYS), by_gene))),
         "separating_checks": [{"id": s.slug, "label": s.label, "check": kb.findings[s.slug].check,
                                "gain_bits": s.gain_bits, "favours_if_present": list(s.favours_if_present)}
                               for s in ranking.separating],
@@ -132,8 +167,15 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
 def rank_genes(genes: Any, notes: dict[str, Any]) -> list[Any]:
     """The gene table's rows: the genes consistent with the lean first (issue 14), each group ordered by
     the ranking's gene shares (issue 15; stable, so genes the ranking lacks keep knowledge order, last)."""
-    share = {g["gene"]: g["probability"] for g in notes["by_gene"]}
-    return sorted(genes, key=lambda row: (not row["consistent"], -share.get(row["symbol"], -1.0)))
+    share = dict(map(_GENE_AND_SHARE, notes["by_gene"]))
+    rows = list(genes)
+    try:
+        data = list(map(_ROW_DATA, rows))  # encoded rows (JsonRow): their dicts, read in C
+    except AttributeError:
+        data = rows
+    keys = list(zip(map(operator.not_, map(_CONSISTENT, data)),
+                    map(operator.neg, map(share.get, map(_SYMBOL, data), itertools.repeat(-1.0))), strict=True))
+    return list(map(rows.__getitem__, sorted(range(len(rows)), key=keys.__getitem__)))
 
 
 def _percent(p: float) -> str:

@@ -76,6 +76,9 @@ class JsonRows(Sequence[JsonRow]):
     def __len__(self) -> int:
         return len(self._rows)
 
+    def __iter__(self) -> Iterator[JsonRow]:
+        return iter(self._rows)  # in C (Sequence's own __iter__ is a Python generator)
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (list, tuple, JsonRows)):
             return list(self) == list(other)
