@@ -30,24 +30,8 @@ GENERATED_BY = "scripts/build_differential_hpo.py"
 DIGITS = 6  # background frequencies are rounded to 6 decimals: the smallest is about 1/12,700
 
 
-def parents_of(onto: base.Ontology) -> dict[str, list[str]]:
-    """Term -> its is_a parents (current terms only)."""
-    parents: dict[str, list[str]] = defaultdict(list)
-    for parent, children in onto.children.items():
-        for child in children:
-            parents[child].append(parent)
-    return parents
-
-
-def ancestors(term: str, parents: dict[str, list[str]]) -> set[str]:
-    """The term and every term above it along is_a."""
-    seen, stack = {term}, [term]
-    while stack:
-        for parent in parents.get(stack.pop(), ()):
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return seen
+parents_of = base.parents_of  # the sibling script's: term -> its is_a parents
+ancestors = base.ancestors_in  # the term and every term above it
 
 
 def seed_terms(onto: base.Ontology) -> set[str]:

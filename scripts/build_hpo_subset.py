@@ -171,12 +171,22 @@ def term_findings(onto: Ontology, findings: list[dict[str, Any]]) -> dict[str, l
     return counts
 
 
-def ancestors(onto: Ontology, term: str) -> set[str]:
-    """The term and every term above it along is_a."""
+def parents_of(onto: Ontology) -> dict[str, list[str]]:
+    """Term -> its is_a parents (current terms only)."""
     parents: dict[str, list[str]] = defaultdict(list)
     for parent, children in onto.children.items():
         for child in children:
             parents[child].append(parent)
+    return parents
+
+
+def ancestors(onto: Ontology, term: str) -> set[str]:
+    """The term and every term above it along is_a."""
+    return ancestors_in(term, parents_of(onto))
+
+
+def ancestors_in(term: str, parents: dict[str, list[str]]) -> set[str]:
+    """The term and every term above it, given each term's parents (parents_of)."""
     seen, stack = {term}, [term]
     while stack:
         for parent in parents.get(stack.pop(), ()):
