@@ -32,6 +32,7 @@ SHOWN_ENTRIES = 5  # the page's table; the JSON answer has every entry
 LIRICAL = ("Robinson PN et al. Interpretable clinical genomics with a likelihood ratio paradigm. "
            "Am J Hum Genet 2020;107:403-417 (LIRICAL)")
 LIRICAL_URL = "https://pubmed.ncbi.nlm.nih.gov/32755546/"
+PRIOR = "equal pre-test probability for every entry"
 
 
 def _ratio_words(lr: float) -> str:
@@ -137,12 +138,39 @@ def _entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str]) -> list[dict[
     return list(map(dict, map(zip, itertools.repeat(ENTRY_KEYS), map(operator.add, heads, tails))))
 
 
+_LR, _SOURCE = operator.attrgetter("lr"), operator.attrgetter("source")
+
+
+def _ratio(lr: float) -> float:
+    """A likelihood ratio as the answer gives it: three significant digits."""
+    return float(f"{lr:.3g}")
+
+
+def _compact_entries(ranking: Ranking) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The compact `differential` (issue 14, point 9): each entry's id and probability, and its evidence
+    as two columns, `lr` and `source`, in the order of `differential_notes.terms` (the input items,
+    the same for every entry); the entry's name, genes and inheritance are in GET /api/v1/knowledge."""
+    ranked = ranking.entries
+    if not ranked:
+        return [], []
+    terms = [{"hpo": ev.hpo, "label": ev.label, "state": ev.state} for ev in ranked[0].evidence]
+    entries = [{"id": r.entry.id, "probability": round(r.probability, 4),
+                "lr": list(map(_ratio, map(_LR, r.evidence))), "source": list(map(_SOURCE, r.evidence))}
+               for r in ranked]
+    return entries, terms
+
+
 def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed: Parsed | None = None,
-                         ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The `differential` list of the answer, and the notes around it (`differential_notes`)."""
+                         compact: bool = False) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The `differential` list of the answer, and the notes around it (`differential_notes`); compact:
+    texts by id, evidence in columns (see _compact_entries)."""
     typed = other_terms(parsed)
     ranking: Ranking = rank_differential(answers, kb, typed)
-    entries = _entries(ranking, kb, {t for t, _ in typed})
+    terms: list[dict[str, str]] = []
+    if compact:
+        entries, terms = _compact_entries(ranking)
+    else:
+        entries = _entries(ranking, kb, {t for t, _ in typed})
     words = disagreement(lean, ranking)
     genes = ranking.genes
     by_gene = zip(map(_ENTRY, genes), map(round, map(_PROBABILITY, genes), itertools.repeat(4)),
@@ -154,13 +182,19 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
             "Assess the findings below that best tell them apart."),
         "disagreement": {"message": words, "source": {"id": DISAGREEMENT_SOURCE[0], "locator": DISAGREEMENT_SOURCE[1]}}
         if words else None,  # the source by id, in the answer's `sources` map like every other
-        "by_gene": list(map(dict, map(zip, itertools.repeat(GENE_KEYS), by_gene))),
-        "separating_checks": [{"id": s.slug, "label": s.label, "check": kb.findings[s.slug].check,
-                               "gain_bits": s.gain_bits, "favours_if_present": list(s.favours_if_present)}
-                              for s in ranking.separating],
-        "method": {"title": LIRICAL, "url": LIRICAL_URL, "hpo_release": ranking.hpo_release,
-                   "prior": "equal pre-test probability for every entry"},
+        # compact: each gene's share; which entries share it is in GET /api/v1/knowledge (the entries' genes)
+        "by_gene": [{"gene": g, "probability": p} for g, p, _ in by_gene] if compact
+        else list(map(dict, map(zip, itertools.repeat(GENE_KEYS), by_gene))),
+        "separating_checks": [{"id": s.slug, "gain_bits": s.gain_bits,
+                               "favours_if_present": list(s.favours_if_present)} for s in ranking.separating]
+        if compact else [{"id": s.slug, "label": s.label, "check": kb.findings[s.slug].check,
+                          "gain_bits": s.gain_bits, "favours_if_present": list(s.favours_if_present)}
+                         for s in ranking.separating],
+        "method": {"hpo_release": ranking.hpo_release, "prior": PRIOR} if compact else
+        {"title": LIRICAL, "url": LIRICAL_URL, "hpo_release": ranking.hpo_release, "prior": PRIOR},
     }
+    if compact:  # the method's reference is in GET /api/v1/knowledge
+        notes["terms"] = terms
     return entries, notes
 
 

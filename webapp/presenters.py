@@ -12,10 +12,14 @@ objects the engine's plan holds, worked out from the knowledge alone, never by a
 from __future__ import annotations
 
 import functools
+import hashlib
+import operator
 from collections.abc import Callable
 from collections.abc import Sequence
 from typing import Any
 from typing import TypeVar
+
+import orjson
 
 from rules import DISAGREEMENT_SOURCE
 from rules import Assessment
@@ -29,7 +33,10 @@ from rules import Parsed
 from rules import RedFlagHit
 from rules import WorkupItem
 from rules import handouts
+from rules import load_differential
 
+from .differential import LIRICAL
+from .differential import LIRICAL_URL
 from .differential import present_differential
 from .differential import rank_genes
 from .jsonprovider import JsonRow
@@ -135,7 +142,7 @@ class _Rows:
                  | {r.cite.source for r in kb.red_flags} | {w.cite.source for w in kb.workup}
                  | {r.action_cite.source for r in kb.red_flags if r.action_cite} | {g.cite.source for g in kb.genes}
                  | {DISAGREEMENT_SOURCE[0]})  # the differential's teaching point (issue 15)
-        self.cited = JsonRow({sid: entry for sid, entry in sources_map(kb).items() if sid in cited})
+        self.cited = JsonRow({sid: self.source(entry) for sid, entry in sources_map(kb).items() if sid in cited})
         premise = kb.premise
         self.premise_rows = {state: JsonRow({"state": state, "message": premise.messages[state]})
                              for state in ("confirmed", "unconfirmed", "contradicted")} if premise else {}
@@ -146,6 +153,10 @@ class _Rows:
             **{id(c): self.next_check(c) for c in handed.next_checks},
             **{id(t): JsonRows([self.gene(m) for m in t]) for t in handed.gene_tables},
         }
+
+    def source(self, entry: dict[str, str]) -> dict[str, str]:
+        """A source of the answer's `sources` map."""
+        return entry
 
     def ready(self, objects: Sequence[T], build: Callable[[T], JsonRow]) -> list[JsonRow]:
         """The rows of the objects, made once for what the engine hands out, built for any other."""
@@ -200,15 +211,62 @@ class _Rows:
                         "consistent": match.consistent, "note": g.note, "source": cite_ref(g.cite)})
 
 
+class _CompactRows(_Rows):
+    """Rows of the compact answer (the default of POST /api/v1/assess): what this input gave, each item
+    by its id with its source's id. What an item says (its title, why, action, the exact passage or
+    locator of its source) is the same in every answer, so it is in GET /api/v1/knowledge once, and in
+    the full answer (`?detail=full`)."""
+
+    def source(self, entry: dict[str, str]) -> dict[str, str]:
+        return {"title": entry["title"], "url": entry["url"]}
+
+    def clue(self, hit: ClueHit) -> JsonRow:
+        c = hit.clue
+        return JsonRow({"id": c.id, "finding": c.finding, "points_to": c.points_to, "weight": c.weight,
+                        "source": c.cite.source})
+
+    def mechanism(self, hit: MechanismHit) -> JsonRow:
+        m = hit.mechanism
+        return JsonRow({"id": m.slug, "findings": [f.slug for f in hit.findings], "source": m.cite.source})
+
+    def red_flag(self, hit: RedFlagHit) -> JsonRow:
+        r = hit.flag
+        return JsonRow({"id": r.id, "level": r.level, "findings": [f.slug for f in hit.findings],
+                        "source": r.cite.source, "action_source": r.action_cite.source if r.action_cite else None})
+
+    def next_check(self, c: NextCheck) -> JsonRow:
+        return JsonRow({"kind": c.kind, "id": c.key, "impact": c.impact,
+                        "outcomes": [{"value": v, "lean": lean, "strength": strength}
+                                     for v, lean, strength in c.outcomes]})
+
+    def workup_item(self, w: WorkupItem) -> JsonRow:
+        return JsonRow({"id": w.id, "source": w.cite.source})
+
+    def gene(self, match: GeneMatch) -> JsonRow:
+        g = match.gene
+        return JsonRow({"omim": g.omim, "symbol": g.symbol, "consistent": match.consistent,
+                        "source": g.cite.source})
+
+
 @functools.cache
 def _rows(kb: KnowledgeBase) -> _Rows:
     return _Rows(kb)
 
 
+@functools.cache
+def _compact_rows(kb: KnowledgeBase) -> _Rows:
+    return _CompactRows(kb)
+
+
+DETAILS = ("compact", "full")  # the answers of POST /api/v1/assess (`?detail=`); the page reads the full one
+
+
 def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed | None = None,
-                       ) -> dict[str, Any]:
-    """Everything a result page or an API answer shows, as plain data."""
-    rows = _rows(kb)
+                       detail: str = "full") -> dict[str, Any]:
+    """Everything a result page or an API answer shows, as plain data: in full (the page, the
+    exports, `?detail=full`), or compact (texts by id: GET /api/v1/knowledge has them once)."""
+    compact = detail == "compact"
+    rows = _compact_rows(kb) if compact else _rows(kb)
     inh = assessment.inheritance
     hits = rows.ready(inh.hits, rows.clue)
     # For a lean: the clues that pushed toward it, and those that pushed away. Indeterminate: the
@@ -227,7 +285,6 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     answers = assessment.answers
     others = parsed.other_terms if parsed else ()
     given = answers.findings
-    states: dict[str, str] = {**rows.unknown, **given}  # every finding, in checklist order
     ordered = sorted(given, key=rows.position.__getitem__)  # checklist order, whatever order they came in
     present = [s for s in ordered if given[s] == "present"]
     absent = [s for s in ordered if given[s] == "absent"]
@@ -239,23 +296,37 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         terms_absent += _terms(others, "absent")
         link_present = [*present, *(o.id for o in others if o.state == "present")]
         link_absent = [*absent, *(o.id for o in others if o.state == "absent")]
-    differential, differential_notes = present_differential(answers, inh.lean, kb, parsed)  # issue 15
+    differential, differential_notes = present_differential(answers, inh.lean, kb, parsed, compact)  # issue 15
+    if compact:
+        given_answers: dict[str, Any] = {"findings": {s: given[s] for s in ordered}, "onset": answers.onset,
+                                         "family_history": answers.family_history}
+    else:
+        given_answers = {
+            "findings": {**rows.unknown, **given},  # every finding, in checklist order
+            "present_labels": list(map(rows.labels.__getitem__, present)),
+            "absent_labels": list(map(rows.labels.__getitem__, absent)),
+            "onset": answers.onset,
+            "onset_label": kb.onsets[answers.onset].label,
+            "family_history": answers.family_history,
+            "family_history_label": kb.family_histories[answers.family_history].label,
+        }
+    inheritance: dict[str, Any] = {
+        "lean": inh.lean,
+        "strength": inh.strength,
+        "score": inh.score,
+        "summary": lean_summary(inh.lean, inh.strength,
+                                f"{top.clue.name} ({top.signed_weight:+g})" if top is not None else "",
+                                assessment.premise),
+        "message": inh.message,
+        "thresholds": {"weak": kb.thresholds.weak, "moderate": kb.thresholds.moderate,
+                       "strong": kb.thresholds.strong},
+        "clues": hits,
+    }
+    if not compact:  # the compact answer's clues say which side each points to
+        inheritance |= {"clues_for": toward, "clues_against": away}
     return {
         "knowledge_version": kb.version,
-        "inheritance": {
-            "lean": inh.lean,
-            "strength": inh.strength,
-            "score": inh.score,
-            "summary": lean_summary(inh.lean, inh.strength,
-                                    f"{top.clue.name} ({top.signed_weight:+g})" if top is not None else "",
-                                    assessment.premise),
-            "message": inh.message,
-            "thresholds": {"weak": kb.thresholds.weak, "moderate": kb.thresholds.moderate,
-                           "strong": kb.thresholds.strong},
-            "clues": hits,
-            "clues_for": toward,
-            "clues_against": away,
-        },
+        "inheritance": inheritance,
         "mechanisms": rows.ready(assessment.mechanisms, rows.mechanism),
         "red_flags": rows.ready(assessment.red_flags, rows.red_flag),  # as the engine orders them: most urgent first
         "genes": rank_genes(rows.gene_list(assessment.genes), differential_notes),
@@ -265,15 +336,7 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         "workup": rows.workup,
         "hpo_terms": {"present": terms_present, "excluded": terms_absent},
         "other_terms": [{"id": o.id, "label": o.label, "state": o.state} for o in others],
-        "answers": {
-            "findings": states,
-            "present_labels": list(map(rows.labels.__getitem__, present)),
-            "absent_labels": list(map(rows.labels.__getitem__, absent)),
-            "onset": answers.onset,
-            "onset_label": kb.onsets[answers.onset].label,
-            "family_history": answers.family_history,
-            "family_history_label": kb.family_histories[answers.family_history].label,
-        },
+        "answers": given_answers,
         "recognized": [{"input": r.input, "finding": r.finding, "state": r.state}
                        for r in (parsed.recognized if parsed else ())],
         "unmapped": [{"input": u.input, "name": u.name, "related": list(u.related)}
@@ -298,3 +361,49 @@ def present_vocabulary(kb: KnowledgeBase) -> list[dict[str, Any]]:
          "anchors": list(f.anchors), "source": source_dict(f.cite, kb)}
         for f in kb.findings.values()
     ]
+
+
+class KnowledgeDocument:
+    """GET /api/v1/knowledge: what every item a compact answer names says, by id, once per knowledge
+    version (the texts of the full answer, without anything an input decides)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        rows = _rows(kb)
+        checks: dict[str, dict[str, str]] = {
+            f.slug: {"kind": "finding", "label": f.label, "check": f.check} for f in kb.findings.values()}
+        for c in handouts(kb).next_checks:
+            checks.setdefault(c.key, {"kind": c.kind, "label": c.label, "check": c.check})
+        self.sections: dict[str, Any] = {
+            "clues": JsonRow({c.id: {"name": c.name, "finding": c.finding, "points_to": c.points_to,
+                                     "effect": c.effect, "weight": c.weight, "why": c.why,
+                                     "beyond_seed": c.beyond_seed, "source": cite_ref(c.cite)} for c in kb.clues}),
+            "mechanisms": JsonRow({m.slug: {"title": m.title, "explanation": m.explanation,
+                                            "source": cite_ref(m.cite)} for m in kb.mechanisms.values()}),
+            "red_flags": JsonRow({r.id: {"level": r.level, "title": r.title, "why": r.why,
+                                         "beyond_seed": r.beyond_seed, "source": cite_ref(r.cite),
+                                         "action": r.action,
+                                         "action_source": cite_ref(r.action_cite) if r.action_cite else None}
+                                  for r in kb.red_flags}),
+            "workup": JsonRow({w.id: {k: v for k, v in rows.workup_item(w).items() if k != "id"}
+                               for w in kb.workup}),
+            "genes": JsonRow({g.omim: {"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type, "omim": g.omim,
+                                         "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code,
+                                         "in_seed": g.in_seed, "note": g.note, "source": cite_ref(g.cite)}
+                              for g in kb.genes}),
+            "checks": JsonRow(checks),
+            "findings": JsonRow({f.slug: {"label": f.label, "hpo": f.hpo} for f in kb.findings.values()}),
+            "entries": JsonRow({e.id: {"name": e.name, "genes": list(e.genes), "inheritance": e.inheritance,
+                                       "url": e.url} for e in load_differential(kb).entries}),
+            "onsets": JsonRow({k: o.label for k, o in kb.onsets.items()}),
+            "family_histories": JsonRow({k: f.label for k, f in kb.family_histories.items()}),
+            "sources": JsonRow(sources_map(kb)),
+            "method": JsonRow({"title": LIRICAL, "url": LIRICAL_URL}),
+        }
+        encoded = orjson.dumps(self.sections, default=operator.attrgetter("fragment"))
+        self.etag = hashlib.sha256(kb.version.encode() + encoded).hexdigest()[:32]
+
+
+@functools.cache
+def knowledge_document(kb: KnowledgeBase) -> KnowledgeDocument:
+    """The knowledge document, built once per process."""
+    return KnowledgeDocument(kb)

@@ -1,4 +1,4 @@
-"""POST /api/v1/assess answers, byte for byte, what main answered before the differential's fast path
+"""POST /api/v1/assess?detail=full answers, byte for byte, what main answered before the differential's fast path
 (digests stored by tests/test_webapp/assess_golden.py from commit caa345d)."""
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
+from flask import Response
+from flask import request
 
 from rules import evaluate
 from rules import load_hpo
@@ -12,6 +14,9 @@ from rules import parse_request
 
 from ..extensions import csrf
 from ..knowledge import kb
+from ..errors import ApiError
+from ..presenters import DETAILS
+from ..presenters import knowledge_document
 from ..presenters import present_assessment
 from ..presenters import present_vocabulary
 from .common import json_body
@@ -30,17 +35,37 @@ def findings():
     return ok({"knowledge_version": knowledge.version, "findings": present_vocabulary(knowledge)})
 
 
-def assessment_of(body: Any) -> dict[str, Any]:
+def assessment_of(body: Any, detail: str = "compact") -> dict[str, Any]:
     """The presented assessment of an /assess body; InputError for input it cannot read."""
     knowledge = kb()
     parsed = parse_request(body, knowledge, load_hpo())
-    return present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
+    return present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed, detail)
+
+
+def _detail() -> str:
+    """The answer asked for: `?detail=compact` (the default) or `?detail=full`; a 400 for any other."""
+    detail = request.args.get("detail", "compact")
+    if detail not in DETAILS:
+        raise ApiError(400, "invalid_detail", f"detail must be one of {', '.join(DETAILS)}, not {detail[:40]!r}.")
+    return detail
 
 
 @bp.post("/assess")
 def assess():
     """Evaluate a checklist given as JSON; nothing is stored."""
-    return ok(assessment_of(json_body()))  # an InputError is a 400 (webapp/errors.py)
+    detail = _detail()  # before the body: a wrong parameter changes nothing either way
+    return ok(assessment_of(json_body(), detail))  # an InputError is a 400 (webapp/errors.py)
+
+
+@bp.get("/knowledge")
+def knowledge():
+    """What every item of an answer says, by id, once: the texts the compact answer refers to."""
+    document = knowledge_document(kb())
+    if document.etag in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{document.etag}"'})
+    response = ok(document.sections)
+    response.set_etag(document.etag)
+    return response
 
 
 @bp.get("/health")
