@@ -222,8 +222,8 @@ class _CompactRows(_Rows):
 
     def clue(self, hit: ClueHit) -> JsonRow:
         c = hit.clue
-        return JsonRow({"id": c.id, "finding": c.finding, "points_to": c.points_to, "weight": c.weight,
-                        "source": c.cite.source})
+        return JsonRow({"id": c.id, "finding": c.finding, "points_to": c.points_to, "effect": c.effect,
+                        "weight": c.weight, "source": c.cite.source})
 
     def mechanism(self, hit: MechanismHit) -> JsonRow:
         m = hit.mechanism

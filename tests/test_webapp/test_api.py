@@ -29,13 +29,19 @@ def test_assess_answer_shape_and_lean(client):
     body = assess(client, {"findings": {"hypocalcemia": "present"}, "onset": "neonatal"}).get_json()
     inh = body["inheritance"]
     # Issue 14: one finding with its onset earns "moderate" (it was "strong"), and a source is given
-    # once in the answer's `sources` map, referred to by its id.
+    # once in the answer's `sources` map, referred to by its id. The compact answer (the default) names
+    # each item by id; what it says is in GET /api/v1/knowledge.
     assert (inh["lean"], inh["strength"]) == ("recessive", "moderate")
     clue = inh["clues"][0]
-    assert {"finding", "points_to", "weight", "why", "source"} <= set(clue)
-    assert body["sources"][clue["source"]["id"]]["kind"] == "seed"
+    assert {"id", "finding", "points_to", "effect", "weight", "source"} == set(clue)
+    assert body["sources"][clue["source"]]["url"] == ""  # the source document
     assert body["mechanisms"][0]["id"] == "calcium_trapping"
-    assert {"id", "title", "findings", "explanation", "source"} <= set(body["mechanisms"][0])
+    assert {"id", "findings", "source"} == set(body["mechanisms"][0])
+    full = client.post("/api/v1/assess?detail=full", json={"findings": {"hypocalcemia": "present"},
+                                                           "onset": "neonatal"}).get_json()
+    assert {"finding", "points_to", "weight", "why", "source"} <= set(full["inheritance"]["clues"][0])
+    assert full["sources"][full["inheritance"]["clues"][0]["source"]["id"]]["kind"] == "seed"
+    assert {"id", "title", "findings", "explanation", "source"} <= set(full["mechanisms"][0])
     assert body["red_flags"] and body["genes"] and body["next_checks"] is not None
     assert body["recognized"] == [{"input": "hypocalcemia", "finding": "hypocalcemia", "state": "present"}]
     assert body["unmapped"] == []
@@ -137,7 +143,9 @@ def test_openapi_describes_the_api(client):
 def test_an_excluded_narrow_term_does_not_exclude_the_whole_finding(client):
     # "No femur fracture" does not mean "no fractures"; the term is reported with what it relates to.
     body = assess(client, {"findings": {"HP:0031846": "absent"}}).get_json()
-    assert body["answers"]["findings"]["fractures"] == "unknown"
+    assert "fractures" not in body["answers"]["findings"]  # the compact answer lists what was entered
+    full = client.post("/api/v1/assess?detail=full", json={"findings": {"HP:0031846": "absent"}}).get_json()
+    assert full["answers"]["findings"]["fractures"] == "unknown"
     assert body["unmapped"] == [{"input": "HP:0031846", "name": "Femur fracture", "related": ["fractures"]}]
 
 

@@ -11,7 +11,8 @@ from webapp.api.openapi import openapi_document
 
 
 def assess(client, body):
-    response = client.post("/api/v1/assess", json=body)
+    """The full answer (every text inline): the ranking's evidence rows as the page reads them."""
+    response = client.post("/api/v1/assess?detail=full", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()
 

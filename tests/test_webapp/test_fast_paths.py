@@ -26,15 +26,16 @@ from webapp.presenters import present_assessment
 KB = load_knowledge()
 
 
-def test_the_assess_answer_is_the_standard_json_of_the_presenter_dict(client):
+@pytest.mark.parametrize("detail", ["compact", "full"])
+def test_the_assess_answer_is_the_standard_json_of_the_presenter_dict(client, detail):
     body = {"findings": {"hypocalcemia": "present", "anemia": "present", "fractures": "absent"}, "onset": "neonatal"}
     assert "Set-Cookie" in client.get("/").headers  # the form's CSRF token: this browser has a session
-    response = client.post("/api/v1/assess", data=json.dumps(body), content_type="application/json")
+    response = client.post(f"/api/v1/assess?detail={detail}", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 200 and response.mimetype == "application/json"
     # The session is never read or written (Flask would add Vary: Cookie), nor the database (test_faults).
     assert "Set-Cookie" not in response.headers and "Vary" not in response.headers
     parsed = parse_request(body, KB, load_hpo())
-    expected = present_assessment(evaluate(parsed.answers, KB), KB, parsed)
+    expected = present_assessment(evaluate(parsed.answers, KB), KB, parsed, detail)
     # Insertion order, as the presenter builds it (orjson never sorts them), and every value as the
     # standard library writes the presenter's dict (the pre-encoded knowledge rows as the dicts they hold).
     assert list(response.get_json()) == list(expected)

@@ -29,7 +29,7 @@ def test_the_result_page_sections_come_in_the_order_a_clinician_needs(client):
 
 
 def test_the_answer_carries_the_premise_flags_with_findings_and_action_and_the_work_up(client):
-    body = client.post("/api/v1/assess", json=NEONATAL).get_json()
+    body = client.post("/api/v1/assess?detail=full", json=NEONATAL).get_json()
     assert body["premise"] == {"state": "unconfirmed", "message": body["premise"]["message"]}
     entered = {s for s, v in body["answers"]["findings"].items() if v == "present"}
     for flag in body["red_flags"]:
@@ -43,7 +43,8 @@ def test_the_answer_carries_the_premise_flags_with_findings_and_action_and_the_w
 
 
 def test_each_source_appears_once_and_is_referred_to_by_id(client):
-    raw = client.post("/api/v1/assess", json=NEONATAL).get_data(as_text=True)
+    # The full answer; the compact one (the default): tests/test_webapp/test_compact_answer.py.
+    raw = client.post("/api/v1/assess?detail=full", json=NEONATAL).get_data(as_text=True)
     body = json.loads(raw)
     for source in body["sources"].values():
         assert raw.count(json.dumps(source["title"])[1:-1]) == 1, source["title"]

@@ -1,0 +1,178 @@
+"""The compact answer of POST /api/v1/assess (the default, issue 14 point 9) and GET /api/v1/knowledge.
+
+The compact answer names every item by id with its source's id; the knowledge document says, once,
+what each item says. Joined, they give back the full answer (`?detail=full`) field for field, for
+the 150 varied bodies of the golden test: nothing is lost by leaving the texts out.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from rules.differential import load_model
+from webapp.knowledge import kb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from assess_golden import bodies  # noqa: E402
+
+NEONATAL = {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
+                         "visual_impairment": "present"}, "onset": "neonatal"}
+
+
+def _without(row, *keys):
+    return {k: v for k, v in row.items() if k not in keys}
+
+
+def expand(compact, knowledge):
+    """The full answer rebuilt from a compact one and the knowledge document: what an integrator does."""
+    k = knowledge
+    cited = {sid: {"kind": k["sources"][sid]["kind"], **entry} for sid, entry in compact["sources"].items()}
+    inh = compact["inheritance"]
+    lean = inh["lean"]
+    def signed(c):  # toward recessive is positive; a clue against a side counts toward the other
+        return c["weight"] if (c["points_to"] == "recessive") is (c["effect"] == "for") else -c["weight"]
+
+    toward = [c["id"] for c in inh["clues"] if (signed(c) < 0) is (lean == "dominant")]  # as the full answer
+    clues = [{"id": c["id"], "finding": c["finding"], "points_to": c["points_to"],
+              "effect": c["effect"], "weight": c["weight"], "signed_weight": signed(c),
+              "why": k["clues"][c["id"]]["why"], "beyond_seed": k["clues"][c["id"]]["beyond_seed"],
+              "source": k["clues"][c["id"]]["source"]} for c in inh["clues"]]
+    labels = {s: f["label"] for s, f in k["findings"].items()}
+    mechanisms = [{"id": m["id"], "title": k["mechanisms"][m["id"]]["title"], "findings": m["findings"],
+                   "finding_labels": [labels[s] for s in m["findings"]],
+                   "explanation": k["mechanisms"][m["id"]]["explanation"],
+                   "source": k["mechanisms"][m["id"]]["source"]} for m in compact["mechanisms"]]
+    flags = []
+    for r in compact["red_flags"]:
+        text = k["red_flags"][r["id"]]
+        flags.append({"id": r["id"], "level": r["level"], "title": text["title"], "why": text["why"],
+                      "beyond_seed": text["beyond_seed"], "source": text["source"], "findings": r["findings"],
+                      "action": text["action"], "action_source": text["action_source"]})
+    genes = [{"symbol": k["genes"][g["omim"]]["symbol"], "inheritance": k["genes"][g["omim"]]["inheritance"],
+              "type": k["genes"][g["omim"]]["type"], "omim": g["omim"], "omim_url": k["genes"][g["omim"]]["omim_url"],
+              "code": k["genes"][g["omim"]]["code"], "in_seed": k["genes"][g["omim"]]["in_seed"],
+              "consistent": g["consistent"], "note": k["genes"][g["omim"]]["note"],
+              "source": k["genes"][g["omim"]]["source"]} for g in compact["genes"]]
+    checks = [{"kind": c["kind"], "id": c["id"], "label": k["checks"][c["id"]]["label"],
+               "check": k["checks"][c["id"]]["check"], "impact": c["impact"], "outcomes": c["outcomes"]}
+              for c in compact["next_checks"]]
+    notes = compact["differential_notes"]
+    terms = notes["terms"]
+    entries = [{"id": e["id"], **_without(k["entries"][e["id"]], "url"), "probability": e["probability"],
+                "evidence": [{**term, "lr": lr, "source": source}
+                             for term, lr, source in zip(terms, e["lr"], e["source"], strict=True)]}
+               for e in compact["differential"]]
+    by_entry = {e: [g["gene"] for g in notes["by_gene"] if g["gene"] in k["entries"][e]["genes"]]
+                for e in k["entries"]}
+    return {
+        "inheritance": {**inh, "clues": clues, "clues_for": toward,
+                        "clues_against": [c["id"] for c in inh["clues"] if c["id"] not in toward]},
+        "mechanisms": mechanisms, "red_flags": flags, "genes": genes, "next_checks": checks,
+        "workup": [{"id": w["id"], **k["workup"][w["id"]]} for w in compact["workup"]],
+        "sources": cited, "differential": entries,
+        "by_gene": [{**g, "entries": sorted(e for e, genes in by_entry.items() if g["gene"] in genes)}
+                    for g in notes["by_gene"]],
+        "separating_checks": [{"id": s["id"], "label": k["checks"][s["id"]]["label"],
+                               "check": k["checks"][s["id"]]["check"], **_without(s, "id")}
+                              for s in notes["separating_checks"]],
+        "method": {**k["method"], **notes["method"]},
+    }
+
+
+def _evidence_view(entry):
+    """A full entry's evidence as the compact answer can give it back: the input item, ratio, reference."""
+    return [{key: row[key] for key in ("hpo", "label", "state", "lr", "source")} for row in entry["evidence"]]
+
+
+@pytest.fixture
+def knowledge(client):
+    response = client.get("/api/v1/knowledge")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_the_compact_answer_and_the_knowledge_give_back_the_full_answer(app, client, knowledge):
+    with app.app_context():
+        bodies_ = bodies(kb(), load_model(kb()))
+    for body in bodies_:
+        compact = client.post("/api/v1/assess", json=body).get_json()
+        full = client.post("/api/v1/assess?detail=full", json=body).get_json()
+        rebuilt = expand(compact, knowledge)
+        for key in ("inheritance", "mechanisms", "red_flags", "genes", "next_checks", "workup", "sources"):
+            assert rebuilt[key] == full[key], (key, body)
+        assert [_without(e, "evidence") for e in rebuilt["differential"]] == [
+            _without(e, "evidence") for e in full["differential"]], body
+        assert [e["evidence"] for e in rebuilt["differential"]] == [_evidence_view(e) for e in full["differential"]]
+        notes = full["differential_notes"]
+        assert rebuilt["separating_checks"] == notes["separating_checks"], body
+        assert rebuilt["method"] == notes["method"]
+        assert [_without(g, "entries") for g in rebuilt["by_gene"]] == [_without(g, "entries") for g in notes["by_gene"]]
+        assert [sorted(g["entries"]) for g in rebuilt["by_gene"]] == [sorted(g["entries"]) for g in notes["by_gene"]]
+        for key in ("confident", "message", "disagreement"):
+            assert compact["differential_notes"][key] == notes[key]
+        for key in ("premise", "next_checks_note", "hpo_terms", "other_terms", "recognized", "unmapped",
+                    "share_query", "knowledge_version", "disclaimer"):
+            assert compact[key] == full[key], key
+        entered = compact["answers"]["findings"]
+        assert {s: v for s, v in full["answers"]["findings"].items() if v != "unknown"} == {
+            s: v for s, v in entered.items() if v != "unknown"}
+        assert (compact["answers"]["onset"], compact["answers"]["family_history"]) == (
+            full["answers"]["onset"], full["answers"]["family_history"])
+
+
+def test_each_source_appears_once_and_every_item_names_its_source_by_id(client):
+    raw = client.post("/api/v1/assess", json=NEONATAL).get_data(as_text=True)
+    body = json.loads(raw)
+    for source in body["sources"].values():
+        assert raw.count(json.dumps(source["title"])[1:-1]) == 1, source["title"]
+    items = [*body["inheritance"]["clues"], *body["mechanisms"], *body["red_flags"], *body["genes"], *body["workup"]]
+    assert len(items) > 20
+    assert all(item["source"] in body["sources"] for item in items)
+    assert all(flag["action_source"] in body["sources"] for flag in body["red_flags"])
+    # The differential's evidence names the annotation's own reference (an OMIM, Orphanet or PubMed id).
+    refs = {r for e in body["differential"] for r in e["source"]}
+    assert refs and all(r == "" or r.split(":")[0] in ("OMIM", "ORPHA", "PMID") for ref in refs for r in ref.split(";"))
+
+
+def test_every_id_of_a_compact_answer_is_in_the_knowledge_document(app, client, knowledge):
+    with app.app_context():
+        bodies_ = bodies(kb(), load_model(kb()))
+    for body in bodies_[:40]:
+        answer = client.post("/api/v1/assess", json=body).get_json()
+        assert {c["id"] for c in answer["inheritance"]["clues"]} <= set(knowledge["clues"])
+        assert {m["id"] for m in answer["mechanisms"]} <= set(knowledge["mechanisms"])
+        assert {r["id"] for r in answer["red_flags"]} <= set(knowledge["red_flags"])
+        assert {g["omim"] for g in answer["genes"]} <= set(knowledge["genes"])
+        assert {c["id"] for c in answer["next_checks"]} <= set(knowledge["checks"])
+        assert {e["id"] for e in answer["differential"]} == set(knowledge["entries"])
+        assert set(answer["sources"]) <= set(knowledge["sources"])
+
+
+def test_the_knowledge_document_is_fetched_once_per_version(client, knowledge):
+    first = client.get("/api/v1/knowledge")
+    etag = first.headers["ETag"]
+    assert knowledge["knowledge_version"] in client.get("/api/v1/findings").get_json()["knowledge_version"]
+    again = client.get("/api/v1/knowledge", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get("/api/v1/knowledge", headers={"If-None-Match": '"not-this-one"'})
+    assert other.status_code == 200 and other.get_json() == knowledge
+    assert "Educational use only, not a diagnosis" in knowledge["disclaimer"]
+
+
+def test_a_wrong_detail_is_a_clear_400(client):
+    response = client.post("/api/v1/assess?detail=everything", json=NEONATAL)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_detail"
+    assert "compact" in response.get_json()["error"]["message"]
+
+
+def test_an_imported_phenopacket_gets_the_compact_answer_too(client):
+    packet = client.post("/api/v1/phenopacket", json=NEONATAL).get_json()
+    compact = client.post("/api/v1/assess", json={"phenopacket": packet}).get_json()
+    direct = client.post("/api/v1/assess", json=NEONATAL).get_json()
+    assert compact["inheritance"] == direct["inheritance"]
+    assert compact["differential"] == direct["differential"]
