@@ -2,7 +2,10 @@
 
 The example: low calcium, an enlarged liver and spleen, anemia and vision loss, neonatal onset.
 Measured in the app (no server), so the figure is deterministic: the same knowledge gives the same
-bytes. Also the bench body of app_speed.py, and each part of the neonatal answer.
+bytes. The answer is the compact one (the default; texts by id); beside it the full answer
+(`?detail=full`, every text inline), the knowledge document that the compact answer refers to
+(GET /api/v1/knowledge, fetched once per knowledge version), the bench body of app_speed.py, and
+each part of the neonatal answer.
 Run: .venv/bin/python bench/answer_size.py (or bench/run.py answer_size).
 """
 
@@ -29,6 +32,8 @@ def run() -> dict[str, int]:
     client = create_app({"TESTING": True, "SECRET_KEY": "bench"}).test_client()
     answer = client.post("/api/v1/assess", json=NEONATAL)
     figures = {"neonatal_answer_bytes": len(answer.data),
+               "neonatal_full_answer_bytes": len(client.post("/api/v1/assess?detail=full", json=NEONATAL).data),
+               "knowledge_document_bytes": len(client.get("/api/v1/knowledge").data),
                "bench_body_answer_bytes": len(client.post("/api/v1/assess", data=ASSESS_BODY,
                                                           content_type="application/json").data)}
     for key, value in answer.get_json().items():
