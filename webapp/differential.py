@@ -138,7 +138,8 @@ def _entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str]) -> list[dict[
     return list(map(dict, map(zip, itertools.repeat(ENTRY_KEYS), map(operator.add, heads, tails))))
 
 
-_LR, _SOURCE = operator.attrgetter("lr"), operator.attrgetter("source")
+_SOURCE = operator.attrgetter("source")
+COMPACT_KEYS = ("id", "probability", "lr", "source")
 
 
 def _ratio(lr: float) -> float:
@@ -146,18 +147,60 @@ def _ratio(lr: float) -> float:
     return float(f"{lr:.3g}")
 
 
-def _compact_entries(ranking: Ranking) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+class _Columns:
+    """The compact evidence of the knowledge's own items: each Evidence's ratio (three digits) and its
+    term as the answer's `differential_notes.terms` names it, keyed by the id of the model's Evidence
+    objects (kept alive here, so no id is reused); a term typed in is worked out and not kept."""
+
+    def __init__(self) -> None:
+        self.ratios: dict[int, float] = {}
+        self.terms: dict[int, dict[str, Any]] = {}
+        self.held: list[Evidence] = []
+
+    def fill(self, evidence: list[Evidence], typed: set[str]) -> list[float]:
+        """The ratios of the evidence, keeping those of the knowledge's own items."""
+        out = []
+        for ev in evidence:
+            ratio = self.ratios.get(id(ev))
+            if ratio is None:
+                ratio = _ratio(ev.lr)
+                if ev.hpo not in typed:
+                    self.ratios[id(ev)] = ratio
+                    self.terms[id(ev)] = {"hpo": ev.hpo, "label": ev.label, "state": ev.state}
+                    self.held.append(ev)
+            out.append(ratio)
+        return out
+
+
+@functools.cache
+def _columns(kb: KnowledgeBase) -> _Columns:
+    return _Columns()
+
+
+def _compact_entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str],
+                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The compact `differential` (issue 14, point 9): each entry's id and probability, and its evidence
-    as two columns, `lr` and `source`, in the order of `differential_notes.terms` (the input items,
-    the same for every entry); the entry's name, genes and inheritance are in GET /api/v1/knowledge."""
+    as two columns, `lr` and `source` (the matched annotation's reference), in the order of
+    `differential_notes.terms` (the input items, the same for every entry); the entry's name, genes
+    and inheritance are in GET /api/v1/knowledge."""
     ranked = ranking.entries
     if not ranked:
         return [], []
-    terms = [{"hpo": ev.hpo, "label": ev.label, "state": ev.state} for ev in ranked[0].evidence]
-    entries = [{"id": r.entry.id, "probability": round(r.probability, 4),
-                "lr": list(map(_ratio, map(_LR, r.evidence))), "source": list(map(_SOURCE, r.evidence))}
-               for r in ranked]
-    return entries, terms
+    cols = _columns(kb)
+    width = len(ranked[0].evidence)
+    flat = list(itertools.chain.from_iterable(map(_EVIDENCE, ranked)))
+    ratios: list[Any] = list(map(cols.ratios.get, map(id, flat)))
+    if None in ratios:  # an item not met yet, or a term typed in (never kept)
+        ratios = cols.fill(flat, typed)
+    terms = [cols.terms.get(id(ev)) or {"hpo": ev.hpo, "label": ev.label, "state": ev.state}
+             for ev in ranked[0].evidence]
+    sources = list(map(_SOURCE, flat))
+    ids = map(operator.attrgetter("id"), map(_ENTRY, ranked))
+    probabilities = map(round, map(_PROBABILITY, ranked), itertools.repeat(4))
+    lr_columns = map(list, zip(*[iter(ratios)] * width, strict=True)) if width else ([] for _ in ranked)
+    source_columns = map(list, zip(*[iter(sources)] * width, strict=True)) if width else ([] for _ in ranked)
+    rows = zip(ids, probabilities, lr_columns, source_columns, strict=True)
+    return list(map(dict, map(zip, itertools.repeat(COMPACT_KEYS), rows))), terms
 
 
 def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed: Parsed | None = None,
@@ -168,7 +211,7 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
     ranking: Ranking = rank_differential(answers, kb, typed)
     terms: list[dict[str, str]] = []
     if compact:
-        entries, terms = _compact_entries(ranking)
+        entries, terms = _compact_entries(ranking, kb, {t for t, _ in typed})
     else:
         entries = _entries(ranking, kb, {t for t, _ in typed})
     words = disagreement(lean, ranking)
