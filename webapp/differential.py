@@ -203,6 +203,16 @@ def _compact_entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str],
     return list(map(dict, map(zip, itertools.repeat(COMPACT_KEYS), rows))), terms
 
 
+def _disagreement(words: str, compact: bool) -> dict[str, Any] | None:
+    """The teaching point when the lean and the ranking disagree, with its source by id (the compact
+    answer's locator is in GET /api/v1/knowledge); None when they agree."""
+    if not words:
+        return None
+    source: Any = DISAGREEMENT_SOURCE[0] if compact else {"id": DISAGREEMENT_SOURCE[0],
+                                                          "locator": DISAGREEMENT_SOURCE[1]}
+    return {"message": words, "source": source}
+
+
 def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed: Parsed | None = None,
                          compact: bool = False) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The `differential` list of the answer, and the notes around it (`differential_notes`); compact:
@@ -223,8 +233,7 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
         "message": "" if ranking.confident else (
             "Too little entered to rank the types: no type reaches a probability of 0.3. "
             "Assess the findings below that best tell them apart."),
-        "disagreement": {"message": words, "source": {"id": DISAGREEMENT_SOURCE[0], "locator": DISAGREEMENT_SOURCE[1]}}
-        if words else None,  # the source by id, in the answer's `sources` map like every other
+        "disagreement": _disagreement(words, compact),  # its source by id, in `sources` like every other
         # compact: each gene's share; which entries share it is in GET /api/v1/knowledge (the entries' genes)
         "by_gene": [{"gene": g, "probability": p} for g, p, _ in by_gene] if compact
         else list(map(dict, map(zip, itertools.repeat(GENE_KEYS), by_gene))),

@@ -386,8 +386,8 @@ class KnowledgeDocument:
                                   for r in kb.red_flags}),
             "workup": JsonRow({w.id: {k: v for k, v in rows.workup_item(w).items() if k != "id"}
                                for w in kb.workup}),
-            "genes": JsonRow({g.omim: {"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type, "omim": g.omim,
-                                         "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code,
+            "genes": JsonRow({g.omim: {"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type,
+                                       "omim": g.omim, "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code,
                                          "in_seed": g.in_seed, "note": g.note, "source": cite_ref(g.cite)}
                               for g in kb.genes}),
             "checks": JsonRow(checks),
@@ -397,7 +397,8 @@ class KnowledgeDocument:
             "onsets": JsonRow({k: o.label for k, o in kb.onsets.items()}),
             "family_histories": JsonRow({k: f.label for k, f in kb.family_histories.items()}),
             "sources": JsonRow(sources_map(kb)),
-            "method": JsonRow({"title": LIRICAL, "url": LIRICAL_URL}),
+            "method": JsonRow({"title": LIRICAL, "url": LIRICAL_URL, "disagreement_source": {
+                "id": DISAGREEMENT_SOURCE[0], "locator": DISAGREEMENT_SOURCE[1]}}),
         }
         encoded = orjson.dumps(self.sections, default=operator.attrgetter("fragment"))
         self.etag = hashlib.sha256(kb.version.encode() + encoded).hexdigest()[:32]

@@ -79,7 +79,9 @@ def expand(compact, knowledge):
         "separating_checks": [{"id": s["id"], "label": k["checks"][s["id"]]["label"],
                                "check": k["checks"][s["id"]]["check"], **_without(s, "id")}
                               for s in notes["separating_checks"]],
-        "method": {**k["method"], **notes["method"]},
+        "method": {**_without(k["method"], "disagreement_source"), **notes["method"]},
+        "disagreement": notes["disagreement"] and {**notes["disagreement"],
+                                                   "source": k["method"]["disagreement_source"]},
     }
 
 
@@ -110,9 +112,11 @@ def test_the_compact_answer_and_the_knowledge_give_back_the_full_answer(app, cli
         notes = full["differential_notes"]
         assert rebuilt["separating_checks"] == notes["separating_checks"], body
         assert rebuilt["method"] == notes["method"]
-        assert [_without(g, "entries") for g in rebuilt["by_gene"]] == [_without(g, "entries") for g in notes["by_gene"]]
+        assert [_without(g, "entries") for g in rebuilt["by_gene"]] == [
+            _without(g, "entries") for g in notes["by_gene"]]
         assert [sorted(g["entries"]) for g in rebuilt["by_gene"]] == [sorted(g["entries"]) for g in notes["by_gene"]]
-        for key in ("confident", "message", "disagreement"):
+        assert rebuilt["disagreement"] == notes["disagreement"]
+        for key in ("confident", "message"):
             assert compact["differential_notes"][key] == notes[key]
         for key in ("premise", "next_checks_note", "hpo_terms", "other_terms", "recognized", "unmapped",
                     "share_query", "knowledge_version", "disclaimer"):
@@ -176,3 +180,26 @@ def test_an_imported_phenopacket_gets_the_compact_answer_too(client):
     direct = client.post("/api/v1/assess", json=NEONATAL).get_json()
     assert compact["inheritance"] == direct["inheritance"]
     assert compact["differential"] == direct["differential"]
+
+
+def test_terms_typed_in_are_never_kept_by_the_compact_answer(app, client):
+    """The per-process caches hold the knowledge's own items only: nothing a clinician enters stays."""
+    from webapp.differential import _columns
+
+    with app.app_context():
+        knowledge_base = kb()
+    model = load_model(knowledge_base)
+    finding_terms = {f.hpo for f in knowledge_base.findings.values()} | {
+        a for f in knowledge_base.findings.values() for a in f.anchors}
+    annotated = {a.hpo for e in model.entries for a in e.annotations}
+    others = sorted(annotated - finding_terms)[:3]  # annotated, but no checklist finding: typed in
+    for term in others:  # warm: every checklist item the bodies use is met once
+        for state in ("present", "absent"):
+            client.post("/api/v1/assess", json={"findings": {"anemia": "present", term: state}})
+    held = len(_columns(knowledge_base).held)
+    for _ in range(20):
+        for term in others:
+            answer = client.post("/api/v1/assess", json={"findings": {"anemia": "present", term: "absent"}}).get_json()
+            assert term in [t["hpo"] for t in answer["differential_notes"]["terms"]]
+    assert len(_columns(knowledge_base).held) == held
+    assert not [ev for ev in _columns(knowledge_base).held if ev.hpo in others]

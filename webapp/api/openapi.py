@@ -1,9 +1,9 @@
 """The OpenAPI 3.1 description of /api/v1, assembled explicitly from each API module's own part.
 
 Each API module declares the operations it serves as PATHS (and any component schemas of its own
-as SCHEMAS); this module declares the core API's (webapp/api/views.py: findings, assess, health and
+as SCHEMAS); this module declares the core API's (webapp/api/views.py: findings, assess, knowledge, health and
 this document) and puts the parts together, refusing two parts that describe the same path or name
-the same schema. The vocabularies the request schemas refer to (finding slugs, onsets, ...) are
+the same schema. The vocabularies the schemas refer to (finding ids, onsets, ...) are
 components built from the knowledge base when the document is served.
 """
 
@@ -22,18 +22,33 @@ from ..interop import api as interop_api
 from ..interop.schemas import PHENOPACKET_BODY
 from ..knowledge import kb
 from ..practice import api as practice_api
+from ..presenters import DETAILS
 from .schemas import ASSESS_BODY
 from .schemas import ASSESSMENT
+from .schemas import ASSESSMENT_COMPACT
 from .schemas import DIFFERENTIAL
+from .schemas import DIFFERENTIAL_COMPACT
 from .schemas import DIFFERENTIAL_NOTES
+from .schemas import DIFFERENTIAL_NOTES_COMPACT
 from .schemas import ERROR
 from .schemas import FINDING
 from .schemas import HPO_ID_PATTERN
+from .schemas import KNOWLEDGE
 from .schemas import SPACES
 from .schemas import error_responses
 from .schemas import json_response
+from .schemas import ref
 
 # The core API's operations (webapp/api/views.py).
+DETAIL = {
+    "name": "detail", "in": "query", "required": False,
+    "schema": {"type": "string", "enum": list(DETAILS), "default": DETAILS[0]},
+    "description": "compact (the default): each item of the answer by its id, with its source's id; what the "
+                   "items say (titles, explanations, what to do, the passages cited) is in GET /api/v1/knowledge, "
+                   "once per knowledge version. full: every text inline, as the result page shows it.",
+}
+ETAG = {"description": "the version of the knowledge document; send it back as If-None-Match to be told (304) "
+                       "that your copy is still the current one", "schema": {"type": "string"}}
 PATHS: dict[str, Any] = {
     "/api/v1/findings": {"get": {
         "summary": "The finding vocabulary",
@@ -44,9 +59,30 @@ PATHS: dict[str, Any] = {
     # The body may be findings or a phenopacket (rules.parse_request reads both).
     "/api/v1/assess": {"post": {
         "summary": "Evaluate a checklist, given as findings or as a phenopacket (nothing is stored)",
+        "parameters": [DETAIL],
         "requestBody": {"required": True, "content": {"application/json": {
             "schema": {"oneOf": [ASSESS_BODY, PHENOPACKET_BODY]}}}},
-        "responses": {"200": json_response(ASSESSMENT), **error_responses(400, 413, 415)},
+        "responses": {
+            "200": json_response({"oneOf": [ref("AssessmentCompact"), ref("Assessment")]},
+                                 "the compact answer (the default), or the full one with ?detail=full"),
+            "400": json_response(ERROR, "the body cannot be read (the error's code and message say why), or "
+                                        "detail is neither compact nor full (code invalid_detail)"),
+            **error_responses(413, 415)},
+    }},
+    "/api/v1/knowledge": {"get": {
+        "summary": "What every item of a compact answer says, by id, once per knowledge version",
+        "description": "The texts a compact answer of POST /api/v1/assess refers to by id: clues, mechanisms, "
+                       "red flags, the standard evaluations, genes (by OMIM number), what to check for each item, "
+                       "findings, the entries of the differential, onsets, family histories and sources. It "
+                       "changes only with the knowledge version (`knowledge_version` of every answer); keep a copy "
+                       "and ask again with If-None-Match.",
+        "parameters": [{"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                        "description": "the ETag of the copy you have"}],
+        "responses": {
+            "200": {**json_response(ref("Knowledge"), "the knowledge document"), "headers": {"ETag": ETAG}},
+            "304": {"description": "Not modified: the copy whose ETag you sent is the current one (no body)",
+                    "headers": {"ETag": ETAG}},
+        },
     }},
     "/api/v1/health": {"get": {
         "summary": "Liveness",
@@ -58,8 +94,10 @@ PATHS: dict[str, Any] = {
         "responses": {"200": json_response({"type": "object", "required": ["openapi", "info", "paths"]})},
     }},
 }
-SCHEMAS: dict[str, Any] = {"Error": ERROR, "Assessment": ASSESSMENT, "AssessBody": ASSESS_BODY,
-                           "Differential": DIFFERENTIAL, "DifferentialNotes": DIFFERENTIAL_NOTES}
+SCHEMAS: dict[str, Any] = {"Error": ERROR, "Assessment": ASSESSMENT, "AssessmentCompact": ASSESSMENT_COMPACT,
+                           "AssessBody": ASSESS_BODY, "Differential": DIFFERENTIAL,
+                           "DifferentialCompact": DIFFERENTIAL_COMPACT, "DifferentialNotes": DIFFERENTIAL_NOTES,
+                           "DifferentialNotesCompact": DIFFERENTIAL_NOTES_COMPACT, "Knowledge": KNOWLEDGE}
 # A part of the document: (who declares it, its paths, its component schemas).
 Part = tuple[str, Mapping[str, Any], Mapping[str, Any]]
 
@@ -80,18 +118,23 @@ def vocabulary_schemas() -> dict[str, Any]:
                 "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])")
     return {
         "CaseId": {"type": "string", "pattern": _one_of_words(list(load_cases()), f"{simulated}|{authored}"),
-                   "description": "a written case (GET /api/v1/cases), a simulated patient sim-<number>-<seed>, "
+                   "description": "a written case (GET /api/v1/cases), a simulated patient sim-<number>-<n> (the "
+                                  "type's OMIM number, and any whole number n: the same n gives the same patient), "
                                   "or, with the educator's key, one of their authored cases authored-<n>"},
         "FindingId": {"type": "string", "pattern": _one_of_words(list(knowledge.findings), HPO_ID_PATTERN),
-                      "description": "a finding slug (GET /api/v1/findings) or an HPO id HP:0000000"},
+                      "description": "a finding id (GET /api/v1/findings) or an HPO id HP:0000000"},
         "FindingSlug": {"type": "string", "pattern": _one_of_words(list(knowledge.findings)),
-                        "description": "a finding slug (GET /api/v1/findings)"},
+                        "description": "a finding id (GET /api/v1/findings)"},
         "MechanismSlug": {"type": "string", "pattern": _one_of_words(list(knowledge.mechanisms)),
-                          "description": "a mechanism slug"},
+                          "description": "a mechanism id"},
         "Onset": {"anyOf": [{"type": "null"}, {"type": "string", "enum": ["", *knowledge.onsets, *onset_terms]}],
                   "description": "an onset class or its HPO onset id; null or empty means unknown"},
         "FamilyHistory": {"anyOf": [{"type": "null"}, {"type": "string", "enum": ["", *knowledge.family_histories]}],
                           "description": "null or empty means unknown"},
+        # As an answer gives them back (GET /api/v1/knowledge has their labels).
+        "OnsetClass": {"type": "string", "enum": list(knowledge.onsets), "description": "an onset class"},
+        "FamilyHistoryClass": {"type": "string", "enum": list(knowledge.family_histories),
+                               "description": "a family-history answer"},
     }
 
 

@@ -12,9 +12,9 @@ from rules import evaluate
 from rules import load_hpo
 from rules import parse_request
 
+from ..errors import ApiError
 from ..extensions import csrf
 from ..knowledge import kb
-from ..errors import ApiError
 from ..presenters import DETAILS
 from ..presenters import knowledge_document
 from ..presenters import present_assessment
@@ -61,10 +61,14 @@ def assess():
 def knowledge():
     """What every item of an answer says, by id, once: the texts the compact answer refers to."""
     document = knowledge_document(kb())
-    if document.etag in request.if_none_match:
-        return Response(status=304, headers={"ETag": f'"{document.etag}"'})
-    response = ok(document.sections)
+    # The same for everyone and free of anything entered: a client may keep it, and asks again with
+    # its ETag (weak comparison, as If-None-Match has it) to learn whether the knowledge changed.
+    if request.if_none_match.contains_weak(document.etag):
+        response = Response(status=304)
+    else:
+        response = ok(document.sections)
     response.set_etag(document.etag)
+    response.headers["Cache-Control"] = "no-cache"
     return response
 
 

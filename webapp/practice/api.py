@@ -44,7 +44,7 @@ def cases():
         {
             "cases": [present_case(c) for c in load_cases().values()],
             "simulated": {
-                "id_pattern": "sim-<OMIM number>-<seed> or sim-ORPHA<number>-<seed>, seed 0..999999999",
+                "id_pattern": "sim-<OMIM number>-<n> or sim-ORPHA<number>-<n>, n 0..999999999",
                 "entries": [
                     {"entry": e.id, "name": e.name, "example_id": f"sim-{e.number}-1"}
                     for e in offered_entries()
@@ -95,9 +95,9 @@ ATTEMPT_SCHEMA: dict[str, Any] = {
     "required": ["lean", "confidence"],
     "properties": {
         "findings": {"type": "array", "items": ref("FindingSlug"),
-                     "description": "slugs of the findings present (GET /api/v1/findings)"},
+                     "description": "ids of the findings present (GET /api/v1/findings)"},
         "lean": {"type": "string", "enum": ["recessive", "dominant", "indeterminate"]},
-        "mechanisms": {"type": "array", "items": ref("MechanismSlug"), "description": "mechanism slugs"},
+        "mechanisms": {"type": "array", "items": ref("MechanismSlug"), "description": "mechanism ids"},
         "confidence": {"type": "integer", "minimum": CONFIDENCE_MIN, "maximum": CONFIDENCE_MAX},
         "stage": {
             "type": "integer",
@@ -170,7 +170,7 @@ PATHS: dict[str, Any] = {
     },
     "/api/v1/cases/{case_id}": {
         "get": {
-            "summary": "One case without its answer key (written id, or sim-<number>-<seed>)",
+            "summary": "One case without its answer key (written id, or sim-<number>-<n>)",
             "parameters": [
                 {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
             ],
