@@ -226,8 +226,9 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
         entries = _entries(ranking, kb, {t for t, _ in typed})
     words = disagreement(lean, ranking)
     genes = ranking.genes
-    by_gene = zip(map(_ENTRY, genes), map(round, map(_PROBABILITY, genes), itertools.repeat(4)),
-                  map(list, map(_EVIDENCE, genes)), strict=True)
+    shares = map(round, map(_PROBABILITY, genes), itertools.repeat(4))
+    by_gene = (zip(map(_ENTRY, genes), shares, strict=True) if compact else
+               zip(map(_ENTRY, genes), shares, map(list, map(_EVIDENCE, genes)), strict=True))
     notes = {
         "confident": ranking.confident,
         "message": "" if ranking.confident else (
@@ -235,8 +236,7 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
             "Assess the findings below that best tell them apart."),
         "disagreement": _disagreement(words, compact),  # its source by id, in `sources` like every other
         # compact: each gene's share; which entries share it is in GET /api/v1/knowledge (the entries' genes)
-        "by_gene": [{"gene": g, "probability": p} for g, p, _ in by_gene] if compact
-        else list(map(dict, map(zip, itertools.repeat(GENE_KEYS), by_gene))),
+        "by_gene": list(map(dict, map(zip, itertools.repeat(GENE_KEYS[:2] if compact else GENE_KEYS), by_gene))),
         "separating_checks": [{"id": s.slug, "gain_bits": s.gain_bits,
                                "favours_if_present": list(s.favours_if_present)} for s in ranking.separating]
         if compact else [{"id": s.slug, "label": s.label, "check": kb.findings[s.slug].check,

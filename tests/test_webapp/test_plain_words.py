@@ -87,12 +87,22 @@ def test_a_practice_feedback_page_is_in_plain_words(client):
     {"family_history": "cousin"},
     {"name": "x"},
 ])
-def test_json_answers_and_their_messages_are_in_plain_words(client, body):
-    answer = client.post("/api/v1/assess", json=body).get_json()
+@pytest.mark.parametrize("detail", ["compact", "full"])
+def test_json_answers_and_their_messages_are_in_plain_words(client, body, detail):
+    answer = client.post(f"/api/v1/assess?detail={detail}", json=body).get_json()
     for text in strings(answer):
         if text.startswith(("http://", "https://")):
             continue  # a link is read by a browser, not a person
         assert_plain(text, json.dumps(body))
+
+
+def test_the_knowledge_document_is_in_plain_words(client):
+    """Every text the compact answer refers to (GET /api/v1/knowledge)."""
+    texts = [t for t in strings(client.get("/api/v1/knowledge").get_json())
+             if not t.startswith(("http://", "https://"))]
+    assert len(texts) > 200
+    for text in texts:
+        assert_plain(text, "/api/v1/knowledge")
 
 
 def test_the_finding_vocabulary_and_the_exports_are_in_plain_words(client):
