@@ -122,3 +122,15 @@ def test_the_crawl_would_catch_the_word_it_looks_for():
                 "rules/knowledge/seed/osteopetrosis-signs-and-types.txt"):
         with pytest.raises(AssertionError):
             assert_plain(old, "old words")
+
+
+def test_every_written_case_is_in_plain_words():
+    """Each case's title, narrative, stages and teaching points, read by trainees after an attempt."""
+    cases = load_cases()
+    cases = list(cases.values()) if isinstance(cases, dict) else list(cases)
+    assert len(cases) >= 20
+    for case in cases:
+        texts = [case.title, case.narrative, case.label, *(s.title for s in case.unfolding),
+                 *(s.narrative for s in case.unfolding), *(t.text for t in case.teaching_points)]
+        for text in texts:
+            assert_plain(text, case.id)
