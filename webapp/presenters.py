@@ -12,14 +12,10 @@ objects the engine's plan holds, worked out from the knowledge alone, never by a
 from __future__ import annotations
 
 import functools
-import hashlib
-import operator
 from collections.abc import Callable
 from collections.abc import Sequence
 from typing import Any
 from typing import TypeVar
-
-import orjson
 
 from rules import DISAGREEMENT_SOURCE
 from rules import Assessment
@@ -400,8 +396,6 @@ class KnowledgeDocument:
             "method": JsonRow({"title": LIRICAL, "url": LIRICAL_URL, "disagreement_source": {
                 "id": DISAGREEMENT_SOURCE[0], "locator": DISAGREEMENT_SOURCE[1]}}),
         }
-        encoded = orjson.dumps(self.sections, default=operator.attrgetter("fragment"))
-        self.etag = hashlib.sha256(kb.version.encode() + encoded).hexdigest()[:32]
 
 
 @functools.cache

@@ -1,8 +1,9 @@
 """The compact answer of POST /api/v1/assess (the default, issue 14 point 9) and GET /api/v1/knowledge.
 
 The compact answer names every item by id with its source's id; the knowledge document says, once,
-what each item says. Joined, they give back the full answer (`?detail=full`) field for field, for
-the 150 varied bodies of the golden test: nothing is lost by leaving the texts out.
+what each item says. Joined, they give back the full answer (`?detail=full`) for the 150 varied
+bodies of the golden test, every field but how each evidence row's term met its annotation (`match`,
+`matched`: input-dependent, in the full answer only), and each item names its own source.
 """
 
 from __future__ import annotations
@@ -106,6 +107,13 @@ def test_the_compact_answer_and_the_knowledge_give_back_the_full_answer(app, cli
         rebuilt = expand(compact, knowledge)
         for key in ("inheritance", "mechanisms", "red_flags", "genes", "next_checks", "workup", "sources"):
             assert rebuilt[key] == full[key], (key, body)
+        # Each compact item names its own source (the join above takes the citations from the knowledge).
+        for key, rows in (("clues", lambda a: a["inheritance"]["clues"]), ("mechanisms", lambda a: a["mechanisms"]),
+                          ("red_flags", lambda a: a["red_flags"]), ("genes", lambda a: a["genes"]),
+                          ("workup", lambda a: a["workup"])):
+            assert [r["source"] for r in rows(compact)] == [r["source"]["id"] for r in rows(full)], (key, body)
+        assert [r["action_source"] for r in compact["red_flags"]] == [
+            r["action_source"]["id"] if r["action_source"] else None for r in full["red_flags"]]
         assert [_without(e, "evidence") for e in rebuilt["differential"]] == [
             _without(e, "evidence") for e in full["differential"]], body
         assert [e["evidence"] for e in rebuilt["differential"]] == [_evidence_view(e) for e in full["differential"]]
@@ -162,13 +170,38 @@ def test_the_knowledge_document_is_fetched_once_per_version(client, knowledge):
     assert knowledge["knowledge_version"] in client.get("/api/v1/findings").get_json()["knowledge_version"]
     again = client.get("/api/v1/knowledge", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
+    weak = client.get("/api/v1/knowledge", headers={"If-None-Match": f"W/{etag}"})  # as a proxy may pass it on
+    assert weak.status_code == 304
     other = client.get("/api/v1/knowledge", headers={"If-None-Match": '"not-this-one"'})
     assert other.status_code == 200 and other.get_json() == knowledge
     assert "Educational use only, not a diagnosis" in knowledge["disclaimer"]
+    assert first.headers["Cache-Control"] == "no-cache"  # may be kept, asked again before use
 
 
-def test_a_wrong_detail_is_a_clear_400(client):
-    response = client.post("/api/v1/assess?detail=everything", json=NEONATAL)
+def test_the_knowledge_document_s_etag_follows_every_byte_served(app, monkeypatch):
+    """A change anywhere in the served document (here, the disclaimer the answer carries) is a new ETag,
+    so a client holding the old one gets the new document, not a 304."""
+    from webapp.api import common
+    from webapp.api.views import knowledge_answer
+
+    client = app.test_client()
+    knowledge_answer.cache_clear()
+    before = client.get("/api/v1/knowledge")
+    monkeypatch.setattr(common, "DISCLAIMER", common.DISCLAIMER + " Changed.")
+    knowledge_answer.cache_clear()
+    try:
+        after = client.get("/api/v1/knowledge", headers={"If-None-Match": before.headers["ETag"]})
+        assert after.status_code == 200 and after.get_json()["disclaimer"].endswith("Changed.")
+        assert after.headers["ETag"] != before.headers["ETag"]
+    finally:
+        monkeypatch.undo()
+        knowledge_answer.cache_clear()
+
+
+@pytest.mark.parametrize("query", ["detail=everything", "detail=", "detail=FULL", "detail=full&detail=compact",
+                                   "detail=compact&detail=compact"])
+def test_a_wrong_or_repeated_detail_is_a_clear_400(client, query):
+    response = client.post(f"/api/v1/assess?{query}", json=NEONATAL)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_detail"
     assert "compact" in response.get_json()["error"]["message"]

@@ -319,8 +319,9 @@ ASSESSMENT_COMPACT = every({
     "hpo_terms": HPO_TERMS,
     "other_terms": OTHER_TERMS,
     "answers": strict({
-        "findings": {"type": "object", "description": "the findings entered (finding id: state), in checklist "
-                                                      "order; a finding not here was not assessed",
+        "findings": {"type": "object", "description": "the findings as read from what was entered (finding "
+                                                      "id: state; `recognized` says which input gave each), in "
+                                                      "checklist order; a finding not here was not assessed",
                      "propertyNames": ref("FindingSlug"),
                      "additionalProperties": {"type": "string", "enum": ["present", "absent"]}},
         "onset": ref("OnsetClass"), "family_history": ref("FamilyHistoryClass")},

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from typing import Any
 
 from flask import Blueprint
 from flask import Response
 from flask import request
 
+from rules import KnowledgeBase
 from rules import evaluate
 from rules import load_hpo
 from rules import parse_request
@@ -43,8 +46,12 @@ def assessment_of(body: Any, detail: str = "compact") -> dict[str, Any]:
 
 
 def _detail() -> str:
-    """The answer asked for: `?detail=compact` (the default) or `?detail=full`; a 400 for any other."""
-    detail = request.args.get("detail", "compact")
+    """The answer asked for: `?detail=compact` (the default) or `?detail=full`; a 400 for any other,
+    or for the parameter given twice (which one was meant cannot be told)."""
+    given = request.args.getlist("detail")
+    if len(given) > 1:
+        raise ApiError(400, "invalid_detail", "Give detail once: compact or full.")
+    detail = given[0] if given else "compact"
     if detail not in DETAILS:
         raise ApiError(400, "invalid_detail", f"detail must be one of {', '.join(DETAILS)}, not {detail[:40]!r}.")
     return detail
@@ -60,16 +67,24 @@ def assess():
 @bp.get("/knowledge")
 def knowledge():
     """What every item of an answer says, by id, once: the texts the compact answer refers to."""
-    document = knowledge_document(kb())
+    body, etag = knowledge_answer(kb())
     # The same for everyone and free of anything entered: a client may keep it, and asks again with
     # its ETag (weak comparison, as If-None-Match has it) to learn whether the knowledge changed.
-    if request.if_none_match.contains_weak(document.etag):
+    if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
     else:
-        response = ok(document.sections)
-    response.set_etag(document.etag)
+        response = Response(body, mimetype="application/json")
+    response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@functools.cache
+def knowledge_answer(knowledge: KnowledgeBase) -> tuple[bytes, str]:
+    """The knowledge document's answer as served (with the version and the disclaimer), encoded once
+    per process, and its ETag: a digest of those very bytes, so any change to them changes it."""
+    body = ok(knowledge_document(knowledge).sections).get_data()
+    return body, hashlib.sha256(body).hexdigest()[:32]
 
 
 @bp.get("/health")
