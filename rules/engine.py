@@ -60,7 +60,8 @@ def _look_up(plan: Plan, p: int, a: int, o: str, h: str,
         fired += hits
         offers += offered
     fired.sort()
-    return (round(total, 3), n, family), tuple(map(plan.hits.__getitem__, fired)), offers
+    behind = tuple([table[p & present, a & absent] for present, absent, table in map(plan.clues.__getitem__, fired)])
+    return (round(total, 3), n, family), behind, offers
 
 
 def score(answers: Answers, kb: KnowledgeBase) -> tuple[float, tuple[ClueHit, ...]]:

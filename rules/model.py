@@ -205,6 +205,10 @@ class ClueHit:
 
     clue: Clue
     signed_weight: float  # positive toward recessive, negative toward dominant
+    # The entered findings behind it: those its condition names in the state they were entered in
+    # (checklist order); none for a clue on onset or family history.
+    findings: tuple[Finding, ...] = ()
+    states: tuple[State, ...] = ()  # the state each of them was entered in
 
 
 # The records built for every assessment (Inheritance, NextCheck, Assessment) are named tuples rather

@@ -23,10 +23,12 @@ from .conditions import finding_bits
 from .conditions import findings_in
 from .conditions import holds
 from .conditions import mentions
+from .conditions import nodes
 from .conditions import presence_mask
 from .conditions import raised_by
 from .model import LEVELS
 from .model import Answers
+from .model import Clue
 from .model import ClueHit
 from .model import GeneMatch
 from .model import KnowledgeBase
@@ -236,7 +238,9 @@ class Plan:
     groups: tuple[Group, ...]  # the clues, tabulated
     pairs: dict[Standing, tuple[Lean, Strength | None]]  # the lean and strength of each reachable standing
     packing: _Packing  # how the answers are packed into one integer (see pack)
-    hits: tuple[ClueHit, ...]  # per clue, shared by every answer it fires for (frozen)
+    # Per clue, in knowledge order: the masks of the findings its condition names present and absent,
+    # and its hit for every set of those findings that can be entered so (as for the red flags below).
+    clues: tuple[tuple[int, int, dict[tuple[int, int], ClueHit]], ...]
     mechanisms: tuple[tuple[int, dict[int, MechanismHit]], ...]  # per mechanism: its findings' mask, and
     # the hit for every set of them that can be present (a few hundred at most: 2 ** members)
     # Each red flag, most urgent first, with its condition: a mask when it is "one of these findings
@@ -272,6 +276,27 @@ def _flag_table(flag: RedFlag, kb: KnowledgeBase, bits: Mapping[str, int]) -> tu
     return sum(bit for bit, _ in members), hits
 
 
+def _clue_table(clue: Clue, weight: float, kb: KnowledgeBase, bits: Mapping[str, int],
+                ) -> tuple[int, int, dict[tuple[int, int], ClueHit]]:
+    """A clue's hits by the entered findings behind it: the findings its condition names, outside any
+    "not", each in the state it names (present or absent)."""
+    named = {(node["finding"], node["state"]) for node, negated in nodes(clue.when)
+             if "finding" in node and not negated and node["state"] in ("present", "absent")}
+    entered: tuple[State, ...] = ("present", "absent")
+    members = [(bits[s], state, f) for s, f in kb.findings.items() for state in entered if (s, state) in named]
+    if 2 ** len(members) > MAX_GROUP_ROWS:
+        raise ValueError(f"clue {clue.id} names too many findings to tabulate: {len(members)}")
+    hits = {}
+    for chosen in itertools.product((False, True), repeat=len(members)):
+        on = [(bit, state, f) for (bit, state, f), yes in zip(members, chosen, strict=True) if yes]
+        key = (sum(bit for bit, state, _ in on if state == "present"),
+               sum(bit for bit, state, _ in on if state == "absent"))
+        hits[key] = ClueHit(clue, weight, tuple(f for _, _, f in on), tuple(state for _, state, _ in on))
+    present = sum(bit for bit, state, _ in members if state == "present")
+    absent = sum(bit for bit, state, _ in members if state == "absent")
+    return present, absent, hits
+
+
 def _premise_checks(kb: KnowledgeBase) -> dict[tuple[Lean, Strength | None], NextCheck]:
     """The premise finding as a next check for each lean it could undo (entered absent: no lean)."""
     if kb.premise is None:
@@ -295,7 +320,7 @@ def plan_for(kb: KnowledgeBase) -> Plan:
         groups=groups,
         pairs=pairs,
         packing=packing,
-        hits=tuple(ClueHit(c, w) for c, w in zip(kb.clues, weights, strict=True)),
+        clues=tuple(_clue_table(c, w, kb, bits) for c, w in zip(kb.clues, weights, strict=True)),
         mechanisms=tuple(_mechanism_table(m, kb, bits) for m in kb.mechanisms.values()),
         flags=tuple((r, presence_mask(r.when, bits), compile_condition(r.when, bits), *_flag_table(r, kb, bits))
                     for r in sorted(kb.red_flags, key=lambda r: LEVELS.index(r.level))),  # most urgent first
@@ -330,7 +355,7 @@ def handouts(kb: KnowledgeBase) -> Handouts:
     checks = {id(c): c for _, _, by_standing in offers.values() for c in by_standing.values() if c is not None}
     checks.update({id(c): c for c in plan.premise_checks.values()})
     return Handouts(
-        clue_hits=plan.hits,
+        clue_hits=tuple(hit for *_, hits in plan.clues for hit in hits.values()),
         mechanism_hits=tuple(hit for _, hits in plan.mechanisms for hit in hits.values()),
         red_flags=tuple(hit for *_, hits in plan.flags for hit in hits.values()),
         next_checks=tuple(checks.values()),

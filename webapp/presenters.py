@@ -172,7 +172,10 @@ class _Rows:
         c = hit.clue
         return JsonRow({"id": c.id, "finding": c.finding, "points_to": c.points_to, "effect": c.effect,
                         "weight": c.weight, "signed_weight": hit.signed_weight, "why": c.why,
-                        "beyond_seed": c.beyond_seed, "source": cite_ref(c.cite)})
+                        "beyond_seed": c.beyond_seed, "source": cite_ref(c.cite),
+                        "findings": [f.slug for f in hit.findings],  # the entered findings behind it
+                        "finding_labels": [f.label if state == "present" else f"{f.label} (entered absent)"
+                                           for f, state in zip(hit.findings, hit.states, strict=True)]})
 
     def mechanism(self, hit: MechanismHit) -> JsonRow:
         """A mechanism with the present findings that belong to it, and its source."""
@@ -218,8 +221,9 @@ class _CompactRows(_Rows):
 
     def clue(self, hit: ClueHit) -> JsonRow:
         c = hit.clue
-        return JsonRow({"id": c.id, "finding": c.finding, "points_to": c.points_to, "effect": c.effect,
-                        "weight": c.weight, "source": c.cite.source})
+        # The entered findings behind it; the finding it is named for is in the knowledge document.
+        return JsonRow({"id": c.id, "findings": [f.slug for f in hit.findings], "points_to": c.points_to,
+                        "effect": c.effect, "weight": c.weight, "source": c.cite.source})
 
     def mechanism(self, hit: MechanismHit) -> JsonRow:
         m = hit.mechanism

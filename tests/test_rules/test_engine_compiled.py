@@ -67,6 +67,28 @@ def test_red_flags_are_those_that_hold_and_name_only_entered_findings_that_raise
         assert named, hit.flag.id  # every flag shipped is raised by at least one finding entered present
 
 
+@settings(max_examples=200, deadline=None)
+@given(answers_strategy)
+def test_each_clue_names_only_the_entered_findings_behind_it(answers):
+    """A clue lists the findings its condition names (outside any "not") that were entered in the
+    state it names, in checklist order: never a finding that was not entered."""
+    from rules.conditions import nodes
+
+    for hit in evaluate(answers, KB).inheritance.hits:
+        named = {(n["finding"], n["state"]) for n, negated in nodes(hit.clue.when) if "finding" in n and not negated}
+        behind = [f.slug for f in hit.findings]
+        assert behind == [s for s in KB.findings if (s, answers.state(s)) in named], hit.clue.id
+        assert all(answers.state(s) in ("present", "absent") for s in behind)
+        if hit.clue.finding is not None:
+            assert behind, hit.clue.id  # a clue on findings fires only with one of them entered
+
+
+def test_a_clue_on_low_blood_counts_names_the_low_count_entered_not_anemia():
+    hits = evaluate(Answers({"thrombocytopenia": "present"}, "unknown", "unknown"), KB).inheritance.hits
+    (hit,) = [h for h in hits if h.clue.id == "low_blood_counts"]
+    assert hit.clue.finding == "anemia" and [f.slug for f in hit.findings] == ["thrombocytopenia"]
+
+
 def test_next_check_outcomes_match_a_full_re_evaluation():
     # The engine re-scores only the clues a changed item touches; check that against the full score.
     assert_next_checks_match_a_full_re_evaluation(

@@ -1,12 +1,14 @@
 """Inputs for the assess-answer golden test, and the script that stored their answers' digests.
 
 The digests in data/assess_golden.json were written from main before the differential's fast path
-(commit caa345d), of the full answer (`?detail=full`, the only answer then), and rewritten twice for
-wording only: a clue's note said "the seed adds", now "the source document adds" (20 of the 150
-answers); the cranial-nerve clue said "the eye, vision, hearing and facial signs it causes", now "or
-the eye, vision, hearing and facial signs it can cause" (108 answers). Each time every other byte
-was checked unchanged: `python tests/test_webapp/assess_golden.py` rewrites them, which is only right
-when an answer is meant to change.
+(commit caa345d), of the full answer (`?detail=full`, the only answer then). They were rewritten
+twice for wording only: a clue's note said "the seed adds", now "the source document adds" (20 of
+the 150 answers); the cranial-nerve clue said "the eye, vision, hearing and facial signs it causes",
+now "or the eye, vision, hearing and facial signs it can cause" (108 answers). Then once for a new
+field: every clue of the full answer names the entered findings behind it (`findings`,
+`finding_labels`; 148 answers). Each time every other byte was checked unchanged.
+`python tests/test_webapp/assess_golden.py` rewrites them, which is only right when an answer is
+meant to change.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ def test_assess_answer_shape_and_lean(client):
     # each item by id; what it says is in GET /api/v1/knowledge.
     assert (inh["lean"], inh["strength"]) == ("recessive", "moderate")
     clue = inh["clues"][0]
-    assert {"id", "finding", "points_to", "effect", "weight", "source"} == set(clue)
+    assert {"id", "findings", "points_to", "effect", "weight", "source"} == set(clue)
+    assert clue["findings"] == ["hypocalcemia"]  # the entered finding behind it
     assert body["sources"][clue["source"]]["url"] == ""  # the source document
     assert body["mechanisms"][0]["id"] == "calcium_trapping"
     assert {"id", "findings", "source"} == set(body["mechanisms"][0])

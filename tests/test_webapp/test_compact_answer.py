@@ -38,11 +38,14 @@ def expand(compact, knowledge):
         return c["weight"] if (c["points_to"] == "recessive") is (c["effect"] == "for") else -c["weight"]
 
     toward = [c["id"] for c in inh["clues"] if (signed(c) < 0) is (lean == "dominant")]  # as the full answer
-    clues = [{"id": c["id"], "finding": c["finding"], "points_to": c["points_to"],
+    labels = {s: f["label"] for s, f in k["findings"].items()}
+    entered = compact["answers"]["findings"]
+    clues = [{"id": c["id"], "finding": k["clues"][c["id"]]["finding"], "points_to": c["points_to"],
               "effect": c["effect"], "weight": c["weight"], "signed_weight": signed(c),
               "why": k["clues"][c["id"]]["why"], "beyond_seed": k["clues"][c["id"]]["beyond_seed"],
-              "source": k["clues"][c["id"]]["source"]} for c in inh["clues"]]
-    labels = {s: f["label"] for s, f in k["findings"].items()}
+              "source": k["clues"][c["id"]]["source"], "findings": c["findings"],
+              "finding_labels": [labels[s] + ("" if entered[s] == "present" else " (entered absent)")
+                                 for s in c["findings"]]} for c in inh["clues"]]
     mechanisms = [{"id": m["id"], "title": k["mechanisms"][m["id"]]["title"], "findings": m["findings"],
                    "finding_labels": [labels[s] for s in m["findings"]],
                    "explanation": k["mechanisms"][m["id"]]["explanation"],

@@ -105,3 +105,12 @@ def test_the_about_figures_are_those_a_fresh_run_of_the_benchmark_gives():
     assert ACCURACY["rows"][-1]["right"] == f"{figures['lean_accuracy_overall']:.2f}"
     assert ACCURACY["rows"][-1]["not_wrong"] == f"{figures['lean_not_wrong_overall']:.2f}"
     assert ACCURACY["entries"] == len([k for k in figures if k.startswith("lean_accuracy_") and "overall" not in k])
+
+
+def test_each_clue_on_the_page_names_the_entered_findings_behind_it(client):
+    page = client.get("/assessment?present=thrombocytopenia&absent=cranial_nerve_compression&onset=infancy"
+                      ).get_data(as_text=True)
+    clues = page[page.index('id="clues"'):page.index('id="mechanisms"')]
+    assert "From what was entered: Low platelets." in clues
+    assert "Anemia" not in clues  # the low-blood-count clue is named for anemia, which was not entered
+    assert "From what was entered: Compression of cranial nerves (entered absent)." in clues

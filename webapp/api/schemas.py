@@ -137,8 +137,15 @@ SOURCE_KIND = {"oneOf": [{"const": "seed", "description": "the project's source 
                          {"const": "reference", "description": "a published reference"}]}
 
 # --- The full answer (?detail=full): every text inline -----------------------------------------------
-CLUE = every({"id": TEXT, "finding": {"type": ["string", "null"], "description": "its finding id; null for an "
-                                                                               "onset or a family history"},
+BEHIND = {**STRINGS, "description": "the entered findings behind it (finding ids): those its condition names, "
+                                   "in the state they were entered in; empty for onset or family history"}
+CLUE = every({"id": TEXT, "finding": {"type": ["string", "null"], "description": "the finding it is named for; "
+                                                                               "null for an onset or a family "
+                                                                               "history (what was entered: "
+                                                                               "`findings`)"},
+              "findings": BEHIND,
+              "finding_labels": {**STRINGS, "description": "their labels, \"(entered absent)\" after one entered "
+                                                           "absent"},
               "points_to": SIDE, "effect": {"type": "string", "enum": ["for", "against"]},
               "weight": NUMBER,
               "signed_weight": {"type": "number", "description": "positive toward recessive, negative toward "
@@ -286,8 +293,7 @@ ASSESSMENT_COMPACT = every({
         "thresholds": THRESHOLDS,
         "clues": {"type": "array", "description": "the clues that applied (why each: GET /api/v1/knowledge "
                                                   "`clues`)", "items": strict({
-            "id": TEXT, "finding": {"type": ["string", "null"], "description": "its finding id; null for an onset "
-                                                                               "or a family history"},
+            "id": TEXT, "findings": BEHIND,
             "points_to": {**SIDE, "description": "the inheritance the clue is about"},
             "effect": {"type": "string", "enum": ["for", "against"],
                        "description": "against: the clue counts against the inheritance it points to"},
