@@ -138,43 +138,8 @@ def _entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str]) -> list[dict[
     return list(map(dict, map(zip, itertools.repeat(ENTRY_KEYS), map(operator.add, heads, tails))))
 
 
-_SOURCE = operator.attrgetter("source")
 COMPACT_KEYS = ("id", "probability", "lr", "source")
-
-
-def _ratio(lr: float) -> float:
-    """A likelihood ratio as the answer gives it: three significant digits."""
-    return float(f"{lr:.3g}")
-
-
-class _Columns:
-    """The compact evidence of the knowledge's own items: each Evidence's ratio (three digits) and its
-    term as the answer's `differential_notes.terms` names it, keyed by the id of the model's Evidence
-    objects (kept alive here, so no id is reused); a term typed in is worked out and not kept."""
-
-    def __init__(self) -> None:
-        self.ratios: dict[int, float] = {}
-        self.terms: dict[int, dict[str, Any]] = {}
-        self.held: list[Evidence] = []
-
-    def fill(self, evidence: list[Evidence], typed: set[str]) -> list[float]:
-        """The ratios of the evidence, keeping those of the knowledge's own items."""
-        out = []
-        for ev in evidence:
-            ratio = self.ratios.get(id(ev))
-            if ratio is None:
-                ratio = _ratio(ev.lr)
-                if ev.hpo not in typed:
-                    self.ratios[id(ev)] = ratio
-                    self.terms[id(ev)] = {"hpo": ev.hpo, "label": ev.label, "state": ev.state}
-                    self.held.append(ev)
-            out.append(ratio)
-        return out
-
-
-@functools.cache
-def _columns(kb: KnowledgeBase) -> _Columns:
-    return _Columns()
+_LR_OF, _SOURCE_OF = operator.itemgetter("lr"), operator.itemgetter("source")
 
 
 def _compact_entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str],
@@ -182,25 +147,25 @@ def _compact_entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str],
     """The compact `differential` (issue 14, point 9): each entry's id and probability, and its evidence
     as two columns, `lr` and `source` (the matched annotation's reference), in the order of
     `differential_notes.terms` (the input items, the same for every entry); the entry's name, genes
-    and inheritance are in GET /api/v1/knowledge."""
+    and inheritance are in GET /api/v1/knowledge. Read from the same evidence rows as the full answer
+    (made once per process for the knowledge's own items, never kept for a term typed in)."""
     ranked = ranking.entries
     if not ranked:
         return [], []
-    cols = _columns(kb)
+    rows = _rows(kb)
     width = len(ranked[0].evidence)
-    flat = list(itertools.chain.from_iterable(map(_EVIDENCE, ranked)))
-    ratios: list[Any] = list(map(cols.ratios.get, map(id, flat)))
-    if None in ratios:  # an item not met yet, or a term typed in (never kept)
-        ratios = cols.fill(flat, typed)
-    terms = [cols.terms.get(id(ev)) or {"hpo": ev.hpo, "label": ev.label, "state": ev.state}
-             for ev in ranked[0].evidence]
-    sources = list(map(_SOURCE, flat))
+    made = list(map(rows.made.get, map(id, itertools.chain.from_iterable(map(_EVIDENCE, ranked)))))
+    if any(map(operator.is_, made, itertools.repeat(None))):  # a row not made yet, or a term typed in
+        made = list(itertools.chain.from_iterable(rows.rows(r.evidence, typed) for r in ranked))
+    data = list(map(_ROW_DATA, made))
+    terms = [{"hpo": d["hpo"], "label": d["label"], "state": d["state"]} for d in data[:width]]
     ids = map(operator.attrgetter("id"), map(_ENTRY, ranked))
     probabilities = map(round, map(_PROBABILITY, ranked), itertools.repeat(4))
-    lr_columns = map(list, zip(*[iter(ratios)] * width, strict=True)) if width else ([] for _ in ranked)
-    source_columns = map(list, zip(*[iter(sources)] * width, strict=True)) if width else ([] for _ in ranked)
-    rows = zip(ids, probabilities, lr_columns, source_columns, strict=True)
-    return list(map(dict, map(zip, itertools.repeat(COMPACT_KEYS), rows))), terms
+    lr_columns = map(list, zip(*[iter(map(_LR_OF, data))] * width, strict=True)) if width else ([] for _ in ranked)
+    source_columns = (map(list, zip(*[iter(map(_SOURCE_OF, data))] * width, strict=True)) if width
+                      else ([] for _ in ranked))
+    entries = zip(ids, probabilities, lr_columns, source_columns, strict=True)
+    return list(map(dict, map(zip, itertools.repeat(COMPACT_KEYS), entries))), terms
 
 
 def _disagreement(words: str, compact: bool) -> dict[str, Any] | None:

@@ -220,7 +220,7 @@ def test_an_imported_phenopacket_gets_the_compact_answer_too(client):
 
 def test_terms_typed_in_are_never_kept_by_the_compact_answer(app, client):
     """The per-process caches hold the knowledge's own items only: nothing a clinician enters stays."""
-    from webapp.differential import _columns
+    from webapp.differential import _rows
 
     with app.app_context():
         knowledge_base = kb()
@@ -232,10 +232,10 @@ def test_terms_typed_in_are_never_kept_by_the_compact_answer(app, client):
     for term in others:  # warm: every checklist item the bodies use is met once
         for state in ("present", "absent"):
             client.post("/api/v1/assess", json={"findings": {"anemia": "present", term: state}})
-    held = len(_columns(knowledge_base).held)
+    held = len(_rows(knowledge_base).held)
     for _ in range(20):
         for term in others:
             answer = client.post("/api/v1/assess", json={"findings": {"anemia": "present", term: "absent"}}).get_json()
             assert term in [t["hpo"] for t in answer["differential_notes"]["terms"]]
-    assert len(_columns(knowledge_base).held) == held
-    assert not [ev for ev in _columns(knowledge_base).held if ev.hpo in others]
+    assert len(_rows(knowledge_base).held) == held
+    assert not [ev for ev in _rows(knowledge_base).held if ev.hpo in others]
