@@ -523,23 +523,7 @@ def rank_reference(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tu
     with zip and map over whole columns: it runs in every answer of POST /api/v1/assess.)
     """
     model = model or load_model(kb)
-    columns = _evidence_columns(answers, kb, model, other_terms)
-    entries = model.entries
-    n = len(entries)
-    logs: list[float]
-    if columns:  # equal pre-test probabilities (LIRICAL's default), so the prior cancels out
-        logs = list(map(sum, zip(*map(model.logs, columns), strict=True)))
-        by_entry = list(zip(*columns, strict=True))
-    else:
-        logs, by_entry = [0.0] * n, [()] * n
-    top_log = max(logs)
-    weights = list(map(math.exp, map(operator.sub, logs, itertools.repeat(top_log))))
-    total = sum(weights)
-    probs = list(map(operator.truediv, weights, itertools.repeat(total)))
-    # Best first; ties keep the entries' order (by id), as a stable sort does with reverse=True.
-    order = sorted(range(n), key=logs.__getitem__, reverse=True)
-    ranked = tuple(map(Ranked, map(entries.__getitem__, order), map(probs.__getitem__, order),
-                       map(by_entry.__getitem__, order)))
+    ranked, probs = _posterior(answers, kb, model, other_terms)
     shares = [  # an entry's probability split evenly over its genes (HPO gives no shares)
         GeneShare(g, sum(map(operator.mul, map(probs.__getitem__, idx), factors)), ids)
         for g, idx, factors, ids in model.gene_members]
@@ -624,15 +608,11 @@ def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
     return tuple(out)
 
 
-def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, str]] = (),
-         model: Model | None = None) -> Ranking:
-    """The differential for the answers: every entry with its probability and evidence, best first.
-
-    `other_terms` are HPO terms entered that are not checklist findings, with their state. Equal to
-    rank_reference; its ratios are looked up (each column's logs are worked out once per process).
-    """
-    model = model or load_model(kb)
-    tables = _tables(kb, model)
+def _posterior(answers: Answers, kb: KnowledgeBase, model: Model, other_terms: Iterable[tuple[str, str]],
+               ) -> tuple[tuple[Ranked, ...], list[float]]:
+    """Every entry with its post-test probability and evidence, best first, and the probabilities in
+    the model's entry order (rank and rank_reference share it; they differ in the gene shares and the
+    separating checks)."""
     columns = _evidence_columns(answers, kb, model, other_terms)
     entries = model.entries
     n = len(entries)
@@ -646,9 +626,23 @@ def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, s
     weights = list(map(math.exp, map(operator.sub, logs, itertools.repeat(top_log))))
     total = sum(weights)
     probs = list(map(operator.truediv, weights, itertools.repeat(total)))
+    # Best first; ties keep the entries' order (by id), as a stable sort does with reverse=True.
     order = sorted(range(n), key=logs.__getitem__, reverse=True)
     ranked = tuple(map(_MAKE_RANKED, zip(map(entries.__getitem__, order), map(probs.__getitem__, order),
                                          map(by_entry.__getitem__, order), strict=True)))
+    return ranked, probs
+
+
+def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, str]] = (),
+         model: Model | None = None) -> Ranking:
+    """The differential for the answers: every entry with its probability and evidence, best first.
+
+    `other_terms` are HPO terms entered that are not checklist findings, with their state. Equal to
+    rank_reference; its ratios are looked up (each column's logs are worked out once per process).
+    """
+    model = model or load_model(kb)
+    tables = _tables(kb, model)
+    ranked, probs = _posterior(answers, kb, model, other_terms)
     at = itertools.repeat(probs.__getitem__)
     sums = map(sum, map(map, itertools.repeat(operator.mul), map(map, at, tables.gene_rows), tables.gene_factors))
     shares = map(_MAKE_SHARE, zip(tables.gene_names, sums, tables.gene_entries, strict=True))
