@@ -363,6 +363,10 @@ def present_vocabulary(kb: KnowledgeBase) -> list[dict[str, Any]]:
     ]
 
 
+def _without(row: JsonRow, *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in keys}
+
+
 class KnowledgeDocument:
     """GET /api/v1/knowledge: what every item a compact answer names says, by id, once per knowledge
     version (the texts of the full answer, without anything an input decides)."""
@@ -374,22 +378,15 @@ class KnowledgeDocument:
         for c in handouts(kb).next_checks:
             checks.setdefault(c.key, {"kind": c.kind, "label": c.label, "check": c.check})
         self.sections: dict[str, Any] = {
-            "clues": JsonRow({c.id: {"name": c.name, "finding": c.finding, "points_to": c.points_to,
-                                     "effect": c.effect, "weight": c.weight, "why": c.why,
-                                     "beyond_seed": c.beyond_seed, "source": cite_ref(c.cite)} for c in kb.clues}),
-            "mechanisms": JsonRow({m.slug: {"title": m.title, "explanation": m.explanation,
-                                            "source": cite_ref(m.cite)} for m in kb.mechanisms.values()}),
-            "red_flags": JsonRow({r.id: {"level": r.level, "title": r.title, "why": r.why,
-                                         "beyond_seed": r.beyond_seed, "source": cite_ref(r.cite),
-                                         "action": r.action,
-                                         "action_source": cite_ref(r.action_cite) if r.action_cite else None}
+            # The full answer's own rows, less what an input decides (which findings, consistent or not).
+            "clues": JsonRow({c.id: {"name": c.name, **_without(rows.clue(ClueHit(c, 0.0)), "id", "signed_weight",
+                                                                 "findings", "finding_labels")} for c in kb.clues}),
+            "mechanisms": JsonRow({m.slug: _without(rows.mechanism(MechanismHit(m, ())), "id", "findings",
+                                                    "finding_labels") for m in kb.mechanisms.values()}),
+            "red_flags": JsonRow({r.id: _without(rows.red_flag(RedFlagHit(r, ())), "id", "findings")
                                   for r in kb.red_flags}),
-            "workup": JsonRow({w.id: {k: v for k, v in rows.workup_item(w).items() if k != "id"}
-                               for w in kb.workup}),
-            "genes": JsonRow({g.omim: {"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type,
-                                       "omim": g.omim, "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code,
-                                         "in_seed": g.in_seed, "note": g.note, "source": cite_ref(g.cite)}
-                              for g in kb.genes}),
+            "workup": JsonRow({w.id: _without(rows.workup_item(w), "id") for w in kb.workup}),
+            "genes": JsonRow({g.omim: _without(rows.gene(GeneMatch(g, False)), "consistent") for g in kb.genes}),
             "checks": JsonRow(checks),
             "findings": JsonRow({f.slug: {"label": f.label, "hpo": f.hpo} for f in kb.findings.values()}),
             "entries": JsonRow({e.id: {"name": e.name, "genes": list(e.genes), "inheritance": e.inheritance,
