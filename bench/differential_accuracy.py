@@ -1,4 +1,4 @@
-"""Differential benchmark: how often the ranking (rules/differential.py) puts the right entry and gene on top.
+"""Differential benchmark: how often the ranking (rules/differential/) puts the right entry and gene on top.
 
 Three sets, each reported as top-1 and top-3 accuracy by entry and by gene (an entry's gene counts when
 any of its genes is among the first k distinct genes of the ranking):
@@ -29,16 +29,16 @@ if __package__ in (None, ""):  # run as a script: make the checkout importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rules import load_knowledge  # noqa: E402
-from rules.cases import load_cases  # noqa: E402
 from rules.differential import Model  # noqa: E402
-from rules.differential import _read  # noqa: E402
 from rules.differential import load_model  # noqa: E402
 from rules.differential import model_from_data  # noqa: E402
 from rules.differential import rank  # noqa: E402
-from rules.simulate import draw  # noqa: E402
-from rules.simulate import key_of  # noqa: E402
-from rules.simulate import offered_entries  # noqa: E402
-from rules.simulate import templates  # noqa: E402
+from rules.differential.model import _read  # noqa: E402
+from rules.differential.model import reference_onsets  # noqa: E402
+from rules.practice.cases import load_cases  # noqa: E402
+from rules.practice.simulate import draw  # noqa: E402
+from rules.practice.simulate import key_of  # noqa: E402
+from rules.practice.simulate import offered_entries  # noqa: E402
 
 PATIENTS = 200
 KEEP_ANNOTATION = 0.7
@@ -73,7 +73,7 @@ def _noisy(entry_id: str, kb: Any) -> Model:
                 kept.append({**a, "p": p, "frequency": "" if not a.get("frequency") else f"{100 * p:.0f}%"})
             d = {**d, "annotations": kept}
         diseases.append(d)
-    refs = {r["entry"]: r["onset"] for r in templates().get("reference_onset", [])}
+    refs = reference_onsets()
     return model_from_data(_read("differential_hpo.json"), diseases, kb, refs)
 
 

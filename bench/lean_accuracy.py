@@ -22,10 +22,10 @@ if __package__ in (None, ""):  # run as a script: make the checkout importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rules import load_knowledge  # noqa: E402
-from rules.simulate import draw  # noqa: E402
-from rules.simulate import engine_lean  # noqa: E402
-from rules.simulate import key_of  # noqa: E402
-from rules.simulate import offered_entries  # noqa: E402
+from rules.practice.simulate import draw  # noqa: E402
+from rules.practice.simulate import engine_lean  # noqa: E402
+from rules.practice.simulate import key_of  # noqa: E402
+from rules.practice.simulate import offered_entries  # noqa: E402
 
 PATIENTS = 500
 

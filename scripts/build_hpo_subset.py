@@ -71,15 +71,6 @@ FREQUENCY_TERMS: dict[str, float] = {
 # An annotation without a frequency says the feature occurs, not how often: treat it as even odds.
 UNKNOWN_FREQUENCY_P = 0.5
 
-# Orphanet rows carry no aspect I row; inheritance from the external sources KNOWLEDGE.md §4 names.
-EXTERNAL_INHERITANCE: dict[str, tuple[str, str]] = {
-    "ORPHA:667": ("recessive", "Orphanet ORPHA:667 page (KNOWLEDGE.md §4)"),
-    "ORPHA:53": ("dominant", "MedGen, source Orphanet (KNOWLEDGE.md §4)"),
-    "ORPHA:2785": ("recessive", "by gene: CA2 causes recessive OMIM:259730 (KNOWLEDGE.md §4)"),
-    "ORPHA:85179": ("recessive", "by gene: OSTM1 causes recessive OMIM:259720 (KNOWLEDGE.md §4)"),
-    "ORPHA:210110": ("unknown", "spans CLCN7/PLEKHM1/TCIRG1, which can be either (KNOWLEDGE.md §4)"),
-}
-
 FRACTION = re.compile(r"^(\d+)/(\d+)$")
 PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
 
@@ -280,7 +271,12 @@ def _merge(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def build_diseases(onto: Ontology, data_dir: Path, counts: dict[str, list[str]]) -> dict[str, Any]:
     """The content of osteopetrosis_diseases.json."""
-    rows = [r for r in _read_tsv(data_dir / "phenotype.hpoa", "steopetrosis") if "steopetrosis" in r[1]]
+    # The entries ranked are listed in rules/knowledge/entries.toml, with what phenotype.hpoa leaves out.
+    facts = {e["id"]: e for e in _read_toml("entries.toml")["entry"]}
+    rows = [r for r in _read_tsv(data_dir / "phenotype.hpoa") if r[0] in facts]
+    missing = sorted(set(facts) - {r[0] for r in rows})
+    if missing:
+        raise SystemExit(f"entries.toml: not in phenotype.hpoa: {', '.join(missing)}")
     diseases: dict[str, dict[str, Any]] = {}
     annotations: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for db_id, name, qualifier, hpo_id, reference, _ev, _onset, freq, _sex, _mod, aspect, _cur in rows:
@@ -312,9 +308,10 @@ def build_diseases(onto: Ontology, data_dir: Path, counts: dict[str, list[str]])
         disease["onsets"].sort(key=lambda o: (o["hpo"], o["frequency"]))
         disease["annotations"] = [_merge(annotations[db_id][t]) for t in sorted(annotations[db_id])]
         if disease["inheritance"] is None:
-            if db_id not in EXTERNAL_INHERITANCE:
-                raise SystemExit(f"{db_id}: no inheritance row and no external source")
-            disease["inheritance"], disease["inheritance_source"] = EXTERNAL_INHERITANCE[db_id]
+            fact = facts[db_id]
+            if "inheritance" not in fact or "inheritance_source" not in fact:
+                raise SystemExit(f"{db_id}: no inheritance row in phenotype.hpoa and none in entries.toml")
+            disease["inheritance"], disease["inheritance_source"] = fact["inheritance"], fact["inheritance_source"]
     return {"hpo_release": onto.release, "diseases": [diseases[d] for d in sorted(diseases)]}
 
 

@@ -21,7 +21,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from rules.cases import load_cases
+from rules.practice.cases import load_cases
 from webapp.knowledge import kb
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

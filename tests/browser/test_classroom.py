@@ -13,7 +13,7 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from rules.cases import load_cases
+from rules.practice.cases import load_cases
 from webapp.knowledge import kb
 from webapp.practice.forms import LEAN_CHOICES
 

@@ -13,7 +13,7 @@ from conftest import server_env
 from playwright.sync_api import Browser
 from playwright.sync_api import expect
 
-from rules.cases import load_cases
+from rules.practice.cases import load_cases
 
 
 def test_chromium_submits_the_checklist_and_a_classroom_form_over_https(browser: Browser, tmp_path, artifacts):

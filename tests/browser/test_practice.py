@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from rules import load_knowledge
-from rules.library import get_case
+from rules.practice.library import get_case
 
 pytestmark = pytest.mark.browser
 AXE = Axe()  # axe-core bundled in the wheel: no network

@@ -10,13 +10,13 @@ import pytest
 
 from rules import evaluate
 from rules import load_knowledge
-from rules.cases import Case
-from rules.cases import case_from_mapping
-from rules.cases import load_cases
-from rules.cases import mechanisms_of
-from rules.library import get_case
-from rules.loader import KnowledgeError
-from rules.scoring import key_answers
+from rules.core.errors import KnowledgeError
+from rules.practice.cases import Case
+from rules.practice.cases import case_from_mapping
+from rules.practice.cases import load_cases
+from rules.practice.cases import mechanisms_of
+from rules.practice.library import get_case
+from rules.practice.scoring import key_answers
 
 KB = load_knowledge()
 CASES = load_cases()

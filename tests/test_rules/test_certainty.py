@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from rules.certainty import certainty_of
-from rules.certainty import level_of
-from rules.certainty import mark
-from rules.progress import Record
+from rules.practice.certainty import certainty_of
+from rules.practice.certainty import level_of
+from rules.practice.certainty import mark
+from rules.practice.progress import Record
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ import pytest
 from rules import Answers
 from rules import evaluate
 from rules import load_knowledge
-from rules.hpo import load_hpo
-from rules.phenopacket import hpo_csv
-from rules.phenopacket import import_hpo_list
-from rules.phenopacket import import_phenopacket
+from rules.core.hpo import load_hpo
+from rules.interop.export import hpo_csv
+from rules.interop.importing import import_hpo_list
+from rules.interop.importing import import_phenopacket
 from rules.request import parse_request
 
 KB = load_knowledge()

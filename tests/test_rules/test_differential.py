@@ -1,4 +1,4 @@
-"""The differential (rules/differential.py): its likelihood ratios on hand-made annotations, and the shipped
+"""The differential (rules/differential/): its likelihood ratios on hand-made annotations, and the shipped
 data's typical pictures ranking their own gene in the top three."""
 
 from __future__ import annotations
@@ -235,7 +235,8 @@ def test_the_explanation_is_the_same_in_every_process():
     broken the same way whatever Python's hash seed: the matched annotation a row names never flips."""
     import os
 
-    script = ("from rules import load_knowledge; from rules.differential import rank; from rules.model import Answers;"
+    script = ("from rules import load_knowledge; from rules.differential import rank;"
+              " from rules.core.model import Answers;"
               "kb = load_knowledge(); a = Answers({'hypocalcemia': 'present', 'hepatosplenomegaly': 'present',"
               " 'anemia': 'present', 'visual_impairment': 'present'}, 'neonatal', 'unknown');"
               "print([(r.entry.id, [(e.match, e.annotation.hpo if e.annotation else None, e.source)"

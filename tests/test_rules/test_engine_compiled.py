@@ -14,12 +14,12 @@ from rules import evaluate
 from rules import holds
 from rules import lean_of
 from rules import load_knowledge
-from rules.conditions import answer_masks
-from rules.conditions import compile_condition
-from rules.conditions import finding_bits
-from rules.conditions import findings_in
-from rules.engine import score
-from rules.reference import reference_next_checks
+from rules.checklist.engine import score
+from rules.checklist.reference import reference_next_checks
+from rules.core.conditions import answer_masks
+from rules.core.conditions import compile_condition
+from rules.core.conditions import finding_bits
+from rules.core.conditions import findings_in
 
 KB = load_knowledge()
 BITS = finding_bits(KB)
@@ -57,7 +57,7 @@ def test_the_score_and_every_next_check_match_a_full_re_evaluation(answers):
 @settings(max_examples=200, deadline=None)
 @given(answers_strategy)
 def test_red_flags_are_those_that_hold_and_name_only_entered_findings_that_raised_them(answers):
-    from rules.conditions import raised_by
+    from rules.core.conditions import raised_by
 
     hits = evaluate(answers, KB).red_flags
     assert {h.flag.id for h in hits} == {r.id for r in KB.red_flags if holds(r.when, answers)}
@@ -72,7 +72,7 @@ def test_red_flags_are_those_that_hold_and_name_only_entered_findings_that_raise
 def test_each_clue_names_only_the_entered_findings_behind_it(answers):
     """A clue lists the findings its condition names (outside any "not") that were entered in the
     state it names, in checklist order: never a finding that was not entered."""
-    from rules.conditions import nodes
+    from rules.core.conditions import nodes
 
     for hit in evaluate(answers, KB).inheritance.hits:
         named = {(n["finding"], n["state"]) for n, negated in nodes(hit.clue.when) if "finding" in n and not negated}
@@ -142,8 +142,8 @@ def test_clues_that_read_too_many_items_together_are_refused_with_their_ids():
 
 
 def test_clue_groups_share_no_item_and_cover_every_clue():
-    from rules.conditions import mentions
-    from rules.plan import clue_groups
+    from rules.checklist.plan import clue_groups
+    from rules.core.conditions import mentions
 
     groups = clue_groups(KB)
     assert sorted(i for _, clues in groups for i in clues) == list(range(len(KB.clues)))

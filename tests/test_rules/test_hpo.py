@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from rules.hpo import load_hpo
+from rules.core.hpo import load_hpo
 
 
 @cache

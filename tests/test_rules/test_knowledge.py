@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from rules import load_knowledge
-from rules.loader import KnowledgeError
-from rules.loader import _check_condition
+from rules.core.errors import KnowledgeError
+from rules.core.loader import _check_condition
 
 SEED = Path(__file__).resolve().parents[2] / "rules" / "knowledge" / "seed" / "osteopetrosis-signs-and-types.txt"
 CONTRACT_SLUGS = [
@@ -129,7 +129,7 @@ def test_loader_rejects_a_condition_node_with_two_operators():
 
 def _load_with(monkeypatch, name, change):
     """Load the knowledge with one file's data changed first."""
-    from rules import loader
+    from rules.core import loader
 
     real = loader._read
 

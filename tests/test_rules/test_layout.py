@@ -56,3 +56,33 @@ def test_no_module_imports_itself_back_round_a_circle(package):
 
 def test_the_check_finds_a_circle():
     assert circles({"a": {"b"}, "b": {"a"}, "c": set()}) == [["a", "b"], ["b", "a"]]
+
+
+# The domains of rules/ and which others each may use (docs/architecture.md): core is shared by all,
+# the checklist engine and the differential stand on core alone, practice builds on all three.
+DOMAIN_USES = {
+    "core": set(),
+    "checklist": {"core"},
+    "differential": {"core"},
+    "interop": {"core"},
+    "practice": {"core", "checklist", "differential"},
+}
+
+
+def domain_edges(edges: dict[str, set[str]]) -> set[tuple[str, str]]:
+    """(domain, domain it imports) for every import between two domains of rules/."""
+    def domain(module: str) -> str | None:
+        parts = module.split(".")
+        return parts[1] if len(parts) > 1 and parts[1] in DOMAIN_USES else None
+
+    return {(domain(a), domain(b)) for a, targets in edges.items() for b in targets
+            if domain(a) and domain(b) and domain(a) != domain(b)}  # type: ignore[misc]
+
+
+def test_each_domain_of_rules_uses_only_the_domains_below_it():
+    wrong = {(a, b) for a, b in domain_edges(imports_of("rules")) if b not in DOMAIN_USES[a]}
+    assert wrong == set()
+
+
+def test_the_domain_check_finds_a_wrong_way_import():
+    assert domain_edges({"rules.core.loader": {"rules.checklist.plan"}}) == {("core", "checklist")}

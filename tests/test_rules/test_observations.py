@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from rules import load_knowledge
-from rules.library import get_case
-from rules.loader import KnowledgeError
-from rules.observations import STAGES
-from rules.observations import drawable
-from rules.observations import load_vocabulary
-from rules.observations import vocabulary_from_mapping
-from rules.simulate import offered_entries
-from rules.simulate import simulate
+from rules.core.errors import KnowledgeError
+from rules.practice.library import get_case
+from rules.practice.observations import STAGES
+from rules.practice.observations import drawable
+from rules.practice.observations import load_vocabulary
+from rules.practice.observations import vocabulary_from_mapping
+from rules.practice.simulate import offered_entries
+from rules.practice.simulate import simulate
 
 KB = load_knowledge()
 VOCAB = load_vocabulary()

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from rules import Answers
 from rules import load_knowledge
-from rules.hpo import load_hpo
-from rules.inputs import InputError
-from rules.phenopacket import Imported
-from rules.phenopacket import export_phenopacket
-from rules.phenopacket import import_bytes
-from rules.phenopacket import import_phenopacket
-from rules.phenopacket import import_text
+from rules.core.errors import InputError
+from rules.core.hpo import load_hpo
+from rules.interop.export import export_phenopacket
+from rules.interop.importing import Imported
+from rules.interop.importing import import_bytes
+from rules.interop.importing import import_phenopacket
+from rules.interop.importing import import_text
 from rules.request import parse_request
 
 KB = load_knowledge()

@@ -1,4 +1,4 @@
-"""Phenopacket and HPO-list export and import (rules/phenopacket.py), checked against the official
+"""Phenopacket and HPO-list export and import (rules/interop/), checked against the official
 GA4GH `phenopackets` package, which the app itself never imports."""
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from rules import STATES
 from rules import Answers
 from rules import evaluate
 from rules import load_knowledge
-from rules.hpo import load_hpo
-from rules.inputs import InputError
-from rules.phenopacket import export_phenopacket
-from rules.phenopacket import hpo_csv
-from rules.phenopacket import import_bytes
-from rules.phenopacket import import_phenopacket
-from rules.phenopacket import import_text
+from rules.core.errors import InputError
+from rules.core.hpo import load_hpo
+from rules.interop.export import export_phenopacket
+from rules.interop.export import hpo_csv
+from rules.interop.importing import import_bytes
+from rules.interop.importing import import_phenopacket
+from rules.interop.importing import import_text
 from rules.request import parse_request
 
 KB = load_knowledge()

@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 
 from rules import load_knowledge
-from rules.cases import load_cases
-from rules.library import get_case
-from rules.progress import MAX_RECORDS
-from rules.progress import Record
-from rules.progress import append
-from rules.progress import calibration
-from rules.progress import decode
-from rules.progress import record_of
-from rules.progress import summarize
-from rules.progress import weak_spot_case
-from rules.scoring import Attempt
-from rules.scoring import score_attempt
+from rules.practice.cases import load_cases
+from rules.practice.library import get_case
+from rules.practice.progress import MAX_RECORDS
+from rules.practice.progress import Record
+from rules.practice.progress import append
+from rules.practice.progress import calibration
+from rules.practice.progress import decode
+from rules.practice.progress import record_of
+from rules.practice.progress import summarize
+from rules.practice.progress import weak_spot_case
+from rules.practice.scoring import Attempt
+from rules.practice.scoring import score_attempt
 
 KB = load_knowledge()
 

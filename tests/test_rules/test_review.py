@@ -7,14 +7,14 @@ from datetime import datetime
 from datetime import timedelta
 
 from rules import load_knowledge
-from rules.cases import load_cases
-from rules.library import get_case
-from rules.review import MAX_CASE_CARDS
-from rules.review import decode
-from rules.review import items
-from rules.review import next_due
-from rules.review import pick
-from rules.review import review
+from rules.practice.cases import load_cases
+from rules.practice.library import get_case
+from rules.practice.review import MAX_CASE_CARDS
+from rules.practice.review import decode
+from rules.practice.review import items
+from rules.practice.review import next_due
+from rules.practice.review import pick
+from rules.practice.review import review
 
 KB = load_knowledge()
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from rules import load_knowledge
-from rules.inputs import InputError
-from rules.library import get_case
-from rules.scoring import Attempt
-from rules.scoring import parse_attempt
-from rules.scoring import score_attempt
+from rules.core.errors import InputError
+from rules.practice.library import get_case
+from rules.practice.scoring import Attempt
+from rules.practice.scoring import parse_attempt
+from rules.practice.scoring import score_attempt
 
 KB = load_knowledge()
 CASE = get_case("miop-newborn-twitching")  # 6 findings present, 2 mechanisms, recessive

@@ -7,16 +7,16 @@ import random
 import pytest
 
 from rules import load_knowledge
-from rules.cases import mechanisms_of
-from rules.library import get_case
-from rules.observations import load_vocabulary
-from rules.simulate import case_id_for
-from rules.simulate import draw
-from rules.simulate import draw_findings
-from rules.simulate import engine_lean
-from rules.simulate import load_entries
-from rules.simulate import offered_entries
-from rules.simulate import simulate
+from rules.practice.cases import mechanisms_of
+from rules.practice.library import get_case
+from rules.practice.observations import load_vocabulary
+from rules.practice.simulate import case_id_for
+from rules.practice.simulate import draw
+from rules.practice.simulate import draw_findings
+from rules.practice.simulate import engine_lean
+from rules.practice.simulate import load_entries
+from rules.practice.simulate import offered_entries
+from rules.practice.simulate import simulate
 
 KB = load_knowledge()
 ENTRIES = load_entries()
@@ -141,9 +141,11 @@ def test_engine_disagreement_is_flagged_with_a_teaching_point():
 
 
 def test_reference_onsets_are_cited_and_valid():
-    from rules.simulate import templates
+    from rules.differential.model import entry_facts
 
-    for ref in templates()["reference_onset"]:
-        assert ref["entry"] in ENTRIES
-        assert ref["onset"] in KB.onsets
-        assert ref["cite"]["source"] in KB.sources and ref["cite"]["locator"]
+    refs = [e for e in entry_facts().values() if "reference_onset" in e]
+    assert refs
+    for ref in refs:
+        assert ref["id"] in ENTRIES
+        assert ref["reference_onset"] in KB.onsets
+        assert ref["reference_onset_cite"]["source"] in KB.sources and ref["reference_onset_cite"]["locator"]

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from rules.cases import load_cases
+from rules.practice.cases import load_cases
 from webapp.api.openapi import openapi_document
 from webapp.extensions import db
 from webapp.models import Student

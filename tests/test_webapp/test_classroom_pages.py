@@ -14,7 +14,7 @@ from conftest import csrf_token
 from sqlalchemy import func
 from sqlalchemy import select
 
-from rules.cases import load_cases
+from rules.practice.cases import load_cases
 from webapp.classroom.service import CODE_ALPHABET
 from webapp.extensions import db
 from webapp.models import AuthoredCase

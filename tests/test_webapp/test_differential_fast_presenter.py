@@ -14,7 +14,7 @@ from rules import load_knowledge
 from rules.differential import DISAGREEMENT_SOURCE
 from rules.differential import disagreement
 from rules.differential import load_model
-from rules.differential import rank_reference
+from rules.differential import rank
 from webapp.differential import _heads
 from webapp.differential import _row_data
 from webapp.differential import other_terms
@@ -31,7 +31,7 @@ OTHER_TERMS = sorted(t for t in MODEL.terms if t not in FINDING_TERMS)
 
 def reference(answers, lean, typed):
     """present_differential and the gene order as main (commit caa345d) wrote them, on the plain ranking."""
-    ranking = rank_reference(answers, KB, typed)
+    ranking = rank(answers, KB, typed)
     heads = _heads(KB)
     entries = [{**heads[r.entry.id], "probability": round(r.probability, 4),
                 "evidence": [JsonRow(_row_data(ev)) for ev in r.evidence]} for r in ranking.entries]

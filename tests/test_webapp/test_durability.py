@@ -26,7 +26,7 @@ from conftest import migrate_database
 from conftest import server_env
 from sqlalchemy import select
 
-from rules.cases import load_cases
+from rules.practice.cases import load_cases
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Student

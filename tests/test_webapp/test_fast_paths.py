@@ -15,8 +15,8 @@ from flask import jsonify
 from rules import Answers
 from rules import evaluate
 from rules import load_knowledge
-from rules.hpo import load_hpo
-from rules.plan import handouts
+from rules.checklist.plan import handouts
+from rules.core.hpo import load_hpo
 from rules.request import parse_request
 from webapp.jsonprovider import JsonRow
 from webapp.jsonprovider import JsonRows

@@ -21,7 +21,7 @@ from conftest import drop_everything
 from conftest import free_port
 from sqlalchemy.engine import make_url
 
-from rules.library import get_case
+from rules.practice.library import get_case
 from webapp import create_app
 from webapp.extensions import db
 

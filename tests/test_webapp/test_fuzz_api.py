@@ -25,7 +25,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from rules.cases import load_cases
+from rules.practice.cases import load_cases
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Student

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from rules import load_knowledge
-from rules.cases import load_cases
+from rules.practice.cases import load_cases
 
 KB = load_knowledge()
 CASE_IDS = list(load_cases())

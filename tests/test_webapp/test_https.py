@@ -16,7 +16,7 @@ from conftest import gunicorn_server
 from conftest import migrate_database
 from conftest import server_env
 
-from rules.library import get_case
+from rules.practice.library import get_case
 
 CASE = "miop-newborn-tetany"
 PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from rules.cases import load_cases
-from rules.library import get_case
+from rules.practice.cases import load_cases
+from rules.practice.library import get_case
 
 CASE = "miop-newborn-twitching"
 

@@ -8,7 +8,7 @@ import re
 
 from conftest import csrf_token
 
-from rules.library import get_case
+from rules.practice.library import get_case
 
 CASE = "miop-newborn-tetany"
 

@@ -11,8 +11,8 @@ import pytest
 from conftest import csrf_token
 
 from rules import load_knowledge
-from rules.cases import load_cases
-from rules.library import get_case
+from rules.practice.cases import load_cases
+from rules.practice.library import get_case
 
 KB = load_knowledge()
 

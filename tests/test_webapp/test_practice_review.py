@@ -7,7 +7,7 @@ import html
 
 from conftest import csrf_token
 
-from rules.simulate import offered_entries
+from rules.practice.simulate import offered_entries
 
 COOKIE_BUDGET = 4093  # bytes a browser keeps for one cookie, name and attributes included
 
@@ -72,7 +72,7 @@ def test_a_case_due_for_review_is_picked_first_and_the_page_says_so(client):
     from datetime import datetime
     from datetime import timedelta
 
-    from rules.review import review
+    from rules.practice.review import review
 
     commit(client, "miop-lost-brother")  # scored low: the case gets a card
     commit(client, "miop-newborn-tetany", ["tetany", "hypocalcemia"])  # the case just done is another one

@@ -7,8 +7,8 @@ import html
 
 from conftest import csrf_token
 
-from rules.cases import load_cases
-from rules.library import get_case
+from rules.practice.cases import load_cases
+from rules.practice.library import get_case
 from webapp.practice.presenters import present_library
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import csrf_token
 
-from rules.library import get_case
+from rules.practice.library import get_case
 
 CASE = "miop-newborn-twitching"  # History (twitching, cramps) / Examination (liver, spleen) / Investigations
 

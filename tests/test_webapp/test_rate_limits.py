@@ -15,7 +15,7 @@ from conftest import drop_everything
 from sqlalchemy import event
 from sqlalchemy import update
 
-from rules.cases import load_cases
+from rules.practice.cases import load_cases
 from webapp import create_app
 from webapp import ratelimit
 from webapp.config import Config

@@ -8,7 +8,7 @@ from conftest import app_with_schema
 from conftest import csrf_token
 from conftest import drop_everything
 
-from rules.cases import load_cases
+from rules.practice.cases import load_cases
 
 CASE = next(iter(load_cases().values()))
 

@@ -14,6 +14,7 @@ from typing import Any
 from typing import NamedTuple
 from typing import cast
 
+from .errors import InputError
 from .hpo import HPO_ID
 from .hpo import HpoIndex
 from .model import STATES
@@ -24,15 +25,6 @@ from .model import State
 BODY_FIELDS = frozenset({"findings", "onset", "family_history"})  # of an /assess body (or a phenopacket)
 # "unknown" is the contract's word; "not_assessed" is accepted as its plain synonym.
 STATE_SYNONYMS = {"not_assessed": "unknown", "not assessed": "unknown"}
-
-
-class InputError(ValueError):
-    """Input the engine cannot take; `code` is the API error code."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class Recognized(NamedTuple):

@@ -11,15 +11,15 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import cast
 
-from .conditions import findings_in
-from .conditions import holds
-from .conditions import mentions
-from .model import Answers
-from .model import Clue
-from .model import KnowledgeBase
-from .model import Lean
-from .model import State
-from .model import Strength
+from rules.core.conditions import findings_in
+from rules.core.conditions import holds
+from rules.core.conditions import mentions
+from rules.core.model import Answers
+from rules.core.model import Clue
+from rules.core.model import KnowledgeBase
+from rules.core.model import Lean
+from rules.core.model import State
+from rules.core.model import Strength
 
 MAX_NEXT_CHECKS = 6
 _STRENGTHS: tuple[Strength, ...] = ("weak", "moderate", "strong")

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from dataclasses import replace
 from typing import Any
 
+from rules.checklist.engine import evaluate
+from rules.core.errors import InputError
+from rules.core.inputs import whole_number
+from rules.core.model import Answers
+from rules.core.model import Assessment
+from rules.core.model import KnowledgeBase
+
 from .cases import LEANS
 from .cases import Case
 from .cases import in_kb_order
-from .engine import evaluate
-from .inputs import InputError
-from .inputs import whole_number
-from .model import Answers
-from .model import Assessment
-from .model import KnowledgeBase
 
 WEIGHTS = {"findings": 0.5, "lean": 0.3, "mechanisms": 0.2}
 CONFIDENCE_MIN, CONFIDENCE_MAX = 50, 100

@@ -1,33 +1,14 @@
-"""Which type and which gene: a ranked, explained differential over the osteopetrosis entries (pure).
-
-Every osteopetrosis entry of the shipped HPO annotations (KNOWLEDGE.md section 4: 13 OMIM, 5 ORPHA;
-rules/data/osteopetrosis_diseases.json) is scored against the whole input, after LIRICAL
-(Robinson PN et al. Interpretable clinical genomics with a likelihood ratio paradigm. Am J Hum Genet
-2020;107:403-417, PMID 32755546; method as in its PhenotypeLikelihoodRatio class): each entered term
-gives one likelihood ratio per entry, LR = P(term | entry) / P(term | any disease), the entry's
-frequency over the background frequency of the term among all diseases of phenotype.hpoa
-(rules/data/differential_hpo.json, scripts/build_differential_hpo.py). The post-test probability of
-each entry is its equal pre-test probability times the product of its ratios, normalised over the
-entries. What differs from LIRICAL is named where it is done: the default for unstated frequencies,
-cohort counts smoothed, an excluded term the entry is annotated NOT, and onset and family history,
-which LIRICAL does not use.
-
-A checklist finding is matched as the class of its anchors (each anchor with its descendants, as the
-checklist counts it); any other HPO term entered is matched as itself. Deterministic, no I/O beyond
-reading the committed data once per process. Educational: a ranking of annotation matches, not a
-diagnosis.
-"""
+"""The differential's model: the entries, their annotations and the ontology subset, with each input
+item's likelihood ratio per entry worked out from them (the method is described in rules/differential/__init__.py
+and docs/differential.md)."""
 
 from __future__ import annotations
 
 import functools
-import itertools
 import json
-import math
-import operator
 import re
 import threading
-from collections.abc import Callable
+import tomllib
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -35,10 +16,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 from typing import NamedTuple
-from typing import cast
 
-from .model import Answers
-from .model import KnowledgeBase
+from rules.core.model import KnowledgeBase
 
 # --- constants, each named once with why ---------------------------------------------------------
 # LIRICAL's DEFAULT_FALSE_POSITIVE_NO_COMMON_ORGAN_PROBABILITY: the ratio of a present term that the
@@ -87,13 +66,6 @@ FAMILY_FIT: Mapping[str, tuple[str, float]] = {
     "affected_sibling": ("recessive", 3.0),
     "unaffected_parents": ("recessive", 1.5),
 }
-# Separating checks: how many of the best entries they should tell apart, the smallest expected gain
-# (bits of the entropy of those entries' probabilities) worth offering, and how many to offer.
-SEPARATE_TOP = 3
-MIN_GAIN_BITS = 0.05
-MAX_SEPARATING = 4
-# Too little input: no entry above this probability means the ranking says so (PRODUCT.md, issue 15).
-CONFIDENT_P = 0.3
 
 FRACTION = re.compile(r"^(\d+)/(\d+)$")
 MATCH_WORDS = {
@@ -107,6 +79,7 @@ MATCH_WORDS = {
     "no_onset": "no onset recorded for this entry",
     "family": "inheritance of the entry",
 }
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,20 +212,10 @@ class Model:
         # per gene: its entries' positions and the share of each entry's probability it gets
         self.gene_members = tuple((g, tuple(i for i, _ in m), tuple(f for _, f in m),
                                    tuple(self.entries[i].id for i, _ in m)) for g, m in members.items())
-        # The log ratios of each cached column, by its id (the entry holds the column, so the id stays its).
-        self._logs: dict[int, tuple[tuple[Evidence, ...], tuple[float, ...]]] = {}
 
     def _store(self, key: tuple[Any, ...], column: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
         self._cache[key] = column
-        self._logs[id(column)] = (column, tuple(math.log(ev.lr) for ev in column))
         return column
-
-    def logs(self, column: tuple[Evidence, ...]) -> tuple[float, ...]:
-        """The log ratios of a column: worked out once for the model's own columns."""
-        hit = self._logs.get(id(column))
-        if hit is not None and hit[0] is column:
-            return hit[1]
-        return tuple(math.log(ev.lr) for ev in column)
 
     def up(self, term: str) -> frozenset[str]:
         """The term and its ancestors (just the term when the subset does not hold it)."""
@@ -409,266 +372,6 @@ def _spill(recorded: str, entered: str) -> float:
     return NEIGHBOUR_ONSET_SHARE if abs(i - j) == 1 else 0.0
 
 
-def _evidence_columns(answers: Answers, kb: KnowledgeBase, model: Model,
-                      other_terms: Iterable[tuple[str, str]]) -> list[tuple[Evidence, ...]]:
-    """One column (an Evidence per entry) per input item, in input order."""
-    columns = []
-    for slug, state in answers.findings.items():
-        if state in ("present", "absent"):
-            f = kb.findings[slug]
-            columns.append(model.term_evidence(f.hpo, f.anchors, f.label, state))
-    for term, term_state in other_terms:
-        if term_state in ("present", "absent"):
-            name = model.terms[term].name if term in model.terms else term
-            columns.append(model.term_evidence(term, (term,), name, term_state, keep=False))
-    if answers.onset != "unknown":
-        opt = kb.onsets[answers.onset]
-        columns.append(model.onset_evidence(answers.onset, f"Onset: {opt.label}", opt.hpo[0] if opt.hpo else None))
-    if answers.family_history != "unknown":
-        opt = kb.family_histories[answers.family_history]
-        columns.append(model.family_evidence(answers.family_history, f"Family history: {opt.label}"))
-    return columns
-
-
-def _hb(p: float) -> float:
-    """Binary entropy in bits."""
-    return 0.0 if p <= 0.0 or p >= 1.0 else -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
-
-
-class Presence(NamedTuple):
-    """P(present | entry) of every finding, by entry: the columns separating_checks() multiplies."""
-
-    slugs: tuple[str, ...]  # checklist order
-    p: tuple[tuple[float, ...], ...]  # per entry, per finding
-    h: tuple[tuple[float, ...], ...]  # per entry, per finding: the binary entropy of p
-
-
-def presence_table(kb: KnowledgeBase, model: Model) -> Presence:
-    """Per entry and finding, P(present | entry): its frequency (propagated from the annotations at or
-    below the finding's anchors), 0 when annotated NOT, else the background frequency (chance)."""
-    key = ("presence", id(kb))
-    done = model._cache.get(key)
-    if done is not None:
-        return done  # type: ignore[return-value]
-    columns = []
-    for f in kb.findings.values():
-        klass = frozenset(f.anchors) | {f.hpo}
-        bg = model.background(klass)
-        ps = []
-        for i in range(len(model.entries)):
-            prop = model.prop[i]
-            matched = max((prop[a][0] for a in klass if a in prop), default=None)
-            refused = any(n.hpo in klass for n in model.negated[i])
-            ps.append(0.0 if refused else matched if matched is not None else bg)
-        columns.append(ps)
-    by_entry = tuple(zip(*columns, strict=True))
-    out = Presence(tuple(kb.findings), by_entry, tuple(tuple(map(_hb, ps)) for ps in by_entry))
-    model._cache[key] = out  # type: ignore[assignment]
-    return out
-
-
-_EPS = 1e-12  # keeps log2 finite at p = 0 or 1, where the binary entropy is 0 anyway
-
-
-def separating_checks_reference(answers: Answers, kb: KnowledgeBase, model: Model,
-                                top: Sequence[Ranked]) -> tuple[Separating, ...]:
-    """The plain definition of separating_checks (the reference its equivalence test holds it to).
-
-    The unassessed findings whose answer is expected to tell the top entries apart best.
-
-    With the top entries' probabilities renormalised as w and P(present | entry) from presence_table,
-    the gain is the mutual information between the answer and the entry, h(sum w p) - sum w h(p) bits:
-    the expected drop in the entropy of the top entries' probabilities once the answer is known.
-    (Worked out for all findings at once, column by column: it runs in every answer.)
-    """
-    if len(top) < 2:
-        return ()
-    slugs, p_by_entry, h_by_entry = presence_table(kb, model)
-    rows = [model.index[id(r.entry)] for r in top]
-    total = sum([r.probability for r in top])
-    weights = [r.probability / total for r in top]
-    mul, add, sub = operator.mul, operator.add, operator.sub
-    yes: Iterable[float] = itertools.repeat(0.0)
-    cond: Iterable[float] = itertools.repeat(0.0)
-    for w, i in zip(weights, rows, strict=True):
-        yes = map(add, yes, map(mul, p_by_entry[i], itertools.repeat(w)))
-        cond = map(add, cond, map(mul, h_by_entry[i], itertools.repeat(w)))
-    y = list(map(min, map(max, yes, itertools.repeat(_EPS)), itertools.repeat(1 - _EPS)))
-    n = list(map(sub, itertools.repeat(1.0), y))
-    negative_h = map(add, map(mul, y, map(math.log2, y)), map(mul, n, map(math.log2, n)))
-    gains = list(map(sub, map(operator.neg, negative_h), cond))
-    given = answers.findings
-    out: list[Separating] = []
-    for k in sorted(range(len(gains)), key=gains.__getitem__, reverse=True):  # largest gain first
-        gain = gains[k]
-        if gain < MIN_GAIN_BITS or len(out) == MAX_SEPARATING:
-            break
-        if given.get(slugs[k], "unknown") != "unknown":
-            continue
-        ps = [p_by_entry[i][k] for i in rows]
-        low = min(ps)
-        order = sorted(range(len(rows)), key=lambda j: -ps[j])
-        out.append(Separating(slugs[k], kb.findings[slugs[k]].label, round(gain, 3),
-                              tuple(top[j].entry.id for j in order if ps[j] > low)))
-    return tuple(out)
-
-
-def rank_reference(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, str]] = (),
-                   model: Model | None = None) -> Ranking:
-    """The plain definition of rank (the reference its equivalence test holds it to).
-
-    The differential for the answers: every entry with its probability and evidence, best first.
-
-    `other_terms` are HPO terms entered that are not checklist findings, with their state. (Written
-    with zip and map over whole columns: it runs in every answer of POST /api/v1/assess.)
-    """
-    model = model or load_model(kb)
-    ranked, probs = _posterior(answers, kb, model, other_terms)
-    shares = [  # an entry's probability split evenly over its genes (HPO gives no shares)
-        GeneShare(g, sum(map(operator.mul, map(probs.__getitem__, idx), factors)), ids)
-        for g, idx, factors, ids in model.gene_members]
-    genes = tuple(sorted(shares, key=lambda s: (-s.probability, s.gene)))
-    return Ranking(ranked, genes, separating_checks_reference(answers, kb, model, ranked[:SEPARATE_TOP]),
-                   ranked[0].probability > CONFIDENT_P, model.release)
-
-
-# --- the fast path: what rank_reference does, with every per-entry step a C-level map ----------------
-# (POST /api/v1/assess runs it in every answer; tests/test_rules/test_differential_fast.py proves it
-# equal to the reference above for generated inputs.) Named tuples are built by tuple.__new__ from
-# zipped columns, which calls no Python code per row (a NamedTuple's own __new__ is Python).
-_ENTRY, _PROBABILITY, _EVIDENCE = (operator.itemgetter(i) for i in range(3))
-_MAKE_RANKED = cast("Callable[[tuple[Entry, float, tuple[Evidence, ...]]], Ranked]",
-                    functools.partial(tuple.__new__, Ranked))
-_MAKE_SHARE = cast("Callable[[tuple[str, float, tuple[str, ...]]], GeneShare]",
-                   functools.partial(tuple.__new__, GeneShare))
-
-
-class _Tables(NamedTuple):
-    """What the fast path looks up, from the knowledge alone (built once per model)."""
-
-    gene_names: tuple[str, ...]  # sorted by name, so a stable sort by share alone breaks ties by name
-    gene_rows: tuple[tuple[int, ...], ...]
-    gene_factors: tuple[tuple[float, ...], ...]
-    gene_entries: tuple[tuple[str, ...], ...]
-    p_by_finding: tuple[tuple[float, ...], ...]  # presence_table's p, per finding, per entry
-
-
-def _tables(kb: KnowledgeBase, model: Model) -> _Tables:
-    key = ("fast", id(kb))
-    done = model._cache.get(key)
-    if done is not None:
-        return done  # type: ignore[return-value]
-    members = sorted(model.gene_members, key=operator.itemgetter(0))
-    presence = presence_table(kb, model)
-    out = _Tables(tuple(m[0] for m in members), tuple(m[1] for m in members), tuple(m[2] for m in members),
-                  tuple(m[3] for m in members), tuple(zip(*presence.p, strict=True)))
-    model._cache[key] = out  # type: ignore[assignment]
-    return out
-
-
-def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
-                      top: Sequence[Ranked]) -> tuple[Separating, ...]:
-    """separating_checks_reference, with the favoured entries of each check found by C-level maps."""
-    if len(top) < 2:
-        return ()
-    slugs, p_by_entry, h_by_entry = presence_table(kb, model)
-    p_by_finding = _tables(kb, model).p_by_finding
-    entries = list(map(_ENTRY, top))
-    rows = list(map(model.index.__getitem__, map(id, entries)))
-    probabilities = list(map(_PROBABILITY, top))
-    total = sum(probabilities)
-    weights = list(map(operator.truediv, probabilities, itertools.repeat(total)))
-    mul, add, sub = operator.mul, operator.add, operator.sub
-    yes: Iterable[float] = itertools.repeat(0.0)
-    cond: Iterable[float] = itertools.repeat(0.0)
-    for w, i in zip(weights, rows, strict=True):
-        yes = map(add, yes, map(mul, p_by_entry[i], itertools.repeat(w)))
-        cond = map(add, cond, map(mul, h_by_entry[i], itertools.repeat(w)))
-    y = list(map(min, map(max, yes, itertools.repeat(_EPS)), itertools.repeat(1 - _EPS)))
-    n = list(map(sub, itertools.repeat(1.0), y))
-    negative_h = map(add, map(mul, y, map(math.log2, y)), map(mul, n, map(math.log2, n)))
-    gains = list(map(sub, map(operator.neg, negative_h), cond))
-    given = answers.findings
-    ids = [e.id for e in entries]
-    positions = range(len(rows))
-    out: list[Separating] = []
-    for k in sorted(range(len(gains)), key=gains.__getitem__, reverse=True):  # largest gain first
-        gain = gains[k]
-        if gain < MIN_GAIN_BITS or len(out) == MAX_SEPARATING:
-            break
-        slug = slugs[k]
-        if given.get(slug, "unknown") != "unknown":
-            continue
-        ps = list(map(p_by_finding[k].__getitem__, rows))
-        # Most favoured first; a stable sort with reverse=True keeps ties in order, as key=-p does.
-        order = sorted(positions, key=ps.__getitem__, reverse=True)
-        favoured = itertools.compress(map(ids.__getitem__, order),
-                                      map(operator.gt, map(ps.__getitem__, order), itertools.repeat(min(ps))))
-        out.append(Separating(slug, kb.findings[slug].label, round(gain, 3), tuple(favoured)))
-    return tuple(out)
-
-
-def _posterior(answers: Answers, kb: KnowledgeBase, model: Model, other_terms: Iterable[tuple[str, str]],
-               ) -> tuple[tuple[Ranked, ...], list[float]]:
-    """Every entry with its post-test probability and evidence, best first, and the probabilities in
-    the model's entry order (rank and rank_reference share it; they differ in the gene shares and the
-    separating checks)."""
-    columns = _evidence_columns(answers, kb, model, other_terms)
-    entries = model.entries
-    n = len(entries)
-    logs: list[float]
-    if columns:  # equal pre-test probabilities (LIRICAL's default), so the prior cancels out
-        logs = list(map(sum, zip(*map(model.logs, columns), strict=True)))
-        by_entry = list(zip(*columns, strict=True))
-    else:
-        logs, by_entry = [0.0] * n, [()] * n
-    top_log = max(logs)
-    weights = list(map(math.exp, map(operator.sub, logs, itertools.repeat(top_log))))
-    total = sum(weights)
-    probs = list(map(operator.truediv, weights, itertools.repeat(total)))
-    # Best first; ties keep the entries' order (by id), as a stable sort does with reverse=True.
-    order = sorted(range(n), key=logs.__getitem__, reverse=True)
-    ranked = tuple(map(_MAKE_RANKED, zip(map(entries.__getitem__, order), map(probs.__getitem__, order),
-                                         map(by_entry.__getitem__, order), strict=True)))
-    return ranked, probs
-
-
-def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, str]] = (),
-         model: Model | None = None) -> Ranking:
-    """The differential for the answers: every entry with its probability and evidence, best first.
-
-    `other_terms` are HPO terms entered that are not checklist findings, with their state. Equal to
-    rank_reference; its ratios are looked up (each column's logs are worked out once per process).
-    """
-    model = model or load_model(kb)
-    tables = _tables(kb, model)
-    ranked, probs = _posterior(answers, kb, model, other_terms)
-    at = itertools.repeat(probs.__getitem__)
-    sums = map(sum, map(map, itertools.repeat(operator.mul), map(map, at, tables.gene_rows), tables.gene_factors))
-    shares = map(_MAKE_SHARE, zip(tables.gene_names, sums, tables.gene_entries, strict=True))
-    genes = tuple(sorted(shares, key=_PROBABILITY, reverse=True))  # by share, then by name (the names' order)
-    return Ranking(ranked, genes, separating_checks(answers, kb, model, ranked[:SEPARATE_TOP]),
-                   ranked[0].probability > CONFIDENT_P, model.release)
-
-
-def disagreement(lean: str, ranking: Ranking) -> str:
-    """Plain words when the rules' lean and the best entry's inheritance differ; "" when they agree."""
-    best = ranking.entries[0].entry if ranking.entries else None
-    if best is None or not ranking.confident or lean not in ("recessive", "dominant"):
-        return ""
-    if best.inheritance not in ("recessive", "dominant") or best.inheritance == lean:
-        return ""
-    genes = ", ".join(best.genes)
-    return (f"The inheritance lean is {lean}, but the type that best matches the findings entered, {best.name} "
-            f"({genes}), is {best.inheritance}. Neither overrides the other: the lean weighs the few "
-            f"inheritance clues of the source document, the ranking compares every finding with the HPO "
-            f"annotations of each type. The source document's picture is a simplification: recessive "
-            f"forms range from infantile to adult onset, dominant ones from mild to severe, and CLCN7 and "
-            f"PLEKHM1 cause both. Confirm the mode with the family history and genetic testing.")
-
-
-DISAGREEMENT_SOURCE = ("genereviews-clcn7", "Summary: CLCN7-related osteopetrosis spans ARO, IAO and ADOII")
-
 
 def _read(name: str) -> Any:
     return json.loads(resources.files("rules").joinpath("data", name).read_text(encoding="utf-8"))
@@ -715,9 +418,19 @@ def load_model(kb: KnowledgeBase) -> Model:
 
 
 @functools.cache
-def _build_model(kb: KnowledgeBase) -> Model:
-    from .simulate import templates  # the cited reference onsets of the Orphanet rows
+def entry_facts() -> dict[str, dict[str, Any]]:
+    """rules/knowledge/entries.toml by entry id: the entries ranked, with what the HPO files leave out."""
+    text = resources.files("rules").joinpath("knowledge", "entries.toml").read_text(encoding="utf-8")
+    return {e["id"]: e for e in tomllib.loads(text)["entry"]}
 
-    refs = {r["entry"]: r["onset"] for r in templates().get("reference_onset", [])}
+
+def reference_onsets() -> dict[str, str]:
+    """The cited reference onset of each entry that has one (used where HPO records no onset)."""
+    return {i: e["reference_onset"] for i, e in entry_facts().items() if "reference_onset" in e}
+
+
+@functools.cache
+def _build_model(kb: KnowledgeBase) -> Model:
+    refs = reference_onsets()
     return model_from_data(_read("differential_hpo.json"), _read("osteopetrosis_diseases.json")["diseases"], kb,
                            refs)

@@ -8,15 +8,16 @@ rules/conditions.py (when a condition holds); the tests compare the two over gen
 
 from __future__ import annotations
 
-from .conditions import answer_masks
-from .model import Answers
-from .model import Assessment
-from .model import ClueHit
-from .model import Inheritance
-from .model import KnowledgeBase
-from .model import Lean
-from .model import NextCheck
-from .model import Strength
+from rules.core.conditions import answer_masks
+from rules.core.model import Answers
+from rules.core.model import Assessment
+from rules.core.model import ClueHit
+from rules.core.model import Inheritance
+from rules.core.model import KnowledgeBase
+from rules.core.model import Lean
+from rules.core.model import NextCheck
+from rules.core.model import Strength
+
 from .plan import Offer
 from .plan import Plan
 from .plan import Standing

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import tomllib
 from collections.abc import Iterable
@@ -12,6 +11,7 @@ from typing import Any
 
 from .conditions import Vocabulary
 from .conditions import check
+from .errors import KnowledgeError
 from .model import LEVELS
 from .model import SIDES
 from .model import Citation
@@ -28,13 +28,8 @@ from .model import Premise
 from .model import RedFlag
 from .model import Source
 from .model import WorkupItem
-from .plan import prepare
 
 SLUG = re.compile(r"[a-z][a-z0-9_]*")
-
-
-class KnowledgeError(ValueError):
-    """The knowledge files are inconsistent; the message names the entry."""
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -67,9 +62,9 @@ def _unique(items: Iterable[str], what: str) -> None:
         seen.add(item)
 
 
-@functools.cache
-def load_knowledge() -> KnowledgeBase:
-    """Read, validate and return the knowledge base (cached: the files never change at run time)."""
+def read_knowledge() -> KnowledgeBase:
+    """Read and validate the knowledge files into a knowledge base (not yet prepared for the engine:
+    rules.checklist.load_knowledge does both, once per process)."""
     meta = _read("meta.toml")
     sources = {s["id"]: Source(**s) for s in _read("sources.toml")["source"]}
     opts = _read("options.toml")
@@ -172,8 +167,4 @@ def load_knowledge() -> KnowledgeBase:
         red_flags=tuple(red_flags), genes=genes, onsets=onsets, family_histories=histories,
         thresholds=thresholds, premise=premise, workup=tuple(workup), panels=panels,
     )
-    try:
-        prepare(kb)  # knowledge the engine cannot tabulate is refused here, not on a first request
-    except ValueError as err:
-        raise KnowledgeError(str(err)) from None
     return kb

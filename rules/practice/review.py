@@ -28,8 +28,9 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from rules.core.model import KnowledgeBase
+
 from .cases import Case
-from .model import KnowledgeBase
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 MAX_CASE_CARDS = 30

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rules.core.model import KnowledgeBase
+
 from .cases import Case
-from .model import KnowledgeBase
 from .scoring import Feedback
 
 MAX_RECORDS = 50

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from .loader import KnowledgeError
-from .loader import load_knowledge
-from .model import Citation
-from .model import KnowledgeBase
+from rules.checklist import load_knowledge
+from rules.core.errors import KnowledgeError
+from rules.core.model import Citation
+from rules.core.model import KnowledgeBase
 
 STAGES = ("history", "examination", "investigations")
 PRONOUNS = {

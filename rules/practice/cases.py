@@ -18,12 +18,12 @@ from dataclasses import replace
 from importlib import resources
 from typing import Any
 
-from .loader import KnowledgeError
-from .loader import load_knowledge
-from .model import Answers
-from .model import Citation
-from .model import KnowledgeBase
-from .model import State
+from rules.checklist import load_knowledge
+from rules.core.errors import KnowledgeError
+from rules.core.model import Answers
+from rules.core.model import Citation
+from rules.core.model import KnowledgeBase
+from rules.core.model import State
 
 KINDS = ("written", "simulated", "authored")
 DIFFICULTIES = ("easy", "medium", "hard")

@@ -28,16 +28,18 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from rules.checklist import load_knowledge
+from rules.checklist.engine import evaluate
+from rules.core.model import Citation
+from rules.core.model import KnowledgeBase
+from rules.differential.model import reference_onsets as differential_reference_onsets
+
 from .cases import AnswerKey
 from .cases import Case
 from .cases import Stage
 from .cases import TeachingPoint
 from .cases import in_kb_order
 from .cases import mechanisms_of
-from .engine import evaluate
-from .loader import load_knowledge
-from .model import Citation
-from .model import KnowledgeBase
 from .observations import STAGES
 from .observations import drawable
 from .observations import load_vocabulary
@@ -129,7 +131,7 @@ def load_entries() -> dict[str, Entry]:
     """Every entry of the committed HPO subset, keyed by id (OMIM:… or ORPHA:…)."""
     kb = load_knowledge()
     entries: dict[str, Entry] = {}
-    reference_onsets = {r["entry"]: r["onset"] for r in templates().get("reference_onset", [])}
+    reference_onsets = differential_reference_onsets()
     # Every entry is osteopetrosis, so the premise (dense bone) is given, not drawn: a simulated
     # patient shows the source document's findings and the panel that tells the types apart.
     drawn = drawable(kb)
@@ -140,7 +142,7 @@ def load_entries() -> dict[str, Entry]:
             if slug is not None:
                 onsets.append((slug, float(o.get("p") or 0.5)))
         if not onsets and d["id"] in reference_onsets:
-            onsets.append((reference_onsets[d["id"]], 1.0))  # cited in simulation.toml
+            onsets.append((reference_onsets[d["id"]], 1.0))  # cited in entries.toml
         annotations = tuple(
             Annotation(
                 a["hpo"],

@@ -1,0 +1,56 @@
+"""Which type and which gene: a ranked, explained differential over the osteopetrosis entries (pure).
+
+Every osteopetrosis entry of the shipped HPO annotations (KNOWLEDGE.md section 4: 13 OMIM, 5 ORPHA;
+rules/data/osteopetrosis_diseases.json) is scored against the whole input, after LIRICAL
+(Robinson PN et al. Interpretable clinical genomics with a likelihood ratio paradigm. Am J Hum Genet
+2020;107:403-417, PMID 32755546; method as in its PhenotypeLikelihoodRatio class): each entered term
+gives one likelihood ratio per entry, LR = P(term | entry) / P(term | any disease), the entry's
+frequency over the background frequency of the term among all diseases of phenotype.hpoa
+(rules/data/differential_hpo.json, scripts/build_differential_hpo.py). The post-test probability of
+each entry is its equal pre-test probability times the product of its ratios, normalised over the
+entries. What differs from LIRICAL is named where it is done: the default for unstated frequencies,
+cohort counts smoothed, an excluded term the entry is annotated NOT, and onset and family history,
+which LIRICAL does not use.
+
+A checklist finding is matched as the class of its anchors (each anchor with its descendants, as the
+checklist counts it); any other HPO term entered is matched as itself. Deterministic, no I/O beyond
+reading the committed data once per process. Educational: a ranking of annotation matches, not a
+diagnosis.
+"""
+
+from .model import COHORT_PSEUDOCOUNT
+from .model import FALSE_NEGATIVE_P
+from .model import FAMILY_FIT
+from .model import MATCH_WORDS
+from .model import NO_MATCH_LR
+from .model import NOT_PRESENT_LR
+from .model import UNSTATED_FREQUENCY
+from .model import Annotation
+from .model import Entry
+from .model import Evidence
+from .model import GeneShare
+from .model import Model
+from .model import Ranked
+from .model import Ranking
+from .model import Separating
+from .model import Term
+from .model import frequency_p
+from .model import load_model
+from .model import model_from_data
+from .ranking import CONFIDENT_P
+from .ranking import DISAGREEMENT_SOURCE
+from .ranking import disagreement
+from .ranking import rank
+from .separating import MAX_SEPARATING
+from .separating import MIN_GAIN_BITS
+from .separating import SEPARATE_TOP
+from .separating import Presence
+from .separating import presence_table
+from .separating import separating_checks
+
+__all__ = [
+    "CONFIDENT_P", "COHORT_PSEUDOCOUNT", "DISAGREEMENT_SOURCE", "FALSE_NEGATIVE_P", "FAMILY_FIT", "MATCH_WORDS",
+    "MAX_SEPARATING", "MIN_GAIN_BITS", "NOT_PRESENT_LR", "NO_MATCH_LR", "SEPARATE_TOP", "UNSTATED_FREQUENCY",
+    "Annotation", "Entry", "Evidence", "GeneShare", "Model", "Presence", "Ranked", "Ranking", "Separating", "Term",
+    "disagreement", "frequency_p", "load_model", "model_from_data", "presence_table", "rank", "separating_checks",
+]
