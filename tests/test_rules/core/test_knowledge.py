@@ -13,7 +13,7 @@ from rules import load_knowledge
 from rules.core.errors import KnowledgeError
 from rules.core.loader import _check_condition
 
-SEED = Path(__file__).resolve().parents[2] / "rules" / "knowledge" / "seed" / "osteopetrosis-signs-and-types.txt"
+SEED = Path(__file__).resolve().parents[3] / "rules" / "knowledge" / "seed" / "osteopetrosis-signs-and-types.txt"
 CONTRACT_SLUGS = [
     "bone_pain", "fractures", "osteomyelitis", "delayed_tooth_eruption", "malformed_teeth", "dental_problems",
     "frontal_bossing", "cranial_nerve_compression", "abnormal_eye_movements", "visual_impairment",
@@ -26,7 +26,7 @@ DISTINGUISHING_SLUGS = [
     "renal_tubular_acidosis", "cerebral_calcification", "developmental_delay", "brain_atrophy",
     "low_immunoglobulins", "recurrent_infections", "coloboma", "microphthalmia", "hypopigmentation",
 ]
-KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "rules" / "knowledge"
+KNOWLEDGE_DIR = Path(__file__).resolve().parents[3] / "rules" / "knowledge"
 
 
 def _seed_text() -> str:

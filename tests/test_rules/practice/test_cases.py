@@ -20,7 +20,7 @@ from rules.practice.scoring import key_answers
 
 KB = load_knowledge()
 CASES = load_cases()
-SEED = Path(__file__).resolve().parents[2] / "rules" / "knowledge" / "seed" / "osteopetrosis-signs-and-types.txt"
+SEED = Path(__file__).resolve().parents[3] / "rules" / "knowledge" / "seed" / "osteopetrosis-signs-and-types.txt"
 SEED_TYPES = {  # the seed's gene table, as OMIM entries
     "OMIM:607634": "LRP5",
     "OMIM:166600": "CLCN7",
@@ -162,7 +162,7 @@ def test_written_cases_unfold_in_stages_that_reveal_every_finding_once(case_id):
 
 
 def test_bad_stages_are_refused_when_a_case_loads():
-    folder = Path(__file__).resolve().parents[2] / "rules" / "knowledge" / "cases"
+    folder = Path(__file__).resolve().parents[3] / "rules" / "knowledge" / "cases"
     raw = tomllib.loads((folder / "miop-newborn-tetany.toml").read_text(encoding="utf-8"))
     one, two = raw["stage"]  # History adds tetany, Investigations adds hypocalcemia
     assert len(case_from_mapping(raw, KB).stages) == 2

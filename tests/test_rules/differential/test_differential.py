@@ -23,7 +23,7 @@ from rules.differential import load_model
 from rules.differential import model_from_data
 from rules.differential import rank
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 KB = load_knowledge()
 
 # A tiny ontology: All > Phenotypic abnormality > Organ > Bone > {Bone-a, Bone-b}; Organ > Eye; Other.
@@ -241,7 +241,7 @@ def test_the_explanation_is_the_same_in_every_process():
               " 'anemia': 'present', 'visual_impairment': 'present'}, 'neonatal', 'unknown');"
               "print([(r.entry.id, [(e.match, e.annotation.hpo if e.annotation else None, e.source)"
               " for e in r.evidence]) for r in rank(a, kb).entries])")
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     outputs = {subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(outputs) == 1

@@ -30,7 +30,7 @@ from rules.request import parse_request
 
 KB = load_knowledge()
 HPO = load_hpo()
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 DISCLAIMER = "Educational use only, not a diagnosis."
 # HPO makes the canonical term of these findings a descendant of another finding's term, so
 # marking the first present says the second is present too (KNOWLEDGE.md §8.10).

@@ -19,7 +19,7 @@ from rules.practice.simulate import simulate
 
 KB = load_knowledge()
 VOCAB = load_vocabulary()
-SEED = Path(__file__).resolve().parents[2] / "rules" / "knowledge" / "seed" / "osteopetrosis-signs-and-types.txt"
+SEED = Path(__file__).resolve().parents[3] / "rules" / "knowledge" / "seed" / "osteopetrosis-signs-and-types.txt"
 SEEDS = range(120)
 
 
@@ -111,7 +111,7 @@ def test_every_template_cites_what_it_rests_on():
         term, definition = re.search(r"^id: (HP:\d{7})", block, re.M), re.search(r'^def: "(.*?)"', block, re.M)
         if term and definition:
             definitions[term.group(1)] = definition.group(1)
-    subset = json.loads((Path(__file__).resolve().parents[2] / "rules" / "data" / "hpo_subset.json").read_text())
+    subset = json.loads((Path(__file__).resolve().parents[3] / "rules" / "data" / "hpo_subset.json").read_text())
     seed = re.sub(r"\s+", " ", SEED.read_text(encoding="utf-8"))
     for slug, items in VOCAB.present.items():
         for o in (*items, VOCAB.absent[slug]):
