@@ -16,7 +16,7 @@ What is stored, and why:
 - `assess-full/`: the full answer (`?detail=full`) of the named pictures only. It holds the few
   fields that the join cannot rebuild (how each typed-in term met an annotation, `match` and
   `matched`; the labels of the entered answers), and shows the full answer's shape to a reviewer.
-  The full answer of every drawn body would be some four times the size of all the rest together.
+  The full answer of every drawn body would be nearly three times the size of all the rest together.
 - `openapi.json`: the served OpenAPI document (GET /api/v1/openapi.json).
 
 On a mismatch the test fails with a unified diff of the stored text against the served one.
@@ -29,16 +29,13 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import _dispose
-from conftest import app_with_schema
-from conftest import base_config
-from flask import Flask
 from flask.testing import FlaskClient
+
+from webapp import create_app
 
 TESTS = next(p for p in Path(__file__).resolve().parents if p.name == "tests")
 SNAPSHOTS = TESTS / "snapshots"
@@ -51,11 +48,12 @@ HOW_TO_UPDATE = ("If the change is meant, `make snapshots` rewrites the stored a
 
 
 @pytest.fixture(scope="module")
-def snapshot_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    """One app for every snapshot (the answers do not depend on state), on a throwaway SQLite file."""
-    app: Flask = app_with_schema(base_config(tmp_path_factory.mktemp("snapshots")))
-    yield app.test_client()
-    _dispose(app)
+def snapshot_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """One app for every snapshot, built by the app factory: the answers depend on no stored state (the
+    database is a throwaway file, never created: a request that used it would fail here)."""
+    database = tmp_path_factory.mktemp("snapshots") / "unused.db"
+    app = create_app({"TESTING": True, "SECRET_KEY": "snapshot-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    return app.test_client()
 
 
 def render(document: dict[str, Any]) -> str:
