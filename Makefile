@@ -48,6 +48,11 @@ test: install-test
 	$(BIN)/mypy webapp
 	$(BIN)/pytest
 
+# Rewrite the stored answers in tests/snapshots/ (and fill in a new file's); review with `git diff tests/snapshots`.
+.PHONY: snapshots
+snapshots: install-test
+	UPDATE_SNAPSHOTS=1 $(BIN)/pytest -q tests/test_webapp/test_snapshots.py
+
 bench: install-test
 	$(BIN)/python bench/run.py
 

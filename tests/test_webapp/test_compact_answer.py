@@ -1,15 +1,15 @@
 """The compact answer of POST /api/v1/assess (the default, issue 14 point 9) and GET /api/v1/knowledge.
 
 The compact answer names every item by id with its source's id; the knowledge document says, once,
-what each item says. Joined, they give back the full answer (`?detail=full`) for the 150 varied
-bodies of the golden test, every field but how each evidence row's term met its annotation (`match`,
-`matched`: input-dependent, in the full answer only), and each item names its own source.
+what each item says. Joined, they give back the full answer (`?detail=full`) for every input of the
+assess snapshots (tests/snapshots/assess/: named clinical pictures and 150 varied bodies), every field
+but how each evidence row's term met its annotation (`match`, `matched`: input-dependent, in the full
+answer only), and each item names its own source.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,11 +17,14 @@ import pytest
 from rules.differential import load_model
 from webapp.knowledge import kb
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from assess_golden import bodies  # noqa: E402
-
+SNAPSHOTS = next(p for p in Path(__file__).resolve().parents if p.name == "tests") / "snapshots" / "assess"
 NEONATAL = {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
                          "visual_impairment": "present"}, "onset": "neonatal"}
+
+
+def bodies():
+    """The inputs of the assess snapshots, in the order of their file names."""
+    return [json.loads(p.read_text(encoding="utf-8"))["input"] for p in sorted(SNAPSHOTS.glob("*.json"))]
 
 
 def _without(row, *keys):
@@ -102,8 +105,7 @@ def knowledge(client):
 
 
 def test_the_compact_answer_and_the_knowledge_give_back_the_full_answer(app, client, knowledge):
-    with app.app_context():
-        bodies_ = bodies(kb(), load_model(kb()))
+    bodies_ = bodies()
     for body in bodies_:
         compact = client.post("/api/v1/assess", json=body).get_json()
         full = client.post("/api/v1/assess?detail=full", json=body).get_json()
@@ -154,8 +156,7 @@ def test_each_source_appears_once_and_every_item_names_its_source_by_id(client):
 
 
 def test_every_id_of_a_compact_answer_is_in_the_knowledge_document(app, client, knowledge):
-    with app.app_context():
-        bodies_ = bodies(kb(), load_model(kb()))
+    bodies_ = bodies()
     for body in bodies_[:40]:
         answer = client.post("/api/v1/assess", json=body).get_json()
         assert {c["id"] for c in answer["inheritance"]["clues"]} <= set(knowledge["clues"])
