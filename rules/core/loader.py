@@ -45,7 +45,7 @@ PREMISE_STATES = {"confirmed", "unconfirmed", "contradicted", "no_lean"}
 
 
 def _read(name: str) -> dict[str, Any]:
-    text = resources.files("rules").joinpath("knowledge", name).read_text(encoding="utf-8")
+    text = resources.files("rules").joinpath("knowledge", *name.split("/")).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
