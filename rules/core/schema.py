@@ -14,6 +14,7 @@ rules/core/conditions.py and are declared here as plain tables.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -175,22 +176,20 @@ def _type_name(value: object) -> str:
     return {int: "a whole number", float: "a number", str: "a string"}.get(type(value), type(value).__name__)
 
 
-def _is(type_: str, value: object) -> bool:
-    if type_ == "str":
-        return isinstance(value, str)
-    if type_ == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if type_ == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if type_ == "bool":
-        return isinstance(value, bool)
-    if type_ == "strings":
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if type_ == "table":
-        return isinstance(value, dict)
-    if type_ == "tables":
-        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
-    raise ValueError(f"unknown schema type {type_!r}")
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)  # TOML's true is no number
+
+
+_IS: dict[str, Callable[[object], bool]] = {
+    "str": lambda v: isinstance(v, str),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": _number,
+    "bool": lambda v: isinstance(v, bool),
+    "strings": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "table": lambda v: isinstance(v, dict),
+    "tables": lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
+}
+assert set(_IS) == set(TYPES)
 
 
 def _name(table: Table, data: Mapping[str, Any], position: int | None) -> str:
@@ -215,7 +214,7 @@ def _problems_in(table: Table, data: Mapping[str, Any], where: str) -> list[str]
 
 
 def _problems_of_value(key: str, spec: Key, value: object, where: str) -> list[str]:
-    if not _is(spec.type, value):
+    if not _IS[spec.type](value):
         return [f"{where}{key} must be {spec.describe or TYPES[spec.type]}, not {_type_name(value)}"]
     if spec.table is None:
         return []
