@@ -45,6 +45,7 @@ from .interop import export_phenopacket
 from .interop import hpo_csv
 from .interop import import_bytes
 from .interop import import_text
+from .kbcheck import check_knowledge
 from .practice.cases import AnswerKey
 from .practice.cases import Case
 from .practice.cases import case_from_mapping
@@ -87,7 +88,7 @@ __all__ = [
     # the knowledge and the engine
     "STATES", "Answers", "Assessment", "Citation", "ClueHit", "GeneMatch", "Handouts", "KnowledgeBase",
     "KnowledgeError", "MechanismHit", "NextCheck", "RedFlagHit", "State", "WorkupItem",
-    "evaluate", "handouts", "holds", "lean_of", "load_knowledge",
+    "check_knowledge", "evaluate", "handouts", "holds", "lean_of", "load_knowledge",
     # loose input: HPO terms, /assess bodies, phenopackets
     "HPO_ID", "HpoIndex", "Imported", "InputError", "Parsed", "export_phenopacket", "hpo_csv", "import_bytes",
     "import_text", "load_hpo", "parse_request", "whole_number",

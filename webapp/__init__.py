@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .cli import register_commands
 from .config import Config
 from .config import finalise_config
 from .database import bind_migrations
@@ -54,6 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_security_headers(app)
     register_static_gzip(app)
+    register_commands(app)
     install_log_redaction()
     hops = int(app.config["PROXY_HOPS"])
     if hops:

@@ -1,4 +1,9 @@
-"""Load and validate the knowledge base from the TOML files in rules/knowledge."""
+"""Load and validate the knowledge base from the TOML files in rules/knowledge.
+
+Every file is first checked against its declared shape (rules/core/schema.py): an unknown key, a
+missing required key or a wrong type fails here, naming the file, the entry and the key. Only then is
+each kind of entry built, one small function per file, each checking what the values mean (known ids,
+citations, levels) on data whose shape is already known."""
 
 from __future__ import annotations
 
@@ -28,12 +33,19 @@ from .model import Premise
 from .model import RedFlag
 from .model import Source
 from .model import WorkupItem
+from .schema import problems
 
 SLUG = re.compile(r"[a-z][a-z0-9_]*")
 
+# The files the knowledge base is read from (the practice and differential files are read by their own
+# loaders, through the same schema).
+KB_FILES = ("meta.toml", "sources.toml", "options.toml", "mechanisms.toml", "findings.toml", "inheritance.toml",
+            "red_flags.toml", "premise.toml", "workup.toml", "genes.toml")
+PREMISE_STATES = {"confirmed", "unconfirmed", "contradicted", "no_lean"}
+
 
 def _read(name: str) -> dict[str, Any]:
-    text = resources.files("rules").joinpath("knowledge", name).read_text(encoding="utf-8")
+    text = resources.files("rules").joinpath("knowledge", *name.split("/")).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -62,98 +74,126 @@ def _unique(items: Iterable[str], what: str) -> None:
         seen.add(item)
 
 
-def read_knowledge() -> KnowledgeBase:
-    """Read and validate the knowledge files into a knowledge base (not yet prepared for the engine:
-    rules.checklist.load_knowledge does both, once per process)."""
-    meta = _read("meta.toml")
-    sources = {s["id"]: Source(**s) for s in _read("sources.toml")["source"]}
-    opts = _read("options.toml")
-    onsets = {o["slug"]: Option(o["slug"], o["label"], tuple(o["hpo"])) for o in opts["onset"]}
-    histories = {o["slug"]: Option(o["slug"], o["label"]) for o in opts["family_history"]}
+def _read_checked() -> dict[str, dict[str, Any]]:
+    """Every knowledge-base file, each checked against its schema before anything is built from it;
+    all their problems are reported at once."""
+    data = {name: _read(name) for name in KB_FILES}
+    found = [problem for name, raw in data.items() for problem in problems(name, raw)]
+    if found:
+        raise KnowledgeError("\n".join(found))
+    return data
 
-    mechanisms = {
+
+def _sources(raw: Mapping[str, Any]) -> dict[str, Source]:
+    return {s["id"]: Source(**s) for s in raw["source"]}
+
+
+def _options(raw: Mapping[str, Any]) -> tuple[dict[str, Option], dict[str, Option]]:
+    onsets = {o["slug"]: Option(o["slug"], o["label"], tuple(o["hpo"])) for o in raw["onset"]}
+    histories = {o["slug"]: Option(o["slug"], o["label"]) for o in raw["family_history"]}
+    return onsets, histories
+
+
+def _mechanisms(raw: Mapping[str, Any], sources: Mapping[str, Source]) -> dict[str, Mechanism]:
+    return {
         m["slug"]: Mechanism(m["slug"], m["title"], m["explanation"],
                              _cite(m["cite"], f"mechanism {m['slug']}", sources))
-        for m in _read("mechanisms.toml")["mechanism"]
+        for m in raw["mechanism"]
     }
-    raw = _read("findings.toml")
-    raw_findings = raw["finding"]
-    panels = {p["id"]: Panel(p["id"], p["title"], p["explanation"], p.get("note", ""),
-                             _cite(p["note_cite"], f"panel {p['id']}", sources) if "note_cite" in p else None)
-              for p in raw.get("panel", [])}
-    _unique((f["slug"] for f in raw_findings), "finding")
-    for slug in [*(f["slug"] for f in raw_findings), *onsets, *histories]:
+
+
+def _panels(raw: Mapping[str, Any], sources: Mapping[str, Source]) -> dict[str, Panel]:
+    return {p["id"]: Panel(p["id"], p["title"], p["explanation"], p.get("note", ""),
+                           _cite(p["note_cite"], f"panel {p['id']}", sources) if "note_cite" in p else None)
+            for p in raw.get("panel", [])}
+
+
+def _check_slugs(slugs: Iterable[str]) -> None:
+    for slug in slugs:
         if not SLUG.fullmatch(slug):  # slugs travel in URLs (the shareable link) and need no escaping
             raise KnowledgeError(f"slug {slug!r}: use lower-case letters, digits and underscores")
-    findings: dict[str, Finding] = {}
-    for f in raw_findings:
-        where = f"finding {f['slug']}"
-        for group in f["groups"]:
-            if group not in mechanisms:
-                raise KnowledgeError(f"{where}: unknown mechanism {group!r}")
-        if f["groups"] and f.get("panel"):
-            raise KnowledgeError(f"{where}: give either mechanism groups or a panel, not both")
-        if f.get("panel") and f["panel"] not in panels:
-            raise KnowledgeError(f"{where}: unknown panel {f['panel']!r}")
-        findings[f["slug"]] = Finding(
-            f["slug"], f["label"], f["hpo"], tuple(f["groups"]), tuple(f["anchors"]),
-            f["check"], _cite(f["cite"], where, sources), f.get("panel", ""),
-        )
 
-    def cond(c: Condition, where: str) -> Condition:
-        _check_condition(c, where, findings, onsets, histories)
+
+def _finding(f: Mapping[str, Any], mechanisms: Mapping[str, Mechanism], panels: Mapping[str, Panel],
+             sources: Mapping[str, Source]) -> Finding:
+    where = f"finding {f['slug']}"
+    for group in f["groups"]:
+        if group not in mechanisms:
+            raise KnowledgeError(f"{where}: unknown mechanism {group!r}")
+    if f["groups"] and f.get("panel"):
+        raise KnowledgeError(f"{where}: give either mechanism groups or a panel, not both")
+    if f.get("panel") and f["panel"] not in panels:
+        raise KnowledgeError(f"{where}: unknown panel {f['panel']!r}")
+    return Finding(f["slug"], f["label"], f["hpo"], tuple(f["groups"]), tuple(f["anchors"]),
+                   f["check"], _cite(f["cite"], where, sources), f.get("panel", ""))
+
+
+class _Vocab:
+    """The ids a condition tree may name, with the sources a citation may cite."""
+
+    def __init__(self, findings: Mapping[str, Finding], onsets: Iterable[str], histories: Iterable[str],
+                 sources: Mapping[str, Source]) -> None:
+        self.findings = findings
+        self.onsets = tuple(onsets)
+        self.histories = tuple(histories)
+        self.sources = sources
+
+    def cond(self, c: Condition, where: str) -> Condition:
+        _check_condition(c, where, self.findings, self.onsets, self.histories)
         return c
 
-    inh = _read("inheritance.toml")
-    clues = []
-    for c in inh["clue"]:
-        where = f"clue {c['id']}"
-        if c["points_to"] not in SIDES or c["effect"] not in ("for", "against"):
-            raise KnowledgeError(f"{where}: points_to must be one of {SIDES}, effect for/against")
-        if isinstance(c["weight"], bool) or not (isinstance(c["weight"], (int, float)) and c["weight"] > 0):
-            raise KnowledgeError(f"{where}: weight must be a positive number (effect = \"against\" subtracts it)")
-        if c.get("finding") is not None and c["finding"] not in findings:
-            raise KnowledgeError(f"{where}: unknown finding {c['finding']!r}")
-        clues.append(Clue(c["id"], c["points_to"], c["effect"], float(c["weight"]),
-                          cond(c["when"], where), c["why"], _cite(c["cite"], where, sources),
-                          c.get("finding"), c.get("beyond_seed", ""), c.get("name", c["id"])))
-    _unique((c.id for c in clues), "clue")
 
-    red_flags = []
-    for r in _read("red_flags.toml")["red_flag"]:
-        where = f"red flag {r['id']}"
-        if r["level"] not in LEVELS:
-            raise KnowledgeError(f"{where}: level must be one of {', '.join(LEVELS)}")
-        if not r.get("action") or not r.get("action_cite"):
-            raise KnowledgeError(f"{where}: a red flag names an action, with its citation (action, action_cite)")
-        red_flags.append(RedFlag(r["id"], r["level"], r["title"], r["why"], cond(r["when"], where),
-                                 _cite(r["cite"], where, sources), r.get("beyond_seed", ""),
-                                 r["action"], _cite(r["action_cite"], f"{where} action", sources)))
-    raw_premise = _read("premise.toml")
-    if (raw_premise["finding"] not in findings or findings[raw_premise["finding"]].groups
-            or findings[raw_premise["finding"]].panel):
+def _clue(c: Mapping[str, Any], vocab: _Vocab) -> Clue:
+    where = f"clue {c['id']}"
+    if c["points_to"] not in SIDES or c["effect"] not in ("for", "against"):
+        raise KnowledgeError(f"{where}: points_to must be one of {SIDES}, effect for/against")
+    if not c["weight"] > 0:
+        raise KnowledgeError(f"{where}: weight must be a positive number (effect = \"against\" subtracts it)")
+    if c.get("finding") is not None and c["finding"] not in vocab.findings:
+        raise KnowledgeError(f"{where}: unknown finding {c['finding']!r}")
+    return Clue(c["id"], c["points_to"], c["effect"], float(c["weight"]), vocab.cond(c["when"], where), c["why"],
+                _cite(c["cite"], where, vocab.sources), c.get("finding"), c.get("beyond_seed", ""),
+                c.get("name", c["id"]))
+
+
+def _red_flag(r: Mapping[str, Any], vocab: _Vocab) -> RedFlag:
+    where = f"red flag {r['id']}"
+    if r["level"] not in LEVELS:
+        raise KnowledgeError(f"{where}: level must be one of {', '.join(LEVELS)}")
+    if not r["action"]:
+        raise KnowledgeError(f"{where}: a red flag names an action, with its citation (action, action_cite)")
+    return RedFlag(r["id"], r["level"], r["title"], r["why"], vocab.cond(r["when"], where),
+                   _cite(r["cite"], where, vocab.sources), r.get("beyond_seed", ""),
+                   r["action"], _cite(r["action_cite"], f"{where} action", vocab.sources))
+
+
+def _premise(raw: Mapping[str, Any], findings: Mapping[str, Finding], sources: Mapping[str, Source]) -> Premise:
+    own = findings.get(raw["finding"])
+    if own is None or own.groups or own.panel:
         raise KnowledgeError("premise: its finding must be a checklist finding outside every mechanism group"
                              " and panel")
     for f in findings.values():  # the checklist shows every finding under a mechanism, a panel, or the premise
-        if not f.groups and not f.panel and f.slug != raw_premise["finding"]:
+        if not f.groups and not f.panel and f.slug != raw["finding"]:
             raise KnowledgeError(f"finding {f.slug}: give it mechanism groups or a panel")
-    if set(raw_premise["message"]) != {"confirmed", "unconfirmed", "contradicted", "no_lean"}:
+    if set(raw["message"]) != PREMISE_STATES:
         raise KnowledgeError("premise: a message for each of confirmed, unconfirmed, contradicted, and no_lean")
-    premise = Premise(raw_premise["finding"], tuple(raw_premise["contradicted_by"]), dict(raw_premise["message"]),
-                      _cite(raw_premise["cite"], "premise", sources))
-    workup = []
-    for w in _read("workup.toml")["workup"]:
-        where = f"work-up {w['id']}"
-        if not set(w["findings"]) <= set(findings):
-            raise KnowledgeError(f"{where}: unknown finding in {w['findings']!r}")
-        workup.append(WorkupItem(w["id"], w["label"], w["why"], tuple(w["findings"]), _cite(w["cite"], where, sources)))
-    _unique((w.id for w in workup), "work-up item")
-    genes = tuple(
-        Gene(g["symbol"], g["inheritance"], g["seed_type"], g["omim"], g["code"], g["in_seed"],
-             g["note"], _cite(g["cite"], f"gene {g['symbol']}", sources))
-        for g in _read("genes.toml")["gene"]
-    )
-    lean = inh["lean"]
+    return Premise(raw["finding"], tuple(raw["contradicted_by"]), dict(raw["message"]),
+                   _cite(raw["cite"], "premise", sources))
+
+
+def _workup_item(w: Mapping[str, Any], findings: Mapping[str, Finding], sources: Mapping[str, Source]) -> WorkupItem:
+    where = f"work-up {w['id']}"
+    if not set(w["findings"]) <= set(findings):
+        raise KnowledgeError(f"{where}: unknown finding in {w['findings']!r}")
+    return WorkupItem(w["id"], w["label"], w["why"], tuple(w["findings"]), _cite(w["cite"], where, sources))
+
+
+def _gene(g: Mapping[str, Any], sources: Mapping[str, Source]) -> Gene:
+    return Gene(g["symbol"], g["inheritance"], g["seed_type"], g["omim"], g["code"], g["in_seed"],
+                g["note"], _cite(g["cite"], f"gene {g['symbol']}", sources))
+
+
+def _thresholds(lean: Mapping[str, Any]) -> LeanThresholds:
     thresholds = LeanThresholds(float(lean["weak"]), float(lean["moderate"]), float(lean["strong"]),
                                 int(lean.get("strong_needs_findings", 2)), lean.get("without_findings", "moderate"),
                                 lean.get("onset_alone", "weak"))
@@ -161,10 +201,37 @@ def read_knowledge() -> KnowledgeBase:
         raise KnowledgeError("lean caps without_findings and onset_alone: weak, moderate or strong")
     if not 0 < thresholds.weak <= thresholds.moderate <= thresholds.strong:
         raise KnowledgeError("lean thresholds must rise: 0 < weak <= moderate <= strong")
-    kb = KnowledgeBase(
+    return thresholds
+
+
+def _findings(raw: Mapping[str, Any], mechanisms: Mapping[str, Mechanism], panels: Mapping[str, Panel],
+              sources: Mapping[str, Source]) -> dict[str, Finding]:
+    return {f["slug"]: _finding(f, mechanisms, panels, sources) for f in raw["finding"]}
+
+
+def read_knowledge() -> KnowledgeBase:
+    """Read and validate the knowledge files into a knowledge base (not yet prepared for the engine:
+    rules.checklist.load_knowledge does both, once per process)."""
+    data = _read_checked()
+    meta = data["meta.toml"]
+    sources = _sources(data["sources.toml"])
+    onsets, histories = _options(data["options.toml"])
+    mechanisms = _mechanisms(data["mechanisms.toml"], sources)
+    panels = _panels(data["findings.toml"], sources)
+    _unique((f["slug"] for f in data["findings.toml"]["finding"]), "finding")
+    _check_slugs([*(f["slug"] for f in data["findings.toml"]["finding"]), *onsets, *histories])
+    findings = _findings(data["findings.toml"], mechanisms, panels, sources)
+    vocab = _Vocab(findings, onsets, histories, sources)
+    clues = tuple(_clue(c, vocab) for c in data["inheritance.toml"]["clue"])
+    _unique((c.id for c in clues), "clue")
+    red_flags = tuple(_red_flag(r, vocab) for r in data["red_flags.toml"]["red_flag"])
+    premise = _premise(data["premise.toml"], findings, sources)
+    workup = tuple(_workup_item(w, findings, sources) for w in data["workup.toml"]["workup"])
+    _unique((w.id for w in workup), "work-up item")
+    genes = tuple(_gene(g, sources) for g in data["genes.toml"]["gene"])
+    return KnowledgeBase(
         version=f"{meta['version']} (HPO {meta['hpo_release']})",
-        sources=sources, findings=findings, mechanisms=mechanisms, clues=tuple(clues),
-        red_flags=tuple(red_flags), genes=genes, onsets=onsets, family_histories=histories,
-        thresholds=thresholds, premise=premise, workup=tuple(workup), panels=panels,
+        sources=sources, findings=findings, mechanisms=mechanisms, clues=clues,
+        red_flags=red_flags, genes=genes, onsets=onsets, family_histories=histories,
+        thresholds=_thresholds(data["inheritance.toml"]["lean"]), premise=premise, workup=workup, panels=panels,
     )
-    return kb

@@ -18,6 +18,7 @@ from typing import Any
 from typing import NamedTuple
 
 from rules.core.model import KnowledgeBase
+from rules.core.schema import checked
 
 # --- constants, each named once with why ---------------------------------------------------------
 # LIRICAL's DEFAULT_FALSE_POSITIVE_NO_COMMON_ORGAN_PROBABILITY: the ratio of a present term that the
@@ -421,7 +422,7 @@ def load_model(kb: KnowledgeBase) -> Model:
 def entry_facts() -> dict[str, dict[str, Any]]:
     """rules/knowledge/entries.toml by entry id: the entries ranked, with what the HPO files leave out."""
     text = resources.files("rules").joinpath("knowledge", "entries.toml").read_text(encoding="utf-8")
-    return {e["id"]: e for e in tomllib.loads(text)["entry"]}
+    return {e["id"]: e for e in checked("entries.toml", tomllib.loads(text))["entry"]}
 
 
 def reference_onsets() -> dict[str, str]:

@@ -24,6 +24,7 @@ from rules.core.model import Answers
 from rules.core.model import Citation
 from rules.core.model import KnowledgeBase
 from rules.core.model import State
+from rules.core.schema import checked
 
 KINDS = ("written", "simulated", "authored")
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -245,7 +246,7 @@ def load_cases() -> dict[str, Case]:
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if not item.name.endswith(".toml"):
             continue
-        raw = tomllib.loads(item.read_text(encoding="utf-8"))
+        raw = checked(f"cases/{item.name}", tomllib.loads(item.read_text(encoding="utf-8")))
         stem = item.name.removesuffix(".toml")
         if raw.get("id") != stem:
             raise KnowledgeError(f"case file {item.name}: id must be the file name ({stem!r})")

@@ -21,6 +21,7 @@ from rules.checklist import load_knowledge
 from rules.core.errors import KnowledgeError
 from rules.core.model import Citation
 from rules.core.model import KnowledgeBase
+from rules.core.schema import checked
 
 STAGES = ("history", "examination", "investigations")
 PRONOUNS = {
@@ -124,7 +125,7 @@ def vocabulary_from_mapping(raw: Mapping[str, Any], kb: KnowledgeBase) -> Vocabu
 def load_vocabulary() -> Vocabulary:
     """The observation templates of rules/knowledge/observations.toml, validated."""
     text = resources.files("rules").joinpath("knowledge", "observations.toml").read_text(encoding="utf-8")
-    return vocabulary_from_mapping(tomllib.loads(text), load_knowledge())
+    return vocabulary_from_mapping(checked("observations.toml", tomllib.loads(text)), load_knowledge())
 
 
 def pick(slug: str, onset: str, rng: random.Random, vocab: Vocabulary | None = None) -> Observation:

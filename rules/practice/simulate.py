@@ -32,6 +32,7 @@ from rules.checklist import load_knowledge
 from rules.checklist.engine import evaluate
 from rules.core.model import Citation
 from rules.core.model import KnowledgeBase
+from rules.core.schema import checked
 from rules.differential.model import reference_onsets as differential_reference_onsets
 
 from .cases import AnswerKey
@@ -114,9 +115,9 @@ def _json_data(name: str) -> Any:
 
 @functools.cache
 def templates() -> dict[str, Any]:
-    """The sentence templates of rules/knowledge/simulation.toml."""
+    """The sentence templates of rules/knowledge/simulation.toml, checked against their schema."""
     text = resources.files("rules").joinpath("knowledge", "simulation.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return dict(checked("simulation.toml", tomllib.loads(text)))
 
 
 def _onset_slug(hpo_id: str, kb: KnowledgeBase) -> str | None:
