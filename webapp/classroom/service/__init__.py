@@ -32,26 +32,26 @@ from rules import case_from_mapping
 from rules import get_case
 from rules import score_attempt
 
-from ..extensions import Model
-from ..extensions import db
-from ..limits import EXERCISE_CASES_MAX
-from ..limits import NICKNAME_MAX
-from ..limits import TIME_LIMIT_MAX
-from ..limits import TIME_LIMIT_MIN
-from ..limits import TIME_LIMIT_WORDS
-from ..limits import TITLE_MAX
-from ..models import AuthoredCase
-from ..models import Educator
-from ..models import Exercise
-from ..models import ExerciseCase
-from ..models import RateEvent
-from ..models import Student
-from ..models import Submission
-from ..models import utcnow
-from .stats import ExerciseStats
-from .stats import Key
-from .stats import Row
-from .stats import exercise_stats
+from ...extensions import Model
+from ...extensions import db
+from ...limits import EXERCISE_CASES_MAX
+from ...limits import NICKNAME_MAX
+from ...limits import TIME_LIMIT_MAX
+from ...limits import TIME_LIMIT_MIN
+from ...limits import TIME_LIMIT_WORDS
+from ...limits import TITLE_MAX
+from ...models import AuthoredCase
+from ...models import Educator
+from ...models import Exercise
+from ...models import ExerciseCase
+from ...models import RateEvent
+from ...models import Student
+from ...models import Submission
+from ...models import utcnow
+from ..stats import ExerciseStats
+from ..stats import Key
+from ..stats import Row
+from ..stats import exercise_stats
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
