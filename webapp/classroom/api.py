@@ -42,7 +42,7 @@ from ..practice.api import FEEDBACK_SCHEMA
 from ..practice.presenters import present_feedback
 from ..ratelimit import rate_limited
 from . import service
-from .access import lookup
+from .identity import lookup
 from .presenters import ClassResults
 from .service import ClassroomError
 

@@ -39,13 +39,13 @@ from ..practice.presenters import present_case
 from ..practice.presenters import present_feedback
 from ..ratelimit import rate_limited
 from . import service
-from .access import lookup
 from .forms import ActionForm
 from .forms import ClaimForm
 from .forms import JoinForm
 from .forms import NewExerciseForm
 from .forms import author_form_class
 from .forms import author_form_data
+from .identity import lookup
 from .presenters import ClassResults
 from .presenters import present_student_answers
 from .presenters import present_student_cases
