@@ -11,10 +11,10 @@ import hashlib
 from typing import Any
 
 from flask import Blueprint
-from flask import current_app
 from flask import g
 from flask import request
 from flask import url_for
+from flask.typing import ResponseReturnValue
 
 from rules import Case
 from rules import parse_attempt
@@ -41,19 +41,12 @@ from ..practice.api import ATTEMPT_SCHEMA
 from ..practice.api import FEEDBACK_SCHEMA
 from ..practice.presenters import present_feedback
 from ..ratelimit import rate_limited
+from . import identity
 from . import service
-from .access import lookup
 from .presenters import ClassResults
-from .service import ClassroomError
 
 bp = Blueprint("classroom_api", __name__)
 csrf.exempt(bp)
-
-
-def _bearer() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def _object(body: Any) -> dict[str, Any]:
@@ -64,7 +57,7 @@ def _object(body: Any) -> dict[str, Any]:
 
 @bp.post("/exercises")
 @rate_limited("exercises")
-def create():
+def create() -> ResponseReturnValue:
     """Create an exercise; a new educator key unless a Bearer key names an existing educator."""
     body = _object(json_body())
     title, case_ids, limit = body.get("title"), body.get("case_ids"), body.get("time_limit_minutes")
@@ -81,7 +74,7 @@ def create():
         limit = whole_number(limit)
         if limit is None:
             raise ApiError(400, "invalid_time_limit", "time_limit_minutes is a whole number of minutes.")
-    given = _bearer()
+    given = identity.bearer()
     created = service.create_exercise(title, case_ids, given, kb(), limit, feedback)
     code = created.exercise.code
     return ok(
@@ -131,15 +124,7 @@ def _api_student(exercise: Exercise, body: dict[str, Any]) -> service.ApiStudent
     nickname = body.get("nickname")
     if not isinstance(nickname, str):
         raise ApiError(400, "invalid_nickname", "nickname is required (a pseudonym, not a real name).")
-    try:
-        return service.student_by_nickname(exercise, nickname, body.get("student_token"),
-                                           current_app.config["CLASSROOM_MAX_STUDENTS"])
-    except ClassroomError as err:
-        if err.code == "invalid_student_token":
-            cfg = current_app.config
-            service.count_failure(request.remote_addr or "unknown", cfg["SECRET_KEY"], cfg["JOIN_RATE_LIMIT"],
-                                  cfg["JOIN_RATE_WINDOW_SECONDS"], "wrong student tokens")
-        raise
+    return identity.api_student(exercise, nickname, body.get("student_token"))
 
 
 def _case(exercise: Exercise, case_id: object) -> Case:
@@ -153,10 +138,10 @@ def _case(exercise: Exercise, case_id: object) -> Case:
 
 @bp.post("/exercises/<code>/submissions")
 @rate_limited("submissions", client=_api_student_client)
-def submit(code: str):
+def submit(code: str) -> ResponseReturnValue:
     """Score and store one student's answer to one case (re-submitting replaces it). The first
     submission of a nickname answers its `student_token`; every later one must send it back."""
-    exercise = lookup(code)
+    exercise = identity.lookup(code)
     body = _object(_parsed_body())
     nickname = body.get("nickname")
     if not isinstance(nickname, str):
@@ -175,9 +160,9 @@ def submit(code: str):
 
 
 @bp.post("/exercises/<code>/feedback")
-def feedback(code: str):
+def feedback(code: str) -> ResponseReturnValue:
     """An API student's feedback on a case they answered, once the educator revealed it (409 before)."""
-    exercise = lookup(code)
+    exercise = identity.lookup(code)
     body = _object(json_body())
     case = _case(exercise, body.get("case_id"))
     if "student_token" not in body:
@@ -193,10 +178,9 @@ def feedback(code: str):
 
 
 @bp.post("/exercises/<code>/reveal")
-def reveal(code: str):
+def reveal(code: str) -> ResponseReturnValue:
     """Reveal one case (`case_id`) or, with an empty body or no case_id, every case (educator key)."""
-    exercise = lookup(code)
-    service.authorise(exercise, _bearer())
+    exercise = identity.api_educator_exercise(code)
     body = _object(request.get_json(silent=True) if request.content_length else {})
     case_id = body.get("case_id")
     if case_id is not None and not isinstance(case_id, str):
@@ -206,10 +190,9 @@ def reveal(code: str):
 
 
 @bp.get("/exercises/<code>/results")
-def results(code: str):
+def results(code: str) -> ResponseReturnValue:
     """The class's answers per case and per finding (educator key required)."""
-    exercise = lookup(code)
-    service.authorise(exercise, _bearer())
+    exercise = identity.api_educator_exercise(code)
     knowledge = kb()
     stats, cases = service.results(exercise, knowledge)
     results = ClassResults(service.facts(exercise), stats, cases, knowledge, frozenset(service.revealed_ids(exercise)))

@@ -1,0 +1,235 @@
+"""The educator's pages for one exercise: the created page, the claim form (the key on another
+device), the dashboard and its live panel, the projector, reveal, order, close and reopen, one
+student's answers and the CSV export. Each asks identity.py whether this browser holds the key."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import Response
+from flask import abort
+from flask import make_response
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask.typing import ResponseReturnValue
+
+from ..knowledge import kb
+from ..models import Exercise
+from . import bp
+from . import identity
+from . import service
+from .forms import ActionForm
+from .forms import ClaimForm
+from .presenters import ClassResults
+from .presenters import present_student_answers
+from .presenters import status
+from .presenters import submissions_csv
+from .qr import qr_svg
+from .service import ClassroomError
+
+
+@bp.get("/classroom/<code>/created")
+def created(code: str) -> ResponseReturnValue:
+    """The join code to project and the educator link to keep (the key is shown this once)."""
+    exercise = identity.educator_exercise(code)
+    box = identity.key_box(exercise.code)
+    return render_template(
+        "classroom/created.html",
+        exercise=exercise,
+        join_url=url_for("classroom.join", _external=True),
+        **box,
+    )
+
+
+@bp.route("/classroom/<code>/claim", methods=["GET", "POST"])
+def claim(code: str) -> ResponseReturnValue:
+    """Open the dashboard on another device by pasting the key (the printed link puts it after #)."""
+    exercise = identity.lookup(code)
+    form = ClaimForm()
+    if form.validate_on_submit():
+        key = (form.key.data or "").strip()
+        try:
+            service.authorise(exercise, key)
+        except ClassroomError as err:
+            form.key.errors = [err.message]
+            return render_template("classroom/claim.html", form=form, exercise=exercise), 403
+        identity.remember_educator(key)
+        return redirect(url_for("classroom.dashboard", code=exercise.code))
+    return render_template("classroom/claim.html", form=form, exercise=exercise), 400 if form.errors else 200
+
+
+def _dashboard_data(exercise: Exercise, with_key: bool = False) -> dict[str, Any]:
+    knowledge = kb()
+    stats, cases = service.results(exercise, knowledge)
+    return ClassResults(service.facts(exercise), stats, cases, knowledge, frozenset(service.revealed_ids(exercise)),
+                        service.student_count(exercise)).page(with_key)
+
+
+def _signature(exercise: Exercise) -> str:
+    """Changes whenever the dashboard would: new or replaced answers, new students, open/closed,
+    a case revealed, the order changed."""
+    seen = service.activity(exercise)
+    shown = "".join("r" if c.revealed else "h" for c in exercise.cases)
+    order = hashlib.sha256(" ".join(service.exercise_case_ids(exercise)).encode()).hexdigest()[:8]
+    return f"{seen.submissions}.{seen.latest}.{seen.students}.{shown}.{order}.{status(service.facts(exercise))['text']}"
+
+
+def _students(exercise: Exercise) -> list[dict[str, Any]]:
+    return [{"id": r.id, "nickname": r.nickname, "answered": r.answered,
+             "url": url_for("classroom.student_detail", code=exercise.code, student_id=r.id)}
+            for r in service.student_rows(exercise)]
+
+
+@bp.get("/classroom/<code>")
+def dashboard(code: str) -> ResponseReturnValue:
+    """The educator's dashboard; classroom.js refreshes it from live.json, or reload the page."""
+    exercise = identity.educator_exercise(code)
+    signature = _signature(exercise)
+    return render_template(
+        "classroom/dashboard.html",
+        d=_dashboard_data(exercise, with_key=True),
+        action=ActionForm(),
+        students=_students(exercise),
+        signature=signature,
+        etag=_live_etag("dashboard", 0, signature),
+        join_url=url_for("classroom.join", _external=True),
+    )
+
+
+def _screen(exercise: Exercise, raw: str | None) -> int:
+    """The projector's screen: 0 the lobby, n case n (anything else: the lobby)."""
+    try:
+        n = int(raw or 0)
+    except ValueError:
+        return 0
+    return n if 0 <= n <= len(exercise.cases) else 0
+
+
+def _projector_context(exercise: Exercise, screen: int) -> dict[str, Any]:
+    join_url = url_for("classroom.join", code=exercise.code, _external=True)
+    return {
+        "d": _dashboard_data(exercise),
+        "screen": screen,
+        "join_url": join_url,
+        "join_base": url_for("classroom.join", _external=True),
+        "qr": qr_svg(join_url),
+    }
+
+
+@bp.get("/classroom/<code>/projector")
+def projector(code: str) -> ResponseReturnValue:
+    """For the room: the lobby (join code, URL, QR code, how many joined), then one case per
+    screen; no nicknames, no controls, no site chrome, and no key before the reveal."""
+    exercise = identity.educator_exercise(code)
+    screen = _screen(exercise, request.args.get("case"))
+    signature = _signature(exercise)
+    return render_template(
+        "classroom/projector.html",
+        signature=signature,
+        etag=_live_etag("projector", screen, signature),
+        live_url=url_for("classroom.live", code=exercise.code, view="projector", case=screen),
+        **_projector_context(exercise, screen),
+    )
+
+
+def _live_etag(view: str, screen: int, signature: str) -> str:
+    """The ETag of one live view in one state (the page embeds it, so its first poll is a 304)."""
+    return hashlib.sha256(f"{view}.{screen}.{signature}".encode()).hexdigest()[:32]
+
+
+@bp.get("/classroom/<code>/live.json")
+def live(code: str) -> ResponseReturnValue:
+    """The polled JSON: the re-rendered panel when something changed. Conditional: the signature is
+    the ETag, so a poll while nothing changed is a 304 with no body and no statistics computed."""
+    exercise = identity.educator_exercise(code)
+    view = "projector" if request.args.get("view") == "projector" else "dashboard"
+    screen = _screen(exercise, request.args.get("case")) if view == "projector" else 0
+    signature = _signature(exercise)
+    etag = _live_etag(view, screen, signature)
+    if etag in request.if_none_match:
+        response = make_response("", 304)
+        response.set_etag(etag)
+        return response
+    if request.args.get("since") == signature:
+        return {"signature": signature, "changed": False}
+    if view == "projector":
+        html = render_template("classroom/_projector_screen.html", **_projector_context(exercise, screen))
+    else:
+        html = render_template("classroom/_panel.html", d=_dashboard_data(exercise, with_key=True),
+                               students=_students(exercise), action=ActionForm())
+    response = make_response({"signature": signature, "changed": True, "html": html})
+    # No Cache-Control of its own: the page's script keeps the ETag and sends If-None-Match itself,
+    # so class results need no browser cache and keep the app-wide no-store (webapp/security.py).
+    response.set_etag(etag)
+    return response
+
+
+@bp.post("/classroom/<code>/reveal")
+def reveal(code: str) -> ResponseReturnValue:
+    """Reveal the answer of one case (the form's case_id) or of every case, to the room and the students."""
+    exercise = identity.educator_exercise(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the dashboard and try again.")
+    service.reveal(exercise, request.form.get("case_id") or None)
+    return redirect(url_for("classroom.dashboard", code=exercise.code))
+
+
+@bp.post("/classroom/<code>/move")
+def move(code: str) -> ResponseReturnValue:
+    """Move a case one place up or down in the exercise's order."""
+    exercise = identity.educator_exercise(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the dashboard and try again.")
+    try:
+        position = int(request.form.get("position", ""))
+    except ValueError:
+        abort(400, "Say which case to move.")
+    service.move_case(exercise, position, -1 if request.form.get("direction") == "up" else 1)
+    return redirect(url_for("classroom.dashboard", code=exercise.code) + "#order")
+
+
+@bp.get("/classroom/<code>/students/<int(max=2147483647):student_id>")
+def student_detail(code: str, student_id: int) -> ResponseReturnValue:
+    """One student's answers, case by case, for the educator."""
+    exercise = identity.educator_exercise(code)
+    knowledge = kb()
+    student = service.exercise_student(exercise, student_id)  # 404 for another exercise's
+    return render_template("classroom/student_detail.html", exercise=exercise, student=student,
+                           rows=present_student_answers(service.exercise_cases(exercise, knowledge),
+                                                        service.student_submissions(student), knowledge))
+
+
+@bp.get("/classroom/<code>/submissions.csv")
+def export(code: str) -> ResponseReturnValue:
+    """Every submission as CSV (nicknames included: the educator's own record)."""
+    exercise = identity.educator_exercise(code)
+    knowledge = kb()
+    return Response(
+        submissions_csv(service.facts(exercise), service.all_submissions(exercise),
+                        service.exercise_cases(exercise, knowledge), knowledge),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=miop-classroom-{exercise.code}.csv"},
+    )
+
+
+def _set_open(code: str, is_open: bool) -> ResponseReturnValue:
+    exercise = identity.educator_exercise(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the dashboard and try again.")
+    service.set_open(exercise, is_open)
+    return redirect(url_for("classroom.dashboard", code=exercise.code))
+
+
+@bp.post("/classroom/<code>/close")
+def close(code: str) -> ResponseReturnValue:
+    """Close the exercise: students can no longer submit."""
+    return _set_open(code, False)
+
+
+@bp.post("/classroom/<code>/reopen")
+def reopen(code: str) -> ResponseReturnValue:
+    """Reopen the exercise (its time limit starts again)."""
+    return _set_open(code, True)

@@ -1,0 +1,136 @@
+"""Classroom persistence: exercises, educator keys, students, submissions and the join rate limit.
+
+Views (HTML and JSON) call these functions through this package (`service.create_exercise(...)`);
+they hold no request state of their own, so any worker of any instance can serve any request. By
+what they store: `educators` (keys), `authored` (the cases educators write), `exercises` (join
+codes, reveal, order, the join rate limit), `students` (joining, answers, what the dashboard
+counts), and `common` (the error and text cleaning they share).
+"""
+
+from __future__ import annotations
+
+from .authored import AUTHORED_ID
+from .authored import AUTHORED_PREFIX
+from .authored import DRAFT_ID
+from .authored import SQL_INT_MAX
+from .authored import authored_case
+from .authored import authored_mapping
+from .authored import authored_number
+from .authored import case_uses
+from .authored import changeable_authored_case
+from .authored import delete_authored_case
+from .authored import educator_cases
+from .authored import own_authored_case
+from .authored import resolve_case
+from .authored import save_authored_case
+from .common import ClassroomError
+from .common import normalise_code
+from .common import one_line
+from .common import plural
+from .educators import authorise
+from .educators import educator_for_key
+from .educators import hash_key
+from .educators import new_educator
+from .exercises import CODE_ALPHABET
+from .exercises import CODE_LENGTH
+from .exercises import FEEDBACK_MODES
+from .exercises import Created
+from .exercises import ExerciseFacts
+from .exercises import ExerciseSummary
+from .exercises import count_failure
+from .exercises import create_exercise
+from .exercises import duplicate_exercise
+from .exercises import educator_exercises
+from .exercises import exercise_case_ids
+from .exercises import exercise_cases
+from .exercises import facts
+from .exercises import find_exercise
+from .exercises import lookup_exercise
+from .exercises import move_case
+from .exercises import new_code
+from .exercises import reveal
+from .exercises import revealed_ids
+from .exercises import set_open
+from .exercises import shows_feedback
+from .students import DEFAULT_MAX_STUDENTS
+from .students import Activity
+from .students import Answer
+from .students import ApiStudent
+from .students import StudentRow
+from .students import activity
+from .students import all_submissions
+from .students import clean_nickname
+from .students import exercise_student
+from .students import join
+from .students import results
+from .students import stored_feedback
+from .students import student_by_nickname
+from .students import student_by_token
+from .students import student_count
+from .students import student_rows
+from .students import student_submissions
+from .students import submit
+
+__all__ = [
+    "ClassroomError",
+    "one_line",
+    "normalise_code",
+    "plural",
+    "hash_key",
+    "educator_for_key",
+    "new_educator",
+    "authorise",
+    "AUTHORED_PREFIX",
+    "DRAFT_ID",
+    "AUTHORED_ID",
+    "SQL_INT_MAX",
+    "authored_number",
+    "authored_case",
+    "authored_mapping",
+    "resolve_case",
+    "educator_cases",
+    "own_authored_case",
+    "case_uses",
+    "changeable_authored_case",
+    "delete_authored_case",
+    "save_authored_case",
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "FEEDBACK_MODES",
+    "new_code",
+    "Created",
+    "create_exercise",
+    "find_exercise",
+    "set_open",
+    "reveal",
+    "revealed_ids",
+    "shows_feedback",
+    "move_case",
+    "duplicate_exercise",
+    "ExerciseFacts",
+    "facts",
+    "ExerciseSummary",
+    "educator_exercises",
+    "exercise_case_ids",
+    "exercise_cases",
+    "lookup_exercise",
+    "count_failure",
+    "DEFAULT_MAX_STUDENTS",
+    "clean_nickname",
+    "join",
+    "student_count",
+    "ApiStudent",
+    "student_by_nickname",
+    "student_by_token",
+    "submit",
+    "Answer",
+    "stored_feedback",
+    "student_submissions",
+    "all_submissions",
+    "Activity",
+    "activity",
+    "StudentRow",
+    "student_rows",
+    "exercise_student",
+    "results",
+]

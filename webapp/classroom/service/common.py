@@ -1,0 +1,38 @@
+"""What every part of the classroom service shares: its error (the API error contract) and the
+cleaning of what people type."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+class ClassroomError(Exception):
+    """A request the classroom cannot honour; `status` and `code` follow the API error contract.
+    `claim_code`: the exercise whose educator key this browser lacks (its page offers the claim form);
+    `retry_after`: the seconds a refused client waits (a 429's Retry-After)."""
+
+    def __init__(self, status: int, code: str, message: str, claim_code: str | None = None,
+                 retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.claim_code = claim_code
+        self.retry_after = retry_after
+
+
+def one_line(raw: str) -> str:
+    """Free text on one line: control characters (PostgreSQL refuses NUL) and lone surrogates (not
+    UTF-8) dropped, spaces collapsed. Format characters stay: an emoji's zero-width joiner, a
+    right-to-left mark in a name."""
+    return " ".join("".join(ch for ch in raw if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cs")).split())
+
+
+def normalise_code(raw: str) -> str:
+    """A join code as typed (spaces, dashes, lower case) in its canonical form."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def plural(count: int, noun: str) -> str:
+    """"1 exercise", "2 exercises"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

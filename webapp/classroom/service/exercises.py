@@ -1,0 +1,265 @@
+"""Exercises: created with a join code, opened and closed, their cases revealed and reordered, and
+found by a typed code under the join rate limit (wrong codes and student tokens count as guesses)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from rules import Case
+from rules import KnowledgeBase
+
+from ...extensions import db
+from ...limits import EXERCISE_CASES_MAX
+from ...limits import TIME_LIMIT_MAX
+from ...limits import TIME_LIMIT_MIN
+from ...limits import TIME_LIMIT_WORDS
+from ...limits import TITLE_MAX
+from ...models import Educator
+from ...models import Exercise
+from ...models import ExerciseCase
+from ...models import RateEvent
+from ...models import Student
+from ...models import Submission
+from ...models import utcnow
+from .authored import authored_number
+from .authored import resolve_case
+from .common import ClassroomError
+from .common import normalise_code
+from .common import one_line
+from .educators import educator_for_key
+from .educators import new_educator
+
+# Unambiguous characters: no 0/O, 1/I/L, so a code read off a projector is typed right.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+FEEDBACK_MODES = ("immediate", "after_reveal")
+
+
+def new_code() -> str:
+    """A random join code."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A new exercise and, when a new educator was made for it, their key (shown once)."""
+
+    exercise: Exercise
+    key: str | None
+
+
+def create_exercise(
+    title: str,
+    case_ids: Sequence[str],
+    educator_key: str | None,
+    kb: KnowledgeBase,
+    time_limit_minutes: int | None = None,
+    feedback: str = "immediate",
+    educator: Educator | None = None,
+) -> Created:
+    """Store a new exercise with a fresh join code; a new educator unless the key names one."""
+    if feedback not in FEEDBACK_MODES:
+        raise ClassroomError(400, "invalid_feedback", 'feedback is "immediate" or "after_reveal".')
+    raw_length, title = len(title), one_line(title)
+    if not title or raw_length > TITLE_MAX:  # the length as sent, as the form counts it
+        raise ClassroomError(400, "invalid_title", f"Give the exercise a title of 1 to {TITLE_MAX} characters.")
+    ids = list(dict.fromkeys(c.strip() for c in case_ids if c.strip()))
+    if not ids or len(ids) > EXERCISE_CASES_MAX:
+        raise ClassroomError(400, "invalid_cases", f"Pick 1 to {EXERCISE_CASES_MAX} cases.")
+    if time_limit_minutes is not None and not TIME_LIMIT_MIN <= time_limit_minutes <= TIME_LIMIT_MAX:
+        raise ClassroomError(400, "invalid_time_limit",
+                             f"The time limit is {TIME_LIMIT_WORDS}")
+    educator = educator or educator_for_key(educator_key)
+    for case_id in ids:
+        if resolve_case(case_id, educator.id if educator else None, kb) is None:
+            # A well-formed authored-<n> that is not this educator's names a case that is not there
+            # (404); any other id is malformed (400).
+            status = 404 if authored_number(case_id) is not None else 400
+            raise ClassroomError(status, "unknown_case", f"There is no case {case_id!r} you can use.")
+    key = None
+    if educator is None:
+        educator, key = new_educator()
+        db.session.commit()
+    for _ in range(10):
+        exercise = Exercise(
+            code=new_code(), title=title, educator_id=educator.id, time_limit_minutes=time_limit_minutes,
+            feedback=feedback,
+        )
+        exercise.cases = [ExerciseCase(position=i, case_id=c) for i, c in enumerate(ids)]
+        db.session.add(exercise)
+        try:
+            db.session.commit()
+            return Created(exercise, key)
+        except IntegrityError:  # the code was taken (one chance in ~10^8): draw another
+            db.session.rollback()
+    raise ClassroomError(503, "unavailable", "Could not draw a free join code; try again.")
+
+
+def find_exercise(code: str) -> Exercise | None:
+    """The exercise with this join code, its case list loaded with it (every page of it needs the list)."""
+    return db.session.execute(
+        select(Exercise).options(joinedload(Exercise.cases)).where(Exercise.code == normalise_code(code))
+    ).unique().scalar_one_or_none()
+
+
+def set_open(exercise: Exercise, is_open: bool) -> None:
+    """Close the exercise, or reopen it (which restarts its time limit)."""
+    if is_open:
+        exercise.closed_at = None
+        exercise.opened_at = utcnow()
+    else:
+        exercise.closed_at = utcnow()
+    db.session.commit()
+
+
+def reveal(exercise: Exercise, case_id: str | None = None) -> None:
+    """Reveal the answer of one case (by id) or of the whole exercise; 404 for a case not in it."""
+    now = utcnow()
+    if case_id is None:
+        exercise.revealed_at = exercise.revealed_at or now
+    else:
+        row = next((c for c in exercise.cases if c.case_id == case_id), None)
+        if row is None:
+            raise ClassroomError(404, "unknown_case", f"Case {case_id!r} is not part of this exercise.")
+        row.revealed_at = row.revealed_at or now
+    db.session.commit()
+
+
+def revealed_ids(exercise: Exercise) -> set[str]:
+    """The ids of the cases whose answer the room and the students may see."""
+    return {c.case_id for c in exercise.cases if c.revealed}
+
+
+def shows_feedback(exercise: Exercise, case_id: str) -> bool:
+    """Whether a student who answered this case sees their feedback (and so the key) now."""
+    return exercise.feedback == "immediate" or case_id in revealed_ids(exercise)
+
+
+def move_case(exercise: Exercise, position: int, step: int) -> None:
+    """Move the case at `position` (0-based) one place up (step -1) or down (+1); the ends stay."""
+    cases = list(exercise.cases)
+    other = position + step
+    if not (0 <= position < len(cases) and 0 <= other < len(cases)):
+        return
+    first, second = cases[position], cases[other]
+    first.position = -1  # (exercise, position) is unique: swap through a free position
+    db.session.flush()
+    second.position = position
+    db.session.flush()
+    first.position = other
+    db.session.commit()
+    db.session.expire(exercise, ["cases"])
+
+
+def duplicate_exercise(exercise: Exercise, kb: KnowledgeBase) -> Exercise:
+    """A new exercise with the same cases, order, time limit and feedback, a new code, no answers."""
+    created = create_exercise(f"{exercise.title[:113]} (copy)", exercise_case_ids(exercise), None, kb,
+                              exercise.time_limit_minutes, exercise.feedback, educator=exercise.educator)
+    return created.exercise
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseFacts:
+    """An exercise as its pages, its JSON and its CSV show it (plain data, not the database row)."""
+
+    code: str
+    title: str
+    feedback: str
+    created_at: datetime
+    deadline: datetime | None
+    closed_at: datetime | None
+
+    def is_open(self, now: datetime) -> bool:
+        """Whether submissions are accepted at `now` (as Exercise.is_open)."""
+        return self.closed_at is None and (self.deadline is None or now < self.deadline)
+
+
+def facts(exercise: Exercise) -> ExerciseFacts:
+    """The exercise's plain facts (no query: every column is loaded with the row)."""
+    return ExerciseFacts(exercise.code, exercise.title, exercise.feedback, exercise.created_at,
+                         exercise.deadline, exercise.closed_at)
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseSummary:
+    """One line of an educator's "your exercises" list."""
+
+    exercise: ExerciseFacts
+    students: int
+    answers: int
+
+
+def educator_exercises(educator: Educator) -> list[ExerciseSummary]:
+    """This educator's exercises, newest first, with how many students and answers each has."""
+    answers = (select(Submission.exercise_id, func.count().label("n")).group_by(Submission.exercise_id)
+               .subquery())
+    students = (select(Student.exercise_id, func.count().label("n")).group_by(Student.exercise_id).subquery())
+    rows = db.session.execute(
+        select(Exercise, func.coalesce(students.c.n, 0), func.coalesce(answers.c.n, 0))
+        .outerjoin(students, students.c.exercise_id == Exercise.id)
+        .outerjoin(answers, answers.c.exercise_id == Exercise.id)
+        .where(Exercise.educator_id == educator.id)
+        .order_by(Exercise.created_at.desc(), Exercise.id.desc())
+    ).all()
+    return [ExerciseSummary(facts(e), s, a) for e, s, a in rows]
+
+
+def exercise_case_ids(exercise: Exercise) -> list[str]:
+    """The exercise's case ids in order."""
+    return [c.case_id for c in exercise.cases]
+
+
+def exercise_cases(exercise: Exercise, kb: KnowledgeBase) -> list[Case]:
+    """The exercise's cases in order (an authored case deleted since is skipped)."""
+    cases = (resolve_case(c, exercise.educator_id, kb) for c in exercise_case_ids(exercise))
+    return [c for c in cases if c is not None]
+
+
+# --- the join rate limit --------------------------------------------------------------------
+
+
+def _bucket(client: str, secret: str) -> str:
+    # A keyed hash: the table never holds a client's IP address.
+    return "join:" + hmac.new(secret.encode(), client.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seconds: int) -> Exercise:
+    """The exercise for a code a student typed. A code that exists always opens (a class behind one
+    address is never locked out by its neighbours' typos); a wrong one is counted, and after too many
+    failures from this client in the window it answers 429 instead of 404."""
+    exercise = find_exercise(code) if code else None
+    if exercise is not None:
+        return exercise
+    count_failure(client, secret, limit, window_seconds, "wrong join codes")
+    raise ClassroomError(404, "unknown_code", "There is no exercise with this join code. Check it and try again.")
+
+
+def count_failure(client: str, secret: str, limit: int, window_seconds: int, what: str) -> None:
+    """Count one failed guess (a wrong join code or student token) from this client; 429 once the
+    client has used up its failures in the window."""
+    bucket = _bucket(client, secret)
+    since = utcnow() - timedelta(seconds=window_seconds)
+    failures = db.session.execute(
+        select(func.count()).select_from(RateEvent).where(RateEvent.bucket == bucket, RateEvent.at > since)
+    ).scalar_one()
+    if failures >= limit:
+        db.session.rollback()
+        raise ClassroomError(429, "too_many_requests",
+                             f"Too many {what} from this network; wait {window_seconds // 60} minutes.",
+                             retry_after=window_seconds)
+    # Only join events: the other limits' windows may be longer (webapp/ratelimit.py).
+    db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith("join:"), RateEvent.at <= since))
+    db.session.add(RateEvent(bucket=bucket))
+    db.session.commit()

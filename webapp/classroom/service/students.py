@@ -1,0 +1,281 @@
+"""Students and their answers: joining by nickname (browser) or by nickname and token (API), the
+stored submissions, and what the educator's pages count and compute from them."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func
+from sqlalchemy import select
+
+from rules import Attempt
+from rules import Case
+from rules import Feedback
+from rules import KnowledgeBase
+from rules import score_attempt
+
+from ...extensions import Model
+from ...extensions import db
+from ...limits import NICKNAME_MAX
+from ...models import Exercise
+from ...models import Student
+from ...models import Submission
+from ...models import utcnow
+from ..stats import ExerciseStats
+from ..stats import Key
+from ..stats import Row
+from ..stats import exercise_stats
+from .common import ClassroomError
+from .common import one_line
+from .exercises import exercise_case_ids
+from .exercises import exercise_cases
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+
+DEFAULT_MAX_STUDENTS = 2000
+
+
+def _insert(model: type[Model]) -> PostgresInsert | SqliteInsert:
+    # INSERT … ON CONFLICT exists in both dialects but is spelled through each dialect's insert().
+    # Imported here: the PostgreSQL dialect module takes ~25 ms to import, which a SQLite
+    # deployment never needs (and a PostgreSQL one has loaded by the time this runs).
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(model)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(model)
+
+
+def clean_nickname(raw: str) -> str:
+    """A nickname as stored; ClassroomError when empty, too long or an e-mail address."""
+    nickname = one_line(raw)
+    if not nickname:
+        raise ClassroomError(400, "invalid_nickname", "Choose a nickname.")
+    if len(raw) > NICKNAME_MAX:  # the length as sent, as the join form counts it
+        raise ClassroomError(400, "invalid_nickname", f"A nickname is at most {NICKNAME_MAX} characters.")
+    if "@" in nickname:
+        raise ClassroomError(400, "invalid_nickname", "Use a nickname, not an e-mail address.")
+    return nickname
+
+
+def join(exercise: Exercise, nickname: str, commit: bool = True, source: str = "browser",
+         max_students: int = DEFAULT_MAX_STUDENTS) -> Student | None:
+    """A new student with this nickname, or None when the nickname is taken in this exercise; 409
+    once the exercise has `max_students` (0: no cap)."""
+    nickname = clean_nickname(nickname)
+    if max_students and student_count(exercise) >= max_students:
+        raise ClassroomError(409, "exercise_full", f"This exercise is full: it takes at most {max_students} "
+                                                   "students. Ask your educator to open another one.")
+    stmt = (
+        _insert(Student)
+        .values(
+            exercise_id=exercise.id,
+            token=secrets.token_urlsafe(24),
+            nickname=nickname,
+            nickname_key=nickname.casefold(),
+            source=source,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["exercise_id", "nickname_key"])
+        .returning(Student.id)
+    )
+    new_id = db.session.execute(stmt).scalar_one_or_none()
+    if commit:
+        db.session.commit()
+    return None if new_id is None else db.session.get(Student, new_id)
+
+
+def student_count(exercise: Exercise) -> int:
+    """How many students have joined the exercise (the lobby's count)."""
+    return db.session.execute(select(func.count(Student.id)).where(Student.exercise_id == exercise.id)).scalar_one()
+
+
+@dataclass(frozen=True, slots=True)
+class ApiStudent:
+    """The API's student and, on its first submission, the token every later one must carry."""
+
+    student: Student
+    new_token: str | None
+
+
+def student_by_nickname(exercise: Exercise, nickname: str, token: object = None,
+                        max_students: int = DEFAULT_MAX_STUDENTS) -> ApiStudent:
+    """The API's student: (exercise, nickname) and, after the first submission, its student_token.
+    Created on first use (committed with the caller's submission, so a submission costs one write
+    transaction). 403 for a nickname someone joined with in the browser, or a missing or wrong token."""
+    nickname = clean_nickname(nickname)
+    query = select(Student).where(
+        Student.exercise_id == exercise.id, Student.nickname_key == nickname.casefold()
+    )
+    student = db.session.execute(query).scalar_one_or_none()
+    if student is None:
+        made = join(exercise, nickname, commit=False, source="api", max_students=max_students)
+        if made is not None:
+            return ApiStudent(made, made.token)
+        student = db.session.execute(query).scalar_one()  # another request made it just now
+    if student.source != "api":
+        raise ClassroomError(403, "forbidden", "This nickname joined in the browser; only that browser can "
+                                               "answer for it. Pick another nickname.")
+    if not isinstance(token, str) or not hmac.compare_digest(
+            student.token.encode(), token.encode("utf-8", "surrogatepass")):
+        raise ClassroomError(403, "invalid_student_token", "This nickname is taken: send the student_token its "
+                                                           "first submission answered.")
+    return ApiStudent(student, None)
+
+
+def student_by_token(exercise: Exercise, token: str | None) -> Student | None:
+    """The session's student in this exercise."""
+    if not token:
+        return None
+    student = db.session.execute(select(Student).where(Student.token == token)).scalar_one_or_none()
+    return student if student is not None and student.exercise_id == exercise.id else None
+
+
+def submit(exercise: Exercise, student: Student, case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
+    """Score the attempt and store it, replacing the student's earlier answer to this case."""
+    if not exercise.is_open():
+        raise ClassroomError(
+            409, "exercise_closed", "This exercise is closed: answers are no longer accepted."
+        )
+    if case.id not in exercise_case_ids(exercise):
+        raise ClassroomError(404, "unknown_case", f"Case {case.id!r} is not part of this exercise.")
+    feedback = score_attempt(case, attempt, kb)
+    values = {
+        "findings": list(attempt.findings),
+        "lean": attempt.lean,
+        "mechanisms": list(attempt.mechanisms),
+        "confidence": attempt.confidence,
+        "score": feedback.score,
+        "submitted_at": utcnow(),
+    }
+    stmt = _insert(Submission).values(
+        exercise_id=exercise.id, student_id=student.id, case_id=case.id, **values
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["student_id", "case_id"], set_={k: stmt.excluded[k] for k in values}
+    )
+    db.session.execute(stmt)
+    db.session.commit()
+    return feedback
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One stored answer, as the pages and the CSV read it (plain data, not the database row)."""
+
+    case_id: str
+    lean: str
+    confidence: int
+    score: float
+    findings: tuple[str, ...]
+    mechanisms: tuple[str, ...]
+    submitted_at: datetime
+
+    @classmethod
+    def of(cls, sub: Submission) -> Answer:
+        return cls(sub.case_id, sub.lean, sub.confidence, sub.score, tuple(sub.findings),
+                   tuple(sub.mechanisms), sub.submitted_at)
+
+
+def stored_feedback(case: Case, answer: Answer, kb: KnowledgeBase) -> Feedback:
+    """The feedback of a stored answer (scored again: the same function, the same answer)."""
+    attempt = Attempt(answer.findings, answer.lean, answer.mechanisms, answer.confidence)
+    return score_attempt(case, attempt, kb)
+
+
+def student_submissions(student: Student) -> dict[str, Answer]:
+    """The student's own answers by case id."""
+    rows = db.session.execute(select(Submission).where(Submission.student_id == student.id)).scalars()
+    return {r.case_id: Answer.of(r) for r in rows}
+
+
+def all_submissions(exercise: Exercise) -> list[tuple[Answer, str]]:
+    """Every submission with its student's nickname, oldest first (the CSV export)."""
+    return [
+        (Answer.of(sub), nickname)
+        for sub, nickname in db.session.execute(
+            select(Submission, Student.nickname)
+            .join(Student, Student.id == Submission.student_id)
+            .where(Submission.exercise_id == exercise.id)
+            .order_by(Submission.submitted_at, Submission.id)
+        ).all()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """What changes the dashboard: answers (how many, the latest) and students who joined."""
+
+    submissions: int
+    latest: datetime | None
+    students: int
+
+
+def activity(exercise: Exercise) -> Activity:
+    """The exercise's answers and students, counted (two small queries, no rows read)."""
+    count, latest = db.session.execute(
+        select(func.count(Submission.id), func.max(Submission.submitted_at)).where(
+            Submission.exercise_id == exercise.id
+        )
+    ).one()
+    students = db.session.execute(
+        select(func.count(Student.id)).where(Student.exercise_id == exercise.id)
+    ).scalar_one()
+    return Activity(count, latest, students)
+
+
+@dataclass(frozen=True, slots=True)
+class StudentRow:
+    """One student of an exercise and how many cases they answered."""
+
+    id: int
+    nickname: str
+    answered: int
+
+
+def student_rows(exercise: Exercise) -> list[StudentRow]:
+    """The exercise's students by nickname, each with their number of answers."""
+    rows = db.session.execute(
+        select(Student.id, Student.nickname, func.count(Submission.id))
+        .outerjoin(Submission, Submission.student_id == Student.id)
+        .where(Student.exercise_id == exercise.id)
+        .group_by(Student.id, Student.nickname)
+        .order_by(Student.nickname)
+    ).all()
+    return [StudentRow(i, n, k) for i, n, k in rows]
+
+
+def exercise_student(exercise: Exercise, student_id: int) -> Student:
+    """Student `student_id` of this exercise; 404 for a student of no or another exercise."""
+    student = db.session.get(Student, student_id)
+    if student is None or student.exercise_id != exercise.id:
+        raise ClassroomError(404, "not_found", "No student with this number in this exercise.")
+    return student
+
+
+def results(exercise: Exercise, kb: KnowledgeBase) -> tuple[ExerciseStats, list[Case]]:
+    """The class's statistics, computed from the stored rows, and the cases they are about."""
+    cases = exercise_cases(exercise, kb)
+    rows = [
+        Row(s, c, tuple(f), lean, conf, score)
+        for s, c, f, lean, conf, score in db.session.execute(
+            select(
+                Submission.student_id,
+                Submission.case_id,
+                Submission.findings,
+                Submission.lean,
+                Submission.confidence,
+                Submission.score,
+            ).where(Submission.exercise_id == exercise.id)
+        )
+    ]
+    keys = {c.id: Key(frozenset(c.key.present), c.key.lean) for c in cases}
+    return exercise_stats(keys, rows, list(kb.findings)), cases
