@@ -81,11 +81,10 @@ def _inheritance(standing: Standing, pair: tuple[Lean, Strength | None], hits: t
     if lean != "indeterminate":
         message = ""
     elif not hits:
-        wanted = ", ".join(c.label for c in checks[:4]) or "onset and family history"
-        message = f"Too little evidence: no inheritance clue applies yet. Most informative to assess: {wanted}."
+        wanted = ", ".join(c.label for c in checks[:4]) or kb.words["too_little_evidence_default"]
+        message = kb.words["too_little_evidence"].format(wanted=wanted)
     else:
-        message = (f"The clues do not reach the margin for a lean (score {total:+g}, "
-                   f"needs {kb.thresholds.weak:g} either way). Assess more findings before leaning.")
+        message = kb.words["below_margin"].format(total=total, weak=kb.thresholds.weak)
     return Inheritance(lean, strength, total, hits, message)
 
 

@@ -123,6 +123,7 @@ def clue_groups(kb: KnowledgeBase) -> list[tuple[set[str], list[int]]]:
 def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mapping[str, int],
               weights: tuple[float, ...], packing: _Packing) -> _Table:
     """One group's table: a row for every combination of answers to the items it reads."""
+    words = kb.words
     slugs = [s for s in kb.findings if s in items]  # checklist order
     reads_onset, reads_family = "onset" in items, "family_history" in items
     onsets = tuple(kb.onsets) if reads_onset else ("",)
@@ -171,11 +172,11 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
                         (v, replace(answers, findings={**findings, slug: v})) for v in ("present", "absent")],
                         part, n, fam)
             if o == "unknown":
-                offers += offer(last, "onset", "onset", "Age at onset", "When did the first signs appear?", [
+                offers += offer(last, "onset", "onset", words["onset_label"], words["onset_question"], [
                     (x, replace(answers, onset=x)) for x in kb.onsets if x != "unknown"], part, n, fam)
             if h == "unknown":
-                offers += offer(last + 1, "family_history", "family_history", "Family history",
-                                "Are the parents or a brother or sister affected, or are the parents related?", [
+                offers += offer(last + 1, "family_history", "family_history", words["family_history_label"],
+                                words["family_history_question"], [
                                     (x, replace(answers, family_history=x))
                                     for x in kb.family_histories if x != "unknown"], part, n, fam)
             key = pack(present, absent, onset_index.get(o, 0), family_index.get(h, 0), width)

@@ -234,4 +234,5 @@ def read_knowledge() -> KnowledgeBase:
         sources=sources, findings=findings, mechanisms=mechanisms, clues=clues,
         red_flags=red_flags, genes=genes, onsets=onsets, family_histories=histories,
         thresholds=_thresholds(data["inheritance.toml"]["lean"]), premise=premise, workup=workup, panels=panels,
+        words=dict(data["options.toml"]["words"]),
     )

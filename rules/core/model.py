@@ -184,6 +184,7 @@ class KnowledgeBase:
     premise: Premise | None = None
     workup: tuple[WorkupItem, ...] = ()
     panels: Mapping[str, Panel] = field(default_factory=dict)  # checklist panels beyond the mechanisms
+    words: Mapping[str, str] = field(default_factory=dict)  # the engine's own sentences (options.toml [words])
 
 
 @dataclass(frozen=True, slots=True)

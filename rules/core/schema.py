@@ -76,6 +76,10 @@ OPTIONS = _entries(
     "options",
     onset=req("tables", _entries("onset", "slug", slug=req("str"), label=req("str"), hpo=req("strings"))),
     family_history=req("tables", _entries("family history", "slug", slug=req("str"), label=req("str"))),
+    words=req("table", _entries(
+        "words", onset_label=req("str"), onset_question=req("str"), family_history_label=req("str"),
+        family_history_question=req("str"), too_little_evidence=req("str"), too_little_evidence_default=req("str"),
+        below_margin=req("str"))),
 )
 MECHANISMS = _entries("mechanisms", mechanism=req("tables", _entries(
     "mechanism", "slug", slug=req("str"), title=req("str"), explanation=req("str"), cite=req("table", CITE))))
