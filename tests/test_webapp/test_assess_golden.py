@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from rules.differential import load_model
-from webapp.knowledge import kb
+from webapp.infra.knowledge import kb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from assess_golden import GOLDEN  # noqa: E402

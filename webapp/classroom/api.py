@@ -29,7 +29,8 @@ from ..api.schemas import error_responses
 from ..api.schemas import json_response
 from ..api.schemas import ref
 from ..extensions import csrf
-from ..knowledge import kb
+from ..infra.knowledge import kb
+from ..infra.ratelimit import rate_limited
 from ..limits import EXERCISE_CASES_MAX
 from ..limits import KEY_MAX
 from ..limits import NICKNAME_MAX
@@ -40,7 +41,6 @@ from ..models import Exercise
 from ..practice.api import ATTEMPT_SCHEMA
 from ..practice.api import FEEDBACK_SCHEMA
 from ..practice.presenters import present_feedback
-from ..ratelimit import rate_limited
 from . import service
 from .access import lookup
 from .presenters import ClassResults

@@ -34,6 +34,7 @@ from rules import score_attempt
 
 from ..extensions import Model
 from ..extensions import db
+from ..infra.errors import DomainError
 from ..limits import EXERCISE_CASES_MAX
 from ..limits import NICKNAME_MAX
 from ..limits import TIME_LIMIT_MAX
@@ -69,7 +70,7 @@ FEEDBACK_MODES = ("immediate", "after_reveal")
 DEFAULT_MAX_STUDENTS = 2000
 
 
-class ClassroomError(Exception):
+class ClassroomError(DomainError):
     """A request the classroom cannot honour; `status` and `code` follow the API error contract.
     `claim_code`: the exercise whose educator key this browser lacks (its page offers the claim form);
     `retry_after`: the seconds a refused client waits (a 429's Retry-After)."""

@@ -30,14 +30,14 @@ from rules import load_cases
 from rules import offered_entries
 
 from ..checklist.layout import checklist_groups
-from ..knowledge import kb
+from ..infra.knowledge import kb
+from ..infra.ratelimit import rate_limited
 from ..models import Educator
 from ..models import Exercise
 from ..models import Student
 from ..practice.forms import AttemptForm
 from ..practice.presenters import present_case
 from ..practice.presenters import present_feedback
-from ..ratelimit import rate_limited
 from . import service
 from .access import lookup
 from .forms import ActionForm

@@ -21,7 +21,7 @@ from ..api.common import ok
 from ..api.schemas import ERROR
 from ..api.schemas import ref
 from ..extensions import csrf
-from ..knowledge import kb
+from ..infra.knowledge import kb
 from .presenters import present_case
 from .presenters import present_feedback
 

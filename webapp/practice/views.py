@@ -39,7 +39,7 @@ from rules import score_attempt
 from rules import summarize
 from rules import weak_spot_case
 
-from ..knowledge import kb
+from ..infra.knowledge import kb
 from .forms import AttemptForm
 from .forms import ResetForm
 from .forms import UndoForm
