@@ -162,6 +162,6 @@ threads = [threading.Thread(target=answer) for _ in range(8)]
 [t.join() for t in threads]
 print(errors)
 """
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -17,9 +17,9 @@ from sqlalchemy import update
 
 from rules.cases import load_cases
 from webapp import create_app
-from webapp import ratelimit
 from webapp.config import Config
 from webapp.extensions import db
+from webapp.infra import ratelimit
 from webapp.models import RateEvent
 from webapp.models import Student
 
