@@ -30,11 +30,11 @@ db: install
 # instance/ unless DATABASE_URL is set, the SECRET_KEY made once into instance/secret_key unless
 # given. HOST=0.0.0.0 make run serves the local network and prints the addresses to type.
 run: install db
-	PORT=$(PORT) $(BIN)/gunicorn --config webapp/gunicorn_conf.py 'webapp:create_app()'
+	PORT=$(PORT) $(BIN)/gunicorn --config webapp/infra/gunicorn_conf.py 'webapp:create_app()'
 
 # The same server; its port defaults to gunicorn_conf.py's 8000 (the name deployments already use).
 serve: install db
-	$(BIN)/gunicorn --config webapp/gunicorn_conf.py 'webapp:create_app()'
+	$(BIN)/gunicorn --config webapp/infra/gunicorn_conf.py 'webapp:create_app()'
 
 # For developers only: Flask's debug server with the Werkzeug debugger and reloader, loopback only.
 dev: export FLASK_DEBUG := 1

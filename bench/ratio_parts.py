@@ -40,7 +40,7 @@ def create_app() -> Flask:
     from webapp import create_app as create_webapp
     from webapp.api.common import json_body
     from webapp.api.common import ok
-    from webapp.api.views import assessment_of as work  # the assess view's own work
+    from webapp.checklist.api import assessment_of as work  # the assess view's own work
     from webapp.extensions import csrf
 
     app = create_webapp()

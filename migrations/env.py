@@ -4,7 +4,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from webapp.dbguard import deadline
+from webapp.infra.dbguard import deadline
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -94,7 +94,7 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    # A migration may run longer than the app's per-request database deadline (webapp/dbguard.py).
+    # A migration may run longer than the app's per-request database deadline (webapp/infra/dbguard.py).
     with deadline(None), connectable.connect() as connection:
         postgresql = connection.dialect.name == 'postgresql'
         if postgresql:

@@ -28,8 +28,8 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
 from webapp import create_app
-from webapp.database import normalise_url
 from webapp.extensions import db
+from webapp.infra.database import normalise_url
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -204,7 +204,7 @@ def watch_csp(context) -> list[str]:
 @pytest.fixture(autouse=True)
 def _no_csp_violations(request):
     """Every browser test that uses `page` fails when a page it opens reports a CSP violation: an inline
-    script or style that the strict policy (webapp/security.py) blocks would silently break that page."""
+    script or style that the strict policy (webapp/infra/security.py) blocks would silently break that page."""
     if "page" not in request.fixturenames:
         yield
         return
@@ -234,14 +234,14 @@ def migrate_database(env: dict[str, str]) -> None:
 
 @contextlib.contextmanager
 def gunicorn_server(env: dict[str, str], log: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """gunicorn with webapp/gunicorn_conf.py on a free port, its output into `log`; yields (URL, process).
+    """gunicorn with webapp/infra/gunicorn_conf.py on a free port, its output into `log`; yields (URL, process).
 
     It runs in a process group of its own, so a test can SIGKILL the master and its workers at once.
     """
     port = free_port()
     with log.open("a") as out:
         proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--config", str(ROOT / "webapp" / "gunicorn_conf.py"), "--workers", "2",
+            [str(BIN / "gunicorn"), "--config", str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"), "--workers", "2",
              "--bind", f"127.0.0.1:{port}", *args, "webapp:create_app()"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     tls = bool(env.get("TLS_CERTFILE"))  # gunicorn serves HTTPS itself (a certificate made by the test)

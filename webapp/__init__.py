@@ -13,18 +13,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .cli import register_commands
 from .config import Config
 from .config import finalise_config
-from .database import bind_migrations
-from .database import configure_engine
-from .database import resolve_database_uri
-from .errors import register_errorhandlers
 from .extensions import csrf
 from .extensions import db
-from .jsonprovider import FastJSONProvider
-from .presenters import DISCLAIMER
-from .privacy import install_log_redaction
-from .security import register_security_headers
-from .serving import configure_serving
-from .static_gzip import register_static_gzip
+from .infra.database import bind_migrations
+from .infra.database import configure_engine
+from .infra.database import resolve_database_uri
+from .infra.errors import register_errorhandlers
+from .infra.jsonprovider import FastJSONProvider
+from .infra.privacy import install_log_redaction
+from .infra.security import register_security_headers
+from .infra.serving import configure_serving
+from .infra.static_gzip import register_static_gzip
+from .wording import DISCLAIMER
 
 NAV = (
     ("checklist.checklist", "Checklist"),
@@ -85,11 +85,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register one blueprint per area."""
+    """Register one blueprint per area (its pages, and its JSON API under /api/v1)."""
     from .api.views import bp as api_bp
+    from .checklist.api import bp as checklist_api_bp
     from .checklist.views import bp as checklist_bp
 
     app.register_blueprint(checklist_bp)
+    app.register_blueprint(checklist_api_bp, url_prefix="/api/v1")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     from .practice.api import bp as practice_api_bp
     from .practice.views import bp as practice_bp
@@ -97,10 +99,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(practice_bp)
     app.register_blueprint(practice_api_bp, url_prefix="/api/v1")
     from .classroom.api import bp as classroom_api_bp
+    from .classroom.errors import classroom_error_response
+    from .classroom.service import ClassroomError
     from .classroom.views import bp as classroom_bp
 
     app.register_blueprint(classroom_bp)
     app.register_blueprint(classroom_api_bp, url_prefix="/api/v1")
+    app.register_error_handler(ClassroomError, classroom_error_response)
     from .interop.api import bp as interop_api_bp
     from .interop.views import bp as interop_bp
 

@@ -12,14 +12,14 @@ DEV_SECRET_KEY = "dev-only-not-secret"
 class Config:
     """Defaults for every environment; production overrides SECRET_KEY and DATABASE_URL."""
 
-    # None: the key kept in the instance folder (made on first start, mode 0600; webapp/serving.py).
+    # None: the key kept in the instance folder (made on first start, mode 0600; webapp/infra/serving.py).
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # SQLite in the instance folder unless DATABASE_URL names another database; None here is
     # resolved in create_app once the instance path is known.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Seconds any one wait on PostgreSQL may take (a statement, a ping, a commit) before the request
-    # gives up with a 503; the server cancels statements a second earlier (webapp/dbguard.py).
+    # gives up with a 503; the server cancels statements a second earlier (webapp/infra/dbguard.py).
     DATABASE_TIMEOUT = 5
     MAX_CONTENT_LENGTH = BODY_MAX_BYTES  # larger bodies are refused with 413 (webapp/limits.py)
     WTF_CSRF_TIME_LIMIT = None  # a checklist may stay open for a whole clinic session
@@ -29,7 +29,7 @@ class Config:
     WTF_CSRF_SSL_STRICT = False
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
-    # None means "Secure when the request came over HTTPS" (webapp/serving.py), so forms work over
+    # None means "Secure when the request came over HTTPS" (webapp/infra/serving.py), so forms work over
     # plain HTTP on a LAN; SESSION_COOKIE_SECURE=1 forces it on, =0 off.
     SESSION_COOKIE_SECURE = {"1": True, "0": False}.get(os.environ.get("SESSION_COOKIE_SECURE", ""))
     # Absolute URLs (the join link, the API's join_url) come from PUBLIC_URL (https://miop.example.org)
@@ -43,7 +43,7 @@ class Config:
     # A code that exists always opens, so a whole class behind one IP is never locked out.
     JOIN_RATE_LIMIT = 30
     JOIN_RATE_WINDOW_SECONDS = 300
-    # Requests per client IP per window on the endpoints that write or parse uploads (webapp/ratelimit.py;
+    # Requests per client IP per window on the endpoints that write or parse uploads (webapp/infra/ratelimit.py;
     # 0 turns a limit off). Generous: a class of 200 behind one NAT address submits 5 answers each with
     # room to spare. POST /api/v1/assess is not limited: it stores nothing.
     EXERCISE_RATE_LIMIT = 200  # new exercises and authored cases (API and form)
@@ -68,8 +68,8 @@ class InsecureConfigError(RuntimeError):
 
 def finalise_config(config: dict[str, object], instance_path: str) -> None:
     """Use the instance folder's key when none is given; refuse a weak one outside DEBUG/TESTING."""
-    from .serving import MIN_SECRET_KEY_LENGTH
-    from .serving import instance_secret_key
+    from .infra.serving import MIN_SECRET_KEY_LENGTH
+    from .infra.serving import instance_secret_key
 
     if config.get("SECRET_KEY") is None:
         config["SECRET_KEY"] = instance_secret_key(instance_path)

@@ -22,7 +22,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from rules.practice.cases import load_cases
-from webapp.knowledge import kb
+from webapp.infra.knowledge import kb
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CASES = list(load_cases().values())[:2]

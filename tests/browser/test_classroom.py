@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from rules.practice.cases import load_cases
-from webapp.knowledge import kb
+from webapp.infra.knowledge import kb
 from webapp.practice.forms import LEAN_CHOICES
 
 pytestmark = pytest.mark.browser

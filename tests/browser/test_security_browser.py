@@ -1,7 +1,7 @@
 """Security in real headless Chromium: the CSP watch every page-level browser test runs under can see
 a violation; user text (nicknames, authored cases, imported labels, echoed input) is shown literally
 and never runs; the educator key never reaches a URL, a Referer or a log line (the dev server's log
-through caplog, and gunicorn's access log in the format of webapp/gunicorn_conf.py)."""
+through caplog, and gunicorn's access log in the format of webapp/infra/gunicorn_conf.py)."""
 
 from __future__ import annotations
 

@@ -86,3 +86,18 @@ def test_each_domain_of_rules_uses_only_the_domains_below_it():
 
 def test_the_domain_check_finds_a_wrong_way_import():
     assert domain_edges({"rules.core.loader": {"rules.checklist.plan"}}) == {("core", "checklist")}
+
+
+# webapp/ by domain: the plumbing every domain uses (infra/) and the API's shared pieces (api/) know no
+# domain; a domain may use another's public pieces (interop reads the checklist's link and form), the
+# top-level modules (create_app, openapi.py) wire them all.
+WEB_DOMAINS = ("webapp.checklist", "webapp.interop", "webapp.practice", "webapp.classroom")
+
+
+@pytest.mark.parametrize("layer", ["webapp.infra", "webapp.api"])
+def test_the_shared_layers_of_webapp_import_no_domain(layer):
+    edges = imports_of("webapp")
+    # api/views.py serves the assembled document: it reaches the domains through webapp.openapi only.
+    reached = {(module, target) for module, targets in edges.items() if module.startswith(layer)
+               for target in targets if target.startswith(WEB_DOMAINS)}
+    assert reached == set()

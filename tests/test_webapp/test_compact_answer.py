@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from rules.differential import load_model
-from webapp.knowledge import kb
+from webapp.infra.knowledge import kb
 
 SNAPSHOTS = next(p for p in Path(__file__).resolve().parents if p.name == "tests") / "snapshots" / "assess"
 NEONATAL = {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
@@ -186,7 +186,7 @@ def test_the_knowledge_document_s_etag_follows_every_byte_served(app, monkeypatc
     """A change anywhere in the served document (here, the disclaimer the answer carries) is a new ETag,
     so a client holding the old one gets the new document, not a 304."""
     from webapp.api import common
-    from webapp.api.views import knowledge_answer
+    from webapp.checklist.api import knowledge_answer
 
     client = app.test_client()
     knowledge_answer.cache_clear()
@@ -221,7 +221,7 @@ def test_an_imported_phenopacket_gets_the_compact_answer_too(client):
 
 def test_terms_typed_in_are_never_kept_by_the_compact_answer(app, client):
     """The per-process caches hold the knowledge's own items only: nothing a clinician enters stays."""
-    from webapp.differential import _rows
+    from webapp.checklist.differential import _rows
 
     with app.app_context():
         knowledge_base = kb()

@@ -7,11 +7,11 @@ import re
 
 from rules import CONFIDENCE_MAX
 from rules import CONFIDENCE_MIN
-from webapp.api.openapi import openapi_document
 from webapp.limits import NICKNAME_MAX
 from webapp.limits import TIME_LIMIT_MAX
 from webapp.limits import TIME_LIMIT_MIN
 from webapp.limits import TITLE_MAX
+from webapp.openapi import openapi_document
 
 
 def _attrs(html: str, name: str) -> str:

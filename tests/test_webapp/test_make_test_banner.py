@@ -11,7 +11,7 @@ from conftest import ROOT
 
 SELECTION = [
     "tests/browser/test_https_browser.py",  # needs Chromium
-    "tests/test_webapp/test_database.py::test_migrations_upgrade_an_empty_database_to_the_models_schema",
+    "tests/test_webapp/infra/test_database.py::test_migrations_upgrade_an_empty_database_to_the_models_schema",
 ]
 
 

@@ -10,9 +10,19 @@ from flask import abort
 from flask import jsonify
 from flask import request
 
-from ..errors import ApiError
-from ..knowledge import kb
-from ..presenters import DISCLAIMER
+from ..infra.errors import DomainError
+from ..infra.knowledge import kb
+from ..wording import DISCLAIMER
+
+
+class ApiError(DomainError):
+    """A 4xx of the API with a machine-readable code (webapp/infra/errors.py answers it)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
 
 
 def json_body() -> Any:

@@ -1,1 +1,2 @@
-"""The clinician checklist: form, result page, shareable link, about page."""
+"""The clinician checklist: form, result page, shareable link, about page, and its JSON API (findings,
+assess, knowledge)."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from rules import KnowledgeBase
 
-from ..presenters import cite_text
+from .presenters import cite_text
 
 STRENGTH = {"weak": "weak", "moderate": "moderate", "strong": "strong"}
 PREMISE_TITLES = {"confirmed": "Dense bone on imaging: entered",

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint
 from flask import abort
 from flask import render_template
 from flask import request
+from flask.typing import ResponseReturnValue
 
 from rules import InputError
 from rules import evaluate
 from rules import load_hpo
 from rules import parse_request
 
-from ..differential import page_view
-from ..knowledge import kb
-from ..presenters import present_assessment
-from ..presenters import present_vocabulary
+from ..infra.knowledge import kb
+from .differential import page_view
 from .forms import checklist_form_class
 from .layout import checklist_groups
+from .link import parsed_query
 from .page import cite_parts
 from .page import result_page
+from .presenters import present_assessment
+from .presenters import present_vocabulary
 
 bp = Blueprint("checklist", __name__)
 
@@ -36,35 +40,13 @@ ACCURACY = {"entries": 16, "rows": [
 
 
 @bp.app_template_global("cite_parts")
-def _cite_parts(ref):
+def _cite_parts(ref: Any) -> tuple[str, str]:
     """(text, link) of a citation, for the cite macro: the wording is Python's, not the template's."""
     return cite_parts(ref, kb())
 
 
-def _query_body() -> dict[str, object]:
-    """The shareable link's query (present=a,b&absent=c&onset=&family_history=) as an /assess body."""
-    findings: dict[str, str] = {}
-    for state in ("absent", "present"):
-        for item in request.args.get(state, "").split(","):
-            if item.strip():
-                findings[item.strip()] = state
-    return {"findings": findings, "onset": request.args.get("onset"),
-            "family_history": request.args.get("family_history")}
-
-
-def parsed_query():
-    """The shareable-link query parsed into answers; 400 for anything it does not take."""
-    unknown = sorted(set(request.args) - {"present", "absent", "onset", "family_history"})
-    if unknown:
-        abort(400, f"Unknown link parameter(s): {', '.join(unknown)}.")
-    try:
-        return parse_request(_query_body(), kb(), load_hpo())
-    except InputError as err:
-        abort(400, err.message)
-
-
 @bp.get("/")
-def checklist():
+def checklist() -> str:
     """The empty checklist, or one pre-filled from a link's query."""
     knowledge = kb()
     form = checklist_form_class(knowledge)()
@@ -80,7 +62,7 @@ def checklist():
 
 @bp.post("/")
 @bp.post("/assessment")
-def assess():
+def assess() -> ResponseReturnValue:
     """The result page for a submitted checklist (nothing is stored)."""
     knowledge = kb()
     form = checklist_form_class(knowledge)()
@@ -97,7 +79,7 @@ def assess():
 
 
 @bp.get("/assessment")
-def shared():
+def shared() -> str:
     """The same result page, reproduced from a shareable link."""
     knowledge = kb()
     parsed = parsed_query()
@@ -107,7 +89,7 @@ def shared():
 
 
 @bp.get("/about")
-def about():
+def about() -> str:
     """What the app is, its sources, the disclaimer and the knowledge version."""
     knowledge = kb()
     vocabulary = [{**f, "group_titles": [knowledge.mechanisms[g].title for g in f["groups"]] or (

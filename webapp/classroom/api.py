@@ -29,7 +29,8 @@ from ..api.schemas import error_responses
 from ..api.schemas import json_response
 from ..api.schemas import ref
 from ..extensions import csrf
-from ..knowledge import kb
+from ..infra.knowledge import kb
+from ..infra.ratelimit import rate_limited
 from ..limits import EXERCISE_CASES_MAX
 from ..limits import KEY_MAX
 from ..limits import NICKNAME_MAX
@@ -40,7 +41,6 @@ from ..models import Exercise
 from ..practice.api import ATTEMPT_SCHEMA
 from ..practice.api import FEEDBACK_SCHEMA
 from ..practice.presenters import present_feedback
-from ..ratelimit import rate_limited
 from . import identity
 from . import service
 from .presenters import ClassResults
@@ -148,7 +148,7 @@ def submit(code: str) -> ResponseReturnValue:
         raise ApiError(400, "invalid_nickname", "nickname is required (a pseudonym, not a real name).")
     knowledge = kb()
     case = _case(exercise, body.get("case_id"))
-    attempt = parse_attempt(body.get("answer"), knowledge)  # an InputError is a 400 (webapp/errors.py)
+    attempt = parse_attempt(body.get("answer"), knowledge)  # an InputError is a 400 (webapp/infra/errors.py)
     found = _api_student(exercise, body)
     feedback = service.submit(exercise, found.student, case, attempt, knowledge)
     extra = {"student_token": found.new_token} if found.new_token else {}

@@ -21,8 +21,8 @@ from rules import load_cases
 from rules import offered_entries
 
 from ..checklist.layout import checklist_groups
-from ..knowledge import kb
-from ..ratelimit import rate_limited
+from ..infra.knowledge import kb
+from ..infra.ratelimit import rate_limited
 from . import bp
 from . import identity
 from . import service

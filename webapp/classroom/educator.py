@@ -16,7 +16,7 @@ from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
 
-from ..knowledge import kb
+from ..infra.knowledge import kb
 from ..models import Exercise
 from . import bp
 from . import identity
@@ -162,7 +162,7 @@ def live(code: str) -> ResponseReturnValue:
                                students=_students(exercise), action=ActionForm())
     response = make_response({"signature": signature, "changed": True, "html": html})
     # No Cache-Control of its own: the page's script keeps the ETag and sends If-None-Match itself,
-    # so class results need no browser cache and keep the app-wide no-store (webapp/security.py).
+    # so class results need no browser cache and keep the app-wide no-store (webapp/infra/security.py).
     response.set_etag(etag)
     return response
 

@@ -13,7 +13,7 @@ from rules import Case
 from rules import KnowledgeBase
 
 from ..models import utcnow
-from ..presenters import DISCLAIMER
+from ..wording import DISCLAIMER
 from . import charts
 from .service import Answer
 from .service import ExerciseFacts

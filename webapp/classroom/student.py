@@ -12,11 +12,11 @@ from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
 
-from ..knowledge import kb
+from ..infra.knowledge import kb
+from ..infra.ratelimit import rate_limited
 from ..practice.forms import AttemptForm
 from ..practice.presenters import present_case
 from ..practice.presenters import present_feedback
-from ..ratelimit import rate_limited
 from . import bp
 from . import identity
 from . import service

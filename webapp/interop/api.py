@@ -13,13 +13,13 @@ from rules import load_hpo
 from rules import parse_request
 
 from ..api.common import json_body
-from ..api.schemas import ASSESS_BODY
 from ..api.schemas import ERROR
 from ..api.schemas import json_response
+from ..checklist.schemas import ASSESS_BODY
 from ..extensions import csrf
-from ..knowledge import kb
-from ..presenters import DISCLAIMER
-from ..ratelimit import rate_limited
+from ..infra.knowledge import kb
+from ..infra.ratelimit import rate_limited
+from ..wording import DISCLAIMER
 from .schemas import PHENOPACKET
 from .schemas import PHENOPACKET_BODY
 
@@ -33,7 +33,7 @@ csrf.exempt(bp)
 def phenopacket() -> Response:
     """The checklist of an /assess body (or of a phenopacket) as a Phenopacket v2."""
     knowledge, hpo = kb(), load_hpo()
-    parsed = parse_request(json_body(), knowledge, hpo)  # an InputError is a 400 (webapp/errors.py)
+    parsed = parse_request(json_body(), knowledge, hpo)  # an InputError is a 400 (webapp/infra/errors.py)
     packet = export_phenopacket(parsed.answers, knowledge, hpo, disclaimer=DISCLAIMER, other_terms=parsed.other_terms)
     return Response(json.dumps(packet, indent=2, ensure_ascii=False) + "\n", mimetype="application/json")
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 from typing import cast
 
-from ..api.schemas import ASSESS_BODY
 from ..api.schemas import HPO_ID_PATTERN
 from ..api.schemas import SPACES
+from ..checklist.schemas import ASSESS_BODY
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:

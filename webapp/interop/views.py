@@ -2,7 +2,7 @@
 
 Nothing is stored: an import renders the pre-filled checklist directly, and the downloads are
 built from the shareable link's query (slugs and options only), whose query string the request
-log never records (webapp/privacy.py).
+log never records (webapp/infra/privacy.py).
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ from rules import load_hpo
 
 from ..checklist.forms import checklist_form_class
 from ..checklist.layout import checklist_groups
-from ..checklist.views import parsed_query
-from ..errors import error_response
-from ..errors import wants_json
-from ..knowledge import kb
+from ..checklist.link import parsed_query
+from ..infra.errors import error_response
+from ..infra.errors import wants_json
+from ..infra.knowledge import kb
+from ..infra.ratelimit import rate_limited
 from ..limits import BODY_MAX_WORDS
 from ..limits import TOO_LARGE
-from ..presenters import DISCLAIMER
-from ..ratelimit import rate_limited
+from ..wording import DISCLAIMER
 from .forms import ImportForm
 from .presenters import present_import
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
+from flask import Response
 
 from rules import CONFIDENCE_MAX
 from rules import CONFIDENCE_MIN
@@ -21,7 +22,7 @@ from ..api.common import ok
 from ..api.schemas import ERROR
 from ..api.schemas import ref
 from ..extensions import csrf
-from ..knowledge import kb
+from ..infra.knowledge import kb
 from .presenters import present_case
 from .presenters import present_feedback
 
@@ -38,7 +39,7 @@ def _case(case_id: str) -> Case:
 
 
 @bp.get("/cases")
-def cases():
+def cases() -> Response:
     """The written cases (without keys) and how to ask for simulated ones."""
     return ok(
         {
@@ -55,13 +56,13 @@ def cases():
 
 
 @bp.get("/cases/<case_id>")
-def case(case_id: str):
+def case(case_id: str) -> Response:
     """One vignette, never its answer key."""
     return ok({"case": present_case(_case(case_id))})
 
 
 @bp.post("/cases/<case_id>/attempts")
-def attempt(case_id: str):
+def attempt(case_id: str) -> Response:
     """Score an attempt and reveal the key, the clues and the teaching points."""
     current = _case(case_id)
     knowledge = kb()

@@ -15,7 +15,7 @@ from rules import CONFIDENCE_MIN
 from rules import Attempt
 from rules import KnowledgeBase
 
-from ..knowledge import kb as load_kb
+from ..infra.knowledge import kb as load_kb
 
 LEAN_CHOICES = [
     SelectChoice("recessive", "Recessive (MIOP)"),

@@ -31,11 +31,11 @@ from rules import load_vocabulary
 from rules import review_items
 from rules import unfolding_of
 
-from ..differential import expected_rank
-from ..presenters import DISCLAIMER
-from ..presenters import lean_summary
-from ..presenters import present_assessment
-from ..presenters import source_dict
+from ..checklist.differential import expected_rank
+from ..checklist.presenters import lean_summary
+from ..checklist.presenters import present_assessment
+from ..checklist.presenters import source_dict
+from ..wording import DISCLAIMER
 
 PUBLIC_LABELS = {
     "written": "Written case",

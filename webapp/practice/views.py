@@ -20,6 +20,7 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask.typing import ResponseReturnValue
 
 from rules import MAX_SEED
 from rules import Case
@@ -39,7 +40,7 @@ from rules import score_attempt
 from rules import summarize
 from rules import weak_spot_case
 
-from ..knowledge import kb
+from ..infra.knowledge import kb
 from .forms import AttemptForm
 from .forms import ResetForm
 from .forms import UndoForm
@@ -79,7 +80,7 @@ def _case_or_404(case_id: str) -> Case:
 
 
 @bp.get("/practice")
-def index():
+def index() -> ResponseReturnValue:
     """The library: written cases with difficulty and best score, simulated picks, progress."""
     knowledge = kb()
     records = _records()
@@ -99,16 +100,17 @@ def index():
 
 
 @bp.get("/practice/new")
-def new_simulated():
+def new_simulated() -> ResponseReturnValue:
     """A new simulated patient of the chosen entry (or any entry) with a fresh random seed."""
     entries = offered_entries()
     wanted = request.args.get("entry", "any")
     if wanted == "any":
         entry = entries[secrets.randbelow(len(entries))]
     else:
-        entry = next((e for e in entries if e.id == wanted), None)
-        if entry is None:
+        found = next((e for e in entries if e.id == wanted), None)
+        if found is None:
             abort(404, f"No simulated patients are offered for {wanted!r}.")
+        entry = found
     return redirect(url_for("practice.case", case_id=case_id_for(entry, secrets.randbelow(MAX_SEED + 1))))
 
 
@@ -135,7 +137,7 @@ def _review_pick() -> tuple[str, str] | None:
 
 
 @bp.get("/practice/weak")
-def weak_spots():
+def weak_spots() -> ResponseReturnValue:
     """Jump to the case the review schedule has due (or the one richest in the findings missed most)."""
     picked = _review_pick()
     if picked is None:
@@ -144,7 +146,7 @@ def weak_spots():
 
 
 @bp.route("/practice/reset", methods=["GET", "POST"])
-def reset():
+def reset() -> ResponseReturnValue:
     """GET: ask first (a page with the button). POST: forget the progress kept in this browser,
     keeping a copy that "Undo" puts back until the next attempt."""
     form = ResetForm()
@@ -159,7 +161,7 @@ def reset():
 
 
 @bp.post("/practice/undo")
-def undo():
+def undo() -> ResponseReturnValue:
     """Put back the progress the last clear removed."""
     if not UndoForm().validate_on_submit():
         abort(400, "The form expired. Reload the page and try again.")
@@ -173,7 +175,7 @@ def undo():
 
 
 @bp.get("/practice/missed.csv")
-def missed_csv():
+def missed_csv() -> ResponseReturnValue:
     """The findings missed so far as flashcards that Anki imports (front, back)."""
     knowledge = kb()
     summary = summarize(_records(), knowledge)
@@ -201,7 +203,7 @@ def _stage_arg(total: int, default: int) -> int:
 
 
 @bp.route("/practice/<case_id>", methods=["GET", "POST"])
-def case(case_id: str):
+def case(case_id: str) -> ResponseReturnValue:
     """The case, revealed stage by stage (`?stage=N`), and its attempt form; after a commit, the feedback.
 
     The form posts to the same URL with the stage it was committed at; a post without one counts

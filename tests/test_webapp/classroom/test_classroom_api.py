@@ -7,10 +7,10 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from rules.practice.cases import load_cases
-from webapp.api.openapi import openapi_document
 from webapp.extensions import db
 from webapp.models import Student
 from webapp.models import Submission
+from webapp.openapi import openapi_document
 
 CASES = list(load_cases().values())[:2]
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import unicodedata
 
+from ...infra.errors import DomainError
 
-class ClassroomError(Exception):
+
+class ClassroomError(DomainError):
     """A request the classroom cannot honour; `status` and `code` follow the API error contract.
     `claim_code`: the exercise whose educator key this browser lacks (its page offers the claim form);
     `retry_after`: the seconds a refused client waits (a 429's Retry-After)."""

@@ -259,7 +259,7 @@ def count_failure(client: str, secret: str, limit: int, window_seconds: int, wha
         raise ClassroomError(429, "too_many_requests",
                              f"Too many {what} from this network; wait {window_seconds // 60} minutes.",
                              retry_after=window_seconds)
-    # Only join events: the other limits' windows may be longer (webapp/ratelimit.py).
+    # Only join events: the other limits' windows may be longer (webapp/infra/ratelimit.py).
     db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith("join:"), RateEvent.at <= since))
     db.session.add(RateEvent(bucket=bucket))
     db.session.commit()

@@ -1,8 +1,10 @@
 """One place for errors: JSON {"error": {code, message}} under /api, an HTML page elsewhere.
 
-The domain errors are raised where a request cannot be honoured and answered here, once: ApiError
-(the API's own 4xx), InputError (input the rules cannot read: 400) and ClassroomError (a classroom
-request refused; a browser without the educator key is sent to the claim form).
+The domain errors are raised where a request cannot be honoured and answered here, once: each is a
+DomainError (the API's own 4xx, webapp/api/common.py; a classroom request refused,
+webapp/classroom/service.py) or the rules' InputError (input they cannot read: 400). This module
+knows no domain: a domain that answers its error in its own way (the classroom sends a browser
+without the educator key to the claim form) registers a handler for its subclass beside this one.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from flask import jsonify
 from flask import make_response
 from flask import render_template
 from flask import request
-from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
@@ -25,11 +26,10 @@ from werkzeug.exceptions import HTTPException
 
 from rules import InputError
 
-from .classroom.service import ClassroomError
+from ..limits import TOO_LARGE
+from ..wording import DISCLAIMER
 from .database import RETRY_AFTER_SECONDS
 from .database import unavailable
-from .limits import TOO_LARGE
-from .presenters import DISCLAIMER
 
 CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -44,14 +44,16 @@ TITLES = {
 }
 
 
-class ApiError(HTTPException):
-    """A 4xx with a machine-readable code, rendered by the API's handler."""
+class DomainError(Exception):
+    """A request a domain cannot honour: its HTTP `status`, a machine-readable `code` and a `message`
+    for the user, as the error contract has them; `retry_after`: the seconds a refused client waits
+    (a 429's or 503's Retry-After), when it should. Subclasses set these; every one is answered by
+    domain_error_response unless its domain registers a handler of its own."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = status
-        self.error_code = code
-        self.message = message
+    status: int = 400
+    code: str = "bad_request"
+    message: str = ""
+    retry_after: int | None = None
 
 
 def wants_json() -> bool:
@@ -95,15 +97,9 @@ def csrf_message(reason: str) -> str:
     return f"{what} {again} ({reason})"
 
 
-def classroom_error_response(err: ClassroomError) -> ResponseReturnValue:
-    """Render a ClassroomError (HTML or JSON by path); a 429 says when to retry."""
-    if err.claim_code and not wants_json():
-        # A browser without the key: say where to paste it instead of a dead end.
-        response = make_response(render_template(
-            "classroom/need_key.html", message=err.message, code=err.claim_code,
-            claim_url=url_for("classroom.claim", code=err.claim_code)), err.status)
-    else:
-        response = make_response(error_response(err.status, err.message, err.code))
+def domain_error_response(err: DomainError) -> Response:
+    """Render a DomainError (HTML or JSON by path); a refusal with a wait says when to retry."""
+    response = make_response(error_response(err.status, err.message, err.code))
     if err.retry_after is not None:
         response.headers["Retry-After"] = str(err.retry_after)
     return response
@@ -112,15 +108,11 @@ def classroom_error_response(err: ClassroomError) -> ResponseReturnValue:
 def register_errorhandlers(app: Flask) -> None:
     """Route every HTTP error and every domain error through error_response."""
 
-    @app.errorhandler(ApiError)
-    def _api(err: ApiError) -> ResponseReturnValue:
-        return error_response(err.code or 400, err.message, err.error_code)
+    app.register_error_handler(DomainError, domain_error_response)
 
     @app.errorhandler(InputError)
     def _input(err: InputError) -> ResponseReturnValue:
         return error_response(400, err.message, err.code)
-
-    app.register_error_handler(ClassroomError, classroom_error_response)
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> ResponseReturnValue:

@@ -7,7 +7,7 @@ import re
 
 import jsonschema_rs  # schemathesis's validator, already a test dependency
 
-from webapp.api.openapi import openapi_document
+from webapp.openapi import openapi_document
 
 
 def assess(client, body):
@@ -146,7 +146,7 @@ def test_the_first_answers_of_a_threaded_worker_arriving_together_all_succeed():
     script = """
 import threading
 from rules import Answers, evaluate, load_knowledge
-from webapp.presenters import present_assessment
+from webapp.checklist.presenters import present_assessment
 kb = load_knowledge()
 answers = Answers({"hypocalcemia": "present", "brain_atrophy": "present"}, "neonatal")
 start, errors = threading.Barrier(8), []
@@ -162,6 +162,6 @@ threads = [threading.Thread(target=answer) for _ in range(8)]
 [t.join() for t in threads]
 print(errors)
 """
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -24,7 +24,7 @@ from rules import disagreement
 from rules import load_differential
 from rules import rank_differential
 
-from .jsonprovider import JsonRow
+from ..infra.jsonprovider import JsonRow
 
 BAR_STEPS = 10  # bar widths in tenths of the scale (CSS classes w0..w10)
 BAR_DECADES = 3  # the bar is full at a ratio of 1000 (or 1/1000)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from .dbguard import guard_engine
 from .dbguard import is_guarded
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 # What a 503 for an unreachable database tells clients to wait before retrying: a restart or a
 # failover takes seconds, and pool_pre_ping replaces the dead pooled connections once it is back.
 RETRY_AFTER_SECONDS = 5
@@ -35,8 +35,8 @@ _SQLITE_UNAVAILABLE = ("unable to open database file", "database is locked", "di
 
 def bind_migrations(app: Flask) -> None:
     """Attach Flask-Migrate: the `flask db` commands and flask_migrate.upgrade() need it."""
-    from .extensions import db
-    from .extensions import migrate
+    from ..extensions import db
+    from ..extensions import migrate
 
     migrate.init_app(app, db, directory=str(MIGRATIONS))
 
@@ -97,7 +97,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def configure_engine(engine: Engine) -> None:
-    """Attach the SQLite connection settings, or PostgreSQL's deadlines (webapp/dbguard.py)."""
+    """Attach the SQLite connection settings, or PostgreSQL's deadlines (webapp/infra/dbguard.py)."""
     if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
         event.listen(engine, "connect", _sqlite_pragmas)
     if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg" and not is_guarded(engine):

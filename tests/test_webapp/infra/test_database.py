@@ -17,9 +17,9 @@ from sqlalchemy import inspect
 from sqlalchemy import text
 
 from webapp import create_app
-from webapp.database import bind_migrations
-from webapp.database import normalise_url
 from webapp.extensions import db
+from webapp.infra.database import bind_migrations
+from webapp.infra.database import normalise_url
 
 TABLES = {"educator", "exercise", "exercise_case", "student", "submission", "authored_case", "rate_event"}
 

@@ -30,9 +30,9 @@ from webapp import create_app
 from webapp.config import DEV_SECRET_KEY
 from webapp.config import InsecureConfigError
 from webapp.config import finalise_config
-from webapp.serving import MIN_SECRET_KEY_LENGTH
-from webapp.serving import instance_secret_key
-from webapp.serving import machine_addresses
+from webapp.infra.serving import MIN_SECRET_KEY_LENGTH
+from webapp.infra.serving import instance_secret_key
+from webapp.infra.serving import machine_addresses
 
 
 def production(tmp_path, **overrides):
@@ -103,16 +103,16 @@ def test_gunicorn_config_reads_port_host_and_web_concurrency(monkeypatch):
     monkeypatch.setenv("PORT", "8123")
     monkeypatch.setenv("HOST", "0.0.0.0")
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
-    conf = runpy.run_path(str(ROOT / "webapp" / "gunicorn_conf.py"))
+    conf = runpy.run_path(str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"))
     assert (conf["bind"], conf["workers"], conf["control_socket_disable"]) == ("0.0.0.0:8123", 3, True)
     assert (conf["worker_class"], conf["threads"]) == ("gthread", 32)  # README "Production": measured
-    assert conf["logger_class"] == "webapp.privacy.RedactingGunicornLogger"
+    assert conf["logger_class"] == "webapp.infra.privacy.RedactingGunicornLogger"
     assert "%(U)s" in conf["access_log_format"]
     assert not any(part in conf["access_log_format"] for part in ("%(r)s", "%(q)s", "%(f)s"))
     monkeypatch.delenv("WEB_CONCURRENCY")
     monkeypatch.delenv("PORT")
     monkeypatch.delenv("HOST")
-    default = runpy.run_path(str(ROOT / "webapp" / "gunicorn_conf.py"))
+    default = runpy.run_path(str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"))
     assert default["bind"] == "127.0.0.1:8000" and 2 <= default["workers"] <= 64
     assert default["certfile"] is None and default["keyfile"] is None
 
@@ -140,7 +140,7 @@ def test_gunicorn_refuses_to_serve_with_the_default_secret_key(tmp_path):
         [
             str(BIN / "gunicorn"),
             "--config",
-            str(ROOT / "webapp" / "gunicorn_conf.py"),
+            str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"),
             "--workers",
             "1",
             "--bind",

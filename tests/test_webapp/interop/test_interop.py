@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 EXAMPLE = (EXAMPLES / "phenopacket-optb1-infant.json").read_bytes()
 DISCLAIMER = "Educational use only, not a diagnosis"
 

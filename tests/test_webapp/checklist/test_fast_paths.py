@@ -18,10 +18,10 @@ from rules import load_knowledge
 from rules.checklist.plan import handouts
 from rules.core.hpo import load_hpo
 from rules.request import parse_request
-from webapp.jsonprovider import JsonRow
-from webapp.jsonprovider import JsonRows
-from webapp.presenters import _rows
-from webapp.presenters import present_assessment
+from webapp.checklist.presenters import _rows
+from webapp.checklist.presenters import present_assessment
+from webapp.infra.jsonprovider import JsonRow
+from webapp.infra.jsonprovider import JsonRows
 
 KB = load_knowledge()
 

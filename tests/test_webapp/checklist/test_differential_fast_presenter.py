@@ -15,13 +15,13 @@ from rules.differential import DISAGREEMENT_SOURCE
 from rules.differential import disagreement
 from rules.differential import load_model
 from rules.differential import rank
-from webapp.differential import _heads
-from webapp.differential import _row_data
-from webapp.differential import other_terms
-from webapp.differential import present_differential
-from webapp.differential import rank_genes
-from webapp.jsonprovider import _FRAGMENT
-from webapp.jsonprovider import JsonRow
+from webapp.checklist.differential import _heads
+from webapp.checklist.differential import _row_data
+from webapp.checklist.differential import other_terms
+from webapp.checklist.differential import present_differential
+from webapp.checklist.differential import rank_genes
+from webapp.infra.jsonprovider import _FRAGMENT
+from webapp.infra.jsonprovider import JsonRow
 
 KB = load_knowledge()
 MODEL = load_model(KB)

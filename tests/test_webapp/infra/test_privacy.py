@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import csrf_token
 
-from webapp.privacy import RedactQueryStrings
+from webapp.infra.privacy import RedactQueryStrings
 
 MARKERS = ("hypocalcemia", "fractures", "neonatal", "affected_parent", "HP:0031846")
 

@@ -21,7 +21,7 @@ from conftest import app_with_schema
 from conftest import base_config
 from flask import Flask
 
-from webapp.presenters import DETAILS
+from webapp.checklist.presenters import DETAILS
 
 NEONATAL = {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
                          "visual_impairment": "present"}, "onset": "neonatal"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-STATIC = Path(__file__).resolve().parents[2] / "webapp" / "static"
+STATIC = Path(__file__).resolve().parents[3] / "webapp" / "static"
 
 
 @pytest.mark.parametrize("name", ["style.css", "app.js", "classroom.js"])

@@ -1,4 +1,5 @@
-"""gunicorn settings for `make run` / `make serve`: `gunicorn --config webapp/gunicorn_conf.py 'webapp:create_app()'`.
+"""gunicorn settings for `make run` / `make serve`:
+`gunicorn --config webapp/infra/gunicorn_conf.py 'webapp:create_app()'`.
 
 Environment: PORT (8000), HOST (127.0.0.1; 0.0.0.0 to listen on every interface and print the LAN
 addresses), WEB_CONCURRENCY (worker processes; default the number of cores, at least 2),
@@ -47,7 +48,7 @@ control_socket_disable = True
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
-logger_class = "webapp.privacy.RedactingGunicornLogger"
+logger_class = "webapp.infra.privacy.RedactingGunicornLogger"
 
 # HTTPS served by gunicorn itself (a certificate and its key, PEM files).
 certfile = os.environ.get("TLS_CERTFILE") or None
@@ -60,6 +61,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 def when_ready(server: Arbiter) -> None:
     """Say where students and educators can reach the app (the addresses they can type)."""
-    from webapp.serving import serving_banner
+    from webapp.infra.serving import serving_banner
 
     print(serving_banner(server.cfg.bind[0], server.cfg.is_ssl), flush=True)

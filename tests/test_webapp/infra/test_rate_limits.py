@@ -1,4 +1,4 @@
-"""Rate limits on the endpoints that write or parse uploads (webapp/ratelimit.py), on SQLite and (where
+"""Rate limits on the endpoints that write or parse uploads (webapp/infra/ratelimit.py), on SQLite and (where
 set) PostgreSQL, with low limits so the tests reach them: 429 with the error contract and a
 Retry-After header; counted per client address; POST /api/v1/assess never limited."""
 
@@ -17,9 +17,9 @@ from sqlalchemy import update
 
 from rules.practice.cases import load_cases
 from webapp import create_app
-from webapp import ratelimit
 from webapp.config import Config
 from webapp.extensions import db
+from webapp.infra import ratelimit
 from webapp.models import RateEvent
 from webapp.models import Student
 

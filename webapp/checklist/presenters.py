@@ -31,17 +31,16 @@ from rules import WorkupItem
 from rules import handouts
 from rules import load_differential
 
+from ..infra.jsonprovider import JsonRow
+from ..infra.jsonprovider import JsonRows
+from ..wording import DISCLAIMER
 from .differential import LIRICAL
 from .differential import LIRICAL_URL
 from .differential import present_differential
 from .differential import rank_genes
-from .jsonprovider import JsonRow
-from .jsonprovider import JsonRows
+from .link import share_query
 
 T = TypeVar("T")
-
-DISCLAIMER = ("Educational use only, not a diagnosis. This checklist does not replace clinical "
-              "judgement or specialist care.")
 
 LEAN_WORDS = {
     "recessive": "autosomal recessive osteopetrosis (MIOP)",
@@ -97,22 +96,6 @@ def lean_summary(lean: str, strength: str | None, top: str = "", premise: str = 
     return f"The picture leans {STRENGTH_WORDS[strength]} toward {LEAN_WORDS[lean]}{weighs}."
 
 NO_NEXT_CHECK = "No item left unassessed could change the lean or its strength."
-
-
-def share_query(present: list[str], absent: list[str], onset: str, family_history: str) -> str:
-    """The query string of the shareable link: slugs, HPO ids and options only, never free text.
-
-    Slugs need no escaping (the loader admits lower-case letters, digits and underscores only), and
-    HPO ids (HP: and seven digits, checked on the way in) need none in a query either.
-    """
-    params = [f"present={','.join(sorted(present))}"] if present else []
-    if absent:
-        params.append(f"absent={','.join(sorted(absent))}")
-    if onset != "unknown":
-        params.append(f"onset={onset}")
-    if family_history != "unknown":
-        params.append(f"family_history={family_history}")
-    return "&".join(params)
 
 
 class _Rows:

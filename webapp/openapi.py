@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 description of /api/v1, assembled explicitly from each API module's own part.
 
-Each API module declares the operations it serves as PATHS (and any component schemas of its own
-as SCHEMAS); this module declares the core API's (webapp/api/views.py: findings, assess, knowledge, health and
-this document) and puts the parts together, refusing two parts that describe the same path or name
+Each domain's API module declares the operations it serves as PATHS (and any component schemas of its
+own as SCHEMAS); this module declares the API's own (webapp/api/views.py: health and this document) and
+puts the parts together, refusing two parts that describe the same path or name
 the same schema. The vocabularies the schemas refer to (finding ids, onsets, ...) are
 components built from the knowledge base when the document is served.
 """
@@ -17,73 +17,18 @@ from typing import Any
 from rules import load_cases
 from rules import offered_entries
 
-from ..classroom import api as classroom_api
-from ..interop import api as interop_api
-from ..interop.schemas import PHENOPACKET_BODY
-from ..knowledge import kb
-from ..practice import api as practice_api
-from ..presenters import DETAILS
-from .schemas import ASSESS_BODY
-from .schemas import ASSESSMENT
-from .schemas import ASSESSMENT_COMPACT
-from .schemas import DIFFERENTIAL
-from .schemas import DIFFERENTIAL_COMPACT
-from .schemas import DIFFERENTIAL_NOTES
-from .schemas import DIFFERENTIAL_NOTES_COMPACT
-from .schemas import ERROR
-from .schemas import FINDING
-from .schemas import HPO_ID_PATTERN
-from .schemas import KNOWLEDGE
-from .schemas import SPACES
-from .schemas import error_responses
-from .schemas import json_response
-from .schemas import ref
+from .api.schemas import ERROR
+from .api.schemas import HPO_ID_PATTERN
+from .api.schemas import SPACES
+from .api.schemas import json_response
+from .checklist import api as checklist_api
+from .classroom import api as classroom_api
+from .infra.knowledge import kb
+from .interop import api as interop_api
+from .practice import api as practice_api
 
-# The core API's operations (webapp/api/views.py).
-DETAIL = {
-    "name": "detail", "in": "query", "required": False,
-    "schema": {"type": "string", "enum": list(DETAILS), "default": DETAILS[0]},
-    "description": "compact (the default): each item of the answer by its id, with its source's id; what the "
-                   "items say (titles, explanations, what to do, the passages cited) is in GET /api/v1/knowledge, "
-                   "once per knowledge version. full: every text inline, as the result page shows it.",
-}
-ETAG = {"description": "the version of the knowledge document; send it back as If-None-Match to be told (304) "
-                       "that your copy is still the current one", "schema": {"type": "string"}}
+# The API's own operations (webapp/api/views.py); each domain declares its own beside its views.
 PATHS: dict[str, Any] = {
-    "/api/v1/findings": {"get": {
-        "summary": "The finding vocabulary",
-        "responses": {"200": json_response({
-            "type": "object", "required": ["findings", "knowledge_version", "disclaimer"],
-            "properties": {"findings": {"type": "array", "items": FINDING}}})},
-    }},
-    # The body may be findings or a phenopacket (rules.parse_request reads both).
-    "/api/v1/assess": {"post": {
-        "summary": "Evaluate a checklist, given as findings or as a phenopacket (nothing is stored)",
-        "parameters": [DETAIL],
-        "requestBody": {"required": True, "content": {"application/json": {
-            "schema": {"oneOf": [ASSESS_BODY, PHENOPACKET_BODY]}}}},
-        "responses": {
-            "200": json_response({"oneOf": [ref("AssessmentCompact"), ref("Assessment")]},
-                                 "the compact answer (the default), or the full one with ?detail=full"),
-            "400": json_response(ERROR, "the body cannot be read (the error's code and message say why), or "
-                                        "detail is neither compact nor full (code invalid_detail)"),
-            **error_responses(413, 415)},
-    }},
-    "/api/v1/knowledge": {"get": {
-        "summary": "What every item of a compact answer says, by id, once per knowledge version",
-        "description": "The texts a compact answer of POST /api/v1/assess refers to by id: clues, mechanisms, "
-                       "red flags, the standard evaluations, genes (by OMIM number), what to check for each item, "
-                       "findings, the entries of the differential, onsets, family histories and sources. It "
-                       "changes only with the knowledge version (`knowledge_version` of every answer); keep a copy "
-                       "and ask again with If-None-Match.",
-        "parameters": [{"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
-                        "description": "the ETag of the copy you have"}],
-        "responses": {
-            "200": {**json_response(ref("Knowledge"), "the knowledge document"), "headers": {"ETag": ETAG}},
-            "304": {"description": "Not modified: the copy whose ETag you sent is the current one (no body)",
-                    "headers": {"ETag": ETAG}},
-        },
-    }},
     "/api/v1/health": {"get": {
         "summary": "Liveness",
         "responses": {"200": json_response({"type": "object", "required": ["status"],
@@ -94,10 +39,6 @@ PATHS: dict[str, Any] = {
         "responses": {"200": json_response({"type": "object", "required": ["openapi", "info", "paths"]})},
     }},
 }
-SCHEMAS: dict[str, Any] = {"Error": ERROR, "Assessment": ASSESSMENT, "AssessmentCompact": ASSESSMENT_COMPACT,
-                           "AssessBody": ASSESS_BODY, "Differential": DIFFERENTIAL,
-                           "DifferentialCompact": DIFFERENTIAL_COMPACT, "DifferentialNotes": DIFFERENTIAL_NOTES,
-                           "DifferentialNotesCompact": DIFFERENTIAL_NOTES_COMPACT, "Knowledge": KNOWLEDGE}
 # A part of the document: (who declares it, its paths, its component schemas).
 Part = tuple[str, Mapping[str, Any], Mapping[str, Any]]
 
@@ -139,12 +80,16 @@ def vocabulary_schemas() -> dict[str, Any]:
 
 
 def parts() -> tuple[Part, ...]:
-    """Every API module's part, the core's first."""
+    """Every API module's part, in the document's order: the error every operation may answer, the
+    checklist's operations and schemas, the API's own, the other domains', then the vocabularies."""
     return (
-        ("webapp.api", PATHS, {**SCHEMAS, **vocabulary_schemas()}),
+        ("webapp.api.schemas", {}, {"Error": ERROR}),
+        ("webapp.checklist.api", checklist_api.PATHS, checklist_api.SCHEMAS),
+        ("webapp.api", PATHS, {}),
         ("webapp.interop.api", interop_api.PATHS, {}),
         ("webapp.practice.api", practice_api.PATHS, {}),
         ("webapp.classroom.api", classroom_api.PATHS, {}),
+        ("webapp.openapi", {}, vocabulary_schemas()),
     )
 
 

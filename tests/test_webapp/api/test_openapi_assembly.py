@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from webapp.api.openapi import assemble
-from webapp.api.openapi import openapi_document
-from webapp.api.openapi import parts
+from webapp.openapi import assemble
+from webapp.openapi import openapi_document
+from webapp.openapi import parts
 
 
 def test_two_parts_describing_the_same_path_are_refused():

@@ -31,12 +31,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ..extensions import db
+from ..models import RateEvent
+from ..models import utcnow
 from .dbguard import known_down
 from .dbguard import with_deadline
 from .errors import error_response
-from .extensions import db
-from .models import RateEvent
-from .models import utcnow
 
 # Limit name -> config prefix. The names prefix the stored buckets, as "join:" does for join codes.
 LIMITS = {"exercises": "EXERCISE", "submissions": "SUBMISSION", "imports": "IMPORT"}
@@ -44,7 +44,7 @@ PRUNE_ONE_IN = 100  # how often a request also clears other clients' expired eve
 PENDING = "rate_limit_pending"  # flask.g: (limit, bucket, time) of the events not stored yet
 PRUNE = "rate_limit_prune"  # flask.g: (limit, window start) whose expired events this request clears
 # The limiter's own database waits give up sooner than a view's, and a database known to be down
-# or keeping another request waiting longer than that (webapp/dbguard.py) is not asked at all: the
+# or keeping another request waiting longer than that (webapp/infra/dbguard.py) is not asked at all: the
 # request then goes through uncounted.
 LIMITER_DEADLINE_SECONDS = 1.0
 

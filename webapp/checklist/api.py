@@ -1,0 +1,153 @@
+"""The checklist's JSON API under /api/v1: the finding vocabulary, POST /assess (nothing is stored)
+and the knowledge document a compact answer refers to; thin wrappers around rules and the presenters."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from typing import Any
+
+from flask import Blueprint
+from flask import Response
+from flask import request
+
+from rules import KnowledgeBase
+from rules import evaluate
+from rules import load_hpo
+from rules import parse_request
+
+from ..api.common import ApiError
+from ..api.common import json_body
+from ..api.common import ok
+from ..api.schemas import ERROR
+from ..api.schemas import error_responses
+from ..api.schemas import json_response
+from ..api.schemas import ref
+from ..extensions import csrf
+from ..infra.knowledge import kb
+from ..interop.schemas import PHENOPACKET_BODY
+from .presenters import DETAILS
+from .presenters import knowledge_document
+from .presenters import present_assessment
+from .presenters import present_vocabulary
+from .schemas import ASSESS_BODY
+from .schemas import ASSESSMENT
+from .schemas import ASSESSMENT_COMPACT
+from .schemas import DIFFERENTIAL
+from .schemas import DIFFERENTIAL_COMPACT
+from .schemas import DIFFERENTIAL_NOTES
+from .schemas import DIFFERENTIAL_NOTES_COMPACT
+from .schemas import FINDING
+from .schemas import KNOWLEDGE
+
+bp = Blueprint("checklist_api", __name__)
+# The API authenticates nothing by cookie, so CSRF tokens do not apply to it.
+csrf.exempt(bp)
+
+
+@bp.get("/findings")
+def findings() -> Response:
+    """The finding vocabulary."""
+    knowledge = kb()
+    return ok({"knowledge_version": knowledge.version, "findings": present_vocabulary(knowledge)})
+
+
+def assessment_of(body: Any, detail: str = "compact") -> dict[str, Any]:
+    """The presented assessment of an /assess body; InputError for input it cannot read."""
+    knowledge = kb()
+    parsed = parse_request(body, knowledge, load_hpo())
+    return present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed, detail)
+
+
+def _detail() -> str:
+    """The answer asked for: `?detail=compact` (the default) or `?detail=full`; a 400 for any other,
+    or for the parameter given twice (which one was meant cannot be told)."""
+    given = request.args.getlist("detail")
+    if len(given) > 1:
+        raise ApiError(400, "invalid_detail", "Give detail once: compact or full.")
+    detail = given[0] if given else "compact"
+    if detail not in DETAILS:
+        raise ApiError(400, "invalid_detail", f"detail must be one of {', '.join(DETAILS)}, not {detail[:40]!r}.")
+    return detail
+
+
+@bp.post("/assess")
+def assess() -> Response:
+    """Evaluate a checklist given as JSON; nothing is stored."""
+    detail = _detail()  # before the body: a wrong parameter changes nothing either way
+    return ok(assessment_of(json_body(), detail))  # an InputError is a 400 (webapp/infra/errors.py)
+
+
+@bp.get("/knowledge")
+def knowledge() -> Response:
+    """What every item of an answer says, by id, once: the texts the compact answer refers to."""
+    body, etag = knowledge_answer(kb())
+    # The same for everyone and free of anything entered: a client may keep it, and asks again with
+    # its ETag (weak comparison, as If-None-Match has it) to learn whether the knowledge changed.
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response = Response(body, mimetype="application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@functools.cache
+def knowledge_answer(knowledge: KnowledgeBase) -> tuple[bytes, str]:
+    """The knowledge document's answer as served (with the version and the disclaimer), encoded once
+    per process, and its ETag: a digest of those very bytes, so any change to them changes it."""
+    body = ok(knowledge_document(knowledge).sections).get_data()
+    return body, hashlib.sha256(body).hexdigest()[:32]
+
+
+# --- The OpenAPI description of these operations (webapp/openapi.py assembles the document) -----------
+DETAIL = {
+    "name": "detail", "in": "query", "required": False,
+    "schema": {"type": "string", "enum": list(DETAILS), "default": DETAILS[0]},
+    "description": "compact (the default): each item of the answer by its id, with its source's id; what the "
+                   "items say (titles, explanations, what to do, the passages cited) is in GET /api/v1/knowledge, "
+                   "once per knowledge version. full: every text inline, as the result page shows it.",
+}
+ETAG = {"description": "the version of the knowledge document; send it back as If-None-Match to be told (304) "
+                       "that your copy is still the current one", "schema": {"type": "string"}}
+PATHS: dict[str, Any] = {
+    "/api/v1/findings": {"get": {
+        "summary": "The finding vocabulary",
+        "responses": {"200": json_response({
+            "type": "object", "required": ["findings", "knowledge_version", "disclaimer"],
+            "properties": {"findings": {"type": "array", "items": FINDING}}})},
+    }},
+    # The body may be findings or a phenopacket (rules.parse_request reads both).
+    "/api/v1/assess": {"post": {
+        "summary": "Evaluate a checklist, given as findings or as a phenopacket (nothing is stored)",
+        "parameters": [DETAIL],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"oneOf": [ASSESS_BODY, PHENOPACKET_BODY]}}}},
+        "responses": {
+            "200": json_response({"oneOf": [ref("AssessmentCompact"), ref("Assessment")]},
+                                 "the compact answer (the default), or the full one with ?detail=full"),
+            "400": json_response(ERROR, "the body cannot be read (the error's code and message say why), or "
+                                        "detail is neither compact nor full (code invalid_detail)"),
+            **error_responses(413, 415)},
+    }},
+    "/api/v1/knowledge": {"get": {
+        "summary": "What every item of a compact answer says, by id, once per knowledge version",
+        "description": "The texts a compact answer of POST /api/v1/assess refers to by id: clues, mechanisms, "
+                       "red flags, the standard evaluations, genes (by OMIM number), what to check for each item, "
+                       "findings, the entries of the differential, onsets, family histories and sources. It "
+                       "changes only with the knowledge version (`knowledge_version` of every answer); keep a copy "
+                       "and ask again with If-None-Match.",
+        "parameters": [{"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                        "description": "the ETag of the copy you have"}],
+        "responses": {
+            "200": {**json_response(ref("Knowledge"), "the knowledge document"), "headers": {"ETag": ETAG}},
+            "304": {"description": "Not modified: the copy whose ETag you sent is the current one (no body)",
+                    "headers": {"ETag": ETAG}},
+        },
+    }},
+}
+SCHEMAS: dict[str, Any] = {"Assessment": ASSESSMENT, "AssessmentCompact": ASSESSMENT_COMPACT,
+                           "AssessBody": ASSESS_BODY, "Differential": DIFFERENTIAL,
+                           "DifferentialCompact": DIFFERENTIAL_COMPACT, "DifferentialNotes": DIFFERENTIAL_NOTES,
+                           "DifferentialNotesCompact": DIFFERENTIAL_NOTES_COMPACT, "Knowledge": KNOWLEDGE}
