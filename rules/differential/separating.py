@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 import math
-import operator
-from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -64,13 +61,12 @@ _EPS = 1e-12  # keeps log2 finite at p = 0 or 1, where the binary entropy is 0 a
 
 
 def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
-                                top: Sequence[Ranked]) -> tuple[Separating, ...]:
+                      top: Sequence[Ranked]) -> tuple[Separating, ...]:
     """The unassessed findings whose answer is expected to tell the top entries apart best.
 
     With the top entries' probabilities renormalised as w and P(present | entry) from presence_table,
     the gain is the mutual information between the answer and the entry, h(sum w p) - sum w h(p) bits:
     the expected drop in the entropy of the top entries' probabilities once the answer is known.
-    (Worked out for all findings at once, column by column: it runs in every answer.)
     """
     if len(top) < 2:
         return ()
@@ -78,16 +74,15 @@ def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
     rows = [model.index[id(r.entry)] for r in top]
     total = sum([r.probability for r in top])
     weights = [r.probability / total for r in top]
-    mul, add, sub = operator.mul, operator.add, operator.sub
-    yes: Iterable[float] = itertools.repeat(0.0)
-    cond: Iterable[float] = itertools.repeat(0.0)
-    for w, i in zip(weights, rows, strict=True):
-        yes = map(add, yes, map(mul, p_by_entry[i], itertools.repeat(w)))
-        cond = map(add, cond, map(mul, h_by_entry[i], itertools.repeat(w)))
-    y = list(map(min, map(max, yes, itertools.repeat(_EPS)), itertools.repeat(1 - _EPS)))
-    n = list(map(sub, itertools.repeat(1.0), y))
-    negative_h = map(add, map(mul, y, map(math.log2, y)), map(mul, n, map(math.log2, n)))
-    gains = list(map(sub, map(operator.neg, negative_h), cond))
+    gains = []
+    for k in range(len(slugs)):
+        yes = cond = 0.0
+        for w, i in zip(weights, rows, strict=True):
+            yes += p_by_entry[i][k] * w  # P(present) over the top entries
+            cond += h_by_entry[i][k] * w  # the entropy left once the entry is known
+        y = min(max(yes, _EPS), 1 - _EPS)
+        n = 1.0 - y
+        gains.append(-(y * math.log2(y) + n * math.log2(n)) - cond)
     given = answers.findings
     out: list[Separating] = []
     for k in sorted(range(len(gains)), key=gains.__getitem__, reverse=True):  # largest gain first

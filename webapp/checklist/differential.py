@@ -1,4 +1,4 @@
-"""Ranking -> plain dicts for the result page and the API answer (the differential of rules/differential.py).
+"""Ranking -> plain dicts for the result page and the API answer (the differential of rules/differential/).
 
 Evidence rows of checklist findings, onsets and family histories depend on the knowledge alone and
 are built once per process (keyed by the model's own objects); rows of terms typed in are built per
@@ -8,9 +8,7 @@ answer and not kept.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
-import operator
 from typing import Any
 
 from rules import DISAGREEMENT_SOURCE
@@ -104,68 +102,26 @@ def other_terms(parsed: Parsed | None) -> list[tuple[str, str]]:
     return [(u.input, u.state) for u in (parsed.unmapped if parsed else ())]
 
 
-# The fast path's accessors (C-level: no Python call per entry, per row or per gene).
-_ENTRY, _PROBABILITY, _EVIDENCE = (operator.itemgetter(i) for i in range(3))
-ENTRY_KEYS = ("id", "name", "genes", "inheritance", "probability", "evidence")
-GENE_KEYS = ("gene", "probability", "entries")
-_ROW_DATA = operator.attrgetter("_data")
-_CONSISTENT, _SYMBOL = operator.itemgetter("consistent"), operator.itemgetter("symbol")
-_GENE_AND_SHARE = operator.itemgetter("gene", "probability")
-
-
-@functools.cache
-def _head_tuples(kb: KnowledgeBase) -> dict[int, tuple[str, str, list[str], str]]:
-    """_entry_head's fields as a tuple, by the id of the model's entry (the model lives as long as the process)."""
-    heads = _heads(kb)
-    return {id(e): tuple(heads[e.id].values()) for e in load_differential(kb).entries}
-
-
 def _entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str]) -> list[dict[str, Any]]:
     """The `differential` list: each entry's head, probability (4 decimals) and evidence rows, best first."""
-    ranked = ranking.entries
-    rows = _rows(kb)
-    width = len(ranked[0].evidence) if ranked else 0
-    flat = list(map(rows.made.get, map(id, itertools.chain.from_iterable(map(_EVIDENCE, ranked)))))
-    evidence: Any
-    if any(map(operator.is_, flat, itertools.repeat(None))):  # a row not made yet, or a term typed in (never kept)
-        evidence = [rows.rows(r.evidence, typed) for r in ranked]
-    elif width:
-        evidence = map(list, zip(*[iter(flat)] * width, strict=True))  # the flat rows, entry by entry
-    else:
-        evidence = ([] for _ in ranked)
-    heads = map(_head_tuples(kb).__getitem__, map(id, map(_ENTRY, ranked)))
-    tails = zip(map(round, map(_PROBABILITY, ranked), itertools.repeat(4)), evidence, strict=True)
-    return list(map(dict, map(zip, itertools.repeat(ENTRY_KEYS), map(operator.add, heads, tails))))
-
-
-COMPACT_KEYS = ("id", "probability", "lr", "source")
-_LR_OF, _SOURCE_OF = operator.itemgetter("lr"), operator.itemgetter("source")
+    rows, heads = _rows(kb), _heads(kb)
+    return [{**heads[r.entry.id], "probability": round(r.probability, 4), "evidence": rows.rows(r.evidence, typed)}
+            for r in ranking.entries]
 
 
 def _compact_entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str],
                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The compact `differential` (issue 14, point 9): each entry's id and probability, and its evidence
-    as two columns, `lr` and `source` (the matched annotation's reference), in the order of
-    `differential_notes.terms` (the input items, the same for every entry); the entry's name, genes
-    and inheritance are in GET /api/v1/knowledge. Read from the same evidence rows as the full answer
-    (made once per process for the knowledge's own items, never kept for a term typed in)."""
-    ranked = ranking.entries
-    if not ranked:
-        return [], []
+    """The compact `differential` (docs/decisions/0010-compact-answer-and-knowledge-document.md): each
+    entry's id and probability, and its evidence as two columns, `lr` and `source` (the matched
+    annotation's reference), in the order of `differential_notes.terms` (the input items, the same for
+    every entry); the entry's name, genes and inheritance are in GET /api/v1/knowledge. Read from the
+    same evidence rows as the full answer."""
     rows = _rows(kb)
-    width = len(ranked[0].evidence)
-    made = list(map(rows.made.get, map(id, itertools.chain.from_iterable(map(_EVIDENCE, ranked)))))
-    if any(map(operator.is_, made, itertools.repeat(None))):  # a row not made yet, or a term typed in
-        made = list(itertools.chain.from_iterable(rows.rows(r.evidence, typed) for r in ranked))
-    data = list(map(_ROW_DATA, made))
-    terms = [{"hpo": d["hpo"], "label": d["label"], "state": d["state"]} for d in data[:width]]
-    ids = map(operator.attrgetter("id"), map(_ENTRY, ranked))
-    probabilities = map(round, map(_PROBABILITY, ranked), itertools.repeat(4))
-    lr_columns = map(list, zip(*[iter(map(_LR_OF, data))] * width, strict=True)) if width else ([] for _ in ranked)
-    source_columns = (map(list, zip(*[iter(map(_SOURCE_OF, data))] * width, strict=True)) if width
-                      else ([] for _ in ranked))
-    entries = zip(ids, probabilities, lr_columns, source_columns, strict=True)
-    return list(map(dict, map(zip, itertools.repeat(COMPACT_KEYS), entries))), terms
+    data = [rows.rows(r.evidence, typed) for r in ranking.entries]
+    terms = [{"hpo": d["hpo"], "label": d["label"], "state": d["state"]} for d in data[0]] if data else []
+    entries = [{"id": r.entry.id, "probability": round(r.probability, 4), "lr": [d["lr"] for d in items],
+                "source": [d["source"] for d in items]} for r, items in zip(ranking.entries, data, strict=True)]
+    return entries, terms
 
 
 def _disagreement(words: str, compact: bool) -> dict[str, Any] | None:
@@ -190,18 +146,17 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
     else:
         entries = _entries(ranking, kb, {t for t, _ in typed})
     words = disagreement(lean, ranking)
-    genes = ranking.genes
-    shares = map(round, map(_PROBABILITY, genes), itertools.repeat(4))
-    by_gene = (zip(map(_ENTRY, genes), shares, strict=True) if compact else
-               zip(map(_ENTRY, genes), shares, map(list, map(_EVIDENCE, genes)), strict=True))
-    notes = {
+    by_gene: list[dict[str, Any]] = [{"gene": g.gene, "probability": round(g.probability, 4)} if compact else
+               {"gene": g.gene, "probability": round(g.probability, 4), "entries": list(g.entries)}
+               for g in ranking.genes]
+    notes: dict[str, Any] = {
         "confident": ranking.confident,
         "message": "" if ranking.confident else (
             "Too little entered to rank the types: no type reaches a probability of 0.3. "
             "Assess the findings below that best tell them apart."),
         "disagreement": _disagreement(words, compact),  # its source by id, in `sources` like every other
         # compact: each gene's share; which entries share it is in GET /api/v1/knowledge (the entries' genes)
-        "by_gene": list(map(dict, map(zip, itertools.repeat(GENE_KEYS[:2] if compact else GENE_KEYS), by_gene))),
+        "by_gene": by_gene,
         "separating_checks": [{"id": s.slug, "gain_bits": s.gain_bits,
                                "favours_if_present": list(s.favours_if_present)} for s in ranking.separating]
         if compact else [{"id": s.slug, "label": s.label, "check": kb.findings[s.slug].check,
@@ -216,17 +171,16 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
 
 
 def rank_genes(genes: Any, notes: dict[str, Any]) -> list[Any]:
-    """The gene table's rows: the genes consistent with the lean first (issue 14), each group ordered by
-    the ranking's gene shares (issue 15; stable, so genes the ranking lacks keep knowledge order, last)."""
-    share = dict(map(_GENE_AND_SHARE, notes["by_gene"]))
-    rows = list(genes)
-    try:
-        data = list(map(_ROW_DATA, rows))  # encoded rows (JsonRow): their dicts, read in C
-    except AttributeError:
-        data = rows
-    keys = list(zip(map(operator.not_, map(_CONSISTENT, data)),
-                    map(operator.neg, map(share.get, map(_SYMBOL, data), itertools.repeat(-1.0))), strict=True))
-    return list(map(rows.__getitem__, sorted(range(len(rows)), key=keys.__getitem__)))
+    """The gene table's rows: the genes consistent with the lean first
+    (docs/decisions/0007-first-things-first.md), each group ordered by the ranking's gene shares
+    (docs/decisions/0012-differential-after-lirical.md; stable, so genes the ranking lacks keep
+    knowledge order, last)."""
+    share = {g["gene"]: g["probability"] for g in notes["by_gene"]}
+
+    def order(row: Any) -> tuple[bool, float]:  # a dict, or a JsonRow (which reads like one)
+        return not row["consistent"], -share.get(row["symbol"], -1.0)
+
+    return sorted(genes, key=order)
 
 
 def _percent(p: float) -> str:
