@@ -35,7 +35,9 @@ from .core.model import State
 from .core.model import WorkupItem
 from .differential import DISAGREEMENT_SOURCE
 from .differential import MATCH_WORDS
+from .differential import Entry
 from .differential import Evidence
+from .differential import Fit
 from .differential import Ranking
 from .differential import disagreement
 from .differential import load_model as load_differential
@@ -93,7 +95,7 @@ __all__ = [
     "HPO_ID", "HpoIndex", "Imported", "InputError", "Parsed", "export_phenopacket", "hpo_csv", "import_bytes",
     "import_text", "load_hpo", "parse_request", "whole_number",
     # the differential
-    "DISAGREEMENT_SOURCE", "MATCH_WORDS", "Evidence", "Ranking", "disagreement", "load_differential",
+    "DISAGREEMENT_SOURCE", "MATCH_WORDS", "Entry", "Evidence", "Fit", "Ranking", "disagreement", "load_differential",
     "rank_differential",
     # practice: cases, attempts, certainty, progress, review
     "CERTAINTY_BEST_WHEN", "CERTAINTY_MARKS", "CONFIDENCE_MAX", "CONFIDENCE_MIN",

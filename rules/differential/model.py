@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import threading
 import tomllib
@@ -43,6 +44,36 @@ UNSTATED_FREQUENCY = 0.5
 COHORT_PSEUDOCOUNT = 0.5
 # Terms too broad to count as a common ancestor (LIRICAL: "a non-root common ancestor").
 ROOTS = frozenset({"HP:0000001", "HP:0000118"})
+# --- robustness (docs/differential.md, "Where this departs from LIRICAL") --------------------------
+# A weak annotation is one a single report or two stand behind (a cohort count n/m with m <= 2) or one
+# with no frequency at all: its ratio is raised to this power (a square root), so one such term cannot
+# carry the ranking alone (1/1 low calcium gave x114 for OSTM1). Fitted with the temperature below.
+WEAK_ANNOTATION_EXPONENT = 0.5
+WEAK_COHORT = 2
+# No single ratio beyond these bounds: a term explained by every osteopetrosis and almost no other disease
+# still only says "dense-bone disease", and a present term an entry lacks is weighed by that entry's
+# completeness (below), never below MIN_LR.
+MAX_LR = 100.0
+MIN_LR = NO_MATCH_LR
+# An entry with at least this many positive annotations counts as fully annotated: a present term it lacks
+# counts NO_MATCH_LR. An entry with fewer has its gaps weighed less: NO_MATCH_LR ** (annotations /
+# COMPLETE_ANNOTATIONS), so a thin entry (OMIM:166600 has 13 positive rows and lacks the sandwich
+# vertebrae GeneReviews calls characteristic of ADOII) is not excluded by what its few rows omit.
+COMPLETE_ANNOTATIONS = 30
+# A present term the entry shares only through a broad ancestor (another branch of the same organ system)
+# is a weak, indirect match: halfway (on the log scale) between a term the entry lacks and neutral, at
+# best; never the ancestor's own ratio (LIRICAL's), which can reach x6 for a term the entry does not have.
+INDIRECT_MAX_LR = 1.0
+# The temperature of the ranking: the sum of an entry's log ratios is divided by it before the prior is
+# added. HPO annotations are not independent (a marrow failure gives anemia, low platelets and an
+# enlarged liver together), so multiplying their ratios as if they were overstates the evidence; the
+# temperature is fitted on simulated patients and the real-case development set (bench/real_cases),
+# never on one picture (docs/differential.md, "Calibration").
+TEMPERATURE = 2.0
+# Priors: births per million. An entry with a cited figure (rules/knowledge/entries.toml) starts from it;
+# every other entry from this stated default, a rare disease's order of magnitude (docs/differential.md).
+DEFAULT_PRIOR_PER_MILLION = 0.5
+
 # Annotations never used: ORPHA:667 is annotated Reduced bone mineral density, which contradicts
 # osteopetrosis (KNOWLEDGE.md section 8 item 11: a source-data oddity; do not let it count).
 IGNORED_ANNOTATIONS = frozenset({("ORPHA:667", "HP:0004349")})
@@ -73,7 +104,7 @@ MATCH_WORDS = {
     "exact": "annotated with this term",
     "below": "annotated with a more specific term",
     "above": "annotated with a broader term (discounted)",
-    "ancestor": "shares only a broader term",
+    "ancestor": "weak, indirect match: shares only a broader term",
     "none": "not annotated with it",
     "not": "annotated as NOT having it",
     "onset": "onset annotation",
@@ -97,21 +128,33 @@ class Annotation:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Entry:
-    """An osteopetrosis entry: its annotations, onsets and inheritance."""
+    """An entry of the ranking (an osteopetrosis or another dense-bone disorder): its annotations, onsets,
+    inheritance, group and prior."""
 
     id: str
     name: str
     genes: tuple[str, ...]
-    inheritance: str  # recessive, dominant or unknown
+    inheritance: str  # recessive, dominant, x_linked or unknown
     onsets: tuple[tuple[str, float, str], ...]  # (checklist onset, weight, the annotation's words)
     annotations: tuple[Annotation, ...]
+    group: str = "osteopetrosis"  # or "other": another disorder with increased bone density
+    prior: float = DEFAULT_PRIOR_PER_MILLION  # births per million
+    prior_basis: str = ""  # what the figure is, in words ("" for the stated default)
+    prior_cite: tuple[str, str] | None = None  # (source id, locator) of the figure; None for the default
+
+    @property
+    def completeness(self) -> float:
+        """How fully the entry is annotated, 0 to 1: its positive annotations over COMPLETE_ANNOTATIONS."""
+        return min(1.0, sum(not a.negated for a in self.annotations) / COMPLETE_ANNOTATIONS)
 
     @property
     def url(self) -> str:
-        """The entry's public page (OMIM or Orphanet)."""
+        """The entry's public page (OMIM, DECIPHER or Orphanet)."""
         prefix, _, number = self.id.partition(":")
         if prefix == "OMIM":
             return f"https://omim.org/entry/{number}"
+        if prefix == "DECIPHER":
+            return f"https://www.deciphergenomics.org/syndrome/{number}"
         return f"https://www.orpha.net/consor/cgi-bin/OC_Exp.php?lng=EN&Expert={number}"  # as KNOWLEDGE.md cites it
 
 
@@ -152,6 +195,15 @@ class Separating(NamedTuple):
     favours_if_present: tuple[str, ...]  # entry ids, most favoured first
 
 
+class Fit(NamedTuple):
+    """How much of the input the best entry explains: of the `total` terms entered present, how many it
+    is annotated with (at, below or above the term: not through a broad ancestor)."""
+
+    state: str  # "fits" or "poor"
+    explained: int
+    total: int
+
+
 class Ranking(NamedTuple):
     """The whole differential for one input."""
 
@@ -160,6 +212,7 @@ class Ranking(NamedTuple):
     separating: tuple[Separating, ...]
     confident: bool  # some entry above CONFIDENT_P
     hpo_release: str
+    fit: Fit = Fit("fits", 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +236,24 @@ def frequency_p(label: str, p: float) -> float:
     return p  # an HPO frequency class, read as the middle of its range by the data generator
 
 
+def weak(ann: Annotation) -> bool:
+    """An annotation one or two reported patients stand behind, or one with no frequency."""
+    if not ann.frequency:
+        return True
+    match = FRACTION.match(ann.frequency)
+    return match is not None and int(match[2]) <= WEAK_COHORT
+
+
+def temper(lr: float, ann: Annotation) -> float:
+    """A weak annotation's ratio raised to WEAK_ANNOTATION_EXPONENT (a ratio of 1 stays 1)."""
+    return lr ** WEAK_ANNOTATION_EXPONENT if weak(ann) else lr
+
+
+def bounded(lr: float, floor: float) -> float:
+    """A ratio kept within [floor, MAX_LR]."""
+    return min(MAX_LR, max(floor, lr))
+
+
 class Model:
     """Entries and ontology, with everything derived from them worked out once."""
 
@@ -204,6 +275,8 @@ class Model:
                         best[t] = (a.p, a)
             self.prop.append(best)
             self.negated.append(tuple(a for a in e.annotations if a.negated))
+        # Per entry: the ratio of a present term it lacks, by how fully it is annotated.
+        self.floor = tuple(max(MIN_LR, NO_MATCH_LR ** e.completeness) for e in self.entries)
         self._cache: dict[tuple[Any, ...], tuple[Evidence, ...]] = {}
         members: dict[str, list[tuple[int, float]]] = {}
         for i, e in enumerate(self.entries):
@@ -279,13 +352,14 @@ class Model:
                           key=lambda x: (x[0], x[1].hpo in klass, x[1].hpo == own, x[1].hpo, x[1].reference))
             refused = next((n for n in negated if n.hpo in klass or n.hpo in above), None)
             if state == "present":
-                rows.append(self._present(own, label, matched, refused, above, prop, bg, klass))
+                rows.append(self._present(own, label, matched, refused, above, prop, bg, klass, self.floor[i]))
             else:
                 if matched is None:
                     lr, kind, ann = 1 / (1 - min(bg, 0.99)), "not" if refused else "none", refused
                 else:
                     p, ann = matched
-                    lr, kind = max(FALSE_NEGATIVE_P, 1 - p) / (1 - min(bg, 0.99)), self._kind(ann, klass)
+                    lr = temper(max(FALSE_NEGATIVE_P, 1 - p) / (1 - min(bg, 0.99)), ann)
+                    kind = self._kind(ann, klass)
                 rows.append(Evidence(own, label, "absent", lr, kind, ann, ann.reference if ann else ""))
         out = tuple(rows)
         if keep:
@@ -298,12 +372,14 @@ class Model:
 
     def _present(self, own: str, label: str, matched: tuple[float, Annotation] | None, refused: Annotation | None,
                  above: frozenset[str], prop: dict[str, tuple[float, Annotation]], bg: float,
-                 klass: frozenset[str]) -> Evidence:
+                 klass: frozenset[str], floor: float) -> Evidence:
+        """A present term's ratio for one entry; `floor` is the entry's ratio for a term it lacks (its
+        completeness: see COMPLETE_ANNOTATIONS)."""
         if refused is not None:  # LIRICAL: present but excluded in the disease
             return Evidence(own, label, "present", NOT_PRESENT_LR, "not", refused, refused.reference)
         if matched is not None:  # exact, or an annotation below the term (its frequency holds for the term)
             p, ann = matched
-            return Evidence(own, label, "present", max(NO_MATCH_LR, p / bg), self._kind(ann, klass), ann,
+            return Evidence(own, label, "present", bounded(temper(p / bg, ann), floor), self._kind(ann, klass), ann,
                             ann.reference)
         # An annotation above the term: discounted by its children (LIRICAL's query-subclass rule).
         share = self._discounts(own)
@@ -315,16 +391,17 @@ class Model:
                 if best is None or value > best[0]:
                     best = (value, hit[1])
         if best is not None:
-            return Evidence(own, label, "present", max(NO_MATCH_LR, best[0] / bg), "above", best[1],
+            return Evidence(own, label, "present", bounded(temper(best[0] / bg, best[1]), floor), "above", best[1],
                             best[1].reference)
-        # Only a broader common ancestor: the deepest one the entry has (LIRICAL's non-root common ancestor).
+        # Only a broader common ancestor: a weak, indirect match (the deepest one the entry has), neutral at
+        # best; LIRICAL would count the ancestor's own ratio.
         common = [t for t in above - ROOTS if t in prop]
         if common:
             c = max(common, key=lambda t: (len(self.up(t)), t))
             p, ann = prop[c]
-            lr = max(NO_MATCH_LR, p / self.background([c]))
+            lr = math.sqrt(floor * min(INDIRECT_MAX_LR, bounded(temper(p / self.background([c]), ann), floor)))
             return Evidence(own, label, "present", lr, "ancestor", ann, ann.reference)
-        return Evidence(own, label, "present", NO_MATCH_LR, "none", None, "")
+        return Evidence(own, label, "present", floor, "none", None, "")
 
     def onset_evidence(self, onset: str, label: str, hpo: str | None) -> tuple[Evidence, ...]:
         """One Evidence per entry for the onset entered (ratio 1 for an entry with no onset recorded)."""
@@ -383,7 +460,8 @@ def _onset_of(hpo: str, kb: KnowledgeBase) -> str | None:
 
 
 def model_from_data(ontology: Mapping[str, Any], diseases: Sequence[Mapping[str, Any]], kb: KnowledgeBase,
-                    reference_onsets: Mapping[str, str] | None = None) -> Model:
+                    reference_onsets: Mapping[str, str] | None = None,
+                    facts: Mapping[str, Mapping[str, Any]] | None = None) -> Model:
     """A model from the generated ontology subset and the entries' annotations (the shipped files' shape)."""
     terms = {t: Term(v[0], tuple(v[1]), int(v[2]), float(v[3])) for t, v in ontology["terms"].items()}
     entries = []
@@ -402,8 +480,12 @@ def model_from_data(ontology: Mapping[str, Any], diseases: Sequence[Mapping[str,
                        bool(a.get("negated")), a.get("references", ""))
             for a in d.get("annotations", []) if (d["id"], a["hpo"]) not in IGNORED_ANNOTATIONS
         )
+        prior = (facts or {}).get(d["id"], {}).get("prior")
         entries.append(Entry(d["id"], d["name"], tuple(d.get("genes", [])), d.get("inheritance") or "unknown",
-                             tuple(onsets), annotations))
+                             tuple(onsets), annotations, d.get("group", "osteopetrosis"),
+                             float(prior["per_million"]) if prior else DEFAULT_PRIOR_PER_MILLION,
+                             prior["basis"] if prior else "",
+                             (prior["cite"]["source"], prior["cite"]["locator"]) if prior else None))
     return Model(terms, entries, ontology.get("hpo_release", ""))
 
 
@@ -432,6 +514,6 @@ def reference_onsets() -> dict[str, str]:
 
 @functools.cache
 def _build_model(kb: KnowledgeBase) -> Model:
-    refs = reference_onsets()
-    return model_from_data(_read("differential_hpo.json"), _read("osteopetrosis_diseases.json")["diseases"], kb,
-                           refs)
+    diseases = [*_read("osteopetrosis_diseases.json")["diseases"], *_read("dense_bone_diseases.json")["diseases"]]
+    diseases.sort(key=lambda d: d["id"])  # one order for every process: ties keep it
+    return model_from_data(_read("differential_hpo.json"), diseases, kb, reference_onsets(), entry_facts())

@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from rules.core.model import Answers
 from rules.core.model import KnowledgeBase
 
+from .model import TEMPERATURE
 from .model import Evidence
+from .model import Fit
 from .model import GeneShare
 from .model import Model
 from .model import Ranked
@@ -18,8 +20,12 @@ from .model import load_model
 from .separating import SEPARATE_TOP
 from .separating import separating_checks
 
-# Too little input: no entry above this probability means the ranking says so (PRODUCT.md, issue 15).
+# Too little input: no entry above this probability means the ranking says so (docs/differential.md).
 CONFIDENT_P = 0.3
+# The fit is poor when the best entry is annotated with fewer than this share of the terms entered present:
+# then none of the ranked disorders explains most of the picture, whatever their probabilities.
+FIT_MIN = 0.5
+DIRECT = frozenset({"exact", "below", "above"})
 
 
 def _evidence_columns(answers: Answers, kb: KnowledgeBase, model: Model,
@@ -49,9 +55,12 @@ def _posterior(answers: Answers, kb: KnowledgeBase, model: Model, other_terms: I
     the model's entry order."""
     columns = _evidence_columns(answers, kb, model, other_terms)
     n = len(model.entries)
-    # Equal pre-test probabilities (LIRICAL's default), so the prior cancels out: an entry's log
-    # post-test odds are the sum of its log ratios, column by column in input order.
-    logs = [sum(math.log(column[i].lr) for column in columns) for i in range(n)]
+    # An entry's log post-test odds: its log prior, plus its log ratios column by column in input order,
+    # the phenotype terms' sum divided by the temperature (they are not independent: see TEMPERATURE).
+    phenotype = [c for c in columns if c and c[0].state in ("present", "absent")]
+    context = [c for c in columns if c and c[0].state not in ("present", "absent")]
+    logs = [math.log(model.entries[i].prior) + sum(math.log(c[i].lr) for c in phenotype) / TEMPERATURE
+            + sum(math.log(c[i].lr) for c in context) for i in range(n)]
     by_entry = [tuple(column[i] for column in columns) for i in range(n)]
     top_log = max(logs)
     weights = [math.exp(x - top_log) for x in logs]
@@ -76,7 +85,16 @@ def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, s
         for g, idx, factors, ids in model.gene_members]
     genes = tuple(sorted(shares, key=lambda s: (-s.probability, s.gene)))
     return Ranking(ranked, genes, separating_checks(answers, kb, model, ranked[:SEPARATE_TOP]),
-                   ranked[0].probability > CONFIDENT_P, model.release)
+                   bool(ranked[0].evidence) and ranked[0].probability > CONFIDENT_P, model.release,
+                   fit_of(ranked[0]))
+
+
+def fit_of(best: Ranked) -> Fit:
+    """How much of what was entered present the best entry explains."""
+    present = [ev for ev in best.evidence if ev.state == "present"]
+    explained = sum(ev.match in DIRECT for ev in present)
+    poor = bool(present) and explained < FIT_MIN * len(present)
+    return Fit("poor" if poor else "fits", explained, len(present))
 
 
 def disagreement(lean: str, ranking: Ranking) -> str:

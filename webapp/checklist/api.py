@@ -27,6 +27,7 @@ from ..extensions import csrf
 from ..infra.knowledge import kb
 from ..interop.schemas import PHENOPACKET_BODY
 from .presenters import DETAILS
+from .presenters import EVIDENCE
 from .presenters import knowledge_document
 from .presenters import present_assessment
 from .presenters import present_vocabulary
@@ -52,11 +53,11 @@ def findings() -> Response:
     return ok({"knowledge_version": knowledge.version, "findings": present_vocabulary(knowledge)})
 
 
-def assessment_of(body: Any, detail: str = "compact") -> dict[str, Any]:
+def assessment_of(body: Any, detail: str = "compact", evidence: str = "top") -> dict[str, Any]:
     """The presented assessment of an /assess body; InputError for input it cannot read."""
     knowledge = kb()
     parsed = parse_request(body, knowledge, load_hpo())
-    return present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed, detail)
+    return present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed, detail, evidence == "all")
 
 
 def _detail() -> str:
@@ -71,11 +72,23 @@ def _detail() -> str:
     return detail
 
 
+def _evidence(detail: str) -> str:
+    """Whose evidence the full answer gives: `?evidence=top` (the default: the first entries') or
+    `?evidence=all`; a 400 for any other value, for the parameter given twice, or with the compact answer."""
+    given = request.args.getlist("evidence")
+    if len(given) > 1 or (given and given[0] not in EVIDENCE):
+        raise ApiError(400, "invalid_evidence", f"Give evidence once: {' or '.join(EVIDENCE)}.")
+    if given and detail != "full":
+        raise ApiError(400, "invalid_evidence", "evidence goes with detail=full.")
+    return given[0] if given else EVIDENCE[0]
+
+
 @bp.post("/assess")
 def assess() -> Response:
     """Evaluate a checklist given as JSON; nothing is stored."""
     detail = _detail()  # before the body: a wrong parameter changes nothing either way
-    return ok(assessment_of(json_body(), detail))  # an InputError is a 400 (webapp/infra/errors.py)
+    evidence = _evidence(detail)
+    return ok(assessment_of(json_body(), detail, evidence))  # an InputError is a 400 (webapp/infra/errors.py)
 
 
 @bp.get("/knowledge")
@@ -109,6 +122,12 @@ DETAIL = {
                    "items say (titles, explanations, what to do, the passages cited) is in GET /api/v1/knowledge, "
                    "once per knowledge version. full: every text inline, as the result page shows it.",
 }
+EVIDENCE_PARAMETER = {
+    "name": "evidence", "in": "query", "required": False,
+    "schema": {"type": "string", "enum": list(EVIDENCE), "default": EVIDENCE[0]},
+    "description": "with detail=full only. top (the default): the evidence of the first ten entries of the "
+                   "differential (every entry keeps its probability); all: every entry's evidence.",
+}
 ETAG = {"description": "the version of the knowledge document; send it back as If-None-Match to be told (304) "
                        "that your copy is still the current one", "schema": {"type": "string"}}
 PATHS: dict[str, Any] = {
@@ -121,14 +140,15 @@ PATHS: dict[str, Any] = {
     # The body may be findings or a phenopacket (rules.parse_request reads both).
     "/api/v1/assess": {"post": {
         "summary": "Evaluate a checklist, given as findings or as a phenopacket (nothing is stored)",
-        "parameters": [DETAIL],
+        "parameters": [DETAIL, EVIDENCE_PARAMETER],
         "requestBody": {"required": True, "content": {"application/json": {
             "schema": {"oneOf": [ASSESS_BODY, PHENOPACKET_BODY]}}}},
         "responses": {
             "200": json_response({"oneOf": [ref("AssessmentCompact"), ref("Assessment")]},
                                  "the compact answer (the default), or the full one with ?detail=full"),
             "400": json_response(ERROR, "the body cannot be read (the error's code and message say why), or "
-                                        "detail is neither compact nor full (code invalid_detail)"),
+                                        "detail is neither compact nor full (code invalid_detail), or evidence is "
+                                        "neither top nor all or comes without detail=full (code invalid_evidence)"),
             **error_responses(413, 415)},
     }},
     "/api/v1/knowledge": {"get": {

@@ -14,7 +14,9 @@ from typing import Any
 from rules import DISAGREEMENT_SOURCE
 from rules import MATCH_WORDS
 from rules import Answers
+from rules import Entry
 from rules import Evidence
+from rules import Fit
 from rules import KnowledgeBase
 from rules import Parsed
 from rules import Ranking
@@ -26,11 +28,31 @@ from ..infra.jsonprovider import JsonRow
 
 BAR_STEPS = 10  # bar widths in tenths of the scale (CSS classes w0..w10)
 BAR_DECADES = 3  # the bar is full at a ratio of 1000 (or 1/1000)
-SHOWN_ENTRIES = 5  # the page's table; the JSON answer has every entry
+SHOWN_ENTRIES = 5  # the page's table, each with why
+LISTED_ENTRIES = 20  # the page lists the next ones by name, and counts the rest
+# The answer gives every entry's probability, but its evidence only for the first FULL_ENTRIES (the full
+# answer gives every entry's with ?evidence=all): the ranking covers every disorder HPO annotates with
+# increased bone density, and the evidence of the last of them would be most of the answer's bytes.
+FULL_ENTRIES = 10
 LIRICAL = ("Robinson PN et al. Interpretable clinical genomics with a likelihood ratio paradigm. "
            "Am J Hum Genet 2020;107:403-417 (LIRICAL)")
 LIRICAL_URL = "https://pubmed.ncbi.nlm.nih.gov/32755546/"
-PRIOR = "equal pre-test probability for every entry"
+PRIOR = ("each entry starts from its birth incidence where a figure is published (births per million, cited), "
+         "else from a stated default")
+DEFAULT_PRIOR_WORDS = "no published figure: the stated default for a rare disorder"
+DEPARTURES = (
+    "Where this departs from LIRICAL: each entry starts from how common it is, not from an equal share; an "
+    "annotation that one or two reported patients or no frequency stand behind counts as the square root of "
+    "its ratio; no single ratio goes beyond x100; a term an entry lacks counts against it by how fully the "
+    "entry is annotated, not a flat hundredfold; a match through a broad ancestor counts as neutral at best; "
+    "the findings' ratios are tempered for their dependence on each other; onset and family history count.")
+FIT_POOR = ("None of the ranked disorders explains most of what was entered: the best match is annotated with "
+            "{explained} of the {total} findings entered present. Consider a disorder outside this ranking, "
+            "and check the findings.")
+FIT_FITS = "The best match is annotated with {explained} of the {total} findings entered present."
+FIT_CONTRADICTED = ("What was entered contradicts dense bone (the premise above), which every disorder of this "
+                    "ranking has: no probability is shown for them. Consider the causes of the bone change "
+                    "that was entered instead.")
 
 
 def _ratio_words(lr: float) -> str:
@@ -83,8 +105,15 @@ def _rows(kb: KnowledgeBase) -> _Rows:
 def _entry_head(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
     """The contract's fields of an entry, by its id (its OMIM or Orphanet page follows from the id: the page
     links it)."""
-    return {e.id: {"id": e.id, "name": e.name, "genes": list(e.genes), "inheritance": e.inheritance}
-            for e in load_differential(kb).entries}
+    return {e.id: {"id": e.id, "name": e.name, "genes": list(e.genes), "inheritance": e.inheritance,
+                   "group": e.group, "prior": prior_of(e)} for e in load_differential(kb).entries}
+
+
+def prior_of(entry: Entry) -> dict[str, Any]:
+    """An entry's prior as the answer gives it: births per million, what the figure is, and its source (none
+    for the stated default)."""
+    return {"per_million": entry.prior, "basis": entry.prior_basis or DEFAULT_PRIOR_WORDS,
+            "source": {"id": entry.prior_cite[0], "locator": entry.prior_cite[1]} if entry.prior_cite else None}
 
 
 _heads = functools.cache(_entry_head)
@@ -102,25 +131,30 @@ def other_terms(parsed: Parsed | None) -> list[tuple[str, str]]:
     return [(u.input, u.state) for u in (parsed.unmapped if parsed else ())]
 
 
-def _entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str]) -> list[dict[str, Any]]:
-    """The `differential` list: each entry's head, probability (4 decimals) and evidence rows, best first."""
+def _entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str], every: bool) -> list[dict[str, Any]]:
+    """The `differential` list: each entry's head, probability (4 decimals) and, for the first FULL_ENTRIES
+    (every one with `every`), its evidence rows; best first."""
     rows, heads = _rows(kb), _heads(kb)
     return [{**heads[r.entry.id], "probability": round(r.probability, 4), "evidence": rows.rows(r.evidence, typed)}
-            for r in ranking.entries]
+            if every or i < FULL_ENTRIES else {**heads[r.entry.id], "probability": round(r.probability, 4)}
+            for i, r in enumerate(ranking.entries)]
 
 
 def _compact_entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str],
                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The compact `differential` (docs/decisions/0010-compact-answer-and-knowledge-document.md): each
-    entry's id and probability, and its evidence as two columns, `lr` and `source` (the matched
-    annotation's reference), in the order of `differential_notes.terms` (the input items, the same for
-    every entry); the entry's name, genes and inheritance are in GET /api/v1/knowledge. Read from the
-    same evidence rows as the full answer."""
+    entry's id and probability, and for the first FULL_ENTRIES its evidence as two columns, `lr` and
+    `source` (the matched annotation's reference), in the order of `differential_notes.terms` (the input
+    items, the same for every entry), the others' id and probability alone; the entry's name, genes,
+    inheritance, group and prior are in GET /api/v1/knowledge. Read from the same evidence rows as the
+    full answer."""
     rows = _rows(kb)
-    data = [rows.rows(r.evidence, typed) for r in ranking.entries]
+    top = ranking.entries[:FULL_ENTRIES]
+    data = [rows.rows(r.evidence, typed) for r in top]
     terms = [{"hpo": d["hpo"], "label": d["label"], "state": d["state"]} for d in data[0]] if data else []
     entries = [{"id": r.entry.id, "probability": round(r.probability, 4), "lr": [d["lr"] for d in items],
-                "source": [d["source"] for d in items]} for r, items in zip(ranking.entries, data, strict=True)]
+                "source": [d["source"] for d in items]} for r, items in zip(top, data, strict=True)]
+    entries += [{"id": r.entry.id, "probability": round(r.probability, 4)} for r in ranking.entries[FULL_ENTRIES:]]
     return entries, terms
 
 
@@ -134,8 +168,20 @@ def _disagreement(words: str, compact: bool) -> dict[str, Any] | None:
     return {"message": words, "source": source}
 
 
+def fit_note(fit: Fit, premise: str) -> dict[str, Any]:
+    """`differential_notes.fit`: whether the best entry explains what was entered (poor as well when the
+    premise, dense bone, is contradicted), the share it explains, and the words."""
+    share = round(fit.explained / fit.total, 2) if fit.total else None
+    if premise == "contradicted":
+        return {"state": "poor", "explained": share, "message": FIT_CONTRADICTED}
+    words = FIT_POOR if fit.state == "poor" else FIT_FITS if fit.total else ""
+    return {"state": fit.state, "explained": share,
+            "message": words.format(explained=fit.explained, total=fit.total)}
+
+
 def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed: Parsed | None = None,
-                         compact: bool = False) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+                         compact: bool = False, premise: str = "", every: bool = False,
+                         ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The `differential` list of the answer, and the notes around it (`differential_notes`); compact:
     texts by id, evidence in columns (see _compact_entries)."""
     typed = other_terms(parsed)
@@ -144,12 +190,13 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
     if compact:
         entries, terms = _compact_entries(ranking, kb, {t for t, _ in typed})
     else:
-        entries = _entries(ranking, kb, {t for t, _ in typed})
+        entries = _entries(ranking, kb, {t for t, _ in typed}, every)
     words = disagreement(lean, ranking)
     by_gene: list[dict[str, Any]] = [{"gene": g.gene, "probability": round(g.probability, 4)} if compact else
                {"gene": g.gene, "probability": round(g.probability, 4), "entries": list(g.entries)}
                for g in ranking.genes]
     notes: dict[str, Any] = {
+        "fit": fit_note(ranking.fit, premise),
         "confident": ranking.confident,
         "message": "" if ranking.confident else (
             "Too little entered to rank the types: no type reaches a probability of 0.3. "
@@ -163,7 +210,9 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
                           "gain_bits": s.gain_bits, "favours_if_present": list(s.favours_if_present)}
                          for s in ranking.separating],
         "method": {"hpo_release": ranking.hpo_release, "prior": PRIOR} if compact else
-        {"title": LIRICAL, "url": LIRICAL_URL, "hpo_release": ranking.hpo_release, "prior": PRIOR},
+        {"title": LIRICAL, "url": LIRICAL_URL, "hpo_release": ranking.hpo_release, "prior": PRIOR,
+         "departures": DEPARTURES},
+        "entries": len(ranking.entries),
     }
     if compact:  # the method's reference is in GET /api/v1/knowledge
         notes["terms"] = terms
@@ -184,8 +233,12 @@ def rank_genes(genes: Any, notes: dict[str, Any]) -> list[Any]:
 
 
 def _percent(p: float) -> str:
-    """A probability as the page shows it: one decimal, and never a bare 0 for a small one."""
-    return "< 0.1 %" if p < 0.0005 else f"{100 * p:.1f} %"
+    """A probability as the page shows it: a whole percentage (no false precision), never a bare 0 or 100."""
+    if p < 0.005:
+        return "< 1 %"
+    if p > 0.995:
+        return "> 99 %"
+    return f"{round(100 * p)} %"
 
 
 def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBase) -> dict[str, Any]:
@@ -201,20 +254,32 @@ def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBa
             "ratio_words": _ratio_words(row["lr"])}
 
 
+def _prior_words(prior: dict[str, Any]) -> str:
+    """An entry's prior in words, for the page."""
+    figure = f"{prior['per_million']:g} per million births"
+    return f"{figure}: {prior['basis']}" if prior["source"] else f"{figure} ({prior['basis']})"
+
+
 def page_view(result: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
-    """What the result page's differential shows (HTML only): the best entries with bars, then the rest."""
+    """What the result page's differential shows (HTML only): the best entries with bars and why, the next
+    ones by name, how many more; no percentage at all when dense bone is contradicted (`hidden`)."""
     entries = result["differential"]
-    pages = _entry_pages(kb)
-    shown = [{**e, "url": pages[e["id"]][0], "percent": _percent(e["probability"]),
-              "width": round(BAR_STEPS * e["probability"]),
-              "evidence": [_view_row(r, pages[e["id"]][1], kb) for r in e["evidence"]]}
-             for e in entries[:SHOWN_ENTRIES]]
-    rest = [{**e, "url": pages[e["id"]][0], "percent": _percent(e["probability"])} for e in entries[SHOWN_ENTRIES:]]
     notes = result["differential_notes"]
+    pages = _entry_pages(kb)
+    premise = result.get("premise") or {}
+    shown = [{**e, "url": pages[e["id"]][0], "percent": _percent(e["probability"]),
+              "width": round(BAR_STEPS * e["probability"]), "prior_words": _prior_words(e["prior"]),
+              "evidence": [_view_row(r, pages[e["id"]][1], kb) for r in e.get("evidence", [])]}
+             for e in entries[:SHOWN_ENTRIES]]
+    rest = [{**e, "url": pages[e["id"]][0], "percent": _percent(e["probability"])}
+            for e in entries[SHOWN_ENTRIES:LISTED_ENTRIES]]
     names = {e["id"]: e["name"] for e in entries}
     checks = [{**c, "favours": [names[i] for i in c["favours_if_present"]]} for c in notes["separating_checks"]]
     genes = [{**g, "percent": _percent(g["probability"])} for g in notes["by_gene"][:SHOWN_ENTRIES]]
-    return {"shown": shown, "rest": rest, "notes": notes, "checks": checks, "genes": genes, "count": len(entries)}
+    return {"shown": shown, "rest": rest, "more": max(0, len(entries) - LISTED_ENTRIES), "notes": notes,
+            "checks": checks, "genes": genes, "count": len(entries),
+            "osteopetroses": sum(e["group"] == "osteopetrosis" for e in entries),
+            "hidden": premise.get("state") == "contradicted", "fit": notes["fit"]}
 
 
 def expected_rank(entry_id: str, answers: Answers, kb: KnowledgeBase) -> dict[str, Any] | None:

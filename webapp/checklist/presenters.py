@@ -37,6 +37,7 @@ from ..wording import DISCLAIMER
 from .differential import LIRICAL
 from .differential import LIRICAL_URL
 from .differential import present_differential
+from .differential import prior_of
 from .differential import rank_genes
 from .link import share_query
 
@@ -242,10 +243,11 @@ def _compact_rows(kb: KnowledgeBase) -> _Rows:
 
 
 DETAILS = ("compact", "full")  # the answers of POST /api/v1/assess (`?detail=`); the page reads the full one
+EVIDENCE = ("top", "all")  # whose evidence the full answer gives (`?evidence=`): the first entries', or all
 
 
 def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed | None = None,
-                       detail: str = "full") -> dict[str, Any]:
+                       detail: str = "full", every: bool = False) -> dict[str, Any]:
     """Everything a result page or an API answer shows, as plain data: in full (the page, the
     exports, `?detail=full`), or compact (texts by id: GET /api/v1/knowledge has them once)."""
     compact = detail == "compact"
@@ -279,7 +281,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         terms_absent += _terms(others, "absent")
         link_present = [*present, *(o.id for o in others if o.state == "present")]
         link_absent = [*absent, *(o.id for o in others if o.state == "absent")]
-    differential, differential_notes = present_differential(answers, inh.lean, kb, parsed, compact)  # issue 15
+    differential, differential_notes = present_differential(answers, inh.lean, kb, parsed, compact,
+                                                            assessment.premise, every)
     if compact:
         given_answers: dict[str, Any] = {"findings": {s: given[s] for s in ordered}, "onset": answers.onset,
                                          "family_history": answers.family_history}
@@ -373,7 +376,8 @@ class KnowledgeDocument:
             "checks": JsonRow(checks),
             "findings": JsonRow({f.slug: {"label": f.label, "hpo": f.hpo} for f in kb.findings.values()}),
             "entries": JsonRow({e.id: {"name": e.name, "genes": list(e.genes), "inheritance": e.inheritance,
-                                       "url": e.url} for e in load_differential(kb).entries}),
+                                       "url": e.url, "group": e.group, "prior": prior_of(e)}
+                                for e in load_differential(kb).entries}),
             "onsets": JsonRow({k: o.label for k, o in kb.onsets.items()}),
             "family_histories": JsonRow({k: f.label for k, f in kb.family_histories.items()}),
             "sources": JsonRow(sources_map(kb)),

@@ -67,7 +67,8 @@ CHECK_KIND = {"type": "string", "enum": ["finding", "onset", "family_history"]}
 SOURCE_ID = {"type": "string", "description": "the id of its source (in `sources`); the passage quoted is in "
                                               "GET /api/v1/knowledge"}
 FINDING_IDS = {**STRINGS, "description": "finding ids (GET /api/v1/findings)"}
-ENTRY_ID = {"type": "string", "description": "OMIM:n (https://omim.org/entry/n) or ORPHA:n (Orphanet)"}
+ENTRY_ID = {"type": "string", "description": "OMIM:n (https://omim.org/entry/n), ORPHA:n (Orphanet) or DECIPHER:n "
+                                            "(a DECIPHER syndrome), as HPO's annotation file names the disease"}
 ENTRY_IDS = {"type": "array", "items": ENTRY_ID}
 PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
 
@@ -108,6 +109,24 @@ DISAGREEMENT_COMPACT = {"oneOf": [{"type": "null"}, every({"message": TEXT, "sou
                                        "locator: GET /api/v1/knowledge `method.disagreement_source`)"}
 METHOD_FIGURES = {"hpo_release": {"type": "string", "description": "the HPO release of the annotations"},
                   "prior": TEXT}
+INHERITANCE = {"type": "string", "enum": ["recessive", "dominant", "x_linked", "unknown"]}
+GROUP = {"type": "string", "enum": ["osteopetrosis", "other"],
+         "description": "an osteopetrosis, or another disorder HPO annotates with increased bone density"}
+PRIOR = every({
+    "per_million": {"type": "number", "exclusiveMinimum": 0, "description": "births per million the entry starts from"},
+    "basis": {"type": "string", "description": "what the figure is, in words"},
+    "source": {"oneOf": [{"type": "object", "required": ["id", "locator"], "properties": {
+        "id": {"type": "string", "description": "a source id (the answer's `sources`)"}, "locator": TEXT}},
+        {"type": "null", "description": "the stated default: no published figure"}]},
+}, "where the entry starts from before anything entered counts")
+FIT = every({
+    "state": {"type": "string", "enum": ["fits", "poor"], "description": "poor: the best entry is annotated with "
+              "fewer than half of the findings entered present, or dense bone is contradicted"},
+    "explained": {"type": ["number", "null"], "minimum": 0, "maximum": 1,
+                  "description": "the share of the findings entered present the best entry is annotated with "
+                                 "(null when none was entered present)"},
+    "message": TEXT,
+}, "how much of what was entered the best entries explain")
 SOURCE_KIND = {"oneOf": [{"const": "seed", "description": "the project's source document"},
                          {"const": "reference", "description": "a published reference"}]}
 
@@ -203,21 +222,26 @@ EVIDENCE = {
 }
 DIFFERENTIAL = {
     "type": "array",
-    "description": "every entry, best first",
+    "description": "every entry, best first: every osteopetrosis and every other disorder HPO annotates with "
+                   "increased bone density",
     "items": {
         "type": "object",
-        "required": ["id", "name", "genes", "inheritance", "probability", "evidence"],
+        "required": ["id", "name", "genes", "inheritance", "group", "prior", "probability"],
         "properties": {
             "id": ENTRY_ID,
             "name": {"type": "string"},
             "genes": {"type": "array", "items": {"type": "string"}},
-            "inheritance": {"type": "string", "enum": ["recessive", "dominant", "unknown"]},
+            "inheritance": INHERITANCE,
+            "group": GROUP,
+            "prior": PRIOR,
             "probability": PROBABILITY,
-            "evidence": {"type": "array", "items": EVIDENCE},
+            "evidence": {"type": "array", "items": EVIDENCE,
+                         "description": "for the first ten entries (every entry's with ?evidence=all)"},
         },
     },
 }
 DIFFERENTIAL_NOTES = every({
+    "fit": FIT,
     "confident": {"type": "boolean", "description": "some entry above 0.3"},
     "message": TEXT,
     "disagreement": DISAGREEMENT,
@@ -227,7 +251,9 @@ DIFFERENTIAL_NOTES = every({
                                                           "entries apart", "items": every({
         "id": {"type": "string", "description": "a finding id"}, "label": TEXT, "check": TEXT,
         "gain_bits": NUMBER, "favours_if_present": ENTRY_IDS})},
-    "method": every({"title": TEXT, "url": TEXT, **METHOD_FIGURES}),
+    "method": every({"title": TEXT, "url": TEXT, **METHOD_FIGURES,
+                     "departures": {"type": "string", "description": "where the ranking departs from LIRICAL"}}),
+    "entries": {"type": "integer", "minimum": 0, "description": "how many entries the ranking covers"},
 })
 
 # --- The compact answer (the default): each item by id with its source's id ---------------------------
@@ -235,15 +261,18 @@ DIFFERENTIAL_NOTES = every({
 TERM = every({"hpo": {"type": ["string", "null"], "description": "the item's HPO term (null for family history)"},
               "label": TEXT,
               "state": {"type": "string", "description": "present or absent; the onset or family-history word"}})
-DIFFERENTIAL_COMPACT = {"type": "array", "description": "every entry, best first; its name, genes and inheritance "
-                                                        "are in GET /api/v1/knowledge (`entries`)", "items": strict({
+DIFFERENTIAL_COMPACT = {"type": "array", "description": "every entry, best first; its name, genes, inheritance, "
+                        "group and prior are in GET /api/v1/knowledge (`entries`); the first ten carry `lr` and "
+                        "`source`, the others their id and probability only", "items": {
+    "type": "object", "required": ["id", "probability"], "additionalProperties": False, "properties": {
     "id": ENTRY_ID, "probability": PROBABILITY,
     "lr": {"type": "array", "items": {"type": "number", "exclusiveMinimum": 0},
            "description": "the likelihood ratio of each input item, in the order of `differential_notes.terms` "
                           "(three significant digits)"},
     "source": {**STRINGS, "description": "the reference of the annotation each input item matched (PMID:, OMIM:, "
-                                         "ORPHA:), in the same order; empty when it matched none"}})}
+                                         "ORPHA:), in the same order; empty when it matched none"}}}}
 DIFFERENTIAL_NOTES_COMPACT = strict({
+    "fit": FIT,
     "confident": {"type": "boolean", "description": "some entry above 0.3"},
     "message": TEXT,
     "disagreement": DISAGREEMENT_COMPACT,
@@ -255,6 +284,7 @@ DIFFERENTIAL_NOTES_COMPACT = strict({
                           "items": strict({"id": {"type": "string", "description": "a finding id"},
                                            "gain_bits": NUMBER, "favours_if_present": ENTRY_IDS})},
     "method": strict(METHOD_FIGURES, "the reference of the method is in GET /api/v1/knowledge (`method`)"),
+    "entries": {"type": "integer", "minimum": 0, "description": "how many entries the ranking covers"},
     "terms": {"type": "array", "items": TERM,
               "description": "the input items the ranking weighed, in the order of each entry's `lr` and `source`"},
 })
@@ -350,9 +380,9 @@ KNOWLEDGE = every({
                     "every item that can be checked (each finding, the onset, the family history), by id"),
     "findings": by_id(every({"label": TEXT, "hpo": {"type": "string", "description": "its HPO id"}}),
                       "the checklist findings, by finding id"),
-    "entries": by_id(every({"name": TEXT, "genes": STRINGS,
-                            "inheritance": {"type": "string", "enum": ["recessive", "dominant", "unknown"]},
-                            "url": {"type": "string", "description": "its OMIM or Orphanet page"}}),
+    "entries": by_id(every({"name": TEXT, "genes": STRINGS, "inheritance": INHERITANCE,
+                            "url": {"type": "string", "description": "its OMIM or Orphanet page"},
+                            "group": GROUP, "prior": PRIOR}),
                      "the entries of the differential, by id (OMIM:n or ORPHA:n)"),
     "onsets": by_id(TEXT, "each onset class and its label"),
     "family_histories": by_id(TEXT, "each family-history answer and its label"),

@@ -80,11 +80,22 @@ def test_onset_terms_are_named() -> None:
     assert hpo.findings_for("HP:0003593") == ()
 
 
-def test_disease_file_has_the_18_osteopetrosis_entries() -> None:
+def test_disease_file_has_the_osteopetrosis_entries_entries_toml_names() -> None:
     diseases = _diseases()
-    assert len(diseases) == 18
+    # The 18 HPO names as osteopetrosis, with the FERMT3 (LAD-III) and X-linked IKBKG forms added.
+    assert len(diseases) == 20 and {"OMIM:612840", "OMIM:300291"} <= set(diseases)
     assert list(diseases) == sorted(diseases)
     assert sum(d.startswith("ORPHA:") for d in diseases) == 5
+    assert {d["group"] for d in diseases.values()} == {"osteopetrosis"}
+
+
+def test_the_open_world_holds_every_other_disease_annotated_with_increased_bone_density() -> None:
+    path = resources.files("rules").joinpath("data", "dense_bone_diseases.json")
+    others = {d["id"]: d for d in json.loads(path.read_text(encoding="utf-8"))["diseases"]}
+    assert len(others) > 100 and not set(others) & set(_diseases())
+    assert {d["group"] for d in others.values()} == {"other"}
+    assert "OMIM:259775" in others  # Raine syndrome (FAM20C), a mimic of neonatal osteopetrosis
+    assert {d["inheritance"] for d in others.values()} <= {"recessive", "dominant", "x_linked", "unknown"}
 
 
 def test_explicit_negatives() -> None:
@@ -107,7 +118,8 @@ def test_orphanet_inheritance_from_external_sources() -> None:
     assert diseases["ORPHA:667"]["inheritance"] == "recessive"
     assert diseases["ORPHA:53"]["inheritance"] == "dominant"
     assert diseases["ORPHA:210110"]["inheritance"] == "unknown"
-    assert all(d["inheritance"] in {"recessive", "dominant", "unknown"} for d in diseases.values())
+    assert diseases["OMIM:300291"]["inheritance"] == "x_linked"  # IKBKG: X-linked in HPO
+    assert all(d["inheritance"] in {"recessive", "dominant", "x_linked", "unknown"} for d in diseases.values())
 
 
 def test_frequencies_become_probabilities() -> None:
