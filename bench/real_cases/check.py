@@ -100,8 +100,10 @@ def check(path: pathlib.Path) -> int:
         if not CONDITION_RE.match(str(p.get("condition", ""))):
             errors.append(f"{where}: condition {p.get('condition')!r} is not OMIM:n, ORPHA:n or ''")
         cit = p.get("citation", {})
-        if not (cit.get("pmid") or cit.get("doi")):
-            errors.append(f"{where}: citation needs a pmid or a doi")
+        if not (cit.get("pmid") or cit.get("doi") or cit.get("pmcid")):
+            errors.append(f"{where}: citation needs a pmid, a doi or a pmcid")
+        if cit.get("pmcid") and not re.match(r"^PMC\d+$", str(cit["pmcid"])):
+            errors.append(f"{where}: pmcid {cit['pmcid']!r} is not PMC<digits>")
         if cit.get("pmid") and not str(cit["pmid"]).isdigit():
             errors.append(f"{where}: pmid {cit['pmid']!r} is not digits")
         if cit.get("doi") and not str(cit["doi"]).startswith("10."):
@@ -113,7 +115,7 @@ def check(path: pathlib.Path) -> int:
                 errors.append(f"{where}: citation lacks {key!r}")
         if not cit.get("first_author"):
             warnings.append(f"{where}: first_author not recorded")
-        by_citation[str(cit.get("pmid") or cit.get("doi"))] += 1
+        by_citation[str(cit.get("pmid") or cit.get("doi") or cit.get("pmcid"))] += 1
 
         terms: dict[str, str] = {}
         for side in ("present", "absent"):
