@@ -150,13 +150,13 @@ def check(path: pathlib.Path) -> int:
 
     # Counts
     genes: collections.Counter[tuple[str, str]] = collections.Counter()
-    splits: collections.Counter[tuple[str, str]] = collections.Counter()
+    splits: collections.Counter[tuple[str, str, str]] = collections.Counter()
     for p in patients:
         label = p.get("gene") or "(none)"
         if p.get("gene") == "CLCN7":
             label = f"CLCN7 ({p.get('inheritance')})"
         genes[(p.get("group", "?"), label)] += 1
-        splits[(label, p.get("split", "?"))] += 1
+        splits[(p.get("group", "?"), label, p.get("split", "?"))] += 1
     print(f"{path.name}: {len(patients)} patients, {len(by_citation)} papers")
     for group in sorted({g for g, _ in genes}):
         total = sum(c for (g, _), c in genes.items() if g == group)
@@ -164,7 +164,7 @@ def check(path: pathlib.Path) -> int:
         print(f"  group {group}: {total} patients, {gene_count} genes/diagnoses")
         for (g, lab), c in sorted(genes.items(), key=lambda kv: (-kv[1], kv[0][1])):
             if g == group:
-                print(f"    {lab:28} {c:3}   dev {splits[(lab, 'dev')]:2}  test {splits[(lab, 'test')]:2}")
+                print(f"    {lab:28} {c:3}   dev {splits[(g, lab, 'dev')]:2}  test {splits[(g, lab, 'test')]:2}")
     for w in warnings:
         print(f"warning: {w}")
     for e in errors:
