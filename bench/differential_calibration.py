@@ -173,6 +173,7 @@ def run() -> dict[str, float]:
     for name, scores in (("sim", simulated_scores()), ("real_dev", real_scores(load_real("dev"))),
                          ("real_test", real_scores(load_real("test")))):
         figures = summary(scores)
+        print("\n".join(f"# {line}" for line in report(name, figures)), flush=True)
         for key in ("gene_top1", "gene_top3", "baseline_top1", "brier", "confident", "confident_right",
                     "mimics_flagged", "patients", "mimics"):
             if key in figures:

@@ -36,10 +36,10 @@ from rules.practice.simulate import key_of  # noqa: E402
 from rules.practice.simulate import offered_entries  # noqa: E402
 
 GRID = {
-    "TEMPERATURE": (1.0, 1.5, 2.0, 3.0),
-    "WEAK_ANNOTATION_EXPONENT": (0.5, 1.0),
-    "COMPLETE_ANNOTATIONS": (10, 30, 60),
-    "DEFAULT_PRIOR_PER_MILLION": (0.05, 0.1, 0.5),
+    "TEMPERATURE": (1.0, 1.5, 2.0),
+    "WEAK_ANNOTATION_EXPONENT": (0.5, 0.75, 1.0),
+    "COMPLETE_ANNOTATIONS": (30, 60),
+    "DEFAULT_PRIOR_PER_MILLION": (0.03, 0.1, 0.3, 1.0),
 }
 SIMULATED = 6
 FLOOR = 1e-3

@@ -48,7 +48,7 @@ ROOTS = frozenset({"HP:0000001", "HP:0000118"})
 # A weak annotation is one a single report or two stand behind (a cohort count n/m with m <= 2) or one
 # with no frequency at all: its ratio is raised to this power (a square root), so one such term cannot
 # carry the ranking alone (1/1 low calcium gave x114 for OSTM1). Fitted with the temperature below.
-WEAK_ANNOTATION_EXPONENT = 0.5
+WEAK_ANNOTATION_EXPONENT = 0.75
 WEAK_COHORT = 2
 # No single ratio beyond these bounds: a term explained by every osteopetrosis and almost no other disease
 # still only says "dense-bone disease", and a present term an entry lacks is weighed by that entry's
@@ -72,7 +72,7 @@ INDIRECT_MAX_LR = 1.0
 TEMPERATURE = 2.0
 # Priors: births per million. An entry with a cited figure (rules/knowledge/entries.toml) starts from it;
 # every other entry from this stated default, a rare disease's order of magnitude (docs/differential.md).
-DEFAULT_PRIOR_PER_MILLION = 0.5
+DEFAULT_PRIOR_PER_MILLION = 0.3
 
 # Annotations never used: ORPHA:667 is annotated Reduced bone mineral density, which contradicts
 # osteopetrosis (KNOWLEDGE.md section 8 item 11: a source-data oddity; do not let it count).

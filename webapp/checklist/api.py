@@ -72,14 +72,13 @@ def _detail() -> str:
     return detail
 
 
-def _evidence(detail: str) -> str:
+def _evidence() -> str:
     """Whose evidence the full answer gives: `?evidence=top` (the default: the first entries') or
-    `?evidence=all`; a 400 for any other value, for the parameter given twice, or with the compact answer."""
+    `?evidence=all`; a 400 for any other value, or for the parameter given twice. The compact answer
+    always gives the first entries' evidence."""
     given = request.args.getlist("evidence")
     if len(given) > 1 or (given and given[0] not in EVIDENCE):
         raise ApiError(400, "invalid_evidence", f"Give evidence once: {' or '.join(EVIDENCE)}.")
-    if given and detail != "full":
-        raise ApiError(400, "invalid_evidence", "evidence goes with detail=full.")
     return given[0] if given else EVIDENCE[0]
 
 
@@ -87,7 +86,7 @@ def _evidence(detail: str) -> str:
 def assess() -> Response:
     """Evaluate a checklist given as JSON; nothing is stored."""
     detail = _detail()  # before the body: a wrong parameter changes nothing either way
-    evidence = _evidence(detail)
+    evidence = _evidence()
     return ok(assessment_of(json_body(), detail, evidence))  # an InputError is a 400 (webapp/infra/errors.py)
 
 
@@ -125,8 +124,9 @@ DETAIL = {
 EVIDENCE_PARAMETER = {
     "name": "evidence", "in": "query", "required": False,
     "schema": {"type": "string", "enum": list(EVIDENCE), "default": EVIDENCE[0]},
-    "description": "with detail=full only. top (the default): the evidence of the first ten entries of the "
-                   "differential (every entry keeps its probability); all: every entry's evidence.",
+    "description": "for detail=full (the compact answer always gives the first ten's). top (the default): "
+                   "the evidence of the first ten entries of the differential (every entry keeps its "
+                   "probability); all: every entry's evidence.",
 }
 ETAG = {"description": "the version of the knowledge document; send it back as If-None-Match to be told (304) "
                        "that your copy is still the current one", "schema": {"type": "string"}}
@@ -148,7 +148,7 @@ PATHS: dict[str, Any] = {
                                  "the compact answer (the default), or the full one with ?detail=full"),
             "400": json_response(ERROR, "the body cannot be read (the error's code and message say why), or "
                                         "detail is neither compact nor full (code invalid_detail), or evidence is "
-                                        "neither top nor all or comes without detail=full (code invalid_evidence)"),
+                                        "neither top nor all, or given twice (code invalid_evidence)"),
             **error_responses(413, 415)},
     }},
     "/api/v1/knowledge": {"get": {

@@ -34,6 +34,7 @@ from rules import load_differential
 from ..infra.jsonprovider import JsonRow
 from ..infra.jsonprovider import JsonRows
 from ..wording import DISCLAIMER
+from .differential import DEPARTURES
 from .differential import LIRICAL
 from .differential import LIRICAL_URL
 from .differential import present_differential
@@ -121,7 +122,8 @@ class _Rows:
         cited = ({c.cite.source for c in kb.clues} | {m.cite.source for m in kb.mechanisms.values()}
                  | {r.cite.source for r in kb.red_flags} | {w.cite.source for w in kb.workup}
                  | {r.action_cite.source for r in kb.red_flags if r.action_cite} | {g.cite.source for g in kb.genes}
-                 | {DISAGREEMENT_SOURCE[0]})  # the differential's teaching point (issue 15)
+                 | {DISAGREEMENT_SOURCE[0]}  # the differential's teaching point
+                 | {e.prior_cite[0] for e in load_differential(kb).entries if e.prior_cite})  # the cited priors
         self.cited = JsonRow({sid: self.source(entry) for sid, entry in sources_map(kb).items() if sid in cited})
         premise = kb.premise
         self.premise_rows = {state: JsonRow({"state": state, "message": premise.messages[state]})
@@ -381,7 +383,7 @@ class KnowledgeDocument:
             "onsets": JsonRow({k: o.label for k, o in kb.onsets.items()}),
             "family_histories": JsonRow({k: f.label for k, f in kb.family_histories.items()}),
             "sources": JsonRow(sources_map(kb)),
-            "method": JsonRow({"title": LIRICAL, "url": LIRICAL_URL, "disagreement_source": {
+            "method": JsonRow({"title": LIRICAL, "url": LIRICAL_URL, "departures": DEPARTURES, "disagreement_source": {
                 "id": DISAGREEMENT_SOURCE[0], "locator": DISAGREEMENT_SOURCE[1]}}),
         }
 

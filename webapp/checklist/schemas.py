@@ -387,7 +387,7 @@ KNOWLEDGE = every({
     "onsets": by_id(TEXT, "each onset class and its label"),
     "family_histories": by_id(TEXT, "each family-history answer and its label"),
     "sources": by_id(every({"kind": SOURCE_KIND, "title": TEXT, "url": TEXT}), "every source, by id"),
-    "method": every({"title": TEXT, "url": TEXT, "disagreement_source": CITE},
+    "method": every({"title": TEXT, "url": TEXT, "departures": TEXT, "disagreement_source": CITE},
                     "the reference of the differential's method, and the source of its teaching point when the "
                     "lean and the ranking disagree"),
     "knowledge_version": TEXT,
