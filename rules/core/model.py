@@ -161,7 +161,8 @@ class LeanThresholds:
     weak: float
     moderate: float
     strong: float
-    # Strength earned (issue 14): the entered findings the fired clues read, and the caps without them.
+    # Strength earned (docs/decisions/0004-strength-is-earned.md): the entered findings the fired clues read,
+    # and the caps without them.
     strong_needs_findings: int = 2
     without_findings: str = "moderate"
     onset_alone: str = "weak"

@@ -18,7 +18,7 @@ from .model import load_model
 from .separating import SEPARATE_TOP
 from .separating import separating_checks
 
-# Too little input: no entry above this probability means the ranking says so (PRODUCT.md, issue 15).
+# Too little input: no entry above this probability means the ranking says so (docs/differential.md).
 CONFIDENT_P = 0.3
 
 

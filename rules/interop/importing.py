@@ -129,7 +129,8 @@ def import_phenopacket(packet: Any, kb: KnowledgeBase, hpo: HpoIndex) -> Importe
         onset = _feature_onset(feature, version, where, kb, hpo, notes if state == "present" else [])
         if onset and state == "present":
             onsets.append(onset)
-    # A disease's onset is the patient's onset too (issue 14: real records carry it there).
+    # A disease's onset is the patient's onset too: real records carry it there
+    # (docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md).
     for i, disease in enumerate(as_list(packet.get("diseases"), "diseases")):
         disease = as_object(disease, f"diseases[{i}]")
         if disease.get("excluded") is True or disease.get("negated") is True:
