@@ -1,8 +1,9 @@
 """The result page's view model: the presented assessment, plus what only the page shows.
 
-The JSON answer refers to clues by id and to sources by id (issue 14: a small answer); the page
-needs the rows themselves, the labels of the findings that raised each red flag, the words for
-each next check's outcomes and the date it was made. Nothing here decides clinical meaning.
+The JSON answer refers to clues by id and to sources by id (a small answer:
+docs/decisions/0010-compact-answer-and-knowledge-document.md); the page needs the rows themselves, the labels
+of the findings that raised each red flag, the words for each next check's outcomes and the date it
+was made. Nothing here decides clinical meaning.
 """
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ class _Rows:
     """Rows for one knowledge base, built once per process.
 
     The engine hands out the same clue hits, mechanism hits, red flags, next checks and gene tables
-    every time (rules.plan.handouts); they live as long as the knowledge base, so their rows are
+    every time (rules.checklist.plan.handouts); they live as long as the knowledge base, so their rows are
     keyed by identity: a key cannot be reused by another object and the rows cannot outgrow the
     knowledge. An object from elsewhere (an assessment made by hand) gets its row built, not kept.
     """
@@ -120,7 +120,7 @@ class _Rows:
         cited = ({c.cite.source for c in kb.clues} | {m.cite.source for m in kb.mechanisms.values()}
                  | {r.cite.source for r in kb.red_flags} | {w.cite.source for w in kb.workup}
                  | {r.action_cite.source for r in kb.red_flags if r.action_cite} | {g.cite.source for g in kb.genes}
-                 | {DISAGREEMENT_SOURCE[0]})  # the differential's teaching point (issue 15)
+                 | {DISAGREEMENT_SOURCE[0]})  # the differential's teaching point
         self.cited = JsonRow({sid: self.source(entry) for sid, entry in sources_map(kb).items() if sid in cited})
         premise = kb.premise
         self.premise_rows = {state: JsonRow({"state": state, "message": premise.messages[state]})
@@ -279,7 +279,7 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         terms_absent += _terms(others, "absent")
         link_present = [*present, *(o.id for o in others if o.state == "present")]
         link_absent = [*absent, *(o.id for o in others if o.state == "absent")]
-    differential, differential_notes = present_differential(answers, inh.lean, kb, parsed, compact)  # issue 15
+    differential, differential_notes = present_differential(answers, inh.lean, kb, parsed, compact)
     if compact:
         given_answers: dict[str, Any] = {"findings": {s: given[s] for s in ordered}, "onset": answers.onset,
                                          "family_history": answers.family_history}

@@ -184,8 +184,9 @@ ASSESSMENT = every({
     "differential_notes": ref("DifferentialNotes"),
     "disclaimer": TEXT,
 }, "The full answer (?detail=full): every text inline, as the result page shows it.")
-# The differential (issue 15): every osteopetrosis entry of HPO, best first, probabilities summing to 1,
-# each with one likelihood ratio per input item and the annotation it matched (rules/differential.py).
+# The differential (docs/decisions/0012-differential-after-lirical.md): every osteopetrosis entry of HPO, best first,
+# probabilities summing to 1, each with one likelihood ratio per input item and the annotation it matched
+# (rules/differential/).
 EVIDENCE = {
     "type": "object",
     "required": ["hpo", "label", "state", "lr", "match", "matched", "source"],
