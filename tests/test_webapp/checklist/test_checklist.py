@@ -33,7 +33,7 @@ def test_checklist_page_groups_findings_by_mechanism_with_tristate_and_hpo(clien
                   "No room for marrow: blood forms in liver and spleen", "Effect of severe illness",
                   "Calcium locked into bone"):
         assert f">{title}</h2>" in page
-    # the 23 findings, dense bone on imaging (issue 14) and the marked panel (issue 15)
+    # the 23 findings, dense bone on imaging (the premise) and the marked panel that tells the types apart
     assert page.count('type="radio"') == len(load_knowledge().findings) * 3 == (23 + 1 + 9) * 3
     assert checked(page, "hypocalcemia") == "unknown"
     assert "HP:0002901" in page
@@ -59,7 +59,8 @@ def test_post_without_csrf_token_is_refused(client):
 
 
 def test_neonatal_low_calcium_gives_a_moderate_recessive_lean_citing_the_source_document(client):
-    # "moderate" since issue 14 (it was "strong"): one finding with its onset never earns strong.
+    # "moderate" since strength is earned (it was "strong"): one finding with its onset never earns strong
+    # (docs/decisions/0004-strength-is-earned.md).
     response = post_checklist(client, hypocalcemia="present", onset="neonatal")
     assert response.status_code == 200
     page = text(response)
