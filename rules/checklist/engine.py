@@ -1,9 +1,10 @@
 """The engine: answers + knowledge base -> assessment. Pure, no I/O, deterministic.
 
-evaluate() answers from the plan (rules/plan.py), worked out once per process from the knowledge
-alone: one table lookup per group of clues, one per mechanism, an integer test per red flag. What
-it means is defined plainly in rules/reference.py (the lean, the next checks) and
-rules/conditions.py (when a condition holds); the tests compare the two over generated answers.
+evaluate() answers from the plan (rules/checklist/plan.py), worked out once per process from the
+knowledge alone: one table lookup per group of clues, one per mechanism, an integer test per red
+flag. What it means is defined plainly in rules/checklist/reference.py (the lean, the next checks)
+and rules/core/conditions.py (when a condition holds); the tests compare the two over generated
+answers.
 """
 
 from __future__ import annotations

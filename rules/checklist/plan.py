@@ -2,9 +2,9 @@
 
 The clues in groups, each tabulated for every combination of answers to the few items it reads (its
 share of the score, the clues that fire, the next checks it offers); the mechanisms tabulated by
-their present findings; the red flags compiled to integer tests (rules/conditions.py). The tables
-are filled in from the plain definitions (rules/reference.py), so they agree with them by
-construction; tests compare whole answers with those definitions.
+their present findings; the red flags compiled to integer tests (rules/core/conditions.py). The
+tables are filled in from the plain definitions (rules/checklist/reference.py), so they agree with
+them by construction; tests compare whole answers with those definitions.
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
 
 def _reachable(parts: list[set[tuple[float, int, bool]]]) -> list[Standing]:
     """Every standing the answers can reach, given each group's possible (share, findings, family
-    clue), summed as evaluate() does (rules/engine.py)."""
+    clue), summed as evaluate() does (rules/checklist/engine.py)."""
     totals: set[tuple[float, int, bool]] = {(0.0, 0, False)}
     for shares in parts:
         totals = {(total + share, n + m, fam or f) for total, n, fam in totals for share, m, f in shares}

@@ -1,6 +1,6 @@
 """The plain definitions of the lean and of what to check next, straight from holds().
 
-These are what the engine means. rules/plan.py tabulates them once per process so that evaluate()
+These are what the engine means. rules/checklist/plan.py tabulates them once per process so that evaluate()
 is a few table lookups; the tests compare evaluate() with these definitions over generated answers.
 Read here what an answer does; read plan.py for how it is made fast.
 """

@@ -59,7 +59,7 @@ def _cite(raw: Mapping[str, Any], where: str, sources: Mapping[str, Source]) -> 
 
 def _check_condition(cond: Condition, where: str, kb_findings: Iterable[str], onsets: Iterable[str],
                      histories: Iterable[str]) -> None:
-    """Raise KnowledgeError unless `cond` is a well-formed tree over known ids (rules/conditions.py
+    """Raise KnowledgeError unless `cond` is a well-formed tree over known ids (rules/core/conditions.py
     says what is well formed)."""
     problem = check(cond, Vocabulary(frozenset(kb_findings), frozenset(onsets), frozenset(histories)))
     if problem:

@@ -196,7 +196,7 @@ def import_hpo_list(text: str, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
 
 def _resolve(statements: Iterable[tuple[str, State, str | None]], onsets: list[tuple[str, str]], kind: str,
              notes: list[str], kb: KnowledgeBase, hpo: HpoIndex, bound: tuple[str, str] | None = None) -> Imported:
-    """Turn (term, state, label) statements into finding states (rules.inputs.resolve_statements);
+    """Turn (term, state, label) statements into finding states (rules.core.inputs.resolve_statements);
     onset terms given as features set the onset, never later than `bound` (the age at the last
     encounter): an onset after it is brought back to it, and with no onset an encounter at birth
     or in infancy gives that class (the rules read neonatal and infant onset alike, except low
