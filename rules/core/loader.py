@@ -24,6 +24,7 @@ from .model import Clue
 from .model import Condition
 from .model import Finding
 from .model import Gene
+from .model import GeneStatement
 from .model import KnowledgeBase
 from .model import LeanThresholds
 from .model import Mechanism
@@ -188,9 +189,23 @@ def _workup_item(w: Mapping[str, Any], findings: Mapping[str, Finding], sources:
     return WorkupItem(w["id"], w["label"], w["why"], tuple(w["findings"]), _cite(w["cite"], where, sources))
 
 
+def _gene_statement(s: Mapping[str, Any], where: str, sources: Mapping[str, Source]) -> GeneStatement:
+    cite = _cite(s["cite"], where, sources)
+    beyond = sources[cite.source].kind != "seed"
+    if beyond and not cite.locator:  # a reference is cited at a place: section, table, disease id
+        raise KnowledgeError(f"{where}: a statement citing {cite.source!r} needs a locator")
+    return GeneStatement(s["text"], cite, beyond)
+
+
 def _gene(g: Mapping[str, Any], sources: Mapping[str, Source]) -> Gene:
+    where = f"gene {g['symbol']} ({g['omim']})"
+    statements = tuple(_gene_statement(s, f"{where} statement {i}", sources)
+                       for i, s in enumerate(g["statement"], 1))
+    if not statements:
+        raise KnowledgeError(f"{where}: a gene needs at least one statement")
     return Gene(g["symbol"], g["inheritance"], g["seed_type"], g["omim"], g["code"], g["in_seed"],
-                g["note"], _cite(g["cite"], f"gene {g['symbol']}", sources))
+                " ".join(s.text for s in statements), _cite(g["cite"], where, sources), statements,
+                " ".join(s.text for s in statements if s.beyond_seed))
 
 
 def _thresholds(lean: Mapping[str, Any]) -> LeanThresholds:

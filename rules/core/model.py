@@ -132,6 +132,15 @@ class WorkupItem:
 
 
 @dataclass(frozen=True, slots=True)
+class GeneStatement:
+    """One statement of a gene's note, with the source it rests on."""
+
+    text: str
+    cite: Citation
+    beyond_seed: bool = True  # cites a reference, not the source document
+
+
+@dataclass(frozen=True, slots=True)
 class Gene:
     """A row of the gene table."""
 
@@ -141,8 +150,10 @@ class Gene:
     omim: str
     code: str
     in_seed: bool
-    note: str
-    cite: Citation
+    note: str  # the statements' texts, in order
+    cite: Citation  # where the gene-type pairing comes from: the source document's gene line, or a reference
+    statements: tuple[GeneStatement, ...] = ()
+    beyond_seed: str = ""  # the statements that go beyond the source document, in order
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,7 +115,8 @@ WORKUP = _entries("workup", workup=req("tables", _entries(
     cite=req("table", CITE))))
 GENES = _entries("genes", gene=req("tables", _entries(
     "gene", "symbol", symbol=req("str"), inheritance=req("str"), seed_type=req("str"), omim=req("str"),
-    code=req("str"), in_seed=req("bool"), note=req("str"), cite=req("table", CITE))))
+    code=req("str"), in_seed=req("bool"), cite=req("table", CITE),
+    statement=req("tables", _entries("statement", text=req("str"), cite=req("table", CITE))))))
 OBSERVATIONS = _entries(
     "observations",
     stages=req("table", _entries("stages", history=req("str"), examination=req("str"), investigations=req("str"))),

@@ -63,7 +63,8 @@ def expand(compact, knowledge):
               "type": k["genes"][g["omim"]]["type"], "omim": g["omim"], "omim_url": k["genes"][g["omim"]]["omim_url"],
               "code": k["genes"][g["omim"]]["code"], "in_seed": k["genes"][g["omim"]]["in_seed"],
               "consistent": g["consistent"], "note": k["genes"][g["omim"]]["note"],
-              "source": k["genes"][g["omim"]]["source"]} for g in compact["genes"]]
+              "source": k["genes"][g["omim"]]["source"], "beyond_seed": k["genes"][g["omim"]]["beyond_seed"],
+              "statements": k["genes"][g["omim"]]["statements"]} for g in compact["genes"]]
     checks = [{"kind": c["kind"], "id": c["id"], "label": k["checks"][c["id"]]["label"],
                "check": k["checks"][c["id"]]["check"], "impact": c["impact"], "outcomes": c["outcomes"]}
               for c in compact["next_checks"]]

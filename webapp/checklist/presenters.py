@@ -120,6 +120,7 @@ class _Rows:
         cited = ({c.cite.source for c in kb.clues} | {m.cite.source for m in kb.mechanisms.values()}
                  | {r.cite.source for r in kb.red_flags} | {w.cite.source for w in kb.workup}
                  | {r.action_cite.source for r in kb.red_flags if r.action_cite} | {g.cite.source for g in kb.genes}
+                 | {s.cite.source for g in kb.genes for s in g.statements}
                  | {DISAGREEMENT_SOURCE[0]})  # the differential's teaching point
         self.cited = JsonRow({sid: self.source(entry) for sid, entry in sources_map(kb).items() if sid in cited})
         premise = kb.premise
@@ -190,7 +191,10 @@ class _Rows:
         g = match.gene
         return JsonRow({"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type, "omim": g.omim,
                         "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code, "in_seed": g.in_seed,
-                        "consistent": match.consistent, "note": g.note, "source": cite_ref(g.cite)})
+                        "consistent": match.consistent, "note": g.note, "source": cite_ref(g.cite),
+                        "beyond_seed": g.beyond_seed,  # the statements beyond the source document
+                        "statements": [{"text": s.text, "source": cite_ref(s.cite), "beyond_seed": s.beyond_seed}
+                                       for s in g.statements]})
 
 
 class _CompactRows(_Rows):

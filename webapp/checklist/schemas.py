@@ -36,6 +36,12 @@ ASSESS_BODY = {
     },
 }
 STRINGS = {"type": "array", "items": {"type": "string"}}
+# A gene's note, statement by statement, each with its source (the source document or a located reference).
+GENE_STATEMENTS = {"type": "array", "description": "the note sentence by sentence, each with its own source",
+                   "items": {"type": "object", "required": ["text", "source", "beyond_seed"],
+                             "properties": {"text": {"type": "string"}, "source": CITE, "beyond_seed": {
+                                 "type": "boolean", "description": "it cites a reference, not the source document"}}}}
+GENE_BEYOND_SEED = {"type": "string", "description": "the statements of the note that go beyond the source document"}
 NUMBER = {"type": "number"}
 TEXT = {"type": "string"}
 
@@ -156,7 +162,7 @@ ASSESSMENT = every({
         "symbol": TEXT, "inheritance": SIDE, "type": TEXT, "omim": {"type": "string", "description": "OMIM number"},
         "omim_url": TEXT, "code": TEXT, "in_seed": {"type": "boolean", "description": "named by the source document"},
         "consistent": {"type": "boolean", "description": "its inheritance agrees with the lean"},
-        "note": TEXT, "source": CITE})},
+        "note": TEXT, "source": CITE, "beyond_seed": GENE_BEYOND_SEED, "statements": GENE_STATEMENTS})},
     "next_checks": {"type": "array", "description": "unassessed items whose answer could change the lean "
                                                      "or its strength", "items": every({
         "kind": CHECK_KIND, "id": TEXT, "label": TEXT, "check": TEXT, "impact": NUMBER, "outcomes": OUTCOMES})},
@@ -344,7 +350,8 @@ KNOWLEDGE = every({
     "genes": by_id(every({
         "symbol": TEXT, "inheritance": SIDE, "type": TEXT, "omim": {"type": "string", "description": "OMIM number"},
         "omim_url": TEXT, "code": TEXT, "in_seed": {"type": "boolean", "description": "named by the source document"},
-        "note": TEXT, "source": CITE}), "the genes, by OMIM number (a gene with two types has two)",
+        "note": TEXT, "source": CITE, "beyond_seed": GENE_BEYOND_SEED, "statements": GENE_STATEMENTS}),
+        "the genes, by OMIM number (a gene with two types has two)",
         propertyNames={"pattern": "^[0-9]+$"}),
     "checks": by_id(every({"kind": CHECK_KIND, "label": TEXT,
                            "check": {"type": "string", "description": "how to assess it"}}),

@@ -44,6 +44,7 @@ def _all_citations(kb):
     yield from ((f"work-up {w.id}", w.cite) for w in kb.workup)
     yield ("premise", kb.premise.cite)
     yield from ((f"gene {g.symbol}", g.cite) for g in kb.genes)
+    yield from ((f"gene {g.symbol} ({g.omim}) statement", s.cite) for g in kb.genes for s in g.statements)
 
 
 def test_vocabulary_is_the_public_contract():
