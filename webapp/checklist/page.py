@@ -17,6 +17,7 @@ from rules import Parsed
 from .presenters import cite_text
 
 STRENGTH = {"weak": "weak", "moderate": "moderate", "strong": "strong"}
+LEAN_WORD = {"x_linked": "X-linked"}  # how the page writes a lean whose id is not a plain word
 PREMISE_TITLES = {"confirmed": "Dense bone on imaging: entered",
                   "unconfirmed": "Not yet confirmed: osteopetrosis",
                   "contradicted": "Argues against osteopetrosis"}
@@ -34,7 +35,8 @@ def nothing_entered(parsed: Parsed) -> bool:
     answers = parsed.answers
     return (answers.onset == "unknown" and answers.family_history == "unknown"
             and all(state == "unknown" for state in answers.findings.values())
-            and not parsed.other_terms and not parsed.unmapped and not parsed.recognized)
+            and not parsed.other_terms and not parsed.unmapped
+            and all(r.state == "unknown" for r in parsed.recognized))
 
 
 def _outcome_words(kind: str, value: str, kb: KnowledgeBase) -> str:
@@ -56,11 +58,12 @@ def result_page(result: dict[str, Any], kb: KnowledgeBase, today: datetime | Non
         "clues_against": [clues[i] for i in inh["clues_against"]],
         "flags": [{**row, "finding_labels": [labels[s] for s in row["findings"]]} for row in result["red_flags"]],
         "next_checks": [{**row, "outcome_words": [
-            f"{_outcome_words(row['kind'], o['value'], kb)} \u2192 {o['lean']}"
+            f"{_outcome_words(row['kind'], o['value'], kb)} \u2192 {LEAN_WORD.get(o['lean'], o['lean'])}"
             + (f", {STRENGTH[o['strength']]}" if o["strength"] else "") for o in row["outcomes"]]}
             for row in result["next_checks"]],
         "workup": [{**row, "finding_labels": [labels[s] for s in row["findings"]]} for row in result["workup"]],
         "premise": {**premise, "title": PREMISE_TITLES[premise["state"]]},
+        "lean_word": LEAN_WORD.get(inh["lean"], inh["lean"]),
         "date": (today or datetime.now(UTC)).strftime("%Y-%m-%d"),
     }
 
