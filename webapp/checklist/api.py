@@ -26,8 +26,6 @@ from ..api.schemas import ref
 from ..extensions import csrf
 from ..infra.knowledge import kb
 from ..interop.schemas import PHENOPACKET_BODY
-from .page import NOTHING_ENTERED
-from .page import nothing_entered
 from .presenters import DETAILS
 from .presenters import knowledge_document
 from .presenters import present_assessment
@@ -58,8 +56,6 @@ def assessment_of(body: Any, detail: str = "compact") -> dict[str, Any]:
     """The presented assessment of an /assess body; InputError for input it cannot read."""
     knowledge = kb()
     parsed = parse_request(body, knowledge, load_hpo())
-    if nothing_entered(parsed):
-        raise ApiError(400, "nothing_entered", NOTHING_ENTERED)
     return present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed, detail)
 
 
@@ -131,9 +127,7 @@ PATHS: dict[str, Any] = {
         "responses": {
             "200": json_response({"oneOf": [ref("AssessmentCompact"), ref("Assessment")]},
                                  "the compact answer (the default), or the full one with ?detail=full"),
-            "400": json_response(ERROR, "the body cannot be read (the error's code and message say why), "
-                                        "nothing was entered at all (code nothing_entered: no finding present "
-                                        "or absent, no HPO term, onset and family history not known), or "
+            "400": json_response(ERROR, "the body cannot be read (the error's code and message say why), or "
                                         "detail is neither compact nor full (code invalid_detail)"),
             **error_responses(413, 415)},
     }},

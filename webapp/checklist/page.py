@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from rules import KnowledgeBase
-from rules import Parsed
 
 from .presenters import cite_text
 
@@ -21,22 +20,6 @@ LEAN_WORD = {"x_linked": "X-linked"}  # how the page writes a lean whose id is n
 PREMISE_TITLES = {"confirmed": "Dense bone on imaging: entered",
                   "unconfirmed": "Not yet confirmed: osteopetrosis",
                   "contradicted": "Argues against osteopetrosis"}
-
-
-# An empty checklist (nothing entered at all) gets no result: the page says so over the form, and the
-# API answers 400 with the code nothing_entered (docs/api.md).
-NOTHING_ENTERED = ("Nothing was entered. Mark at least one finding as present or absent, or give the age at onset "
-                   "or the family history, to get a result.")
-
-
-def nothing_entered(parsed: Parsed) -> bool:
-    """Whether nothing at all was entered: no finding marked present or absent, no HPO term or text that
-    was read, onset and family history not known."""
-    answers = parsed.answers
-    return (answers.onset == "unknown" and answers.family_history == "unknown"
-            and all(state == "unknown" for state in answers.findings.values())
-            and not parsed.other_terms and not parsed.unmapped
-            and all(r.state == "unknown" for r in parsed.recognized))
 
 
 def _outcome_words(kind: str, value: str, kb: KnowledgeBase) -> str:

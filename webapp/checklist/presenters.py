@@ -18,6 +18,7 @@ from typing import Any
 from typing import TypeVar
 
 from rules import DISAGREEMENT_SOURCE
+from rules import Answers
 from rules import Assessment
 from rules import Citation
 from rules import ClueHit
@@ -124,6 +125,24 @@ def contradicted_message(assessment: Assessment, kb: KnowledgeBase, parsed: Pars
                                                            "entered")
 
 NO_NEXT_CHECK = "No item left unassessed could change the lean or its strength."
+
+# An empty checklist (nothing entered at all) gets no result: the API answers 200 with `entered` false
+# and this message, and no red flag, card or work-up; the page shows the form again with it (docs/api.md,
+# docs/decisions/0020-an-x-linked-lean.md).
+NOTHING_ENTERED = ("Nothing was entered. Mark at least one finding as present or absent, or give the age at onset "
+                   "or the family history, to get a result.")
+NO_RESULT = "No result: nothing was entered."
+
+
+def nothing_entered(answers: Answers, parsed: Parsed | None = None) -> bool:
+    """Whether nothing at all was entered: no finding marked present or absent, no HPO term or text
+    that was read, onset and family history not known."""
+    if answers.onset != "unknown" or answers.family_history != "unknown":
+        return False
+    if any(state != "unknown" for state in answers.findings.values()):
+        return False
+    return parsed is None or (not parsed.other_terms and not parsed.unmapped
+                              and all(r.state == "unknown" for r in parsed.recognized))
 
 
 class _Rows:
@@ -354,8 +373,12 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     }
     if not compact:  # the compact answer's clues say which side each points to
         inheritance |= {"clues_for": toward, "clues_against": away}
+    entered = not nothing_entered(answers, parsed)
+    if not entered:
+        inheritance |= {"summary": NO_RESULT, "message": NOTHING_ENTERED}
     return {
         "knowledge_version": kb.version,
+        "entered": entered,  # false: nothing at all was entered, and the answer is no result
         "inheritance": inheritance,
         "mechanisms": rows.ready(assessment.mechanisms, rows.mechanism),
         "red_flags": rows.ready(assessment.red_flags, rows.red_flag),  # as the engine orders them: most urgent first
@@ -364,7 +387,7 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         "next_checks_note": "" if assessment.next_checks else NO_NEXT_CHECK,
         "premise": (rows.premise_rows.get(assessment.premise) if assessment.premise != "contradicted" else
                     {"state": "contradicted", "message": contradicted_message(assessment, kb, parsed)}),
-        "workup": rows.workup_list(assessment.workup),
+        "workup": rows.workup_list(assessment.workup) if entered else [],
         "hpo_terms": {"present": terms_present, "excluded": terms_absent},
         "other_terms": [{"id": o.id, "label": o.label, "state": o.state} for o in others],
         "answers": given_answers,

@@ -131,8 +131,13 @@ CLUE = every({"id": TEXT, "finding": {"type": ["string", "null"], "description":
               "why": TEXT, "beyond_seed": {"type": "string", "description": "what it says beyond the source "
                                                                             "document (empty when nothing)"},
               "source": CITE})
+ENTERED = {"type": "boolean", "description": "false when nothing at all was entered (no finding present or absent, "
+                                            "no HPO term, onset and family history not known): the answer is then no "
+                                            "result (inheritance.summary and message say so; no red flag, mechanism "
+                                            "or work-up)"}
 ASSESSMENT = every({
     "knowledge_version": TEXT,
+    "entered": ENTERED,
     "inheritance": every({
         "lean": LEAN, "strength": STRENGTH,
         "score": NUMBER,
@@ -264,6 +269,7 @@ DIFFERENTIAL_NOTES_COMPACT = strict({
 ASSESSMENT_COMPACT = every({
     "knowledge_version": {"type": "string", "description": "the version of GET /api/v1/knowledge that has "
                                                            "this answer's texts"},
+    "entered": ENTERED,
     "inheritance": strict({
         "lean": LEAN, "strength": STRENGTH, "score": NUMBER,
         "summary": {"type": "string", "description": "the lean, its strength and the clue that weighs most"},

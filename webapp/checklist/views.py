@@ -20,10 +20,10 @@ from .differential import page_view
 from .forms import checklist_form_class
 from .layout import checklist_groups
 from .link import parsed_query
-from .page import NOTHING_ENTERED
 from .page import cite_parts
-from .page import nothing_entered
 from .page import result_page
+from .presenters import NOTHING_ENTERED
+from .presenters import nothing_entered
 from .presenters import present_assessment
 from .presenters import present_vocabulary
 
@@ -76,7 +76,7 @@ def assess() -> ResponseReturnValue:
         parsed = parse_request(form.body(knowledge), knowledge, load_hpo())
     except InputError as err:
         abort(400, err.message)
-    if nothing_entered(parsed):  # no result for an empty checklist: the form again, saying so
+    if nothing_entered(parsed.answers, parsed):  # no result for an empty checklist: the form again, saying so
         return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge),
                                nothing_entered=NOTHING_ENTERED), 400
     result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
@@ -89,7 +89,7 @@ def shared() -> ResponseReturnValue:
     """The same result page, reproduced from a shareable link."""
     knowledge = kb()
     parsed = parsed_query()
-    if nothing_entered(parsed):
+    if nothing_entered(parsed.answers, parsed):
         form = checklist_form_class(knowledge)()
         return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge),
                                nothing_entered=NOTHING_ENTERED), 400

@@ -1,6 +1,7 @@
-"""The answer and the page in context: nothing entered gets no result, "(MIOP)" only with the premise
-confirmed, the contradicted premise names what was entered, the X-linked lean as served and shown,
-and the work-up per answer (docs/api.md; docs/decisions/0020-an-x-linked-lean.md)."""
+"""The answer and the page in context: nothing entered gets no result (`entered` false; the form
+again), "(MIOP)" only with the premise confirmed, the contradicted premise names what was entered,
+the X-linked lean as served and shown, and the work-up per answer (docs/api.md;
+docs/decisions/0020-an-x-linked-lean.md)."""
 
 from __future__ import annotations
 
@@ -20,18 +21,20 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
-def test_nothing_entered_is_a_400_with_its_code_and_says_what_to_enter(client):
+def test_nothing_entered_is_an_answer_whose_state_says_so_with_no_result(client):
     for body in ({}, {"findings": {}}, {"findings": {"fractures": "unknown"}, "onset": "unknown"},
                  {"findings": [], "onset": None, "family_history": ""}):
-        response = client.post("/api/v1/assess", json=body)
-        assert response.status_code == 400, body
-        error = response.get_json()["error"]
-        assert error["code"] == "nothing_entered"
-        assert "Mark at least one finding as present or absent" in error["message"]
+        for detail in ("compact", "full"):
+            answer = assess(client, body, detail)
+            assert answer["entered"] is False, body
+            assert answer["inheritance"]["summary"] == "No result: nothing was entered."
+            assert answer["inheritance"]["message"].startswith("Nothing was entered. Mark at least one finding")
+            assert answer["red_flags"] == answer["mechanisms"] == answer["workup"] == []
     # One thing entered is enough: a finding absent, an onset, a family history, a term not on the checklist.
     for body in ({"findings": {"fractures": "absent"}}, {"findings": {}, "onset": "infancy"},
                  {"findings": {}, "family_history": "affected_parent"}, {"findings": {"HP:0000256": "present"}}):
-        assert client.post("/api/v1/assess", json=body).status_code == 200, body
+        answer = assess(client, body)
+        assert answer["entered"] is True and answer["workup"], body
 
 
 def test_nothing_entered_on_the_page_and_by_link_shows_the_form_with_the_message(client):
@@ -42,10 +45,12 @@ def test_nothing_entered_on_the_page_and_by_link_shows_the_form_with_the_message
         assert "Nothing was entered." in page and 'name="onset"' in page
 
 
-def test_the_openapi_document_names_nothing_entered_and_the_x_linked_values(client):
+def test_the_openapi_document_says_entered_and_the_x_linked_values(client):
     document = client.get("/api/v1/openapi.json").get_json()
-    assert "nothing_entered" in document["paths"]["/api/v1/assess"]["post"]["responses"]["400"]["description"]
     schemas = document["components"]["schemas"]
+    for name in ("Assessment", "AssessmentCompact"):
+        assert "entered" in schemas[name]["required"]
+        assert "nothing at all was entered" in schemas[name]["properties"]["entered"]["description"]
     assert "x_linked_pattern" in schemas["FamilyHistoryClass"]["enum"]
     assert "x_linked" in schemas["Assessment"]["properties"]["inheritance"]["properties"]["lean"]["enum"]
     assert "x_linked" in schemas["AssessmentCompact"]["properties"]["inheritance"]["properties"]["lean"]["enum"]
