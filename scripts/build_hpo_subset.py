@@ -200,7 +200,8 @@ def excluded_by(onto: Ontology, findings: list[dict[str, Any]]) -> dict[str, lis
 
 
 def build_subset(onto: Ontology, findings: list[dict[str, Any]], onset_ids: list[str],
-                 contradicting: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+                 contradicting: list[str] = (),  # type: ignore[assignment]
+                 compatible: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
     """The content of hpo_subset.json."""
     counts = term_findings(onto, findings)
     slugs = [f["slug"] for f in findings]
@@ -230,7 +231,9 @@ def build_subset(onto: Ontology, findings: list[dict[str, Any]], onset_ids: list
         "alt_ids": dict(onto.alt_ids),
         # NOT semantics, and the terms that contradict the premise (premise.toml), with descendants.
         "excluded_by": excluded_by(onto, findings),
-        "contradicts": sorted(set().union(*(onto.descendants(onto.primary(t)) for t in contradicting))),
+        # Less the compatible terms below them (premise.toml: rickets occurs with osteopetrosis).
+        "contradicts": sorted(set().union(*(onto.descendants(onto.primary(t)) for t in contradicting))
+                              - set().union(*(onto.descendants(onto.primary(t)) for t in compatible))),
     }
 
 
@@ -327,7 +330,8 @@ def generate(data_dir: Path) -> dict[str, str]:
     onto = parse_obo(data_dir / "hp.obo")
     findings = _read_toml("findings.toml")["finding"]
     onset_ids = [hpo for onset in _read_toml("options.toml")["onset"] for hpo in onset["hpo"]]
-    subset = build_subset(onto, findings, onset_ids, _read_toml("premise.toml")["contradicted_by"])
+    premise = _read_toml("premise.toml")
+    subset = build_subset(onto, findings, onset_ids, premise["contradicted_by"], premise.get("compatible", []))
     counts = {t: v["findings"] for t, v in subset["terms"].items()}
     return {
         "hpo_subset.json": dump(subset),

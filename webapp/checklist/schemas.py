@@ -64,10 +64,12 @@ def by_id(item: dict[str, Any], description: str, **extra: Any) -> dict[str, Any
     return {"type": "object", "additionalProperties": item, "description": description, **extra}
 
 
-LEAN = {"type": "string", "enum": ["recessive", "dominant", "indeterminate"]}
+LEAN = {"type": "string", "enum": ["recessive", "dominant", "x_linked", "indeterminate"],
+        "description": "x_linked: an X-linked family pattern was entered (family_history x_linked_pattern); that "
+                       "lean is at most weak and does not come from the score"}
 STRENGTH = {"type": ["string", "null"], "enum": ["weak", "moderate", "strong", None],
             "description": "null when the lean is indeterminate"}
-SIDE = {"type": "string", "enum": ["recessive", "dominant"]}
+SIDE = {"type": "string", "enum": ["recessive", "dominant", "x_linked"]}
 LEVEL = {"type": "string", "enum": ["urgent", "high", "context"]}
 CHECK_KIND = {"type": "string", "enum": ["finding", "onset", "family_history"]}
 SOURCE_ID = {"type": "string", "description": "the id of its source (in `sources`); the passage quoted is in "
@@ -130,12 +132,18 @@ CLUE = every({"id": TEXT, "finding": {"type": ["string", "null"], "description":
               "points_to": SIDE, "effect": {"type": "string", "enum": ["for", "against"]},
               "weight": NUMBER,
               "signed_weight": {"type": "number", "description": "positive toward recessive, negative toward "
-                                                                 "dominant"},
+                                                                 "dominant; 0 for the clue that sets the "
+                                                                 "X-linked lean"},
               "why": TEXT, "beyond_seed": {"type": "string", "description": "what it says beyond the source "
                                                                             "document (empty when nothing)"},
               "source": CITE})
+ENTERED = {"type": "boolean", "description": "false when nothing at all was entered (no finding present or absent, "
+                                            "no HPO term, onset and family history not known): the answer is then no "
+                                            "result (inheritance.summary and message say so; no red flag, mechanism "
+                                            "or work-up)"}
 ASSESSMENT = every({
     "knowledge_version": TEXT,
+    "entered": ENTERED,
     "inheritance": every({
         "lean": LEAN, "strength": STRENGTH,
         "score": NUMBER,
@@ -268,6 +276,7 @@ DIFFERENTIAL_NOTES_COMPACT = strict({
 ASSESSMENT_COMPACT = every({
     "knowledge_version": {"type": "string", "description": "the version of GET /api/v1/knowledge that has "
                                                            "this answer's texts"},
+    "entered": ENTERED,
     "inheritance": strict({
         "lean": LEAN, "strength": STRENGTH, "score": NUMBER,
         "summary": {"type": "string", "description": "the lean, its strength and the clue that weighs most"},
