@@ -1,11 +1,12 @@
-"""Bytes of the JSON answer of POST /api/v1/assess for the neonatal example (issue 14, point 9).
+"""Bytes of the JSON answer of POST /api/v1/assess for the neonatal example.
 
 The example: low calcium, an enlarged liver and spleen, anemia and vision loss, neonatal onset.
 Measured in the app (no server), so the figure is deterministic: the same knowledge gives the same
-bytes. The answer is the compact one (the default; texts by id); beside it the full answer
-(`?detail=full`, every text inline), the knowledge document that the compact answer refers to
-(GET /api/v1/knowledge, fetched once per knowledge version), the bench body of app_speed.py, and
-each part of the neonatal answer.
+bytes. The answer is the compact one (the default; texts by id:
+docs/decisions/0010-compact-answer-and-knowledge-document.md); beside it the full answer (`?detail=full`,
+every text inline), the knowledge document that the compact answer refers to (GET /api/v1/knowledge,
+fetched once per knowledge version), the bench body of app_speed.py, and each part of the neonatal
+answer.
 Run: .venv/bin/python bench/answer_size.py (or bench/run.py answer_size).
 """
 

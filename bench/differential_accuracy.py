@@ -3,7 +3,7 @@
 Three sets, each reported as top-1 and top-3 accuracy by entry and by gene (an entry's gene counts when
 any of its genes is among the first k distinct genes of the ranking):
 
-- simulated (`dx_sim_*`): PATIENTS patients per entry offered for simulation (rules/simulate.py: the
+- simulated (`dx_sim_*`): PATIENTS patients per entry offered for simulation (rules/practice/simulate.py: the
   entry's own HPO annotations, frequencies respected, with its onset; family history unknown), scored
   by the shipped model. Optimistic: the patients come from the same annotations the model reads.
 - leave-annotations-out (`dx_loo_*`): the same patients, each entry's patients scored by a model in

@@ -1,7 +1,7 @@
 """Rules benchmark: how often the checklist's lean matches the real inheritance of simulated patients.
 
 For every entry offered for simulation (known inheritance, at least one finding), PATIENTS patients
-with seeds 0..PATIENTS-1 are drawn from its HPO annotations (rules/simulate.py) and evaluated with
+with seeds 0..PATIENTS-1 are drawn from its HPO annotations (rules/practice/simulate.py) and evaluated with
 the rules on their findings, explicit absences and onset (family history unknown). Figures:
 
 - lean_accuracy_<ENTRY>: share where the lean equals the entry's inheritance (strict);

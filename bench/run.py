@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark module and print one `name: value` line per figure.
 
-Each figure that has a budget in PRODUCT.md ("Quality budgets") is followed by
+Each figure that has a budget in docs/product.md ("Budgets") is followed by
 `<name>_budget_ok: true|false`, and the run ends with `budgets_failed: N` (figures a module did not
 produce count as failed). The exit status is 1 when a module broke, 0 otherwise: a budget missed
 is a finding to read, not a crash.
@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 MODULES = ["app_speed", "answer_size", "page_weight", "lean_accuracy", "differential_accuracy",
            "differential_calibration", "classroom"]
 
-# figure -> (comparison, limit): PRODUCT.md "Quality budgets" and the issues' targets (the answer of
-# the neonatal example, issue 14). 40 KB is read as 40,000 bytes, 10 KB as 10,000.
+# figure -> (comparison, limit): docs/product.md "Budgets" (the answer of the neonatal example among
+# them). 40 KB is read as 40,000 bytes, 10 KB as 10,000.
 BUDGETS: dict[str, tuple[Callable[[float, float], bool], float]] = {
     "startup_seconds": (operator.lt, 0.5),
     "assess_vs_baseline_ratio": (operator.ge, 0.8),

@@ -5,7 +5,7 @@ banned-api rule, pyproject.toml, enforces it). What it may use is listed in __al
 are given here a clearer name than their module's own (`append_record` for progress.append, say),
 since out of their module they would read as anything. Importing this loads no data: the knowledge,
 the HPO terms, the case library and the differential model load on first use (each is cached), and
-py-fsrs is imported by rules/review.py only when a card is scheduled.
+py-fsrs is imported by rules/practice/review.py only when a card is scheduled.
 """
 
 from .checklist import load_knowledge

@@ -1,6 +1,6 @@
-"""An /assess-style body, whatever its shape: findings, onset and family history (rules/inputs.py
-reads each), or a phenopacket in their place (rules/phenopacket.py reads it). The one entry point of
-the JSON API, the shareable result link and the checklist form, so each accepts and rejects the same
+"""An /assess-style body, whatever its shape: findings, onset and family history (rules/core/inputs.py
+reads each), or a phenopacket in their place (rules/interop/ reads it). The one entry point of the
+JSON API, the shareable result link and the checklist form, so each accepts and rejects the same
 things with the same error codes."""
 
 from __future__ import annotations

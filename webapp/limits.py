@@ -8,7 +8,7 @@ own (rules.CONFIDENCE_MIN, rules.CONFIDENCE_MAX).
 
 from __future__ import annotations
 
-BODY_MAX_BYTES = 64 * 1024  # any request body, JSON or form (413 above it; PRODUCT.md error contract)
+BODY_MAX_BYTES = 64 * 1024  # any request body, JSON or form (413 above it; docs/api.md, Conventions)
 BODY_MAX_WORDS = "64 KiB"  # the same, as users read it
 TOO_LARGE = f"The request body is larger than the {BODY_MAX_WORDS} limit."
 

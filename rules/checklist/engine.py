@@ -1,9 +1,10 @@
 """The engine: answers + knowledge base -> assessment. Pure, no I/O, deterministic.
 
-evaluate() answers from the plan (rules/plan.py), worked out once per process from the knowledge
-alone: one table lookup per group of clues, one per mechanism, an integer test per red flag. What
-it means is defined plainly in rules/reference.py (the lean, the next checks) and
-rules/conditions.py (when a condition holds); the tests compare the two over generated answers.
+evaluate() answers from the plan (rules/checklist/plan.py), worked out once per process from the
+knowledge alone: one table lookup per group of clues, one per mechanism, an integer test per red
+flag. What it means is defined plainly in rules/checklist/reference.py (the lean, the next checks)
+and rules/core/conditions.py (when a condition holds); the tests compare the two over generated
+answers.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .plan import Standing
 from .plan import pack
 from .plan import plan_for
 from .reference import MAX_NEXT_CHECKS
+from .reference import pattern_of
 
 
 def _read(answers: Answers, kb: KnowledgeBase, plan: Plan) -> tuple[int, int, str, str]:
@@ -113,12 +115,19 @@ def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
     bit = plan.premise_bit
     premise = "contradicted" if a & bit else "confirmed" if p & bit else "unconfirmed"
     pair = plan.pairs[standing]
+    pattern = pattern_of(hit.clue for hit in hits)
     if premise == "contradicted":  # no answer to another item can bring a lean back
         checks: tuple[NextCheck, ...] = ()
+    elif pattern is not None:  # a clue sets the lean (an X-linked family pattern): only the premise can undo it
+        pair = (pattern, kb.thresholds.pattern)  # type: ignore[assignment]  # a strength word, checked at load
+        first = plan.premise_checks.get(pair) if bit & ~p else None
+        checks = (first,) if first is not None else ()
     else:
         checks = _next_checks(offers, standing, plan.premise_checks.get(pair) if bit & ~p else None)
     inheritance = _inheritance(standing, pair, hits, kb, checks, premise == "contradicted")
-    mechanisms = tuple([hits[p & mask] for mask, hits in plan.mechanisms if p & mask])
+    mechanisms = tuple([hits[p & mask] for mask, hits, shown in plan.mechanisms if p & mask and shown(p, a, o, h)])
     red_flags = tuple([table[p & members] for r, mask, test, members, table in plan.flags
                        if (p & mask if mask else test(p, a, o, h))])
-    return Assessment(answers, inheritance, mechanisms, red_flags, plan.genes[inheritance.lean], checks, premise)
+    workup = plan.workup_sets[sum([1 << i for i, shown in enumerate(plan.workup) if shown(p, a, o, h)])]
+    return Assessment(answers, inheritance, mechanisms, red_flags, plan.genes[inheritance.lean], checks, premise,
+                      workup)

@@ -2,9 +2,9 @@
 
 The clues in groups, each tabulated for every combination of answers to the few items it reads (its
 share of the score, the clues that fire, the next checks it offers); the mechanisms tabulated by
-their present findings; the red flags compiled to integer tests (rules/conditions.py). The tables
-are filled in from the plain definitions (rules/reference.py), so they agree with them by
-construction; tests compare whole answers with those definitions.
+their present findings; the red flags compiled to integer tests (rules/core/conditions.py). The
+tables are filled in from the plain definitions (rules/checklist/reference.py), so they agree with
+them by construction; tests compare whole answers with those definitions.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from rules.core.conditions import nodes
 from rules.core.conditions import presence_mask
 from rules.core.conditions import raised_by
 from rules.core.model import LEVELS
+from rules.core.model import PATTERN_LEANS
 from rules.core.model import Answers
 from rules.core.model import Clue
 from rules.core.model import ClueHit
@@ -40,9 +41,11 @@ from rules.core.model import RedFlag
 from rules.core.model import RedFlagHit
 from rules.core.model import State
 from rules.core.model import Strength
+from rules.core.model import WorkupItem
 
 from .reference import evidence
 from .reference import lean_of
+from .reference import pattern_of
 from .reference import signed
 
 # Tabulated clues. Two clues fall in one group when they read a common item (a finding, the onset
@@ -67,8 +70,8 @@ Offer = tuple[float, int, dict[Standing, NextCheck | None]]
 _Row = tuple[float, tuple[int, ...], tuple[Offer, ...], int, bool]
 # An offer as tabulated, before the standings the answers can reach are known: (-impact, position,
 # kind, key, label, check, (value tried, score change, findings change, family clue after or None
-# when the group reads no family history) per value).
-_Change = tuple[str, float, int, bool | None]
+# when the group reads no family history, the lean a fired clue sets or "") per value).
+_Change = tuple[str, float, int, bool | None, str]
 _Draft = tuple[float, int, str, str, str, str, tuple[_Change, ...]]
 _Table = tuple[int, dict[int, tuple[float, tuple[int, ...], tuple[_Draft, ...], int, bool]]]
 MAX_SCORES = 100_000  # distinct standings the answers can reach (a few hundred for the shipped knowledge)
@@ -147,9 +150,11 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
         for value, trial in tries:
             trial_part, trial_fired = share(trial)
             trial_n, trial_fam = rests_on(trial, trial_fired)
-            changes.append((value, round(trial_part - part, 3), trial_n - n, trial_fam if reads_family else None))
-        impact = max(abs(change) for _, change, _, _ in changes)
-        moves = impact > 0 or any(dn or (f is not None and f != fam) for _, _, dn, f in changes)
+            sets = pattern_of(kb.clues[i] for i in trial_fired) or ""
+            changes.append((value, round(trial_part - part, 3), trial_n - n, trial_fam if reads_family else None,
+                            sets))
+        impact = max(abs(change) for _, change, _, _, _ in changes)
+        moves = impact > 0 or any(dn or (f is not None and f != fam) or sets for _, _, dn, f, sets in changes)
         return [(-impact, position, kind, key, label, check, tuple(changes))] if moves else []
 
     position = {s: i for i, s in enumerate(kb.findings)}
@@ -188,7 +193,7 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
 
 def _reachable(parts: list[set[tuple[float, int, bool]]]) -> list[Standing]:
     """Every standing the answers can reach, given each group's possible (share, findings, family
-    clue), summed as evaluate() does (rules/engine.py)."""
+    clue), summed as evaluate() does (rules/checklist/engine.py)."""
     totals: set[tuple[float, int, bool]] = {(0.0, 0, False)}
     for shares in parts:
         totals = {(total + share, n + m, fam or f) for total, n, fam in totals for share, m, f in shares}
@@ -205,8 +210,9 @@ def _finish(drafts: dict[_Draft, Offer], standings: list[Standing], kb: Knowledg
         for base in standings:
             total, n, fam = base
             now = lean_of(total, kb, n, fam)
-            outcomes = tuple((v, *lean_of(round(total + change, 3), kb, n + dn, fam if f is None else f))
-                             for v, change, dn, f in changes)
+            outcomes = tuple((v, *((sets, kb.thresholds.pattern) if sets else
+                                   lean_of(round(total + change, 3), kb, n + dn, fam if f is None else f)))
+                             for v, change, dn, f, sets in changes)
             if all((lean, strength) == now for _, lean, strength in outcomes):
                 by_standing[base] = None
                 continue
@@ -243,8 +249,9 @@ class Plan:
     # Per clue, in knowledge order: the masks of the findings its condition names present and absent,
     # and its hit for every set of those findings that can be entered so (as for the red flags below).
     clues: tuple[tuple[int, int, dict[tuple[int, int], ClueHit]], ...]
-    mechanisms: tuple[tuple[int, dict[int, MechanismHit]], ...]  # per mechanism: its findings' mask, and
-    # the hit for every set of them that can be present (a few hundred at most: 2 ** members)
+    # Per mechanism: its findings' mask, the hit for every set of them that can be present (a few hundred
+    # at most: 2 ** members), and its condition (the card is left out where what was entered contradicts it).
+    mechanisms: tuple[tuple[int, dict[int, MechanismHit], Test], ...]
     # Each red flag, most urgent first, with its condition: a mask when it is "one of these findings
     # present" (most are), else 0 and the compiled test; then the mask of the findings that can raise
     # it and its hit for every set of them that can be present (as for the mechanisms).
@@ -252,10 +259,14 @@ class Plan:
     genes: dict[str, tuple[GeneMatch, ...]]  # per lean
     premise_bit: int  # the premise finding's bit (0 when the knowledge has no premise)
     premise_checks: dict[tuple[Lean, Strength | None], NextCheck]  # the premise as a next check, per lean
+    # The work-up items, each with its condition, and the items shown for every set of them that can
+    # hold (keyed by their bits in knowledge order), the same tuple each time.
+    workup: tuple[Test, ...]
+    workup_sets: dict[int, tuple[WorkupItem, ...]]
 
 
 def _mechanism_table(mechanism: Mechanism, kb: KnowledgeBase, bits: Mapping[str, int],
-                     ) -> tuple[int, dict[int, MechanismHit]]:
+                     ) -> tuple[int, dict[int, MechanismHit], Test]:
     members = [(bits[s], f) for s, f in kb.findings.items() if mechanism.slug in f.groups]
     if 2 ** len(members) > MAX_GROUP_ROWS:
         raise ValueError(f"mechanism {mechanism.slug} has too many findings to tabulate: {len(members)}")
@@ -264,7 +275,15 @@ def _mechanism_table(mechanism: Mechanism, kb: KnowledgeBase, bits: Mapping[str,
         present = tuple([(bit, f) for (bit, f), on in zip(members, chosen, strict=True) if on])
         if present:
             hits[sum(bit for bit, _ in present)] = MechanismHit(mechanism, tuple(f for _, f in present))
-    return sum(bit for bit, _ in members), hits
+    return sum(bit for bit, _ in members), hits, compile_condition(mechanism.when, bits)
+
+
+def _workup_sets(kb: KnowledgeBase) -> dict[int, tuple[WorkupItem, ...]]:
+    """The work-up items shown for every set of them whose condition holds (bit i: the i-th item)."""
+    items = kb.workup
+    if 2 ** len(items) > MAX_GROUP_ROWS:
+        raise ValueError(f"too many work-up items to tabulate: {len(items)}")
+    return {key: tuple(w for i, w in enumerate(items) if key >> i & 1) for key in range(2 ** len(items))}
 
 
 def _flag_table(flag: RedFlag, kb: KnowledgeBase, bits: Mapping[str, int]) -> tuple[int, dict[int, RedFlagHit]]:
@@ -306,7 +325,7 @@ def _premise_checks(kb: KnowledgeBase) -> dict[tuple[Lean, Strength | None], Nex
     f = kb.findings[kb.premise.finding]
     return {(lean, strength): NextCheck("finding", f.slug, f.label, f.check, 0.0,
                                         (("present", lean, strength), ("absent", "indeterminate", None)))
-            for lean in ("recessive", "dominant") for strength in ("weak", "moderate", "strong")}
+            for lean in ("recessive", "dominant", *PATTERN_LEANS) for strength in ("weak", "moderate", "strong")}
 
 
 @functools.cache
@@ -315,7 +334,7 @@ def plan_for(kb: KnowledgeBase) -> Plan:
     bits = finding_bits(kb)
     packing = _packing(kb)
     weights = tuple(signed(c) for c in kb.clues)
-    leans = ("recessive", "dominant", "indeterminate")
+    leans = ("recessive", "dominant", *PATTERN_LEANS, "indeterminate")
     groups, pairs = _groups(kb, bits, weights, packing)
     return Plan(
         bits=bits,
@@ -331,6 +350,8 @@ def plan_for(kb: KnowledgeBase) -> Plan:
                                   key=lambda m: not m.consistent)) for lean in leans},
         premise_bit=bits[kb.premise.finding] if kb.premise else 0,
         premise_checks=_premise_checks(kb),
+        workup=tuple(compile_condition(w.when, bits) for w in kb.workup),
+        workup_sets=_workup_sets(kb),
     )
 
 
@@ -358,7 +379,7 @@ def handouts(kb: KnowledgeBase) -> Handouts:
     checks.update({id(c): c for c in plan.premise_checks.values()})
     return Handouts(
         clue_hits=tuple(hit for *_, hits in plan.clues for hit in hits.values()),
-        mechanism_hits=tuple(hit for _, hits in plan.mechanisms for hit in hits.values()),
+        mechanism_hits=tuple(hit for _, hits, _ in plan.mechanisms for hit in hits.values()),
         red_flags=tuple(hit for *_, hits in plan.flags for hit in hits.values()),
         next_checks=tuple(checks.values()),
         gene_tables=tuple(plan.genes.values()),

@@ -1,6 +1,6 @@
 """The plain definitions of the lean and of what to check next, straight from holds().
 
-These are what the engine means. rules/plan.py tabulates them once per process so that evaluate()
+These are what the engine means. rules/checklist/plan.py tabulates them once per process so that evaluate()
 is a few table lookups; the tests compare evaluate() with these definitions over generated answers.
 Read here what an answer does; read plan.py for how it is made fast.
 """
@@ -14,6 +14,7 @@ from typing import cast
 from rules.core.conditions import findings_in
 from rules.core.conditions import holds
 from rules.core.conditions import mentions
+from rules.core.model import PATTERN_LEANS
 from rules.core.model import Answers
 from rules.core.model import Clue
 from rules.core.model import KnowledgeBase
@@ -30,7 +31,10 @@ Check = tuple[str, str, float, tuple[tuple[str, Lean, Strength | None], ...]]
 
 
 def signed(clue: Clue) -> float:
-    """A clue's weight, positive toward recessive, negative toward dominant."""
+    """A clue's weight, positive toward recessive, negative toward dominant; 0 for a clue that sets a
+    lean outside the score (PATTERN_LEANS)."""
+    if clue.points_to in PATTERN_LEANS:
+        return 0.0
     toward_recessive = (clue.points_to == "recessive") == (clue.effect == "for")
     return clue.weight if toward_recessive else -clue.weight
 
@@ -39,10 +43,10 @@ def lean_of(total: float, kb: KnowledgeBase, findings: int | None = None,
             family: bool = False) -> tuple[Lean, Strength | None]:
     """Map a score to a lean and strength using the knowledge's thresholds.
 
-    Strength is earned (issue 14): given `findings`, the entered findings read by the clues that
-    fired, `strong` needs at least thresholds.strong_needs_findings of them; with none the
-    strength is at most thresholds.without_findings, or thresholds.onset_alone when no
-    family-history clue fired either (the onset alone). Without `findings`, the margin alone.
+    Strength is earned (docs/decisions/0004-strength-is-earned.md): given `findings`, the entered
+    findings read by the clues that fired, `strong` needs at least thresholds.strong_needs_findings
+    of them; with none the strength is at most thresholds.without_findings, or thresholds.onset_alone
+    when no family-history clue fired either (the onset alone). Without `findings`, the margin alone.
     """
     t = kb.thresholds
     margin = abs(total)
@@ -77,12 +81,23 @@ def plain_score(answers: Answers, kb: KnowledgeBase) -> float:
     return round(sum(signed(c) for c in fired(answers, kb)), 3)
 
 
+def pattern_of(clues: Iterable[Clue]) -> Lean | None:
+    """The lean a fired clue sets outside the score (an X-linked family pattern), if one does."""
+    return next((lean for c in clues for lean in PATTERN_LEANS if c.points_to == lean), None)
+
+
 def plain_lean(answers: Answers, kb: KnowledgeBase) -> tuple[Lean, Strength | None]:
     """The lean and strength: from the score, the entered findings the fired clues read and whether
-    one reads the family history; no lean when the premise is entered absent (contradicted)."""
+    one reads the family history; no lean when the premise is entered absent (contradicted). A fired
+    clue that sets a lean (an X-linked family pattern) gives that lean, at the strength
+    thresholds.pattern caps it at, whatever the score (docs/decisions/0020-an-x-linked-lean.md)."""
     if kb.premise is not None and answers.state(kb.premise.finding) == "absent":
         return "indeterminate", None
-    return lean_of(plain_score(answers, kb), kb, *evidence(fired(answers, kb), answers))
+    clues = fired(answers, kb)
+    pattern = pattern_of(clues)
+    if pattern is not None:
+        return pattern, cast(Strength, kb.thresholds.pattern)
+    return lean_of(plain_score(answers, kb), kb, *evidence(clues, answers))
 
 
 def _trial(answers: Answers, kind: str, key: str, value: str) -> Answers:

@@ -51,8 +51,9 @@ class Unmapped:
 
 
 class OtherTerm(NamedTuple):
-    """An HPO term entered that is not a checklist finding's own term, kept as entered (issue 14):
-    shown as "other terms entered", and in the lab-request list, the shareable link and exports."""
+    """An HPO term entered that is not a checklist finding's own term, kept as entered
+    (docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md): shown as "other terms entered", and in
+    the lab-request list, the shareable link and exports."""
 
     id: str
     label: str

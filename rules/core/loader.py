@@ -11,19 +11,23 @@ import re
 import tomllib
 from collections.abc import Iterable
 from collections.abc import Mapping
+from dataclasses import replace
 from importlib import resources
 from typing import Any
 
 from .conditions import Vocabulary
 from .conditions import check
 from .errors import KnowledgeError
+from .model import ALWAYS
 from .model import LEVELS
+from .model import PATTERN_LEANS
 from .model import SIDES
 from .model import Citation
 from .model import Clue
 from .model import Condition
 from .model import Finding
 from .model import Gene
+from .model import GeneStatement
 from .model import KnowledgeBase
 from .model import LeanThresholds
 from .model import Mechanism
@@ -59,7 +63,7 @@ def _cite(raw: Mapping[str, Any], where: str, sources: Mapping[str, Source]) -> 
 
 def _check_condition(cond: Condition, where: str, kb_findings: Iterable[str], onsets: Iterable[str],
                      histories: Iterable[str]) -> None:
-    """Raise KnowledgeError unless `cond` is a well-formed tree over known ids (rules/conditions.py
+    """Raise KnowledgeError unless `cond` is a well-formed tree over known ids (rules/core/conditions.py
     says what is well formed)."""
     problem = check(cond, Vocabulary(frozenset(kb_findings), frozenset(onsets), frozenset(histories)))
     if problem:
@@ -142,12 +146,26 @@ class _Vocab:
         _check_condition(c, where, self.findings, self.onsets, self.histories)
         return c
 
+    def shown(self, raw: Mapping[str, Any], where: str) -> Condition:
+        """When an item (a card, a red flag, a work-up item) is shown: its `when` (always, without one)
+        and not its `unless`, as one condition tree."""
+        when = self.cond(raw["when"], f"{where} when") if "when" in raw else ALWAYS
+        if "unless" not in raw:
+            return when
+        unless = self.cond(raw["unless"], f"{where} unless")
+        return {"all": [when, {"not": unless}]} if when is not ALWAYS else {"not": unless}
+
 
 def _clue(c: Mapping[str, Any], vocab: _Vocab) -> Clue:
     where = f"clue {c['id']}"
-    if c["points_to"] not in SIDES or c["effect"] not in ("for", "against"):
-        raise KnowledgeError(f"{where}: points_to must be one of {SIDES}, effect for/against")
-    if not c["weight"] > 0:
+    if c["points_to"] not in SIDES + PATTERN_LEANS or c["effect"] not in ("for", "against"):
+        raise KnowledgeError(f"{where}: points_to must be one of {SIDES + PATTERN_LEANS}, effect for/against")
+    if c["points_to"] in PATTERN_LEANS:
+        # It sets its lean when it fires, outside the score (docs/decisions/0020-an-x-linked-lean.md).
+        if c["effect"] != "for" or c["weight"] != 0:
+            raise KnowledgeError(f"{where}: a clue pointing to {c['points_to']} sets that lean: effect \"for\", "
+                                 "weight 0 (it adds nothing to the score)")
+    elif not c["weight"] > 0:
         raise KnowledgeError(f"{where}: weight must be a positive number (effect = \"against\" subtracts it)")
     if c.get("finding") is not None and c["finding"] not in vocab.findings:
         raise KnowledgeError(f"{where}: unknown finding {c['finding']!r}")
@@ -162,9 +180,10 @@ def _red_flag(r: Mapping[str, Any], vocab: _Vocab) -> RedFlag:
         raise KnowledgeError(f"{where}: level must be one of {', '.join(LEVELS)}")
     if not r["action"]:
         raise KnowledgeError(f"{where}: a red flag names an action, with its citation (action, action_cite)")
-    return RedFlag(r["id"], r["level"], r["title"], r["why"], vocab.cond(r["when"], where),
+    return RedFlag(r["id"], r["level"], r["title"], r["why"], vocab.shown(r, where),
                    _cite(r["cite"], where, vocab.sources), r.get("beyond_seed", ""),
-                   r["action"], _cite(r["action_cite"], f"{where} action", vocab.sources))
+                   r["action"], _cite(r["action_cite"], f"{where} action", vocab.sources),
+                   vocab.cond(r["unless"], f"{where} unless") if "unless" in r else None)
 
 
 def _premise(raw: Mapping[str, Any], findings: Mapping[str, Finding], sources: Mapping[str, Source]) -> Premise:
@@ -177,28 +196,49 @@ def _premise(raw: Mapping[str, Any], findings: Mapping[str, Finding], sources: M
             raise KnowledgeError(f"finding {f.slug}: give it mechanism groups or a panel")
     if set(raw["message"]) != PREMISE_STATES:
         raise KnowledgeError("premise: a message for each of confirmed, unconfirmed, contradicted, and no_lean")
+    if "{entered}" not in raw["message"]["contradicted"]:
+        raise KnowledgeError("premise: the contradicted message names what was entered ({entered})")
+    if bool(raw.get("compatible")) != ("compatible_cite" in raw):
+        raise KnowledgeError("premise: compatible terms need their citation (compatible_cite), and only they")
+    compatible_cite = _cite(raw["compatible_cite"], "premise compatible", sources) if "compatible_cite" in raw else None
     return Premise(raw["finding"], tuple(raw["contradicted_by"]), dict(raw["message"]),
-                   _cite(raw["cite"], "premise", sources))
+                   _cite(raw["cite"], "premise", sources), raw.get("absent_label", own.label),
+                   tuple(raw.get("compatible", ())), compatible_cite)
 
 
-def _workup_item(w: Mapping[str, Any], findings: Mapping[str, Finding], sources: Mapping[str, Source]) -> WorkupItem:
+def _workup_item(w: Mapping[str, Any], vocab: _Vocab) -> WorkupItem:
     where = f"work-up {w['id']}"
-    if not set(w["findings"]) <= set(findings):
+    if not set(w["findings"]) <= set(vocab.findings):
         raise KnowledgeError(f"{where}: unknown finding in {w['findings']!r}")
-    return WorkupItem(w["id"], w["label"], w["why"], tuple(w["findings"]), _cite(w["cite"], where, sources))
+    return WorkupItem(w["id"], w["label"], w["why"], tuple(w["findings"]), _cite(w["cite"], where, vocab.sources),
+                      vocab.shown(w, where))
+
+
+def _gene_statement(s: Mapping[str, Any], where: str, sources: Mapping[str, Source]) -> GeneStatement:
+    cite = _cite(s["cite"], where, sources)
+    beyond = sources[cite.source].kind != "seed"
+    if beyond and not cite.locator:  # a reference is cited at a place: section, table, disease id
+        raise KnowledgeError(f"{where}: a statement citing {cite.source!r} needs a locator")
+    return GeneStatement(s["text"], cite, beyond)
 
 
 def _gene(g: Mapping[str, Any], sources: Mapping[str, Source]) -> Gene:
+    where = f"gene {g['symbol']} ({g['omim']})"
+    statements = tuple(_gene_statement(s, f"{where} statement {i}", sources)
+                       for i, s in enumerate(g["statement"], 1))
+    if not statements:
+        raise KnowledgeError(f"{where}: a gene needs at least one statement")
     return Gene(g["symbol"], g["inheritance"], g["seed_type"], g["omim"], g["code"], g["in_seed"],
-                g["note"], _cite(g["cite"], f"gene {g['symbol']}", sources))
+                " ".join(s.text for s in statements), _cite(g["cite"], where, sources), statements,
+                " ".join(s.text for s in statements if s.beyond_seed))
 
 
 def _thresholds(lean: Mapping[str, Any]) -> LeanThresholds:
     thresholds = LeanThresholds(float(lean["weak"]), float(lean["moderate"]), float(lean["strong"]),
                                 int(lean.get("strong_needs_findings", 2)), lean.get("without_findings", "moderate"),
-                                lean.get("onset_alone", "weak"))
-    if not {thresholds.without_findings, thresholds.onset_alone} <= {"weak", "moderate", "strong"}:
-        raise KnowledgeError("lean caps without_findings and onset_alone: weak, moderate or strong")
+                                lean.get("onset_alone", "weak"), lean.get("pattern", "weak"))
+    if not {thresholds.without_findings, thresholds.onset_alone, thresholds.pattern} <= {"weak", "moderate", "strong"}:
+        raise KnowledgeError("lean caps without_findings, onset_alone and pattern: weak, moderate or strong")
     if not 0 < thresholds.weak <= thresholds.moderate <= thresholds.strong:
         raise KnowledgeError("lean thresholds must rise: 0 < weak <= moderate <= strong")
     return thresholds
@@ -222,11 +262,13 @@ def read_knowledge() -> KnowledgeBase:
     _check_slugs([*(f["slug"] for f in data["findings.toml"]["finding"]), *onsets, *histories])
     findings = _findings(data["findings.toml"], mechanisms, panels, sources)
     vocab = _Vocab(findings, onsets, histories, sources)
+    shown = {m["slug"]: vocab.shown(m, f"mechanism {m['slug']}") for m in data["mechanisms.toml"]["mechanism"]}
+    mechanisms = {slug: replace(m, when=shown[slug]) for slug, m in mechanisms.items()}
     clues = tuple(_clue(c, vocab) for c in data["inheritance.toml"]["clue"])
     _unique((c.id for c in clues), "clue")
     red_flags = tuple(_red_flag(r, vocab) for r in data["red_flags.toml"]["red_flag"])
     premise = _premise(data["premise.toml"], findings, sources)
-    workup = tuple(_workup_item(w, findings, sources) for w in data["workup.toml"]["workup"])
+    workup = tuple(_workup_item(w, vocab) for w in data["workup.toml"]["workup"])
     _unique((w.id for w in workup), "work-up item")
     genes = tuple(_gene(g, sources) for g in data["genes.toml"]["gene"])
     return KnowledgeBase(

@@ -11,14 +11,18 @@ from typing import NamedTuple
 
 State = Literal["present", "absent", "unknown"]
 STATES: tuple[State, ...] = ("present", "absent", "unknown")
-Lean = Literal["recessive", "dominant", "indeterminate"]
+Lean = Literal["recessive", "dominant", "x_linked", "indeterminate"]
 Strength = Literal["weak", "moderate", "strong"]
-SIDES: tuple[str, ...] = ("recessive", "dominant")
+SIDES: tuple[str, ...] = ("recessive", "dominant")  # the two sides of the score
+# A clue may point to a lean outside the score: it adds nothing to it and, when it fires, sets that lean
+# with the strength [lean] caps it at (inheritance.toml; docs/decisions/0020-an-x-linked-lean.md).
+PATTERN_LEANS: tuple[Lean, ...] = ("x_linked",)
 
 # A condition tree as read from TOML: {"all": [...]}, {"any": [...]}, {"not": {...}},
 # {"finding": slug, "state": state}, {"onset": [...]}, {"family_history": [...]},
 # {"at_least": n, "of": [...]}.
 Condition = Mapping[str, Any]
+ALWAYS: Condition = {"all": []}  # the condition of an item shown whatever was entered
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,9 @@ class Mechanism:
     title: str
     explanation: str
     cite: Citation
+    # When the card is shown (beside a present finding of its group): its `when` and not its `unless`,
+    # as the knowledge gives them (a card whose mechanism what was entered contradicts is left out).
+    when: Condition = field(default_factory=lambda: ALWAYS, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +115,8 @@ class RedFlag:
     beyond_seed: str = ""
     action: str = ""  # what to do, in plain words
     action_cite: Citation | None = None
+    # The knowledge's `when` and not its `unless` (rules/core/loader.py joins them); `unless` kept as given.
+    unless: Condition | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +125,12 @@ class Premise:
 
     finding: str  # the finding that confirms it when present and contradicts it when absent
     contradicted_by: tuple[str, ...]  # HPO roots whose terms, entered present, set the finding absent
-    messages: Mapping[str, str]  # per state: confirmed, unconfirmed, contradicted
+    messages: Mapping[str, str]  # per state: confirmed, unconfirmed, contradicted ({entered}), no_lean
     cite: Citation
+    absent_label: str = ""  # the finding entered absent, named in the contradicted message
+    # HPO roots below contradicted_by that do not contradict it (rickets), with their source.
+    compatible: tuple[str, ...] = ()
+    compatible_cite: Citation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +142,16 @@ class WorkupItem:
     why: str
     findings: tuple[str, ...]
     cite: Citation
+    when: Condition = field(default_factory=lambda: ALWAYS, compare=False)  # its `when` and not its `unless`
+
+
+@dataclass(frozen=True, slots=True)
+class GeneStatement:
+    """One statement of a gene's note, with the source it rests on."""
+
+    text: str
+    cite: Citation
+    beyond_seed: bool = True  # cites a reference, not the source document
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +164,10 @@ class Gene:
     omim: str
     code: str
     in_seed: bool
-    note: str
-    cite: Citation
+    note: str  # the statements' texts, in order
+    cite: Citation  # where the gene-type pairing comes from: the source document's gene line, or a reference
+    statements: tuple[GeneStatement, ...] = ()
+    beyond_seed: str = ""  # the statements that go beyond the source document, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +186,12 @@ class LeanThresholds:
     weak: float
     moderate: float
     strong: float
-    # Strength earned (issue 14): the entered findings the fired clues read, and the caps without them.
+    # Strength earned (docs/decisions/0004-strength-is-earned.md): the entered findings the fired clues read,
+    # and the caps without them.
     strong_needs_findings: int = 2
     without_findings: str = "moderate"
     onset_alone: str = "weak"
+    pattern: str = "weak"  # the strength of a lean a clue sets (PATTERN_LEANS): it rests on the family alone
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: one instance per process
@@ -272,3 +299,4 @@ class Assessment(NamedTuple):
     genes: tuple[GeneMatch, ...]
     next_checks: tuple[NextCheck, ...]
     premise: str = "unconfirmed"  # "confirmed", "unconfirmed" or "contradicted"
+    workup: tuple[WorkupItem, ...] = ()  # the standard evaluations that fit what was entered

@@ -81,8 +81,11 @@ OPTIONS = _entries(
         family_history_question=req("str"), too_little_evidence=req("str"), too_little_evidence_default=req("str"),
         below_margin=req("str"))),
 )
+# `when` and `unless` of a card, a red flag or a work-up item: conditions (rules/core/conditions.py) on what
+# was entered; the item is shown when its `when` holds (always, without one) and its `unless` does not.
 MECHANISMS = _entries("mechanisms", mechanism=req("tables", _entries(
-    "mechanism", "slug", slug=req("str"), title=req("str"), explanation=req("str"), cite=req("table", CITE))))
+    "mechanism", "slug", slug=req("str"), title=req("str"), explanation=req("str"), cite=req("table", CITE),
+    when=opt("table"), unless=opt("table"))))
 FINDINGS = _entries(
     "findings",
     finding=req("tables", _entries(
@@ -96,26 +99,30 @@ INHERITANCE = _entries(
     "inheritance",
     lean=req("table", _entries(
         "lean", weak=req("number"), moderate=req("number"), strong=req("number"),
-        strong_needs_findings=opt("int"), without_findings=opt("str"), onset_alone=opt("str"))),
+        strong_needs_findings=opt("int"), without_findings=opt("str"), onset_alone=opt("str"), pattern=opt("str"))),
     clue=req("tables", _entries(
         "clue", "id", id=req("str"), name=opt("str"), points_to=req("str"), effect=req("str"),
-        weight=req("number", describe="a positive number (effect = \"against\" subtracts it)"),
+        weight=req("number", describe="a positive number (effect = \"against\" subtracts it; 0 for a clue that "
+                                      "sets a lean outside the score)"),
         finding=opt("str"), when=req("table"), why=req("str"), cite=req("table", CITE), beyond_seed=opt("str"))),
 )
 RED_FLAGS = _entries("red_flags", red_flag=req("tables", _entries(
     "red flag", "id", id=req("str"), level=req("str"), title=req("str"), why=req("str"), when=req("table"),
-    cite=req("table", CITE), beyond_seed=opt("str"), action=req("str"), action_cite=req("table", CITE))))
+    unless=opt("table"), cite=req("table", CITE), beyond_seed=opt("str"), action=req("str"),
+    action_cite=req("table", CITE))))
 PREMISE = _entries(
     "premise", finding=req("str"), contradicted_by=req("strings"), cite=req("table", CITE),
+    compatible=opt("strings"), compatible_cite=opt("table", CITE), absent_label=opt("str"),
     message=req("table", _entries(
         "message", confirmed=req("str"), unconfirmed=req("str"), contradicted=req("str"), no_lean=req("str"))),
 )
 WORKUP = _entries("workup", workup=req("tables", _entries(
     "work-up", "id", id=req("str"), label=req("str"), why=req("str"), findings=req("strings"),
-    cite=req("table", CITE))))
+    cite=req("table", CITE), when=opt("table"), unless=opt("table"))))
 GENES = _entries("genes", gene=req("tables", _entries(
     "gene", "symbol", symbol=req("str"), inheritance=req("str"), seed_type=req("str"), omim=req("str"),
-    code=req("str"), in_seed=req("bool"), note=req("str"), cite=req("table", CITE))))
+    code=req("str"), in_seed=req("bool"), cite=req("table", CITE),
+    statement=req("tables", _entries("statement", text=req("str"), cite=req("table", CITE))))))
 OBSERVATIONS = _entries(
     "observations",
     stages=req("table", _entries("stages", history=req("str"), examination=req("str"), investigations=req("str"))),

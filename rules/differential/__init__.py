@@ -1,6 +1,6 @@
 """Which type and which gene: a ranked, explained differential over the osteopetrosis entries (pure).
 
-Every osteopetrosis entry of the shipped HPO annotations (KNOWLEDGE.md section 4: 13 OMIM, 5 ORPHA;
+Every osteopetrosis entry of the shipped HPO annotations (docs/knowledge.md section 4: 13 OMIM, 5 ORPHA;
 rules/data/osteopetrosis_diseases.json) is scored against the whole input, after LIRICAL
 (Robinson PN et al. Interpretable clinical genomics with a likelihood ratio paradigm. Am J Hum Genet
 2020;107:403-417, PMID 32755546; method as in its PhenotypeLikelihoodRatio class): each entered term

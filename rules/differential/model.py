@@ -40,7 +40,7 @@ MIN_BACKGROUND = 1e-4
 # make every unstated feature obligatory and its absence nearly exclude the entry.
 UNSTATED_FREQUENCY = 0.5
 # Cohort counts (n/m) are smoothed with half a case on each side (Jeffreys' prior): 1/1 is one
-# patient, not a certainty (KNOWLEDGE.md section 6: small cohorts must not read as percentages).
+# patient, not a certainty (docs/knowledge.md section 6: small cohorts must not read as percentages).
 COHORT_PSEUDOCOUNT = 0.5
 # Terms too broad to count as a common ancestor (LIRICAL: "a non-root common ancestor").
 ROOTS = frozenset({"HP:0000001", "HP:0000118"})
@@ -75,7 +75,7 @@ TEMPERATURE = 2.0
 DEFAULT_PRIOR_PER_MILLION = 0.3
 
 # Annotations never used: ORPHA:667 is annotated Reduced bone mineral density, which contradicts
-# osteopetrosis (KNOWLEDGE.md section 8 item 11: a source-data oddity; do not let it count).
+# osteopetrosis (docs/knowledge.md section 8 item 11: a source-data oddity; do not let it count).
 IGNORED_ANNOTATIONS = frozenset({("ORPHA:667", "HP:0004349")})
 # Onset (LIRICAL uses none). The checklist's five onset classes, so the background chance of any one
 # is 1/5. An entry's onset annotations come from few reported patients, so a share of onsets falls
@@ -155,7 +155,8 @@ class Entry:
             return f"https://omim.org/entry/{number}"
         if prefix == "DECIPHER":
             return f"https://www.deciphergenomics.org/syndrome/{number}"
-        return f"https://www.orpha.net/consor/cgi-bin/OC_Exp.php?lng=EN&Expert={number}"  # as KNOWLEDGE.md cites it
+        # The Orphanet address as docs/knowledge.md section 7 cites it.
+        return f"https://www.orpha.net/consor/cgi-bin/OC_Exp.php?lng=EN&Expert={number}"
 
 
 class Evidence(NamedTuple):

@@ -129,7 +129,8 @@ def import_phenopacket(packet: Any, kb: KnowledgeBase, hpo: HpoIndex) -> Importe
         onset = _feature_onset(feature, version, where, kb, hpo, notes if state == "present" else [])
         if onset and state == "present":
             onsets.append(onset)
-    # A disease's onset is the patient's onset too (issue 14: real records carry it there).
+    # A disease's onset is the patient's onset too: real records carry it there
+    # (docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md).
     for i, disease in enumerate(as_list(packet.get("diseases"), "diseases")):
         disease = as_object(disease, f"diseases[{i}]")
         if disease.get("excluded") is True or disease.get("negated") is True:
@@ -195,7 +196,7 @@ def import_hpo_list(text: str, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
 
 def _resolve(statements: Iterable[tuple[str, State, str | None]], onsets: list[tuple[str, str]], kind: str,
              notes: list[str], kb: KnowledgeBase, hpo: HpoIndex, bound: tuple[str, str] | None = None) -> Imported:
-    """Turn (term, state, label) statements into finding states (rules.inputs.resolve_statements);
+    """Turn (term, state, label) statements into finding states (rules.core.inputs.resolve_statements);
     onset terms given as features set the onset, never later than `bound` (the age at the last
     encounter): an onset after it is brought back to it, and with no onset an encounter at birth
     or in infancy gives that class (the rules read neonatal and infant onset alike, except low

@@ -3,8 +3,8 @@
 A case is a vignette plus its answer key. The key is what the trainee's attempt is scored
 against; it must never be shown before an attempt (the web layer only presents `public` parts).
 Written cases are validated against the finding vocabulary when they load, like every other
-knowledge file; simulated cases come from rules/simulate.py and share the same shape; rules/library.py finds
-either by id.
+knowledge file; simulated cases come from rules/practice/simulate.py and share the same shape;
+rules/practice/library.py finds either by id.
 """
 
 from __future__ import annotations

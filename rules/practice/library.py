@@ -1,5 +1,5 @@
-"""A case by id, written (rules/cases.py) or simulated (rules/simulate.py): the one place that knows
-both kinds, so neither module imports the other's caller."""
+"""A case by id, written (rules/practice/cases.py) or simulated (rules/practice/simulate.py): the one
+place that knows both kinds, so neither module imports the other's caller."""
 
 from __future__ import annotations
 

@@ -85,10 +85,11 @@ def _observation(raw: Mapping[str, Any], where: str, kb: KnowledgeBase) -> Obser
 
 
 def drawable(kb: KnowledgeBase) -> frozenset[str]:
-    """The findings a simulated patient can show (rules/simulate.py): every checklist finding but the
-    premise. Every simulated entry is osteopetrosis, so the premise (dense bone on imaging, issue 14) is
-    given in every case and never drawn; templates for it would be read by nobody, so none is required.
-    The marked panel that tells the types apart (issue 15) is drawn from the entries' annotations."""
+    """The findings a simulated patient can show (rules/practice/simulate.py): every checklist finding
+    but the premise. Every simulated entry is osteopetrosis, so the premise (dense bone on imaging,
+    docs/decisions/0003-the-premise-dense-bone.md) is given in every case and never drawn; templates
+    for it would be read by nobody, so none is required. The marked panel that tells the types apart
+    (docs/decisions/0013-features-that-tell-the-types-apart.md) is drawn from the entries' annotations."""
     premise = kb.premise.finding if kb.premise else None
     return frozenset(s for s in kb.findings if s != premise)
 

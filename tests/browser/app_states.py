@@ -132,8 +132,8 @@ def result(page: Page, w: World) -> None:
 
 
 def result_premise_contradicted(page: Page, w: World) -> None:
-    """The LRP5 mimic (issue 14): reduced bone density entered, so no lean; the reasons of its red
-    flag opened."""
+    """The LRP5 mimic (docs/decisions/0003-the-premise-dense-bone.md): reduced bone density entered, so no
+    lean; the reasons of its red flag opened."""
     page.goto(w.base + "/assessment?present=visual_impairment,HP:0004349&onset=infancy")
     expect(page.locator(".summary")).to_contain_text("No lean")
     page.locator("#red-flags details.why summary").first.click()

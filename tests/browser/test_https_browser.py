@@ -36,7 +36,7 @@ def test_chromium_submits_the_checklist_and_a_classroom_form_over_https(browser:
         page.locator('input[name="hypocalcemia"][value="present"]').check()
         page.locator('select[name="onset"]').select_option("neonatal")
         page.get_by_role("button", name="Show the result").click()
-        expect(page.locator(".summary")).to_contain_text("moderately toward autosomal recessive")  # issue 14
+        expect(page.locator(".summary")).to_contain_text("moderately toward autosomal recessive")  # at most moderate
         page.screenshot(path=str(artifacts / "https-checklist-result.png"), full_page=False)
         cookie = next(c for c in context.cookies() if c["name"] == "session")
         assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Lax"

@@ -68,8 +68,9 @@ def test_clinician_pastes_the_example_phenopacket_and_gets_the_checklist_filled_
     download = info.value
     assert download.suggested_filename == "miop-checklist-phenopacket.json"
     message = json_format.Parse(Path(download.path()).read_text(), phenopackets.Phenopacket())
-    # Since issue 14: Osteopetrosis (HP:0011002) is dense bone on imaging (HP:0011001), and the terms
-    # that are not checklist findings (Macrocephaly, and the record's own specific terms) travel along.
+    # Osteopetrosis (HP:0011002) is dense bone on imaging (HP:0011001), and the terms that are not
+    # checklist findings (Macrocephaly, and the record's own specific terms) travel along
+    # (docs/decisions/0003-the-premise-dense-bone.md, docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md).
     ids = {f.type.id for f in message.phenotypic_features}
     assert {"HP:0000505", "HP:0001433", "HP:0001903", "HP:0001873", "HP:0002901", "HP:0011001",
             "HP:0000256"} <= ids

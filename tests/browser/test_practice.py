@@ -64,7 +64,7 @@ def test_trainee_does_two_simulated_patients_and_sees_progress(page: Page, live_
     page.get_by_role("link", name=re.compile("New patient: OMIM:259700")).click()
     expect(page).to_have_url(re.compile(r"/practice/sim-259700-\d+$"))
     case = get_case(page.url.rsplit("/", 1)[1])
-    # The patient unfolds (issue 17): history first, then each stage at a tap, all the case in the end.
+    # The patient unfolds: history first, then each stage at a tap, all the case in the end.
     expect(page.locator(".narrative")).to_have_text(case.stages[0].narrative)
     for stage in case.stages[1:]:
         page.get_by_role("link", name=f"Reveal stage {case.stages.index(stage) + 1}: {stage.title}").click()

@@ -1,10 +1,10 @@
-"""The compact answer of POST /api/v1/assess (the default, issue 14 point 9) and GET /api/v1/knowledge.
+"""The compact answer of POST /api/v1/assess (the default) and GET /api/v1/knowledge.
 
 The compact answer names every item by id with its source's id; the knowledge document says, once,
 what each item says. Joined, they give back the full answer (`?detail=full`) for every input of the
 assess snapshots (tests/snapshots/assess/: named clinical pictures and 150 varied bodies), every field
 but how each evidence row's term met its annotation (`match`, `matched`: input-dependent, in the full
-answer only), and each item names its own source.
+answer only), and each item names its own source. Why: docs/decisions/0010-compact-answer-and-knowledge-document.md.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ def expand(compact, knowledge):
               "type": k["genes"][g["omim"]]["type"], "omim": g["omim"], "omim_url": k["genes"][g["omim"]]["omim_url"],
               "code": k["genes"][g["omim"]]["code"], "in_seed": k["genes"][g["omim"]]["in_seed"],
               "consistent": g["consistent"], "note": k["genes"][g["omim"]]["note"],
-              "source": k["genes"][g["omim"]]["source"]} for g in compact["genes"]]
+              "source": k["genes"][g["omim"]]["source"], "beyond_seed": k["genes"][g["omim"]]["beyond_seed"],
+              "statements": k["genes"][g["omim"]]["statements"]} for g in compact["genes"]]
     checks = [{"kind": c["kind"], "id": c["id"], "label": k["checks"][c["id"]]["label"],
                "check": k["checks"][c["id"]]["check"], "impact": c["impact"], "outcomes": c["outcomes"]}
               for c in compact["next_checks"]]

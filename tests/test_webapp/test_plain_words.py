@@ -1,4 +1,4 @@
-"""Plain words everywhere a user reads (issue 14, point 6): pages, print, JSON messages and
+"""Plain words everywhere a user reads (docs/decisions/0008-plain-words.md): pages, print, JSON messages and
 exports say "the source document", never "seed" or "slug", and show no file path or module name."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ RESULTS = [
     "/assessment?present=seizure_like_events&absent=hypocalcemia",
     "/assessment?present=headaches&onset=adulthood",
     "/assessment",
-    # the differential (issue 15): every finding with the panel, the disagreement, the separating checks
+    # the differential: every finding with the panel, the disagreement, the separating checks
     f"/assessment?present={','.join(KB.findings)}&onset=infancy&family_history=consanguineous_parents",
     "/assessment?present=renal_tubular_acidosis,cerebral_calcification&onset=childhood&family_history=affected_parent",
     "/assessment?present=seizure_like_events,brain_atrophy&absent=hypocalcemia&onset=neonatal",

@@ -32,7 +32,8 @@ class _ChecklistBase(FlaskForm):
     """Fields common to every checklist; finding fields are added by checklist_form_class()."""
 
     submit = SubmitField("Show the result")
-    # HPO terms entered that are not checklist findings (issue 14), carried as ids only.
+    # HPO terms entered that are not checklist findings, carried as ids only
+    # (docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md).
     other_present = HiddenField(default="", validators=[_hpo_ids])
     other_absent = HiddenField(default="", validators=[_hpo_ids])
 
@@ -47,7 +48,7 @@ class _ChecklistBase(FlaskForm):
         return {"findings": findings, "onset": answers.onset, "family_history": answers.family_history}
 
     def carry(self, others: object) -> None:
-        """Set the hidden fields from other terms (rules.inputs.OtherTerm)."""
+        """Set the hidden fields from other terms (rules.core.inputs.OtherTerm)."""
         self.other_present.data = ",".join(o.id for o in others if o.state == "present")  # type: ignore[attr-defined]
         self.other_absent.data = ",".join(o.id for o in others if o.state == "absent")  # type: ignore[attr-defined]
 

@@ -1,8 +1,9 @@
 """The result page's view model: the presented assessment, plus what only the page shows.
 
-The JSON answer refers to clues by id and to sources by id (issue 14: a small answer); the page
-needs the rows themselves, the labels of the findings that raised each red flag, the words for
-each next check's outcomes and the date it was made. Nothing here decides clinical meaning.
+The JSON answer refers to clues by id and to sources by id (a small answer:
+docs/decisions/0010-compact-answer-and-knowledge-document.md); the page needs the rows themselves, the labels
+of the findings that raised each red flag, the words for each next check's outcomes and the date it
+was made. Nothing here decides clinical meaning.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rules import KnowledgeBase
 from .presenters import cite_text
 
 STRENGTH = {"weak": "weak", "moderate": "moderate", "strong": "strong"}
+LEAN_WORD = {"x_linked": "X-linked"}  # how the page writes a lean whose id is not a plain word
 PREMISE_TITLES = {"confirmed": "Dense bone on imaging: entered",
                   "unconfirmed": "Not yet confirmed: osteopetrosis",
                   "contradicted": "Argues against osteopetrosis"}
@@ -40,11 +42,12 @@ def result_page(result: dict[str, Any], kb: KnowledgeBase, today: datetime | Non
         "clues_against": [clues[i] for i in inh["clues_against"]],
         "flags": [{**row, "finding_labels": [labels[s] for s in row["findings"]]} for row in result["red_flags"]],
         "next_checks": [{**row, "outcome_words": [
-            f"{_outcome_words(row['kind'], o['value'], kb)} \u2192 {o['lean']}"
+            f"{_outcome_words(row['kind'], o['value'], kb)} \u2192 {LEAN_WORD.get(o['lean'], o['lean'])}"
             + (f", {STRENGTH[o['strength']]}" if o["strength"] else "") for o in row["outcomes"]]}
             for row in result["next_checks"]],
         "workup": [{**row, "finding_labels": [labels[s] for s in row["findings"]]} for row in result["workup"]],
         "premise": {**premise, "title": PREMISE_TITLES[premise["state"]]},
+        "lean_word": LEAN_WORD.get(inh["lean"], inh["lean"]),
         "date": (today or datetime.now(UTC)).strftime("%Y-%m-%d"),
     }
 

@@ -18,6 +18,7 @@ from typing import Any
 from typing import TypeVar
 
 from rules import DISAGREEMENT_SOURCE
+from rules import Answers
 from rules import Assessment
 from rules import Citation
 from rules import ClueHit
@@ -45,9 +46,13 @@ from .link import share_query
 T = TypeVar("T")
 
 LEAN_WORDS = {
-    "recessive": "autosomal recessive osteopetrosis (MIOP)",
+    "recessive": "autosomal recessive osteopetrosis",
     "dominant": "autosomal dominant osteopetrosis",
+    "x_linked": "X-linked osteopetrosis",
 }
+# The source document's other name for the recessive form, added only with the premise (dense bone
+# on imaging) entered: without it, "malignant infantile osteopetrosis" would name what was not entered.
+MIOP = " (MIOP)"
 STRENGTH_WORDS = {"weak": "weakly", "moderate": "moderately", "strong": "strongly"}
 
 
@@ -94,17 +99,59 @@ def lean_summary(lean: str, strength: str | None, top: str = "", premise: str = 
         return "No lean: what was entered argues against osteopetrosis, which every lean here assumes."
     if lean == "indeterminate" or strength is None:
         return "Indeterminate: the findings entered do not lean either way."
-    weighs = f"; the clue that weighs most is {top}" if top else ""
-    return f"The picture leans {STRENGTH_WORDS[strength]} toward {LEAN_WORDS[lean]}{weighs}."
+    if lean == "x_linked":
+        weighs = f"; it rests on {top} alone" if top else ""
+    else:
+        weighs = f"; the clue that weighs most is {top}" if top else ""
+    words = LEAN_WORDS[lean] + (MIOP if lean == "recessive" and premise == "confirmed" else "")
+    return f"The picture leans {STRENGTH_WORDS[strength]} toward {words}{weighs}."
+
+
+def _and(names: Sequence[str]) -> str:
+    """Names in a sentence: "A", "A and b", "A, b and c" (later ones in lower case unless an acronym)."""
+    later = [n if n[:2].isupper() else n[:1].lower() + n[1:] for n in names[1:]]
+    return names[0] if not later else f"{', '.join([names[0], *later[:-1]])} and {later[-1]}"
+
+
+def contradicted_message(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed | None) -> str:
+    """The premise's contradicted message, naming what was entered against it: each term that
+    contradicts it (its HPO name, as entered: "Osteoporosis was entered"), or the premise finding
+    entered absent."""
+    premise = kb.premise
+    assert premise is not None
+    labels = {o.id: o.label for o in parsed.other_terms if o.state == "present"} if parsed else {}
+    names = [labels.get(r.input) or premise.absent_label for r in (parsed.recognized if parsed else ())
+             if r.finding == premise.finding and r.state == "absent"] or [premise.absent_label]
+    names = list(dict.fromkeys(names))
+    return premise.messages["contradicted"].format(entered=f"{_and(names)} {'was' if len(names) == 1 else 'were'} "
+                                                           "entered")
 
 NO_NEXT_CHECK = "No item left unassessed could change the lean or its strength."
+
+# An empty checklist (nothing entered at all) gets no result: the API answers 200 with `entered` false
+# and this message, and no red flag, card or work-up; the page shows the form again with it (docs/api.md,
+# docs/decisions/0020-an-x-linked-lean.md).
+NOTHING_ENTERED = ("Nothing was entered. Mark at least one finding as present or absent, or give the age at onset "
+                   "or the family history, to get a result.")
+NO_RESULT = "No result: nothing was entered."
+
+
+def nothing_entered(answers: Answers, parsed: Parsed | None = None) -> bool:
+    """Whether nothing at all was entered: no finding marked present or absent, no HPO term or text
+    that was read, onset and family history not known."""
+    if answers.onset != "unknown" or answers.family_history != "unknown":
+        return False
+    if any(state != "unknown" for state in answers.findings.values()):
+        return False
+    return parsed is None or (not parsed.other_terms and not parsed.unmapped
+                              and all(r.state == "unknown" for r in parsed.recognized))
 
 
 class _Rows:
     """Rows for one knowledge base, built once per process.
 
     The engine hands out the same clue hits, mechanism hits, red flags, next checks and gene tables
-    every time (rules.plan.handouts); they live as long as the knowledge base, so their rows are
+    every time (rules.checklist.plan.handouts); they live as long as the knowledge base, so their rows are
     keyed by identity: a key cannot be reused by another object and the rows cannot outgrow the
     knowledge. An object from elsewhere (an assessment made by hand) gets its row built, not kept.
     """
@@ -116,18 +163,23 @@ class _Rows:
         self.labels = {s: f.label for s, f in kb.findings.items()}
         self.unknown = {s: "unknown" for s in kb.findings}
         self.position = {s: i for i, s in enumerate(kb.findings)}
-        self.workup = JsonRows([self.workup_item(w) for w in kb.workup])
+        self.workup = {id(w): self.workup_item(w) for w in kb.workup}
+        # The work-up shown, per set of items (the engine hands out one tuple per set: keyed by the
+        # items' ids, a few hundred at most, all from the knowledge).
+        self.workups: dict[tuple[str, ...], JsonRows] = {}
         # Every source a row of this knowledge can cite, once (a handful: encoded once, copied into
         # every answer, so an answer spends no work on picking the ones its rows cite).
         cited = ({c.cite.source for c in kb.clues} | {m.cite.source for m in kb.mechanisms.values()}
                  | {r.cite.source for r in kb.red_flags} | {w.cite.source for w in kb.workup}
                  | {r.action_cite.source for r in kb.red_flags if r.action_cite} | {g.cite.source for g in kb.genes}
+                 | {s.cite.source for g in kb.genes for s in g.statements}
                  | {DISAGREEMENT_SOURCE[0]}  # the differential's teaching point
                  | {e.prior_cite[0] for e in load_differential(kb).entries if e.prior_cite})  # the cited priors
         self.cited = JsonRow({sid: self.source(entry) for sid, entry in sources_map(kb).items() if sid in cited})
         premise = kb.premise
+        # The contradicted message names what was entered: made per answer (contradicted_message).
         self.premise_rows = {state: JsonRow({"state": state, "message": premise.messages[state]})
-                             for state in ("confirmed", "unconfirmed", "contradicted")} if premise else {}
+                             for state in ("confirmed", "unconfirmed")} if premise else {}
         self.made: dict[int, JsonRow | JsonRows] = {
             **{id(h): self.clue(h) for h in handed.clue_hits},
             **{id(m): self.mechanism(m) for m in handed.mechanism_hits},
@@ -147,6 +199,14 @@ class _Rows:
             return list(map(made.__getitem__, map(id, objects)))  # type: ignore[arg-type]  # handed out: has a row
         except KeyError:
             return [made[id(o)] if id(o) in made else build(o) for o in objects]  # type: ignore[misc]
+
+    def workup_list(self, items: tuple[WorkupItem, ...]) -> JsonRows:
+        """The work-up rows shown, encoded once per set of items."""
+        key = tuple([w.id for w in items])
+        rows = self.workups.get(key)
+        if rows is None:
+            rows = self.workups[key] = JsonRows([self.workup.get(id(w)) or self.workup_item(w) for w in items])
+        return rows
 
     def gene_list(self, matches: tuple[GeneMatch, ...]) -> JsonRows | list[JsonRow]:
         """The gene table, encoded once per lean when it is one of the engine's."""
@@ -193,7 +253,10 @@ class _Rows:
         g = match.gene
         return JsonRow({"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type, "omim": g.omim,
                         "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code, "in_seed": g.in_seed,
-                        "consistent": match.consistent, "note": g.note, "source": cite_ref(g.cite)})
+                        "consistent": match.consistent, "note": g.note, "source": cite_ref(g.cite),
+                        "beyond_seed": g.beyond_seed,  # the statements beyond the source document
+                        "statements": [{"text": s.text, "source": cite_ref(s.cite), "beyond_seed": s.beyond_seed}
+                                       for s in g.statements]})
 
 
 class _CompactRows(_Rows):
@@ -261,9 +324,16 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     toward: list[str] = []
     away: list[str] = []
     dominant = inh.lean == "dominant"
+    pattern = inh.lean not in ("recessive", "dominant", "indeterminate")  # a lean a clue sets (x_linked)
     top = None
     for hit in inh.hits:
-        if (hit.signed_weight < 0) is dominant:
+        if pattern:  # toward it: the clue that sets it; the others stay listed, away from it
+            if hit.clue.points_to == inh.lean:
+                toward.append(hit.clue.id)
+                top = hit
+            else:
+                away.append(hit.clue.id)
+        elif (hit.signed_weight < 0) is dominant:
             toward.append(hit.clue.id)
             if top is None or abs(hit.signed_weight) > abs(top.signed_weight):
                 top = hit
@@ -303,8 +373,8 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         "strength": inh.strength,
         "score": inh.score,
         "summary": lean_summary(inh.lean, inh.strength,
-                                f"{top.clue.name} ({top.signed_weight:+g})" if top is not None else "",
-                                assessment.premise),
+                                "" if top is None else top.clue.name if pattern
+                                else f"{top.clue.name} ({top.signed_weight:+g})", assessment.premise),
         "message": inh.message,
         "thresholds": {"weak": kb.thresholds.weak, "moderate": kb.thresholds.moderate,
                        "strong": kb.thresholds.strong},
@@ -312,16 +382,21 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
     }
     if not compact:  # the compact answer's clues say which side each points to
         inheritance |= {"clues_for": toward, "clues_against": away}
+    entered = not nothing_entered(answers, parsed)
+    if not entered:
+        inheritance |= {"summary": NO_RESULT, "message": NOTHING_ENTERED}
     return {
         "knowledge_version": kb.version,
+        "entered": entered,  # false: nothing at all was entered, and the answer is no result
         "inheritance": inheritance,
         "mechanisms": rows.ready(assessment.mechanisms, rows.mechanism),
         "red_flags": rows.ready(assessment.red_flags, rows.red_flag),  # as the engine orders them: most urgent first
         "genes": rank_genes(rows.gene_list(assessment.genes), differential_notes),
         "next_checks": rows.ready(assessment.next_checks, rows.next_check),
         "next_checks_note": "" if assessment.next_checks else NO_NEXT_CHECK,
-        "premise": rows.premise_rows.get(assessment.premise),
-        "workup": rows.workup,
+        "premise": (rows.premise_rows.get(assessment.premise) if assessment.premise != "contradicted" else
+                    {"state": "contradicted", "message": contradicted_message(assessment, kb, parsed)}),
+        "workup": rows.workup_list(assessment.workup) if entered else [],
         "hpo_terms": {"present": terms_present, "excluded": terms_absent},
         "other_terms": [{"id": o.id, "label": o.label, "state": o.state} for o in others],
         "answers": given_answers,

@@ -36,6 +36,12 @@ ASSESS_BODY = {
     },
 }
 STRINGS = {"type": "array", "items": {"type": "string"}}
+# A gene's note, statement by statement, each with its source (the source document or a located reference).
+GENE_STATEMENTS = {"type": "array", "description": "the note sentence by sentence, each with its own source",
+                   "items": {"type": "object", "required": ["text", "source", "beyond_seed"],
+                             "properties": {"text": {"type": "string"}, "source": CITE, "beyond_seed": {
+                                 "type": "boolean", "description": "it cites a reference, not the source document"}}}}
+GENE_BEYOND_SEED = {"type": "string", "description": "the statements of the note that go beyond the source document"}
 NUMBER = {"type": "number"}
 TEXT = {"type": "string"}
 
@@ -58,10 +64,12 @@ def by_id(item: dict[str, Any], description: str, **extra: Any) -> dict[str, Any
     return {"type": "object", "additionalProperties": item, "description": description, **extra}
 
 
-LEAN = {"type": "string", "enum": ["recessive", "dominant", "indeterminate"]}
+LEAN = {"type": "string", "enum": ["recessive", "dominant", "x_linked", "indeterminate"],
+        "description": "x_linked: an X-linked family pattern was entered (family_history x_linked_pattern); that "
+                       "lean is at most weak and does not come from the score"}
 STRENGTH = {"type": ["string", "null"], "enum": ["weak", "moderate", "strong", None],
             "description": "null when the lean is indeterminate"}
-SIDE = {"type": "string", "enum": ["recessive", "dominant"]}
+SIDE = {"type": "string", "enum": ["recessive", "dominant", "x_linked"]}
 LEVEL = {"type": "string", "enum": ["urgent", "high", "context"]}
 CHECK_KIND = {"type": "string", "enum": ["finding", "onset", "family_history"]}
 SOURCE_ID = {"type": "string", "description": "the id of its source (in `sources`); the passage quoted is in "
@@ -143,12 +151,18 @@ CLUE = every({"id": TEXT, "finding": {"type": ["string", "null"], "description":
               "points_to": SIDE, "effect": {"type": "string", "enum": ["for", "against"]},
               "weight": NUMBER,
               "signed_weight": {"type": "number", "description": "positive toward recessive, negative toward "
-                                                                 "dominant"},
+                                                                 "dominant; 0 for the clue that sets the "
+                                                                 "X-linked lean"},
               "why": TEXT, "beyond_seed": {"type": "string", "description": "what it says beyond the source "
                                                                             "document (empty when nothing)"},
               "source": CITE})
+ENTERED = {"type": "boolean", "description": "false when nothing at all was entered (no finding present or absent, "
+                                            "no HPO term, onset and family history not known): the answer is then no "
+                                            "result (inheritance.summary and message say so; no red flag, mechanism "
+                                            "or work-up)"}
 ASSESSMENT = every({
     "knowledge_version": TEXT,
+    "entered": ENTERED,
     "inheritance": every({
         "lean": LEAN, "strength": STRENGTH,
         "score": NUMBER,
@@ -175,7 +189,7 @@ ASSESSMENT = every({
         "symbol": TEXT, "inheritance": SIDE, "type": TEXT, "omim": {"type": "string", "description": "OMIM number"},
         "omim_url": TEXT, "code": TEXT, "in_seed": {"type": "boolean", "description": "named by the source document"},
         "consistent": {"type": "boolean", "description": "its inheritance agrees with the lean"},
-        "note": TEXT, "source": CITE})},
+        "note": TEXT, "source": CITE, "beyond_seed": GENE_BEYOND_SEED, "statements": GENE_STATEMENTS})},
     "next_checks": {"type": "array", "description": "unassessed items whose answer could change the lean "
                                                      "or its strength", "items": every({
         "kind": CHECK_KIND, "id": TEXT, "label": TEXT, "check": TEXT, "impact": NUMBER, "outcomes": OUTCOMES})},
@@ -203,8 +217,9 @@ ASSESSMENT = every({
     "differential_notes": ref("DifferentialNotes"),
     "disclaimer": TEXT,
 }, "The full answer (?detail=full): every text inline, as the result page shows it.")
-# The differential (issue 15): every osteopetrosis entry of HPO, best first, probabilities summing to 1,
-# each with one likelihood ratio per input item and the annotation it matched (rules/differential.py).
+# The differential (docs/decisions/0012-differential-after-lirical.md): every osteopetrosis entry of HPO, best first,
+# probabilities summing to 1, each with one likelihood ratio per input item and the annotation it matched
+# (rules/differential/).
 EVIDENCE = {
     "type": "object",
     "required": ["hpo", "label", "state", "lr", "match", "matched", "source"],
@@ -291,6 +306,7 @@ DIFFERENTIAL_NOTES_COMPACT = strict({
 ASSESSMENT_COMPACT = every({
     "knowledge_version": {"type": "string", "description": "the version of GET /api/v1/knowledge that has "
                                                            "this answer's texts"},
+    "entered": ENTERED,
     "inheritance": strict({
         "lean": LEAN, "strength": STRENGTH, "score": NUMBER,
         "summary": {"type": "string", "description": "the lean, its strength and the clue that weighs most"},
@@ -373,7 +389,8 @@ KNOWLEDGE = every({
     "genes": by_id(every({
         "symbol": TEXT, "inheritance": SIDE, "type": TEXT, "omim": {"type": "string", "description": "OMIM number"},
         "omim_url": TEXT, "code": TEXT, "in_seed": {"type": "boolean", "description": "named by the source document"},
-        "note": TEXT, "source": CITE}), "the genes, by OMIM number (a gene with two types has two)",
+        "note": TEXT, "source": CITE, "beyond_seed": GENE_BEYOND_SEED, "statements": GENE_STATEMENTS}),
+        "the genes, by OMIM number (a gene with two types has two)",
         propertyNames={"pattern": "^[0-9]+$"}),
     "checks": by_id(every({"kind": CHECK_KIND, "label": TEXT,
                            "check": {"type": "string", "description": "how to assess it"}}),

@@ -126,7 +126,7 @@ class _AuthorBase(FlaskForm):
     submit = SubmitField("Save the case")
 
     def payload(self, kb: KnowledgeBase) -> dict[str, object]:
-        """The validated form in the shape of a written case (rules.cases validates it again)."""
+        """The validated form in the shape of a written case (rules.practice.cases validates it again)."""
         states = {slug: getattr(self, slug).data for slug in kb.findings}
         present = [s for s, v in states.items() if v == "present"]
         points = []

@@ -2,7 +2,7 @@
 
 Per case: how many answered, the lean distribution, each finding's hit, miss and over-call rate,
 the most common misses and over-calls, and mean confidence against lean accuracy. The rates
-follow rules/scoring.py: a hit is a key finding the student ticked, a miss a key finding left
+follow rules/practice/scoring.py: a hit is a key finding the student ticked, a miss a key finding left
 unticked, an over-call a ticked finding the key does not list as present.
 """
 

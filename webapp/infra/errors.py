@@ -2,7 +2,7 @@
 
 The domain errors are raised where a request cannot be honoured and answered here, once: each is a
 DomainError (the API's own 4xx, webapp/api/common.py; a classroom request refused,
-webapp/classroom/service.py) or the rules' InputError (input they cannot read: 400). This module
+webapp/classroom/service/common.py) or the rules' InputError (input they cannot read: 400). This module
 knows no domain: a domain that answers its error in its own way (the classroom sends a browser
 without the educator key to the claim form) registers a handler for its subclass beside this one.
 """

@@ -102,7 +102,7 @@ def reveal_case(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
         "entry_name": case.entry_name,
         "entry_url": _entry_url(case.entry),
         "genes": list(case.genes),
-        "expected_rank": expected_rank(case.entry, case.key.answers(), kb),  # issue 15: the ranking of types
+        "expected_rank": expected_rank(case.entry, case.key.answers(), kb),  # the ranking of types
         "engine_disagrees": case.engine_disagrees,
         "seed_misleads": case.seed_misleads,
         "key": {

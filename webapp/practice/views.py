@@ -1,6 +1,6 @@
 """Practice views: library, commit-then-reveal attempts, weak-spot pick, missed-items export.
 
-Progress lives only in the signed session cookie (see rules/progress.py for its compact form).
+Progress lives only in the signed session cookie (see rules/practice/progress.py for its compact form).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ NOTES = {
 }
 
 
-REVIEW_KEY = "practice_review"  # the FSRS schedule of missed findings and cases (rules/review.py)
+REVIEW_KEY = "practice_review"  # the FSRS schedule of missed findings and cases (rules/practice/review.py)
 PROGRESS_KEYS = (SESSION_KEY, REVIEW_KEY)
 
 

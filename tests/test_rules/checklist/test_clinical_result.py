@@ -203,4 +203,8 @@ def test_the_recessive_picture_flag_is_not_raised_when_the_premise_is_contradict
     assert "recessive_pattern_in_infant" in flags(run(findings, "infancy"))
     contradicted = run({**findings, "dense_bone": "absent"}, "infancy")
     assert "recessive_pattern_in_infant" not in flags(contradicted)
-    assert "low_blood_counts" in flags(contradicted)  # low counts stay urgent whatever the cause
+    # Low counts stay urgent whatever the cause, but without the osteopetrosis action (transfusions of
+    # irradiated products, a transplant centre): the flag for signs with the premise contradicted.
+    assert "low_blood_counts" not in flags(contradicted)
+    raised = next(r for r in contradicted.red_flags if r.flag.id == "signs_with_premise_contradicted")
+    assert raised.flag.level == "urgent" and {f.slug for f in raised.findings} == {"anemia", "hepatosplenomegaly"}

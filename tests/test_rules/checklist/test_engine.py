@@ -105,7 +105,8 @@ def test_affected_parent_points_dominant_and_cites_single_copy():
 def test_conflicting_clues_are_all_listed():
     a = run({"hypocalcemia": "present"}, onset="neonatal", family_history="affected_parent")
     assert {"neonatal_hypocalcemia", "affected_parent"} <= clue_ids(a)
-    # Since issue 14 counts the neonatal onset once, the affected parent cancels it below the margin.
+    # The neonatal onset counts once (docs/decisions/0004-strength-is-earned.md), so the affected parent
+    # cancels it below the margin.
     assert a.inheritance.lean == "indeterminate"
     assert "do not reach the margin" in a.inheritance.message
 

@@ -106,10 +106,13 @@ def _full_score(answers: Answers) -> float:
 
 def _pair(answers: Answers) -> tuple:
     """The lean and strength by their definition: the clues that hold, the entered findings they
-    read and whether one reads the family history; no lean when the premise is contradicted."""
+    read and whether one reads the family history; no lean when the premise is contradicted; the
+    X-linked lean, at the pattern's strength, when the clue on an X-linked family pattern holds."""
     if answers.state(KB.premise.finding) == "absent":
         return "indeterminate", None
     fired = [c for c in KB.clues if holds(c.when, answers)]
+    if any(c.points_to == "x_linked" for c in fired):
+        return "x_linked", KB.thresholds.pattern
     read = set().union(*(findings_in(c.when) for c in fired))
     n = sum(answers.state(s) != "unknown" for s in read)
     family = any("family_history" in str(c.when) for c in fired)

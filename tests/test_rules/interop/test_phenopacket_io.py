@@ -33,7 +33,7 @@ HPO = load_hpo()
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 DISCLAIMER = "Educational use only, not a diagnosis."
 # HPO makes the canonical term of these findings a descendant of another finding's term, so
-# marking the first present says the second is present too (KNOWLEDGE.md §8.10).
+# marking the first present says the second is present too (docs/knowledge.md section 8 item 10).
 IMPLIES = {"delayed_tooth_eruption": "dental_problems", "malformed_teeth": "dental_problems",
            "facial_paralysis": "cranial_nerve_compression"}
 
@@ -102,7 +102,8 @@ def test_example_phenopacket_parses_officially_and_imports_to_the_optb1_picture(
     official(json.loads(text))
     result = import_text(text, KB, HPO)
     answers = result.parsed.answers
-    # Osteopetrosis (HP:0011002) counts as dense bone on imaging since issue 14: the premise, confirmed.
+    # Osteopetrosis (HP:0011002) counts as dense bone on imaging: the premise, confirmed
+    # (docs/decisions/0003-the-premise-dense-bone.md).
     assert answers.findings == {s: "present" for s in ("visual_impairment", "hepatosplenomegaly", "anemia",
                                                        "thrombocytopenia", "hypocalcemia", "dense_bone")}
     assert answers.onset == "infancy" and result.onset_from == "HP:0003593 Infantile onset"
@@ -283,8 +284,8 @@ def expected_back(answers: Answers) -> Answers:
     for child, parent in IMPLIES.items():
         if states.get(child) == "present" and parent not in states:
             states[parent] = "present"
-    # HPO's NOT applies to every descendant (issue 14): an excluded finding's term rules out the
-    # unassessed findings whose own term is below it.
+    # HPO's NOT applies to every descendant (docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md): an excluded
+    # finding's term rules out the unassessed findings whose own term is below it.
     for slug, state in list(states.items()):
         if state == "absent" and answers.findings[slug] == "absent":
             for below in HPO.excluded_below(KB.findings[slug].hpo):

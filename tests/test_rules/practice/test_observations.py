@@ -127,7 +127,7 @@ def test_every_template_cites_what_it_rests_on():
 
 def test_every_finding_has_several_observations_and_an_absent_sentence():
     # Every finding a simulated patient can show: all but the premise (dense bone, given in every
-    # simulated case, never drawn); the panel that tells the types apart is drawn (issue 15).
+    # simulated case, never drawn); the panel that tells the types apart is drawn.
     assert set(VOCAB.present) == set(VOCAB.absent) == drawable(KB) == set(KB.findings) - {"dense_bone"}
     drawn = {s for entry in offered_entries() for s in entry.possible}
     assert drawn <= drawable(KB) and {"renal_tubular_acidosis", "coloboma", "low_immunoglobulins"} <= drawn

@@ -121,7 +121,8 @@ def test_every_simulated_patient_has_something_to_read():
 
 
 def test_narrative_is_built_from_observations_not_labels():
-    """Changed on purpose (issue 17): the narrative used to list the findings' labels."""
+    """Changed on purpose (docs/decisions/0015-practice-trains-recognition.md): the narrative used to list the
+    findings' labels."""
     case = get_case("sim-259700-42")
     vocab = load_vocabulary()
     for slug in case.key.present:

@@ -16,7 +16,7 @@ def assess(client, body):
 
 def test_findings_vocabulary(client):
     body = client.get("/api/v1/findings").get_json()
-    assert len(body["findings"]) >= 23 + 1 + 9  # the 23, dense bone (issue 14), 9 that tell the types apart
+    assert len(body["findings"]) >= 23 + 1 + 9  # the 23, dense bone (the premise), 9 that tell the types apart
     beyond = [f["slug"] for f in body["findings"] if f.get("panel") == "distinguishing"]
     assert "renal_tubular_acidosis" in beyond and "hypopigmentation" in beyond
     first = body["findings"][0]

@@ -33,7 +33,7 @@ def test_checklist_page_groups_findings_by_mechanism_with_tristate_and_hpo(clien
                   "No room for marrow: blood forms in liver and spleen", "Effect of severe illness",
                   "Calcium locked into bone"):
         assert f">{title}</h2>" in page
-    # the 23 findings, dense bone on imaging (issue 14) and the marked panel (issue 15)
+    # the 23 findings, dense bone on imaging (the premise) and the marked panel that tells the types apart
     assert page.count('type="radio"') == len(load_knowledge().findings) * 3 == (23 + 1 + 9) * 3
     assert checked(page, "hypocalcemia") == "unknown"
     assert "HP:0002901" in page
@@ -59,12 +59,14 @@ def test_post_without_csrf_token_is_refused(client):
 
 
 def test_neonatal_low_calcium_gives_a_moderate_recessive_lean_citing_the_source_document(client):
-    # "moderate" since issue 14 (it was "strong"): one finding with its onset never earns strong.
+    # "moderate" since strength is earned (it was "strong"): one finding with its onset never earns strong
+    # (docs/decisions/0004-strength-is-earned.md).
     response = post_checklist(client, hypocalcemia="present", onset="neonatal")
     assert response.status_code == 200
     page = text(response)
     assert page.index("Educational use only, not a diagnosis") < page.index("Result:")
-    assert "leans moderately toward autosomal recessive osteopetrosis (MIOP)" in page
+    # "(MIOP)" only with dense bone entered: the premise is not confirmed here.
+    assert "leans moderately toward autosomal recessive osteopetrosis;" in page and "(MIOP);" not in page
     assert "Low calcium may be present at birth and is a clue" in page
     assert "Raised by: Low blood calcium." in page and "What to do:" in page  # red flag
     assert "Calcium locked into bone" in page  # mechanism card
@@ -78,11 +80,15 @@ def test_adult_with_fractures_and_affected_parent_leans_dominant(client):
     assert "inherited a single copy of the abnormal gene from a parent" in page
 
 
-def test_empty_form_is_indeterminate_and_says_what_to_assess(client):
-    page = text(post_checklist(client))
-    assert "Indeterminate" in page
-    assert "Too little evidence" in page
-    assert "What to check next" in page and "Age at onset" in page
+def test_empty_form_gets_no_result_and_asks_for_a_finding(client):
+    # Nothing entered at all: no result (it was a full, indeterminate result), the form again saying so.
+    response = post_checklist(client)
+    page = text(response)
+    assert response.status_code == 400 and "Result:" not in page
+    assert "Nothing was entered. Mark at least one finding as present or absent" in page
+    # One answer is enough for a result, which still says what to assess.
+    page = text(post_checklist(client, onset="neonatal"))
+    assert "Too little evidence" not in page and "What to check next" in page
 
 
 def test_absent_findings_are_listed_as_excluded_hpo_terms(client):

@@ -1,4 +1,4 @@
-"""The differential in the API answer and on the result page (issue 15)."""
+"""The differential in the API answer and on the result page (docs/decisions/0012-differential-after-lirical.md)."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def test_separating_checks_name_unassessed_findings(client):
 def test_the_result_page_shows_the_ranking_before_the_genes_with_links_and_worded_bars(client):
     page = client.get("/assessment?present=coloboma,microphthalmia,hypopigmentation,renal_tubular_acidosis"
                       "&absent=fractures").get_data(as_text=True)
-    section = page.index('id="differential"')  # inside the genes section (issue 14's order), first
+    section = page.index('id="differential"')  # inside the genes section (the result's section order), first
     assert page.index('<section id="genes"') < section
     assert "beyond the source document" in page[section:section + 400]
     assert '<a href="https://omim.org/entry/617306" rel="noopener">Coloboma, osteopetrosis' in page
@@ -123,7 +123,8 @@ def test_trainee_feedback_says_where_the_ranking_puts_the_expected_type(client):
 
 
 def test_the_gene_table_puts_the_lean_s_genes_first_each_group_in_the_ranking_s_order(client):
-    # Issue 14 (the genes consistent with the lean first) and issue 15 (the table follows the ranking), both.
+    # The genes consistent with the lean first (docs/decisions/0007-first-things-first.md) and the table
+    # following the ranking (docs/decisions/0012-differential-after-lirical.md), both.
     body = assess(client, {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present",
                                         "anemia": "present", "visual_impairment": "present",
                                         "brain_atrophy": "present"}, "onset": "neonatal"})

@@ -84,7 +84,7 @@ def test_the_presenter_cache_holds_knowledge_only_and_stays_bounded():
         assert all(id(o) in rows.made for o in handed_out)
     # Built once from the knowledge; answers add nothing.
     assert len(rows.made) == size == sum(len(objects) for objects in handed)
-    assert len(handed.gene_tables) == 3 and len(rows.terms) == len(KB.findings)
+    assert len(handed.gene_tables) == 4 and len(rows.terms) == len(KB.findings)  # one per lean, x_linked too
     cached = [*rows.made.values(), *rows.terms.values()]
     cached_text = json.dumps(cached, default=lambda rows: list(rows) if isinstance(rows, JsonRows) else dict(rows))
     for slug, state in itertools.product(slugs, ("present", "absent")):

@@ -75,11 +75,13 @@ def test_other_terms_are_shown_kept_in_the_lab_list_and_in_the_link(client):
 
 
 def test_the_neonatal_example_answer_is_smaller_than_before_sources_went_by_id(client):
-    # 22,366 bytes before issue 14 (each source spelled out in every row); the bounds keep it from
-    # growing back. bench/answer_size.py prints the figures. Changed on purpose with issue 15: the
-    # answer gained the differential (18 entries, one evidence row per input item each: 17.2 KB with
-    # its notes for this example, 19.6 KB before the merge took entry pages and frequencies out of it),
-    # so the bound holds for the rest, and the differential has its own.
+    # 22,366 bytes before sources went by id (each source spelled out in every row;
+    # docs/decisions/0010-compact-answer-and-knowledge-document.md); the bounds keep it from growing back.
+    # bench/answer_size.py prints the figures. Changed on purpose with the differential
+    # (docs/decisions/0012-differential-after-lirical.md): the answer gained it (18 entries, one evidence
+    # row per input item each: 17.2 KB with its notes for this example, 19.6 KB before the merge took
+    # entry pages and frequencies out of it), so the bound holds for the rest, and the differential has
+    # its own.
     raw = client.post("/api/v1/assess", json=NEONATAL).data
     body = json.loads(raw)
     dx = len(json.dumps({k: body[k] for k in ("differential", "differential_notes")}, separators=(",", ":")))

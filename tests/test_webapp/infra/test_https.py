@@ -60,7 +60,7 @@ def test_behind_a_trusted_tls_proxy_forms_work_with_their_token_and_cookies_are_
         form = {"hypocalcemia": "present", "onset": "neonatal", "family_history": "unknown"}
         status, _, page = browser.send("POST", "/", {"csrf_token": browser.token("/"), **form})
         assert status == 200, page[:300]
-        assert "leans moderately toward autosomal recessive" in page  # one finding: at most moderate (issue 14)
+        assert "leans moderately toward autosomal recessive" in page  # one finding: at most moderate
         status, _, page = browser.send("POST", "/", form)
         assert status == 400 and "arrived without its security token" in page
         # A classroom form, then a student's join and answer, all over the proxy's HTTPS.

@@ -215,7 +215,7 @@ def test_make_run_serves_a_fresh_checkout_with_no_environment(tmp_path):
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         form = f"csrf_token={token}&hypocalcemia=present&onset=neonatal&family_history=unknown".encode()
         result = opener.open(base + "/", data=form).read().decode()
-        assert "leans moderately toward autosomal recessive" in result  # one finding: at most moderate (issue 14)
+        assert "leans moderately toward autosomal recessive" in result  # one finding: at most moderate
         printed = out.read_text()
         assert "listening on every interface" in printed, printed
         for address in machine_addresses():

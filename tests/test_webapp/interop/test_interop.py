@@ -88,7 +88,7 @@ def test_example_phenopacket_upload_prefills_the_checklist_and_lists_unmapped_te
     assert "HP:0002240 Hepatomegaly" in page and "Enlarged liver and spleen" in page
     unmapped = page[page.index("Terms that match no checklist item"):]
     assert "HP:0000256 Macrocephaly" in unmapped and "related to: Frontal bossing" in unmapped
-    assert "HP:0011002 Osteopetrosis" not in unmapped  # dense bone on imaging since issue 14
+    assert "HP:0011002 Osteopetrosis" not in unmapped  # dense bone on imaging, the premise
     assert "Nothing was stored" in page and DISCLAIMER in page
 
 
@@ -166,7 +166,8 @@ def test_phenopacket_download_is_an_attachment_the_official_package_parses(clien
     assert response.headers["Cache-Control"] == "no-store"
     message = json_format.Parse(response.get_data(as_text=True), phenopackets.Phenopacket())
     features = {(f.type.id, f.excluded, f.onset.ontology_class.id) for f in message.phenotypic_features}
-    # The term entered that is not a checklist finding's own (HP:0031846) is kept as entered (issue 14).
+    # The term entered that is not a checklist finding's own (HP:0031846) is kept as entered
+    # (docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md).
     assert features == {("HP:0002757", False, "HP:0003623"), ("HP:0002901", False, "HP:0003623"),
                         ("HP:0001903", True, ""), ("HP:0031846", False, "HP:0003623")}
     assert DISCLAIMER in message.meta_data.external_references[0].description
@@ -200,7 +201,7 @@ def test_api_phenopacket_from_an_assess_body(client):
     response = client.post("/api/v1/phenopacket", json=body)
     assert response.status_code == 200
     message = json_format.Parse(response.get_data(as_text=True), phenopackets.Phenopacket())
-    # Hypocalcemic tetany (HP:0003472) counts as two findings and is kept as entered too (issue 14).
+    # Hypocalcemic tetany (HP:0003472) counts as two findings and is kept as entered too.
     assert {(f.type.id, f.excluded) for f in message.phenotypic_features} == {
         ("HP:0002901", False), ("HP:0001281", False), ("HP:0002757", True), ("HP:0003472", False)}
 
@@ -233,7 +234,7 @@ def test_assess_accepts_a_phenopacket_with_family_history(client):
                                                        "calcium_trapping"]
     hepatomegaly = {"input": "HP:0002240", "finding": "hepatosplenomegaly", "state": "present"}
     assert hepatomegaly in answer["recognized"]
-    assert [u["input"] for u in answer["unmapped"]] == ["HP:0000256"]  # HP:0011002: dense bone (issue 14)
+    assert [u["input"] for u in answer["unmapped"]] == ["HP:0000256"]  # HP:0011002: dense bone, the premise
     assert answer["premise"]["state"] == "confirmed"
     assert answer["answers"]["family_history"] == "consanguineous_parents"
     assert DISCLAIMER in answer["disclaimer"]

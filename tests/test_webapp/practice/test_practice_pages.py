@@ -48,7 +48,8 @@ def test_library_lists_every_written_case_with_difficulty_and_simulated_picks(cl
 
 
 def test_case_page_shows_the_vignette_and_the_form_but_not_the_key(client):
-    """Changed on purpose (issue 17): a case unfolds, so the page opens on its first stage."""
+    """Changed on purpose (docs/decisions/0015-practice-trains-recognition.md): a case unfolds, so the page opens
+    on its first stage."""
     case = get_case(CASE)
     page = html.unescape(client.get(f"/practice/{CASE}").get_data(as_text=True))
     assert case.stages[0].narrative in page and 'name="csrf_token"' in page
@@ -81,7 +82,7 @@ def test_the_key_never_reaches_the_client_before_an_attempt(client, case_id):
     case = get_case(case_id)
     assert_no_key(client.get(f"/practice/{case_id}").get_data(as_text=True), case)
     body = client.get(f"/api/v1/cases/{case_id}").get_json()
-    # `stages` added in issue 17: titles and narratives, never what a stage adds to the key.
+    # `stages`, added when cases began to unfold: titles and narratives, never what a stage adds to the key.
     assert all(set(s) == {"title", "narrative"} for s in body["case"]["stages"])
     for stage in range(1, len(case.unfolding) + 1):
         assert_no_key(client.get(f"/practice/{case_id}?stage={stage}").get_data(as_text=True), case)
@@ -198,7 +199,7 @@ def test_weak_spots_lead_to_a_case_with_the_missed_findings(client):
     assert client.get("/practice/weak").headers["Location"].endswith("/practice?note=nothing-missed")
     attempt(client, "miop-blind-toddler", [], "recessive", [])  # misses all seven of its findings
     target = client.get("/practice/weak").headers["Location"]
-    # `?via=review` (issue 17): the case page then offers the review's next pick as "Next case".
+    # `?via=review`: the case page then offers the review's next pick as "Next case".
     assert target.endswith("?via=review")
     picked = get_case(target.rsplit("/", 1)[1].split("?")[0])
     assert set(picked.key.present) & set(get_case("miop-blind-toddler").key.present)
@@ -212,8 +213,9 @@ def test_missed_findings_export_as_anki_csv(client):
     assert lines[:2] == ["#separator:comma", "#html:false"]
     rows = list(csv.reader(io.StringIO("\n".join(line for line in lines if not line.startswith("#")))))
     assert len(rows) == 5 and all(len(r) == 2 for r in rows)
-    # Changed on purpose (issue 17): question/answer cards. The front asks about an observation and
-    # never names the finding; the back names it, gives its mechanism in one sentence and the source.
+    # Changed on purpose (docs/decisions/0015-practice-trains-recognition.md): question/answer cards. The front
+    # asks about an observation and never names the finding; the back names it, gives its mechanism in
+    # one sentence and the source.
     labels = {f.label for f in KB.findings.values()}
     for front, back in rows:
         assert front.startswith("A patient: \u201c") and front.endswith("what mechanism lies behind it?")
@@ -227,7 +229,8 @@ def test_missed_findings_export_as_anki_csv(client):
 
 
 def test_progress_can_be_cleared_with_a_post(client):
-    """Changed on purpose (issue 17): the button lives on a confirmation page, /practice/reset."""
+    """Changed on purpose (docs/decisions/0015-practice-trains-recognition.md): the button lives on a confirmation
+    page, /practice/reset."""
     perfect(client, CASE)
     resp = client.post("/practice/reset", data={"csrf_token": csrf_token(client, "/practice/reset")})
     assert resp.status_code == 302

@@ -50,7 +50,7 @@ def authored_case(case_id: str, educator_id: int | None, kb: KnowledgeBase) -> C
 
 
 def authored_mapping(row: AuthoredCase) -> dict[str, object]:
-    """An authored case as the mapping rules.cases validates."""
+    """An authored case as the mapping rules.practice.cases validates."""
     return {
         "id": row.case_id,
         "title": row.title,
