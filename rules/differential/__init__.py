@@ -1,16 +1,18 @@
-"""Which type and which gene: a ranked, explained differential over the osteopetrosis entries (pure).
+"""Which type and which gene: a ranked, explained differential over every dense-bone disorder (pure).
 
-Every osteopetrosis entry of the shipped HPO annotations (docs/knowledge.md section 4: 13 OMIM, 5 ORPHA;
-rules/data/osteopetrosis_diseases.json) is scored against the whole input, after LIRICAL
-(Robinson PN et al. Interpretable clinical genomics with a likelihood ratio paradigm. Am J Hum Genet
-2020;107:403-417, PMID 32755546; method as in its PhenotypeLikelihoodRatio class): each entered term
-gives one likelihood ratio per entry, LR = P(term | entry) / P(term | any disease), the entry's
-frequency over the background frequency of the term among all diseases of phenotype.hpoa
-(rules/data/differential_hpo.json, scripts/build_differential_hpo.py). The post-test probability of
-each entry is its equal pre-test probability times the product of its ratios, normalised over the
-entries. What differs from LIRICAL is named where it is done: the default for unstated frequencies,
-cohort counts smoothed, an excluded term the entry is annotated NOT, and onset and family history,
-which LIRICAL does not use.
+Every entry HPO annotates with increased bone density or a term below it (the osteopetroses named in
+rules/knowledge/entries.toml, rules/data/osteopetrosis_diseases.json; every other such disorder,
+rules/data/dense_bone_diseases.json) is scored against the whole input, after LIRICAL (Robinson PN et
+al. Interpretable clinical genomics with a likelihood ratio paradigm. Am J Hum Genet 2020;107:403-417,
+PMID 32755546; method as in its PhenotypeLikelihoodRatio class): each entered term gives one likelihood
+ratio per entry, LR = P(term | entry) / P(term | any disease), the entry's frequency over the background
+frequency of the term among all diseases of phenotype.hpoa (rules/data/differential_hpo.json,
+scripts/build_differential_hpo.py). An entry's post-test probability is its prior (a cited birth
+incidence, else a stated default) times its ratios, the findings' tempered for their dependence,
+normalised over every entry. What differs from LIRICAL is named where it is done (model.py, with why;
+docs/differential.md gathers it): priors, the temperature, weak annotations tempered, ratios bounded,
+a missing term weighed by the entry's completeness, indirect matches weak, unstated frequencies, cohort
+counts smoothed, and onset and family history, which LIRICAL does not use.
 
 A checklist finding is matched as the class of its anchors (each anchor with its descendants, as the
 checklist counts it); any other HPO term entered is matched as itself. Deterministic, no I/O beyond
