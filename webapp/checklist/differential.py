@@ -42,10 +42,10 @@ PRIOR = ("each entry starts from its birth incidence where a figure is published
 DEFAULT_PRIOR_WORDS = "no published figure: the stated default for a rare disorder"
 DEPARTURES = (
     "Where this departs from LIRICAL: each entry starts from how common it is, not from an equal share; an "
-    "annotation that one or two reported patients or no frequency stand behind counts as the square root of "
-    "its ratio; no single ratio goes beyond x100; a term an entry lacks counts against it by how fully the "
-    "entry is annotated, not a flat hundredfold; a match through a broad ancestor counts as neutral at best; "
-    "the findings' ratios are tempered for their dependence on each other; onset and family history count.")
+    "annotation that one or two reported patients or no frequency stand behind counts for less; no single "
+    "ratio goes beyond x100; a term an entry lacks counts against it by how fully the entry is annotated, not "
+    "a flat hundredfold; a match only through a broad ancestor is a weak, indirect match, below neutral; the "
+    "findings' ratios are tempered for their dependence on each other; onset and family history count.")
 FIT_POOR = ("None of the ranked disorders explains most of what was entered: the best match is annotated with "
             "{explained} of the {total} findings entered present. Consider a disorder outside this ranking, "
             "and check the findings.")
