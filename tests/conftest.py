@@ -5,6 +5,7 @@ and pytest-playwright pointed at Debian's Chromium."""
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import re
 import secrets
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +34,7 @@ from webapp.extensions import db
 from webapp.infra.database import normalise_url
 
 ROOT = Path(__file__).resolve().parents[1]
+TESTS = ROOT / "tests"
 BIN = Path(sys.executable).parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -290,7 +293,68 @@ def not_run_banner(chromium_skips: int, sqlite_only: int) -> list[str]:
     return lines
 
 
+# Test tiers (docs in the markers of pyproject.toml). `browser`: everything under tests/browser. `system`:
+# everything under tests/system, and any other test that starts a process (a gunicorn, the HPO generator,
+# pip, a second pytest), needs PostgreSQL or is slow by nature. They are marked here, at collection, so no
+# test file has to say it: a test is `system` when it, a fixture it takes or a function of its own module it
+# calls names one of SYSTEM_NAMES, takes one of SYSTEM_FIXTURES, or runs on the PostgreSQL backend.
+# `pytest -m "not browser and not system"` is the fast tier (`make check`).
+SYSTEM_FIXTURES = frozenset({"live_server", "pg_url"})
+SYSTEM_NAMES = frozenset({"subprocess", "multiprocessing", "gunicorn_server", "migrate_database"})
+# In-process but slow by nature (seconds each, measured with --durations): test functions by name.
+SLOW_TESTS: frozenset[str] = frozenset()
+
+
+def _code_names(code: types.CodeType) -> set[str]:
+    """The global and attribute names a code object uses, its nested functions and lambdas included."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
+
+
+def _reaches_system(func: object, seen: set[object]) -> bool:
+    """Whether a function names one of SYSTEM_NAMES, itself or through a function of its module it calls."""
+    func = inspect.unwrap(func)  # type: ignore[arg-type]
+    code = getattr(func, "__code__", None)
+    if code is None or func in seen:
+        return False
+    seen.add(func)
+    names = _code_names(code)
+    if names & SYSTEM_NAMES:
+        return True
+    module = sys.modules.get(getattr(func, "__module__", ""))
+    scope = vars(module) if module else {}
+    return any(_reaches_system(scope[name], seen) for name in names
+               if inspect.isfunction(scope.get(name)) and scope[name].__module__ == func.__module__)
+
+
+def tier_of(item: pytest.Item) -> str | None:
+    """"browser", "system" or None (the fast tier) for a collected test."""
+    path = Path(item.path)
+    folder = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else ""
+    if folder in ("browser", "system"):
+        return folder
+    callspec = getattr(item, "callspec", None)
+    if callspec and callspec.params.get("database_url") == "postgresql":
+        return "system"
+    if SYSTEM_FIXTURES & set(getattr(item, "fixturenames", ())) or item.name.split("[")[0] in SLOW_TESTS:
+        return "system"
+    seen: set[object] = set()
+    fixtures = getattr(item, "_fixtureinfo", None)
+    funcs = [getattr(item, "function", None)] + [  # the fixtures of tests/, not those of pytest or plugins
+        defs[-1].func for defs in (fixtures.name2fixturedefs.values() if fixtures else ()) if defs
+        and Path(inspect.unwrap(defs[-1].func).__code__.co_filename).is_relative_to(TESTS)]
+    return "system" if any(_reaches_system(f, seen) for f in funcs if f is not None) else None
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        tier = tier_of(item)
+        if tier:
+            item.add_marker(tier)
     config.stash[_SQLITE_ONLY] = 0 if "postgresql" in BACKENDS else sum(
         1 for item in items if getattr(item, "callspec", None) and item.callspec.params.get("database_url") == "sqlite")
 
