@@ -301,8 +301,13 @@ def not_run_banner(chromium_skips: int, sqlite_only: int) -> list[str]:
 # `pytest -m "not browser and not system"` is the fast tier (`make check`).
 SYSTEM_FIXTURES = frozenset({"live_server", "pg_url"})
 SYSTEM_NAMES = frozenset({"subprocess", "multiprocessing", "gunicorn_server", "migrate_database"})
-# In-process but slow by nature (seconds each, measured with --durations): test functions by name.
-SLOW_TESTS: frozenset[str] = frozenset()
+# Slow by nature, though in-process: the fuzzing modules (test_*fuzz*.py: hundreds of generated requests
+# each), and these test functions, by name so that a move to another file keeps the mark (several
+# seconds each on two busy cores, measured with `pytest --durations=30`).
+SLOW_TESTS = frozenset({
+    "test_the_session_cookie_stays_within_its_budget_after_200_attempts",
+    "test_the_fast_presenter_writes_the_same_json_as_the_plain_one",
+})
 
 
 def _code_names(code: types.CodeType) -> set[str]:
@@ -336,6 +341,8 @@ def tier_of(item: pytest.Item) -> str | None:
     folder = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else ""
     if folder in ("browser", "system"):
         return folder
+    if "fuzz" in path.stem:
+        return "system"
     callspec = getattr(item, "callspec", None)
     if callspec and callspec.params.get("database_url") == "postgresql":
         return "system"
