@@ -12,7 +12,7 @@ FAST   := -m "not browser and not system"
 # PYTHONDONTWRITEBYTECODE: otherwise every run compiles again some 440 modules (3 to 6 s per process).
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 
-.PHONY: install install-test db run serve dev lint types fast check test bench bench-parts hpo lock hooks clean
+.PHONY: install install-test db run serve dev lint types fast check test bench bench-parts hpo lock lock-check hooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,14 +92,19 @@ hpo: $(VENV)/.installed-hpo
 # they still fit; `make lock UPGRADE=1` moves every one to the newest allowed). uv, not pip-tools: one
 # universal lock for every group, resolved against PyPI alone (uv reads no pip configuration, so a
 # machine's local indexes and wheel folders cannot leak in) and exported with hashes for plain pip.
-LOCK_SETS := runtime hpo bench test
+LOCK_SETS := runtime hpo bench test lock
+# uv export's flags for a set: runtime alone, runtime and a group, or the lock group alone.
+set_flags = $(if $(filter runtime,$(1)),,$(if $(filter lock,$(1)),--only-group lock,--group $(1)))
+export_set = { echo "\# $(1): written by make lock from uv.lock, not by hand (requirements/README.md)"; \
+  $(BIN)/uv export --frozen --quiet --no-header --no-emit-project --format requirements-txt $(call set_flags,$(1)); }
 lock: $(VENV)/.installed-lock
 	$(BIN)/uv lock $(if $(UPGRADE),--upgrade)
-	for set in $(LOCK_SETS); do \
-	  $(BIN)/uv export --frozen --quiet --no-emit-project --format requirements-txt \
-	    $$( [ $$set = runtime ] || echo --group $$set ) -o requirements/$$set.txt; done
-	$(BIN)/uv export --frozen --quiet --no-emit-project --format requirements-txt --only-group lock \
-	  -o requirements/lock.txt
+	$(foreach set,$(LOCK_SETS),$(call export_set,$(set)) > requirements/$(set).txt &&) true
+
+# Whether uv.lock and requirements/ are what `make lock` writes from pyproject.toml now (CI runs it).
+lock-check: $(VENV)/.installed-lock
+	$(BIN)/uv lock --check
+	$(foreach set,$(LOCK_SETS),$(call export_set,$(set)) | diff -u requirements/$(set).txt - &&) true
 
 # The git hooks of .pre-commit-config.yaml: ruff and mypy from this venv, no network.
 hooks: install-test
