@@ -224,12 +224,6 @@ def test_nothing_typed_in_is_kept_by_the_model():
     assert (len(model._cache), len(model._up)) == before
 
 
-def test_committed_differential_data_is_current():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_differential_hpo.py"), "--check"],
-                            capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-
-
 def test_the_explanation_is_the_same_in_every_process():
     """Ties between annotations (one reached from two anchors, or two with the same frequency) are
     broken the same way whatever Python's hash seed: the matched annotation a row names never flips."""
