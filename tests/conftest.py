@@ -321,7 +321,7 @@ def _code_names(code: types.CodeType) -> set[str]:
 
 def _reaches_system(func: object, seen: set[object]) -> bool:
     """Whether a function names one of SYSTEM_NAMES, itself or through a function of its module it calls."""
-    func = inspect.unwrap(func)  # type: ignore[arg-type]
+    func = inspect.unwrap(func) if callable(func) else func
     code = getattr(func, "__code__", None)
     if code is None or func in seen:
         return False
@@ -336,7 +336,7 @@ def _reaches_system(func: object, seen: set[object]) -> bool:
 
 
 def tier_of(item: pytest.Item) -> str | None:
-    """"browser", "system" or None (the fast tier) for a collected test."""
+    """The tier of a collected test: "browser", "system" or None (the fast tier)."""
     path = Path(item.path)
     folder = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else ""
     if folder in ("browser", "system"):
@@ -350,10 +350,15 @@ def tier_of(item: pytest.Item) -> str | None:
         return "system"
     seen: set[object] = set()
     fixtures = getattr(item, "_fixtureinfo", None)
-    funcs = [getattr(item, "function", None)] + [  # the fixtures of tests/, not those of pytest or plugins
-        defs[-1].func for defs in (fixtures.name2fixturedefs.values() if fixtures else ()) if defs
-        and Path(inspect.unwrap(defs[-1].func).__code__.co_filename).is_relative_to(TESTS)]
+    defined = [defs[-1].func for defs in (fixtures.name2fixturedefs.values() if fixtures else ()) if defs]
+    funcs = [getattr(item, "function", None)] + [f for f in defined if _ours(f)]  # not pytest's or a plugin's
     return "system" if any(_reaches_system(f, seen) for f in funcs if f is not None) else None
+
+
+def _ours(func: object) -> bool:
+    """Whether a function is defined in a file under tests/."""
+    code = getattr(inspect.unwrap(func) if callable(func) else func, "__code__", None)
+    return code is not None and Path(code.co_filename).is_relative_to(TESTS)
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
