@@ -23,7 +23,6 @@ from rules.differential import load_model
 from rules.differential import model_from_data
 from rules.differential import rank
 
-ROOT = Path(__file__).resolve().parents[3]
 KB = load_knowledge()
 
 # A tiny ontology: All > Phenotypic abnormality > Organ > Bone > {Bone-a, Bone-b}; Organ > Eye; Other.

@@ -1,4 +1,4 @@
-"""Issue 14: the result page puts urgent things first, and the JSON answer carries the premise,
+"""The result page puts urgent things first, and the JSON answer carries the premise,
 red flags with their findings and action, the work-up, the other terms and each source once."""
 
 from __future__ import annotations
