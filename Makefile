@@ -6,8 +6,9 @@ PORT   ?= 5000
 PIP    := $(BIN)/pip install -q --disable-pip-version-check
 export FLASK_APP := webapp
 
-# The tiers (markers applied by tests/conftest.py): the fast tier is everything but these two.
-FAST   := -m "not browser and not system"
+# The tiers (markers applied by tests/conftest.py): the fast tier is everything but these two, whose
+# own folders it does not even collect.
+FAST   := -m "not browser and not system" --ignore=tests/browser --ignore=tests/system
 # pytest keeps its compiled, assertion-rewritten modules in __pycache__ even where the environment says
 # PYTHONDONTWRITEBYTECODE: otherwise every run compiles again some 440 modules (3 to 6 s per process).
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
