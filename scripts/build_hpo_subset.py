@@ -296,7 +296,7 @@ def dense_bone_ids(onto: Ontology, data_dir: Path) -> set[str]:
 
 
 def build_diseases(onto: Ontology, data_dir: Path, counts: dict[str, list[str]], ids: set[str],
-                   facts: dict[str, dict[str, Any]], group: str) -> dict[str, Any]:
+                   facts: dict[str, dict[str, Any]], group: str) -> dict[str, Any]:  # noqa: C901 (one branch per HPOA aspect)
     """The rows of the diseases `ids`: annotations, genes, onsets and inheritance, with what entries.toml
     adds (an inheritance HPO leaves out, cited annotations HPO misses)."""
     rows = [r for r in _read_tsv(data_dir / "phenotype.hpoa") if r[0] in ids]

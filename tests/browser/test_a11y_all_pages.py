@@ -15,15 +15,16 @@ Each state (app_states.py: add a page there) is reached by tapping through the a
 from __future__ import annotations
 
 import pytest
-from app_states import AXE
-from app_states import AXE_LAYOUT_OPTIONS
-from app_states import AXE_OPTIONS
-from app_states import STATES
-from app_states import State
-from app_states import assert_no_axe_violations
-from app_states import params
-from app_states import world
 from playwright.sync_api import Page
+
+from tests.support.app_states import AXE
+from tests.support.app_states import AXE_LAYOUT_OPTIONS
+from tests.support.app_states import AXE_OPTIONS
+from tests.support.app_states import STATES
+from tests.support.app_states import State
+from tests.support.app_states import assert_no_axe_violations
+from tests.support.app_states import params
+from tests.support.app_states import world
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}

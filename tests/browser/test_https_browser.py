@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 
 import trustme
-from conftest import gunicorn_server
-from conftest import migrate_database
-from conftest import server_env
 from playwright.sync_api import Browser
 from playwright.sync_api import expect
 
 from rules.practice.cases import load_cases
+from tests.support.servers import gunicorn_server
+from tests.support.servers import migrate_database
+from tests.support.servers import server_env
 
 
 def test_chromium_submits_the_checklist_and_a_classroom_form_over_https(browser: Browser, tmp_path, artifacts):

@@ -6,13 +6,14 @@ test_a11y_all_pages.py.)"""
 from __future__ import annotations
 
 import pytest
-from app_states import CASES
-from app_states import PRACTICE_CASE
-from app_states import label_of
-from app_states import nickname
-from app_states import world
 from playwright.sync_api import Page
 from playwright.sync_api import expect
+
+from tests.support.app_states import CASES
+from tests.support.app_states import PRACTICE_CASE
+from tests.support.app_states import label_of
+from tests.support.app_states import nickname
+from tests.support.app_states import world
 
 pytestmark = pytest.mark.browser
 FOCUSED = """() => {

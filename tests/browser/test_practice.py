@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from app_states import answer
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from rules import load_knowledge
 from rules.practice.library import get_case
+from tests.support.app_states import answer
 
 pytestmark = pytest.mark.browser
 AXE = Axe()  # axe-core bundled in the wheel: no network

@@ -15,18 +15,19 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from app_states import CASES
-from app_states import fill_authored_case
-from app_states import perfect_answer
-from app_states import post_json
-from conftest import gunicorn_server
-from conftest import migrate_database
-from conftest import server_env
-from conftest import watch_csp
 from playwright.sync_api import Browser
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Page
 from playwright.sync_api import expect
+
+from tests.support.app_states import CASES
+from tests.support.app_states import fill_authored_case
+from tests.support.app_states import perfect_answer
+from tests.support.app_states import post_json
+from tests.support.browser import watch_csp
+from tests.support.servers import gunicorn_server
+from tests.support.servers import migrate_database
+from tests.support.servers import server_env
 
 pytestmark = pytest.mark.browser
 SCRIPT = "<script>alert(1)</script>"

@@ -17,11 +17,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import CSRF_INPUT
-from conftest import app_with_schema
-from conftest import base_config
-from conftest import csrf_token
-from conftest import drop_everything
 from flask import Flask
 from hypothesis import HealthCheck
 from hypothesis import example
@@ -32,6 +27,11 @@ from werkzeug.datastructures import MultiDict
 
 from rules import load_knowledge
 from rules.practice.cases import load_cases
+from tests.support.apps import CSRF_INPUT
+from tests.support.apps import app_with_schema
+from tests.support.apps import base_config
+from tests.support.apps import csrf_token
+from tests.support.apps import drop_everything
 
 KB = load_knowledge()
 CASE_IDS = list(load_cases())

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT
+from tests.support.servers import ROOT
 
 SELECTION = [
     "tests/browser/test_https_browser.py",  # needs Chromium

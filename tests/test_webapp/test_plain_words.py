@@ -8,10 +8,10 @@ import json
 import re
 
 import pytest
-from conftest import csrf_token
 
 from rules import load_cases
 from rules import load_knowledge
+from tests.support.apps import csrf_token
 
 KB = load_knowledge()
 # Words users do not know, and the marks of a path or a module name.

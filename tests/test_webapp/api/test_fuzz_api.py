@@ -16,9 +16,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from conftest import _dispose
-from conftest import app_with_schema
-from conftest import base_config
 from flask import Flask
 from hypothesis import HealthCheck
 from hypothesis import settings
@@ -26,6 +23,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from rules.practice.cases import load_cases
+from tests.support.apps import app_with_schema
+from tests.support.apps import base_config
+from tests.support.apps import dispose
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Student
@@ -55,7 +55,7 @@ def fuzz_app(tmp_path) -> Iterator[Flask]:
     # Join codes are looked up with a limit of their own (failures only): generated codes fail.
     app = app_with_schema({**base_config(tmp_path), **limits_off, "JOIN_RATE_LIMIT": 10**6})
     yield app
-    _dispose(app)
+    dispose(app)
 
 
 @pytest.fixture

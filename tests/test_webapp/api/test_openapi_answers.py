@@ -16,11 +16,11 @@ from typing import Any
 
 import jsonschema_rs  # schemathesis's validator, already a test dependency (the jsonschema package is not)
 import pytest
-from conftest import _dispose
-from conftest import app_with_schema
-from conftest import base_config
 from flask import Flask
 
+from tests.support.apps import app_with_schema
+from tests.support.apps import base_config
+from tests.support.apps import dispose
 from webapp.checklist.presenters import DETAILS
 
 NEONATAL = {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
@@ -42,7 +42,7 @@ def app_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the module (the answers do not depend on state), on a throwaway SQLite file."""
     app = app_with_schema(base_config(tmp_path_factory.mktemp("openapi-answers")))
     yield app
-    _dispose(app)
+    dispose(app)
 
 
 @pytest.fixture(scope="module")

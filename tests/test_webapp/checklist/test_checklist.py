@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import csrf_token
-
 from rules import load_knowledge
+from tests.support.apps import csrf_token
 
 ALL_UNKNOWN = {"onset": "unknown", "family_history": "unknown"}
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 import jsonschema_rs
-from conftest import csrf_token
+
+from tests.support.apps import csrf_token
 
 
 def assess(client, body, detail="compact"):

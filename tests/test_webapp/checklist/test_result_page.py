@@ -1,12 +1,10 @@
-"""Issue 14: the result page puts urgent things first, and the JSON answer carries the premise,
+"""The result page puts urgent things first, and the JSON answer carries the premise,
 red flags with their findings and action, the work-up, the other terms and each source once."""
 
 from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 
 NEONATAL = {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
                          "visual_impairment": "present"}, "onset": "neonatal"}
@@ -98,9 +96,7 @@ def test_the_about_page_says_what_it_is_for_how_well_it_does_and_how_to_report_a
 
 
 def test_the_about_figures_are_those_a_fresh_run_of_the_benchmark_gives():
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
-    from lean_accuracy import run
-
+    from bench.lean_accuracy import run
     from webapp.checklist.views import ACCURACY
 
     figures = run()

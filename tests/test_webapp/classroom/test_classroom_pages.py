@@ -10,11 +10,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import csrf_token
 from sqlalchemy import func
 from sqlalchemy import select
 
 from rules.practice.cases import load_cases
+from tests.support.apps import csrf_token
 from webapp.classroom.service import CODE_ALPHABET
 from webapp.extensions import db
 from webapp.models import AuthoredCase

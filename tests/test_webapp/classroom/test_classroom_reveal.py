@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import csrf_token
 from sqlalchemy import func
 from sqlalchemy import select
 from test_classroom_pages import CASES
@@ -16,6 +15,7 @@ from test_classroom_pages import create
 from test_classroom_pages import join
 from test_classroom_pages import perfect
 
+from tests.support.apps import csrf_token
 from webapp.extensions import db
 from webapp.models import Student
 from webapp.models import Submission

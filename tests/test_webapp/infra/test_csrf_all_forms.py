@@ -5,11 +5,11 @@ token from another session, with a 400 page that says why, and changes nothing."
 from __future__ import annotations
 
 import pytest
-from conftest import csrf_token
 from sqlalchemy import func
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
+from tests.support.apps import csrf_token
 from webapp import create_app
 from webapp.extensions import db
 

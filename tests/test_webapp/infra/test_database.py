@@ -11,11 +11,11 @@ import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import base_config
-from conftest import drop_everything
 from sqlalchemy import inspect
 from sqlalchemy import text
 
+from tests.support.apps import base_config
+from tests.support.apps import drop_everything
 from webapp import create_app
 from webapp.extensions import db
 from webapp.infra.database import bind_migrations

@@ -19,14 +19,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from conftest import base_config
-from conftest import drop_everything
-from conftest import gunicorn_server
-from conftest import migrate_database
-from conftest import server_env
 from sqlalchemy import select
 
 from rules.practice.cases import load_cases
+from tests.support.apps import base_config
+from tests.support.apps import drop_everything
+from tests.support.servers import gunicorn_server
+from tests.support.servers import migrate_database
+from tests.support.servers import server_env
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Student

@@ -13,15 +13,15 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from conftest import BACKENDS
-from conftest import app_with_schema
-from conftest import base_config
-from conftest import csrf_token
-from conftest import drop_everything
-from conftest import free_port
 from sqlalchemy.engine import make_url
 
 from rules.practice.library import get_case
+from tests.support.apps import BACKENDS
+from tests.support.apps import app_with_schema
+from tests.support.apps import base_config
+from tests.support.apps import csrf_token
+from tests.support.apps import drop_everything
+from tests.support.servers import free_port
 from webapp import create_app
 from webapp.extensions import db
 

@@ -10,13 +10,12 @@ import http.client
 import re
 import urllib.parse
 
-from conftest import CSRF_INPUT
-from conftest import csrf_token
-from conftest import gunicorn_server
-from conftest import migrate_database
-from conftest import server_env
-
 from rules.practice.library import get_case
+from tests.support.apps import CSRF_INPUT
+from tests.support.apps import csrf_token
+from tests.support.servers import gunicorn_server
+from tests.support.servers import migrate_database
+from tests.support.servers import server_env
 
 CASE = "miop-newborn-tetany"
 PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}

@@ -6,8 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from conftest import csrf_token
-
+from tests.support.apps import csrf_token
 from webapp.infra.privacy import RedactQueryStrings
 
 MARKERS = ("hypocalcemia", "fractures", "neonatal", "affected_parent", "HP:0031846")

@@ -19,13 +19,13 @@ from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar
 
 import pytest
-from conftest import BIN
-from conftest import ROOT
-from conftest import free_port
-from conftest import gunicorn_server
-from conftest import migrate_database
-from conftest import server_env
 
+from tests.support.servers import BIN
+from tests.support.servers import ROOT
+from tests.support.servers import free_port
+from tests.support.servers import gunicorn_server
+from tests.support.servers import migrate_database
+from tests.support.servers import server_env
 from webapp import create_app
 from webapp.config import DEV_SECRET_KEY
 from webapp.config import InsecureConfigError

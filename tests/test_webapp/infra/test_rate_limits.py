@@ -8,14 +8,14 @@ import logging
 from datetime import timedelta
 
 import pytest
-from conftest import app_with_schema
-from conftest import base_config
-from conftest import csrf_token
-from conftest import drop_everything
 from sqlalchemy import event
 from sqlalchemy import update
 
 from rules.practice.cases import load_cases
+from tests.support.apps import app_with_schema
+from tests.support.apps import base_config
+from tests.support.apps import csrf_token
+from tests.support.apps import drop_everything
 from webapp import create_app
 from webapp.config import Config
 from webapp.extensions import db

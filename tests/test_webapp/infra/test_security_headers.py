@@ -4,11 +4,11 @@ API, errors), and session cookies as production sets them: Secure, HttpOnly, Sam
 from __future__ import annotations
 
 import pytest
-from conftest import app_with_schema
-from conftest import csrf_token
-from conftest import drop_everything
 
 from rules.practice.cases import load_cases
+from tests.support.apps import app_with_schema
+from tests.support.apps import csrf_token
+from tests.support.apps import drop_everything
 
 CASE = next(iter(load_cases().values()))
 

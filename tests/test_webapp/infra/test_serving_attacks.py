@@ -13,16 +13,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import ARTIFACTS
-from conftest import BACKENDS
-from conftest import base_config
-from conftest import drop_everything
-from conftest import gunicorn_server
-from conftest import migrate_database
-from conftest import server_env
-from hangproxy import HangingProxy
 from sqlalchemy.engine import make_url
 
+from tests.support.apps import BACKENDS
+from tests.support.apps import base_config
+from tests.support.apps import drop_everything
+from tests.support.hangproxy import HangingProxy
+from tests.support.servers import ARTIFACTS
+from tests.support.servers import gunicorn_server
+from tests.support.servers import migrate_database
+from tests.support.servers import server_env
 from webapp import create_app
 
 CASE = "miop-newborn-tetany"

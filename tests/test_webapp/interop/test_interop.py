@@ -12,12 +12,13 @@ from pathlib import Path
 
 import phenopackets
 import pytest
-from conftest import csrf_token
 from google.protobuf import json_format
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+
+from tests.support.apps import csrf_token
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 EXAMPLE = (EXAMPLES / "phenopacket-optb1-infant.json").read_bytes()

@@ -6,9 +6,8 @@ from __future__ import annotations
 import html
 import re
 
-from conftest import csrf_token
-
 from rules.practice.library import get_case
+from tests.support.apps import csrf_token
 
 CASE = "miop-newborn-tetany"
 

@@ -8,11 +8,11 @@ import io
 import re
 
 import pytest
-from conftest import csrf_token
 
 from rules import load_knowledge
 from rules.practice.cases import load_cases
 from rules.practice.library import get_case
+from tests.support.apps import csrf_token
 
 KB = load_knowledge()
 

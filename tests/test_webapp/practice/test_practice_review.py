@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import html
 
-from conftest import csrf_token
-
 from rules.practice.simulate import offered_entries
+from tests.support.apps import csrf_token
 
 COOKIE_BUDGET = 4093  # bytes a browser keeps for one cookie, name and attributes included
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import html
 
-from conftest import csrf_token
-
 from rules.practice.cases import load_cases
 from rules.practice.library import get_case
+from tests.support.apps import csrf_token
 from webapp.practice.presenters import present_library
 
 

@@ -6,9 +6,9 @@ import html
 import re
 
 import pytest
-from conftest import csrf_token
 
 from rules.practice.library import get_case
+from tests.support.apps import csrf_token
 
 CASE = "miop-newborn-twitching"  # History (twitching, cramps) / Examination (liver, spleen) / Investigations
 
