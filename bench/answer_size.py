@@ -21,8 +21,15 @@ if __package__ in (None, ""):  # run as a script: make the checkout importable
 
 from webapp import create_app  # noqa: E402
 
-NEONATAL = {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
-                         "visual_impairment": "present"}, "onset": "neonatal"}
+NEONATAL = {
+    "findings": {
+        "hypocalcemia": "present",
+        "hepatosplenomegaly": "present",
+        "anemia": "present",
+        "visual_impairment": "present",
+    },
+    "onset": "neonatal",
+}
 
 
 def run() -> dict[str, int]:
@@ -32,14 +39,18 @@ def run() -> dict[str, int]:
 
     client = create_app({"TESTING": True, "SECRET_KEY": "bench"}).test_client()
     answer = client.post("/api/v1/assess", json=NEONATAL)
-    figures = {"neonatal_answer_bytes": len(answer.data),
-               "neonatal_full_answer_bytes": len(client.post("/api/v1/assess?detail=full", json=NEONATAL).data),
-               "knowledge_document_bytes": len(client.get("/api/v1/knowledge").data),
-               "bench_body_answer_bytes": len(client.post("/api/v1/assess", data=ASSESS_BODY,
-                                                          content_type="application/json").data)}
+    figures = {
+        "neonatal_answer_bytes": len(answer.data),
+        "neonatal_full_answer_bytes": len(client.post("/api/v1/assess?detail=full", json=NEONATAL).data),
+        "knowledge_document_bytes": len(client.get("/api/v1/knowledge").data),
+        "bench_body_answer_bytes": len(
+            client.post("/api/v1/assess", data=ASSESS_BODY, content_type="application/json").data
+        ),
+    }
     for key, value in answer.get_json().items():
-        figures[f"neonatal_answer_{key}_bytes"] = len(json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-                                                      .encode())
+        figures[f"neonatal_answer_{key}_bytes"] = len(
+            json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        )
     return figures
 
 

@@ -41,17 +41,30 @@ from common import worker_pids
 from common import wrk
 from trace_conf import counting_tracer
 
-STARTUP = ("import time; t, c = time.perf_counter(), time.process_time(); from webapp import create_app; "
-           "create_app({'TESTING': True}); print(time.perf_counter() - t, time.process_time() - c)")
-ASSESS_BODY = json.dumps({
-    "findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
-                 "HP:0031846": "present", "fractures": "absent", "cranial_nerve_compression": "unknown"},
-    "onset": "neonatal", "family_history": "unaffected_parents",
-})
+STARTUP = (
+    "import time; t, c = time.perf_counter(), time.process_time(); from webapp import create_app; "
+    "create_app({'TESTING': True}); print(time.perf_counter() - t, time.process_time() - c)"
+)
+ASSESS_BODY = json.dumps(
+    {
+        "findings": {
+            "hypocalcemia": "present",
+            "hepatosplenomegaly": "present",
+            "anemia": "present",
+            "HP:0031846": "present",
+            "fractures": "absent",
+            "cranial_nerve_compression": "unknown",
+        },
+        "onset": "neonatal",
+        "family_history": "unaffected_parents",
+    }
+)
 TRACE_CONF = Path(__file__).resolve().parent / "trace_conf.py"
-DEPENDENCIES = ("import time; t, c = time.perf_counter(), time.process_time(); "
-                "import flask, sqlalchemy, flask_sqlalchemy, flask_wtf; "
-                "print(time.perf_counter() - t, time.process_time() - c)")
+DEPENDENCIES = (
+    "import time; t, c = time.perf_counter(), time.process_time(); "
+    "import flask, sqlalchemy, flask_sqlalchemy, flask_wtf; "
+    "print(time.perf_counter() - t, time.process_time() - c)"
+)
 ROUNDS = 10
 SECONDS = 2
 
@@ -64,9 +77,15 @@ def startup_seconds(runs: int = 5, code: str = STARTUP) -> tuple[float, float]:
     CPU time hardly changes when other processes compete for the cores; the wall time does.
     """
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"SECRET_KEY": "bench"}
-    times = [[float(x) for x in subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
-                                               capture_output=True, text=True).stdout.split()]
-             for _ in range(runs + 1)]
+    times = [
+        [
+            float(x)
+            for x in subprocess.run(
+                [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+            ).stdout.split()
+        ]
+        for _ in range(runs + 1)
+    ]
     return statistics.median(t[0] for t in times[1:]), statistics.median(t[1] for t in times[1:])
 
 
@@ -78,10 +97,21 @@ def opcodes_per_request() -> tuple[int, int, collections.Counter[str]]:
     app = create_app({"SECRET_KEY": "bench", "TESTING": True})
 
     def call(method: str, path: str, body: bytes = b"") -> None:
-        environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
-                   "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
-                   "CONTENT_TYPE": "application/json" if body else "", "CONTENT_LENGTH": str(len(body)),
-                   "HTTP_HOST": "127.0.0.1", "wsgi.errors": sys.stderr, "QUERY_STRING": "", "SCRIPT_NAME": ""}
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "CONTENT_TYPE": "application/json" if body else "",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.errors": sys.stderr,
+            "QUERY_STRING": "",
+            "SCRIPT_NAME": "",
+        }
         result = app.wsgi_app(environ, lambda status, headers, exc_info=None: None)
         b"".join(result)
         getattr(result, "close", lambda: None)()
@@ -137,19 +167,32 @@ def run() -> dict[str, float | int | str]:
     """Measure and return the figures."""
     wall, cpu = startup_seconds()
     deps_wall, _ = startup_seconds(code=DEPENDENCIES)
-    figures: dict[str, float | int | str] = {"startup_seconds": round(wall, 3), "startup_cpu_seconds": round(cpu, 3),
-                                             "startup_dependencies_seconds": round(deps_wall, 3)}
+    figures: dict[str, float | int | str] = {
+        "startup_seconds": round(wall, 3),
+        "startup_cpu_seconds": round(cpu, 3),
+        "startup_dependencies_seconds": round(deps_wall, 3),
+    }
     health_ops, assess_ops, extra = opcodes_per_request()
-    figures.update({"baseline_opcodes": health_ops, "assess_opcodes": assess_ops,
-                    "assess_vs_baseline_opcode_ratio": round(health_ops / assess_ops, 3),
-                    **{f"assess_extra_opcodes_{module}": n for module, n in extra.most_common(4)}})
+    figures.update(
+        {
+            "baseline_opcodes": health_ops,
+            "assess_opcodes": assess_ops,
+            "assess_vs_baseline_opcode_ratio": round(health_ops / assess_ops, 3),
+            **{f"assess_extra_opcodes_{module}": n for module, n in extra.most_common(4)},
+        }
+    )
     health_server, assess_server = server_opcodes("/api/v1/health"), server_opcodes("/api/v1/assess", ASSESS_BODY)
-    figures.update({"baseline_server_opcodes": sum(health_server.values()),
-                    "assess_server_opcodes": sum(assess_server.values()),
-                    "assess_vs_baseline_server_opcode_ratio": round(sum(health_server.values())
-                                                                    / sum(assess_server.values()), 3),
-                    "baseline_server_opcodes_gunicorn": health_server["gunicorn"],
-                    "assess_server_opcodes_gunicorn": assess_server["gunicorn"]})
+    figures.update(
+        {
+            "baseline_server_opcodes": sum(health_server.values()),
+            "assess_server_opcodes": sum(assess_server.values()),
+            "assess_vs_baseline_server_opcode_ratio": round(
+                sum(health_server.values()) / sum(assess_server.values()), 3
+            ),
+            "baseline_server_opcodes_gunicorn": health_server["gunicorn"],
+            "assess_server_opcodes_gunicorn": assess_server["gunicorn"],
+        }
+    )
     if not have_wrk():
         figures["load_skipped"] = WRK_MISSING
         return figures
@@ -159,8 +202,12 @@ def run() -> dict[str, float | int | str]:
         wrk(base + "/api/v1/health", seconds=1)  # warm up both workers on both paths
         wrk(base + "/api/v1/assess", seconds=1, body=ASSESS_BODY)
         for _ in range(ROUNDS):
-            rounds.append((load_round(base + "/api/v1/health", workers),
-                           load_round(base + "/api/v1/assess", workers, ASSESS_BODY)))
+            rounds.append(
+                (
+                    load_round(base + "/api/v1/health", workers),
+                    load_round(base + "/api/v1/assess", workers, ASSESS_BODY),
+                )
+            )
         page = wrk(base + "/")
 
     def median(side: int, key: str) -> float:
@@ -168,22 +215,24 @@ def run() -> dict[str, float | int | str]:
 
     ratios = [a["rps"] / h["rps"] for h, a in rounds]
     q1, _, q3 = statistics.quantiles(ratios, n=4)
-    figures.update({
-        "baseline_rps": round(median(0, "rps")),
-        "assess_rps": round(median(1, "rps")),
-        "assess_vs_baseline_ratio": round(statistics.median(ratios), 3),
-        # The spread over the rounds (a shared machine swings from one round to the next).
-        "assess_vs_baseline_ratio_q1": round(q1, 3),
-        "assess_vs_baseline_ratio_q3": round(q3, 3),
-        "assess_p50_ms": round(median(1, "p50_ms"), 2),
-        "assess_p95_ms": round(median(1, "p95_ms"), 2),
-        "assess_errors": sum(a["errors"] for _, a in rounds),
-        "baseline_worker_cpu_us": round(median(0, "cpu_us")),
-        "assess_worker_cpu_us": round(median(1, "cpu_us")),
-        "assess_vs_baseline_cpu_ratio": round(statistics.median(h["cpu_us"] / a["cpu_us"] for h, a in rounds), 3),
-        "checklist_page_rps": round(page["rps"]),
-        "checklist_page_p95_ms": round(page["p95_ms"], 2),
-    })
+    figures.update(
+        {
+            "baseline_rps": round(median(0, "rps")),
+            "assess_rps": round(median(1, "rps")),
+            "assess_vs_baseline_ratio": round(statistics.median(ratios), 3),
+            # The spread over the rounds (a shared machine swings from one round to the next).
+            "assess_vs_baseline_ratio_q1": round(q1, 3),
+            "assess_vs_baseline_ratio_q3": round(q3, 3),
+            "assess_p50_ms": round(median(1, "p50_ms"), 2),
+            "assess_p95_ms": round(median(1, "p95_ms"), 2),
+            "assess_errors": sum(a["errors"] for _, a in rounds),
+            "baseline_worker_cpu_us": round(median(0, "cpu_us")),
+            "assess_worker_cpu_us": round(median(1, "cpu_us")),
+            "assess_vs_baseline_cpu_ratio": round(statistics.median(h["cpu_us"] / a["cpu_us"] for h, a in rounds), 3),
+            "checklist_page_rps": round(page["rps"]),
+            "checklist_page_p95_ms": round(page["p95_ms"], 2),
+        }
+    )
     return figures
 
 

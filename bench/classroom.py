@@ -65,19 +65,37 @@ def servers(database_url: str, instances: int) -> Iterator[list[int]]:
     """Migrate the database, run `instances` gunicorn servers on it, yield their ports; stop them after."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-        env |= {"SECRET_KEY": "bench-" + os.urandom(16).hex(), "DATABASE_URL": database_url,
-                "SESSION_COOKIE_SECURE": "0"}
-        subprocess.run([str(BIN / "flask"), "--app", "webapp", "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        env |= {
+            "SECRET_KEY": "bench-" + os.urandom(16).hex(),
+            "DATABASE_URL": database_url,
+            "SESSION_COOKIE_SECURE": "0",
+        }
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "webapp", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
         procs, ports = [], []
         try:
             for i in range(instances):
                 port = free_port()
-                procs.append(subprocess.Popen(
-                    [str(BIN / "gunicorn"), "--workers", str(WORKERS), "--no-control-socket",
-                     "--bind", f"127.0.0.1:{port}", "--error-logfile", f"{tmp}/error-{i}.log",
-                     "webapp:create_app()"],
-                    cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                procs.append(
+                    subprocess.Popen(
+                        [
+                            str(BIN / "gunicorn"),
+                            "--workers",
+                            str(WORKERS),
+                            "--no-control-socket",
+                            "--bind",
+                            f"127.0.0.1:{port}",
+                            "--error-logfile",
+                            f"{tmp}/error-{i}.log",
+                            "webapp:create_app()",
+                        ],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
                 ports.append(port)
             for port in ports:
                 wait_for(f"http://127.0.0.1:{port}/join")
@@ -89,8 +107,14 @@ def servers(database_url: str, instances: int) -> Iterator[list[int]]:
                 proc.wait(timeout=30)
 
 
-def request(port: int, method: str, path: str, body: object = None, headers: dict[str, str] | None = None,
-            raw: bytes | None = None) -> tuple[int, bytes, http.client.HTTPResponse]:
+def request(
+    port: int,
+    method: str,
+    path: str,
+    body: object = None,
+    headers: dict[str, str] | None = None,
+    raw: bytes | None = None,
+) -> tuple[int, bytes, http.client.HTTPResponse]:
     """One HTTP request on a fresh loopback connection."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     sent = {"Content-Type": "application/json"} | (headers or {})
@@ -119,8 +143,12 @@ def students(args: tuple[list[int], str, list[str], range]) -> dict[str, object]
         token = None
         for i, case_id in enumerate(case_ids):
             time.sleep(rng.uniform(*THINK))
-            answer = {"findings": ["fractures", "anemia"][: 1 + (n + i) % 2], "lean": ("recessive", "dominant")[n % 2],
-                      "mechanisms": ["fragile_bone"], "confidence": 50 + 10 * ((n + i) % 6)}
+            answer = {
+                "findings": ["fractures", "anemia"][: 1 + (n + i) % 2],
+                "lean": ("recessive", "dominant")[n % 2],
+                "mechanisms": ["fragile_bone"],
+                "confidence": 50 + 10 * ((n + i) % 6),
+            }
             body = {"nickname": f"student-{n}", "case_id": case_id, "answer": answer}
             if token:
                 body["student_token"] = token
@@ -155,10 +183,16 @@ def claim_session(port: int, code: str, key: str) -> str:
     status, page, resp = request(port, "GET", f"/classroom/{code}/claim", headers={"Content-Type": "text/html"})
     cookie = resp.getheader("Set-Cookie", "").split(";")[0]
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
-        rb'value="([^"]+)"[^>]*name="csrf_token"', page)
+        rb'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
     form = urlencode({"csrf_token": token.group(1).decode(), "key": key}).encode()
-    status, _, resp = request(port, "POST", f"/classroom/{code}/claim", raw=form, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    status, _, resp = request(
+        port,
+        "POST",
+        f"/classroom/{code}/claim",
+        raw=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
     if status != 302:
         raise RuntimeError(f"could not claim the dashboard: {status}")
     return resp.getheader("Set-Cookie", cookie).split(";")[0]
@@ -218,8 +252,9 @@ def classroom(ports: list[int], database_url: str) -> dict[str, float | int]:
     for p in parts:
         for k, v in p["codes"].items():
             codes[k] = codes.get(k, 0) + v
-    status, raw, _ = request(port, "GET", f"/api/v1/exercises/{code}/results",
-                             headers={"Authorization": f"Bearer {key}"})
+    status, raw, _ = request(
+        port, "GET", f"/api/v1/exercises/{code}/results", headers={"Authorization": f"Bearer {key}"}
+    )
     stored = json.loads(raw)["submissions"] if status == 200 else 0
     rows, extra = stored_rows(database_url, code)
     deadline = time.time() + 15
@@ -245,7 +280,8 @@ def classroom(ports: list[int], database_url: str) -> dict[str, float | int]:
         "dashboard_polls": dashboard.polls,
         "dashboard_polls_304": dashboard.not_modified,
         "dashboard_poll_p95_ms": round(statistics.quantiles(dashboard.times, n=20)[18] * 1000, 1)
-        if len(dashboard.times) > 2 else -1,
+        if len(dashboard.times) > 2
+        else -1,
         "dashboard_full_bytes_max": max(full) if full else 0,
     }
 
@@ -258,11 +294,14 @@ def stored_rows(database_url: str, code: str) -> tuple[set[tuple[int, str]], int
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            found = conn.execute(text(
-                "SELECT student.nickname, submission.case_id FROM submission "
-                "JOIN student ON student.id = submission.student_id "
-                "JOIN exercise ON exercise.id = submission.exercise_id WHERE exercise.code = :code"),
-                {"code": code}).all()
+            found = conn.execute(
+                text(
+                    "SELECT student.nickname, submission.case_id FROM submission "
+                    "JOIN student ON student.id = submission.student_id "
+                    "JOIN exercise ON exercise.id = submission.exercise_id WHERE exercise.code = :code"
+                ),
+                {"code": code},
+            ).all()
     finally:
         engine.dispose()
     pairs = [(int(nickname.removeprefix("student-")), case_id) for nickname, case_id in found]
@@ -270,8 +309,11 @@ def stored_rows(database_url: str, code: str) -> tuple[set[tuple[int, str]], int
 
 
 def _psql(sql: str) -> None:
-    subprocess.run([shutil.which("psql") or "psql", PG_ADMIN, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [shutil.which("psql") or "psql", PG_ADMIN, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        check=True,
+        capture_output=True,
+    )
 
 
 def run() -> dict[str, float | int | str]:

@@ -55,20 +55,48 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = 2, database_url: str | None = None, config: Path | None = None,
-             extra_env: dict[str, str] | None = None, app: str = "webapp:create_app()") -> Iterator[tuple[str, int]]:
+def gunicorn(
+    workers: int = 2,
+    database_url: str | None = None,
+    config: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    app: str = "webapp:create_app()",
+) -> Iterator[tuple[str, int]]:
     """Run the app under gunicorn on loopback; yield its base URL and master PID; stop it afterwards."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "SECRET_KEY": "bench-" + os.urandom(24).hex(),
-               "DATABASE_URL": database_url or f"sqlite:///{tmp}/bench.db", **(extra_env or {})}
-        subprocess.run([str(BIN / "flask"), "--app", "webapp", "db", "upgrade"], cwd=ROOT, env=env,
-                       check=False, capture_output=True)
+        env = {
+            **os.environ,
+            "SECRET_KEY": "bench-" + os.urandom(24).hex(),
+            "DATABASE_URL": database_url or f"sqlite:///{tmp}/bench.db",
+            **(extra_env or {}),
+        }
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "webapp", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            capture_output=True,
+        )
         proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-             "--no-control-socket", "--access-logfile", "/dev/null", "--error-logfile", f"{tmp}/err.log",
-             *(["--config", str(config)] if config else []), app],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(BIN / "gunicorn"),
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--no-control-socket",
+                "--access-logfile",
+                "/dev/null",
+                "--error-logfile",
+                f"{tmp}/err.log",
+                *(["--config", str(config)] if config else []),
+                app,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -105,18 +133,26 @@ def wrk(url: str, seconds: int = 6, connections: int = 8, body: str | None = Non
     method = ""
     if body is not None:
         escaped = body.replace("\\", "\\\\").replace("'", "\\'")
-        method = (f"wrk.method = 'POST'\nwrk.body = '{escaped}'\n"
-                  "wrk.headers['Content-Type'] = 'application/json'")
+        method = f"wrk.method = 'POST'\nwrk.body = '{escaped}'\nwrk.headers['Content-Type'] = 'application/json'"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_LUA.format(method=method))
     try:
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", script.name, url],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", script.name, url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         os.unlink(script.name)
     match = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)", out)
     if not match:
         raise RuntimeError(f"unexpected wrk output: {out}")
     requests, duration_us, p50, p95, errors = match.groups()
-    return {"rps": int(requests) / (int(duration_us) / 1e6), "p50_ms": float(p50), "p95_ms": float(p95),
-            "errors": int(errors), "requests": int(requests)}
+    return {
+        "rps": int(requests) / (int(duration_us) / 1e6),
+        "p50_ms": float(p50),
+        "p95_ms": float(p95),
+        "errors": int(errors),
+        "requests": int(requests),
+    }

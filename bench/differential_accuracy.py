@@ -54,8 +54,12 @@ def _hits(ranking: Any, entry_id: str, genes: Iterable[str]) -> tuple[bool, bool
         if len(ranked_genes) >= 3:
             break
     wanted = set(genes)
-    return (ids[0] == entry_id, entry_id in ids, bool(wanted & set(ranked_genes[:1])),
-            bool(wanted & set(ranked_genes[:3])))
+    return (
+        ids[0] == entry_id,
+        entry_id in ids,
+        bool(wanted & set(ranked_genes[:1])),
+        bool(wanted & set(ranked_genes[:3])),
+    )
 
 
 def _noisy(entry_id: str, kb: Any) -> Model:

@@ -97,8 +97,14 @@ def _fit_state(ranking: Ranking) -> str:
 def score(ranking: Ranking, ident: str, group: str, truth: Iterable[str]) -> Scored:
     """What one ranking says about one patient."""
     top3 = ranking.entries[:3]
-    return Scored(ident, group, frozenset(truth), tuple((g.gene, g.probability) for g in ranking.genes),
-                  any(r.entry.group == "other" for r in top3), _fit_state(ranking))
+    return Scored(
+        ident,
+        group,
+        frozenset(truth),
+        tuple((g.gene, g.probability) for g in ranking.genes),
+        any(r.entry.group == "other" for r in top3),
+        _fit_state(ranking),
+    )
 
 
 def real_scores(patients: Sequence[dict[str, Any]]) -> list[Scored]:
@@ -143,9 +149,14 @@ def summary(scores: Sequence[Scored]) -> dict[str, Any]:
         for low, high in BANDS:
             band = [s for s in genetic if low <= s.top[1] < high]
             if band:
-                out["reliability"].append((f"{low:.1f}-{min(high, 1.0):.1f}", len(band),
-                                           sum(s.top[1] for s in band) / len(band),
-                                           sum(s.hit(1) for s in band) / len(band)))
+                out["reliability"].append(
+                    (
+                        f"{low:.1f}-{min(high, 1.0):.1f}",
+                        len(band),
+                        sum(s.top[1] for s in band) / len(band),
+                        sum(s.hit(1) for s in band) / len(band),
+                    )
+                )
     if mimics:
         out["mimics_flagged"] = sum(s.other_in_top3 or s.fit == "poor" for s in mimics) / len(mimics)
     return out
@@ -155,27 +166,42 @@ def report(name: str, figures: dict[str, Any]) -> list[str]:
     """The figures as lines of text."""
     lines = [f"{name}: {figures['patients']} osteopetrosis patients, {figures['mimics']} mimics"]
     if figures["patients"]:
-        lines.append(f"  gene top-1 {figures['gene_top1']:.0%}, top-3 {figures['gene_top3']:.0%} "
-                     f"(baseline, always {figures['baseline_gene']}: {figures['baseline_top1']:.0%}); "
-                     f"Brier {figures['brier']:.3f}; at p >= {CONFIDENT}: {figures['confident_right']} right "
-                     f"of {figures['confident']}")
+        lines.append(
+            f"  gene top-1 {figures['gene_top1']:.0%}, top-3 {figures['gene_top3']:.0%} "
+            f"(baseline, always {figures['baseline_gene']}: {figures['baseline_top1']:.0%}); "
+            f"Brier {figures['brier']:.3f}; at p >= {CONFIDENT}: {figures['confident_right']} right "
+            f"of {figures['confident']}"
+        )
         lines.append("  band      n  mean p  right")
         lines += [f"  {band:8} {n:2}  {mean:5.2f}  {right:5.2f}" for band, n, mean, right in figures["reliability"]]
     if figures["mimics"]:
-        lines.append(f"  mimics with another dense-bone disorder in the top 3 or a poor fit: "
-                     f"{figures['mimics_flagged']:.0%}")
+        lines.append(
+            f"  mimics with another dense-bone disorder in the top 3 or a poor fit: {figures['mimics_flagged']:.0%}"
+        )
     return lines
 
 
 def run() -> dict[str, float]:
     """name: value figures for make bench."""
     out: dict[str, float] = {}
-    for name, scores in (("sim", simulated_scores()), ("real_dev", real_scores(load_real("dev"))),
-                         ("real_test", real_scores(load_real("test")))):
+    for name, scores in (
+        ("sim", simulated_scores()),
+        ("real_dev", real_scores(load_real("dev"))),
+        ("real_test", real_scores(load_real("test"))),
+    ):
         figures = summary(scores)
         print("\n".join(f"# {line}" for line in report(name, figures)), flush=True)
-        for key in ("gene_top1", "gene_top3", "baseline_top1", "brier", "confident", "confident_right",
-                    "mimics_flagged", "patients", "mimics"):
+        for key in (
+            "gene_top1",
+            "gene_top3",
+            "baseline_top1",
+            "brier",
+            "confident",
+            "confident_right",
+            "mimics_flagged",
+            "patients",
+            "mimics",
+        ):
             if key in figures:
                 out[f"dx_{name}_{key}"] = round(float(figures[key]), 3)
     return out
@@ -192,8 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.rows:
         for s in real:
             top = ", ".join(f"{g} {p:.2f}" for g, p in s.genes[:3])
-            print(f"  {'ok ' if s.hit(1) else 'top3' if s.hit(3) else 'MISS'} {s.id:45} {'/'.join(sorted(s.truth)):10} "
-                  f"-> {top}{'  [other in top 3]' if s.other_in_top3 else ''}")
+            print(
+                f"  {'ok ' if s.hit(1) else 'top3' if s.hit(3) else 'MISS'} {s.id:45} {'/'.join(sorted(s.truth)):10} "
+                f"-> {top}{'  [other in top 3]' if s.other_in_top3 else ''}"
+            )
     return 0
 
 

@@ -17,8 +17,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-MODULES = ["app_speed", "answer_size", "page_weight", "lean_accuracy", "differential_accuracy",
-           "differential_calibration", "classroom"]
+MODULES = [
+    "app_speed",
+    "answer_size",
+    "page_weight",
+    "lean_accuracy",
+    "differential_accuracy",
+    "differential_calibration",
+    "classroom",
+]
 
 # figure -> (comparison, limit): docs/product.md "Budgets" (the answer of the neonatal example among
 # them). 40 KB is read as 40,000 bytes, 10 KB as 10,000.
@@ -31,12 +38,27 @@ BUDGETS: dict[str, tuple[Callable[[float, float], bool], float]] = {
     "checklist_page_third_party_requests": (operator.eq, 0),
     "result_page_third_party_requests": (operator.eq, 0),
     "about_page_third_party_requests": (operator.eq, 0),
-    **{f"classroom_{backend}_{name}": budget for backend in ("sqlite", "postgresql") for name, budget in {
-        "errors": (operator.eq, 0), "lost": (operator.eq, 0), "duplicates": (operator.eq, 0),
-        "p95_ms": (operator.lt, 150), "dashboard_seconds": (operator.le, 3)}.items()},
+    **{
+        f"classroom_{backend}_{name}": budget
+        for backend in ("sqlite", "postgresql")
+        for name, budget in {
+            "errors": (operator.eq, 0),
+            "lost": (operator.eq, 0),
+            "duplicates": (operator.eq, 0),
+            "p95_ms": (operator.lt, 150),
+            "dashboard_seconds": (operator.le, 3),
+        }.items()
+    },
 }
-MODULE_OF = {"startup": "app_speed", "assess": "app_speed", "checklist": "page_weight", "result": "page_weight",
-             "about": "page_weight", "classroom": "classroom", "neonatal": "answer_size"}
+MODULE_OF = {
+    "startup": "app_speed",
+    "assess": "app_speed",
+    "checklist": "page_weight",
+    "result": "page_weight",
+    "about": "page_weight",
+    "classroom": "classroom",
+    "neonatal": "answer_size",
+}
 
 
 def budget_ok(name: str, value: object) -> bool | None:

@@ -50,10 +50,12 @@ def _inputs() -> tuple[list[tuple[object, list[tuple[str, str]], frozenset[str],
     real = []
     for p in load_real("dev"):
         parsed = parse_request(body_of(p, kb), kb, hpo)
-        real.append((parsed.answers, [(u.input, u.state) for u in parsed.unmapped], frozenset([p["gene"]]),
-                     p["group"]))
-    sim = [(key_of(draw(e, s, kb), kb).answers(), [], frozenset(e.genes), "osteopetrosis")
-           for e in offered_entries() for s in range(SIMULATED)]
+        real.append((parsed.answers, [(u.input, u.state) for u in parsed.unmapped], frozenset([p["gene"]]), p["group"]))
+    sim = [
+        (key_of(draw(e, s, kb), kb).answers(), [], frozenset(e.genes), "osteopetrosis")
+        for e in offered_entries()
+        for s in range(SIMULATED)
+    ]
     return real, sim
 
 

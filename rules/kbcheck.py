@@ -51,5 +51,7 @@ def check_knowledge() -> tuple[list[str], str]:
         load_model(load_knowledge())
     except KnowledgeError as err:
         return str(err).splitlines(), "the knowledge files do not load"
-    return [], (f"knowledge OK: {len(knowledge_files())} files, {len(kb.findings)} findings, {len(kb.clues)} clues, "
-                f"{len(kb.red_flags)} red flags, {len(cases)} cases, {len(entries)} differential entries")
+    return [], (
+        f"knowledge OK: {len(knowledge_files())} files, {len(kb.findings)} findings, {len(kb.clues)} clues, "
+        f"{len(kb.red_flags)} red flags, {len(cases)} cases, {len(entries)} differential entries"
+    )

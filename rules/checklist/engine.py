@@ -44,8 +44,13 @@ def _read(answers: Answers, kb: KnowledgeBase, plan: Plan) -> tuple[int, int, st
     return p, a, o, h
 
 
-def _look_up(plan: Plan, p: int, a: int, o: str, h: str,
-             ) -> tuple[Standing, tuple[ClueHit, ...], list[Offer]]:
+def _look_up(
+    plan: Plan,
+    p: int,
+    a: int,
+    o: str,
+    h: str,
+) -> tuple[Standing, tuple[ClueHit, ...], list[Offer]]:
     """The standing (score, findings read, family clue), the clues that fired (in knowledge order)
     and the offered next checks."""
     total = 0.0
@@ -74,8 +79,14 @@ def score(answers: Answers, kb: KnowledgeBase) -> tuple[float, tuple[ClueHit, ..
     return total, hits
 
 
-def _inheritance(standing: Standing, pair: tuple[Lean, Strength | None], hits: tuple[ClueHit, ...],
-                 kb: KnowledgeBase, checks: tuple[NextCheck, ...], contradicted: bool) -> Inheritance:
+def _inheritance(
+    standing: Standing,
+    pair: tuple[Lean, Strength | None],
+    hits: tuple[ClueHit, ...],
+    kb: KnowledgeBase,
+    checks: tuple[NextCheck, ...],
+    contradicted: bool,
+) -> Inheritance:
     total = standing[0]
     if contradicted and kb.premise is not None:
         return Inheritance("indeterminate", None, total, hits, kb.premise.messages["no_lean"])
@@ -126,8 +137,10 @@ def evaluate(answers: Answers, kb: KnowledgeBase) -> Assessment:
         checks = _next_checks(offers, standing, plan.premise_checks.get(pair) if bit & ~p else None)
     inheritance = _inheritance(standing, pair, hits, kb, checks, premise == "contradicted")
     mechanisms = tuple([hits[p & mask] for mask, hits, shown in plan.mechanisms if p & mask and shown(p, a, o, h)])
-    red_flags = tuple([table[p & members] for r, mask, test, members, table in plan.flags
-                       if (p & mask if mask else test(p, a, o, h))])
+    red_flags = tuple(
+        [table[p & members] for r, mask, test, members, table in plan.flags if (p & mask if mask else test(p, a, o, h))]
+    )
     workup = plan.workup_sets[sum([1 << i for i, shown in enumerate(plan.workup) if shown(p, a, o, h)])]
-    return Assessment(answers, inheritance, mechanisms, red_flags, plan.genes[inheritance.lean], checks, premise,
-                      workup)
+    return Assessment(
+        answers, inheritance, mechanisms, red_flags, plan.genes[inheritance.lean], checks, premise, workup
+    )

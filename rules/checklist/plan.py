@@ -102,8 +102,11 @@ class _Packing(NamedTuple):
 def _packing(kb: KnowledgeBase) -> _Packing:
     if max(len(kb.onsets), len(kb.family_histories)) > 255:
         raise ValueError("at most 255 onsets and 255 family histories fit the packed answers")
-    return _Packing(len(kb.findings), {slug: i for i, slug in enumerate(kb.onsets)},
-                    {slug: i for i, slug in enumerate(kb.family_histories)})
+    return _Packing(
+        len(kb.findings),
+        {slug: i for i, slug in enumerate(kb.onsets)},
+        {slug: i for i, slug in enumerate(kb.family_histories)},
+    )
 
 
 def clue_groups(kb: KnowledgeBase) -> list[tuple[set[str], list[int]]]:
@@ -123,8 +126,14 @@ def clue_groups(kb: KnowledgeBase) -> list[tuple[set[str], list[int]]]:
     return groups
 
 
-def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mapping[str, int],
-              weights: tuple[float, ...], packing: _Packing) -> _Table:
+def _tabulate(
+    items: set[str],
+    clues: list[int],
+    kb: KnowledgeBase,
+    bits: Mapping[str, int],
+    weights: tuple[float, ...],
+    packing: _Packing,
+) -> _Table:
     """One group's table: a row for every combination of answers to the items it reads."""
     words = kb.words
     slugs = [s for s in kb.findings if s in items]  # checklist order
@@ -134,8 +143,9 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
     size = 3 ** len(slugs) * len(onsets) * len(families)
     if size > MAX_GROUP_ROWS:
         ids = ", ".join(kb.clues[i].id for i in clues)
-        raise ValueError(f"clues {ids} read too many items together: {size} combinations of answers, "
-                         f"at most {MAX_GROUP_ROWS}")
+        raise ValueError(
+            f"clues {ids} read too many items together: {size} combinations of answers, at most {MAX_GROUP_ROWS}"
+        )
 
     def share(answers: Answers) -> tuple[float, tuple[int, ...]]:
         fired = tuple(i for i in clues if holds(kb.clues[i].when, answers))
@@ -144,15 +154,23 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
     def rests_on(answers: Answers, fired: tuple[int, ...]) -> tuple[int, bool]:
         return evidence([kb.clues[i] for i in fired], answers)
 
-    def offer(position: int, kind: str, key: str, label: str, check: str,
-              tries: list[tuple[str, Answers]], part: float, n: int, fam: bool) -> list[_Draft]:
+    def offer(
+        position: int,
+        kind: str,
+        key: str,
+        label: str,
+        check: str,
+        tries: list[tuple[str, Answers]],
+        part: float,
+        n: int,
+        fam: bool,
+    ) -> list[_Draft]:
         changes = []
         for value, trial in tries:
             trial_part, trial_fired = share(trial)
             trial_n, trial_fam = rests_on(trial, trial_fired)
             sets = pattern_of(kb.clues[i] for i in trial_fired) or ""
-            changes.append((value, round(trial_part - part, 3), trial_n - n, trial_fam if reads_family else None,
-                            sets))
+            changes.append((value, round(trial_part - part, 3), trial_n - n, trial_fam if reads_family else None, sets))
         impact = max(abs(change) for _, change, _, _, _ in changes)
         moves = impact > 0 or any(dn or (f is not None and f != fam) or sets for _, _, dn, f, sets in changes)
         return [(-impact, position, kind, key, label, check, tuple(changes))] if moves else []
@@ -173,17 +191,41 @@ def _tabulate(items: set[str], clues: list[int], kb: KnowledgeBase, bits: Mappin
             for slug in slugs:
                 if findings[slug] == "unknown":
                     f = kb.findings[slug]
-                    offers += offer(position[slug], "finding", slug, f.label, f.check, [
-                        (v, replace(answers, findings={**findings, slug: v})) for v in ("present", "absent")],
-                        part, n, fam)
+                    offers += offer(
+                        position[slug],
+                        "finding",
+                        slug,
+                        f.label,
+                        f.check,
+                        [(v, replace(answers, findings={**findings, slug: v})) for v in ("present", "absent")],
+                        part,
+                        n,
+                        fam,
+                    )
             if o == "unknown":
-                offers += offer(last, "onset", "onset", words["onset_label"], words["onset_question"], [
-                    (x, replace(answers, onset=x)) for x in kb.onsets if x != "unknown"], part, n, fam)
+                offers += offer(
+                    last,
+                    "onset",
+                    "onset",
+                    words["onset_label"],
+                    words["onset_question"],
+                    [(x, replace(answers, onset=x)) for x in kb.onsets if x != "unknown"],
+                    part,
+                    n,
+                    fam,
+                )
             if h == "unknown":
-                offers += offer(last + 1, "family_history", "family_history", words["family_history_label"],
-                                words["family_history_question"], [
-                                    (x, replace(answers, family_history=x))
-                                    for x in kb.family_histories if x != "unknown"], part, n, fam)
+                offers += offer(
+                    last + 1,
+                    "family_history",
+                    "family_history",
+                    words["family_history_label"],
+                    words["family_history_question"],
+                    [(x, replace(answers, family_history=x)) for x in kb.family_histories if x != "unknown"],
+                    part,
+                    n,
+                    fam,
+                )
             key = pack(present, absent, onset_index.get(o, 0), family_index.get(h, 0), width)
             rows[key] = (part, fired, tuple(offers), n, fam)
     reads = sum(bits[s] for s in slugs)
@@ -210,9 +252,17 @@ def _finish(drafts: dict[_Draft, Offer], standings: list[Standing], kb: Knowledg
         for base in standings:
             total, n, fam = base
             now = lean_of(total, kb, n, fam)
-            outcomes = tuple((v, *((sets, kb.thresholds.pattern) if sets else
-                                   lean_of(round(total + change, 3), kb, n + dn, fam if f is None else f)))
-                             for v, change, dn, f, sets in changes)
+            outcomes = tuple(
+                (
+                    v,
+                    *(
+                        (sets, kb.thresholds.pattern)
+                        if sets
+                        else lean_of(round(total + change, 3), kb, n + dn, fam if f is None else f)
+                    ),
+                )
+                for v, change, dn, f, sets in changes
+            )
             if all((lean, strength) == now for _, lean, strength in outcomes):
                 by_standing[base] = None
                 continue
@@ -221,16 +271,19 @@ def _finish(drafts: dict[_Draft, Offer], standings: list[Standing], kb: Knowledg
             by_standing[base] = made[outcomes]
 
 
-def _groups(kb: KnowledgeBase, bits: Mapping[str, int], weights: tuple[float, ...],
-            packing: _Packing) -> tuple[tuple[Group, ...], dict[Standing, tuple[Lean, Strength | None]]]:
+def _groups(
+    kb: KnowledgeBase, bits: Mapping[str, int], weights: tuple[float, ...], packing: _Packing
+) -> tuple[tuple[Group, ...], dict[Standing, tuple[Lean, Strength | None]]]:
     """The clue groups with their tables, every offer holding its check for each reachable standing;
     and the lean and strength of every reachable standing."""
     tables = [_tabulate(items, clues, kb, bits, weights, packing) for items, clues in clue_groups(kb)]
     drafts: dict[_Draft, Offer] = {}  # one offer per distinct draft, shared by the rows that make it
     groups = []
     for mask, rows in tables:
-        done = {key: (part, fired, tuple(drafts.setdefault(d, (d[0], d[1], {})) for d in offers), n, fam)
-                for key, (part, fired, offers, n, fam) in rows.items()}
+        done = {
+            key: (part, fired, tuple(drafts.setdefault(d, (d[0], d[1], {})) for d in offers), n, fam)
+            for key, (part, fired, offers, n, fam) in rows.items()
+        }
         groups.append(Group(mask, done))
     parts = [{(part, n, fam) for part, _, _, n, fam in rows.values()} for _, rows in tables]
     standings = _reachable(parts)
@@ -265,8 +318,11 @@ class Plan:
     workup_sets: dict[int, tuple[WorkupItem, ...]]
 
 
-def _mechanism_table(mechanism: Mechanism, kb: KnowledgeBase, bits: Mapping[str, int],
-                     ) -> tuple[int, dict[int, MechanismHit], Test]:
+def _mechanism_table(
+    mechanism: Mechanism,
+    kb: KnowledgeBase,
+    bits: Mapping[str, int],
+) -> tuple[int, dict[int, MechanismHit], Test]:
     members = [(bits[s], f) for s, f in kb.findings.items() if mechanism.slug in f.groups]
     if 2 ** len(members) > MAX_GROUP_ROWS:
         raise ValueError(f"mechanism {mechanism.slug} has too many findings to tabulate: {len(members)}")
@@ -297,12 +353,19 @@ def _flag_table(flag: RedFlag, kb: KnowledgeBase, bits: Mapping[str, int]) -> tu
     return sum(bit for bit, _ in members), hits
 
 
-def _clue_table(clue: Clue, weight: float, kb: KnowledgeBase, bits: Mapping[str, int],
-                ) -> tuple[int, int, dict[tuple[int, int], ClueHit]]:
+def _clue_table(
+    clue: Clue,
+    weight: float,
+    kb: KnowledgeBase,
+    bits: Mapping[str, int],
+) -> tuple[int, int, dict[tuple[int, int], ClueHit]]:
     """A clue's hits by the entered findings behind it: the findings its condition names, outside any
     "not", each in the state it names (present or absent)."""
-    named = {(node["finding"], node["state"]) for node, negated in nodes(clue.when)
-             if "finding" in node and not negated and node["state"] in ("present", "absent")}
+    named = {
+        (node["finding"], node["state"])
+        for node, negated in nodes(clue.when)
+        if "finding" in node and not negated and node["state"] in ("present", "absent")
+    }
     entered: tuple[State, ...] = ("present", "absent")
     members = [(bits[s], state, f) for s, f in kb.findings.items() for state in entered if (s, state) in named]
     if 2 ** len(members) > MAX_GROUP_ROWS:
@@ -310,8 +373,10 @@ def _clue_table(clue: Clue, weight: float, kb: KnowledgeBase, bits: Mapping[str,
     hits = {}
     for chosen in itertools.product((False, True), repeat=len(members)):
         on = [(bit, state, f) for (bit, state, f), yes in zip(members, chosen, strict=True) if yes]
-        key = (sum(bit for bit, state, _ in on if state == "present"),
-               sum(bit for bit, state, _ in on if state == "absent"))
+        key = (
+            sum(bit for bit, state, _ in on if state == "present"),
+            sum(bit for bit, state, _ in on if state == "absent"),
+        )
         hits[key] = ClueHit(clue, weight, tuple(f for _, _, f in on), tuple(state for _, state, _ in on))
     present = sum(bit for bit, state, _ in members if state == "present")
     absent = sum(bit for bit, state, _ in members if state == "absent")
@@ -323,9 +388,13 @@ def _premise_checks(kb: KnowledgeBase) -> dict[tuple[Lean, Strength | None], Nex
     if kb.premise is None:
         return {}
     f = kb.findings[kb.premise.finding]
-    return {(lean, strength): NextCheck("finding", f.slug, f.label, f.check, 0.0,
-                                        (("present", lean, strength), ("absent", "indeterminate", None)))
-            for lean in ("recessive", "dominant", *PATTERN_LEANS) for strength in ("weak", "moderate", "strong")}
+    return {
+        (lean, strength): NextCheck(
+            "finding", f.slug, f.label, f.check, 0.0, (("present", lean, strength), ("absent", "indeterminate", None))
+        )
+        for lean in ("recessive", "dominant", *PATTERN_LEANS)
+        for strength in ("weak", "moderate", "strong")
+    }
 
 
 @functools.cache
@@ -343,11 +412,15 @@ def plan_for(kb: KnowledgeBase) -> Plan:
         packing=packing,
         clues=tuple(_clue_table(c, w, kb, bits) for c, w in zip(kb.clues, weights, strict=True)),
         mechanisms=tuple(_mechanism_table(m, kb, bits) for m in kb.mechanisms.values()),
-        flags=tuple((r, presence_mask(r.when, bits), compile_condition(r.when, bits), *_flag_table(r, kb, bits))
-                    for r in sorted(kb.red_flags, key=lambda r: LEVELS.index(r.level))),  # most urgent first
+        flags=tuple(
+            (r, presence_mask(r.when, bits), compile_condition(r.when, bits), *_flag_table(r, kb, bits))
+            for r in sorted(kb.red_flags, key=lambda r: LEVELS.index(r.level))
+        ),  # most urgent first
         # The genes consistent with the lean first, each part in knowledge order.
-        genes={lean: tuple(sorted((GeneMatch(g, g.inheritance == lean) for g in kb.genes),
-                                  key=lambda m: not m.consistent)) for lean in leans},
+        genes={
+            lean: tuple(sorted((GeneMatch(g, g.inheritance == lean) for g in kb.genes), key=lambda m: not m.consistent))
+            for lean in leans
+        },
         premise_bit=bits[kb.premise.finding] if kb.premise else 0,
         premise_checks=_premise_checks(kb),
         workup=tuple(compile_condition(w.when, bits) for w in kb.workup),

@@ -39,8 +39,9 @@ def signed(clue: Clue) -> float:
     return clue.weight if toward_recessive else -clue.weight
 
 
-def lean_of(total: float, kb: KnowledgeBase, findings: int | None = None,
-            family: bool = False) -> tuple[Lean, Strength | None]:
+def lean_of(
+    total: float, kb: KnowledgeBase, findings: int | None = None, family: bool = False
+) -> tuple[Lean, Strength | None]:
     """Map a score to a lean and strength using the knowledge's thresholds.
 
     Strength is earned (docs/decisions/0004-strength-is-earned.md): given `findings`, the entered
@@ -67,8 +68,7 @@ def evidence(fired: Iterable[Clue], answers: Answers) -> tuple[int, bool]:
     reads the family history."""
     clues = tuple(fired)
     read = set().union(*(findings_in(c.when) for c in clues))
-    return (sum(answers.state(s) != "unknown" for s in read),
-            any(mentions(c.when, "family_history") for c in clues))
+    return (sum(answers.state(s) != "unknown" for s in read), any(mentions(c.when, "family_history") for c in clues))
 
 
 def fired(answers: Answers, kb: KnowledgeBase) -> list[Clue]:
@@ -125,8 +125,10 @@ def reference_next_checks(answers: Answers, kb: KnowledgeBase) -> list[Check]:
     if kb.premise is not None and premise == "unknown" and now[0] != "indeterminate":
         first = [("finding", kb.premise.finding, 0.0, (("present", *now), ("absent", "indeterminate", None)))]
     items: list[tuple[str, str, tuple[str, ...]]] = [
-        ("finding", slug, ("present", "absent")) for slug in kb.findings
-        if answers.state(slug) == "unknown" and any(slug in findings_in(c.when) for c in kb.clues)]
+        ("finding", slug, ("present", "absent"))
+        for slug in kb.findings
+        if answers.state(slug) == "unknown" and any(slug in findings_in(c.when) for c in kb.clues)
+    ]
     if answers.onset == "unknown":
         items.append(("onset", "onset", tuple(x for x in kb.onsets if x != "unknown")))
     if answers.family_history == "unknown":

@@ -107,8 +107,13 @@ def _compile_group(cond: Condition, bits: Mapping[str, int], sub: Compile) -> Te
         # A red flag's usual shape: some findings present (or one of some), others not entered or
         # not present. A few integer operations, as for the plain "all" below.
         need_p, need_a, unknown, not_p, one_of = masks
-        return lambda p, a, o, h: (p & need_p == need_p and a & need_a == need_a and (p | a) & unknown == 0
-                                   and p & not_p == 0 and (one_of == 0 or p & one_of != 0))
+        return lambda p, a, o, h: (
+            p & need_p == need_p
+            and a & need_a == need_a
+            and (p | a) & unknown == 0
+            and p & not_p == 0
+            and (one_of == 0 or p & one_of != 0)
+        )
     if all(_is_finding(c) and c["state"] != "unknown" for c in children):
         # The common case, finding states only: one mask of findings that must be (or may be)
         # present and one of those that must be (or may be) absent.
@@ -172,6 +177,7 @@ def _words_in(key: str, field: str) -> Callable[[Condition, Vocabulary], str]:
     def problem(cond: Condition, words: Vocabulary) -> str:
         known: frozenset[str] = getattr(words, field)
         return "" if set(cond[key]) <= known else f"unknown {key.replace('_', ' ')} in {cond[key]!r}"
+
     return problem
 
 
@@ -193,20 +199,33 @@ def _at_least_problem(cond: Condition, words: Vocabulary) -> str:
 
 # Every operator of the language.
 OPERATORS: tuple[Operator, ...] = (
-    Operator("all", lambda c: c["all"], _fine, lambda c, ans, rec: all(rec(x, ans) for x in c["all"]),
-             _compile_group),
-    Operator("any", lambda c: c["any"], _fine, lambda c, ans, rec: any(rec(x, ans) for x in c["any"]),
-             _compile_group),
-    Operator("not", lambda c: (c["not"],), _fine, lambda c, ans, rec: not rec(c["not"], ans), _compile_not,
-             negates=True),
-    Operator("at_least", lambda c: c["of"], _at_least_problem,
-             lambda c, ans, rec: sum(rec(x, ans) for x in c["of"]) >= int(c["at_least"]), _compile_at_least),
-    Operator("finding", _none, _finding_problem, lambda c, ans, rec: bool(ans.state(c["finding"]) == c["state"]),
-             _compile_finding),
-    Operator("onset", _none, _words_in("onset", "onsets"), lambda c, ans, rec: ans.onset in c["onset"],
-             _compile_onset),
-    Operator("family_history", _none, _words_in("family_history", "family_histories"),
-             lambda c, ans, rec: ans.family_history in c["family_history"], _compile_family_history),
+    Operator("all", lambda c: c["all"], _fine, lambda c, ans, rec: all(rec(x, ans) for x in c["all"]), _compile_group),
+    Operator("any", lambda c: c["any"], _fine, lambda c, ans, rec: any(rec(x, ans) for x in c["any"]), _compile_group),
+    Operator(
+        "not", lambda c: (c["not"],), _fine, lambda c, ans, rec: not rec(c["not"], ans), _compile_not, negates=True
+    ),
+    Operator(
+        "at_least",
+        lambda c: c["of"],
+        _at_least_problem,
+        lambda c, ans, rec: sum(rec(x, ans) for x in c["of"]) >= int(c["at_least"]),
+        _compile_at_least,
+    ),
+    Operator(
+        "finding",
+        _none,
+        _finding_problem,
+        lambda c, ans, rec: bool(ans.state(c["finding"]) == c["state"]),
+        _compile_finding,
+    ),
+    Operator("onset", _none, _words_in("onset", "onsets"), lambda c, ans, rec: ans.onset in c["onset"], _compile_onset),
+    Operator(
+        "family_history",
+        _none,
+        _words_in("family_history", "family_histories"),
+        lambda c, ans, rec: ans.family_history in c["family_history"],
+        _compile_family_history,
+    ),
 )
 
 
@@ -278,8 +297,11 @@ def mentions(cond: Condition, key: str) -> bool:
 def raised_by(cond: Condition) -> set[str]:
     """The findings whose presence can raise a red flag: those its condition wants present (not
     under a "not")."""
-    return {node["finding"] for node, negated in nodes(cond)
-            if "finding" in node and node["state"] == "present" and not negated}
+    return {
+        node["finding"]
+        for node, negated in nodes(cond)
+        if "finding" in node and node["state"] == "present" and not negated
+    }
 
 
 def finding_bits(kb: KnowledgeBase) -> dict[str, int]:

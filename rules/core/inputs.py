@@ -127,8 +127,11 @@ def _own_terms(kb: KnowledgeBase) -> tuple[dict[str, str], dict[str, int]]:
 Resolved = tuple[dict[str, State], tuple[Recognized, ...], tuple[Unmapped, ...], tuple[OtherTerm, ...]]
 
 
-def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: KnowledgeBase, hpo: HpoIndex,
-                       ) -> Resolved:
+def resolve_statements(
+    statements: Iterable[tuple[str, State, str | None]],
+    kb: KnowledgeBase,
+    hpo: HpoIndex,
+) -> Resolved:
     """Turn (slug or HPO id, state, label) statements into finding states.
 
     A slug, or a finding's own HPO term, speaks for that finding directly. Any other term that
@@ -193,8 +196,7 @@ def resolve_statements(statements: Iterable[tuple[str, State, str | None]], kb: 
         states.setdefault(slug, "absent")  # a direct statement or a present term still decides
     slugs_in_order = sorted(states, key=position.__getitem__)  # checklist order
     ordered = dict(zip(slugs_in_order, map(states.__getitem__, slugs_in_order), strict=True))
-    return (ordered, tuple(map(_recognized, dict.fromkeys(recognized))), tuple(unmapped.values()),
-            tuple(kept.values()))
+    return (ordered, tuple(map(_recognized, dict.fromkeys(recognized))), tuple(unmapped.values()), tuple(kept.values()))
 
 
 def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hpo: HpoIndex) -> Resolved:
@@ -217,8 +219,10 @@ def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hp
         state = parse_state(value, item)
         if item not in findings:
             if not (item.upper().startswith("HP:") or item[:1].isdigit()):
-                raise InputError("unknown_finding", f"unknown finding {item!r}: not a checklist finding "
-                                                    "(see /api/v1/findings) nor an HPO id")
+                raise InputError(
+                    "unknown_finding",
+                    f"unknown finding {item!r}: not a checklist finding (see /api/v1/findings) nor an HPO id",
+                )
             item = item.upper()
             if not HPO_ID.match(item):
                 raise InputError("invalid_hpo_id", f"malformed HPO id {key!r}: expected HP: and seven digits")

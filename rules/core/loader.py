@@ -43,8 +43,18 @@ SLUG = re.compile(r"[a-z][a-z0-9_]*")
 
 # The files the knowledge base is read from (the practice and differential files are read by their own
 # loaders, through the same schema).
-KB_FILES = ("meta.toml", "sources.toml", "options.toml", "mechanisms.toml", "findings.toml", "inheritance.toml",
-            "red_flags.toml", "premise.toml", "workup.toml", "genes.toml")
+KB_FILES = (
+    "meta.toml",
+    "sources.toml",
+    "options.toml",
+    "mechanisms.toml",
+    "findings.toml",
+    "inheritance.toml",
+    "red_flags.toml",
+    "premise.toml",
+    "workup.toml",
+    "genes.toml",
+)
 PREMISE_STATES = {"confirmed", "unconfirmed", "contradicted", "no_lean"}
 
 
@@ -61,8 +71,9 @@ def _cite(raw: Mapping[str, Any], where: str, sources: Mapping[str, Source]) -> 
     return Citation(raw["source"], raw.get("passage", ""), raw.get("locator", ""))
 
 
-def _check_condition(cond: Condition, where: str, kb_findings: Iterable[str], onsets: Iterable[str],
-                     histories: Iterable[str]) -> None:
+def _check_condition(
+    cond: Condition, where: str, kb_findings: Iterable[str], onsets: Iterable[str], histories: Iterable[str]
+) -> None:
     """Raise KnowledgeError unless `cond` is a well-formed tree over known ids (rules/core/conditions.py
     says what is well formed)."""
     problem = check(cond, Vocabulary(frozenset(kb_findings), frozenset(onsets), frozenset(histories)))
@@ -100,16 +111,24 @@ def _options(raw: Mapping[str, Any]) -> tuple[dict[str, Option], dict[str, Optio
 
 def _mechanisms(raw: Mapping[str, Any], sources: Mapping[str, Source]) -> dict[str, Mechanism]:
     return {
-        m["slug"]: Mechanism(m["slug"], m["title"], m["explanation"],
-                             _cite(m["cite"], f"mechanism {m['slug']}", sources))
+        m["slug"]: Mechanism(
+            m["slug"], m["title"], m["explanation"], _cite(m["cite"], f"mechanism {m['slug']}", sources)
+        )
         for m in raw["mechanism"]
     }
 
 
 def _panels(raw: Mapping[str, Any], sources: Mapping[str, Source]) -> dict[str, Panel]:
-    return {p["id"]: Panel(p["id"], p["title"], p["explanation"], p.get("note", ""),
-                           _cite(p["note_cite"], f"panel {p['id']}", sources) if "note_cite" in p else None)
-            for p in raw.get("panel", [])}
+    return {
+        p["id"]: Panel(
+            p["id"],
+            p["title"],
+            p["explanation"],
+            p.get("note", ""),
+            _cite(p["note_cite"], f"panel {p['id']}", sources) if "note_cite" in p else None,
+        )
+        for p in raw.get("panel", [])
+    }
 
 
 def _check_slugs(slugs: Iterable[str]) -> None:
@@ -118,8 +137,12 @@ def _check_slugs(slugs: Iterable[str]) -> None:
             raise KnowledgeError(f"slug {slug!r}: use lower-case letters, digits and underscores")
 
 
-def _finding(f: Mapping[str, Any], mechanisms: Mapping[str, Mechanism], panels: Mapping[str, Panel],
-             sources: Mapping[str, Source]) -> Finding:
+def _finding(
+    f: Mapping[str, Any],
+    mechanisms: Mapping[str, Mechanism],
+    panels: Mapping[str, Panel],
+    sources: Mapping[str, Source],
+) -> Finding:
     where = f"finding {f['slug']}"
     for group in f["groups"]:
         if group not in mechanisms:
@@ -128,15 +151,28 @@ def _finding(f: Mapping[str, Any], mechanisms: Mapping[str, Mechanism], panels: 
         raise KnowledgeError(f"{where}: give either mechanism groups or a panel, not both")
     if f.get("panel") and f["panel"] not in panels:
         raise KnowledgeError(f"{where}: unknown panel {f['panel']!r}")
-    return Finding(f["slug"], f["label"], f["hpo"], tuple(f["groups"]), tuple(f["anchors"]),
-                   f["check"], _cite(f["cite"], where, sources), f.get("panel", ""))
+    return Finding(
+        f["slug"],
+        f["label"],
+        f["hpo"],
+        tuple(f["groups"]),
+        tuple(f["anchors"]),
+        f["check"],
+        _cite(f["cite"], where, sources),
+        f.get("panel", ""),
+    )
 
 
 class _Vocab:
     """The ids a condition tree may name, with the sources a citation may cite."""
 
-    def __init__(self, findings: Mapping[str, Finding], onsets: Iterable[str], histories: Iterable[str],
-                 sources: Mapping[str, Source]) -> None:
+    def __init__(
+        self,
+        findings: Mapping[str, Finding],
+        onsets: Iterable[str],
+        histories: Iterable[str],
+        sources: Mapping[str, Source],
+    ) -> None:
         self.findings = findings
         self.onsets = tuple(onsets)
         self.histories = tuple(histories)
@@ -163,15 +199,26 @@ def _clue(c: Mapping[str, Any], vocab: _Vocab) -> Clue:
     if c["points_to"] in PATTERN_LEANS:
         # It sets its lean when it fires, outside the score (docs/decisions/0020-an-x-linked-lean.md).
         if c["effect"] != "for" or c["weight"] != 0:
-            raise KnowledgeError(f"{where}: a clue pointing to {c['points_to']} sets that lean: effect \"for\", "
-                                 "weight 0 (it adds nothing to the score)")
+            raise KnowledgeError(
+                f'{where}: a clue pointing to {c["points_to"]} sets that lean: effect "for", '
+                "weight 0 (it adds nothing to the score)"
+            )
     elif not c["weight"] > 0:
-        raise KnowledgeError(f"{where}: weight must be a positive number (effect = \"against\" subtracts it)")
+        raise KnowledgeError(f'{where}: weight must be a positive number (effect = "against" subtracts it)')
     if c.get("finding") is not None and c["finding"] not in vocab.findings:
         raise KnowledgeError(f"{where}: unknown finding {c['finding']!r}")
-    return Clue(c["id"], c["points_to"], c["effect"], float(c["weight"]), vocab.cond(c["when"], where), c["why"],
-                _cite(c["cite"], where, vocab.sources), c.get("finding"), c.get("beyond_seed", ""),
-                c.get("name", c["id"]))
+    return Clue(
+        c["id"],
+        c["points_to"],
+        c["effect"],
+        float(c["weight"]),
+        vocab.cond(c["when"], where),
+        c["why"],
+        _cite(c["cite"], where, vocab.sources),
+        c.get("finding"),
+        c.get("beyond_seed", ""),
+        c.get("name", c["id"]),
+    )
 
 
 def _red_flag(r: Mapping[str, Any], vocab: _Vocab) -> RedFlag:
@@ -180,17 +227,24 @@ def _red_flag(r: Mapping[str, Any], vocab: _Vocab) -> RedFlag:
         raise KnowledgeError(f"{where}: level must be one of {', '.join(LEVELS)}")
     if not r["action"]:
         raise KnowledgeError(f"{where}: a red flag names an action, with its citation (action, action_cite)")
-    return RedFlag(r["id"], r["level"], r["title"], r["why"], vocab.shown(r, where),
-                   _cite(r["cite"], where, vocab.sources), r.get("beyond_seed", ""),
-                   r["action"], _cite(r["action_cite"], f"{where} action", vocab.sources),
-                   vocab.cond(r["unless"], f"{where} unless") if "unless" in r else None)
+    return RedFlag(
+        r["id"],
+        r["level"],
+        r["title"],
+        r["why"],
+        vocab.shown(r, where),
+        _cite(r["cite"], where, vocab.sources),
+        r.get("beyond_seed", ""),
+        r["action"],
+        _cite(r["action_cite"], f"{where} action", vocab.sources),
+        vocab.cond(r["unless"], f"{where} unless") if "unless" in r else None,
+    )
 
 
 def _premise(raw: Mapping[str, Any], findings: Mapping[str, Finding], sources: Mapping[str, Source]) -> Premise:
     own = findings.get(raw["finding"])
     if own is None or own.groups or own.panel:
-        raise KnowledgeError("premise: its finding must be a checklist finding outside every mechanism group"
-                             " and panel")
+        raise KnowledgeError("premise: its finding must be a checklist finding outside every mechanism group and panel")
     for f in findings.values():  # the checklist shows every finding under a mechanism, a panel, or the premise
         if not f.groups and not f.panel and f.slug != raw["finding"]:
             raise KnowledgeError(f"finding {f.slug}: give it mechanism groups or a panel")
@@ -201,17 +255,29 @@ def _premise(raw: Mapping[str, Any], findings: Mapping[str, Finding], sources: M
     if bool(raw.get("compatible")) != ("compatible_cite" in raw):
         raise KnowledgeError("premise: compatible terms need their citation (compatible_cite), and only they")
     compatible_cite = _cite(raw["compatible_cite"], "premise compatible", sources) if "compatible_cite" in raw else None
-    return Premise(raw["finding"], tuple(raw["contradicted_by"]), dict(raw["message"]),
-                   _cite(raw["cite"], "premise", sources), raw.get("absent_label", own.label),
-                   tuple(raw.get("compatible", ())), compatible_cite)
+    return Premise(
+        raw["finding"],
+        tuple(raw["contradicted_by"]),
+        dict(raw["message"]),
+        _cite(raw["cite"], "premise", sources),
+        raw.get("absent_label", own.label),
+        tuple(raw.get("compatible", ())),
+        compatible_cite,
+    )
 
 
 def _workup_item(w: Mapping[str, Any], vocab: _Vocab) -> WorkupItem:
     where = f"work-up {w['id']}"
     if not set(w["findings"]) <= set(vocab.findings):
         raise KnowledgeError(f"{where}: unknown finding in {w['findings']!r}")
-    return WorkupItem(w["id"], w["label"], w["why"], tuple(w["findings"]), _cite(w["cite"], where, vocab.sources),
-                      vocab.shown(w, where))
+    return WorkupItem(
+        w["id"],
+        w["label"],
+        w["why"],
+        tuple(w["findings"]),
+        _cite(w["cite"], where, vocab.sources),
+        vocab.shown(w, where),
+    )
 
 
 def _gene_statement(s: Mapping[str, Any], where: str, sources: Mapping[str, Source]) -> GeneStatement:
@@ -224,19 +290,33 @@ def _gene_statement(s: Mapping[str, Any], where: str, sources: Mapping[str, Sour
 
 def _gene(g: Mapping[str, Any], sources: Mapping[str, Source]) -> Gene:
     where = f"gene {g['symbol']} ({g['omim']})"
-    statements = tuple(_gene_statement(s, f"{where} statement {i}", sources)
-                       for i, s in enumerate(g["statement"], 1))
+    statements = tuple(_gene_statement(s, f"{where} statement {i}", sources) for i, s in enumerate(g["statement"], 1))
     if not statements:
         raise KnowledgeError(f"{where}: a gene needs at least one statement")
-    return Gene(g["symbol"], g["inheritance"], g["seed_type"], g["omim"], g["code"], g["in_seed"],
-                " ".join(s.text for s in statements), _cite(g["cite"], where, sources), statements,
-                " ".join(s.text for s in statements if s.beyond_seed))
+    return Gene(
+        g["symbol"],
+        g["inheritance"],
+        g["seed_type"],
+        g["omim"],
+        g["code"],
+        g["in_seed"],
+        " ".join(s.text for s in statements),
+        _cite(g["cite"], where, sources),
+        statements,
+        " ".join(s.text for s in statements if s.beyond_seed),
+    )
 
 
 def _thresholds(lean: Mapping[str, Any]) -> LeanThresholds:
-    thresholds = LeanThresholds(float(lean["weak"]), float(lean["moderate"]), float(lean["strong"]),
-                                int(lean.get("strong_needs_findings", 2)), lean.get("without_findings", "moderate"),
-                                lean.get("onset_alone", "weak"), lean.get("pattern", "weak"))
+    thresholds = LeanThresholds(
+        float(lean["weak"]),
+        float(lean["moderate"]),
+        float(lean["strong"]),
+        int(lean.get("strong_needs_findings", 2)),
+        lean.get("without_findings", "moderate"),
+        lean.get("onset_alone", "weak"),
+        lean.get("pattern", "weak"),
+    )
     if not {thresholds.without_findings, thresholds.onset_alone, thresholds.pattern} <= {"weak", "moderate", "strong"}:
         raise KnowledgeError("lean caps without_findings, onset_alone and pattern: weak, moderate or strong")
     if not 0 < thresholds.weak <= thresholds.moderate <= thresholds.strong:
@@ -244,8 +324,12 @@ def _thresholds(lean: Mapping[str, Any]) -> LeanThresholds:
     return thresholds
 
 
-def _findings(raw: Mapping[str, Any], mechanisms: Mapping[str, Mechanism], panels: Mapping[str, Panel],
-              sources: Mapping[str, Source]) -> dict[str, Finding]:
+def _findings(
+    raw: Mapping[str, Any],
+    mechanisms: Mapping[str, Mechanism],
+    panels: Mapping[str, Panel],
+    sources: Mapping[str, Source],
+) -> dict[str, Finding]:
     return {f["slug"]: _finding(f, mechanisms, panels, sources) for f in raw["finding"]}
 
 
@@ -273,8 +357,17 @@ def read_knowledge() -> KnowledgeBase:
     genes = tuple(_gene(g, sources) for g in data["genes.toml"]["gene"])
     return KnowledgeBase(
         version=f"{meta['version']} (HPO {meta['hpo_release']})",
-        sources=sources, findings=findings, mechanisms=mechanisms, clues=clues,
-        red_flags=red_flags, genes=genes, onsets=onsets, family_histories=histories,
-        thresholds=_thresholds(data["inheritance.toml"]["lean"]), premise=premise, workup=workup, panels=panels,
+        sources=sources,
+        findings=findings,
+        mechanisms=mechanisms,
+        clues=clues,
+        red_flags=red_flags,
+        genes=genes,
+        onsets=onsets,
+        family_histories=histories,
+        thresholds=_thresholds(data["inheritance.toml"]["lean"]),
+        premise=premise,
+        workup=workup,
+        panels=panels,
         words=dict(data["options.toml"]["words"]),
     )

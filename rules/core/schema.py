@@ -70,96 +70,284 @@ def _entries(kind: str, id_key: str = "", /, **keys: Key) -> Table:
 CITE = _entries("cite", source=req("str"), passage=opt("str"), locator=opt("str"))
 
 META = _entries("meta", version=req("str"), hpo_release=req("str"))
-SOURCES = _entries("sources", source=req("tables", _entries(
-    "source", "id", id=req("str"), kind=req("str"), title=req("str"), url=opt("str"), note=opt("str"))))
+SOURCES = _entries(
+    "sources",
+    source=req(
+        "tables",
+        _entries("source", "id", id=req("str"), kind=req("str"), title=req("str"), url=opt("str"), note=opt("str")),
+    ),
+)
 OPTIONS = _entries(
     "options",
     onset=req("tables", _entries("onset", "slug", slug=req("str"), label=req("str"), hpo=req("strings"))),
     family_history=req("tables", _entries("family history", "slug", slug=req("str"), label=req("str"))),
-    words=req("table", _entries(
-        "words", onset_label=req("str"), onset_question=req("str"), family_history_label=req("str"),
-        family_history_question=req("str"), too_little_evidence=req("str"), too_little_evidence_default=req("str"),
-        below_margin=req("str"))),
+    words=req(
+        "table",
+        _entries(
+            "words",
+            onset_label=req("str"),
+            onset_question=req("str"),
+            family_history_label=req("str"),
+            family_history_question=req("str"),
+            too_little_evidence=req("str"),
+            too_little_evidence_default=req("str"),
+            below_margin=req("str"),
+        ),
+    ),
 )
 # `when` and `unless` of a card, a red flag or a work-up item: conditions (rules/core/conditions.py) on what
 # was entered; the item is shown when its `when` holds (always, without one) and its `unless` does not.
-MECHANISMS = _entries("mechanisms", mechanism=req("tables", _entries(
-    "mechanism", "slug", slug=req("str"), title=req("str"), explanation=req("str"), cite=req("table", CITE),
-    when=opt("table"), unless=opt("table"))))
+MECHANISMS = _entries(
+    "mechanisms",
+    mechanism=req(
+        "tables",
+        _entries(
+            "mechanism",
+            "slug",
+            slug=req("str"),
+            title=req("str"),
+            explanation=req("str"),
+            cite=req("table", CITE),
+            when=opt("table"),
+            unless=opt("table"),
+        ),
+    ),
+)
 FINDINGS = _entries(
     "findings",
-    finding=req("tables", _entries(
-        "finding", "slug", slug=req("str"), label=req("str"), hpo=req("str"), groups=req("strings"),
-        anchors=req("strings"), check=req("str"), cite=req("table", CITE), panel=opt("str"))),
-    panel=opt("tables", _entries(
-        "panel", "id", id=req("str"), title=req("str"), explanation=req("str"), note=opt("str"),
-        note_cite=opt("table", CITE))),
+    finding=req(
+        "tables",
+        _entries(
+            "finding",
+            "slug",
+            slug=req("str"),
+            label=req("str"),
+            hpo=req("str"),
+            groups=req("strings"),
+            anchors=req("strings"),
+            check=req("str"),
+            cite=req("table", CITE),
+            panel=opt("str"),
+        ),
+    ),
+    panel=opt(
+        "tables",
+        _entries(
+            "panel",
+            "id",
+            id=req("str"),
+            title=req("str"),
+            explanation=req("str"),
+            note=opt("str"),
+            note_cite=opt("table", CITE),
+        ),
+    ),
 )
 INHERITANCE = _entries(
     "inheritance",
-    lean=req("table", _entries(
-        "lean", weak=req("number"), moderate=req("number"), strong=req("number"),
-        strong_needs_findings=opt("int"), without_findings=opt("str"), onset_alone=opt("str"), pattern=opt("str"))),
-    clue=req("tables", _entries(
-        "clue", "id", id=req("str"), name=opt("str"), points_to=req("str"), effect=req("str"),
-        weight=req("number", describe="a positive number (effect = \"against\" subtracts it; 0 for a clue that "
-                                      "sets a lean outside the score)"),
-        finding=opt("str"), when=req("table"), why=req("str"), cite=req("table", CITE), beyond_seed=opt("str"))),
+    lean=req(
+        "table",
+        _entries(
+            "lean",
+            weak=req("number"),
+            moderate=req("number"),
+            strong=req("number"),
+            strong_needs_findings=opt("int"),
+            without_findings=opt("str"),
+            onset_alone=opt("str"),
+            pattern=opt("str"),
+        ),
+    ),
+    clue=req(
+        "tables",
+        _entries(
+            "clue",
+            "id",
+            id=req("str"),
+            name=opt("str"),
+            points_to=req("str"),
+            effect=req("str"),
+            weight=req(
+                "number",
+                describe='a positive number (effect = "against" subtracts it; 0 for a clue that '
+                "sets a lean outside the score)",
+            ),
+            finding=opt("str"),
+            when=req("table"),
+            why=req("str"),
+            cite=req("table", CITE),
+            beyond_seed=opt("str"),
+        ),
+    ),
 )
-RED_FLAGS = _entries("red_flags", red_flag=req("tables", _entries(
-    "red flag", "id", id=req("str"), level=req("str"), title=req("str"), why=req("str"), when=req("table"),
-    unless=opt("table"), cite=req("table", CITE), beyond_seed=opt("str"), action=req("str"),
-    action_cite=req("table", CITE))))
+RED_FLAGS = _entries(
+    "red_flags",
+    red_flag=req(
+        "tables",
+        _entries(
+            "red flag",
+            "id",
+            id=req("str"),
+            level=req("str"),
+            title=req("str"),
+            why=req("str"),
+            when=req("table"),
+            unless=opt("table"),
+            cite=req("table", CITE),
+            beyond_seed=opt("str"),
+            action=req("str"),
+            action_cite=req("table", CITE),
+        ),
+    ),
+)
 PREMISE = _entries(
-    "premise", finding=req("str"), contradicted_by=req("strings"), cite=req("table", CITE),
-    compatible=opt("strings"), compatible_cite=opt("table", CITE), absent_label=opt("str"),
-    message=req("table", _entries(
-        "message", confirmed=req("str"), unconfirmed=req("str"), contradicted=req("str"), no_lean=req("str"))),
+    "premise",
+    finding=req("str"),
+    contradicted_by=req("strings"),
+    cite=req("table", CITE),
+    compatible=opt("strings"),
+    compatible_cite=opt("table", CITE),
+    absent_label=opt("str"),
+    message=req(
+        "table",
+        _entries("message", confirmed=req("str"), unconfirmed=req("str"), contradicted=req("str"), no_lean=req("str")),
+    ),
 )
-WORKUP = _entries("workup", workup=req("tables", _entries(
-    "work-up", "id", id=req("str"), label=req("str"), why=req("str"), findings=req("strings"),
-    cite=req("table", CITE), when=opt("table"), unless=opt("table"))))
-GENES = _entries("genes", gene=req("tables", _entries(
-    "gene", "symbol", symbol=req("str"), inheritance=req("str"), seed_type=req("str"), omim=req("str"),
-    code=req("str"), in_seed=req("bool"), cite=req("table", CITE),
-    statement=req("tables", _entries("statement", text=req("str"), cite=req("table", CITE))))))
+WORKUP = _entries(
+    "workup",
+    workup=req(
+        "tables",
+        _entries(
+            "work-up",
+            "id",
+            id=req("str"),
+            label=req("str"),
+            why=req("str"),
+            findings=req("strings"),
+            cite=req("table", CITE),
+            when=opt("table"),
+            unless=opt("table"),
+        ),
+    ),
+)
+GENES = _entries(
+    "genes",
+    gene=req(
+        "tables",
+        _entries(
+            "gene",
+            "symbol",
+            symbol=req("str"),
+            inheritance=req("str"),
+            seed_type=req("str"),
+            omim=req("str"),
+            code=req("str"),
+            in_seed=req("bool"),
+            cite=req("table", CITE),
+            statement=req("tables", _entries("statement", text=req("str"), cite=req("table", CITE))),
+        ),
+    ),
+)
 OBSERVATIONS = _entries(
     "observations",
     stages=req("table", _entries("stages", history=req("str"), examination=req("str"), investigations=req("str"))),
-    observation=req("tables", _entries(
-        "observation", finding=req("str"), stage=req("str"), ages=opt("strings"), text=req("str"),
-        cite=req("table", CITE))),
-    absent=req("tables", _entries(
-        "absent", finding=req("str"), stage=req("str"), text=req("str"), cite=req("table", CITE))),
+    observation=req(
+        "tables",
+        _entries(
+            "observation",
+            finding=req("str"),
+            stage=req("str"),
+            ages=opt("strings"),
+            text=req("str"),
+            cite=req("table", CITE),
+        ),
+    ),
+    absent=req(
+        "tables", _entries("absent", finding=req("str"), stage=req("str"), text=req("str"), cite=req("table", CITE))
+    ),
 )
 _TEACHING = _entries("teaching", kind=opt("str"), text=req("str"), cite=req("table", CITE))
 SIMULATION = _entries(
     "simulation",
-    onset=req("tables", _entries(
-        "onset", "slug", slug=req("str"), age=req("str"), female=req("str"), male=req("str"), opening=req("str"))),
-    sentences=req("table", _entries(
-        "sentences", present=req("str"), none_present=req("str"), absent=req("str"), family=req("str"),
-        title=req("str"))),
-    teaching=req("table", _entries(
-        "teaching", simulated=req("table", _TEACHING), inheritance=req("table", _TEACHING),
-        engine_recessive=req("table", _TEACHING), engine_dominant=req("table", _TEACHING))),
+    onset=req(
+        "tables",
+        _entries(
+            "onset", "slug", slug=req("str"), age=req("str"), female=req("str"), male=req("str"), opening=req("str")
+        ),
+    ),
+    sentences=req(
+        "table",
+        _entries(
+            "sentences",
+            present=req("str"),
+            none_present=req("str"),
+            absent=req("str"),
+            family=req("str"),
+            title=req("str"),
+        ),
+    ),
+    teaching=req(
+        "table",
+        _entries(
+            "teaching",
+            simulated=req("table", _TEACHING),
+            inheritance=req("table", _TEACHING),
+            engine_recessive=req("table", _TEACHING),
+            engine_dominant=req("table", _TEACHING),
+        ),
+    ),
 )
-ENTRIES = _entries("entries", entry=req("tables", _entries(
-    "entry", "id", id=req("str"), group=req("str"), note=opt("str"), inheritance=opt("str"),
-    inheritance_source=opt("str"), reference_onset=opt("str"), reference_onset_cite=opt("table", CITE),
-    prior=opt("table", _entries("prior", per_million=req("number"), basis=req("str"), cite=req("table", CITE))),
-    extra_annotation=opt("tables", _entries("extra annotation", "hpo", hpo=req("str"), frequency=opt("str"),
-                                            cite=req("table", CITE))))))
+ENTRIES = _entries(
+    "entries",
+    entry=req(
+        "tables",
+        _entries(
+            "entry",
+            "id",
+            id=req("str"),
+            group=req("str"),
+            note=opt("str"),
+            inheritance=opt("str"),
+            inheritance_source=opt("str"),
+            reference_onset=opt("str"),
+            reference_onset_cite=opt("table", CITE),
+            prior=opt("table", _entries("prior", per_million=req("number"), basis=req("str"), cite=req("table", CITE))),
+            extra_annotation=opt(
+                "tables",
+                _entries("extra annotation", "hpo", hpo=req("str"), frequency=opt("str"), cite=req("table", CITE)),
+            ),
+        ),
+    ),
+)
 CASE = _entries(
-    "case", id=req("str"), title=req("str"), age=req("str"), sex=req("str"), difficulty=req("str"),
-    entry=req("str"), entry_name=opt("str"), label=opt("str"), genes=opt("strings"), tags=opt("strings"),
-    seed_misleads=opt("bool"), engine_disagrees=opt("bool"), narrative=req("str"),
+    "case",
+    id=req("str"),
+    title=req("str"),
+    age=req("str"),
+    sex=req("str"),
+    difficulty=req("str"),
+    entry=req("str"),
+    entry_name=opt("str"),
+    label=opt("str"),
+    genes=opt("strings"),
+    tags=opt("strings"),
+    seed_misleads=opt("bool"),
+    engine_disagrees=opt("bool"),
+    narrative=req("str"),
     stage=opt("tables", _entries("stage", title=req("str"), narrative=req("str"), adds=opt("strings"))),
-    key=req("table", _entries(
-        "key", present=opt("strings"), absent=opt("strings"), onset=opt("str"), family_history=opt("str"),
-        lean=req("str"), mechanisms=opt("strings"))),
-    teaching_point=req("tables", _entries("teaching point", kind=opt("str"), text=req("str"),
-                                          cite=req("table", CITE))),
+    key=req(
+        "table",
+        _entries(
+            "key",
+            present=opt("strings"),
+            absent=opt("strings"),
+            onset=opt("str"),
+            family_history=opt("str"),
+            lean=req("str"),
+            mechanisms=opt("strings"),
+        ),
+    ),
+    teaching_point=req("tables", _entries("teaching point", kind=opt("str"), text=req("str"), cite=req("table", CITE))),
 )
 
 # Every file of rules/knowledge and its shape; each file under cases/ follows CASE.
@@ -216,8 +404,7 @@ def _name(table: Table, data: Mapping[str, Any], position: int | None) -> str:
 
 def _problems_in(table: Table, data: Mapping[str, Any], where: str) -> list[str]:
     """Every problem of one table's keys, each prefixed with `where` (file and entry)."""
-    found = [f"{where}unknown key {key!r} (allowed: {', '.join(table.keys)})"
-             for key in data if key not in table.keys]
+    found = [f"{where}unknown key {key!r} (allowed: {', '.join(table.keys)})" for key in data if key not in table.keys]
     for key, spec in table.keys.items():
         if key not in data:
             if spec.required:
@@ -236,8 +423,11 @@ def _problems_of_value(key: str, spec: Key, value: object, where: str) -> list[s
         assert isinstance(value, dict)
         return _problems_in(spec.table, value, f"{where}{key}: ")
     assert isinstance(value, list)
-    return [problem for i, item in enumerate(value, start=1)
-            for problem in _problems_in(spec.table, item, f"{where}{_name(spec.table, item, i)}: ")]
+    return [
+        problem
+        for i, item in enumerate(value, start=1)
+        for problem in _problems_in(spec.table, item, f"{where}{_name(spec.table, item, i)}: ")
+    ]
 
 
 def problems(name: str, data: Mapping[str, Any], table: Table | None = None) -> list[str]:

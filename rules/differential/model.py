@@ -113,7 +113,6 @@ MATCH_WORDS = {
 }
 
 
-
 @dataclass(frozen=True, slots=True)
 class Annotation:
     """One phenotype annotation of an entry."""
@@ -247,7 +246,7 @@ def weak(ann: Annotation) -> bool:
 
 def temper(lr: float, ann: Annotation) -> float:
     """A weak annotation's ratio raised to WEAK_ANNOTATION_EXPONENT (a ratio of 1 stays 1)."""
-    return lr ** WEAK_ANNOTATION_EXPONENT if weak(ann) else lr
+    return lr**WEAK_ANNOTATION_EXPONENT if weak(ann) else lr
 
 
 def bounded(lr: float, floor: float) -> float:
@@ -277,7 +276,7 @@ class Model:
             self.prop.append(best)
             self.negated.append(tuple(a for a in e.annotations if a.negated))
         # Per entry: the ratio of a present term it lacks, by how fully it is annotated.
-        self.floor = tuple(max(MIN_LR, NO_MATCH_LR ** e.completeness) for e in self.entries)
+        self.floor = tuple(max(MIN_LR, NO_MATCH_LR**e.completeness) for e in self.entries)
         self._cache: dict[tuple[Any, ...], tuple[Evidence, ...]] = {}
         members: dict[str, list[tuple[int, float]]] = {}
         for i, e in enumerate(self.entries):
@@ -285,8 +284,10 @@ class Model:
                 members.setdefault(g, []).append((i, 1 / max(1, len(e.genes))))
         self.index = {id(e): i for i, e in enumerate(self.entries)}
         # per gene: its entries' positions and the share of each entry's probability it gets
-        self.gene_members = tuple((g, tuple(i for i, _ in m), tuple(f for _, f in m),
-                                   tuple(self.entries[i].id for i, _ in m)) for g, m in members.items())
+        self.gene_members = tuple(
+            (g, tuple(i for i, _ in m), tuple(f for _, f in m), tuple(self.entries[i].id for i, _ in m))
+            for g, m in members.items()
+        )
 
     def _store(self, key: tuple[Any, ...], column: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
         self._cache[key] = column
@@ -331,8 +332,9 @@ class Model:
             frontier = nxt
         return share
 
-    def term_evidence(self, own: str, anchors: tuple[str, ...], label: str, state: str,
-                      keep: bool = True) -> tuple[Evidence, ...]:
+    def term_evidence(
+        self, own: str, anchors: tuple[str, ...], label: str, state: str, keep: bool = True
+    ) -> tuple[Evidence, ...]:
         """One Evidence per entry for a term (or a finding: its own term and its anchors) present or absent.
 
         keep=False for a term typed in rather than a checklist finding: nothing entered is kept.
@@ -349,8 +351,11 @@ class Model:
             prop, negated = self.prop[i], self.negated[i]
             # The highest frequency; on a tie (the same annotation reached from two anchors, or two with
             # one frequency) the same choice in every process: an exact match first, then by term and reference.
-            matched = max((prop[a] for a in klass if a in prop), default=None,
-                          key=lambda x: (x[0], x[1].hpo in klass, x[1].hpo == own, x[1].hpo, x[1].reference))
+            matched = max(
+                (prop[a] for a in klass if a in prop),
+                default=None,
+                key=lambda x: (x[0], x[1].hpo in klass, x[1].hpo == own, x[1].hpo, x[1].reference),
+            )
             refused = next((n for n in negated if n.hpo in klass or n.hpo in above), None)
             if state == "present":
                 rows.append(self._present(own, label, matched, refused, above, prop, bg, klass, self.floor[i]))
@@ -371,17 +376,27 @@ class Model:
     def _kind(ann: Annotation, klass: frozenset[str]) -> str:
         return "exact" if ann.hpo in klass else "below"
 
-    def _present(self, own: str, label: str, matched: tuple[float, Annotation] | None, refused: Annotation | None,
-                 above: frozenset[str], prop: dict[str, tuple[float, Annotation]], bg: float,
-                 klass: frozenset[str], floor: float) -> Evidence:
+    def _present(
+        self,
+        own: str,
+        label: str,
+        matched: tuple[float, Annotation] | None,
+        refused: Annotation | None,
+        above: frozenset[str],
+        prop: dict[str, tuple[float, Annotation]],
+        bg: float,
+        klass: frozenset[str],
+        floor: float,
+    ) -> Evidence:
         """A present term's ratio for one entry; `floor` is the entry's ratio for a term it lacks (its
         completeness: see COMPLETE_ANNOTATIONS)."""
         if refused is not None:  # LIRICAL: present but excluded in the disease
             return Evidence(own, label, "present", NOT_PRESENT_LR, "not", refused, refused.reference)
         if matched is not None:  # exact, or an annotation below the term (its frequency holds for the term)
             p, ann = matched
-            return Evidence(own, label, "present", bounded(temper(p / bg, ann), floor), self._kind(ann, klass), ann,
-                            ann.reference)
+            return Evidence(
+                own, label, "present", bounded(temper(p / bg, ann), floor), self._kind(ann, klass), ann, ann.reference
+            )
         # An annotation above the term: discounted by its children (LIRICAL's query-subclass rule).
         share = self._discounts(own)
         best: tuple[float, Annotation] | None = None
@@ -392,8 +407,15 @@ class Model:
                 if best is None or value > best[0]:
                     best = (value, hit[1])
         if best is not None:
-            return Evidence(own, label, "present", bounded(temper(best[0] / bg, best[1]), floor), "above", best[1],
-                            best[1].reference)
+            return Evidence(
+                own,
+                label,
+                "present",
+                bounded(temper(best[0] / bg, best[1]), floor),
+                "above",
+                best[1],
+                best[1].reference,
+            )
         # Only a broader common ancestor: a weak, indirect match (the deepest one the entry has), neutral at
         # best; LIRICAL would count the ancestor's own ratio.
         common = [t for t in above - ROOTS if t in prop]
@@ -451,7 +473,6 @@ def _spill(recorded: str, entered: str) -> float:
     return NEIGHBOUR_ONSET_SHARE if abs(i - j) == 1 else 0.0
 
 
-
 def _read(name: str) -> Any:
     return json.loads(resources.files("rules").joinpath("data", name).read_text(encoding="utf-8"))
 
@@ -460,9 +481,13 @@ def _onset_of(hpo: str, kb: KnowledgeBase) -> str | None:
     return next((o.slug for o in kb.onsets.values() if hpo in o.hpo), None)
 
 
-def model_from_data(ontology: Mapping[str, Any], diseases: Sequence[Mapping[str, Any]], kb: KnowledgeBase,
-                    reference_onsets: Mapping[str, str] | None = None,
-                    facts: Mapping[str, Mapping[str, Any]] | None = None) -> Model:
+def model_from_data(
+    ontology: Mapping[str, Any],
+    diseases: Sequence[Mapping[str, Any]],
+    kb: KnowledgeBase,
+    reference_onsets: Mapping[str, str] | None = None,
+    facts: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Model:
     """A model from the generated ontology subset and the entries' annotations (the shipped files' shape)."""
     terms = {t: Term(v[0], tuple(v[1]), int(v[2]), float(v[3])) for t, v in ontology["terms"].items()}
     entries = []
@@ -471,22 +496,42 @@ def model_from_data(ontology: Mapping[str, Any], diseases: Sequence[Mapping[str,
         for o in d.get("onsets", []):
             slug = _onset_of(o["hpo"], kb)
             if slug is not None:
-                onsets.append((slug, frequency_p(o.get("frequency", ""), float(o.get("p") or 0.5)),
-                               f"{o['name']}{' ' + o['frequency'] if o.get('frequency') else ''}"))
+                onsets.append(
+                    (
+                        slug,
+                        frequency_p(o.get("frequency", ""), float(o.get("p") or 0.5)),
+                        f"{o['name']}{' ' + o['frequency'] if o.get('frequency') else ''}",
+                    )
+                )
         if not onsets and reference_onsets and d["id"] in reference_onsets:
             onsets.append((reference_onsets[d["id"]], 1.0, f"{reference_onsets[d['id']]} (reference)"))
         annotations = tuple(
-            Annotation(a["hpo"], a["name"], a.get("frequency", ""),
-                       0.0 if a.get("negated") else frequency_p(a.get("frequency", ""), float(a["p"])),
-                       bool(a.get("negated")), a.get("references", ""))
-            for a in d.get("annotations", []) if (d["id"], a["hpo"]) not in IGNORED_ANNOTATIONS
+            Annotation(
+                a["hpo"],
+                a["name"],
+                a.get("frequency", ""),
+                0.0 if a.get("negated") else frequency_p(a.get("frequency", ""), float(a["p"])),
+                bool(a.get("negated")),
+                a.get("references", ""),
+            )
+            for a in d.get("annotations", [])
+            if (d["id"], a["hpo"]) not in IGNORED_ANNOTATIONS
         )
         prior = (facts or {}).get(d["id"], {}).get("prior")
-        entries.append(Entry(d["id"], d["name"], tuple(d.get("genes", [])), d.get("inheritance") or "unknown",
-                             tuple(onsets), annotations, d.get("group", "osteopetrosis"),
-                             float(prior["per_million"]) if prior else DEFAULT_PRIOR_PER_MILLION,
-                             prior["basis"] if prior else "",
-                             (prior["cite"]["source"], prior["cite"]["locator"]) if prior else None))
+        entries.append(
+            Entry(
+                d["id"],
+                d["name"],
+                tuple(d.get("genes", [])),
+                d.get("inheritance") or "unknown",
+                tuple(onsets),
+                annotations,
+                d.get("group", "osteopetrosis"),
+                float(prior["per_million"]) if prior else DEFAULT_PRIOR_PER_MILLION,
+                prior["basis"] if prior else "",
+                (prior["cite"]["source"], prior["cite"]["locator"]) if prior else None,
+            )
+        )
     return Model(terms, entries, ontology.get("hpo_release", ""))
 
 

@@ -28,8 +28,9 @@ FIT_MIN = 0.5
 DIRECT = frozenset({"exact", "below", "above"})
 
 
-def _evidence_columns(answers: Answers, kb: KnowledgeBase, model: Model,
-                      other_terms: Iterable[tuple[str, str]]) -> list[tuple[Evidence, ...]]:
+def _evidence_columns(
+    answers: Answers, kb: KnowledgeBase, model: Model, other_terms: Iterable[tuple[str, str]]
+) -> list[tuple[Evidence, ...]]:
     """One column (an Evidence per entry) per input item, in input order."""
     columns = []
     for slug, state in answers.findings.items():
@@ -49,8 +50,12 @@ def _evidence_columns(answers: Answers, kb: KnowledgeBase, model: Model,
     return columns
 
 
-def _posterior(answers: Answers, kb: KnowledgeBase, model: Model, other_terms: Iterable[tuple[str, str]],
-               ) -> tuple[tuple[Ranked, ...], list[float]]:
+def _posterior(
+    answers: Answers,
+    kb: KnowledgeBase,
+    model: Model,
+    other_terms: Iterable[tuple[str, str]],
+) -> tuple[tuple[Ranked, ...], list[float]]:
     """Every entry with its post-test probability and evidence, best first, and the probabilities in
     the model's entry order."""
     columns = _evidence_columns(answers, kb, model, other_terms)
@@ -59,8 +64,12 @@ def _posterior(answers: Answers, kb: KnowledgeBase, model: Model, other_terms: I
     # the phenotype terms' sum divided by the temperature (they are not independent: see TEMPERATURE).
     phenotype = [c for c in columns if c and c[0].state in ("present", "absent")]
     context = [c for c in columns if c and c[0].state not in ("present", "absent")]
-    logs = [math.log(model.entries[i].prior) + sum(math.log(c[i].lr) for c in phenotype) / TEMPERATURE
-            + sum(math.log(c[i].lr) for c in context) for i in range(n)]
+    logs = [
+        math.log(model.entries[i].prior)
+        + sum(math.log(c[i].lr) for c in phenotype) / TEMPERATURE
+        + sum(math.log(c[i].lr) for c in context)
+        for i in range(n)
+    ]
     by_entry = [tuple(column[i] for column in columns) for i in range(n)]
     top_log = max(logs)
     weights = [math.exp(x - top_log) for x in logs]
@@ -72,8 +81,9 @@ def _posterior(answers: Answers, kb: KnowledgeBase, model: Model, other_terms: I
     return ranked, probs
 
 
-def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, str]] = (),
-         model: Model | None = None) -> Ranking:
+def rank(
+    answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, str]] = (), model: Model | None = None
+) -> Ranking:
     """The differential for the answers: every entry with its probability and evidence, best first.
 
     `other_terms` are HPO terms entered that are not checklist findings, with their state.
@@ -82,11 +92,17 @@ def rank(answers: Answers, kb: KnowledgeBase, other_terms: Iterable[tuple[str, s
     ranked, probs = _posterior(answers, kb, model, other_terms)
     shares = [  # an entry's probability split evenly over its genes (HPO gives no shares)
         GeneShare(g, sum(probs[i] * f for i, f in zip(idx, factors, strict=True)), ids)
-        for g, idx, factors, ids in model.gene_members]
+        for g, idx, factors, ids in model.gene_members
+    ]
     genes = tuple(sorted(shares, key=lambda s: (-s.probability, s.gene)))
-    return Ranking(ranked, genes, separating_checks(answers, kb, model, ranked[:SEPARATE_TOP]),
-                   bool(ranked[0].evidence) and ranked[0].probability > CONFIDENT_P, model.release,
-                   fit_of(ranked[0]))
+    return Ranking(
+        ranked,
+        genes,
+        separating_checks(answers, kb, model, ranked[:SEPARATE_TOP]),
+        bool(ranked[0].evidence) and ranked[0].probability > CONFIDENT_P,
+        model.release,
+        fit_of(ranked[0]),
+    )
 
 
 def fit_of(best: Ranked) -> Fit:
@@ -105,13 +121,14 @@ def disagreement(lean: str, ranking: Ranking) -> str:
     if best.inheritance not in ("recessive", "dominant") or best.inheritance == lean:
         return ""
     genes = ", ".join(best.genes)
-    return (f"The inheritance lean is {lean}, but the type that best matches the findings entered, {best.name} "
-            f"({genes}), is {best.inheritance}. Neither overrides the other: the lean weighs the few "
-            f"inheritance clues of the source document, the ranking compares every finding with the HPO "
-            f"annotations of each type. The source document's picture is a simplification: recessive "
-            f"forms range from infantile to adult onset, dominant ones from mild to severe, and CLCN7 and "
-            f"PLEKHM1 cause both. Confirm the mode with the family history and genetic testing.")
+    return (
+        f"The inheritance lean is {lean}, but the type that best matches the findings entered, {best.name} "
+        f"({genes}), is {best.inheritance}. Neither overrides the other: the lean weighs the few "
+        f"inheritance clues of the source document, the ranking compares every finding with the HPO "
+        f"annotations of each type. The source document's picture is a simplification: recessive "
+        f"forms range from infantile to adult onset, dominant ones from mild to severe, and CLCN7 and "
+        f"PLEKHM1 cause both. Confirm the mode with the family history and genetic testing."
+    )
 
 
 DISAGREEMENT_SOURCE = ("genereviews-clcn7", "Summary: CLCN7-related osteopetrosis spans ARO, IAO and ADOII")
-

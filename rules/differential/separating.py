@@ -60,8 +60,9 @@ def presence_table(kb: KnowledgeBase, model: Model) -> Presence:
 _EPS = 1e-12  # keeps log2 finite at p = 0 or 1, where the binary entropy is 0 anyway
 
 
-def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
-                      top: Sequence[Ranked]) -> tuple[Separating, ...]:
+def separating_checks(
+    answers: Answers, kb: KnowledgeBase, model: Model, top: Sequence[Ranked]
+) -> tuple[Separating, ...]:
     """The unassessed findings whose answer is expected to tell the top entries apart best.
 
     With the top entries' probabilities renormalised as w and P(present | entry) from presence_table,
@@ -94,7 +95,12 @@ def separating_checks(answers: Answers, kb: KnowledgeBase, model: Model,
         ps = [p_by_entry[i][k] for i in rows]
         low = min(ps)
         order = sorted(range(len(rows)), key=lambda j: -ps[j])
-        out.append(Separating(slugs[k], kb.findings[slugs[k]].label, round(gain, 3),
-                              tuple(top[j].entry.id for j in order if ps[j] > low)))
+        out.append(
+            Separating(
+                slugs[k],
+                kb.findings[slugs[k]].label,
+                round(gain, 3),
+                tuple(top[j].entry.id for j in order if ps[j] > low),
+            )
+        )
     return tuple(out)
-

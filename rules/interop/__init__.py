@@ -10,5 +10,12 @@ from .importing import import_hpo_list
 from .importing import import_phenopacket
 from .importing import import_text
 
-__all__ = ["Imported", "export_phenopacket", "hpo_csv", "import_bytes", "import_hpo_list", "import_phenopacket",
-           "import_text"]
+__all__ = [
+    "Imported",
+    "export_phenopacket",
+    "hpo_csv",
+    "import_bytes",
+    "import_hpo_list",
+    "import_phenopacket",
+    "import_text",
+]

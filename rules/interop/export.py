@@ -7,7 +7,6 @@ onset), so a checklist with nothing present carries no onset. The subject is a r
 disclaimer sits in `metaData.externalReferences[0].description`.
 """
 
-
 import csv
 import io
 import uuid
@@ -24,9 +23,16 @@ from rules.core.model import KnowledgeBase
 SCHEMA_VERSION = "2.0"
 
 
-def export_phenopacket(answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, *, disclaimer: str,
-                       packet_id: str | None = None, created: datetime | None = None,
-                       other_terms: Iterable[OtherTerm] = ()) -> dict[str, Any]:
+def export_phenopacket(
+    answers: Answers,
+    kb: KnowledgeBase,
+    hpo: HpoIndex,
+    *,
+    disclaimer: str,
+    packet_id: str | None = None,
+    created: datetime | None = None,
+    other_terms: Iterable[OtherTerm] = (),
+) -> dict[str, Any]:
     """A GA4GH Phenopacket v2 (as JSON-ready dicts) of the checklist, de-identified; the other HPO
     terms entered (not checklist findings) follow the findings, as entered."""
     onset = kb.onsets[answers.onset]
@@ -58,21 +64,30 @@ def export_phenopacket(answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, *, di
         "metaData": {
             "created": when,
             "createdBy": f"MIOP Checklist, knowledge version {kb.version}",
-            "resources": [{
-                "id": "hp", "name": "human phenotype ontology", "url": "http://purl.obolibrary.org/obo/hp.owl",
-                "version": hpo.release, "namespacePrefix": "HP", "iriPrefix": "http://purl.obolibrary.org/obo/HP_",
-            }],
+            "resources": [
+                {
+                    "id": "hp",
+                    "name": "human phenotype ontology",
+                    "url": "http://purl.obolibrary.org/obo/hp.owl",
+                    "version": hpo.release,
+                    "namespacePrefix": "HP",
+                    "iriPrefix": "http://purl.obolibrary.org/obo/HP_",
+                }
+            ],
             "phenopacketSchemaVersion": SCHEMA_VERSION,
-            "externalReferences": [{
-                "id": "miop-checklist:disclaimer",
-                "description": f"{disclaimer} Exported from an educational checklist; it names no person.",
-            }],
+            "externalReferences": [
+                {
+                    "id": "miop-checklist:disclaimer",
+                    "description": f"{disclaimer} Exported from an educational checklist; it names no person.",
+                }
+            ],
         },
     }
 
 
-def hpo_csv(answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, *, disclaimer: str,
-            other_terms: Iterable[OtherTerm] = ()) -> str:
+def hpo_csv(
+    answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, *, disclaimer: str, other_terms: Iterable[OtherTerm] = ()
+) -> str:
     """The checklist's HPO terms and onset as CSV (hpo_id, hpo_label, status, checklist_item), after a
     '#' line with the disclaimer; other HPO terms entered have "Other term entered" as their item."""
     out = io.StringIO()
@@ -94,5 +109,3 @@ def hpo_csv(answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, *, disclaimer: s
 
 def _ontology_class(term: str, hpo: HpoIndex) -> dict[str, str]:
     return {"id": term, "label": hpo.name(term) or term}
-
-

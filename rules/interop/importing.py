@@ -2,7 +2,6 @@
 structurally the way the schema would check it (rules/interop/structure.py), or a list of HPO ids one per
 line. Any failure is an InputError."""
 
-
 import csv
 import json
 import re
@@ -56,14 +55,14 @@ class Imported:
     onset_from: str = ""
 
 
-
 def import_bytes(data: bytes, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
     """Import an uploaded file: UTF-8 text holding a phenopacket or an HPO list."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("not_text", "The file is not UTF-8 text: upload a phenopacket (.json) "
-                                     "or an HPO list (.txt).") from None
+        raise InputError(
+            "not_text", "The file is not UTF-8 text: upload a phenopacket (.json) or an HPO list (.txt)."
+        ) from None
     return import_text(text, kb, hpo)
 
 
@@ -71,16 +70,20 @@ def import_text(text: str, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
     """Import pasted or uploaded text: a phenopacket if it starts with '{', else an HPO list."""
     text = text.lstrip("\ufeff")
     if _CONTROL.search(text):
-        raise InputError("not_text", "The input contains control characters (is it a binary file?): "
-                                     "give a phenopacket (JSON) or an HPO list as plain text.")
+        raise InputError(
+            "not_text",
+            "The input contains control characters (is it a binary file?): "
+            "give a phenopacket (JSON) or an HPO list as plain text.",
+        )
     if not text.strip():
         raise InputError("empty_import", "Nothing to import: give a phenopacket or HPO ids, one per line.")
     if text.lstrip().startswith(("{", "[")):
         try:
             packet = json.loads(text)
         except json.JSONDecodeError as err:
-            raise InputError("invalid_json", f"The phenopacket is not valid JSON (line {err.lineno}, "
-                                             f"column {err.colno}): {err.msg}.") from None
+            raise InputError(
+                "invalid_json", f"The phenopacket is not valid JSON (line {err.lineno}, column {err.colno}): {err.msg}."
+            ) from None
         except (ValueError, RecursionError):  # numbers too long to convert, nesting too deep
             raise InputError("invalid_json", "The phenopacket is not JSON this app can read.") from None
         return import_phenopacket(packet, kb, hpo)
@@ -91,8 +94,9 @@ def import_phenopacket(packet: Any, kb: KnowledgeBase, hpo: HpoIndex) -> Importe
     """Read a phenopacket (v2 or v1) already parsed from JSON into the checklist's answers."""
     packet = as_object(packet, "the phenopacket")
     if packet.get("phenotypicFeatures") is None and packet.get("metaData") is None:
-        raise InputError("invalid_phenopacket", "This JSON is not a phenopacket: it has neither "
-                                                "phenotypicFeatures nor metaData.")
+        raise InputError(
+            "invalid_phenopacket", "This JSON is not a phenopacket: it has neither phenotypicFeatures nor metaData."
+        )
     check_keys(packet, TOP_KEYS, "the phenopacket")
     as_string(packet.get("id"), "id")
     meta = check_meta(packet.get("metaData"))
@@ -100,8 +104,10 @@ def import_phenopacket(packet: Any, kb: KnowledgeBase, hpo: HpoIndex) -> Importe
     for key in sorted(TOP_KEYS - {"id", "subject", "phenotypicFeatures", "metaData"}):
         for i, item in enumerate(as_list(packet.get(key), key)):
             as_object(item, f"{key}[{i}]")
-    features = [as_object(f, f"phenotypicFeatures[{i}]")
-                for i, f in enumerate(as_list(packet.get("phenotypicFeatures"), "phenotypicFeatures"))]
+    features = [
+        as_object(f, f"phenotypicFeatures[{i}]")
+        for i, f in enumerate(as_list(packet.get("phenotypicFeatures"), "phenotypicFeatures"))
+    ]
     version = schema_version(meta, features)
     statements: list[tuple[str, State, str | None]] = []
     onsets: list[tuple[str, str]] = []
@@ -173,7 +179,7 @@ def import_hpo_list(text: str, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
         state: State = "present"
         negation = re.match(r"^(?:NOT|EXCLUDED)\b\s*:?\s*|^[-!]\s*", line, re.IGNORECASE)
         if negation:
-            state, line = "absent", line[negation.end():]
+            state, line = "absent", line[negation.end() :]
         token = re.split(r"[\s,;]+", line, maxsplit=1)[0]
         if first_line and token.lower() in ("hpo_id", "id", "term", "hpo"):
             continue  # a CSV header
@@ -183,19 +189,28 @@ def import_hpo_list(text: str, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
         term = token.upper().replace("_", ":", 1)
         if not HPO_ID.match(term):
             shown = token[:40]
-            raise InputError("invalid_hpo_id", f"Line {lineno}: {shown!r} is not an HPO id; "
-                                               "write one id per line as HP: and seven digits.")
+            raise InputError(
+                "invalid_hpo_id",
+                f"Line {lineno}: {shown!r} is not an HPO id; write one id per line as HP: and seven digits.",
+            )
         statements.append((term, state, None))
     if not statements:
-        raise InputError("empty_import", "Nothing to import: the list has no HPO id (only blank lines "
-                                         "or comments).")
+        raise InputError("empty_import", "Nothing to import: the list has no HPO id (only blank lines or comments).")
     return _resolve(statements, [], "an HPO term list", [], kb, hpo)
 
 
 # ------------------------------------------------------------------------------ mapping to findings
 
-def _resolve(statements: Iterable[tuple[str, State, str | None]], onsets: list[tuple[str, str]], kind: str,
-             notes: list[str], kb: KnowledgeBase, hpo: HpoIndex, bound: tuple[str, str] | None = None) -> Imported:
+
+def _resolve(
+    statements: Iterable[tuple[str, State, str | None]],
+    onsets: list[tuple[str, str]],
+    kind: str,
+    notes: list[str],
+    kb: KnowledgeBase,
+    hpo: HpoIndex,
+    bound: tuple[str, str] | None = None,
+) -> Imported:
     """Turn (term, state, label) statements into finding states (rules.core.inputs.resolve_statements);
     onset terms given as features set the onset, never later than `bound` (the age at the last
     encounter): an onset after it is brought back to it, and with no onset an encounter at birth
@@ -215,19 +230,24 @@ def _resolve(statements: Iterable[tuple[str, State, str | None]], onsets: list[t
         order = list(kb.onsets)
         limit, seen = bound
         if onset != "unknown" and order.index(onset) > order.index(limit):
-            notes.append(f"The onset given ({kb.onsets[onset].label}) is later than the age at the last "
-                         f"encounter ({seen}); the onset was set to {kb.onsets[limit].label}.")
+            notes.append(
+                f"The onset given ({kb.onsets[onset].label}) is later than the age at the last "
+                f"encounter ({seen}); the onset was set to {kb.onsets[limit].label}."
+            )
             onset, onset_from = limit, f"{seen} (age at the last encounter)"
         elif onset == "unknown" and limit in ("neonatal", "infancy"):
-            notes.append(f"No onset was given; the age at the last encounter ({seen}) means it was no "
-                         f"later than {kb.onsets[limit].label}.")
+            notes.append(
+                f"No onset was given; the age at the last encounter ({seen}) means it was no "
+                f"later than {kb.onsets[limit].label}."
+            )
             onset, onset_from = limit, f"{seen} (age at the last encounter)"
     parsed = Parsed(Answers(ordered, onset), recognized, unmapped, others)
     return Imported(parsed, kind, tuple(notes), onset_from)
 
 
-def _earliest_onset(onsets: list[tuple[str, str]], kb: KnowledgeBase, hpo: HpoIndex,
-                    notes: list[str]) -> tuple[str, str]:
+def _earliest_onset(
+    onsets: list[tuple[str, str]], kb: KnowledgeBase, hpo: HpoIndex, notes: list[str]
+) -> tuple[str, str]:
     if not onsets:
         return "unknown", ""
     order = list(kb.onsets)
@@ -240,8 +260,9 @@ def _earliest_onset(onsets: list[tuple[str, str]], kb: KnowledgeBase, hpo: HpoIn
     return slug, f"{source} {name}" if name else source
 
 
-def _feature_onset(feature: Mapping[str, Any], version: int, where: str, kb: KnowledgeBase, hpo: HpoIndex,
-                   notes: list[str]) -> tuple[str, str] | None:
+def _feature_onset(
+    feature: Mapping[str, Any], version: int, where: str, kb: KnowledgeBase, hpo: HpoIndex, notes: list[str]
+) -> tuple[str, str] | None:
     """The onset slug a feature gives, with what it was read from; None when it gives none we can use."""
     if version == 2:
         if feature.get("resolution") is not None:
@@ -265,8 +286,10 @@ def _feature_onset(feature: Mapping[str, Any], version: int, where: str, kb: Kno
         return _onset_term(value, kb, hpo, notes)
     if kind == "age":
         return _onset_age(value, notes)
-    notes.append("An onset given as a gestational age, timestamp or interval cannot be read as an "
-                 "age class; the onset was left for you to set.")
+    notes.append(
+        "An onset given as a gestational age, timestamp or interval cannot be read as an "
+        "age class; the onset was left for you to set."
+    )
     return None
 
 
@@ -275,16 +298,19 @@ def _onset_term(term: str, kb: KnowledgeBase, hpo: HpoIndex, notes: list[str]) -
         return parse_onset(term, kb), term
     except InputError:
         name = hpo.name(term.upper()) if term.upper().startswith("HP:") else None
-        notes.append(f"The onset {term}{' ' + name if name else ''} has no equivalent among the "
-                     "checklist's onset classes; set the onset yourself.")
+        notes.append(
+            f"The onset {term}{' ' + name if name else ''} has no equivalent among the "
+            "checklist's onset classes; set the onset yourself."
+        )
         return None
 
 
 def _onset_age(duration: str, notes: list[str]) -> tuple[str, str] | None:
     match = DURATION.match(duration)
     if not match:
-        notes.append(f"The onset age {duration[:40]!r} is not an ISO 8601 duration such as P3M; "
-                     "set the onset yourself.")
+        notes.append(
+            f"The onset age {duration[:40]!r} is not an ISO 8601 duration such as P3M; set the onset yourself."
+        )
         return None
     years, months, weeks, days = (int(g or 0) for g in match.groups())
     total = years * 365.25 + months * 30.44 + weeks * 7 + days

@@ -1,7 +1,6 @@
 """The structural checks of a phenopacket: the checks the GA4GH schema (v1 and v2) would make, as plain
 functions that raise InputError naming the field (the official package is needed only by the tests)."""
 
-
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -16,18 +15,58 @@ DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T[
 
 # Field names of the schema (v1 and v2) as the JSON mapping writes them; protobuf also accepts
 # the snake_case originals, which are normalised to these first.
-TOP_KEYS = {"id", "subject", "phenotypicFeatures", "measurements", "biosamples", "interpretations",
-             "diseases", "medicalActions", "files", "metaData", "genes", "variants", "hgvsFiles",
-             "htsFiles"}
+TOP_KEYS = {
+    "id",
+    "subject",
+    "phenotypicFeatures",
+    "measurements",
+    "biosamples",
+    "interpretations",
+    "diseases",
+    "medicalActions",
+    "files",
+    "metaData",
+    "genes",
+    "variants",
+    "hgvsFiles",
+    "htsFiles",
+}
 FEATURE_KEYS = {
-    1: {"description", "type", "negated", "severity", "modifiers", "ageOfOnset", "ageRangeOfOnset",
-        "classOfOnset", "evidence"},
+    1: {
+        "description",
+        "type",
+        "negated",
+        "severity",
+        "modifiers",
+        "ageOfOnset",
+        "ageRangeOfOnset",
+        "classOfOnset",
+        "evidence",
+    },
     2: {"description", "type", "excluded", "severity", "modifiers", "onset", "resolution", "evidence"},
 }
-SUBJECT_KEYS = {"id", "alternateIds", "dateOfBirth", "timeAtLastEncounter", "vitalStatus", "sex",
-                 "karyotypicSex", "gender", "taxonomy", "ageAtCollection", "ageRangeAtCollection"}
-META_KEYS = {"created", "createdBy", "submittedBy", "resources", "updates", "phenopacketSchemaVersion",
-              "externalReferences"}
+SUBJECT_KEYS = {
+    "id",
+    "alternateIds",
+    "dateOfBirth",
+    "timeAtLastEncounter",
+    "vitalStatus",
+    "sex",
+    "karyotypicSex",
+    "gender",
+    "taxonomy",
+    "ageAtCollection",
+    "ageRangeAtCollection",
+}
+META_KEYS = {
+    "created",
+    "createdBy",
+    "submittedBy",
+    "resources",
+    "updates",
+    "phenopacketSchemaVersion",
+    "externalReferences",
+}
 RESOURCE_KEYS = {"id", "name", "url", "version", "namespacePrefix", "iriPrefix"}
 EXTREF_KEYS = {"id", "reference", "description"}
 TIME_KEYS = {"gestationalAge", "age", "ageRange", "ontologyClass", "timestamp", "interval"}
@@ -93,8 +132,9 @@ def as_ontology(value: Any, where: str) -> tuple[str, str | None]:
     if term.upper().startswith("HP:"):
         term = term.upper()
         if not HPO_ID.match(term):
-            raise InputError("invalid_hpo_id", f"{where}.id: malformed HPO id {term[:40]!r}: expected HP: "
-                                               "and seven digits.")
+            raise InputError(
+                "invalid_hpo_id", f"{where}.id: malformed HPO id {term[:40]!r}: expected HP: and seven digits."
+            )
     return term, label
 
 
@@ -129,8 +169,7 @@ def schema_version(meta: Mapping[str, Any], features: list[dict[str, Any]]) -> i
     if declared:
         major = declared.split(".", 1)[0]
         if major not in ("1", "2"):
-            raise fail("metaData.phenopacketSchemaVersion",
-                        f"is {declared[:20]!r}; this app reads 1.0 and 2.0")
+            raise fail("metaData.phenopacketSchemaVersion", f"is {declared[:20]!r}; this app reads 1.0 and 2.0")
         return int(major)
     v1_only = FEATURE_KEYS[1] - FEATURE_KEYS[2]
     return 1 if any(v1_only & set(f) for f in features) else 2

@@ -142,8 +142,7 @@ def validate_key(key: AnswerKey, where: str, kb: KnowledgeBase) -> None:
         raise KnowledgeError(f"{where}: unknown mechanism(s) {sorted(unknown)}")
     if set(key.mechanisms) != set(mechanisms_of(key.present, kb)):
         raise KnowledgeError(
-            f"{where}: mechanisms must be the groups of the present findings "
-            f"({list(mechanisms_of(key.present, kb))})"
+            f"{where}: mechanisms must be the groups of the present findings ({list(mechanisms_of(key.present, kb))})"
         )
 
 

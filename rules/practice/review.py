@@ -61,7 +61,7 @@ class Item:
 
     @property
     def kind(self) -> str:
-        """"finding" or "case"."""
+        """ "finding" or "case"."""
         return "finding" if self.key.startswith("f:") else "case"
 
     @property
@@ -106,7 +106,7 @@ def _row(card: Any) -> list[Any]:
 def decode(raw: Any) -> dict[str, list[Any]]:
     """The schedule from the session; malformed entries (an old or tampered cookie) are dropped."""
     kept: dict[str, list[Any]] = {}
-    for key, row in (raw.items() if isinstance(raw, dict) else ()):
+    for key, row in raw.items() if isinstance(raw, dict) else ():
         try:
             if not (isinstance(key, str) and key[:2] in ("f:", "c:")):
                 continue

@@ -96,14 +96,10 @@ def validate_attempt(attempt: Attempt, kb: KnowledgeBase) -> None:
         if slug not in kb.findings:
             raise InputError("unknown_finding", f"unknown finding {slug!r}: not a slug of /api/v1/findings")
     if attempt.lean not in LEANS:
-        raise InputError(
-            "invalid_lean", f"invalid lean {attempt.lean!r}: use recessive, dominant or indeterminate"
-        )
+        raise InputError("invalid_lean", f"invalid lean {attempt.lean!r}: use recessive, dominant or indeterminate")
     for slug in attempt.mechanisms:
         if slug not in kb.mechanisms:
-            raise InputError(
-                "unknown_mechanism", f"unknown mechanism {slug!r}: use one of {', '.join(kb.mechanisms)}"
-            )
+            raise InputError("unknown_mechanism", f"unknown mechanism {slug!r}: use one of {', '.join(kb.mechanisms)}")
     if not CONFIDENCE_MIN <= attempt.confidence <= CONFIDENCE_MAX:
         raise InputError(
             "invalid_confidence",
@@ -161,9 +157,7 @@ def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
     mechanism_credit = _jaccard(len(m_hit), len(m_missed), len(m_extra))
     lean_correct = attempt.lean == key.lean
     score = (
-        WEIGHTS["findings"] * finding_credit
-        + WEIGHTS["lean"] * lean_correct
-        + WEIGHTS["mechanisms"] * mechanism_credit
+        WEIGHTS["findings"] * finding_credit + WEIGHTS["lean"] * lean_correct + WEIGHTS["mechanisms"] * mechanism_credit
     )
     return Feedback(
         case=case,

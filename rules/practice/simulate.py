@@ -170,9 +170,7 @@ def load_entries() -> dict[str, Entry]:
 
 def offered_entries() -> tuple[Entry, ...]:
     """Entries that can be simulated: known inheritance and at least one possible finding."""
-    return tuple(
-        e for e in load_entries().values() if e.inheritance in ("recessive", "dominant") and e.possible
-    )
+    return tuple(e for e in load_entries().values() if e.inheritance in ("recessive", "dominant") and e.possible)
 
 
 def entry_for_number(number: str) -> Entry | None:
@@ -210,9 +208,7 @@ def draw(entry: Entry, seed: int, kb: KnowledgeBase) -> Draw:
 
 def key_of(d: Draw, kb: KnowledgeBase) -> AnswerKey:
     """The answer key of a draw: the entry's inheritance is the expected lean."""
-    return AnswerKey(
-        d.present, d.absent, d.onset, "unknown", d.entry.inheritance, mechanisms_of(d.present, kb)
-    )
+    return AnswerKey(d.present, d.absent, d.onset, "unknown", d.entry.inheritance, mechanisms_of(d.present, kb))
 
 
 def engine_lean(key: AnswerKey, kb: KnowledgeBase) -> tuple[str, str | None]:
@@ -225,9 +221,7 @@ def _point(raw: Mapping[str, Any], **values: str) -> TeachingPoint:
     cite = raw["cite"]
     return TeachingPoint(
         raw["text"].format(**values),
-        Citation(
-            cite["source"], cite.get("passage", "").format(**values), cite.get("locator", "").format(**values)
-        ),
+        Citation(cite["source"], cite.get("passage", "").format(**values), cite.get("locator", "").format(**values)),
         raw.get("kind", "general"),
     )
 

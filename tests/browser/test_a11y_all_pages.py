@@ -29,8 +29,17 @@ from tests.support.app_states import world
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
-ERROR_STATES = {"checklist-errors", "import-errors", "practice-case-errors", "classroom-new-errors",
-                "author-errors", "claim-error", "join-errors", "join-wrong-code", "student-case-errors"}
+ERROR_STATES = {
+    "checklist-errors",
+    "import-errors",
+    "practice-case-errors",
+    "classroom-new-errors",
+    "author-errors",
+    "claim-error",
+    "join-errors",
+    "join-wrong-code",
+    "student-case-errors",
+}
 # What sticks out sideways, to name in a failure.
 WIDER_THAN_THE_SCREEN = """(width) => [...document.querySelectorAll('main *, header *')]
     .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !el.closest('.scroll-x, .table-wrap'))

@@ -36,7 +36,8 @@ def test_clinician_ticks_neonatal_low_calcium_and_reads_a_strong_recessive_lean(
 
     # No "(MIOP)": dense bone on imaging was not entered, so the premise is not confirmed.
     expect(page.locator(".summary")).to_contain_text(
-        "The picture leans strongly toward autosomal recessive osteopetrosis; the clue that weighs most is")
+        "The picture leans strongly toward autosomal recessive osteopetrosis; the clue that weighs most is"
+    )
     expect(page.get_by_role("note")).to_contain_text("not a diagnosis")
     expect(page.locator(".flag-urgent").first).to_be_visible()
     expect(page.locator("#hpo-list")).to_contain_text("NOT HP:0002757")
@@ -49,23 +50,31 @@ def test_clinician_ticks_neonatal_low_calcium_and_reads_a_strong_recessive_lean(
     expect(page.locator(".summary")).to_contain_text("strongly toward autosomal recessive")
 
 
-ALL_23 = ("bone_pain,fractures,osteomyelitis,delayed_tooth_eruption,malformed_teeth,dental_problems,frontal_bossing,"
-          "cranial_nerve_compression,abnormal_eye_movements,visual_impairment,hearing_impairment,facial_paralysis,"
-          "headaches,raised_csf_pressure,hepatosplenomegaly,anemia,thrombocytopenia,leukopenia,failure_to_thrive,"
-          "hypocalcemia,muscle_cramps,tetany,seizure_like_events")
+ALL_23 = (
+    "bone_pain,fractures,osteomyelitis,delayed_tooth_eruption,malformed_teeth,dental_problems,frontal_bossing,"
+    "cranial_nerve_compression,abnormal_eye_movements,visual_impairment,hearing_impairment,facial_paralysis,"
+    "headaches,raised_csf_pressure,hepatosplenomegaly,anemia,thrombocytopenia,leukopenia,failure_to_thrive,"
+    "hypocalcemia,muscle_cramps,tetany,seizure_like_events"
+)
 
 
-EVERY_FINDING = ALL_23 + ",renal_tubular_acidosis,cerebral_calcification,developmental_delay,brain_atrophy," \
+EVERY_FINDING = (
+    ALL_23 + ",renal_tubular_acidosis,cerebral_calcification,developmental_delay,brain_atrophy,"
     "low_immunoglobulins,recurrent_infections,coloboma,microphthalmia,hypopigmentation,dense_bone"
+)
 
 
-@pytest.mark.parametrize("query", [
-    f"present={ALL_23},HP:0000256&onset=neonatal&family_history=consanguineous_parents",
-    f"present={EVERY_FINDING},HP:0000256&onset=neonatal&family_history=consanguineous_parents",  # with the panel
-    "present=visual_impairment,HP:0004349&absent=hypocalcemia,anemia&onset=infancy&family_history=affected_sibling",
-])
-def test_the_print_is_one_a4_and_one_letter_page_with_what_was_entered_and_the_date(page: Page, live_server,
-                                                                                     artifacts, query):
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"present={ALL_23},HP:0000256&onset=neonatal&family_history=consanguineous_parents",
+        f"present={EVERY_FINDING},HP:0000256&onset=neonatal&family_history=consanguineous_parents",  # with the panel
+        "present=visual_impairment,HP:0004349&absent=hypocalcemia,anemia&onset=infancy&family_history=affected_sibling",
+    ],
+)
+def test_the_print_is_one_a4_and_one_letter_page_with_what_was_entered_and_the_date(
+    page: Page, live_server, artifacts, query
+):
     # Issue 14: what was entered, the date and the knowledge version print, on one page, for any input.
     page.goto(live_server + "/assessment?" + query)
     page.emulate_media(media="print")
@@ -80,12 +89,16 @@ def test_the_print_is_one_a4_and_one_letter_page_with_what_was_entered_and_the_d
         assert pages == 1, f"{paper}: the printed result takes {pages} pages"
 
 
-@pytest.mark.parametrize(("name", "query"), [
-    ("neonatal", "present=hypocalcemia,hepatosplenomegaly,anemia,visual_impairment&onset=neonatal"),
-    ("lrp5-mimic", "present=visual_impairment,HP:0004349&onset=infancy"),
-])
-def test_the_first_red_flag_is_on_a_phone_s_first_screen_below_the_summary(page: Page, live_server, artifacts,
-                                                                           name, query):
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("neonatal", "present=hypocalcemia,hepatosplenomegaly,anemia,visual_impairment&onset=neonatal"),
+        ("lrp5-mimic", "present=visual_impairment,HP:0004349&onset=infancy"),
+    ],
+)
+def test_the_first_red_flag_is_on_a_phone_s_first_screen_below_the_summary(
+    page: Page, live_server, artifacts, name, query
+):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server + "/assessment?" + query)
     summary = page.locator("#summary").bounding_box()
@@ -101,9 +114,11 @@ def test_the_first_red_flag_is_on_a_phone_s_first_screen_below_the_summary(page:
 
 
 def test_result_prints_on_one_page(page: Page, live_server, artifacts):
-    page.goto(live_server + "/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,"
-              "cranial_nerve_compression,visual_impairment,fractures&absent=headaches&onset=neonatal"
-              "&family_history=consanguineous_parents")
+    page.goto(
+        live_server + "/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,"
+        "cranial_nerve_compression,visual_impairment,fractures&absent=headaches&onset=neonatal"
+        "&family_history=consanguineous_parents"
+    )
     page.emulate_media(media="print")
     page.screenshot(path=str(artifacts / "checklist-print.png"), full_page=True)
     pdf = page.pdf(format="A4", print_background=True)

@@ -56,9 +56,7 @@ def answer_and_wait(page: Page, findings: list[str], lean_label: str, confidence
 
 
 def test_an_educator_and_three_students_the_key_only_after_the_reveal(browser: Browser, live_server, artifacts):
-    kb_labels = {f.slug: f.label for f in kb().findings.values()} | {
-        m.slug: m.title for m in kb().mechanisms.values()
-    }
+    kb_labels = {f.slug: f.label for f in kb().findings.values()} | {m.slug: m.title for m in kb().mechanisms.values()}
     educator = browser.new_context().new_page()
     educator.goto(live_server + "/classroom/new")
     assert_no_axe_violations(educator)
@@ -98,8 +96,9 @@ def test_an_educator_and_three_students_the_key_only_after_the_reveal(browser: B
 
     first, second = CASES
     ana.get_by_role("link", name=re.compile("^Case 1:")).click()
-    answer_and_wait(ana, [kb_labels[s] for s in (*first.key.present, *first.key.mechanisms)],
-                    LEAN_LABELS[first.key.lean], "90 %")
+    answer_and_wait(
+        ana, [kb_labels[s] for s in (*first.key.present, *first.key.mechanisms)], LEAN_LABELS[first.key.lean], "90 %"
+    )
     assert_no_axe_violations(ana)  # the page waiting for the reveal
     ana.screenshot(path=str(artifacts / "classroom-student-waiting.png"), full_page=True)
     ben.get_by_role("link", name=re.compile("^Case 1:")).click()

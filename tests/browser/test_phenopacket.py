@@ -27,8 +27,7 @@ def finding(page: Page, label: str):
     return page.get_by_role("group", name=re.compile("^" + re.escape(label)))
 
 
-def test_clinician_pastes_the_example_phenopacket_and_gets_the_checklist_filled_in(page: Page, live_server,
-                                                                                    artifacts):
+def test_clinician_pastes_the_example_phenopacket_and_gets_the_checklist_filled_in(page: Page, live_server, artifacts):
     page.goto(live_server + "/")
     panel = page.locator("details#import")
     expect(panel.locator("summary")).to_have_text("Start from a phenopacket or HPO list")
@@ -51,10 +50,11 @@ def test_clinician_pastes_the_example_phenopacket_and_gets_the_checklist_filled_
 
     page.get_by_role("button", name="Show the result").click()
     expect(page.locator(".summary")).to_contain_text(
-        "The picture leans strongly toward autosomal recessive osteopetrosis (MIOP); the clue that weighs most is")
-    expect(page.locator(".card h3")).to_have_text(["Abnormal skull remodeling",
-                                                   "No room for marrow: blood forms in liver and spleen",
-                                                   "Calcium locked into bone"])
+        "The picture leans strongly toward autosomal recessive osteopetrosis (MIOP); the clue that weighs most is"
+    )
+    expect(page.locator(".card h3")).to_have_text(
+        ["Abnormal skull remodeling", "No room for marrow: blood forms in liver and spleen", "Calcium locked into bone"]
+    )
 
     # The export section: the phenopacket downloads and parses with the official package.
     export = page.locator("#export")
@@ -72,8 +72,7 @@ def test_clinician_pastes_the_example_phenopacket_and_gets_the_checklist_filled_
     # checklist findings (Macrocephaly, and the record's own specific terms) travel along
     # (docs/decisions/0003-the-premise-dense-bone.md, docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md).
     ids = {f.type.id for f in message.phenotypic_features}
-    assert {"HP:0000505", "HP:0001433", "HP:0001903", "HP:0001873", "HP:0002901", "HP:0011001",
-            "HP:0000256"} <= ids
+    assert {"HP:0000505", "HP:0001433", "HP:0001903", "HP:0001873", "HP:0002901", "HP:0011001", "HP:0000256"} <= ids
     with page.expect_download() as info:
         export.get_by_role("link", name="HPO terms (CSV)").click()
     assert "HP:0001433,Hepatosplenomegaly,present" in Path(info.value.path()).read_text()

@@ -47,9 +47,7 @@ def test_trainee_does_a_written_case_and_reads_the_feedback(page: Page, live_ser
     expect(page.locator(".fb-miss h4")).to_have_text("Missed (3)")
     expect(page.locator(".fb-extra h4")).to_have_text("Over-calls (1)")
     expect(page.locator("#fb-lean")).to_have_text("Inheritance lean: right")
-    expect(page.locator(".teaching li")).to_have_count(
-        len(get_case("miop-newborn-twitching").teaching_points)
-    )
+    expect(page.locator(".teaching li")).to_have_count(len(get_case("miop-newborn-twitching").teaching_points))
     expect(page.get_by_role("note")).to_contain_text("not a diagnosis")
     assert_no_axe_violations(page)
     page.screenshot(path=str(artifacts / "practice-feedback.png"), full_page=True)

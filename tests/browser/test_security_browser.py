@@ -32,7 +32,7 @@ from tests.support.servers import server_env
 pytestmark = pytest.mark.browser
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
-FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-1+1"]  # "@" is refused: it looks like an e-mail
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-1+1"]  # "@" is refused: it looks like an e-mail
 
 
 def test_the_csp_watch_reports_inline_script_and_style(browser: Browser, live_server):
@@ -73,8 +73,14 @@ def test_user_text_is_shown_literally_and_never_runs(browser: Browser, live_serv
     educator = dialogs.watch(browser.new_context()).new_page()
     title = f"Case {SCRIPT} {IMG}"
     educator.goto(live_server + "/classroom/cases/new")
-    fill_authored_case(educator, title, f"A four-month-old {SCRIPT} has tetany {IMG} and low calcium.",
-                       f"Teaching {SCRIPT} point {IMG}", age=IMG, locator=f"Section {SCRIPT}")
+    fill_authored_case(
+        educator,
+        title,
+        f"A four-month-old {SCRIPT} has tetany {IMG} and low calcium.",
+        f"Teaching {SCRIPT} point {IMG}",
+        age=IMG,
+        locator=f"Section {SCRIPT}",
+    )
     expect(educator.get_by_label(f"Your case: {title}")).to_be_visible()
     assert_inert(educator)
     educator.get_by_label("Title of the exercise").fill(f"Week {IMG}")
@@ -110,8 +116,10 @@ def test_user_text_is_shown_literally_and_never_runs(browser: Browser, live_serv
         expect(student.locator(".teaching")).to_contain_text(f"Section {SCRIPT}")
         assert_inert(student)
     for nick in FORMULAS:
-        post_json(f"{live_server}/api/v1/exercises/{code}/submissions",
-                  {"nickname": nick, "case_id": CASES[0].id, "answer": perfect_answer(CASES[0])})
+        post_json(
+            f"{live_server}/api/v1/exercises/{code}/submissions",
+            {"nickname": nick, "case_id": CASES[0].id, "answer": perfect_answer(CASES[0])},
+        )
 
     # The dashboard, never reloaded, swaps in the new answers; the nicknames read as typed.
     expect(educator.get_by_role("status")).to_contain_text("5 students, 5 answers.", timeout=15_000)
@@ -150,8 +158,12 @@ def test_echoed_and_imported_text_is_shown_literally(page: Page, live_server):
     assert_inert(page)
     page.goto(live_server + "/")
     page.locator("details#import summary").click()
-    packet = {"phenotypicFeatures": [{"type": {"id": "HP:0001873", "label": SCRIPT}},
-                                     {"type": {"id": "HP:0000256", "label": IMG}}]}
+    packet = {
+        "phenotypicFeatures": [
+            {"type": {"id": "HP:0001873", "label": SCRIPT}},
+            {"type": {"id": "HP:0000256", "label": IMG}},
+        ]
+    }
     page.get_by_label("Or paste it here").fill(json.dumps(packet))
     page.get_by_role("button", name="Open the checklist filled in").click()
     expect(page.get_by_role("heading", name=re.compile("^Filled in from"))).to_be_visible()
@@ -212,8 +224,9 @@ def educator_flows(browser: Browser, base: str, poll: bool) -> tuple[list[str], 
     api = post_json(base + "/api/v1/exercises", {"title": "API", "case_ids": [CASES[0].id]})
     post_json(base + "/api/v1/exercises", {"title": "Same educator", "case_ids": [CASES[0].id]}, bearer)
     for secret, exercise in ((key, code), (api["educator_key"], api["code"])):
-        request = urllib.request.Request(f"{base}/api/v1/exercises/{exercise}/results",
-                                         headers={"Authorization": f"Bearer {secret}"})
+        request = urllib.request.Request(
+            f"{base}/api/v1/exercises/{exercise}/results", headers={"Authorization": f"Bearer {secret}"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 200
     for page in (first, other, wrong):

@@ -30,12 +30,15 @@ PRACTICE_CASE = "A newborn with twitching episodes"
 _nicknames = itertools.count(1)
 AXE = Axe()  # axe-core bundled in the wheel: no network
 # WCAG 2.0/2.1 A and AA, the WCAG 2.2 AA rules axe has (target size), and axe's best practices.
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
-                                                      "best-practice"]},
-               "resultTypes": ["violations"]}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
 # The rules whose outcome depends on the layout, for a second look at another screen width.
-AXE_LAYOUT_OPTIONS = {"runOnly": {"type": "rule", "values": ["target-size", "scrollable-region-focusable"]},
-                      "resultTypes": ["violations"]}
+AXE_LAYOUT_OPTIONS = {
+    "runOnly": {"type": "rule", "values": ["target-size", "scrollable-region-focusable"]},
+    "resultTypes": ["violations"],
+}
 
 
 def assert_no_axe_violations(page: Page, options: dict[str, Any] = AXE_OPTIONS) -> None:
@@ -55,30 +58,50 @@ class World:
 
 def post_json(url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
     """POST a JSON body and return the JSON answer."""
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 
 
 def perfect_answer(case: Any) -> dict[str, Any]:
     """The API answer that scores 1 on a case."""
-    return {"findings": list(case.key.present), "lean": case.key.lean,
-            "mechanisms": list(case.key.mechanisms), "confidence": 90}
+    return {
+        "findings": list(case.key.present),
+        "lean": case.key.lean,
+        "mechanisms": list(case.key.mechanisms),
+        "confidence": 90,
+    }
 
 
 @cache
 def world(base: str) -> World:
     """Made once per live server through the API: an exercise of two written cases, three answers."""
-    created = post_json(base + "/api/v1/exercises", {"title": "Week 3: bone clinic",
-                                                     "case_ids": [c.id for c in CASES]})
+    created = post_json(base + "/api/v1/exercises", {"title": "Week 3: bone clinic", "case_ids": [c.id for c in CASES]})
     code = created["code"]
     submissions = f"{base}/api/v1/exercises/{code}/submissions"
     post_json(submissions, {"nickname": "Ana-Heron", "case_id": CASES[0].id, "answer": perfect_answer(CASES[0])})
-    ben = post_json(submissions, {"nickname": "Ben-Otter", "case_id": CASES[0].id, "answer": {
-        "findings": [CASES[0].key.present[0], "headaches"], "lean": "indeterminate", "confidence": 60}})
-    post_json(submissions, {"nickname": "Ben-Otter", "case_id": CASES[1].id, "answer": perfect_answer(CASES[1]),
-                            "student_token": ben["student_token"]})
+    ben = post_json(
+        submissions,
+        {
+            "nickname": "Ben-Otter",
+            "case_id": CASES[0].id,
+            "answer": {"findings": [CASES[0].key.present[0], "headaches"], "lean": "indeterminate", "confidence": 60},
+        },
+    )
+    post_json(
+        submissions,
+        {
+            "nickname": "Ben-Otter",
+            "case_id": CASES[1].id,
+            "answer": perfect_answer(CASES[1]),
+            "student_token": ben["student_token"],
+        },
+    )
     return World(base, code, created["educator_key"])
 
 
@@ -86,11 +109,19 @@ def world(base: str) -> World:
 def second_exercise(base: str, key: str, feedback: str, reveal: bool) -> str:
     """Another exercise of the same educator (through the API), answered once, revealed or not."""
     bearer = {"Authorization": f"Bearer {key}"}
-    code = post_json(base + "/api/v1/exercises", {"title": "Week 4: revealed", "case_ids": [c.id for c in CASES],
-                                                  "feedback": feedback}, bearer)["code"]
-    post_json(f"{base}/api/v1/exercises/{code}/submissions", {"nickname": "Dee-Lark", "case_id": CASES[0].id,
-              "answer": {"findings": [CASES[0].key.present[0], "headaches"], "lean": "indeterminate",
-                         "confidence": 70}})
+    code = post_json(
+        base + "/api/v1/exercises",
+        {"title": "Week 4: revealed", "case_ids": [c.id for c in CASES], "feedback": feedback},
+        bearer,
+    )["code"]
+    post_json(
+        f"{base}/api/v1/exercises/{code}/submissions",
+        {
+            "nickname": "Dee-Lark",
+            "case_id": CASES[0].id,
+            "answer": {"findings": [CASES[0].key.present[0], "headaches"], "lean": "indeterminate", "confidence": 70},
+        },
+    )
     if reveal:
         post_json(f"{base}/api/v1/exercises/{code}/reveal", {}, bearer)
     return code
@@ -194,7 +225,8 @@ def import_errors(page: Page, w: World) -> None:
 def import_too_large(page: Page, w: World) -> None:
     import_panel(page, w)
     page.get_by_label(re.compile("^Choose a file")).set_input_files(
-        {"name": "record.txt", "mimeType": "text/plain", "buffer": b"HP:0001873 Thrombocytopenia\n" * 3000})
+        {"name": "record.txt", "mimeType": "text/plain", "buffer": b"HP:0001873 Thrombocytopenia\n" * 3000}
+    )
     page.get_by_role("button", name="Open the checklist filled in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The file is too large to import")
 
@@ -230,8 +262,9 @@ def practice_case(page: Page, w: World) -> None:
     expect(page.get_by_role("button", name="Commit and reveal")).to_be_visible()
 
 
-def answer(page: Page, findings: list[str], lean: str, mechanisms: list[str], confidence: str,
-           wait: bool = False) -> None:
+def answer(
+    page: Page, findings: list[str], lean: str, mechanisms: list[str], confidence: str, wait: bool = False
+) -> None:
     """Fill the attempt form (practice and classroom share it) and commit (`wait`: the classroom
     stores the answer and waits for the educator's reveal)."""
     for label in findings:
@@ -255,8 +288,13 @@ def practice_case_errors(page: Page, w: World) -> None:
 
 def practice_feedback(page: Page, w: World) -> None:
     practice_case(page, w)
-    answer(page, ["Low blood calcium", "Anemia", "Frequent or poorly healing fractures"], "Recessive",
-           ["No room for marrow: blood forms in liver and spleen"], "80 %")
+    answer(
+        page,
+        ["Low blood calcium", "Anemia", "Frequent or poorly healing fractures"],
+        "Recessive",
+        ["No room for marrow: blood forms in liver and spleen"],
+        "80 %",
+    )
 
 
 def practice_library_progress(page: Page, w: World) -> None:
@@ -278,8 +316,13 @@ def practice_staged_feedback(page: Page, w: World) -> None:
     """Committed after the second stage: the feedback says what the third would have added."""
     practice_case(page, w)
     page.get_by_role("link", name="Reveal stage 2: Examination").click()
-    answer(page, ["Events mistaken for facial tics or seizures", "Enlarged liver and spleen"], "Recessive",
-           ["No room for marrow: blood forms in liver and spleen"], "70 %")
+    answer(
+        page,
+        ["Events mistaken for facial tics or seizures", "Enlarged liver and spleen"],
+        "Recessive",
+        ["No room for marrow: blood forms in liver and spleen"],
+        "70 %",
+    )
     expect(page.get_by_role("heading", name="How the case unfolded")).to_be_visible()
 
 
@@ -339,8 +382,9 @@ def author_errors(page: Page, w: World) -> None:
     expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below")
 
 
-def fill_authored_case(page: Page, title: str, narrative: str, point: str, age: str = "4 months",
-                       locator: str = "Signs & Symptoms of MIOP") -> None:
+def fill_authored_case(
+    page: Page, title: str, narrative: str, point: str, age: str = "4 months", locator: str = "Signs & Symptoms of MIOP"
+) -> None:
     """Write a valid case in the authoring form and save it."""
     page.get_by_label("Title", exact=True).fill(title)
     page.get_by_label("Age", exact=True).fill(age)
@@ -356,8 +400,12 @@ def fill_authored_case(page: Page, title: str, narrative: str, point: str, age: 
 
 def classroom_new_authored(page: Page, w: World) -> None:
     author(page, w)
-    fill_authored_case(page, "An infant with tetany", "A four-month-old has tetany and a low calcium level.",
-                       "Low calcium in infancy is a recessive clue.")
+    fill_authored_case(
+        page,
+        "An infant with tetany",
+        "A four-month-old has tetany and a low calcium level.",
+        "Low calcium in infancy is a recessive clue.",
+    )
 
 
 def edit_case(page: Page, w: World) -> None:

@@ -29,11 +29,13 @@ def base_config(tmp_path: Path, database_url: str | None = None) -> dict[str, ob
         "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp_path / 'test.db'}",
     }
 
+
 def dispose(app: Flask) -> None:
     """Release the app's connections, so no idle transaction or open file outlives the test."""
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
 
 def app_with_schema(config: dict[str, object]) -> Flask:
     """An app built through the factory, its tables created."""
@@ -41,6 +43,7 @@ def app_with_schema(config: dict[str, object]) -> Flask:
     with app.app_context():
         db.create_all()
     return app
+
 
 def drop_everything(app: Flask) -> None:
     """Drop the app's tables and Alembic's version table, then close every connection."""
@@ -50,6 +53,7 @@ def drop_everything(app: Flask) -> None:
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.engine.dispose()
+
 
 def csrf_token(client, path: str = "/") -> str:
     """GET a page and return the CSRF token its form carries, as a browser would."""

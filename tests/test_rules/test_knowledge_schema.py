@@ -45,18 +45,21 @@ def _in_seed_as_text(data: dict) -> None:
 # (file, change, the message it must give: file, entry and key)
 BROKEN = [
     pytest.param(
-        "inheritance.toml", _misspell,
+        "inheritance.toml",
+        _misspell,
         f"inheritance.toml: clue {_first_clue_with_a_note(_read('inheritance.toml'))['id']!r}: "
         "unknown key 'beyond_sed' (allowed: ",
         id="misspelt-key",
     ),
     pytest.param(
-        "findings.toml", _drop_check,
+        "findings.toml",
+        _drop_check,
         f"findings.toml: finding {_read('findings.toml')['finding'][0]['slug']!r}: missing key 'check'",
         id="missing-key",
     ),
     pytest.param(
-        "genes.toml", _in_seed_as_text,
+        "genes.toml",
+        _in_seed_as_text,
         f"genes.toml: gene {_read('genes.toml')['gene'][0]['symbol']!r}: in_seed must be true or false, not a string",
         id="wrong-type",
     ),
@@ -131,8 +134,9 @@ def test_nested_tables_and_entries_without_an_id_are_named():
 def test_the_practice_and_differential_files_read_through_the_same_checks(monkeypatch):
     case = _read("cases/miop-newborn-tetany.toml")
     case["teaching_point"][0]["kinds"] = "general"
-    with pytest.raises(KnowledgeError, match=re.escape(
-            "cases/miop-newborn-tetany.toml: teaching point 1: unknown key 'kinds'")):
+    with pytest.raises(
+        KnowledgeError, match=re.escape("cases/miop-newborn-tetany.toml: teaching point 1: unknown key 'kinds'")
+    ):
         checked("cases/miop-newborn-tetany.toml", case)
     _patch(monkeypatch, {"cases/miop-newborn-tetany.toml": lambda data: data["key"].pop("lean")})
     assert shape_problems() == ["cases/miop-newborn-tetany.toml: key: missing key 'lean'"]

@@ -22,8 +22,11 @@ def imports_of(package: str) -> dict[str, set[str]]:
         here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom):
-                base = ".".join(here[:len(here) - node.level + 1] + [node.module or ""]).strip(".") \
-                    if node.level else node.module or ""
+                base = (
+                    ".".join(here[: len(here) - node.level + 1] + [node.module or ""]).strip(".")
+                    if node.level
+                    else node.module or ""
+                )
                 targets = [base, *(f"{base}.{a.name}" for a in node.names)]
             elif isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
@@ -71,12 +74,17 @@ DOMAIN_USES = {
 
 def domain_edges(edges: dict[str, set[str]]) -> set[tuple[str, str]]:
     """(domain, domain it imports) for every import between two domains of rules/."""
+
     def domain(module: str) -> str | None:
         parts = module.split(".")
         return parts[1] if len(parts) > 1 and parts[1] in DOMAIN_USES else None
 
-    return {(domain(a), domain(b)) for a, targets in edges.items() for b in targets
-            if domain(a) and domain(b) and domain(a) != domain(b)}  # type: ignore[misc]
+    return {
+        (domain(a), domain(b))
+        for a, targets in edges.items()
+        for b in targets
+        if domain(a) and domain(b) and domain(a) != domain(b)
+    }  # type: ignore[misc]
 
 
 def test_each_domain_of_rules_uses_only_the_domains_below_it():
@@ -98,6 +106,11 @@ WEB_DOMAINS = ("webapp.checklist", "webapp.interop", "webapp.practice", "webapp.
 def test_the_shared_layers_of_webapp_import_no_domain(layer):
     edges = imports_of("webapp")
     # api/views.py serves the assembled document: it reaches the domains through webapp.openapi only.
-    reached = {(module, target) for module, targets in edges.items() if module.startswith(layer)
-               for target in targets if target.startswith(WEB_DOMAINS)}
+    reached = {
+        (module, target)
+        for module, targets in edges.items()
+        if module.startswith(layer)
+        for target in targets
+        if target.startswith(WEB_DOMAINS)
+    }
     assert reached == set()

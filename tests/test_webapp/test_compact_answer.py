@@ -18,8 +18,15 @@ from rules.differential import load_model
 from webapp.infra.knowledge import kb
 
 SNAPSHOTS = next(p for p in Path(__file__).resolve().parents if p.name == "tests") / "snapshots" / "assess"
-NEONATAL = {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
-                         "visual_impairment": "present"}, "onset": "neonatal"}
+NEONATAL = {
+    "findings": {
+        "hypocalcemia": "present",
+        "hepatosplenomegaly": "present",
+        "anemia": "present",
+        "visual_impairment": "present",
+    },
+    "onset": "neonatal",
+}
 
 
 def bodies():
@@ -37,62 +44,139 @@ def expand(compact, knowledge):
     cited = {sid: {"kind": k["sources"][sid]["kind"], **entry} for sid, entry in compact["sources"].items()}
     inh = compact["inheritance"]
     lean = inh["lean"]
+
     def signed(c):  # toward recessive is positive; a clue against a side counts toward the other
         return c["weight"] if (c["points_to"] == "recessive") is (c["effect"] == "for") else -c["weight"]
 
     toward = [c["id"] for c in inh["clues"] if (signed(c) < 0) is (lean == "dominant")]  # as the full answer
     labels = {s: f["label"] for s, f in k["findings"].items()}
     entered = compact["answers"]["findings"]
-    clues = [{"id": c["id"], "finding": k["clues"][c["id"]]["finding"], "points_to": c["points_to"],
-              "effect": c["effect"], "weight": c["weight"], "signed_weight": signed(c),
-              "why": k["clues"][c["id"]]["why"], "beyond_seed": k["clues"][c["id"]]["beyond_seed"],
-              "source": k["clues"][c["id"]]["source"], "findings": c["findings"],
-              "finding_labels": [labels[s] + ("" if entered[s] == "present" else " (entered absent)")
-                                 for s in c["findings"]]} for c in inh["clues"]]
-    mechanisms = [{"id": m["id"], "title": k["mechanisms"][m["id"]]["title"], "findings": m["findings"],
-                   "finding_labels": [labels[s] for s in m["findings"]],
-                   "explanation": k["mechanisms"][m["id"]]["explanation"],
-                   "source": k["mechanisms"][m["id"]]["source"]} for m in compact["mechanisms"]]
+    clues = [
+        {
+            "id": c["id"],
+            "finding": k["clues"][c["id"]]["finding"],
+            "points_to": c["points_to"],
+            "effect": c["effect"],
+            "weight": c["weight"],
+            "signed_weight": signed(c),
+            "why": k["clues"][c["id"]]["why"],
+            "beyond_seed": k["clues"][c["id"]]["beyond_seed"],
+            "source": k["clues"][c["id"]]["source"],
+            "findings": c["findings"],
+            "finding_labels": [
+                labels[s] + ("" if entered[s] == "present" else " (entered absent)") for s in c["findings"]
+            ],
+        }
+        for c in inh["clues"]
+    ]
+    mechanisms = [
+        {
+            "id": m["id"],
+            "title": k["mechanisms"][m["id"]]["title"],
+            "findings": m["findings"],
+            "finding_labels": [labels[s] for s in m["findings"]],
+            "explanation": k["mechanisms"][m["id"]]["explanation"],
+            "source": k["mechanisms"][m["id"]]["source"],
+        }
+        for m in compact["mechanisms"]
+    ]
     flags = []
     for r in compact["red_flags"]:
         text = k["red_flags"][r["id"]]
-        flags.append({"id": r["id"], "level": r["level"], "title": text["title"], "why": text["why"],
-                      "beyond_seed": text["beyond_seed"], "source": text["source"], "findings": r["findings"],
-                      "action": text["action"], "action_source": text["action_source"]})
-    genes = [{"symbol": k["genes"][g["omim"]]["symbol"], "inheritance": k["genes"][g["omim"]]["inheritance"],
-              "type": k["genes"][g["omim"]]["type"], "omim": g["omim"], "omim_url": k["genes"][g["omim"]]["omim_url"],
-              "code": k["genes"][g["omim"]]["code"], "in_seed": k["genes"][g["omim"]]["in_seed"],
-              "consistent": g["consistent"], "note": k["genes"][g["omim"]]["note"],
-              "source": k["genes"][g["omim"]]["source"], "beyond_seed": k["genes"][g["omim"]]["beyond_seed"],
-              "statements": k["genes"][g["omim"]]["statements"]} for g in compact["genes"]]
-    checks = [{"kind": c["kind"], "id": c["id"], "label": k["checks"][c["id"]]["label"],
-               "check": k["checks"][c["id"]]["check"], "impact": c["impact"], "outcomes": c["outcomes"]}
-              for c in compact["next_checks"]]
+        flags.append(
+            {
+                "id": r["id"],
+                "level": r["level"],
+                "title": text["title"],
+                "why": text["why"],
+                "beyond_seed": text["beyond_seed"],
+                "source": text["source"],
+                "findings": r["findings"],
+                "action": text["action"],
+                "action_source": text["action_source"],
+            }
+        )
+    genes = [
+        {
+            "symbol": k["genes"][g["omim"]]["symbol"],
+            "inheritance": k["genes"][g["omim"]]["inheritance"],
+            "type": k["genes"][g["omim"]]["type"],
+            "omim": g["omim"],
+            "omim_url": k["genes"][g["omim"]]["omim_url"],
+            "code": k["genes"][g["omim"]]["code"],
+            "in_seed": k["genes"][g["omim"]]["in_seed"],
+            "consistent": g["consistent"],
+            "note": k["genes"][g["omim"]]["note"],
+            "source": k["genes"][g["omim"]]["source"],
+            "beyond_seed": k["genes"][g["omim"]]["beyond_seed"],
+            "statements": k["genes"][g["omim"]]["statements"],
+        }
+        for g in compact["genes"]
+    ]
+    checks = [
+        {
+            "kind": c["kind"],
+            "id": c["id"],
+            "label": k["checks"][c["id"]]["label"],
+            "check": k["checks"][c["id"]]["check"],
+            "impact": c["impact"],
+            "outcomes": c["outcomes"],
+        }
+        for c in compact["next_checks"]
+    ]
     notes = compact["differential_notes"]
     terms = notes["terms"]
-    entries = [{"id": e["id"], **_without(k["entries"][e["id"]], "url"), "probability": e["probability"],
-                "evidence": [{**term, "lr": lr, "source": source}
-                             for term, lr, source in zip(terms, e["lr"], e["source"], strict=True)]}
-               if "lr" in e else {"id": e["id"], **_without(k["entries"][e["id"]], "url"),
-                                  "probability": e["probability"]}  # beyond the first ten: no evidence
-               for e in compact["differential"]]
-    by_entry = {e: [g["gene"] for g in notes["by_gene"]
-                    if g["gene"] in (k["entries"][e]["genes"] or ["(gene not recorded)"])]
-                for e in k["entries"]}
+    entries = [
+        {
+            "id": e["id"],
+            **_without(k["entries"][e["id"]], "url"),
+            "probability": e["probability"],
+            "evidence": [
+                {**term, "lr": lr, "source": source}
+                for term, lr, source in zip(terms, e["lr"], e["source"], strict=True)
+            ],
+        }
+        if "lr" in e
+        else {
+            "id": e["id"],
+            **_without(k["entries"][e["id"]], "url"),
+            "probability": e["probability"],
+        }  # beyond the first ten: no evidence
+        for e in compact["differential"]
+    ]
+    by_entry = {
+        e: [g["gene"] for g in notes["by_gene"] if g["gene"] in (k["entries"][e]["genes"] or ["(gene not recorded)"])]
+        for e in k["entries"]
+    }
     return {
-        "inheritance": {**inh, "clues": clues, "clues_for": toward,
-                        "clues_against": [c["id"] for c in inh["clues"] if c["id"] not in toward]},
-        "mechanisms": mechanisms, "red_flags": flags, "genes": genes, "next_checks": checks,
+        "inheritance": {
+            **inh,
+            "clues": clues,
+            "clues_for": toward,
+            "clues_against": [c["id"] for c in inh["clues"] if c["id"] not in toward],
+        },
+        "mechanisms": mechanisms,
+        "red_flags": flags,
+        "genes": genes,
+        "next_checks": checks,
         "workup": [{"id": w["id"], **k["workup"][w["id"]]} for w in compact["workup"]],
-        "sources": cited, "differential": entries,
-        "by_gene": [{**g, "entries": sorted(e for e, genes in by_entry.items() if g["gene"] in genes)}
-                    for g in notes["by_gene"]],
-        "separating_checks": [{"id": s["id"], "label": k["checks"][s["id"]]["label"],
-                               "check": k["checks"][s["id"]]["check"], **_without(s, "id")}
-                              for s in notes["separating_checks"]],
+        "sources": cited,
+        "differential": entries,
+        "by_gene": [
+            {**g, "entries": sorted(e for e, genes in by_entry.items() if g["gene"] in genes)} for g in notes["by_gene"]
+        ],
+        "separating_checks": [
+            {
+                "id": s["id"],
+                "label": k["checks"][s["id"]]["label"],
+                "check": k["checks"][s["id"]]["check"],
+                **_without(s, "id"),
+            }
+            for s in notes["separating_checks"]
+        ],
         "method": {**_without(k["method"], "disagreement_source"), **notes["method"]},
-        "disagreement": notes["disagreement"] and {**notes["disagreement"],
-                                                   "source": k["method"]["disagreement_source"]},
+        "disagreement": notes["disagreement"]
+        and {**notes["disagreement"], "source": k["method"]["disagreement_source"]},
     }
 
 
@@ -117,33 +201,53 @@ def test_the_compact_answer_and_the_knowledge_give_back_the_full_answer(app, cli
         for key in ("inheritance", "mechanisms", "red_flags", "genes", "next_checks", "workup", "sources"):
             assert rebuilt[key] == full[key], (key, body)
         # Each compact item names its own source (the join above takes the citations from the knowledge).
-        for key, rows in (("clues", lambda a: a["inheritance"]["clues"]), ("mechanisms", lambda a: a["mechanisms"]),
-                          ("red_flags", lambda a: a["red_flags"]), ("genes", lambda a: a["genes"]),
-                          ("workup", lambda a: a["workup"])):
+        for key, rows in (
+            ("clues", lambda a: a["inheritance"]["clues"]),
+            ("mechanisms", lambda a: a["mechanisms"]),
+            ("red_flags", lambda a: a["red_flags"]),
+            ("genes", lambda a: a["genes"]),
+            ("workup", lambda a: a["workup"]),
+        ):
             assert [r["source"] for r in rows(compact)] == [r["source"]["id"] for r in rows(full)], (key, body)
         assert [r["action_source"] for r in compact["red_flags"]] == [
-            r["action_source"]["id"] if r["action_source"] else None for r in full["red_flags"]]
+            r["action_source"]["id"] if r["action_source"] else None for r in full["red_flags"]
+        ]
         assert [_without(e, "evidence") for e in rebuilt["differential"]] == [
-            _without(e, "evidence") for e in full["differential"]], body
+            _without(e, "evidence") for e in full["differential"]
+        ], body
         assert [e.get("evidence", []) for e in rebuilt["differential"]] == [
-            _evidence_view(e) for e in full["differential"]]
+            _evidence_view(e) for e in full["differential"]
+        ]
         notes = full["differential_notes"]
         assert rebuilt["separating_checks"] == notes["separating_checks"], body
         assert rebuilt["method"] == notes["method"]
         assert [_without(g, "entries") for g in rebuilt["by_gene"]] == [
-            _without(g, "entries") for g in notes["by_gene"]]
+            _without(g, "entries") for g in notes["by_gene"]
+        ]
         assert [sorted(g["entries"]) for g in rebuilt["by_gene"]] == [sorted(g["entries"]) for g in notes["by_gene"]]
         assert rebuilt["disagreement"] == notes["disagreement"]
         for key in ("fit", "confident", "message", "entries"):
             assert compact["differential_notes"][key] == notes[key]
-        for key in ("premise", "next_checks_note", "hpo_terms", "other_terms", "recognized", "unmapped",
-                    "share_query", "knowledge_version", "disclaimer"):
+        for key in (
+            "premise",
+            "next_checks_note",
+            "hpo_terms",
+            "other_terms",
+            "recognized",
+            "unmapped",
+            "share_query",
+            "knowledge_version",
+            "disclaimer",
+        ):
             assert compact[key] == full[key], key
         entered = compact["answers"]["findings"]
         assert {s: v for s, v in full["answers"]["findings"].items() if v != "unknown"} == {
-            s: v for s, v in entered.items() if v != "unknown"}
+            s: v for s, v in entered.items() if v != "unknown"
+        }
         assert (compact["answers"]["onset"], compact["answers"]["family_history"]) == (
-            full["answers"]["onset"], full["answers"]["family_history"])
+            full["answers"]["onset"],
+            full["answers"]["family_history"],
+        )
 
 
 def test_each_source_appears_once_and_every_item_names_its_source_by_id(client):
@@ -207,8 +311,10 @@ def test_the_knowledge_document_s_etag_follows_every_byte_served(app, monkeypatc
         knowledge_answer.cache_clear()
 
 
-@pytest.mark.parametrize("query", ["detail=everything", "detail=", "detail=FULL", "detail=full&detail=compact",
-                                   "detail=compact&detail=compact"])
+@pytest.mark.parametrize(
+    "query",
+    ["detail=everything", "detail=", "detail=FULL", "detail=full&detail=compact", "detail=compact&detail=compact"],
+)
 def test_a_wrong_or_repeated_detail_is_a_clear_400(client, query):
     response = client.post(f"/api/v1/assess?{query}", json=NEONATAL)
     assert response.status_code == 400
@@ -232,7 +338,8 @@ def test_terms_typed_in_are_never_kept_by_the_compact_answer(app, client):
         knowledge_base = kb()
     model = load_model(knowledge_base)
     finding_terms = {f.hpo for f in knowledge_base.findings.values()} | {
-        a for f in knowledge_base.findings.values() for a in f.anchors}
+        a for f in knowledge_base.findings.values() for a in f.anchors
+    }
     annotated = {a.hpo for e in model.entries for a in e.annotations}
     others = sorted(annotated - finding_terms)[:3]  # annotated, but no checklist finding: typed in
     for term in others:  # warm: every checklist item the bodies use is met once

@@ -44,8 +44,27 @@ OVER_LIMIT = [("padding", "x" * (64 * 1024 + 1))]  # the body limit is 64 KiB (4
 # included), numbers and words where the other belongs, markup, and long runs.
 JUNK = st.one_of(
     st.text(st.characters(codec="utf-8"), max_size=40),
-    st.sampled_from(["", " ", "\x00", "\r\n", "-1", "0", "1.5", "1e999", "NaN", "9" * 30, "<b>x</b>",
-                     "' OR 1=1 --", "%00", "on", "true", "present,absent", "HP:0001873"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "\r\n",
+            "-1",
+            "0",
+            "1.5",
+            "1e999",
+            "NaN",
+            "9" * 30,
+            "<b>x</b>",
+            "' OR 1=1 --",
+            "%00",
+            "on",
+            "true",
+            "present,absent",
+            "HP:0001873",
+        ]
+    ),
     st.integers(-(10**20), 10**20).map(str),
     st.builds(lambda n, ch: ch * n, st.integers(100, 3000), st.sampled_from("a\u00e9\U0001f9b4 \n\x00")),
 )
@@ -74,9 +93,12 @@ def form(good: dict[str, st.SearchStrategy[str]]) -> st.SearchStrategy[list[tupl
 def fuzz(examples: int) -> settings:
     # Derandomized: CI posts the same forms on every run. One client (one browser session) serves
     # every example of a test, on purpose, hence function_scoped_fixture.
-    return settings(max_examples=examples, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                           HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 def post(client, path: str, token: str, pairs: list[tuple[str, Any]]):
@@ -131,8 +153,9 @@ LINK = {
 }
 
 
-@given(path=st.sampled_from(["/assessment", "/", "/assessment/phenopacket.json", "/assessment/hpo.csv"]),
-       pairs=form(LINK))
+@given(
+    path=st.sampled_from(["/assessment", "/", "/assessment/phenopacket.json", "/assessment/hpo.csv"]), pairs=form(LINK)
+)
 @fuzz(120)
 def test_shareable_link_query(client, path, pairs):
     resp = client.get(path, query_string=MultiDict(pairs))
@@ -142,26 +165,60 @@ def test_shareable_link_query(client, path, pairs):
 
 
 HPO_LINES = st.lists(
-    st.one_of(words(["HP:0001873", "NOT HP:0002757", "HP:0003623", "# comment", "hpo_id,hpo_label,status",
-                     "HP:0000256 Macrocephaly", "-HP:0001903", "HP_0004349"]), JUNK),
+    st.one_of(
+        words(
+            [
+                "HP:0001873",
+                "NOT HP:0002757",
+                "HP:0003623",
+                "# comment",
+                "hpo_id,hpo_label,status",
+                "HP:0000256 Macrocephaly",
+                "-HP:0001903",
+                "HP_0004349",
+            ]
+        ),
+        JUNK,
+    ),
     max_size=6,
 ).map("\n".join)
 PACKET = st.fixed_dictionaries(
-    {"phenotypicFeatures": st.lists(st.fixed_dictionaries(
-        {"type": st.fixed_dictionaries({"id": words(["HP:0001873", "HP:0002757", "NCIT:C1", "HP:1"])})},
-        optional={"excluded": st.one_of(st.booleans(), JUNK), "onset": st.fixed_dictionaries(
-            {}, optional={"age": st.fixed_dictionaries({"iso8601duration": st.one_of(words(["P3M", "P20Y"]), JUNK)}),
-                          "ontologyClass": st.fixed_dictionaries({"id": words(["HP:0003593", "HP:0003623"])})})}),
-        max_size=3)},
-    optional={"metaData": st.fixed_dictionaries({"phenopacketSchemaVersion": words(["2.0", "1.0", "3", ""])}),
-              "id": JUNK},
+    {
+        "phenotypicFeatures": st.lists(
+            st.fixed_dictionaries(
+                {"type": st.fixed_dictionaries({"id": words(["HP:0001873", "HP:0002757", "NCIT:C1", "HP:1"])})},
+                optional={
+                    "excluded": st.one_of(st.booleans(), JUNK),
+                    "onset": st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "age": st.fixed_dictionaries({"iso8601duration": st.one_of(words(["P3M", "P20Y"]), JUNK)}),
+                            "ontologyClass": st.fixed_dictionaries({"id": words(["HP:0003593", "HP:0003623"])}),
+                        },
+                    ),
+                },
+            ),
+            max_size=3,
+        )
+    },
+    optional={
+        "metaData": st.fixed_dictionaries({"phenopacketSchemaVersion": words(["2.0", "1.0", "3", ""])}),
+        "id": JUNK,
+    },
 ).map(json.dumps)
 IMPORT_TEXT = st.one_of(HPO_LINES, PACKET, JUNK)
 
 
-@given(pairs=form({"import_text": IMPORT_TEXT, "import_submit": st.just("Open the checklist filled in")}),
-       upload=st.one_of(st.none(), st.tuples(st.one_of(IMPORT_TEXT.map(str.encode), st.binary(max_size=200)),
-                                             words(["list.txt", "packet.json", "", "x.exe"]))))
+@given(
+    pairs=form({"import_text": IMPORT_TEXT, "import_submit": st.just("Open the checklist filled in")}),
+    upload=st.one_of(
+        st.none(),
+        st.tuples(
+            st.one_of(IMPORT_TEXT.map(str.encode), st.binary(max_size=200)),
+            words(["list.txt", "packet.json", "", "x.exe"]),
+        ),
+    ),
+)
 @example(pairs=OVER_LIMIT, upload=None)
 @fuzz(150)
 def test_import_form(client, pairs, upload):
@@ -178,8 +235,9 @@ REAL_CASE = words([CASE_IDS[0], CASE_IDS[-1], "sim-259700-7"])
 ANY_CASE = st.text(st.characters(codec="utf-8", exclude_characters="/?#"), min_size=1, max_size=20)
 
 
-@given(case_id=st.sampled_from([REAL_CASE, REAL_CASE, REAL_CASE, ANY_CASE]).flatmap(lambda ids: ids),
-       pairs=form(ATTEMPT))
+@given(
+    case_id=st.sampled_from([REAL_CASE, REAL_CASE, REAL_CASE, ANY_CASE]).flatmap(lambda ids: ids), pairs=form(ATTEMPT)
+)
 @example(case_id=CASE_IDS[0], pairs=OVER_LIMIT)
 @fuzz(120)
 def test_practice_attempt_form(client, case_id, pairs):
@@ -215,8 +273,9 @@ def classroom(class_app: Flask) -> dict[str, Any]:
     assert created.status_code == 201, created.get_json()
     code, key = created.get_json()["code"], created.get_json()["educator_key"]
     educator = class_app.test_client()
-    claimed = post(educator, f"/classroom/{code}/claim", csrf_token(educator, f"/classroom/{code}/claim"),
-                   [("key", key)])
+    claimed = post(
+        educator, f"/classroom/{code}/claim", csrf_token(educator, f"/classroom/{code}/claim"), [("key", key)]
+    )
     assert claimed.status_code == 302, claimed.get_data(as_text=True)
     student = class_app.test_client()
     joined = post(student, "/join", csrf_token(student, "/join"), [("code", code), ("nickname", "otter")])
@@ -224,13 +283,17 @@ def classroom(class_app: Flask) -> dict[str, Any]:
     return {"code": code, "key": key, "educator": educator, "student": student, "anyone": class_app.test_client()}
 
 
-@given(pairs=form({
-    "title": st.one_of(words(["Week 3", "  Ω  "]), JUNK),
-    "cases": words(CASE_IDS[:5]),
-    "simulated": words(["0", "1", "3", "10", "11", ""]),
-    "time_limit": words(["", "1", "240", "241", "0"]),
-    "submit": st.just("Create the exercise"),
-}))
+@given(
+    pairs=form(
+        {
+            "title": st.one_of(words(["Week 3", "  Ω  "]), JUNK),
+            "cases": words(CASE_IDS[:5]),
+            "simulated": words(["0", "1", "3", "10", "11", ""]),
+            "time_limit": words(["", "1", "240", "241", "0"]),
+            "submit": st.just("Create the exercise"),
+        }
+    )
+)
 @example(pairs=OVER_LIMIT)
 @fuzz(80)
 def test_new_exercise_form(classroom, pairs):
@@ -238,8 +301,15 @@ def test_new_exercise_form(classroom, pairs):
     assert_handled(post(educator, "/classroom/new", csrf_token(educator, "/classroom/new"), pairs))
 
 
-@given(pairs=form({"code": st.sampled_from(["REAL", "real-lowercase", "ZZZZZZ"]), "nickname": st.one_of(
-    words(["otter", "me@example.org", "Zoë 👩‍🏫"]), JUNK), "submit": st.just("Join")}))
+@given(
+    pairs=form(
+        {
+            "code": st.sampled_from(["REAL", "real-lowercase", "ZZZZZZ"]),
+            "nickname": st.one_of(words(["otter", "me@example.org", "Zoë 👩‍🏫"]), JUNK),
+            "submit": st.just("Join"),
+        }
+    )
+)
 @example(pairs=OVER_LIMIT)
 @fuzz(80)
 def test_join_form(classroom, pairs):
@@ -296,12 +366,22 @@ def test_author_case_form(classroom, pairs):
 def ensure_case_1(educator) -> None:
     """The educator has a written case number 1 that no exercise uses (written again once deleted)."""
     if educator.get("/classroom/cases/1/delete").status_code == 404:
-        written = [("title", "A case"), ("age", "3 months"), ("sex", "female"), ("difficulty", "easy"),
-                   ("narrative", "A three-month-old with tetany and pallor; the parents are cousins."),
-                   ("lean", "recessive"), ("onset", "neonatal"), ("family_history", "unknown"),
-                   ("hypocalcemia", "present"), ("point1", "Tetany in a newborn suggests low calcium."),
-                   ("point1_source", "seed"), ("point1_locator", "Signs & Symptoms of MIOP"),
-                   ("point2_source", "seed"), ("point3_source", "seed")]  # a browser sends every select
+        written = [
+            ("title", "A case"),
+            ("age", "3 months"),
+            ("sex", "female"),
+            ("difficulty", "easy"),
+            ("narrative", "A three-month-old with tetany and pallor; the parents are cousins."),
+            ("lean", "recessive"),
+            ("onset", "neonatal"),
+            ("family_history", "unknown"),
+            ("hypocalcemia", "present"),
+            ("point1", "Tetany in a newborn suggests low calcium."),
+            ("point1_source", "seed"),
+            ("point1_locator", "Signs & Symptoms of MIOP"),
+            ("point2_source", "seed"),
+            ("point3_source", "seed"),
+        ]  # a browser sends every select
         made = post(educator, "/classroom/cases/new", csrf_token(educator, "/classroom/cases/new"), written)
         assert made.status_code == 302, made.get_data(as_text=True)
 
@@ -315,8 +395,11 @@ def test_edit_case_form(classroom, pairs):
     assert_handled(post(educator, "/classroom/cases/1/edit", csrf_token(educator, "/classroom/cases/1/edit"), pairs))
 
 
-@given(number=st.sampled_from(["1", "1", "2", "0", "-1", "2147483647", "2147483648", "x"]),
-       who=st.sampled_from(["educator", "anyone"]), pairs=form({"submit": st.just("Delete the case")}))
+@given(
+    number=st.sampled_from(["1", "1", "2", "0", "-1", "2147483647", "2147483648", "x"]),
+    who=st.sampled_from(["educator", "anyone"]),
+    pairs=form({"submit": st.just("Delete the case")}),
+)
 @example(number="1", who="educator", pairs=OVER_LIMIT)
 @fuzz(40)
 def test_delete_case_form(classroom, number, who, pairs):
@@ -326,8 +409,12 @@ def test_delete_case_form(classroom, number, who, pairs):
     assert_handled(client.get(path))
     assert_handled(post(client, path, csrf_token(client, "/classroom/new"), pairs))
 
-@given(action=st.sampled_from(["close", "reopen"]), who=st.sampled_from(["educator", "anyone"]),
-       pairs=form({"submit": st.just("Go")}))
+
+@given(
+    action=st.sampled_from(["close", "reopen"]),
+    who=st.sampled_from(["educator", "anyone"]),
+    pairs=form({"submit": st.just("Go")}),
+)
 @example(action="close", who="educator", pairs=OVER_LIMIT)
 @fuzz(40)
 def test_close_and_reopen_forms(classroom, action, who, pairs):
@@ -339,10 +426,19 @@ def test_close_and_reopen_forms(classroom, action, who, pairs):
     assert_handled(post(client, f"/classroom/{code}/{action}", token, pairs))
 
 
-@given(target=st.sampled_from([("/practice/new", "entry"), ("/practice", "note"), ("/join", "code"),
-                               ("/classroom/{code}/live.json", "since"), ("/classroom/{code}/live.json", "view"),
-                               ("/practice/weak", "x")]),
-       values=st.lists(st.one_of(words(["any", "OMIM:259700", "cleared", "projector", "REAL"]), JUNK), max_size=3))
+@given(
+    target=st.sampled_from(
+        [
+            ("/practice/new", "entry"),
+            ("/practice", "note"),
+            ("/join", "code"),
+            ("/classroom/{code}/live.json", "since"),
+            ("/classroom/{code}/live.json", "view"),
+            ("/practice/weak", "x"),
+        ]
+    ),
+    values=st.lists(st.one_of(words(["any", "OMIM:259700", "cleared", "projector", "REAL"]), JUNK), max_size=3),
+)
 @fuzz(60)
 def test_other_query_strings(classroom, target, values):
     path, name = target

@@ -17,14 +17,20 @@ SELECTION = [
 
 def run_pytest(**env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in ("CI", "TEST_DATABASE_URL", "PYTEST_ADDOPTS")}
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", *SELECTION], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, env={**base, "CHROMIUM_PATH": "/nonexistent/chromium", **env})
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *SELECTION],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**base, "CHROMIUM_PATH": "/nonexistent/chromium", **env},
+    )
 
 
 def test_outside_ci_a_missing_chromium_and_postgresql_end_in_a_banner_with_the_fix():
     out = run_pytest()
     assert out.returncode == 0, out.stdout[-2000:]
-    tail = out.stdout[out.stdout.index("NOT RUN ON THIS MACHINE"):]
+    tail = out.stdout[out.stdout.index("NOT RUN ON THIS MACHINE") :]
     assert "1 browser tests did not run: no Chromium at /nonexistent/chromium" in tail
     assert "apt-get install -y --no-install-recommends chromium" in tail
     assert "1 database tests ran on SQLite only" in tail and "TEST_DATABASE_URL is not set" in tail

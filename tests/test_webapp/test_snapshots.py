@@ -43,8 +43,10 @@ FILES = sorted(p.relative_to(SNAPSHOTS).as_posix() for p in SNAPSHOTS.rglob("*.j
 # `make snapshots` sets it: each file is then rewritten with the answer served now, never compared.
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 DIFF_LINES = 60  # a diff longer than this is cut, with a line saying how many more there are
-HOW_TO_UPDATE = ("If the change is meant, `make snapshots` rewrites the stored answers; review them with "
-                 "`git diff tests/snapshots` (tests/snapshots/README.md).")
+HOW_TO_UPDATE = (
+    "If the change is meant, `make snapshots` rewrites the stored answers; review them with "
+    "`git diff tests/snapshots` (tests/snapshots/README.md)."
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +54,9 @@ def snapshot_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     """One app for every snapshot, built by the app factory: the answers depend on no stored state (the
     database is a throwaway file, never created: a request that used it would fail here)."""
     database = tmp_path_factory.mktemp("snapshots") / "unused.db"
-    app = create_app({"TESTING": True, "SECRET_KEY": "snapshot-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "snapshot-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+    )
     return app.test_client()
 
 
@@ -77,8 +81,9 @@ def served(client: FlaskClient, stored: dict[str, Any]) -> dict[str, Any]:
 
 def readable_diff(stored: str, found: str, name: str) -> str:
     """A unified diff of the stored text against the served one, cut at DIFF_LINES lines."""
-    lines = list(difflib.unified_diff(stored.splitlines(), found.splitlines(), f"stored {name}", f"served {name}",
-                                      lineterm=""))
+    lines = list(
+        difflib.unified_diff(stored.splitlines(), found.splitlines(), f"stored {name}", f"served {name}", lineterm="")
+    )
     if len(lines) > DIFF_LINES:
         lines = [*lines[:DIFF_LINES], f"... and {len(lines) - DIFF_LINES} more diff lines"]
     return "\n".join(lines)
@@ -86,8 +91,12 @@ def readable_diff(stored: str, found: str, name: str) -> str:
 
 def test_there_are_snapshots_of_each_kind():
     """The glob below found the files (a moved folder would otherwise leave nothing to compare)."""
-    assert {"knowledge.json", "openapi.json", "assess/classic-neonatal.json",
-            "assess-full/classic-neonatal.json"} <= set(FILES)
+    assert {
+        "knowledge.json",
+        "openapi.json",
+        "assess/classic-neonatal.json",
+        "assess-full/classic-neonatal.json",
+    } <= set(FILES)
     assert sum(name.startswith("assess/drawn-") for name in FILES) >= 150
 
 
@@ -96,7 +105,7 @@ def test_the_served_answer_is_the_stored_one(snapshot_client: FlaskClient, name:
     path = SNAPSHOTS / name
     stored_text = path.read_text(encoding="utf-8")
     stored = json.loads(stored_text)
-    assert "request" in stored, f"{name} names no request (e.g. \"request\": \"POST /api/v1/assess\")"
+    assert "request" in stored, f'{name} names no request (e.g. "request": "POST /api/v1/assess")'
     found_text = render(served(snapshot_client, stored))
     if found_text == stored_text:
         return
@@ -104,5 +113,6 @@ def test_the_served_answer_is_the_stored_one(snapshot_client: FlaskClient, name:
         path.write_text(found_text, encoding="utf-8")
         return
     what = "has no stored answer yet" if "answer" not in stored else "changed"
-    pytest.fail(f"the answer to {name} {what}:\n{readable_diff(stored_text, found_text, name)}\n{HOW_TO_UPDATE}",
-                pytrace=False)
+    pytest.fail(
+        f"the answer to {name} {what}:\n{readable_diff(stored_text, found_text, name)}\n{HOW_TO_UPDATE}", pytrace=False
+    )

@@ -13,8 +13,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LOCAL_ONLY = (".git", ".venv", "build", "dist", "*.egg-info", "instance", "test-artifacts", "node_modules",
-              ".hypothesis", "__pycache__")
+LOCAL_ONLY = (
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "instance",
+    "test-artifacts",
+    "node_modules",
+    ".hypothesis",
+    "__pycache__",
+)
 
 # Run from outside the checkout with only the unpacked wheel on the path, so nothing can come from
 # the working tree: the app must serve its pages from what the wheel holds.
@@ -46,8 +56,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = tmp_path_factory.mktemp("source") / "checkout"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*LOCAL_ONLY))
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (built,) = out.glob("miop_checklist-*.whl")
     return built
 
@@ -55,10 +69,15 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_ships_every_module_and_file(wheel: Path) -> None:
     """Every Python module, template, static file, knowledge file and data file of the checkout."""
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {p.relative_to(ROOT).as_posix() for area in ("webapp", "rules")
-                for p in (ROOT / area).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    expected |= {"webapp/templates/" + p.relative_to(ROOT / "templates").as_posix()
-                 for p in (ROOT / "templates").rglob("*.html")}
+    expected = {
+        p.relative_to(ROOT).as_posix()
+        for area in ("webapp", "rules")
+        for p in (ROOT / area).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    expected |= {
+        "webapp/templates/" + p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*.html")
+    }
     missing = sorted(expected - names)
     assert not missing, missing
 
@@ -66,11 +85,21 @@ def test_wheel_ships_every_module_and_file(wheel: Path) -> None:
 def test_installed_wheel_serves_the_app(wheel: Path, tmp_path: Path) -> None:
     """Unpacked alone (pip install --target), the wheel serves the checklist, pages, assets and API."""
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FLASK_APP")}
     env["PYTHONPATH"] = str(target)
-    done = subprocess.run([sys.executable, "-c", SMOKE, str(target), str(tmp_path / "app.db")], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SMOKE, str(target), str(tmp_path / "app.db")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "wheel ok" in done.stdout

@@ -13,8 +13,11 @@ ERROR = {
     "type": "object",
     "required": ["error", "disclaimer"],
     "properties": {
-        "error": {"type": "object", "required": ["code", "message"],
-                  "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        },
         "disclaimer": {"type": "string"},
     },
 }
@@ -35,8 +38,7 @@ def ref(name: str) -> dict[str, str]:
 
 
 def error_responses(*statuses: int) -> dict[str, Any]:
-    return {str(s): {"description": "error", "content": {"application/json": {"schema": ERROR}}}
-            for s in statuses}
+    return {str(s): {"description": "error", "content": {"application/json": {"schema": ERROR}}} for s in statuses}
 
 
 def json_response(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:

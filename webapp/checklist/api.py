@@ -115,59 +115,101 @@ def knowledge_answer(knowledge: KnowledgeBase) -> tuple[bytes, str]:
 
 # --- The OpenAPI description of these operations (webapp/openapi.py assembles the document) -----------
 DETAIL = {
-    "name": "detail", "in": "query", "required": False,
+    "name": "detail",
+    "in": "query",
+    "required": False,
     "schema": {"type": "string", "enum": list(DETAILS), "default": DETAILS[0]},
     "description": "compact (the default): each item of the answer by its id, with its source's id; what the "
-                   "items say (titles, explanations, what to do, the passages cited) is in GET /api/v1/knowledge, "
-                   "once per knowledge version. full: every text inline, as the result page shows it.",
+    "items say (titles, explanations, what to do, the passages cited) is in GET /api/v1/knowledge, "
+    "once per knowledge version. full: every text inline, as the result page shows it.",
 }
 EVIDENCE_PARAMETER = {
-    "name": "evidence", "in": "query", "required": False,
+    "name": "evidence",
+    "in": "query",
+    "required": False,
     "schema": {"type": "string", "enum": list(EVIDENCE), "default": EVIDENCE[0]},
     "description": "for detail=full (the compact answer always gives the first ten's). top (the default): "
-                   "the evidence of the first ten entries of the differential (every entry keeps its "
-                   "probability); all: every entry's evidence.",
+    "the evidence of the first ten entries of the differential (every entry keeps its "
+    "probability); all: every entry's evidence.",
 }
-ETAG = {"description": "the version of the knowledge document; send it back as If-None-Match to be told (304) "
-                       "that your copy is still the current one", "schema": {"type": "string"}}
+ETAG = {
+    "description": "the version of the knowledge document; send it back as If-None-Match to be told (304) "
+    "that your copy is still the current one",
+    "schema": {"type": "string"},
+}
 PATHS: dict[str, Any] = {
-    "/api/v1/findings": {"get": {
-        "summary": "The finding vocabulary",
-        "responses": {"200": json_response({
-            "type": "object", "required": ["findings", "knowledge_version", "disclaimer"],
-            "properties": {"findings": {"type": "array", "items": FINDING}}})},
-    }},
+    "/api/v1/findings": {
+        "get": {
+            "summary": "The finding vocabulary",
+            "responses": {
+                "200": json_response(
+                    {
+                        "type": "object",
+                        "required": ["findings", "knowledge_version", "disclaimer"],
+                        "properties": {"findings": {"type": "array", "items": FINDING}},
+                    }
+                )
+            },
+        }
+    },
     # The body may be findings or a phenopacket (rules.parse_request reads both).
-    "/api/v1/assess": {"post": {
-        "summary": "Evaluate a checklist, given as findings or as a phenopacket (nothing is stored)",
-        "parameters": [DETAIL, EVIDENCE_PARAMETER],
-        "requestBody": {"required": True, "content": {"application/json": {
-            "schema": {"oneOf": [ASSESS_BODY, PHENOPACKET_BODY]}}}},
-        "responses": {
-            "200": json_response({"oneOf": [ref("AssessmentCompact"), ref("Assessment")]},
-                                 "the compact answer (the default), or the full one with ?detail=full"),
-            "400": json_response(ERROR, "the body cannot be read (the error's code and message say why), or "
-                                        "detail is neither compact nor full (code invalid_detail), or evidence is "
-                                        "neither top nor all, or given twice (code invalid_evidence)"),
-            **error_responses(413, 415)},
-    }},
-    "/api/v1/knowledge": {"get": {
-        "summary": "What every item of a compact answer says, by id, once per knowledge version",
-        "description": "The texts a compact answer of POST /api/v1/assess refers to by id: clues, mechanisms, "
-                       "red flags, the standard evaluations, genes (by OMIM number), what to check for each item, "
-                       "findings, the entries of the differential, onsets, family histories and sources. It "
-                       "changes only with the knowledge version (`knowledge_version` of every answer); keep a copy "
-                       "and ask again with If-None-Match.",
-        "parameters": [{"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
-                        "description": "the ETag of the copy you have"}],
-        "responses": {
-            "200": {**json_response(ref("Knowledge"), "the knowledge document"), "headers": {"ETag": ETAG}},
-            "304": {"description": "Not modified: the copy whose ETag you sent is the current one (no body)",
-                    "headers": {"ETag": ETAG}},
-        },
-    }},
+    "/api/v1/assess": {
+        "post": {
+            "summary": "Evaluate a checklist, given as findings or as a phenopacket (nothing is stored)",
+            "parameters": [DETAIL, EVIDENCE_PARAMETER],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"oneOf": [ASSESS_BODY, PHENOPACKET_BODY]}}},
+            },
+            "responses": {
+                "200": json_response(
+                    {"oneOf": [ref("AssessmentCompact"), ref("Assessment")]},
+                    "the compact answer (the default), or the full one with ?detail=full",
+                ),
+                "400": json_response(
+                    ERROR,
+                    "the body cannot be read (the error's code and message say why), or "
+                    "detail is neither compact nor full (code invalid_detail), or evidence is "
+                    "neither top nor all, or given twice (code invalid_evidence)",
+                ),
+                **error_responses(413, 415),
+            },
+        }
+    },
+    "/api/v1/knowledge": {
+        "get": {
+            "summary": "What every item of a compact answer says, by id, once per knowledge version",
+            "description": "The texts a compact answer of POST /api/v1/assess refers to by id: clues, mechanisms, "
+            "red flags, the standard evaluations, genes (by OMIM number), what to check for each item, "
+            "findings, the entries of the differential, onsets, family histories and sources. It "
+            "changes only with the knowledge version (`knowledge_version` of every answer); keep a copy "
+            "and ask again with If-None-Match.",
+            "parameters": [
+                {
+                    "name": "If-None-Match",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "the ETag of the copy you have",
+                }
+            ],
+            "responses": {
+                "200": {**json_response(ref("Knowledge"), "the knowledge document"), "headers": {"ETag": ETAG}},
+                "304": {
+                    "description": "Not modified: the copy whose ETag you sent is the current one (no body)",
+                    "headers": {"ETag": ETAG},
+                },
+            },
+        }
+    },
 }
-SCHEMAS: dict[str, Any] = {"Assessment": ASSESSMENT, "AssessmentCompact": ASSESSMENT_COMPACT,
-                           "AssessBody": ASSESS_BODY, "Differential": DIFFERENTIAL,
-                           "DifferentialCompact": DIFFERENTIAL_COMPACT, "DifferentialNotes": DIFFERENTIAL_NOTES,
-                           "DifferentialNotesCompact": DIFFERENTIAL_NOTES_COMPACT, "Knowledge": KNOWLEDGE}
+SCHEMAS: dict[str, Any] = {
+    "Assessment": ASSESSMENT,
+    "AssessmentCompact": ASSESSMENT_COMPACT,
+    "AssessBody": ASSESS_BODY,
+    "Differential": DIFFERENTIAL,
+    "DifferentialCompact": DIFFERENTIAL_COMPACT,
+    "DifferentialNotes": DIFFERENTIAL_NOTES,
+    "DifferentialNotesCompact": DIFFERENTIAL_NOTES_COMPACT,
+    "Knowledge": KNOWLEDGE,
+}

@@ -34,25 +34,34 @@ LISTED_ENTRIES = 20  # the page lists the next ones by name, and counts the rest
 # answer gives every entry's with ?evidence=all): the ranking covers every disorder HPO annotates with
 # increased bone density, and the evidence of the last of them would be most of the answer's bytes.
 FULL_ENTRIES = 10
-LIRICAL = ("Robinson PN et al. Interpretable clinical genomics with a likelihood ratio paradigm. "
-           "Am J Hum Genet 2020;107:403-417 (LIRICAL)")
+LIRICAL = (
+    "Robinson PN et al. Interpretable clinical genomics with a likelihood ratio paradigm. "
+    "Am J Hum Genet 2020;107:403-417 (LIRICAL)"
+)
 LIRICAL_URL = "https://pubmed.ncbi.nlm.nih.gov/32755546/"
-PRIOR = ("each entry starts from its birth incidence where a figure is published (births per million, cited), "
-         "else from a stated default")
+PRIOR = (
+    "each entry starts from its birth incidence where a figure is published (births per million, cited), "
+    "else from a stated default"
+)
 DEFAULT_PRIOR_WORDS = "no published figure: the stated default for a rare disorder"
 DEPARTURES = (
     "Where this departs from LIRICAL: each entry starts from how common it is, not from an equal share; an "
     "annotation that one or two reported patients or no frequency stand behind counts for less; no single "
     "ratio goes beyond x100; a term an entry lacks counts against it by how fully the entry is annotated, not "
     "a flat hundredfold; a match only through a broad ancestor is a weak, indirect match, below neutral; the "
-    "findings' ratios are tempered for their dependence on each other; onset and family history count.")
-FIT_POOR = ("None of the ranked disorders explains most of what was entered: the best match is annotated with "
-            "{explained} of the {total} findings entered present. Consider a disorder outside this ranking, "
-            "and check the findings.")
+    "findings' ratios are tempered for their dependence on each other; onset and family history count."
+)
+FIT_POOR = (
+    "None of the ranked disorders explains most of what was entered: the best match is annotated with "
+    "{explained} of the {total} findings entered present. Consider a disorder outside this ranking, "
+    "and check the findings."
+)
 FIT_FITS = "The best match is annotated with {explained} of the {total} findings entered present."
-FIT_CONTRADICTED = ("What was entered contradicts dense bone (the premise above), which every disorder of this "
-                    "ranking has: no probability is shown for them. Consider the causes of the bone change "
-                    "that was entered instead.")
+FIT_CONTRADICTED = (
+    "What was entered contradicts dense bone (the premise above), which every disorder of this "
+    "ranking has: no probability is shown for them. Consider the causes of the bone change "
+    "that was entered instead."
+)
 
 
 def _ratio_words(lr: float) -> str:
@@ -68,8 +77,15 @@ def _row_data(ev: Evidence) -> dict[str, Any]:
     the annotation it matched (its term and reference: enough to find it in the annotation file, which
     gives its frequency; the page looks the frequency up, the answer does not repeat it per row)."""
     ann = ev.annotation
-    return {"hpo": ev.hpo, "label": ev.label, "state": ev.state, "lr": float(f"{ev.lr:.3g}"), "match": ev.match,
-            "matched": ann.hpo if ann and ann.hpo else None, "source": ev.source}
+    return {
+        "hpo": ev.hpo,
+        "label": ev.label,
+        "state": ev.state,
+        "lr": float(f"{ev.lr:.3g}"),
+        "match": ev.match,
+        "matched": ann.hpo if ann and ann.hpo else None,
+        "source": ev.source,
+    }
 
 
 class _Rows:
@@ -105,15 +121,27 @@ def _rows(kb: KnowledgeBase) -> _Rows:
 def _entry_head(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
     """The contract's fields of an entry, by its id (its OMIM or Orphanet page follows from the id: the page
     links it)."""
-    return {e.id: {"id": e.id, "name": e.name, "genes": list(e.genes), "inheritance": e.inheritance,
-                   "group": e.group, "prior": prior_of(e)} for e in load_differential(kb).entries}
+    return {
+        e.id: {
+            "id": e.id,
+            "name": e.name,
+            "genes": list(e.genes),
+            "inheritance": e.inheritance,
+            "group": e.group,
+            "prior": prior_of(e),
+        }
+        for e in load_differential(kb).entries
+    }
 
 
 def prior_of(entry: Entry) -> dict[str, Any]:
     """An entry's prior as the answer gives it: births per million, what the figure is, and its source (none
     for the stated default)."""
-    return {"per_million": entry.prior, "basis": entry.prior_basis or DEFAULT_PRIOR_WORDS,
-            "source": {"id": entry.prior_cite[0], "locator": entry.prior_cite[1]} if entry.prior_cite else None}
+    return {
+        "per_million": entry.prior,
+        "basis": entry.prior_basis or DEFAULT_PRIOR_WORDS,
+        "source": {"id": entry.prior_cite[0], "locator": entry.prior_cite[1]} if entry.prior_cite else None,
+    }
 
 
 _heads = functools.cache(_entry_head)
@@ -122,8 +150,9 @@ _heads = functools.cache(_entry_head)
 @functools.cache
 def _entry_pages(kb: KnowledgeBase) -> dict[str, tuple[str, dict[tuple[str, str], str]]]:
     """Per entry id: its public page, and each annotation's frequency by (term, reference) (for the page)."""
-    return {e.id: (e.url, {(a.hpo, a.reference): a.frequency for a in e.annotations})
-            for e in load_differential(kb).entries}
+    return {
+        e.id: (e.url, {(a.hpo, a.reference): a.frequency for a in e.annotations}) for e in load_differential(kb).entries
+    }
 
 
 def other_terms(parsed: Parsed | None) -> list[tuple[str, str]]:
@@ -135,13 +164,19 @@ def _entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str], every: bool) 
     """The `differential` list: each entry's head, probability (4 decimals) and, for the first FULL_ENTRIES
     (every one with `every`), its evidence rows; best first."""
     rows, heads = _rows(kb), _heads(kb)
-    return [{**heads[r.entry.id], "probability": round(r.probability, 4), "evidence": rows.rows(r.evidence, typed)}
-            if every or i < FULL_ENTRIES else {**heads[r.entry.id], "probability": round(r.probability, 4)}
-            for i, r in enumerate(ranking.entries)]
+    return [
+        {**heads[r.entry.id], "probability": round(r.probability, 4), "evidence": rows.rows(r.evidence, typed)}
+        if every or i < FULL_ENTRIES
+        else {**heads[r.entry.id], "probability": round(r.probability, 4)}
+        for i, r in enumerate(ranking.entries)
+    ]
 
 
-def _compact_entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str],
-                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _compact_entries(
+    ranking: Ranking,
+    kb: KnowledgeBase,
+    typed: set[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The compact `differential` (docs/decisions/0010-compact-answer-and-knowledge-document.md): each
     entry's id and probability, and for the first FULL_ENTRIES its evidence as two columns, `lr` and
     `source` (the matched annotation's reference), in the order of `differential_notes.terms` (the input
@@ -152,8 +187,15 @@ def _compact_entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str],
     top = ranking.entries[:FULL_ENTRIES]
     data = [rows.rows(r.evidence, typed) for r in top]
     terms = [{"hpo": d["hpo"], "label": d["label"], "state": d["state"]} for d in data[0]] if data else []
-    entries = [{"id": r.entry.id, "probability": round(r.probability, 4), "lr": [d["lr"] for d in items],
-                "source": [d["source"] for d in items]} for r, items in zip(top, data, strict=True)]
+    entries = [
+        {
+            "id": r.entry.id,
+            "probability": round(r.probability, 4),
+            "lr": [d["lr"] for d in items],
+            "source": [d["source"] for d in items],
+        }
+        for r, items in zip(top, data, strict=True)
+    ]
     entries += [{"id": r.entry.id, "probability": round(r.probability, 4)} for r in ranking.entries[FULL_ENTRIES:]]
     return entries, terms
 
@@ -163,8 +205,9 @@ def _disagreement(words: str, compact: bool) -> dict[str, Any] | None:
     answer's locator is in GET /api/v1/knowledge); None when they agree."""
     if not words:
         return None
-    source: Any = DISAGREEMENT_SOURCE[0] if compact else {"id": DISAGREEMENT_SOURCE[0],
-                                                          "locator": DISAGREEMENT_SOURCE[1]}
+    source: Any = (
+        DISAGREEMENT_SOURCE[0] if compact else {"id": DISAGREEMENT_SOURCE[0], "locator": DISAGREEMENT_SOURCE[1]}
+    )
     return {"message": words, "source": source}
 
 
@@ -175,13 +218,18 @@ def fit_note(fit: Fit, premise: str) -> dict[str, Any]:
     if premise == "contradicted":
         return {"state": "poor", "explained": share, "message": FIT_CONTRADICTED}
     words = FIT_POOR if fit.state == "poor" else FIT_FITS if fit.total else ""
-    return {"state": fit.state, "explained": share,
-            "message": words.format(explained=fit.explained, total=fit.total)}
+    return {"state": fit.state, "explained": share, "message": words.format(explained=fit.explained, total=fit.total)}
 
 
-def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed: Parsed | None = None,
-                         compact: bool = False, premise: str = "", every: bool = False,
-                         ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def present_differential(
+    answers: Answers,
+    lean: str,
+    kb: KnowledgeBase,
+    parsed: Parsed | None = None,
+    compact: bool = False,
+    premise: str = "",
+    every: bool = False,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The `differential` list of the answer, and the notes around it (`differential_notes`); compact:
     texts by id, evidence in columns (see _compact_entries)."""
     typed = other_terms(parsed)
@@ -192,26 +240,48 @@ def present_differential(answers: Answers, lean: str, kb: KnowledgeBase, parsed:
     else:
         entries = _entries(ranking, kb, {t for t, _ in typed}, every)
     words = disagreement(lean, ranking)
-    by_gene: list[dict[str, Any]] = [{"gene": g.gene, "probability": round(g.probability, 4)} if compact else
-               {"gene": g.gene, "probability": round(g.probability, 4), "entries": list(g.entries)}
-               for g in ranking.genes]
+    by_gene: list[dict[str, Any]] = [
+        {"gene": g.gene, "probability": round(g.probability, 4)}
+        if compact
+        else {"gene": g.gene, "probability": round(g.probability, 4), "entries": list(g.entries)}
+        for g in ranking.genes
+    ]
     notes: dict[str, Any] = {
         "fit": fit_note(ranking.fit, premise),
         "confident": ranking.confident,
-        "message": "" if ranking.confident else (
+        "message": ""
+        if ranking.confident
+        else (
             "Too little entered to rank the types: no type reaches a probability of 0.3. "
-            "Assess the findings below that best tell them apart."),
+            "Assess the findings below that best tell them apart."
+        ),
         "disagreement": _disagreement(words, compact),  # its source by id, in `sources` like every other
         # compact: each gene's share; which entries share it is in GET /api/v1/knowledge (the entries' genes)
         "by_gene": by_gene,
-        "separating_checks": [{"id": s.slug, "gain_bits": s.gain_bits,
-                               "favours_if_present": list(s.favours_if_present)} for s in ranking.separating]
-        if compact else [{"id": s.slug, "label": s.label, "check": kb.findings[s.slug].check,
-                          "gain_bits": s.gain_bits, "favours_if_present": list(s.favours_if_present)}
-                         for s in ranking.separating],
-        "method": {"hpo_release": ranking.hpo_release, "prior": PRIOR} if compact else
-        {"title": LIRICAL, "url": LIRICAL_URL, "hpo_release": ranking.hpo_release, "prior": PRIOR,
-         "departures": DEPARTURES},
+        "separating_checks": [
+            {"id": s.slug, "gain_bits": s.gain_bits, "favours_if_present": list(s.favours_if_present)}
+            for s in ranking.separating
+        ]
+        if compact
+        else [
+            {
+                "id": s.slug,
+                "label": s.label,
+                "check": kb.findings[s.slug].check,
+                "gain_bits": s.gain_bits,
+                "favours_if_present": list(s.favours_if_present),
+            }
+            for s in ranking.separating
+        ],
+        "method": {"hpo_release": ranking.hpo_release, "prior": PRIOR}
+        if compact
+        else {
+            "title": LIRICAL,
+            "url": LIRICAL_URL,
+            "hpo_release": ranking.hpo_release,
+            "prior": PRIOR,
+            "departures": DEPARTURES,
+        },
         "entries": len(ranking.entries),
     }
     if compact:  # the method's reference is in GET /api/v1/knowledge
@@ -248,10 +318,15 @@ def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBa
     direction = "neutral" if abs(decades) < 0.05 else "for" if decades > 0 else "against"
     term = load_differential(kb).terms.get(row["matched"] or "")
     frequency = frequencies.get((row["matched"], row["source"]), "") if row["match"] not in ("onset", "family") else ""
-    return {**row, "matched_label": term.name if term else "", "match_words": MATCH_WORDS[row["match"]],
-            "frequency": frequency,
-            "direction": direction, "width": min(BAR_STEPS, round(abs(decades) / BAR_DECADES * BAR_STEPS)),
-            "ratio_words": _ratio_words(row["lr"])}
+    return {
+        **row,
+        "matched_label": term.name if term else "",
+        "match_words": MATCH_WORDS[row["match"]],
+        "frequency": frequency,
+        "direction": direction,
+        "width": min(BAR_STEPS, round(abs(decades) / BAR_DECADES * BAR_STEPS)),
+        "ratio_words": _ratio_words(row["lr"]),
+    }
 
 
 def _prior_words(prior: dict[str, Any]) -> str:
@@ -267,19 +342,36 @@ def page_view(result: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
     notes = result["differential_notes"]
     pages = _entry_pages(kb)
     premise = result.get("premise") or {}
-    shown = [{**e, "url": pages[e["id"]][0], "percent": _percent(e["probability"]),
-              "width": round(BAR_STEPS * e["probability"]), "prior_words": _prior_words(e["prior"]),
-              "evidence": [_view_row(r, pages[e["id"]][1], kb) for r in e.get("evidence", [])]}
-             for e in entries[:SHOWN_ENTRIES]]
-    rest = [{**e, "url": pages[e["id"]][0], "percent": _percent(e["probability"])}
-            for e in entries[SHOWN_ENTRIES:LISTED_ENTRIES]]
+    shown = [
+        {
+            **e,
+            "url": pages[e["id"]][0],
+            "percent": _percent(e["probability"]),
+            "width": round(BAR_STEPS * e["probability"]),
+            "prior_words": _prior_words(e["prior"]),
+            "evidence": [_view_row(r, pages[e["id"]][1], kb) for r in e.get("evidence", [])],
+        }
+        for e in entries[:SHOWN_ENTRIES]
+    ]
+    rest = [
+        {**e, "url": pages[e["id"]][0], "percent": _percent(e["probability"])}
+        for e in entries[SHOWN_ENTRIES:LISTED_ENTRIES]
+    ]
     names = {e["id"]: e["name"] for e in entries}
     checks = [{**c, "favours": [names[i] for i in c["favours_if_present"]]} for c in notes["separating_checks"]]
     genes = [{**g, "percent": _percent(g["probability"])} for g in notes["by_gene"][:SHOWN_ENTRIES]]
-    return {"shown": shown, "rest": rest, "more": max(0, len(entries) - LISTED_ENTRIES), "notes": notes,
-            "checks": checks, "genes": genes, "count": len(entries),
-            "osteopetroses": sum(e["group"] == "osteopetrosis" for e in entries),
-            "hidden": premise.get("state") == "contradicted", "fit": notes["fit"]}
+    return {
+        "shown": shown,
+        "rest": rest,
+        "more": max(0, len(entries) - LISTED_ENTRIES),
+        "notes": notes,
+        "checks": checks,
+        "genes": genes,
+        "count": len(entries),
+        "osteopetroses": sum(e["group"] == "osteopetrosis" for e in entries),
+        "hidden": premise.get("state") == "contradicted",
+        "fit": notes["fit"],
+    }
 
 
 def expected_rank(entry_id: str, answers: Answers, kb: KnowledgeBase) -> dict[str, Any] | None:
@@ -288,6 +380,11 @@ def expected_rank(entry_id: str, answers: Answers, kb: KnowledgeBase) -> dict[st
     ranking = rank_differential(answers, kb)
     for position, r in enumerate(ranking.entries, start=1):
         if r.entry.id == entry_id:
-            return {"rank": position, "of": len(ranking.entries), "percent": _percent(r.probability),
-                    "best": ranking.entries[0].entry.name, "best_is_expected": position == 1}
+            return {
+                "rank": position,
+                "of": len(ranking.entries),
+                "percent": _percent(r.probability),
+                "best": ranking.entries[0].entry.name,
+                "best_is_expected": position == 1,
+            }
     return None

@@ -17,8 +17,11 @@ from rules import Answers
 from rules import KnowledgeBase
 
 # WTForms 3.3 wants SelectChoice objects (tuples are deprecated).
-STATE_CHOICES = [SelectChoice("present", "Present"), SelectChoice("absent", "Absent"),
-                 SelectChoice("unknown", "Not assessed")]
+STATE_CHOICES = [
+    SelectChoice("present", "Present"),
+    SelectChoice("absent", "Absent"),
+    SelectChoice("unknown", "Not assessed"),
+]
 
 
 def _hpo_ids(form: object, field: HiddenField) -> None:
@@ -66,12 +69,14 @@ class _ChecklistBase(FlaskForm):
 def checklist_form_class(kb: KnowledgeBase) -> type[_ChecklistBase]:
     """A FlaskForm subclass with one tri-state radio field per finding."""
     attrs: dict[str, object] = {
-        slug: RadioField(f.label, choices=STATE_CHOICES, default="unknown")
-        for slug, f in kb.findings.items()
+        slug: RadioField(f.label, choices=STATE_CHOICES, default="unknown") for slug, f in kb.findings.items()
     }
-    attrs["onset"] = SelectField("Age at onset", default="unknown",
-                                 choices=[SelectChoice(o.slug, o.label) for o in kb.onsets.values()])
-    attrs["family_history"] = SelectField("Family history", default="unknown",
-                                          choices=[SelectChoice(h.slug, h.label)
-                                                   for h in kb.family_histories.values()])
+    attrs["onset"] = SelectField(
+        "Age at onset", default="unknown", choices=[SelectChoice(o.slug, o.label) for o in kb.onsets.values()]
+    )
+    attrs["family_history"] = SelectField(
+        "Family history",
+        default="unknown",
+        choices=[SelectChoice(h.slug, h.label) for h in kb.family_histories.values()],
+    )
     return type("ChecklistForm", (_ChecklistBase,), attrs)

@@ -40,8 +40,11 @@ def _query_body() -> dict[str, object]:
         for item in request.args.get(state, "").split(","):
             if item.strip():
                 findings[item.strip()] = state
-    return {"findings": findings, "onset": request.args.get("onset"),
-            "family_history": request.args.get("family_history")}
+    return {
+        "findings": findings,
+        "onset": request.args.get("onset"),
+        "family_history": request.args.get("family_history"),
+    }
 
 
 def parsed_query() -> Parsed:

@@ -18,9 +18,11 @@ from .presenters import cite_text
 
 STRENGTH = {"weak": "weak", "moderate": "moderate", "strong": "strong"}
 LEAN_WORD = {"x_linked": "X-linked"}  # how the page writes a lean whose id is not a plain word
-PREMISE_TITLES = {"confirmed": "Dense bone on imaging: entered",
-                  "unconfirmed": "Not yet confirmed: osteopetrosis",
-                  "contradicted": "Argues against osteopetrosis"}
+PREMISE_TITLES = {
+    "confirmed": "Dense bone on imaging: entered",
+    "unconfirmed": "Not yet confirmed: osteopetrosis",
+    "contradicted": "Argues against osteopetrosis",
+}
 
 
 def _outcome_words(kind: str, value: str, kb: KnowledgeBase) -> str:
@@ -41,10 +43,17 @@ def result_page(result: dict[str, Any], kb: KnowledgeBase, today: datetime | Non
         "clues_for": [clues[i] for i in inh["clues_for"]],
         "clues_against": [clues[i] for i in inh["clues_against"]],
         "flags": [{**row, "finding_labels": [labels[s] for s in row["findings"]]} for row in result["red_flags"]],
-        "next_checks": [{**row, "outcome_words": [
-            f"{_outcome_words(row['kind'], o['value'], kb)} \u2192 {LEAN_WORD.get(o['lean'], o['lean'])}"
-            + (f", {STRENGTH[o['strength']]}" if o["strength"] else "") for o in row["outcomes"]]}
-            for row in result["next_checks"]],
+        "next_checks": [
+            {
+                **row,
+                "outcome_words": [
+                    f"{_outcome_words(row['kind'], o['value'], kb)} \u2192 {LEAN_WORD.get(o['lean'], o['lean'])}"
+                    + (f", {STRENGTH[o['strength']]}" if o["strength"] else "")
+                    for o in row["outcomes"]
+                ],
+            }
+            for row in result["next_checks"]
+        ],
         "workup": [{**row, "finding_labels": [labels[s] for s in row["findings"]]} for row in result["workup"]],
         "premise": {**premise, "title": PREMISE_TITLES[premise["state"]]},
         "lean_word": LEAN_WORD.get(inh["lean"], inh["lean"]),

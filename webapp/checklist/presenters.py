@@ -65,8 +65,15 @@ def source_dict(cite: Citation, kb: KnowledgeBase) -> dict[str, str]:
         text = f"Source document ({cite.locator})"
     else:
         text = src.title + (f" ({cite.locator})" if cite.locator else "")
-    return {"id": src.id, "kind": src.kind, "title": src.title, "url": src.url,
-            "passage": cite.passage, "locator": cite.locator, "text": text}
+    return {
+        "id": src.id,
+        "kind": src.kind,
+        "title": src.title,
+        "url": src.url,
+        "passage": cite.passage,
+        "locator": cite.locator,
+        "text": text,
+    }
 
 
 def cite_ref(cite: Citation) -> dict[str, str]:
@@ -120,19 +127,26 @@ def contradicted_message(assessment: Assessment, kb: KnowledgeBase, parsed: Pars
     premise = kb.premise
     assert premise is not None
     labels = {o.id: o.label for o in parsed.other_terms if o.state == "present"} if parsed else {}
-    names = [labels.get(r.input) or premise.absent_label for r in (parsed.recognized if parsed else ())
-             if r.finding == premise.finding and r.state == "absent"] or [premise.absent_label]
+    names = [
+        labels.get(r.input) or premise.absent_label
+        for r in (parsed.recognized if parsed else ())
+        if r.finding == premise.finding and r.state == "absent"
+    ] or [premise.absent_label]
     names = list(dict.fromkeys(names))
-    return premise.messages["contradicted"].format(entered=f"{_and(names)} {'was' if len(names) == 1 else 'were'} "
-                                                           "entered")
+    return premise.messages["contradicted"].format(
+        entered=f"{_and(names)} {'was' if len(names) == 1 else 'were'} entered"
+    )
+
 
 NO_NEXT_CHECK = "No item left unassessed could change the lean or its strength."
 
 # An empty checklist (nothing entered at all) gets no result: the API answers 200 with `entered` false
 # and this message, and no red flag, card or work-up; the page shows the form again with it (docs/api.md,
 # docs/decisions/0020-an-x-linked-lean.md).
-NOTHING_ENTERED = ("Nothing was entered. Mark at least one finding as present or absent, or give the age at onset "
-                   "or the family history, to get a result.")
+NOTHING_ENTERED = (
+    "Nothing was entered. Mark at least one finding as present or absent, or give the age at onset "
+    "or the family history, to get a result."
+)
 NO_RESULT = "No result: nothing was entered."
 
 
@@ -143,8 +157,9 @@ def nothing_entered(answers: Answers, parsed: Parsed | None = None) -> bool:
         return False
     if any(state != "unknown" for state in answers.findings.values()):
         return False
-    return parsed is None or (not parsed.other_terms and not parsed.unmapped
-                              and all(r.state == "unknown" for r in parsed.recognized))
+    return parsed is None or (
+        not parsed.other_terms and not parsed.unmapped and all(r.state == "unknown" for r in parsed.recognized)
+    )
 
 
 class _Rows:
@@ -169,17 +184,28 @@ class _Rows:
         self.workups: dict[tuple[str, ...], JsonRows] = {}
         # Every source a row of this knowledge can cite, once (a handful: encoded once, copied into
         # every answer, so an answer spends no work on picking the ones its rows cite).
-        cited = ({c.cite.source for c in kb.clues} | {m.cite.source for m in kb.mechanisms.values()}
-                 | {r.cite.source for r in kb.red_flags} | {w.cite.source for w in kb.workup}
-                 | {r.action_cite.source for r in kb.red_flags if r.action_cite} | {g.cite.source for g in kb.genes}
-                 | {s.cite.source for g in kb.genes for s in g.statements}
-                 | {DISAGREEMENT_SOURCE[0]}  # the differential's teaching point
-                 | {e.prior_cite[0] for e in load_differential(kb).entries if e.prior_cite})  # the cited priors
+        cited = (
+            {c.cite.source for c in kb.clues}
+            | {m.cite.source for m in kb.mechanisms.values()}
+            | {r.cite.source for r in kb.red_flags}
+            | {w.cite.source for w in kb.workup}
+            | {r.action_cite.source for r in kb.red_flags if r.action_cite}
+            | {g.cite.source for g in kb.genes}
+            | {s.cite.source for g in kb.genes for s in g.statements}
+            | {DISAGREEMENT_SOURCE[0]}  # the differential's teaching point
+            | {e.prior_cite[0] for e in load_differential(kb).entries if e.prior_cite}
+        )  # the cited priors
         self.cited = JsonRow({sid: self.source(entry) for sid, entry in sources_map(kb).items() if sid in cited})
         premise = kb.premise
         # The contradicted message names what was entered: made per answer (contradicted_message).
-        self.premise_rows = {state: JsonRow({"state": state, "message": premise.messages[state]})
-                             for state in ("confirmed", "unconfirmed")} if premise else {}
+        self.premise_rows = (
+            {
+                state: JsonRow({"state": state, "message": premise.messages[state]})
+                for state in ("confirmed", "unconfirmed")
+            }
+            if premise
+            else {}
+        )
         self.made: dict[int, JsonRow | JsonRows] = {
             **{id(h): self.clue(h) for h in handed.clue_hits},
             **{id(m): self.mechanism(m) for m in handed.mechanism_hits},
@@ -216,47 +242,96 @@ class _Rows:
     def clue(self, hit: ClueHit) -> JsonRow:
         """A clue that fired, with its weight and source."""
         c = hit.clue
-        return JsonRow({"id": c.id, "finding": c.finding, "points_to": c.points_to, "effect": c.effect,
-                        "weight": c.weight, "signed_weight": hit.signed_weight, "why": c.why,
-                        "beyond_seed": c.beyond_seed, "source": cite_ref(c.cite),
-                        "findings": [f.slug for f in hit.findings],  # the entered findings behind it
-                        "finding_labels": [f.label if state == "present" else f"{f.label} (entered absent)"
-                                           for f, state in zip(hit.findings, hit.states, strict=True)]})
+        return JsonRow(
+            {
+                "id": c.id,
+                "finding": c.finding,
+                "points_to": c.points_to,
+                "effect": c.effect,
+                "weight": c.weight,
+                "signed_weight": hit.signed_weight,
+                "why": c.why,
+                "beyond_seed": c.beyond_seed,
+                "source": cite_ref(c.cite),
+                "findings": [f.slug for f in hit.findings],  # the entered findings behind it
+                "finding_labels": [
+                    f.label if state == "present" else f"{f.label} (entered absent)"
+                    for f, state in zip(hit.findings, hit.states, strict=True)
+                ],
+            }
+        )
 
     def mechanism(self, hit: MechanismHit) -> JsonRow:
         """A mechanism with the present findings that belong to it, and its source."""
         m = hit.mechanism
-        return JsonRow({"id": m.slug, "title": m.title, "findings": [f.slug for f in hit.findings],
-                        "finding_labels": [f.label for f in hit.findings], "explanation": m.explanation,
-                        "source": cite_ref(m.cite)})
+        return JsonRow(
+            {
+                "id": m.slug,
+                "title": m.title,
+                "findings": [f.slug for f in hit.findings],
+                "finding_labels": [f.label for f in hit.findings],
+                "explanation": m.explanation,
+                "source": cite_ref(m.cite),
+            }
+        )
 
     def red_flag(self, hit: RedFlagHit) -> JsonRow:
         """A red flag with the entered findings that raised it, what to do, and the sources."""
         r = hit.flag
-        return JsonRow({"id": r.id, "level": r.level, "title": r.title, "why": r.why, "beyond_seed": r.beyond_seed,
-                        "source": cite_ref(r.cite), "findings": [f.slug for f in hit.findings], "action": r.action,
-                        "action_source": cite_ref(r.action_cite) if r.action_cite else None})
+        return JsonRow(
+            {
+                "id": r.id,
+                "level": r.level,
+                "title": r.title,
+                "why": r.why,
+                "beyond_seed": r.beyond_seed,
+                "source": cite_ref(r.cite),
+                "findings": [f.slug for f in hit.findings],
+                "action": r.action,
+                "action_source": cite_ref(r.action_cite) if r.action_cite else None,
+            }
+        )
 
     def next_check(self, c: NextCheck) -> JsonRow:
         """An unassessed item with the lean and strength each answer to it would give."""
-        return JsonRow({"kind": c.kind, "id": c.key, "label": c.label, "check": c.check, "impact": c.impact,
-                        "outcomes": [{"value": v, "lean": lean, "strength": strength}
-                                     for v, lean, strength in c.outcomes]})
+        return JsonRow(
+            {
+                "kind": c.kind,
+                "id": c.key,
+                "label": c.label,
+                "check": c.check,
+                "impact": c.impact,
+                "outcomes": [{"value": v, "lean": lean, "strength": strength} for v, lean, strength in c.outcomes],
+            }
+        )
 
     def workup_item(self, w: WorkupItem) -> JsonRow:
         """A standard evaluation with the findings it assesses and its source."""
-        return JsonRow({"id": w.id, "label": w.label, "why": w.why, "findings": list(w.findings),
-                        "source": cite_ref(w.cite)})
+        return JsonRow(
+            {"id": w.id, "label": w.label, "why": w.why, "findings": list(w.findings), "source": cite_ref(w.cite)}
+        )
 
     def gene(self, match: GeneMatch) -> JsonRow:
         """A gene row, consistent with the lean or not."""
         g = match.gene
-        return JsonRow({"symbol": g.symbol, "inheritance": g.inheritance, "type": g.seed_type, "omim": g.omim,
-                        "omim_url": f"https://omim.org/entry/{g.omim}", "code": g.code, "in_seed": g.in_seed,
-                        "consistent": match.consistent, "note": g.note, "source": cite_ref(g.cite),
-                        "beyond_seed": g.beyond_seed,  # the statements beyond the source document
-                        "statements": [{"text": s.text, "source": cite_ref(s.cite), "beyond_seed": s.beyond_seed}
-                                       for s in g.statements]})
+        return JsonRow(
+            {
+                "symbol": g.symbol,
+                "inheritance": g.inheritance,
+                "type": g.seed_type,
+                "omim": g.omim,
+                "omim_url": f"https://omim.org/entry/{g.omim}",
+                "code": g.code,
+                "in_seed": g.in_seed,
+                "consistent": match.consistent,
+                "note": g.note,
+                "source": cite_ref(g.cite),
+                "beyond_seed": g.beyond_seed,  # the statements beyond the source document
+                "statements": [
+                    {"text": s.text, "source": cite_ref(s.cite), "beyond_seed": s.beyond_seed} for s in g.statements
+                ],
+            }
+        )
 
 
 class _CompactRows(_Rows):
@@ -271,8 +346,16 @@ class _CompactRows(_Rows):
     def clue(self, hit: ClueHit) -> JsonRow:
         c = hit.clue
         # The entered findings behind it; the finding it is named for is in the knowledge document.
-        return JsonRow({"id": c.id, "findings": [f.slug for f in hit.findings], "points_to": c.points_to,
-                        "effect": c.effect, "weight": c.weight, "source": c.cite.source})
+        return JsonRow(
+            {
+                "id": c.id,
+                "findings": [f.slug for f in hit.findings],
+                "points_to": c.points_to,
+                "effect": c.effect,
+                "weight": c.weight,
+                "source": c.cite.source,
+            }
+        )
 
     def mechanism(self, hit: MechanismHit) -> JsonRow:
         m = hit.mechanism
@@ -280,21 +363,32 @@ class _CompactRows(_Rows):
 
     def red_flag(self, hit: RedFlagHit) -> JsonRow:
         r = hit.flag
-        return JsonRow({"id": r.id, "level": r.level, "findings": [f.slug for f in hit.findings],
-                        "source": r.cite.source, "action_source": r.action_cite.source if r.action_cite else None})
+        return JsonRow(
+            {
+                "id": r.id,
+                "level": r.level,
+                "findings": [f.slug for f in hit.findings],
+                "source": r.cite.source,
+                "action_source": r.action_cite.source if r.action_cite else None,
+            }
+        )
 
     def next_check(self, c: NextCheck) -> JsonRow:
-        return JsonRow({"kind": c.kind, "id": c.key, "impact": c.impact,
-                        "outcomes": [{"value": v, "lean": lean, "strength": strength}
-                                     for v, lean, strength in c.outcomes]})
+        return JsonRow(
+            {
+                "kind": c.kind,
+                "id": c.key,
+                "impact": c.impact,
+                "outcomes": [{"value": v, "lean": lean, "strength": strength} for v, lean, strength in c.outcomes],
+            }
+        )
 
     def workup_item(self, w: WorkupItem) -> JsonRow:
         return JsonRow({"id": w.id, "source": w.cite.source})
 
     def gene(self, match: GeneMatch) -> JsonRow:
         g = match.gene
-        return JsonRow({"omim": g.omim, "symbol": g.symbol, "consistent": match.consistent,
-                        "source": g.cite.source})
+        return JsonRow({"omim": g.omim, "symbol": g.symbol, "consistent": match.consistent, "source": g.cite.source})
 
 
 @functools.cache
@@ -311,8 +405,9 @@ DETAILS = ("compact", "full")  # the answers of POST /api/v1/assess (`?detail=`)
 EVIDENCE = ("top", "all")  # whose evidence the full answer gives (`?evidence=`): the first entries', or all
 
 
-def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed | None = None,
-                       detail: str = "full", every: bool = False) -> dict[str, Any]:
+def present_assessment(
+    assessment: Assessment, kb: KnowledgeBase, parsed: Parsed | None = None, detail: str = "full", every: bool = False
+) -> dict[str, Any]:
     """Everything a result page or an API answer shows, as plain data: in full (the page, the
     exports, `?detail=full`), or compact (texts by id: GET /api/v1/knowledge has them once)."""
     compact = detail == "compact"
@@ -353,11 +448,15 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         terms_absent += _terms(others, "absent")
         link_present = [*present, *(o.id for o in others if o.state == "present")]
         link_absent = [*absent, *(o.id for o in others if o.state == "absent")]
-    differential, differential_notes = present_differential(answers, inh.lean, kb, parsed, compact,
-                                                            assessment.premise, every)
+    differential, differential_notes = present_differential(
+        answers, inh.lean, kb, parsed, compact, assessment.premise, every
+    )
     if compact:
-        given_answers: dict[str, Any] = {"findings": {s: given[s] for s in ordered}, "onset": answers.onset,
-                                         "family_history": answers.family_history}
+        given_answers: dict[str, Any] = {
+            "findings": {s: given[s] for s in ordered},
+            "onset": answers.onset,
+            "family_history": answers.family_history,
+        }
     else:
         given_answers = {
             "findings": {**rows.unknown, **given},  # every finding, in checklist order
@@ -372,12 +471,14 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         "lean": inh.lean,
         "strength": inh.strength,
         "score": inh.score,
-        "summary": lean_summary(inh.lean, inh.strength,
-                                "" if top is None else top.clue.name if pattern
-                                else f"{top.clue.name} ({top.signed_weight:+g})", assessment.premise),
+        "summary": lean_summary(
+            inh.lean,
+            inh.strength,
+            "" if top is None else top.clue.name if pattern else f"{top.clue.name} ({top.signed_weight:+g})",
+            assessment.premise,
+        ),
         "message": inh.message,
-        "thresholds": {"weak": kb.thresholds.weak, "moderate": kb.thresholds.moderate,
-                       "strong": kb.thresholds.strong},
+        "thresholds": {"weak": kb.thresholds.weak, "moderate": kb.thresholds.moderate, "strong": kb.thresholds.strong},
         "clues": hits,
     }
     if not compact:  # the compact answer's clues say which side each points to
@@ -394,16 +495,21 @@ def present_assessment(assessment: Assessment, kb: KnowledgeBase, parsed: Parsed
         "genes": rank_genes(rows.gene_list(assessment.genes), differential_notes),
         "next_checks": rows.ready(assessment.next_checks, rows.next_check),
         "next_checks_note": "" if assessment.next_checks else NO_NEXT_CHECK,
-        "premise": (rows.premise_rows.get(assessment.premise) if assessment.premise != "contradicted" else
-                    {"state": "contradicted", "message": contradicted_message(assessment, kb, parsed)}),
+        "premise": (
+            rows.premise_rows.get(assessment.premise)
+            if assessment.premise != "contradicted"
+            else {"state": "contradicted", "message": contradicted_message(assessment, kb, parsed)}
+        ),
         "workup": rows.workup_list(assessment.workup) if entered else [],
         "hpo_terms": {"present": terms_present, "excluded": terms_absent},
         "other_terms": [{"id": o.id, "label": o.label, "state": o.state} for o in others],
         "answers": given_answers,
-        "recognized": [{"input": r.input, "finding": r.finding, "state": r.state}
-                       for r in (parsed.recognized if parsed else ())],
-        "unmapped": [{"input": u.input, "name": u.name, "related": list(u.related)}
-                     for u in (parsed.unmapped if parsed else ())],
+        "recognized": [
+            {"input": r.input, "finding": r.finding, "state": r.state} for r in (parsed.recognized if parsed else ())
+        ],
+        "unmapped": [
+            {"input": u.input, "name": u.name, "related": list(u.related)} for u in (parsed.unmapped if parsed else ())
+        ],
         "share_query": share_query(link_present, link_absent, answers.onset, answers.family_history),
         "sources": rows.cited,  # each source the rows can cite, once
         "differential": differential,
@@ -420,8 +526,15 @@ def _terms(others: Sequence[Any], state: str) -> list[dict[str, Any]]:
 def present_vocabulary(kb: KnowledgeBase) -> list[dict[str, Any]]:
     """The finding vocabulary for /api/v1/findings and the about page."""
     return [
-        {"slug": f.slug, "label": f.label, "hpo": f.hpo, "groups": list(f.groups), "panel": f.panel or None,
-         "anchors": list(f.anchors), "source": source_dict(f.cite, kb)}
+        {
+            "slug": f.slug,
+            "label": f.label,
+            "hpo": f.hpo,
+            "groups": list(f.groups),
+            "panel": f.panel or None,
+            "anchors": list(f.anchors),
+            "source": source_dict(f.cite, kb),
+        }
         for f in kb.findings.values()
     ]
 
@@ -437,29 +550,58 @@ class KnowledgeDocument:
     def __init__(self, kb: KnowledgeBase) -> None:
         rows = _rows(kb)
         checks: dict[str, dict[str, str]] = {
-            f.slug: {"kind": "finding", "label": f.label, "check": f.check} for f in kb.findings.values()}
+            f.slug: {"kind": "finding", "label": f.label, "check": f.check} for f in kb.findings.values()
+        }
         for c in handouts(kb).next_checks:
             checks.setdefault(c.key, {"kind": c.kind, "label": c.label, "check": c.check})
         self.sections: dict[str, Any] = {
             # The full answer's own rows, less what an input decides (which findings, consistent or not).
-            "clues": JsonRow({c.id: {"name": c.name, **_without(rows.clue(ClueHit(c, 0.0)), "id", "signed_weight",
-                                                                 "findings", "finding_labels")} for c in kb.clues}),
-            "mechanisms": JsonRow({m.slug: _without(rows.mechanism(MechanismHit(m, ())), "id", "findings",
-                                                    "finding_labels") for m in kb.mechanisms.values()}),
-            "red_flags": JsonRow({r.id: _without(rows.red_flag(RedFlagHit(r, ())), "id", "findings")
-                                  for r in kb.red_flags}),
+            "clues": JsonRow(
+                {
+                    c.id: {
+                        "name": c.name,
+                        **_without(rows.clue(ClueHit(c, 0.0)), "id", "signed_weight", "findings", "finding_labels"),
+                    }
+                    for c in kb.clues
+                }
+            ),
+            "mechanisms": JsonRow(
+                {
+                    m.slug: _without(rows.mechanism(MechanismHit(m, ())), "id", "findings", "finding_labels")
+                    for m in kb.mechanisms.values()
+                }
+            ),
+            "red_flags": JsonRow(
+                {r.id: _without(rows.red_flag(RedFlagHit(r, ())), "id", "findings") for r in kb.red_flags}
+            ),
             "workup": JsonRow({w.id: _without(rows.workup_item(w), "id") for w in kb.workup}),
             "genes": JsonRow({g.omim: _without(rows.gene(GeneMatch(g, False)), "consistent") for g in kb.genes}),
             "checks": JsonRow(checks),
             "findings": JsonRow({f.slug: {"label": f.label, "hpo": f.hpo} for f in kb.findings.values()}),
-            "entries": JsonRow({e.id: {"name": e.name, "genes": list(e.genes), "inheritance": e.inheritance,
-                                       "url": e.url, "group": e.group, "prior": prior_of(e)}
-                                for e in load_differential(kb).entries}),
+            "entries": JsonRow(
+                {
+                    e.id: {
+                        "name": e.name,
+                        "genes": list(e.genes),
+                        "inheritance": e.inheritance,
+                        "url": e.url,
+                        "group": e.group,
+                        "prior": prior_of(e),
+                    }
+                    for e in load_differential(kb).entries
+                }
+            ),
             "onsets": JsonRow({k: o.label for k, o in kb.onsets.items()}),
             "family_histories": JsonRow({k: f.label for k, f in kb.family_histories.items()}),
             "sources": JsonRow(sources_map(kb)),
-            "method": JsonRow({"title": LIRICAL, "url": LIRICAL_URL, "departures": DEPARTURES, "disagreement_source": {
-                "id": DISAGREEMENT_SOURCE[0], "locator": DISAGREEMENT_SOURCE[1]}}),
+            "method": JsonRow(
+                {
+                    "title": LIRICAL,
+                    "url": LIRICAL_URL,
+                    "departures": DEPARTURES,
+                    "disagreement_source": {"id": DISAGREEMENT_SOURCE[0], "locator": DISAGREEMENT_SOURCE[1]},
+                }
+            ),
         }
 
 

@@ -31,16 +31,22 @@ bp = Blueprint("checklist", __name__)
 
 # The figures of bench/lean_accuracy.py (deterministic) for the shipped knowledge, as the README's
 # table gives them; a test checks them against a fresh run.
-ACCURACY = {"entries": 17, "rows": [
-    {"entries": "OMIM 259700, 259710, 259720, 612301, 612840 (FERMT3), 617306; ORPHA:667", "right": "1.00",
-     "not_wrong": "1.00"},
-    {"entries": "OMIM 611490 (CLCN7) and 615085 (SNX10)", "right": "0.93 and 0.93", "not_wrong": "1.00"},
-    {"entries": "OMIM 259730 (CA2) and ORPHA:2785", "right": "0.66 and 0.66", "not_wrong": "1.00"},
-    {"entries": "OMIM 166600 (dominant type 2)", "right": "0.10", "not_wrong": "1.00"},
-    {"entries": "ORPHA:53 (Albers-Schoenberg)", "right": "0.00", "not_wrong": "0.99"},
-    {"entries": "OMIM 607634 (LRP5), 618107, 620366 (SLC4A2); ORPHA:85179", "right": "0.00", "not_wrong": "1.00"},
-    {"entries": "all entries, each weighing the same", "right": "0.60", "not_wrong": "1.00"},
-]}
+ACCURACY = {
+    "entries": 17,
+    "rows": [
+        {
+            "entries": "OMIM 259700, 259710, 259720, 612301, 612840 (FERMT3), 617306; ORPHA:667",
+            "right": "1.00",
+            "not_wrong": "1.00",
+        },
+        {"entries": "OMIM 611490 (CLCN7) and 615085 (SNX10)", "right": "0.93 and 0.93", "not_wrong": "1.00"},
+        {"entries": "OMIM 259730 (CA2) and ORPHA:2785", "right": "0.66 and 0.66", "not_wrong": "1.00"},
+        {"entries": "OMIM 166600 (dominant type 2)", "right": "0.10", "not_wrong": "1.00"},
+        {"entries": "ORPHA:53 (Albers-Schoenberg)", "right": "0.00", "not_wrong": "0.99"},
+        {"entries": "OMIM 607634 (LRP5), 618107, 620366 (SLC4A2); ORPHA:85179", "right": "0.00", "not_wrong": "1.00"},
+        {"entries": "all entries, each weighing the same", "right": "0.60", "not_wrong": "1.00"},
+    ],
+}
 
 
 @bp.app_template_global("cite_parts")
@@ -71,18 +77,22 @@ def assess() -> ResponseReturnValue:
     knowledge = kb()
     form = checklist_form_class(knowledge)()
     if not form.validate_on_submit():
-        return render_template("checklist/form.html", form=form,
-                               groups=checklist_groups(form, knowledge)), 400
+        return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge)), 400
     try:
         parsed = parse_request(form.body(knowledge), knowledge, load_hpo())
     except InputError as err:
         abort(400, err.message)
     if nothing_entered(parsed.answers, parsed):  # no result for an empty checklist: the form again, saying so
-        return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge),
-                               nothing_entered=NOTHING_ENTERED), 400
+        return render_template(
+            "checklist/form.html", form=form, groups=checklist_groups(form, knowledge), nothing_entered=NOTHING_ENTERED
+        ), 400
     result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
-    return render_template("checklist/result.html", result=result, page=result_page(result, knowledge),
-                           differential=page_view(result, knowledge))
+    return render_template(
+        "checklist/result.html",
+        result=result,
+        page=result_page(result, knowledge),
+        differential=page_view(result, knowledge),
+    )
 
 
 @bp.get("/assessment")
@@ -92,19 +102,35 @@ def shared() -> ResponseReturnValue:
     parsed = parsed_query()
     if nothing_entered(parsed.answers, parsed):
         form = checklist_form_class(knowledge)()
-        return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge),
-                               nothing_entered=NOTHING_ENTERED), 400
+        return render_template(
+            "checklist/form.html", form=form, groups=checklist_groups(form, knowledge), nothing_entered=NOTHING_ENTERED
+        ), 400
     result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
-    return render_template("checklist/result.html", result=result, page=result_page(result, knowledge),
-                           differential=page_view(result, knowledge))
+    return render_template(
+        "checklist/result.html",
+        result=result,
+        page=result_page(result, knowledge),
+        differential=page_view(result, knowledge),
+    )
 
 
 @bp.get("/about")
 def about() -> str:
     """What the app is, its sources, the disclaimer and the knowledge version."""
     knowledge = kb()
-    vocabulary = [{**f, "group_titles": [knowledge.mechanisms[g].title for g in f["groups"]] or (
-                      [f"{knowledge.panels[f['panel']].title} (beyond the source document)"] if f["panel"] else [])}
-                  for f in present_vocabulary(knowledge)]
-    return render_template("about.html", version=knowledge.version, hpo_release=load_hpo().release,
-                           sources=list(knowledge.sources.values()), vocabulary=vocabulary, accuracy=ACCURACY)
+    vocabulary = [
+        {
+            **f,
+            "group_titles": [knowledge.mechanisms[g].title for g in f["groups"]]
+            or ([f"{knowledge.panels[f['panel']].title} (beyond the source document)"] if f["panel"] else []),
+        }
+        for f in present_vocabulary(knowledge)
+    ]
+    return render_template(
+        "about.html",
+        version=knowledge.version,
+        hpo_release=load_hpo().release,
+        sources=list(knowledge.sources.values()),
+        vocabulary=vocabulary,
+        accuracy=ACCURACY,
+    )

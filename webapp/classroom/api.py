@@ -66,10 +66,16 @@ def create() -> ResponseReturnValue:
         raise ApiError(400, "invalid_feedback", 'feedback is "immediate" (the default) or "after_reveal".')
     if not isinstance(title, str):
         raise ApiError(400, "invalid_title", f"title is required: a string of 1 to {TITLE_MAX} characters.")
-    if (not isinstance(case_ids, list) or not 1 <= len(case_ids) <= EXERCISE_CASES_MAX
-            or not all(isinstance(c, str) and c.strip() for c in case_ids)):
-        raise ApiError(400, "invalid_cases", f"case_ids is required: a list of 1 to {EXERCISE_CASES_MAX} case ids "
-                                             "(GET /api/v1/cases).")
+    if (
+        not isinstance(case_ids, list)
+        or not 1 <= len(case_ids) <= EXERCISE_CASES_MAX
+        or not all(isinstance(c, str) and c.strip() for c in case_ids)
+    ):
+        raise ApiError(
+            400,
+            "invalid_cases",
+            f"case_ids is required: a list of 1 to {EXERCISE_CASES_MAX} case ids (GET /api/v1/cases).",
+        )
     if limit is not None:
         limit = whole_number(limit)
         if limit is None:
@@ -153,9 +159,16 @@ def submit(code: str) -> ResponseReturnValue:
     feedback = service.submit(exercise, found.student, case, attempt, knowledge)
     extra = {"student_token": found.new_token} if found.new_token else {}
     if not service.shows_feedback(exercise, case.id):
-        return ok({"stored": True, "revealed": False, **extra,
-                   "message": "Stored. The feedback comes when the educator reveals this case "
-                              "(POST /api/v1/exercises/{code}/feedback)."}, 201)
+        return ok(
+            {
+                "stored": True,
+                "revealed": False,
+                **extra,
+                "message": "Stored. The feedback comes when the educator reveals this case "
+                "(POST /api/v1/exercises/{code}/feedback).",
+            },
+            201,
+        )
     return ok({**present_feedback(feedback, knowledge), "stored": True, "revealed": True, **extra}, 201)
 
 
@@ -239,11 +252,14 @@ PATHS: dict[str, Any] = {
                                     "maxItems": EXERCISE_CASES_MAX,
                                 },
                                 "time_limit_minutes": {
-                                    "anyOf": [{"type": "null"},
-                                              {"type": "integer", "minimum": TIME_LIMIT_MIN, "maximum": TIME_LIMIT_MAX}]
+                                    "anyOf": [
+                                        {"type": "null"},
+                                        {"type": "integer", "minimum": TIME_LIMIT_MIN, "maximum": TIME_LIMIT_MAX},
+                                    ]
                                 },
                                 "feedback": {
-                                    "type": "string", "enum": list(service.FEEDBACK_MODES),
+                                    "type": "string",
+                                    "enum": list(service.FEEDBACK_MODES),
                                     "description": "when students see the key: as soon as they answer "
                                     "(`immediate`, the default) or once the educator reveals the case "
                                     "(`after_reveal`)",
@@ -261,8 +277,7 @@ PATHS: dict[str, Any] = {
                         "properties": {
                             **{
                                 k: {"type": "string"}
-                                for k in ("code", "educator_key", "join_url", "dashboard_url", "disclaimer",
-                                          "feedback")
+                                for k in ("code", "educator_key", "join_url", "dashboard_url", "disclaimer", "feedback")
                             },
                             "cases": {"type": "array", "items": {"type": "string"}},
                         },
@@ -300,9 +315,12 @@ PATHS: dict[str, Any] = {
                                 },
                                 "case_id": ref("CaseId"),
                                 "answer": ATTEMPT_SCHEMA,
-                                "student_token": {"type": "string", "maxLength": KEY_MAX,
-                                                  "description": "what this nickname's first submission "
-                                                  "answered; required on every later one"},
+                                "student_token": {
+                                    "type": "string",
+                                    "maxLength": KEY_MAX,
+                                    "description": "what this nickname's first submission "
+                                    "answered; required on every later one",
+                                },
                             },
                         }
                     }
@@ -310,12 +328,20 @@ PATHS: dict[str, Any] = {
             },
             "responses": {
                 "201": json_response(
-                    {"anyOf": [
-                        {**FEEDBACK_SCHEMA, "properties": {**FEEDBACK_SCHEMA["properties"], **_STORED}},
-                        {"type": "object", "required": ["stored", "revealed", "disclaimer"],
-                         "properties": {**_STORED, "message": {"type": "string"},
-                                        "disclaimer": {"type": "string"}}},
-                    ]},
+                    {
+                        "anyOf": [
+                            {**FEEDBACK_SCHEMA, "properties": {**FEEDBACK_SCHEMA["properties"], **_STORED}},
+                            {
+                                "type": "object",
+                                "required": ["stored", "revealed", "disclaimer"],
+                                "properties": {
+                                    **_STORED,
+                                    "message": {"type": "string"},
+                                    "disclaimer": {"type": "string"},
+                                },
+                            },
+                        ]
+                    },
                     "Stored; the same feedback as an attempt, or (before the reveal) only that it is stored",
                 ),
                 **error_responses(400, 403, 404, 409, 413, 415, 429),
@@ -328,14 +354,23 @@ PATHS: dict[str, Any] = {
             "parameters": [_CODE],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": {
-                    "type": "object",
-                    "required": ["nickname", "student_token", "case_id"],
-                    "properties": {"nickname": {"type": "string", "maxLength": NICKNAME_MAX,
-                                                "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$"},
-                                   "student_token": {"type": "string", "maxLength": KEY_MAX},
-                                   "case_id": ref("CaseId")},
-                }}},
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["nickname", "student_token", "case_id"],
+                            "properties": {
+                                "nickname": {
+                                    "type": "string",
+                                    "maxLength": NICKNAME_MAX,
+                                    "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
+                                },
+                                "student_token": {"type": "string", "maxLength": KEY_MAX},
+                                "case_id": ref("CaseId"),
+                            },
+                        }
+                    }
+                },
             },
             "responses": {
                 "200": json_response(FEEDBACK_SCHEMA, "The feedback, as an attempt's"),
@@ -351,20 +386,28 @@ PATHS: dict[str, Any] = {
             "security": _BEARER,
             "requestBody": {
                 "required": False,
-                "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"case_id": ref("CaseId")}}}},
+                "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {"case_id": ref("CaseId")}}}
+                },
             },
             "responses": {
-                "200": json_response({"type": "object", "required": ["code", "revealed"], "properties": {
-                    "code": {"type": "string"}, "revealed": {"type": "array", "items": {"type": "string"}}}}),
+                "200": json_response(
+                    {
+                        "type": "object",
+                        "required": ["code", "revealed"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "revealed": {"type": "array", "items": {"type": "string"}},
+                        },
+                    }
+                ),
                 **error_responses(400, 401, 403, 404, 413, 415, 429),
             },
         }
     },
     "/api/v1/exercises/{code}/results": {
         "get": {
-            "summary": "The class's results per case and finding "
-            "(needs `Authorization: Bearer <educator_key>`)",
+            "summary": "The class's results per case and finding (needs `Authorization: Bearer <educator_key>`)",
             "description": "Rates are over the students who answered the case; `hit_rate` and "
             "`miss_rate` are null for findings not in the case, `overcall_rate` for findings in it.",
             "parameters": [_CODE],
@@ -385,8 +428,10 @@ PATHS: dict[str, Any] = {
                                     "required": ["id", "answered", "lean_counts", "findings"],
                                     "properties": {
                                         "id": {"type": "string"},
-                                        "revealed": {"type": "boolean",
-                                                     "description": "whether the educator revealed its answer"},
+                                        "revealed": {
+                                            "type": "boolean",
+                                            "description": "whether the educator revealed its answer",
+                                        },
                                         "answered": {"type": "integer"},
                                         "lean_counts": {
                                             "type": "object",

@@ -54,21 +54,30 @@ def _picker(form: NewExerciseForm, educator: Any) -> list[dict[str, Any]]:
     def option(case_id: str, narrative: str, i: int) -> dict[str, Any]:
         first = narrative.split(". ")[0].rstrip(".")
         preview = first if len(first) <= 140 else first[:139].rstrip() + "…"
-        return {"box": boxes[case_id], "preview": preview + ".", "hint_id": f"case-preview-{i}",
-                "attrs": {**invalid, "aria-describedby": f"case-preview-{i}"}}
+        return {
+            "box": boxes[case_id],
+            "preview": preview + ".",
+            "hint_id": f"case-preview-{i}",
+            "attrs": {**invalid, "aria-describedby": f"case-preview-{i}"},
+        }
 
     groups: list[dict[str, Any]] = []
     count = 0
     if educator is not None:
         mine = [a for a in service.educator_cases(educator.id) if a.case_id in boxes]
-        groups.append({"title": "Cases you wrote", "options": [option(a.case_id, a.narrative, i)
-                                                               for i, a in enumerate(mine)]})
+        groups.append(
+            {"title": "Cases you wrote", "options": [option(a.case_id, a.narrative, i) for i, a in enumerate(mine)]}
+        )
         count = len(mine)
     library = list(load_cases().values())
     for level in DIFFICULTY_ORDER:
         cases = sorted((c for c in library if c.difficulty == level), key=lambda c: (c.kind, c.title))
-        groups.append({"title": f"{level.capitalize()} cases",
-                       "options": [option(c.id, c.narrative, count + i) for i, c in enumerate(cases)]})
+        groups.append(
+            {
+                "title": f"{level.capitalize()} cases",
+                "options": [option(c.id, c.narrative, count + i) for i, c in enumerate(cases)],
+            }
+        )
         count += len(cases)
     return [g for g in groups if g["options"]]
 
@@ -77,8 +86,7 @@ def _simulated_ids(count: int) -> list[str]:
     """`count` simulated patients, each of a random offered entry with a random seed."""
     entries = offered_entries()
     return [
-        case_id_for(entries[secrets.randbelow(len(entries))], secrets.randbelow(MAX_SEED + 1))
-        for _ in range(count)
+        case_id_for(entries[secrets.randbelow(len(entries))], secrets.randbelow(MAX_SEED + 1)) for _ in range(count)
     ]
 
 
@@ -93,8 +101,12 @@ def new() -> ResponseReturnValue:
         ids = list(form.cases.data or []) + _simulated_ids(form.simulated.data or 0)
         try:
             created = service.create_exercise(
-                form.title.data or "", ids, identity.educator_key(), kb(), form.time_limit.data,
-                form.feedback.data or "after_reveal"
+                form.title.data or "",
+                ids,
+                identity.educator_key(),
+                kb(),
+                form.time_limit.data,
+                form.feedback.data or "after_reveal",
             )
         except ClassroomError as err:
             form.cases.errors = [err.message]
@@ -105,10 +117,15 @@ def new() -> ResponseReturnValue:
             return redirect(url_for("classroom.created", code=created.exercise.code))
     status_code = 400 if form.is_submitted() else 200
     return render_template(
-        "classroom/new.html", form=form, educator=educator, authored=educator is not None,
-        written=_written_cases(educator), picker=_picker(form, educator),
+        "classroom/new.html",
+        form=form,
+        educator=educator,
+        authored=educator is not None,
+        written=_written_cases(educator),
+        picker=_picker(form, educator),
         mine=[present_summary(s) for s in service.educator_exercises(educator)] if educator else [],
-        action=ActionForm(), **identity.key_box(),
+        action=ActionForm(),
+        **identity.key_box(),
     ), status_code
 
 

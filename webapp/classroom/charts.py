@@ -63,7 +63,8 @@ def lean_bars(case: CaseStats, revealed: bool = True) -> dict[str, Any]:
         "bar_h": row_h - 8,
         "rows": rows,
         "title": f"Leans chosen by {case.answered} students"
-        + (f" (expected: {LEAN_LABEL[case.expected_lean]})" if revealed else "") + f": {summary}",
+        + (f" (expected: {LEAN_LABEL[case.expected_lean]})" if revealed else "")
+        + f": {summary}",
     }
 
 
@@ -105,8 +106,12 @@ def _short(name: str, width: int = 26) -> str:
     return name if len(name) <= width else name[: width - 1].rstrip() + "…"
 
 
-def heatmap(cases: Sequence[CaseStats], labels: dict[str, str], case_names: Sequence[str],
-            revealed: Collection[str] | None = None) -> dict[str, Any]:
+def heatmap(
+    cases: Sequence[CaseStats],
+    labels: dict[str, str],
+    case_names: Sequence[str],
+    revealed: Collection[str] | None = None,
+) -> dict[str, Any]:
     """Findings × cases. In a revealed case, key findings are red by how many students MISSED them
     (darker = more missed, "✗ 80%"), over-calls orange by how many ticked them although absent
     ("+ 30%"). In a case not revealed yet, every finding is grey by how many ticked it: nothing
@@ -161,8 +166,12 @@ def heatmap(cases: Sequence[CaseStats], labels: dict[str, str], case_names: Sequ
         "rows": [{"label": labels[s], "y": head_h + i * cell_h + 17} for i, s in enumerate(slugs)],
         # Case names slanted above their columns, so a long title still fits.
         "columns": [
-            {"label": _short(case_names[i]), "x": label_w + i * cell_w + cell_w / 2 - 4, "y": head_h - 8,
-             "transform": f"rotate(-35 {label_w + i * cell_w + cell_w / 2 - 4} {head_h - 8})"}
+            {
+                "label": _short(case_names[i]),
+                "x": label_w + i * cell_w + cell_w / 2 - 4,
+                "y": head_h - 8,
+                "transform": f"rotate(-35 {label_w + i * cell_w + cell_w / 2 - 4} {head_h - 8})",
+            }
             for i in range(len(cases))
         ],
         "cells": cells,

@@ -64,8 +64,14 @@ def claim(code: str) -> ResponseReturnValue:
 def _dashboard_data(exercise: Exercise, with_key: bool = False) -> dict[str, Any]:
     knowledge = kb()
     stats, cases = service.results(exercise, knowledge)
-    return ClassResults(service.facts(exercise), stats, cases, knowledge, frozenset(service.revealed_ids(exercise)),
-                        service.student_count(exercise)).page(with_key)
+    return ClassResults(
+        service.facts(exercise),
+        stats,
+        cases,
+        knowledge,
+        frozenset(service.revealed_ids(exercise)),
+        service.student_count(exercise),
+    ).page(with_key)
 
 
 def _signature(exercise: Exercise) -> str:
@@ -78,9 +84,15 @@ def _signature(exercise: Exercise) -> str:
 
 
 def _students(exercise: Exercise) -> list[dict[str, Any]]:
-    return [{"id": r.id, "nickname": r.nickname, "answered": r.answered,
-             "url": url_for("classroom.student_detail", code=exercise.code, student_id=r.id)}
-            for r in service.student_rows(exercise)]
+    return [
+        {
+            "id": r.id,
+            "nickname": r.nickname,
+            "answered": r.answered,
+            "url": url_for("classroom.student_detail", code=exercise.code, student_id=r.id),
+        }
+        for r in service.student_rows(exercise)
+    ]
 
 
 @bp.get("/classroom/<code>")
@@ -158,8 +170,12 @@ def live(code: str) -> ResponseReturnValue:
     if view == "projector":
         html = render_template("classroom/_projector_screen.html", **_projector_context(exercise, screen))
     else:
-        html = render_template("classroom/_panel.html", d=_dashboard_data(exercise, with_key=True),
-                               students=_students(exercise), action=ActionForm())
+        html = render_template(
+            "classroom/_panel.html",
+            d=_dashboard_data(exercise, with_key=True),
+            students=_students(exercise),
+            action=ActionForm(),
+        )
     response = make_response({"signature": signature, "changed": True, "html": html})
     # No Cache-Control of its own: the page's script keeps the ETag and sends If-None-Match itself,
     # so class results need no browser cache and keep the app-wide no-store (webapp/infra/security.py).
@@ -197,9 +213,14 @@ def student_detail(code: str, student_id: int) -> ResponseReturnValue:
     exercise = identity.educator_exercise(code)
     knowledge = kb()
     student = service.exercise_student(exercise, student_id)  # 404 for another exercise's
-    return render_template("classroom/student_detail.html", exercise=exercise, student=student,
-                           rows=present_student_answers(service.exercise_cases(exercise, knowledge),
-                                                        service.student_submissions(student), knowledge))
+    return render_template(
+        "classroom/student_detail.html",
+        exercise=exercise,
+        student=student,
+        rows=present_student_answers(
+            service.exercise_cases(exercise, knowledge), service.student_submissions(student), knowledge
+        ),
+    )
 
 
 @bp.get("/classroom/<code>/submissions.csv")
@@ -208,8 +229,12 @@ def export(code: str) -> ResponseReturnValue:
     exercise = identity.educator_exercise(code)
     knowledge = kb()
     return Response(
-        submissions_csv(service.facts(exercise), service.all_submissions(exercise),
-                        service.exercise_cases(exercise, knowledge), knowledge),
+        submissions_csv(
+            service.facts(exercise),
+            service.all_submissions(exercise),
+            service.exercise_cases(exercise, knowledge),
+            knowledge,
+        ),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=miop-classroom-{exercise.code}.csv"},
     )

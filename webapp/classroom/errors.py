@@ -18,9 +18,15 @@ def classroom_error_response(err: ClassroomError) -> ResponseReturnValue:
     """Render a ClassroomError (HTML or JSON by path); a 429 says when to retry."""
     if err.claim_code and not wants_json():
         # A browser without the key: say where to paste it instead of a dead end.
-        response = make_response(render_template(
-            "classroom/need_key.html", message=err.message, code=err.claim_code,
-            claim_url=url_for("classroom.claim", code=err.claim_code)), err.status)
+        response = make_response(
+            render_template(
+                "classroom/need_key.html",
+                message=err.message,
+                code=err.claim_code,
+                claim_url=url_for("classroom.claim", code=err.claim_code),
+            ),
+            err.status,
+        )
         if err.retry_after is not None:
             response.headers["Retry-After"] = str(err.retry_after)
         return response

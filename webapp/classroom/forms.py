@@ -89,9 +89,7 @@ class JoinForm(FlaskForm):
     code = StringField(
         "Join code", validators=[DataRequired("Type the join code shown by your educator."), Length(max=JOIN_CODE_MAX)]
     )
-    nickname = StringField(
-        "Nickname", validators=[DataRequired("Choose a nickname."), Length(max=NICKNAME_MAX)]
-    )
+    nickname = StringField("Nickname", validators=[DataRequired("Choose a nickname."), Length(max=NICKNAME_MAX)])
     submit = SubmitField("Join")
 
 
@@ -168,8 +166,11 @@ def author_form_data(case: Mapping[str, Any]) -> dict[str, object]:
     data |= {"onset": key["onset"], "family_history": key["family_history"], "lean": key["lean"]}
     data |= {slug: "present" for slug in key["present"]} | {slug: "absent" for slug in key["absent"]}
     for i, point in enumerate(case["teaching_point"], start=1):
-        data |= {f"point{i}": point["text"], f"point{i}_source": point["cite"]["source"],
-                 f"point{i}_locator": point["cite"].get("locator", "")}
+        data |= {
+            f"point{i}": point["text"],
+            f"point{i}_source": point["cite"]["source"],
+            f"point{i}_locator": point["cite"].get("locator", ""),
+        }
     return data
 
 
@@ -195,8 +196,9 @@ def author_form_class(kb: KnowledgeBase) -> type[_AuthorBase]:
     sources = [SelectChoice(s.id, s.title) for s in kb.sources.values()]
     for i in range(1, TEACHING_POINTS + 1):
         required = [DataRequired("Give at least one teaching point.")] if i == 1 else [Optional()]
-        attrs[f"point{i}"] = TextAreaField(f"Teaching point {i}",
-                                           validators=[*required, Length(max=TEACHING_POINT_MAX)])
+        attrs[f"point{i}"] = TextAreaField(
+            f"Teaching point {i}", validators=[*required, Length(max=TEACHING_POINT_MAX)]
+        )
         attrs[f"point{i}_source"] = SelectField(f"Source of teaching point {i}", choices=sources)
         attrs[f"point{i}_locator"] = StringField(
             f"Where in source {i}: section, page or quoted passage", validators=[Length(max=LOCATOR_MAX)]

@@ -87,8 +87,11 @@ def key_box(code: str | None = None) -> dict[str, Any]:
     key = session.get(EDUCATOR_KEY)
     if service.educator_for_key(key) is None:
         return {"key": None, "key_is_new": False}
-    return {"key": key, "key_is_new": new,
-            "claim_url": url_for("classroom.claim", code=code, _external=True) if code else None}
+    return {
+        "key": key,
+        "key_is_new": new,
+        "claim_url": url_for("classroom.claim", code=code, _external=True) if code else None,
+    }
 
 
 def bearer() -> str | None:
@@ -103,7 +106,6 @@ def api_educator_exercise(code: str) -> Exercise:
     exercise = lookup(code)
     service.authorise(exercise, bearer())
     return exercise
-
 
 
 # --- students -------------------------------------------------------------------------------
@@ -149,6 +151,11 @@ def api_student(exercise: Exercise, nickname: str, token: object) -> service.Api
     except service.ClassroomError as err:
         if err.code == "invalid_student_token":
             cfg = current_app.config
-            service.count_failure(request.remote_addr or "unknown", cfg["SECRET_KEY"], cfg["JOIN_RATE_LIMIT"],
-                                  cfg["JOIN_RATE_WINDOW_SECONDS"], "wrong student tokens")
+            service.count_failure(
+                request.remote_addr or "unknown",
+                cfg["SECRET_KEY"],
+                cfg["JOIN_RATE_LIMIT"],
+                cfg["JOIN_RATE_WINDOW_SECONDS"],
+                "wrong student tokens",
+            )
         raise

@@ -59,9 +59,14 @@ def status(exercise: ExerciseFacts, now: datetime | None = None) -> dict[str, An
         text, short = f"Open: {left}.", f"open, {left}"
     else:
         text, short = "Open: answers are accepted.", "open"
-    return {"open": exercise.is_open(now), "text": text, "short": short, "left": left,
-            "seconds_left": seconds_left,
-            "closed_by_educator": exercise.closed_at is not None}
+    return {
+        "open": exercise.is_open(now),
+        "text": text,
+        "short": short,
+        "left": left,
+        "seconds_left": seconds_left,
+        "closed_by_educator": exercise.closed_at is not None,
+    }
 
 
 def case_title(case: Case, position: int) -> str:
@@ -72,8 +77,14 @@ def case_title(case: Case, position: int) -> str:
 def present_summary(summary: ExerciseSummary) -> dict[str, Any]:
     """One line of the educator's "your exercises" list."""
     e = summary.exercise
-    return {"code": e.code, "title": e.title, "status": status(e)["short"], "students": summary.students,
-            "answers": summary.answers, "created": e.created_at.strftime("%Y-%m-%d %H:%M UTC")}
+    return {
+        "code": e.code,
+        "title": e.title,
+        "status": status(e)["short"],
+        "students": summary.students,
+        "answers": summary.answers,
+        "created": e.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+    }
 
 
 def present_student_cases(cases: Sequence[Case], mine: dict[str, Answer], shown: set[str]) -> list[dict[str, Any]]:
@@ -160,9 +171,7 @@ class ClassResults:
                         {"label": labels[slug], "count": k, "pct": charts.pct(k / s.answered)}
                         for slug, k in s.top_overcalls
                     ],
-                    "mean_confidence": charts.pct(
-                        s.mean_confidence / 100 if s.mean_confidence is not None else None
-                    ),
+                    "mean_confidence": charts.pct(s.mean_confidence / 100 if s.mean_confidence is not None else None),
                     "lean_accuracy": charts.pct(s.lean_accuracy),
                 }
                 for i, s in enumerate(stats.cases)
@@ -175,8 +184,13 @@ class ClassResults:
         for case in payload["cases"]:
             case["revealed"] = case["id"] in self.revealed
         exercise = self.exercise
-        return {"code": exercise.code, "title": exercise.title, "open": exercise.is_open(now or utcnow()),
-                "feedback": exercise.feedback, **payload}
+        return {
+            "code": exercise.code,
+            "title": exercise.title,
+            "open": exercise.is_open(now or utcnow()),
+            "feedback": exercise.feedback,
+            **payload,
+        }
 
 
 def results_payload(stats: ExerciseStats) -> dict[str, Any]:
@@ -214,8 +228,9 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def submissions_csv(exercise: ExerciseFacts, rows: Sequence[tuple[Answer, str]], cases: Sequence[Case],
-                    kb: KnowledgeBase) -> str:
+def submissions_csv(
+    exercise: ExerciseFacts, rows: Sequence[tuple[Answer, str]], cases: Sequence[Case], kb: KnowledgeBase
+) -> str:
     """All submissions of the exercise as a clean CSV table: the header first, one row per student
     and case, labels and HPO ids beside the slugs, percentages as the pages show them, the case's
     title and expected answer; the disclaimer in the notes column of every row. `cases`: the
@@ -257,23 +272,27 @@ def submissions_csv(exercise: ExerciseFacts, rows: Sequence[tuple[Answer, str]],
     return out.getvalue()
 
 
-def present_student_answers(cases: Sequence[Case], mine: dict[str, Answer],
-                            kb: KnowledgeBase) -> list[dict[str, Any]]:
+def present_student_answers(cases: Sequence[Case], mine: dict[str, Answer], kb: KnowledgeBase) -> list[dict[str, Any]]:
     """One student's answers, case by case, beside each case's key (the educator's drill-down)."""
     rows = []
     for i, case in enumerate(cases):
         sub = mine.get(case.id)
-        rows.append({
-            "name": case_title(case, i + 1),
-            "expected": charts.LEAN_LABEL[case.key.lean],
-            "answered": sub is not None,
-            "lean": charts.LEAN_LABEL.get(sub.lean, sub.lean) if sub else None,
-            "lean_right": sub is not None and sub.lean == case.key.lean,
-            "confidence": sub.confidence if sub else None,
-            "score": charts.pct(sub.score) if sub else None,
-            "hits": [kb.findings[s].label for s in case.key.present if sub and s in sub.findings],
-            "missed": [kb.findings[s].label for s in case.key.present if sub and s not in sub.findings],
-            "extra": [kb.findings[s].label for s in (sub.findings if sub else []) if s not in case.key.present
-                      and s in kb.findings],
-        })
+        rows.append(
+            {
+                "name": case_title(case, i + 1),
+                "expected": charts.LEAN_LABEL[case.key.lean],
+                "answered": sub is not None,
+                "lean": charts.LEAN_LABEL.get(sub.lean, sub.lean) if sub else None,
+                "lean_right": sub is not None and sub.lean == case.key.lean,
+                "confidence": sub.confidence if sub else None,
+                "score": charts.pct(sub.score) if sub else None,
+                "hits": [kb.findings[s].label for s in case.key.present if sub and s in sub.findings],
+                "missed": [kb.findings[s].label for s in case.key.present if sub and s not in sub.findings],
+                "extra": [
+                    kb.findings[s].label
+                    for s in (sub.findings if sub else [])
+                    if s not in case.key.present and s in kb.findings
+                ],
+            }
+        )
     return rows

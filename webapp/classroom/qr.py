@@ -17,7 +17,8 @@ from markupsafe import escape
 def qr_svg(url: str) -> Markup:
     """An <svg> QR code of `url` that scales with its box, named for screen readers."""
     code = segno.make(url, error="m")
-    svg = code.svg_inline(scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None,
-                          dark="#000000", light="#ffffff")
+    svg = code.svg_inline(
+        scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None, dark="#000000", light="#ffffff"
+    )
     label = escape(f"QR code for {url}")
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))

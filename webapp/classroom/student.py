@@ -51,8 +51,9 @@ def join() -> ResponseReturnValue:
         if identity.session_student(exercise) is not None:
             return redirect(url_for("classroom.student_home", code=exercise.code))
         try:
-            student = service.join(exercise, form.nickname.data or "",
-                                   max_students=current_app.config["CLASSROOM_MAX_STUDENTS"])
+            student = service.join(
+                exercise, form.nickname.data or "", max_students=current_app.config["CLASSROOM_MAX_STUDENTS"]
+            )
         except ClassroomError as err:
             form.nickname.errors = [err.message]
             if err.status == 409:

@@ -29,8 +29,12 @@ CONNECT_TIMEOUT_SECONDS = 5
 POOL_TIMEOUT_SECONDS = 5
 # SQLite's OperationalError also covers bad SQL and a missing table (bugs: 500); these mean the
 # file cannot be used just now.
-_SQLITE_UNAVAILABLE = ("unable to open database file", "database is locked", "disk i/o error",
-                       "attempt to write a readonly database")
+_SQLITE_UNAVAILABLE = (
+    "unable to open database file",
+    "database is locked",
+    "disk i/o error",
+    "attempt to write a readonly database",
+)
 
 
 def bind_migrations(app: Flask) -> None:
@@ -60,11 +64,19 @@ def resolve_database_uri(app: Flask) -> None:
         # Notice a peer that stops acknowledging (a cut network): keepalive probes on an idle
         # connection, and at most 10 s for sent data to be acknowledged. The URL's own values win.
         given = make_url(url).query
-        defaults = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "keepalives": 1, "keepalives_idle": 30,
-                    "keepalives_interval": 10, "keepalives_count": 3, "tcp_user_timeout": 10_000}
+        defaults = {
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 10_000,
+        }
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options["connect_args"] = {**{k: v for k, v in defaults.items() if k not in given},
-                                   **options.get("connect_args", {})}
+        options["connect_args"] = {
+            **{k: v for k, v in defaults.items() if k not in given},
+            **options.get("connect_args", {}),
+        }
         # A request waits at most this long for a pooled connection, then gets its 503.
         options.setdefault("pool_timeout", POOL_TIMEOUT_SECONDS)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -32,15 +32,26 @@ from .database import RETRY_AFTER_SECONDS
 from .database import unavailable
 
 CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
-    429: "too_many_requests", 500: "internal_error", 503: "unavailable",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
 }
 
 
 TITLES = {
-    401: "Educator key needed", 403: "Not allowed", 404: "Not found", 413: "Too large",
-    429: "Too many attempts", 503: "Temporarily unavailable",
+    401: "Educator key needed",
+    403: "Not allowed",
+    404: "Not found",
+    413: "Too large",
+    429: "Too many attempts",
+    503: "Temporarily unavailable",
 }
 
 
@@ -79,19 +90,25 @@ def csrf_message(reason: str) -> str:
     again = "Reload the page and try again."
     if "session token is missing" in reason:
         if not request.is_secure and current_app.config.get("SESSION_COOKIE_SECURE"):
-            what = ("Your browser did not send back this site's session cookie: the server marks it "
-                    "Secure (HTTPS only, SESSION_COOKIE_SECURE=1) but this page came over plain HTTP. "
-                    "Open the site with https://, or unset SESSION_COOKIE_SECURE to serve plain HTTP.")
+            what = (
+                "Your browser did not send back this site's session cookie: the server marks it "
+                "Secure (HTTPS only, SESSION_COOKIE_SECURE=1) but this page came over plain HTTP. "
+                "Open the site with https://, or unset SESSION_COOKIE_SECURE to serve plain HTTP."
+            )
         else:
-            what = ("Your browser did not send this site's session cookie (cookies blocked for this "
-                    "site, or opened in another browser). Allow cookies for this site.")
+            what = (
+                "Your browser did not send this site's session cookie (cookies blocked for this "
+                "site, or opened in another browser). Allow cookies for this site."
+            )
     elif "token is missing" in reason:
         what = "The form arrived without its security token (it did not come from this site's page)."
     elif "expired" in reason:
         what = "The form's security token has expired."
     elif "invalid" in reason or "do not match" in reason:
-        what = ("The form's security token does not match this browser's session (the page is older "
-                "than the session, or the server's key changed).")
+        what = (
+            "The form's security token does not match this browser's session (the page is older "
+            "than the session, or the server's key changed)."
+        )
     else:
         what = "The form was not sent from this site."
     return f"{what} {again} ({reason})"
@@ -145,8 +162,12 @@ def register_errorhandlers(app: Flask) -> None:
         if not unavailable(err):
             return _unexpected(err)
         app.logger.warning("database unavailable on %s: %s", request.path, type(getattr(err, "orig", err)).__name__)
-        response = make_response(error_response(
-            503, "The classroom database cannot be reached just now. Please try again in a few seconds.",
-            "database_unavailable"))
+        response = make_response(
+            error_response(
+                503,
+                "The classroom database cannot be reached just now. Please try again in a few seconds.",
+                "database_unavailable",
+            )
+        )
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -115,8 +115,9 @@ def record() -> None:
         current_app.logger.warning("rate limit %s not counted: %s", (pending or prune)[0][0], type(err).__name__)
 
 
-def rate_limited(name: str,
-                 client: Callable[[], str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def rate_limited(
+    name: str, client: Callable[[], str] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Limit a view's POST requests per client under the named limit; 429 with Retry-After beyond it.
     `client` says who one client is (default: the address), e.g. one classroom student."""
 
@@ -130,9 +131,13 @@ def rate_limited(name: str,
                 finally:
                     record()
             minutes = max(1, math.ceil(wait / 60))
-            response = make_response(error_response(
-                429, f"Too many requests from this network; try again in {minutes} minute{'s' if minutes > 1 else ''}.",
-                "too_many_requests"))
+            response = make_response(
+                error_response(
+                    429,
+                    f"Too many requests from this network; try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+                    "too_many_requests",
+                )
+            )
             response.headers["Retry-After"] = str(wait)
             return response
 

@@ -83,8 +83,7 @@ def machine_addresses() -> list[str]:
 def _machine_names() -> tuple[str, ...]:
     """Loopback, this machine's host name(s) and addresses: looked up once per process (DNS)."""
     name = socket.gethostname()
-    return ("localhost", "127.0.0.1", "::1", "[::1]", name, f"{name}.local", socket.getfqdn(name),
-            *machine_addresses())
+    return ("localhost", "127.0.0.1", "::1", "[::1]", name, f"{name}.local", socket.getfqdn(name), *machine_addresses())
 
 
 def default_trusted_hosts(public_url: str | None) -> list[str]:
@@ -128,8 +127,12 @@ def configure_serving(app: Flask) -> None:
     @app.errorhandler(SecurityError)
     def _untrusted_host(_err: SecurityError) -> Response:
         # No URL can be built for an untrusted host, so no page template: a plain 400.
-        return Response("400 Bad Request: this server does not answer to that host name (its operator can add "
-                        "it to TRUSTED_HOSTS, or set PUBLIC_URL).\n", 400, mimetype="text/plain")
+        return Response(
+            "400 Bad Request: this server does not answer to that host name (its operator can add "
+            "it to TRUSTED_HOSTS, or set PUBLIC_URL).\n",
+            400,
+            mimetype="text/plain",
+        )
 
 
 def serving_banner(bind: str, tls: bool) -> str:
@@ -139,14 +142,21 @@ def serving_banner(bind: str, tls: bool) -> str:
     suffix = "" if (scheme, port) in (("http", "80"), ("https", "443")) else f":{port}"
     if host in ("0.0.0.0", "", "::", "[::]"):
         lan = machine_addresses()
-        lines = [f"MIOP Checklist is listening on every interface, port {port} ({scheme}).",
-                 f"  On this machine:  {scheme}://127.0.0.1{suffix}/"]
-        lines += [f"  On the network:   {scheme}://{a}{suffix}/   (students join at {scheme}://{a}{suffix}/join)"
-                  for a in lan] or ["  (no network address found: is this machine connected?)"]
+        lines = [
+            f"MIOP Checklist is listening on every interface, port {port} ({scheme}).",
+            f"  On this machine:  {scheme}://127.0.0.1{suffix}/",
+        ]
+        lines += [
+            f"  On the network:   {scheme}://{a}{suffix}/   (students join at {scheme}://{a}{suffix}/join)" for a in lan
+        ] or ["  (no network address found: is this machine connected?)"]
     else:
-        lines = [f"MIOP Checklist: {scheme}://{host}{suffix}/   (join page {scheme}://{host}{suffix}/join)",
-                 "  Only this machine can reach it; HOST=0.0.0.0 make run serves the local network."]
+        lines = [
+            f"MIOP Checklist: {scheme}://{host}{suffix}/   (join page {scheme}://{host}{suffix}/join)",
+            "  Only this machine can reach it; HOST=0.0.0.0 make run serves the local network.",
+        ]
     if not tls:
-        lines.append("  Plain HTTP: fine on a trusted local network; use HTTPS (TLS_CERTFILE/TLS_KEYFILE, "
-                     "or a proxy) anywhere else.")
+        lines.append(
+            "  Plain HTTP: fine on a trusted local network; use HTTPS (TLS_CERTFILE/TLS_KEYFILE, "
+            "or a proxy) anywhere else."
+        )
     return "\n".join(lines)

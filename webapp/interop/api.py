@@ -40,12 +40,19 @@ def phenopacket() -> Response:
 
 _ERRORS = {str(s): json_response(ERROR, "error") for s in (400, 413, 415)}
 PATHS: dict[str, Any] = {
-    "/api/v1/phenopacket": {"post": {
-        "summary": "A GA4GH Phenopacket v2 of a checklist: absent findings excluded, onset on each "
-                   "present feature, a random id, the disclaimer in metaData.externalReferences",
-        "requestBody": {"required": True, "content": {"application/json": {
-            "schema": {"oneOf": [ASSESS_BODY, PHENOPACKET_BODY]}}}},
-        "responses": {"200": json_response(PHENOPACKET, "the phenopacket"), **_ERRORS,
-                      "429": json_response(ERROR, "too many imports from this client; see Retry-After")},
-    }},
+    "/api/v1/phenopacket": {
+        "post": {
+            "summary": "A GA4GH Phenopacket v2 of a checklist: absent findings excluded, onset on each "
+            "present feature, a random id, the disclaimer in metaData.externalReferences",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"oneOf": [ASSESS_BODY, PHENOPACKET_BODY]}}},
+            },
+            "responses": {
+                "200": json_response(PHENOPACKET, "the phenopacket"),
+                **_ERRORS,
+                "429": json_response(ERROR, "too many imports from this client; see Retry-After"),
+            },
+        }
+    },
 }

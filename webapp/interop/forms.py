@@ -21,8 +21,9 @@ class ImportForm(FlaskForm):
     Field names carry a prefix: the checklist form on the same page has its own `submit`.
     """
 
-    import_file = FileField(f"Choose a file (phenopacket .json or HPO list .txt, up to {BODY_MAX_WORDS})",
-                            render_kw={"accept": ACCEPT})
+    import_file = FileField(
+        f"Choose a file (phenopacket .json or HPO list .txt, up to {BODY_MAX_WORDS})", render_kw={"accept": ACCEPT}
+    )
     import_text = TextAreaField("Or paste it here")
     import_submit = SubmitField("Open the checklist filled in")
 
@@ -37,6 +38,7 @@ class ImportForm(FlaskForm):
             data: bytes = upload.read()  # a Werkzeug FileStorage (Flask-WTF is untyped)
             return data
         if not text.strip():
-            raise InputError("empty_import", "Nothing to import: choose a file or paste a phenopacket "
-                                             "or HPO ids, one per line.")
+            raise InputError(
+                "empty_import", "Nothing to import: choose a file or paste a phenopacket or HPO ids, one per line."
+            )
         return text

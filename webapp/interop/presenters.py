@@ -16,12 +16,24 @@ def present_import(imported: Imported, kb: KnowledgeBase, hpo: HpoIndex) -> dict
     return {
         "kind": imported.kind,
         "set_count": len(parsed.answers.findings),
-        "rows": [{"term": r.input, "name": hpo.name(r.input) or "", "finding": kb.findings[r.finding].label,
-                  "anchor": f"f-{r.finding}", "state": r.state} for r in parsed.recognized],
-        "unmapped": [{"term": u.input, "name": u.name or "not a term of this HPO release",
-                      "related": [kb.findings[s].label for s in dict.fromkeys(u.related) if s in kb.findings]}
-                     for u in parsed.unmapped],
-        "onset": None if onset == "unknown" else {"label": kb.onsets[onset].label,
-                                                  "source": imported.onset_from},
+        "rows": [
+            {
+                "term": r.input,
+                "name": hpo.name(r.input) or "",
+                "finding": kb.findings[r.finding].label,
+                "anchor": f"f-{r.finding}",
+                "state": r.state,
+            }
+            for r in parsed.recognized
+        ],
+        "unmapped": [
+            {
+                "term": u.input,
+                "name": u.name or "not a term of this HPO release",
+                "related": [kb.findings[s].label for s in dict.fromkeys(u.related) if s in kb.findings],
+            }
+            for u in parsed.unmapped
+        ],
+        "onset": None if onset == "unknown" else {"label": kb.onsets[onset].label, "source": imported.onset_from},
         "notes": list(imported.notes),
     }

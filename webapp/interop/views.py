@@ -68,18 +68,25 @@ def import_checklist() -> ResponseReturnValue:
             imported = import_text(payload, knowledge, hpo)
     except InputError as err:
         checklist = checklist_form_class(knowledge)(formdata=None)
-        return render_template("checklist/form.html", form=checklist,
-                               groups=checklist_groups(checklist, knowledge),
-                               import_form=form, import_error=err.message), 400
+        return render_template(
+            "checklist/form.html",
+            form=checklist,
+            groups=checklist_groups(checklist, knowledge),
+            import_form=form,
+            import_error=err.message,
+        ), 400
     checklist = checklist_form_class(knowledge)(formdata=None)
     answers = imported.parsed.answers
     for slug in knowledge.findings:
         getattr(checklist, slug).data = answers.state(slug)
     checklist.onset.data = answers.onset
     checklist.carry(imported.parsed.other_terms)
-    return render_template("interop/imported.html", form=checklist,
-                           groups=checklist_groups(checklist, knowledge),
-                           imported=present_import(imported, knowledge, hpo))
+    return render_template(
+        "interop/imported.html",
+        form=checklist,
+        groups=checklist_groups(checklist, knowledge),
+        imported=present_import(imported, knowledge, hpo),
+    )
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -95,16 +102,20 @@ def phenopacket_file() -> Response:
     """The shared result's checklist as a GA4GH Phenopacket v2 file."""
     parsed = parsed_query()
     packet = export_phenopacket(parsed.answers, kb(), load_hpo(), disclaimer=DISCLAIMER, other_terms=parsed.other_terms)
-    return _attachment(json.dumps(packet, indent=2, ensure_ascii=False) + "\n", "application/json",
-                       "miop-checklist-phenopacket.json")
+    return _attachment(
+        json.dumps(packet, indent=2, ensure_ascii=False) + "\n", "application/json", "miop-checklist-phenopacket.json"
+    )
 
 
 @bp.get("/assessment/hpo.csv")
 def hpo_csv_file() -> Response:
     """The shared result's HPO terms as a CSV file."""
     parsed = parsed_query()
-    return _attachment(hpo_csv(parsed.answers, kb(), load_hpo(), disclaimer=DISCLAIMER, other_terms=parsed.other_terms),
-                       "text/csv", "miop-checklist-hpo-terms.csv")
+    return _attachment(
+        hpo_csv(parsed.answers, kb(), load_hpo(), disclaimer=DISCLAIMER, other_terms=parsed.other_terms),
+        "text/csv",
+        "miop-checklist-hpo-terms.csv",
+    )
 
 
 def _attachment(body: str, mimetype: str, filename: str) -> Response:

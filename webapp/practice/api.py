@@ -47,8 +47,7 @@ def cases() -> Response:
             "simulated": {
                 "id_pattern": "sim-<OMIM number>-<n> or sim-ORPHA<number>-<n>, n 0..999999999",
                 "entries": [
-                    {"entry": e.id, "name": e.name, "example_id": f"sim-{e.number}-1"}
-                    for e in offered_entries()
+                    {"entry": e.id, "name": e.name, "example_id": f"sim-{e.number}-1"} for e in offered_entries()
                 ],
             },
         }
@@ -95,8 +94,11 @@ ATTEMPT_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["lean", "confidence"],
     "properties": {
-        "findings": {"type": "array", "items": ref("FindingSlug"),
-                     "description": "ids of the findings present (GET /api/v1/findings)"},
+        "findings": {
+            "type": "array",
+            "items": ref("FindingSlug"),
+            "description": "ids of the findings present (GET /api/v1/findings)",
+        },
         "lean": {"type": "string", "enum": ["recessive", "dominant", "indeterminate"]},
         "mechanisms": {"type": "array", "items": ref("MechanismSlug"), "description": "mechanism ids"},
         "confidence": {"type": "integer", "minimum": CONFIDENCE_MIN, "maximum": CONFIDENCE_MAX},
@@ -142,9 +144,7 @@ FEEDBACK_SCHEMA: dict[str, Any] = {
 
 
 def _err(*statuses: int) -> dict[str, Any]:
-    return {
-        str(s): {"description": "error", "content": {"application/json": {"schema": ERROR}}} for s in statuses
-    }
+    return {str(s): {"description": "error", "content": {"application/json": {"schema": ERROR}}} for s in statuses}
 
 
 PATHS: dict[str, Any] = {
@@ -172,15 +172,11 @@ PATHS: dict[str, Any] = {
     "/api/v1/cases/{case_id}": {
         "get": {
             "summary": "One case without its answer key (written id, or sim-<number>-<n>)",
-            "parameters": [
-                {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
-            ],
+            "parameters": [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {
                 "200": {
                     "description": "OK",
-                    "content": {
-                        "application/json": {"schema": {"type": "object", "properties": {"case": _CASE}}}
-                    },
+                    "content": {"application/json": {"schema": {"type": "object", "properties": {"case": _CASE}}}},
                 },
                 **_err(404),
             },
@@ -189,9 +185,7 @@ PATHS: dict[str, Any] = {
     "/api/v1/cases/{case_id}/attempts": {
         "post": {
             "summary": "Score an attempt; the answer key is revealed only here (nothing is stored)",
-            "parameters": [
-                {"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}
-            ],
+            "parameters": [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": ATTEMPT_SCHEMA}}},
             "responses": {
                 "200": {"description": "OK", "content": {"application/json": {"schema": FEEDBACK_SCHEMA}}},

@@ -59,8 +59,7 @@ class AttemptForm(FlaskForm):
         knowledge = knowledge or load_kb()
         findings = sorted(
             # The premise (dense bone on imaging) is given in every case, not a finding to spot.
-            (f for f in knowledge.findings.values()
-             if not (knowledge.premise and f.slug == knowledge.premise.finding)),
+            (f for f in knowledge.findings.values() if not (knowledge.premise and f.slug == knowledge.premise.finding)),
             key=lambda f: f.label.lower(),
         )
         self.findings.choices = [SelectChoice(f.slug, f.label) for f in findings]

@@ -39,9 +39,7 @@ from ..wording import DISCLAIMER
 
 PUBLIC_LABELS = {
     "written": "Written case",
-    "simulated": (
-        "Simulated patient from the HPO annotations of an osteopetrosis entry (named after you answer)"
-    ),
+    "simulated": ("Simulated patient from the HPO annotations of an osteopetrosis entry (named after you answer)"),
     "authored": "Case written by your educator",
 }
 LEAN_LABELS = {"recessive": "recessive", "dominant": "dominant", "indeterminate": "indeterminate"}
@@ -75,8 +73,7 @@ def present_staged_case(case: Case, shown: int) -> dict[str, Any]:
         **present_case(case),
         "total": len(stages),
         "shown": [
-            {"number": i, "title": st.title, "narrative": st.narrative}
-            for i, st in enumerate(stages[:shown], start=1)
+            {"number": i, "title": st.title, "narrative": st.narrative} for i, st in enumerate(stages[:shown], start=1)
         ],
         "next": None if following is None else {"number": shown + 1, "title": following.title},
         "revealed": shown,
@@ -145,10 +142,7 @@ def _lean_why(feedback: Feedback) -> str:
     elif case.kind == "authored":  # a classroom case: the educator who wrote it set the key
         basis = f"The expected lean is the one the educator who wrote this case gave: {case.key.lean}."
     else:
-        basis = (
-            f"The expected lean is the inheritance of the entry this case models ({case.entry}): "
-            f"{case.key.lean}."
-        )
+        basis = f"The expected lean is the inheritance of the entry this case models ({case.entry}): {case.key.lean}."
     if feedback.engine_agrees:
         return (
             f"{basis} The checklist's rules reach it too, from the case's findings, onset and family "
@@ -263,9 +257,7 @@ def sparkline(values: Sequence[int], width: int = 160, height: int = 36) -> dict
     if len(values) < 2:
         return None
     step = width / (len(values) - 1)
-    points = " ".join(
-        f"{i * step:.1f},{height - 2 - v / 100 * (height - 4):.1f}" for i, v in enumerate(values)
-    )
+    points = " ".join(f"{i * step:.1f},{height - 2 - v / 100 * (height - 4):.1f}" for i, v in enumerate(values))
     last_x, last_y = points.split(" ")[-1].split(",")
     return {
         "width": width,
@@ -327,8 +319,7 @@ def weak_spot_reason(
     missed = ", ".join(f"{kb.findings[s].label} (missed {counts[s]}×)" for s in shared)
     due = f"the next card falls due {_when_words(soonest, now)}" if soonest else "the schedule is empty"
     return (
-        f"Nothing is due for review yet ({due}), so this is the case richest in the findings you miss "
-        f"most: {missed}."
+        f"Nothing is due for review yet ({due}), so this is the case richest in the findings you miss most: {missed}."
     )
 
 

@@ -223,7 +223,11 @@ def case(case_id: str) -> ResponseReturnValue:
             record = record_of(scored)
             session[SESSION_KEY] = append_record(session.get(SESSION_KEY), record, knowledge)
             session[REVIEW_KEY] = schedule_review(
-                session.get(REVIEW_KEY), current.id, current.key.present, scored.missed, record.score_pct,
+                session.get(REVIEW_KEY),
+                current.id,
+                current.key.present,
+                scored.missed,
+                record.score_pct,
                 datetime.now(UTC),
             )
             session.pop(UNDO_KEY, None)  # a new attempt: the cleared progress is gone for good

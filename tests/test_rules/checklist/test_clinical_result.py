@@ -31,10 +31,12 @@ def flags(assessment):
 
 # 1. The premise, explicit.
 
+
 def test_the_lrp5_mimic_reduced_bone_density_contradicts_the_premise_and_gives_no_lean():
     # Infants with LRP5 osteoporosis-pseudoglioma: reduced bone density and blindness, infant onset.
-    parsed = parse_request({"findings": {"HP:0004349": "present", "visual_impairment": "present"},
-                            "onset": "infancy"}, KB, HPO)
+    parsed = parse_request(
+        {"findings": {"HP:0004349": "present", "visual_impairment": "present"}, "onset": "infancy"}, KB, HPO
+    )
     assert parsed.answers.state("dense_bone") == "absent"
     a = evaluate(parsed.answers, KB)
     assert a.premise == "contradicted"
@@ -67,6 +69,7 @@ def test_unconfirmed_premise_is_said_and_offered_first_as_a_check():
 
 
 # 2. Red flags that are true.
+
 
 def test_a_seizure_with_calcium_entered_normal_raises_no_low_calcium_flag_but_its_own():
     a = run({"seizure_like_events": "present", "hypocalcemia": "absent"})
@@ -104,6 +107,7 @@ def test_every_flag_names_only_entered_findings_and_an_action_with_its_source():
 
 # 3. Strength earned.
 
+
 def test_low_calcium_in_a_newborn_alone_is_moderate_and_the_neonatal_onset_counts_once():
     a = run({"hypocalcemia": "present"}, "neonatal")
     assert (a.inheritance.lean, a.inheritance.strength) == ("recessive", "moderate")
@@ -116,8 +120,9 @@ def test_onset_alone_never_gives_more_than_weak(onset):
 
 
 def test_one_finding_with_its_onset_and_family_history_never_gives_strong():
-    for slug, state, onset, family in itertools.product(list(KB.findings), ("present", "absent"),
-                                                        KB.onsets, KB.family_histories):
+    for slug, state, onset, family in itertools.product(
+        list(KB.findings), ("present", "absent"), KB.onsets, KB.family_histories
+    ):
         a = run({slug: state}, onset, family)
         assert a.inheritance.strength != "strong", (slug, state, onset, family)
 
@@ -129,6 +134,7 @@ def test_an_affected_sibling_points_recessive():
 
 
 # 4. Next steps that matter.
+
 
 def test_the_adult_case_offers_no_check_whose_every_answer_gives_the_same_lean_and_strength():
     a = run(onset="adulthood")
@@ -146,14 +152,23 @@ def test_when_nothing_could_change_the_lean_no_check_is_offered():
 
 def test_the_work_up_is_cited_and_tied_to_findings():
     ids = [w.id for w in KB.workup]
-    assert {"skeletal_radiographs", "calcium_pth", "blood_count", "eye_vep", "hearing", "brain_imaging",
-            "genetic_testing", "transplant_centre"} <= set(ids)
+    assert {
+        "skeletal_radiographs",
+        "calcium_pth",
+        "blood_count",
+        "eye_vep",
+        "hearing",
+        "brain_imaging",
+        "genetic_testing",
+        "transplant_centre",
+    } <= set(ids)
     for w in KB.workup:
         assert w.cite.source in KB.sources and w.cite.locator
         assert set(w.findings) <= set(KB.findings)
 
 
 # 7. Nothing lost on the way in or out.
+
 
 def test_an_excluded_term_excludes_every_checklist_finding_below_it():
     # NOT Abnormal circulating calcium concentration: HPO's NOT applies to every descendant.
@@ -164,13 +179,24 @@ def test_an_excluded_term_excludes_every_checklist_finding_below_it():
 
 
 def packet(**extra):
-    return {"id": "p1", "phenotypicFeatures": [{"type": {"id": "HP:0001873", "label": "Thrombocytopenia"}}],
-            "metaData": {"phenopacketSchemaVersion": "2.0"}, **extra}
+    return {
+        "id": "p1",
+        "phenotypicFeatures": [{"type": {"id": "HP:0001873", "label": "Thrombocytopenia"}}],
+        "metaData": {"phenopacketSchemaVersion": "2.0"},
+        **extra,
+    }
 
 
 def test_the_importer_reads_a_disease_onset():
-    imported = import_phenopacket(packet(diseases=[{"term": {"id": "OMIM:259700", "label": "OPTB1"},
-                                                    "onset": {"ontologyClass": {"id": "HP:0003623"}}}]), KB, HPO)
+    imported = import_phenopacket(
+        packet(
+            diseases=[
+                {"term": {"id": "OMIM:259700", "label": "OPTB1"}, "onset": {"ontologyClass": {"id": "HP:0003623"}}}
+            ]
+        ),
+        KB,
+        HPO,
+    )
     assert imported.parsed.answers.onset == "neonatal"
 
 
@@ -185,10 +211,14 @@ def test_the_onset_is_bounded_by_the_age_at_the_last_encounter():
 
 
 def test_terms_outside_the_checklist_are_kept_for_the_lab_list_and_the_exports():
-    parsed = parse_request({"findings": {"HP:0000256": "present", "HP:0031846": "present",
-                                         "HP:0002823": "absent"}}, KB, HPO)
+    parsed = parse_request(
+        {"findings": {"HP:0000256": "present", "HP:0031846": "present", "HP:0002823": "absent"}}, KB, HPO
+    )
     assert [(o.id, o.state) for o in parsed.other_terms] == [
-        ("HP:0000256", "present"), ("HP:0031846", "present"), ("HP:0002823", "absent")]
+        ("HP:0000256", "present"),
+        ("HP:0031846", "present"),
+        ("HP:0002823", "absent"),
+    ]
     csv_text = hpo_csv(parsed.answers, KB, HPO, disclaimer="x", other_terms=parsed.other_terms)
     assert "HP:0000256,Macrocephaly,present,Other term entered" in csv_text
     assert "HP:0002823,Abnormal femur morphology,excluded,Other term entered" in csv_text

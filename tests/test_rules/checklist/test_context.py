@@ -40,6 +40,7 @@ def clue(clue_id):
 
 # --- The lean: onset and consanguinity weighted from evidence ------------------------------------------
 
+
 def test_related_parents_weigh_as_much_as_late_onset_and_infant_onset():
     assert clue("consanguineous_parents").weight == clue("late_onset").weight == clue("infant_onset").weight == 2
     assert clue("affected_parent").weight > clue("consanguineous_parents").weight
@@ -47,8 +48,17 @@ def test_related_parents_weigh_as_much_as_late_onset_and_infant_onset():
 
 def test_the_consanguineous_plekhm1_girl_of_twelve_does_not_lean_dominant():
     # The written case optb6-dense-bones-at-twelve: recessive PLEKHM1, found at 12, every recessive sign absent.
-    absent = ["bone_pain", "fractures", "cranial_nerve_compression", "visual_impairment", "hearing_impairment",
-              "hepatosplenomegaly", "anemia", "thrombocytopenia", "leukopenia"]
+    absent = [
+        "bone_pain",
+        "fractures",
+        "cranial_nerve_compression",
+        "visual_impairment",
+        "hearing_impairment",
+        "hepatosplenomegaly",
+        "anemia",
+        "thrombocytopenia",
+        "leukopenia",
+    ]
     lean = run({s: "absent" for s in absent}, "adolescence", "consanguineous_parents").inheritance.lean
     assert lean != "dominant"
 
@@ -72,9 +82,13 @@ def test_the_neonatal_calcium_clue_is_worded_as_the_source_document_words_it():
 
 # --- The X-linked lean ------------------------------------------------------------------------------------
 
+
 def test_an_x_linked_family_pattern_gives_the_x_linked_lean_weak_whatever_the_score():
-    a = run({"anemia": "present", "hepatosplenomegaly": "present", "visual_impairment": "present"}, "infancy",
-            "x_linked_pattern")
+    a = run(
+        {"anemia": "present", "hepatosplenomegaly": "present", "visual_impairment": "present"},
+        "infancy",
+        "x_linked_pattern",
+    )
     assert (a.inheritance.lean, a.inheritance.strength) == ("x_linked", "weak")
     assert a.inheritance.score > 0  # the other clues still score, and are listed
     assert [g.gene.symbol for g in a.genes if g.consistent] == ["IKBKG"]
@@ -95,18 +109,23 @@ def test_the_family_history_question_offers_the_x_linked_lean():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.builds(
-    Answers,
-    findings=st.dictionaries(st.sampled_from(sorted(KB.findings)), st.sampled_from(["present", "absent", "unknown"])),
-    onset=st.sampled_from(sorted(KB.onsets)),
-    family_history=st.just("x_linked_pattern") | st.sampled_from(sorted(KB.family_histories)),
-))
+@given(
+    st.builds(
+        Answers,
+        findings=st.dictionaries(
+            st.sampled_from(sorted(KB.findings)), st.sampled_from(["present", "absent", "unknown"])
+        ),
+        onset=st.sampled_from(sorted(KB.onsets)),
+        family_history=st.just("x_linked_pattern") | st.sampled_from(sorted(KB.family_histories)),
+    )
+)
 def test_cards_work_up_and_next_checks_are_those_their_conditions_give(answers):
     a = evaluate(answers, KB)
     present = {s for s, state in answers.findings.items() if state == "present"}
     groups = {g for s in present for g in KB.findings[s].groups}
     assert [m.mechanism.slug for m in a.mechanisms] == [
-        m.slug for m in KB.mechanisms.values() if m.slug in groups and holds(m.when, answers)]
+        m.slug for m in KB.mechanisms.values() if m.slug in groups and holds(m.when, answers)
+    ]
     assert a.workup == tuple(w for w in KB.workup if holds(w.when, answers))
     assert [(c.kind, c.key, c.impact, c.outcomes) for c in a.next_checks] == reference_next_checks(answers, KB)
     p, ab = answer_masks(answers.findings, BITS)
@@ -115,6 +134,7 @@ def test_cards_work_up_and_next_checks_are_those_their_conditions_give(answers):
 
 
 # --- The premise: rickets ---------------------------------------------------------------------------------
+
 
 def test_rickets_does_not_contradict_the_premise_but_osteoporosis_does():
     for rickets in ("HP:0002748", "HP:0004912", "HP:0006463"):  # Rickets and the terms below it
@@ -127,6 +147,7 @@ def test_rickets_does_not_contradict_the_premise_but_osteoporosis_does():
 
 
 # --- Red flags in context -----------------------------------------------------------------------------------
+
 
 def test_a_dominant_teenager_with_an_isolated_sign_gets_no_urgent_flag():
     for family in ("unaffected_parents", "affected_parent"):
@@ -141,16 +162,27 @@ def test_one_nerve_sign_is_urgent_in_an_infant_and_high_after_infancy_two_are_ur
         assert flags(run({sign: "present"}))["possible_nerve_compression"] == "urgent"  # onset not known
         later = flags(run({sign: "present"}, "adulthood"))
         assert "possible_nerve_compression" not in later
-        assert later == ({"hearing_loss_after_infancy": "context"} if sign == "hearing_impairment"
-                         else {"nerve_sign_after_infancy": "high"})
+        assert later == (
+            {"hearing_loss_after_infancy": "context"}
+            if sign == "hearing_impairment"
+            else {"nerve_sign_after_infancy": "high"}
+        )
     two = flags(run({"hearing_impairment": "present", "facial_paralysis": "present"}, "adulthood"))
     assert two == {"possible_nerve_compression": "urgent"}
 
 
 def test_no_osteopetrosis_action_with_the_premise_contradicted():
-    osteopetrosis = {"cranial_nerve_compression", "possible_nerve_compression", "nerve_sign_after_infancy",
-                     "hearing_loss_after_infancy", "csf_obstruction", "low_blood_counts", "low_blood_counts_later",
-                     "recessive_pattern_in_infant", "seizures_normal_calcium"}
+    osteopetrosis = {
+        "cranial_nerve_compression",
+        "possible_nerve_compression",
+        "nerve_sign_after_infancy",
+        "hearing_loss_after_infancy",
+        "csf_obstruction",
+        "low_blood_counts",
+        "low_blood_counts_later",
+        "recessive_pattern_in_infant",
+        "seizures_normal_calcium",
+    }
     every = {s: "present" for s in KB.findings if s != "dense_bone"}
     for onset in KB.onsets:
         a = run({**every, "hypocalcemia": "absent", "dense_bone": "absent"}, onset)
@@ -183,6 +215,7 @@ def test_a_conditional_action_reads_as_a_condition():
 
 # --- Cards and work-up in context ----------------------------------------------------------------------------
 
+
 def test_the_calcium_card_is_not_shown_with_calcium_entered_normal():
     def cards(findings):
         return [m.mechanism.slug for m in run(findings).mechanisms]
@@ -195,7 +228,11 @@ def test_the_calcium_card_is_not_shown_with_calcium_entered_normal():
 def test_no_bone_card_with_dense_bone_entered_absent():
     findings = {"fractures": "present", "headaches": "present", "anemia": "present", "failure_to_thrive": "present"}
     assert [m.mechanism.slug for m in run(findings).mechanisms] == [
-        "fragile_bone", "skull_remodeling", "marrow_failure", "severe_illness"]
+        "fragile_bone",
+        "skull_remodeling",
+        "marrow_failure",
+        "severe_illness",
+    ]
     assert [m.mechanism.slug for m in run({**findings, "dense_bone": "absent"}).mechanisms] == ["severe_illness"]
 
 

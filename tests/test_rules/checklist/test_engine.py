@@ -58,8 +58,17 @@ def test_a_single_weak_clue_stays_indeterminate():
     assert "margin" in a.inheritance.message
 
 
-@pytest.mark.parametrize("slug", ["cranial_nerve_compression", "raised_csf_pressure", "anemia",
-                                  "thrombocytopenia", "leukopenia", "hepatosplenomegaly"])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "cranial_nerve_compression",
+        "raised_csf_pressure",
+        "anemia",
+        "thrombocytopenia",
+        "leukopenia",
+        "hepatosplenomegaly",
+    ],
+)
 def test_common_findings_at_recessive_diagnosis_point_recessive(slug):
     a = run({slug: "present"})
     assert a.inheritance.score > 0
@@ -74,8 +83,15 @@ def test_low_blood_counts_count_once_however_many_lines_are_low():
 
 
 def test_four_findings_common_at_recessive_diagnosis_in_an_infant():
-    a = run({"cranial_nerve_compression": "present", "raised_csf_pressure": "present",
-             "anemia": "present", "hepatosplenomegaly": "present"}, onset="infancy")
+    a = run(
+        {
+            "cranial_nerve_compression": "present",
+            "raised_csf_pressure": "present",
+            "anemia": "present",
+            "hepatosplenomegaly": "present",
+        },
+        onset="infancy",
+    )
     assert (a.inheritance.lean, a.inheritance.strength) == ("recessive", "strong")
     assert "recessive_pattern_in_infant" in {r.flag.id for r in a.red_flags}
 
@@ -111,14 +127,17 @@ def test_conflicting_clues_are_all_listed():
     assert "do not reach the margin" in a.inheritance.message
 
 
-@pytest.mark.parametrize(("findings", "mechanism"), [
-    ({"fractures": "present"}, "fragile_bone"),
-    ({"osteomyelitis": "present"}, "fragile_bone"),
-    ({"headaches": "present"}, "skull_remodeling"),
-    ({"hepatosplenomegaly": "present"}, "marrow_failure"),
-    ({"failure_to_thrive": "present"}, "severe_illness"),
-    ({"tetany": "present"}, "calcium_trapping"),
-])
+@pytest.mark.parametrize(
+    ("findings", "mechanism"),
+    [
+        ({"fractures": "present"}, "fragile_bone"),
+        ({"osteomyelitis": "present"}, "fragile_bone"),
+        ({"headaches": "present"}, "skull_remodeling"),
+        ({"hepatosplenomegaly": "present"}, "marrow_failure"),
+        ({"failure_to_thrive": "present"}, "severe_illness"),
+        ({"tetany": "present"}, "calcium_trapping"),
+    ],
+)
 def test_each_mechanism_is_reached_by_its_findings(findings, mechanism):
     hits = {m.mechanism.slug: [f.slug for f in m.findings] for m in run(findings).mechanisms}
     assert list(hits) == [mechanism]
@@ -134,16 +153,19 @@ def test_absent_findings_reach_no_mechanism():
     assert run({"fractures": "absent"}).mechanisms == ()
 
 
-@pytest.mark.parametrize(("finding", "flag"), [
-    ("hypocalcemia", "symptomatic_hypocalcemia"),
-    ("seizure_like_events", "possible_hypocalcemia"),
-    ("cranial_nerve_compression", "cranial_nerve_compression"),
-    ("facial_paralysis", "possible_nerve_compression"),
-    ("visual_impairment", "possible_nerve_compression"),
-    ("raised_csf_pressure", "csf_obstruction"),
-    ("thrombocytopenia", "low_blood_counts"),
-    ("failure_to_thrive", "failure_to_thrive"),
-])
+@pytest.mark.parametrize(
+    ("finding", "flag"),
+    [
+        ("hypocalcemia", "symptomatic_hypocalcemia"),
+        ("seizure_like_events", "possible_hypocalcemia"),
+        ("cranial_nerve_compression", "cranial_nerve_compression"),
+        ("facial_paralysis", "possible_nerve_compression"),
+        ("visual_impairment", "possible_nerve_compression"),
+        ("raised_csf_pressure", "csf_obstruction"),
+        ("thrombocytopenia", "low_blood_counts"),
+        ("failure_to_thrive", "failure_to_thrive"),
+    ],
+)
 def test_red_flags(finding, flag):
     assert flag in {r.flag.id for r in run({finding: "present"}).red_flags}
 

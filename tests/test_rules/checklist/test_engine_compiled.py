@@ -92,7 +92,8 @@ def test_a_clue_on_low_blood_counts_names_the_low_count_entered_not_anemia():
 def test_next_check_outcomes_match_a_full_re_evaluation():
     # The engine re-scores only the clues a changed item touches; check that against the full score.
     assert_next_checks_match_a_full_re_evaluation(
-        Answers({"hypocalcemia": "present", "anemia": "absent"}, "unknown", "unknown"))
+        Answers({"hypocalcemia": "present", "anemia": "absent"}, "unknown", "unknown")
+    )
 
 
 def _signed(clue) -> float:
@@ -152,16 +153,24 @@ def test_clue_groups_share_no_item_and_cover_every_clue():
     assert sorted(i for _, clues in groups for i in clues) == list(range(len(KB.clues)))
     for n, (items, clues) in enumerate(groups):
         for i in clues:
-            clue_items = findings_in(KB.clues[i].when) | {k for k in ("onset", "family_history")
-                                                          if mentions(KB.clues[i].when, k)}
+            clue_items = findings_in(KB.clues[i].when) | {
+                k for k in ("onset", "family_history") if mentions(KB.clues[i].when, k)
+            }
             assert clue_items <= items
-        assert all(not (items & other) for other, _ in groups[n + 1:])
+        assert all(not (items & other) for other, _ in groups[n + 1 :])
 
 
 def test_red_flags_come_most_urgent_first_whatever_the_knowledge_order():
     reordered = replace(KB, red_flags=tuple(reversed(KB.red_flags)))
-    answers = Answers({"failure_to_thrive": "present", "hypocalcemia": "present", "anemia": "present",
-                       "hepatosplenomegaly": "present"}, "infancy")
+    answers = Answers(
+        {
+            "failure_to_thrive": "present",
+            "hypocalcemia": "present",
+            "anemia": "present",
+            "hepatosplenomegaly": "present",
+        },
+        "infancy",
+    )
     levels = [r.flag.level for r in evaluate(answers, reordered).red_flags]
     assert levels == sorted(levels, key=["urgent", "high", "context"].index)
     assert levels[0] == "urgent" and levels[-1] == "context" and "high" in levels

@@ -15,8 +15,13 @@ from rules import load_knowledge
 from rules.core.errors import KnowledgeError
 
 # Words that name a reference: a statement using one rests on that reference, never on the source document.
-NAMES = {"HPO": ("hpo",), "OMIM": ("omim-",), "Orphanet": ("orphanet-",), "GeneReviews": ("genereviews-",),
-         "PMID": ("hpo",)}
+NAMES = {
+    "HPO": ("hpo",),
+    "OMIM": ("omim-",),
+    "Orphanet": ("orphanet-",),
+    "GeneReviews": ("genereviews-",),
+    "PMID": ("hpo",),
+}
 
 
 def _genes():

@@ -30,14 +30,17 @@ def _annotation(disease: str, term: str) -> dict[str, Any]:
     return next(a for a in _diseases()[disease]["annotations"] if a["hpo"] == term)
 
 
-@pytest.mark.parametrize(("term", "expected"), [
-    ("HP:0031846", ("fractures",)),  # Femur fracture, via Long-bone fracture -> Bone fracture
-    ("HP:0020110", ("fractures",)),  # Bone fracture
-    ("HP:0003472", ("hypocalcemia", "tetany")),  # Hypocalcemic tetany sits under Hypocalcemia only
-    ("HP:0001876", ("anemia", "thrombocytopenia", "leukopenia")),  # Pancytopenia
-    ("HP:0100033", ()),  # Tics: under Compulsive behaviors, deliberately not a root
-    ("HP:0000256", ()),  # Macrocephaly: related to frontal bossing, not counted
-])
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("HP:0031846", ("fractures",)),  # Femur fracture, via Long-bone fracture -> Bone fracture
+        ("HP:0020110", ("fractures",)),  # Bone fracture
+        ("HP:0003472", ("hypocalcemia", "tetany")),  # Hypocalcemic tetany sits under Hypocalcemia only
+        ("HP:0001876", ("anemia", "thrombocytopenia", "leukopenia")),  # Pancytopenia
+        ("HP:0100033", ()),  # Tics: under Compulsive behaviors, deliberately not a root
+        ("HP:0000256", ()),  # Macrocephaly: related to frontal bossing, not counted
+    ],
+)
 def test_terms_map_to_findings(term: str, expected: tuple[str, ...]) -> None:
     assert load_hpo().findings_for(term) == expected
 
@@ -110,7 +113,8 @@ def test_optb1_gene_inheritance_onset() -> None:
     assert optb1["genes"] == ["TCIRG1"]
     assert optb1["inheritance"] == "recessive" and optb1["inheritance_source"] == "HPO"
     assert [(o["hpo"], o["name"], o["frequency"], o["p"]) for o in optb1["onsets"]] == [
-        ("HP:0003593", "Infantile onset", "5/5", 1.0)]
+        ("HP:0003593", "Infantile onset", "5/5", 1.0)
+    ]
 
 
 def test_orphanet_inheritance_from_external_sources() -> None:

@@ -15,17 +15,42 @@ from rules.core.loader import _check_condition
 
 SEED = Path(__file__).resolve().parents[3] / "rules" / "knowledge" / "seed" / "osteopetrosis-signs-and-types.txt"
 CONTRACT_SLUGS = [
-    "bone_pain", "fractures", "osteomyelitis", "delayed_tooth_eruption", "malformed_teeth", "dental_problems",
-    "frontal_bossing", "cranial_nerve_compression", "abnormal_eye_movements", "visual_impairment",
-    "hearing_impairment", "facial_paralysis", "headaches", "raised_csf_pressure", "hepatosplenomegaly",
-    "anemia", "thrombocytopenia", "leukopenia", "failure_to_thrive", "hypocalcemia", "muscle_cramps",
-    "tetany", "seizure_like_events",
+    "bone_pain",
+    "fractures",
+    "osteomyelitis",
+    "delayed_tooth_eruption",
+    "malformed_teeth",
+    "dental_problems",
+    "frontal_bossing",
+    "cranial_nerve_compression",
+    "abnormal_eye_movements",
+    "visual_impairment",
+    "hearing_impairment",
+    "facial_paralysis",
+    "headaches",
+    "raised_csf_pressure",
+    "hepatosplenomegaly",
+    "anemia",
+    "thrombocytopenia",
+    "leukopenia",
+    "failure_to_thrive",
+    "hypocalcemia",
+    "muscle_cramps",
+    "tetany",
+    "seizure_like_events",
 ]
 # Beyond the source document: the features that tell the types apart, a panel of their own
 # (docs/decisions/0013-features-that-tell-the-types-apart.md).
 DISTINGUISHING_SLUGS = [
-    "renal_tubular_acidosis", "cerebral_calcification", "developmental_delay", "brain_atrophy",
-    "low_immunoglobulins", "recurrent_infections", "coloboma", "microphthalmia", "hypopigmentation",
+    "renal_tubular_acidosis",
+    "cerebral_calcification",
+    "developmental_delay",
+    "brain_atrophy",
+    "low_immunoglobulins",
+    "recurrent_infections",
+    "coloboma",
+    "microphthalmia",
+    "hypopigmentation",
 ]
 KNOWLEDGE_DIR = Path(__file__).resolve().parents[3] / "rules" / "knowledge"
 
@@ -58,8 +83,13 @@ def test_vocabulary_is_the_public_contract():
     assert kb.findings["hypocalcemia"].hpo == "HP:0002901"
     assert kb.findings["raised_csf_pressure"].hpo == "HP:0002516"
     assert kb.findings["frontal_bossing"].groups == ("fragile_bone", "skull_remodeling")
-    assert set(kb.mechanisms) == {"fragile_bone", "skull_remodeling", "marrow_failure", "severe_illness",
-                                  "calcium_trapping"}
+    assert set(kb.mechanisms) == {
+        "fragile_bone",
+        "skull_remodeling",
+        "marrow_failure",
+        "severe_illness",
+        "calcium_trapping",
+    }
 
 
 def test_every_entry_cites_a_known_source():
@@ -126,8 +156,9 @@ def test_loader_rejects_a_condition_on_an_unknown_finding():
 def test_loader_rejects_a_condition_node_with_two_operators():
     # One would silently be ignored: {onset, family_history} in one table read only the onset.
     with pytest.raises(KnowledgeError, match="one operator, not onset, family_history"):
-        _check_condition({"onset": ["infancy"], "family_history": ["consanguineous"]}, "test", [], ["infancy"],
-                         ["consanguineous"])
+        _check_condition(
+            {"onset": ["infancy"], "family_history": ["consanguineous"]}, "test", [], ["infancy"], ["consanguineous"]
+        )
 
 
 def _load_with(monkeypatch, name, change):

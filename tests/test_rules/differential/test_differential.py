@@ -31,31 +31,57 @@ KB = load_knowledge()
 
 # A tiny ontology: All > Phenotypic abnormality > Organ > Bone > {Bone-a, Bone-b}; Organ > Eye; Other.
 ORGAN, BONE, BONE_A, BONE_B, EYE, OTHER = (f"HP:100000{i}" for i in range(1, 7))
-ONTOLOGY = {"hpo_release": "test", "terms": {
-    "HP:0000001": ["All", [], 1, 1.0],
-    "HP:0000118": ["Phenotypic abnormality", ["HP:0000001"], 2, 0.99],
-    ORGAN: ["Organ", ["HP:0000118"], 2, 0.5],
-    BONE: ["Bone", [ORGAN], 2, 0.1],
-    BONE_A: ["Bone-a", [BONE], 0, 0.02],
-    BONE_B: ["Bone-b", [BONE], 0, 0.02],
-    EYE: ["Eye", [ORGAN], 0, 0.05],
-    OTHER: ["Other", ["HP:0000118"], 0, 0.2],
-}}
+ONTOLOGY = {
+    "hpo_release": "test",
+    "terms": {
+        "HP:0000001": ["All", [], 1, 1.0],
+        "HP:0000118": ["Phenotypic abnormality", ["HP:0000001"], 2, 0.99],
+        ORGAN: ["Organ", ["HP:0000118"], 2, 0.5],
+        BONE: ["Bone", [ORGAN], 2, 0.1],
+        BONE_A: ["Bone-a", [BONE], 0, 0.02],
+        BONE_B: ["Bone-b", [BONE], 0, 0.02],
+        EYE: ["Eye", [ORGAN], 0, 0.05],
+        OTHER: ["Other", ["HP:0000118"], 0, 0.2],
+    },
+}
 
 
 def ann(hpo, frequency="", negated=False, p=0.5):
-    return {"hpo": hpo, "name": ONTOLOGY["terms"][hpo][0], "frequency": frequency, "p": p, "negated": negated,
-            "references": f"PMID:{hpo[-1]}"}
+    return {
+        "hpo": hpo,
+        "name": ONTOLOGY["terms"][hpo][0],
+        "frequency": frequency,
+        "p": p,
+        "negated": negated,
+        "references": f"PMID:{hpo[-1]}",
+    }
 
 
 DISEASES = [
-    {"id": "OMIM:1", "name": "X", "genes": ["GX"], "inheritance": "dominant",
-     "onsets": [{"hpo": "HP:0003593", "name": "Infantile onset", "frequency": "", "p": 0.5}],
-     "annotations": [ann(BONE, "4/4"), ann(EYE, "0/3", negated=True, p=0.0)]},
-    {"id": "OMIM:2", "name": "Y", "genes": ["GY"], "inheritance": "recessive", "onsets": [],
-     "annotations": [ann(BONE_A, "Very frequent", p=0.9)]},
-    {"id": "OMIM:3", "name": "Z", "genes": ["GZ", "GX"], "inheritance": "recessive", "onsets": [],
-     "annotations": [ann(OTHER, "")]},
+    {
+        "id": "OMIM:1",
+        "name": "X",
+        "genes": ["GX"],
+        "inheritance": "dominant",
+        "onsets": [{"hpo": "HP:0003593", "name": "Infantile onset", "frequency": "", "p": 0.5}],
+        "annotations": [ann(BONE, "4/4"), ann(EYE, "0/3", negated=True, p=0.0)],
+    },
+    {
+        "id": "OMIM:2",
+        "name": "Y",
+        "genes": ["GY"],
+        "inheritance": "recessive",
+        "onsets": [],
+        "annotations": [ann(BONE_A, "Very frequent", p=0.9)],
+    },
+    {
+        "id": "OMIM:3",
+        "name": "Z",
+        "genes": ["GZ", "GX"],
+        "inheritance": "recessive",
+        "onsets": [],
+        "annotations": [ann(OTHER, "")],
+    },
 ]
 MODEL = model_from_data(ONTOLOGY, DISEASES, KB)
 
@@ -87,7 +113,7 @@ def test_a_more_specific_term_entered_is_discounted_by_the_annotated_terms_child
 def floor_of(entry_id):
     """The ratio of a present term the entry lacks: NO_MATCH_LR weighed by how fully it is annotated."""
     entry = next(e for e in MODEL.entries if e.id == entry_id)
-    return NO_MATCH_LR ** entry.completeness
+    return NO_MATCH_LR**entry.completeness
 
 
 def test_only_a_common_ancestor_is_a_weak_indirect_match_and_no_common_ancestor_the_entrys_floor():
@@ -99,20 +125,28 @@ def test_only_a_common_ancestor_is_a_weak_indirect_match_and_no_common_ancestor_
 
 def test_a_term_an_entry_lacks_counts_by_how_fully_the_entry_is_annotated():
     thin = model_from_data(ONTOLOGY, DISEASES, KB)
-    full = model_from_data(ONTOLOGY, [{**DISEASES[1], "annotations": [
-        ann(BONE_A, "Very frequent", p=0.9)] + [ann(OTHER, "Occasional", p=0.17)] * COMPLETE_ANNOTATIONS}], KB)
+    full = model_from_data(
+        ONTOLOGY,
+        [
+            {
+                **DISEASES[1],
+                "annotations": [ann(BONE_A, "Very frequent", p=0.9)]
+                + [ann(OTHER, "Occasional", p=0.17)] * COMPLETE_ANNOTATIONS,
+            }
+        ],
+        KB,
+    )
     lacks = [(EYE, "present")]
     thin_lr = next(r for r in rank(Answers(), KB, lacks, model=thin).entries if r.entry.id == "OMIM:2").evidence[0]
     full_lr = rank(Answers(), KB, lacks, model=full).entries[0].evidence[0]
     assert full_lr.match == thin_lr.match == "ancestor"
-    assert thin_lr.lr > full_lr.lr == pytest.approx(NO_MATCH_LR ** 0.5)  # a full entry: the flat floor
+    assert thin_lr.lr > full_lr.lr == pytest.approx(NO_MATCH_LR**0.5)  # a full entry: the flat floor
 
 
 def test_no_single_ratio_goes_beyond_the_cap():
     ontology = {**ONTOLOGY, "terms": {**ONTOLOGY["terms"], BONE_A: ["Bone-a", [BONE], 0, 0.0001]}}
     model = model_from_data(ontology, DISEASES, KB)
-    ranked = next(r for r in rank(Answers(), KB, [(BONE_A, "present")], model=model).entries
-                  if r.entry.id == "OMIM:2")
+    ranked = next(r for r in rank(Answers(), KB, [(BONE_A, "present")], model=model).entries if r.entry.id == "OMIM:2")
     assert ranked.evidence[0].lr == MAX_LR  # 0.9 / 0.0001 would be x9000
 
 
@@ -198,6 +232,7 @@ def test_probabilities_sum_to_one_best_first_and_genes_share_them():
 
 # --- the shipped data ------------------------------------------------------------------------------
 
+
 def top_genes(findings, onset="unknown", family_history="unknown", n=3):
     ranking = rank(Answers(findings, onset, family_history), KB)
     genes = []
@@ -220,16 +255,36 @@ def test_every_dense_bone_entry_is_ranked_and_an_empty_form_says_too_little():
     assert ranking.hpo_release == "2025-01-16"
 
 
-@pytest.mark.parametrize(("findings", "onset", "family", "gene"), [
-    # Each an osteopetrosis picture (dense bone on imaging): the ranking also covers other dense-bone disorders.
-    ({"renal_tubular_acidosis": "present", "cerebral_calcification": "present"}, "unknown", "unknown", "CA2"),
-    ({"seizure_like_events": "present", "hypocalcemia": "absent", "brain_atrophy": "present", "dense_bone": "present"},
-     "neonatal", "unknown", "OSTM1"),
-    ({"low_immunoglobulins": "present", "recurrent_infections": "present", "dense_bone": "present"}, "unknown",
-     "unknown", "TNFRSF11A"),
-    ({"coloboma": "present", "microphthalmia": "present", "hypopigmentation": "present"}, "unknown", "unknown",
-     "MITF"),
-])
+@pytest.mark.parametrize(
+    ("findings", "onset", "family", "gene"),
+    [
+        # Each an osteopetrosis picture (dense bone on imaging): the ranking also covers other dense-bone disorders.
+        ({"renal_tubular_acidosis": "present", "cerebral_calcification": "present"}, "unknown", "unknown", "CA2"),
+        (
+            {
+                "seizure_like_events": "present",
+                "hypocalcemia": "absent",
+                "brain_atrophy": "present",
+                "dense_bone": "present",
+            },
+            "neonatal",
+            "unknown",
+            "OSTM1",
+        ),
+        (
+            {"low_immunoglobulins": "present", "recurrent_infections": "present", "dense_bone": "present"},
+            "unknown",
+            "unknown",
+            "TNFRSF11A",
+        ),
+        (
+            {"coloboma": "present", "microphthalmia": "present", "hypopigmentation": "present"},
+            "unknown",
+            "unknown",
+            "MITF",
+        ),
+    ],
+)
 def test_typical_pictures_rank_their_own_gene_in_the_top_three(findings, onset, family, gene):
     _, genes = top_genes(findings, onset, family)
     assert gene in genes
@@ -241,8 +296,11 @@ def test_mitf_comes_first_from_coloboma_microphthalmia_and_hypopigmentation():
 
 
 def test_dominant_clcn7_comes_first_for_an_adult_with_fractures_jaw_infection_and_an_affected_parent():
-    ranking = rank(Answers({"fractures": "present", "osteomyelitis": "present"}, "adulthood", "affected_parent"),
-                   KB, [("HP:0007626", "present")])  # Mandibular osteomyelitis, typed as an HPO term
+    ranking = rank(
+        Answers({"fractures": "present", "osteomyelitis": "present"}, "adulthood", "affected_parent"),
+        KB,
+        [("HP:0007626", "present")],
+    )  # Mandibular osteomyelitis, typed as an HPO term
     best = ranking.entries[0].entry
     assert best.genes == ("CLCN7",) and best.inheritance == "dominant"
 
@@ -250,8 +308,11 @@ def test_dominant_clcn7_comes_first_for_an_adult_with_fractures_jaw_infection_an
 def test_the_evidence_lists_every_input_item_with_the_annotation_and_its_reference():
     ranking = rank(Answers({"renal_tubular_acidosis": "present", "fractures": "absent"}, "infancy"), KB)
     for r in ranking.entries:
-        assert [ev.label for ev in r.evidence] == ["Renal tubular acidosis", "Frequent or poorly healing fractures",
-                                                   "Onset: Infancy (1 to 12 months)"]
+        assert [ev.label for ev in r.evidence] == [
+            "Renal tubular acidosis",
+            "Frequent or poorly healing fractures",
+            "Onset: Infancy (1 to 12 months)",
+        ]
     ca2 = next(r for r in ranking.entries if r.entry.id == "OMIM:259730").evidence[0]
     assert ca2.match == "below" and ca2.annotation.hpo == "HP:0008341" and ca2.source == "PMID:8834238"
 
@@ -291,13 +352,24 @@ def test_the_explanation_is_the_same_in_every_process():
     broken the same way whatever Python's hash seed: the matched annotation a row names never flips."""
     import os
 
-    script = ("from rules import load_knowledge; from rules.differential import rank;"
-              " from rules.core.model import Answers;"
-              "kb = load_knowledge(); a = Answers({'hypocalcemia': 'present', 'hepatosplenomegaly': 'present',"
-              " 'anemia': 'present', 'visual_impairment': 'present'}, 'neonatal', 'unknown');"
-              "print([(r.entry.id, [(e.match, e.annotation.hpo if e.annotation else None, e.source)"
-              " for e in r.evidence]) for r in rank(a, kb).entries])")
+    script = (
+        "from rules import load_knowledge; from rules.differential import rank;"
+        " from rules.core.model import Answers;"
+        "kb = load_knowledge(); a = Answers({'hypocalcemia': 'present', 'hepatosplenomegaly': 'present',"
+        " 'anemia': 'present', 'visual_impairment': 'present'}, 'neonatal', 'unknown');"
+        "print([(r.entry.id, [(e.match, e.annotation.hpo if e.annotation else None, e.source)"
+        " for e in r.evidence]) for r in rank(a, kb).entries])"
+    )
     root = Path(__file__).resolve().parents[3]
-    outputs = {subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True,
-                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
     assert len(outputs) == 1

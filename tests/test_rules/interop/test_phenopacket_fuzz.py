@@ -25,21 +25,70 @@ HPO = load_hpo()
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Keys and values the schema uses, so that generated objects reach past the first check.
-KEYS = st.sampled_from([
-    "id", "label", "type", "excluded", "negated", "onset", "ontologyClass", "age", "iso8601duration",
-    "ageRange", "start", "end", "timestamp", "gestationalAge", "weeks", "days", "phenotypicFeatures",
-    "metaData", "phenopacketSchemaVersion", "resources", "externalReferences", "subject", "classOfOnset",
-    "ageOfOnset", "modifiers", "severity", "evidence", "description", "phenotypic_features", "meta_data",
-])
-STRINGS = st.one_of(st.text(max_size=30), st.sampled_from([
-    "HP:0001873", "HP:0002901", "HP:0003593", "HP:0003623", "HP:12", "HP:0000256", "HP:0003584",
-    "NCIT:C3262", "P3M", "P1Y2M3W4D", "P", "2.0", "1.0", "3", "", "hp:0002757", "HP_0001903",
-]))
+KEYS = st.sampled_from(
+    [
+        "id",
+        "label",
+        "type",
+        "excluded",
+        "negated",
+        "onset",
+        "ontologyClass",
+        "age",
+        "iso8601duration",
+        "ageRange",
+        "start",
+        "end",
+        "timestamp",
+        "gestationalAge",
+        "weeks",
+        "days",
+        "phenotypicFeatures",
+        "metaData",
+        "phenopacketSchemaVersion",
+        "resources",
+        "externalReferences",
+        "subject",
+        "classOfOnset",
+        "ageOfOnset",
+        "modifiers",
+        "severity",
+        "evidence",
+        "description",
+        "phenotypic_features",
+        "meta_data",
+    ]
+)
+STRINGS = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "HP:0001873",
+            "HP:0002901",
+            "HP:0003593",
+            "HP:0003623",
+            "HP:12",
+            "HP:0000256",
+            "HP:0003584",
+            "NCIT:C3262",
+            "P3M",
+            "P1Y2M3W4D",
+            "P",
+            "2.0",
+            "1.0",
+            "3",
+            "",
+            "hp:0002757",
+            "HP_0001903",
+        ]
+    ),
+)
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), STRINGS)
 JSON = st.recursive(
     SCALARS,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.one_of(KEYS, st.text(max_size=10)), inner, max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.one_of(KEYS, st.text(max_size=10)), inner, max_size=5)
+    ),
     max_leaves=25,
 )
 
@@ -71,8 +120,9 @@ def test_phenopacket_shaped_objects_with_arbitrary_parts(features, meta, subject
 @FUZZ
 @given(st.data())
 def test_a_valid_export_with_one_part_replaced(data):
-    packet = export_phenopacket(Answers({"hypocalcemia": "present", "fractures": "absent"}, "infancy"),
-                                KB, HPO, disclaimer="d")
+    packet = export_phenopacket(
+        Answers({"hypocalcemia": "present", "fractures": "absent"}, "infancy"), KB, HPO, disclaimer="d"
+    )
     node, path = packet, []
     while isinstance(node, (dict, list)) and node and data.draw(st.booleans()):
         key = data.draw(st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node))))

@@ -34,8 +34,11 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 DISCLAIMER = "Educational use only, not a diagnosis."
 # HPO makes the canonical term of these findings a descendant of another finding's term, so
 # marking the first present says the second is present too (docs/knowledge.md section 8 item 10).
-IMPLIES = {"delayed_tooth_eruption": "dental_problems", "malformed_teeth": "dental_problems",
-           "facial_paralysis": "cranial_nerve_compression"}
+IMPLIES = {
+    "delayed_tooth_eruption": "dental_problems",
+    "malformed_teeth": "dental_problems",
+    "facial_paralysis": "cranial_nerve_compression",
+}
 
 
 def official(packet: dict) -> phenopackets.Phenopacket:
@@ -83,13 +86,16 @@ def test_export_time_is_utc_rfc3339():
 
 
 def test_csv_lists_terms_with_hpo_labels_status_and_onset_after_the_disclaimer():
-    lines = hpo_csv(Answers({"muscle_cramps": "present", "fractures": "absent"}, "infancy"), KB, HPO,
-                    disclaimer=DISCLAIMER).splitlines()
+    lines = hpo_csv(
+        Answers({"muscle_cramps": "present", "fractures": "absent"}, "infancy"), KB, HPO, disclaimer=DISCLAIMER
+    ).splitlines()
     assert lines[0] == f"# {DISCLAIMER}"
-    assert lines[1:] == ["hpo_id,hpo_label,status,checklist_item",
-                         "HP:0003394,Muscle spasm,present,Muscle cramps",
-                         "HP:0002757,Recurrent fractures,excluded,Frequent or poorly healing fractures",
-                         "HP:0003593,Infantile onset,present,Age at onset"]
+    assert lines[1:] == [
+        "hpo_id,hpo_label,status,checklist_item",
+        "HP:0003394,Muscle spasm,present,Muscle cramps",
+        "HP:0002757,Recurrent fractures,excluded,Frequent or poorly healing fractures",
+        "HP:0003593,Infantile onset,present,Age at onset",
+    ]
 
 
 def test_csv_imports_back_to_the_same_checklist():
@@ -104,43 +110,57 @@ def test_example_phenopacket_parses_officially_and_imports_to_the_optb1_picture(
     answers = result.parsed.answers
     # Osteopetrosis (HP:0011002) counts as dense bone on imaging: the premise, confirmed
     # (docs/decisions/0003-the-premise-dense-bone.md).
-    assert answers.findings == {s: "present" for s in ("visual_impairment", "hepatosplenomegaly", "anemia",
-                                                       "thrombocytopenia", "hypocalcemia", "dense_bone")}
+    assert answers.findings == {
+        s: "present"
+        for s in ("visual_impairment", "hepatosplenomegaly", "anemia", "thrombocytopenia", "hypocalcemia", "dense_bone")
+    }
     assert answers.onset == "infancy" and result.onset_from == "HP:0003593 Infantile onset"
     assert [(u.input, u.name) for u in result.parsed.unmapped] == [("HP:0000256", "Macrocephaly")]
     assessment = evaluate(answers, KB)
     assert assessment.premise == "confirmed"
     assert (assessment.inheritance.lean, assessment.inheritance.strength) == ("recessive", "strong")
-    assert [m.mechanism.slug for m in assessment.mechanisms] == ["skull_remodeling", "marrow_failure",
-                                                                 "calcium_trapping"]
+    assert [m.mechanism.slug for m in assessment.mechanisms] == [
+        "skull_remodeling",
+        "marrow_failure",
+        "calcium_trapping",
+    ]
 
 
 def test_example_hpo_list_gives_the_same_checklist_as_the_example_phenopacket():
-    assert imported((EXAMPLES / "hpo-list.txt").read_text()) == \
-        imported((EXAMPLES / "phenopacket-optb1-infant.json").read_text())
+    assert imported((EXAMPLES / "hpo-list.txt").read_text()) == imported(
+        (EXAMPLES / "phenopacket-optb1-infant.json").read_text()
+    )
 
 
 def test_v1_phenopacket_with_negated_and_class_of_onset():
-    packet = {"phenotypicFeatures": [
-        {"type": {"id": "HP:0002901", "label": "Hypocalcemia"}, "classOfOnset": {"id": "HP:0003577"}},
-        {"type": {"id": "HP:0002757"}, "negated": True},
-        {"type": {"id": "HP:0001873"}, "ageOfOnset": {"age": "P4M"}},
-    ], "metaData": {"phenopacketSchemaVersion": "1.0"}}
+    packet = {
+        "phenotypicFeatures": [
+            {"type": {"id": "HP:0002901", "label": "Hypocalcemia"}, "classOfOnset": {"id": "HP:0003577"}},
+            {"type": {"id": "HP:0002757"}, "negated": True},
+            {"type": {"id": "HP:0001873"}, "ageOfOnset": {"age": "P4M"}},
+        ],
+        "metaData": {"phenopacketSchemaVersion": "1.0"},
+    }
     result = import_phenopacket(packet, KB, HPO)
     assert result.kind == "a GA4GH phenopacket (schema v1)"
-    assert result.parsed.answers == Answers({"thrombocytopenia": "present", "hypocalcemia": "present",
-                                             "fractures": "absent"}, "neonatal")
+    assert result.parsed.answers == Answers(
+        {"thrombocytopenia": "present", "hypocalcemia": "present", "fractures": "absent"}, "neonatal"
+    )
     assert "Several onsets" in result.notes[0]  # congenital and 4 months: the earliest wins
 
 
-@pytest.mark.parametrize(("onset", "slug"), [
-    ({"age": {"iso8601duration": "P14D"}}, "neonatal"), ({"age": {"iso8601duration": "P3M"}}, "infancy"),
-    ({"age": {"iso8601duration": "P2Y6M"}}, "childhood"),
-    ({"age": {"iso8601duration": "P12Y"}}, "adolescence"),
-    ({"age": {"iso8601duration": "P30Y"}}, "adulthood"),
-    ({"ageRange": {"start": {"iso8601duration": "P1Y"}, "end": {"iso8601duration": "P3Y"}}}, "childhood"),
-    ({"ontologyClass": {"id": "HP:0011463", "label": "Childhood onset"}}, "childhood"),
-])
+@pytest.mark.parametrize(
+    ("onset", "slug"),
+    [
+        ({"age": {"iso8601duration": "P14D"}}, "neonatal"),
+        ({"age": {"iso8601duration": "P3M"}}, "infancy"),
+        ({"age": {"iso8601duration": "P2Y6M"}}, "childhood"),
+        ({"age": {"iso8601duration": "P12Y"}}, "adolescence"),
+        ({"age": {"iso8601duration": "P30Y"}}, "adulthood"),
+        ({"ageRange": {"start": {"iso8601duration": "P1Y"}, "end": {"iso8601duration": "P3Y"}}}, "childhood"),
+        ({"ontologyClass": {"id": "HP:0011463", "label": "Childhood onset"}}, "childhood"),
+    ],
+)
 def test_v2_onset_as_age_or_class_maps_to_the_hpo_onset_classes(onset, slug):
     packet = {"phenotypicFeatures": [{"type": {"id": "HP:0002757"}, "onset": onset}]}
     official(packet)  # the test input itself is valid
@@ -150,8 +170,12 @@ def test_v2_onset_as_age_or_class_maps_to_the_hpo_onset_classes(onset, slug):
 def test_onset_the_checklist_has_no_class_for_is_left_unknown_with_a_note():
     late = {"ontologyClass": {"id": "HP:0003584", "label": "Late onset"}}
     stamp = {"timestamp": "2020-01-01T00:00:00Z"}
-    packet = {"phenotypicFeatures": [{"type": {"id": "HP:0002757"}, "onset": late},
-                                     {"type": {"id": "HP:0001903"}, "onset": stamp}]}
+    packet = {
+        "phenotypicFeatures": [
+            {"type": {"id": "HP:0002757"}, "onset": late},
+            {"type": {"id": "HP:0001903"}, "onset": stamp},
+        ]
+    }
     result = import_phenopacket(packet, KB, HPO)
     assert result.parsed.answers.onset == "unknown"
     assert any("HP:0003584 Late onset has no equivalent" in n for n in result.notes)
@@ -159,8 +183,10 @@ def test_onset_the_checklist_has_no_class_for_is_left_unknown_with_a_note():
 
 
 def test_snake_case_field_names_are_read_like_protobuf_does():
-    packet = {"phenotypic_features": [{"type": {"id": "HP:0001873"}, "excluded": True}],
-              "meta_data": {"phenopacket_schema_version": "2.0"}}
+    packet = {
+        "phenotypic_features": [{"type": {"id": "HP:0001873"}, "excluded": True}],
+        "meta_data": {"phenopacket_schema_version": "2.0"},
+    }
     official(packet)
     assert import_phenopacket(packet, KB, HPO).parsed.answers.findings == {"thrombocytopenia": "absent"}
 
@@ -173,14 +199,15 @@ def test_hpo_list_lines_labels_comments_negation_and_alternative_ids():
         HP_0001903
         HP:0003623 Neonatal onset
     """)
-    assert answers == Answers({"anemia": "present", "thrombocytopenia": "present", "hypocalcemia": "present",
-                               "fractures": "absent"}, "neonatal")
+    assert answers == Answers(
+        {"anemia": "present", "thrombocytopenia": "present", "hypocalcemia": "present", "fractures": "absent"},
+        "neonatal",
+    )
 
 
 def test_descendant_terms_count_as_present_but_an_excluded_one_rules_out_nothing():
     result = import_text("HP:0031846 Femur fracture\nNOT HP:0001876 Pancytopenia\nHP:0003472", KB, HPO)
-    assert result.parsed.answers.findings == {"fractures": "present", "hypocalcemia": "present",
-                                              "tetany": "present"}
+    assert result.parsed.answers.findings == {"fractures": "present", "hypocalcemia": "present", "tetany": "present"}
     excluded = result.parsed.unmapped[0]
     assert (excluded.input, excluded.name) == ("HP:0001876", "Pancytopenia")
     assert set(excluded.related) >= {"anemia", "thrombocytopenia", "leukopenia"}
@@ -190,8 +217,7 @@ def test_a_findings_own_term_outweighs_what_hpo_infers_from_another_term():
     # HPO files Facial paralysis under Cranial nerve compression; an explicit exclusion still holds.
     answers = imported("HP:0007209 Facial paralysis\nNOT HP:0001293 Cranial nerve compression")
     assert answers.findings == {"cranial_nerve_compression": "absent", "facial_paralysis": "present"}
-    assert imported("HP:0007209").findings == {"cranial_nerve_compression": "present",
-                                               "facial_paralysis": "present"}
+    assert imported("HP:0007209").findings == {"cranial_nerve_compression": "present", "facial_paralysis": "present"}
 
 
 def test_the_hpo_implications_between_findings_are_exactly_those_the_round_trip_allows_for():
@@ -204,39 +230,50 @@ def test_present_outweighs_absent_for_one_term_given_twice():
 
 
 def test_unknown_ontology_terms_in_a_phenopacket_are_reported_with_their_label():
-    packet = {"phenotypicFeatures": [{"type": {"id": "NCIT:C3262", "label": "Neoplasm"}},
-                                     {"type": {"id": "HP:0000256"}}]}
+    packet = {
+        "phenotypicFeatures": [{"type": {"id": "NCIT:C3262", "label": "Neoplasm"}}, {"type": {"id": "HP:0000256"}}]
+    }
     unmapped = import_phenopacket(packet, KB, HPO).parsed.unmapped
-    assert [(u.input, u.name) for u in unmapped] == [("NCIT:C3262", "Neoplasm"),
-                                                     ("HP:0000256", "Macrocephaly")]
+    assert [(u.input, u.name) for u in unmapped] == [("NCIT:C3262", "Neoplasm"), ("HP:0000256", "Macrocephaly")]
 
 
-@pytest.mark.parametrize(("text", "code", "says"), [
-    ('{"phenotypicFeatures": [', "invalid_json", "not valid JSON (line 1, column 25): Expecting value"),
-    ("[" * 100_000, "invalid_json", "not JSON this app can read"),
-    ("[1, 2]", "invalid_phenopacket", "must be a JSON object"),
-    ('{"name": "Jane"}', "invalid_phenopacket", "not a phenopacket"),
-    ('{"phenotypicFeatures": [], "patientName": "x"}', "invalid_phenopacket", "'patientName'"),
-    ('{"phenotypicFeatures": {"type": 1}}', "invalid_phenopacket", "phenotypicFeatures must be a list"),
-    ('{"phenotypicFeatures": [{"excluded": true}]}', "invalid_phenopacket", "has no type"),
-    ('{"phenotypicFeatures": [{"type": "HP:0001873"}]}', "invalid_phenopacket", "type must be a JSON object"),
-    ('{"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "excluded": "yes"}]}', "invalid_phenopacket",
-     "excluded must be true or false"),
-    ('{"phenotypicFeatures": [{"type": {"id": "HP:12"}}]}', "invalid_hpo_id", "malformed HPO id 'HP:12'"),
-    ('{"phenotypicFeatures": [{"type": {"id": "anemia"}}]}', "invalid_phenopacket", "ontology id"),
-    ('{"phenotypicFeatures": [{"type": {"id": "HP:0001873", "name": "x"}}]}', "invalid_phenopacket",
-     "'name'"),
-    ('{"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "onset": {"age": "P3M"}}]}',
-     "invalid_phenopacket", "onset.age must be a JSON object"),
-    ('{"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "onset": {}}]}', "invalid_phenopacket",
-     "exactly one of"),
-    ('{"metaData": {"phenopacketSchemaVersion": "3.0"}}', "invalid_phenopacket", "reads 1.0 and 2.0"),
-    ('{"metaData": {"resources": [{"id": 7}]}}', "invalid_phenopacket", "resources[0].id must be a string"),
-    ("HP:0001873\nthrombocytopenia", "invalid_hpo_id", "Line 2: 'thrombocytopenia' is not an HPO id"),
-    ("# only a comment\n\n", "empty_import", "Nothing to import"),
-    ("   ", "empty_import", "Nothing to import"),
-    ("HP:0001873\x00", "not_text", "control characters"),
-])
+@pytest.mark.parametrize(
+    ("text", "code", "says"),
+    [
+        ('{"phenotypicFeatures": [', "invalid_json", "not valid JSON (line 1, column 25): Expecting value"),
+        ("[" * 100_000, "invalid_json", "not JSON this app can read"),
+        ("[1, 2]", "invalid_phenopacket", "must be a JSON object"),
+        ('{"name": "Jane"}', "invalid_phenopacket", "not a phenopacket"),
+        ('{"phenotypicFeatures": [], "patientName": "x"}', "invalid_phenopacket", "'patientName'"),
+        ('{"phenotypicFeatures": {"type": 1}}', "invalid_phenopacket", "phenotypicFeatures must be a list"),
+        ('{"phenotypicFeatures": [{"excluded": true}]}', "invalid_phenopacket", "has no type"),
+        ('{"phenotypicFeatures": [{"type": "HP:0001873"}]}', "invalid_phenopacket", "type must be a JSON object"),
+        (
+            '{"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "excluded": "yes"}]}',
+            "invalid_phenopacket",
+            "excluded must be true or false",
+        ),
+        ('{"phenotypicFeatures": [{"type": {"id": "HP:12"}}]}', "invalid_hpo_id", "malformed HPO id 'HP:12'"),
+        ('{"phenotypicFeatures": [{"type": {"id": "anemia"}}]}', "invalid_phenopacket", "ontology id"),
+        ('{"phenotypicFeatures": [{"type": {"id": "HP:0001873", "name": "x"}}]}', "invalid_phenopacket", "'name'"),
+        (
+            '{"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "onset": {"age": "P3M"}}]}',
+            "invalid_phenopacket",
+            "onset.age must be a JSON object",
+        ),
+        (
+            '{"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "onset": {}}]}',
+            "invalid_phenopacket",
+            "exactly one of",
+        ),
+        ('{"metaData": {"phenopacketSchemaVersion": "3.0"}}', "invalid_phenopacket", "reads 1.0 and 2.0"),
+        ('{"metaData": {"resources": [{"id": 7}]}}', "invalid_phenopacket", "resources[0].id must be a string"),
+        ("HP:0001873\nthrombocytopenia", "invalid_hpo_id", "Line 2: 'thrombocytopenia' is not an HPO id"),
+        ("# only a comment\n\n", "empty_import", "Nothing to import"),
+        ("   ", "empty_import", "Nothing to import"),
+        ("HP:0001873\x00", "not_text", "control characters"),
+    ],
+)
 def test_bad_input_is_an_input_error_with_a_clear_message(text, code, says):
     with pytest.raises(InputError) as caught:
         import_text(text, KB, HPO)
@@ -245,10 +282,12 @@ def test_bad_input_is_an_input_error_with_a_clear_message(text, code, says):
 
 
 def test_the_same_bad_phenopackets_fail_the_official_parser_too():
-    for text in ('{"phenotypicFeatures": [], "patientName": "x"}',
-                 '{"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "excluded": "yes"}]}',
-                 '{"phenotypicFeatures": [{"type": "HP:0001873"}]}',
-                 '{"phenotypicFeatures": [{"type": {"id": "HP:0001873", "name": "x"}}]}'):
+    for text in (
+        '{"phenotypicFeatures": [], "patientName": "x"}',
+        '{"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "excluded": "yes"}]}',
+        '{"phenotypicFeatures": [{"type": "HP:0001873"}]}',
+        '{"phenotypicFeatures": [{"type": {"id": "HP:0001873", "name": "x"}}]}',
+    ):
         with pytest.raises(json_format.ParseError):
             json_format.Parse(text, phenopackets.Phenopacket())
 
@@ -259,12 +298,16 @@ def test_bytes_that_are_not_utf8_text_are_refused():
             import_bytes(data, KB, HPO)
         assert caught.value.code == "not_text"
     assert import_bytes(b"\xef\xbb\xbfHP:0001873", KB, HPO).parsed.answers.findings == {
-        "thrombocytopenia": "present"}  # a UTF-8 byte-order mark is fine
+        "thrombocytopenia": "present"
+    }  # a UTF-8 byte-order mark is fine
 
 
 def test_assess_body_takes_a_phenopacket_and_family_history():
-    parsed = parse_request({"phenopacket": export({"hypocalcemia": "present"}, "neonatal"),
-                            "family_history": "consanguineous_parents"}, KB, HPO)
+    parsed = parse_request(
+        {"phenopacket": export({"hypocalcemia": "present"}, "neonatal"), "family_history": "consanguineous_parents"},
+        KB,
+        HPO,
+    )
     assert parsed.answers == Answers({"hypocalcemia": "present"}, "neonatal", "consanguineous_parents")
     with pytest.raises(InputError, match="not: findings"):
         parse_request({"phenopacket": {}, "findings": {}}, KB, HPO)
@@ -317,7 +360,15 @@ def test_round_trip_through_the_csv(answers):
 
 
 def test_checklists_without_hpo_implications_come_back_identical():
-    answers = Answers({"hypocalcemia": "present", "fractures": "absent", "anemia": "present",
-                       "facial_paralysis": "absent", "cranial_nerve_compression": "present"}, "infancy")
+    answers = Answers(
+        {
+            "hypocalcemia": "present",
+            "fractures": "absent",
+            "anemia": "present",
+            "facial_paralysis": "absent",
+            "cranial_nerve_compression": "present",
+        },
+        "infancy",
+    )
     back = import_phenopacket(export(dict(answers.findings), answers.onset), KB, HPO).parsed.answers
     assert back == Answers({s: answers.findings[s] for s in KB.findings if s in answers.findings}, "infancy")

@@ -72,9 +72,7 @@ def test_the_three_misleading_pictures_are_there_and_say_why():
     clcn7_leans = {c.key.lean for c in by_gene("CLCN7")}
     assert clcn7_leans == {"recessive", "dominant"}
     for case in misleading.values():
-        assert any(p.kind == "seed" for p in case.teaching_points), (
-            f"{case.id}: no point says why the picture misleads"
-        )
+        assert any(p.kind == "seed" for p in case.teaching_points), f"{case.id}: no point says why the picture misleads"
 
 
 @pytest.mark.parametrize("case_id", sorted(CASES))
@@ -86,9 +84,7 @@ def test_engine_disagreement_is_declared_both_ways(case_id):
         f"engine_disagrees is {case.engine_disagrees}"
     )
     has_engine_point = any(p.kind == "engine" for p in case.teaching_points)
-    assert has_engine_point == disagrees, (
-        f"{case_id}: an 'engine' teaching point exactly when the rules differ"
-    )
+    assert has_engine_point == disagrees, f"{case_id}: an 'engine' teaching point exactly when the rules differ"
 
 
 @pytest.mark.parametrize("case_id", sorted(CASES))

@@ -36,9 +36,7 @@ def test_history_is_capped_and_garbage_is_dropped():
     for i in range(MAX_RECORDS + 10):
         rows = append(rows, Record(f"c{i}", 50, True, 80, ()), KB)
     assert len(rows) == MAX_RECORDS and rows[-1][0] == f"c{MAX_RECORDS + 9}"
-    assert decode([["ok", 1, 1, 60, 0], ["bad"], "x", [1, 2, 3, 4, "z"]], KB) == (
-        Record("ok", 1, True, 60, ()),
-    )
+    assert decode([["ok", 1, 1, 60, 0], ["bad"], "x", [1, 2, 3, 4, "z"]], KB) == (Record("ok", 1, True, 60, ()),)
     assert decode("not a list", KB) == ()
 
 

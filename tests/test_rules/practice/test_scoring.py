@@ -45,9 +45,7 @@ def test_over_calls_cost_points():
     assert one_extra.score < base
     # 2·6 / (2·6 + 0 + 1) finding credit, lean and mechanisms perfect
     assert one_extra.score == pytest.approx(0.5 * 12 / 13 + 0.3 + 0.2, abs=1e-4)
-    ticking_everything = score_attempt(
-        CASE, Attempt(tuple(KB.findings), "recessive", tuple(KB.mechanisms), 90), KB
-    )
+    ticking_everything = score_attempt(CASE, Attempt(tuple(KB.findings), "recessive", tuple(KB.mechanisms), 90), KB)
     assert ticking_everything.score < 0.75
 
 

@@ -39,10 +39,7 @@ def test_id_scheme_for_omim_and_orpha_entries():
 
 def test_label_names_the_entry_and_key_is_the_real_inheritance():
     case = get_case("sim-259700-42")
-    assert (
-        case.label
-        == "Simulated from the HPO annotations of OMIM:259700 (Osteopetrosis, autosomal recessive 1)"
-    )
+    assert case.label == "Simulated from the HPO annotations of OMIM:259700 (Osteopetrosis, autosomal recessive 1)"
     assert case.kind == "simulated" and case.key.lean == "recessive" and case.key.family_history == "unknown"
     assert case.key.mechanisms == mechanisms_of(case.key.present, KB)
     assert get_case("sim-166600-3").key.lean == "dominant"

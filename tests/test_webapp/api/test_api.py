@@ -38,8 +38,9 @@ def test_assess_answer_shape_and_lean(client):
     assert body["sources"][clue["source"]]["url"] == ""  # the source document
     assert body["mechanisms"][0]["id"] == "calcium_trapping"
     assert {"id", "findings", "source"} == set(body["mechanisms"][0])
-    full = client.post("/api/v1/assess?detail=full", json={"findings": {"hypocalcemia": "present"},
-                                                           "onset": "neonatal"}).get_json()
+    full = client.post(
+        "/api/v1/assess?detail=full", json={"findings": {"hypocalcemia": "present"}, "onset": "neonatal"}
+    ).get_json()
     assert {"finding", "points_to", "weight", "why", "source"} <= set(full["inheritance"]["clues"][0])
     assert full["sources"][full["inheritance"]["clues"][0]["source"]["id"]]["kind"] == "seed"
     assert {"id", "title", "findings", "explanation", "source"} <= set(full["mechanisms"][0])
@@ -50,16 +51,26 @@ def test_assess_answer_shape_and_lean(client):
 
 
 def test_a_plain_list_means_all_present(client):
-    body = assess(client, {"findings": ["fractures", "HP:0031846"], "onset": "adulthood",
-                           "family_history": "affected_parent"}).get_json()
+    body = assess(
+        client, {"findings": ["fractures", "HP:0031846"], "onset": "adulthood", "family_history": "affected_parent"}
+    ).get_json()
     assert body["inheritance"]["lean"] == "dominant"
     assert {"input": "HP:0031846", "finding": "fractures", "state": "present"} in body["recognized"]
 
 
 def test_hpo_ids_map_through_descendants_and_unmapped_are_reported(client):
-    body = assess(client, {"findings": {"HP:0003472": "present", "HP:0001876": "present",
-                                        "HP:0010628": "present", "HP:0000256": "present"},
-                           "onset": "HP:0003623"}).get_json()
+    body = assess(
+        client,
+        {
+            "findings": {
+                "HP:0003472": "present",
+                "HP:0001876": "present",
+                "HP:0010628": "present",
+                "HP:0000256": "present",
+            },
+            "onset": "HP:0003623",
+        },
+    ).get_json()
     found = {r["finding"] for r in body["recognized"]}
     assert {"hypocalcemia", "tetany", "anemia", "thrombocytopenia", "leukopenia", "facial_paralysis"} <= found
     assert body["unmapped"][0]["input"] == "HP:0000256"
@@ -67,18 +78,21 @@ def test_hpo_ids_map_through_descendants_and_unmapped_are_reported(client):
     assert body["inheritance"]["lean"] == "recessive"  # neonatal onset given as an HPO id
 
 
-@pytest.mark.parametrize(("body", "code"), [
-    ({"findings": {"nope": "present"}}, "unknown_finding"),
-    ({"findings": {"HP:12": "present"}}, "invalid_hpo_id"),
-    ({"findings": {"fractures": "sometimes"}}, "invalid_state"),
-    ({"findings": {"fractures": 1}}, "invalid_state"),
-    ({"onset": "yesterday"}, "invalid_onset"),
-    ({"family_history": "cousin"}, "invalid_family_history"),
-    ({"findings": "fractures"}, "invalid_findings"),
-    ({"findings": [3]}, "invalid_findings"),
-    ({"name": "Jane"}, "invalid_body"),
-    ([1, 2], "invalid_body"),
-])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"findings": {"nope": "present"}}, "unknown_finding"),
+        ({"findings": {"HP:12": "present"}}, "invalid_hpo_id"),
+        ({"findings": {"fractures": "sometimes"}}, "invalid_state"),
+        ({"findings": {"fractures": 1}}, "invalid_state"),
+        ({"onset": "yesterday"}, "invalid_onset"),
+        ({"family_history": "cousin"}, "invalid_family_history"),
+        ({"findings": "fractures"}, "invalid_findings"),
+        ({"findings": [3]}, "invalid_findings"),
+        ({"name": "Jane"}, "invalid_body"),
+        ([1, 2], "invalid_body"),
+    ],
+)
 def test_bad_input_is_a_clear_400(client, body, code):
     response = assess(client, body)
     assert response.status_code == 400
@@ -113,8 +127,12 @@ def test_body_over_64_kib_is_413(client):
 
 def test_a_body_shorter_than_its_declared_length_is_400(client):
     body = b'{"findings": {"anemia": "present"}}'
-    response = client.post("/api/v1/assess", input_stream=io.BytesIO(body), content_type="application/json",
-                           environ_overrides={"CONTENT_LENGTH": str(len(body) + 10)})
+    response = client.post(
+        "/api/v1/assess",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        environ_overrides={"CONTENT_LENGTH": str(len(body) + 10)},
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_json"
 
@@ -122,8 +140,12 @@ def test_a_body_shorter_than_its_declared_length_is_400(client):
 def test_a_chunked_body_without_a_length_is_read_too(client):
     # A server that de-chunks the body passes it on with no Content-Length (wsgi.input_terminated).
     body = b'{"findings": {"hypocalcemia": "present"}, "onset": "neonatal"}'
-    response = client.post("/api/v1/assess", input_stream=io.BytesIO(body), content_type="application/json",
-                           environ_overrides={"wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"})
+    response = client.post(
+        "/api/v1/assess",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        environ_overrides={"wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"},
+    )
     assert response.status_code == 200
     assert response.get_json()["inheritance"]["lean"] == "recessive"
 

@@ -42,8 +42,11 @@ EXERCISE_CASES = [WRITTEN, "sim-259700-7"]
 def _fuzz(examples: int) -> settings:
     # One app (and one exercise) serves every example of an operation, on purpose: the fixture is
     # the server, not per-example state. The phenopacket schema is large, hence too_slow.
-    return settings(max_examples=examples, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
 @pytest.fixture
@@ -147,16 +150,21 @@ def test_a_405_says_which_methods_are_allowed(client):
 
 
 def test_every_v1_onset_field_is_checked_not_only_the_first(client):
-    feature = {"type": {"id": "HP:0001873"}, "classOfOnset": {"id": "HP:0003593"},
-               "ageRangeOfOnset": {"start": {"age": "P1M"}, "end": {"age": {}}}}
+    feature = {
+        "type": {"id": "HP:0001873"},
+        "classOfOnset": {"id": "HP:0003593"},
+        "ageRangeOfOnset": {"start": {"age": "P1M"}, "end": {"age": {}}},
+    }
     resp = client.post("/api/v1/assess", json={"phenopacket": {"phenotypicFeatures": [feature]}})
     assert resp.status_code == 400 and "ageRangeOfOnset.end.age" in resp.get_json()["error"]["message"]
 
 
 def test_a_phenopacket_field_the_schema_does_not_define_is_refused_even_when_null(client):
     # null means "not set" only for the schema's own fields (as in the protobuf JSON mapping).
-    for packet in ({"metaData": {"phenopacketSchemaVersion": "2.0", "colour": None}},
-                   {"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "excluded": True, "negated": None}]}):
+    for packet in (
+        {"metaData": {"phenopacketSchemaVersion": "2.0", "colour": None}},
+        {"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "excluded": True, "negated": None}]},
+    ):
         resp = client.post("/api/v1/assess", json={"phenopacket": packet})
         assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "invalid_phenopacket"
 
@@ -187,8 +195,10 @@ def test_free_text_keeps_format_characters(fuzz_app, exercise):
     created = client.post("/api/v1/exercises", json={"title": "\ue000", "case_ids": [WRITTEN]})
     assert created.status_code == 201, created.get_json()
     answer = {"findings": [], "lean": "recessive", "mechanisms": [], "confidence": 80}
-    resp = client.post(f"/api/v1/exercises/{exercise['code']}/submissions",
-                       json={"nickname": teacher, "case_id": WRITTEN, "answer": answer})
+    resp = client.post(
+        f"/api/v1/exercises/{exercise['code']}/submissions",
+        json={"nickname": teacher, "case_id": WRITTEN, "answer": answer},
+    )
     assert resp.status_code == 201, resp.get_json()
     with fuzz_app.app_context():
         assert db.session.execute(select(Student.nickname)).scalars().all() == [teacher]

@@ -23,16 +23,34 @@ from tests.support.apps import base_config
 from tests.support.apps import dispose
 from webapp.checklist.presenters import DETAILS
 
-NEONATAL = {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
-                         "visual_impairment": "present"}, "onset": "neonatal"}
+NEONATAL = {
+    "findings": {
+        "hypocalcemia": "present",
+        "hepatosplenomegaly": "present",
+        "anemia": "present",
+        "visual_impairment": "present",
+    },
+    "onset": "neonatal",
+}
 BODIES = [
     {"findings": {}},
     NEONATAL,
     {"findings": {"HP:0000256": "present", "HP:9999999": "absent", "dense_bone": "present"}, "onset": "infancy"},
-    {"findings": {"hepatosplenomegaly": "absent", "anemia": "absent", "cranial_nerve_compression": "absent",
-                  "fractures": "present", "bone_pain": "unknown"}, "family_history": "affected_parent"},
-    {"findings": ["renal_tubular_acidosis", "cerebral_calcification"], "onset": "childhood",
-     "family_history": "affected_parent"},  # the lean and the best entry disagree
+    {
+        "findings": {
+            "hepatosplenomegaly": "absent",
+            "anemia": "absent",
+            "cranial_nerve_compression": "absent",
+            "fractures": "present",
+            "bone_pain": "unknown",
+        },
+        "family_history": "affected_parent",
+    },
+    {
+        "findings": ["renal_tubular_acidosis", "cerebral_calcification"],
+        "onset": "childhood",
+        "family_history": "affected_parent",
+    },  # the lean and the best entry disagree
 ]
 JARGON = re.compile(r"\bseeds?\b|\bseed's\b|\bslugs?\b", re.IGNORECASE)
 
@@ -86,21 +104,41 @@ def test_real_answers_match_their_own_schema_and_only_it(app_module, document, b
 def test_the_answer_to_a_phenopacket_matches_too(app_module, document):
     client = app_module.test_client()
     packet = client.post("/api/v1/phenopacket", json=NEONATAL).get_json()
-    assert errors(named(document, "AssessmentCompact"),
-                  client.post("/api/v1/assess", json={"phenopacket": packet}).get_json()) == []
-    assert errors(named(document, "Assessment"),
-                  client.post("/api/v1/assess?detail=full", json={"phenopacket": packet}).get_json()) == []
+    assert (
+        errors(
+            named(document, "AssessmentCompact"), client.post("/api/v1/assess", json={"phenopacket": packet}).get_json()
+        )
+        == []
+    )
+    assert (
+        errors(
+            named(document, "Assessment"),
+            client.post("/api/v1/assess?detail=full", json={"phenopacket": packet}).get_json(),
+        )
+        == []
+    )
 
 
 def test_the_knowledge_document_matches_its_schema(app_module, document):
     response = app_module.test_client().get("/api/v1/knowledge")
     assert response.status_code == 200
-    assert errors(validator(document, document["paths"]["/api/v1/knowledge"]["get"]["responses"]["200"]
-                            ["content"]["application/json"]["schema"]), response.get_json()) == []
+    assert (
+        errors(
+            validator(
+                document,
+                document["paths"]["/api/v1/knowledge"]["get"]["responses"]["200"]["content"]["application/json"][
+                    "schema"
+                ],
+            ),
+            response.get_json(),
+        )
+        == []
+    )
 
 
-def _required_paths(schema: dict[str, Any], instance: Any, components: dict[str, Any],
-                    path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def _required_paths(
+    schema: dict[str, Any], instance: Any, components: dict[str, Any], path: tuple[Any, ...] = ()
+) -> list[tuple[Any, ...]]:
     """Every key path of the instance that the schema requires: the required keys of its objects, of the
     first item of each list and of the first value of each map (following $refs)."""
     while "$ref" in schema:
@@ -130,12 +168,16 @@ def _drop(instance: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
     return broken
 
 
-@pytest.mark.parametrize(("name", "detail"), [("AssessmentCompact", "compact"), ("Assessment", "full"),
-                                              ("Knowledge", None)])
+@pytest.mark.parametrize(
+    ("name", "detail"), [("AssessmentCompact", "compact"), ("Assessment", "full"), ("Knowledge", None)]
+)
 def test_an_answer_without_a_required_key_is_refused(app_module, document, name, detail):
     client = app_module.test_client()
-    answer = (client.get("/api/v1/knowledge") if detail is None
-              else client.post(f"/api/v1/assess?detail={detail}", json=NEONATAL)).get_json()
+    answer = (
+        client.get("/api/v1/knowledge")
+        if detail is None
+        else client.post(f"/api/v1/assess?detail={detail}", json=NEONATAL)
+    ).get_json()
     check = named(document, name)
     assert check.is_valid(answer)
     schemas = document["components"]["schemas"]
@@ -164,13 +206,29 @@ def test_detail_and_the_knowledge_document_are_described(document):
     assert detail["schema"]["enum"] == list(DETAILS) and detail["schema"]["default"] == "compact"
     assert "/api/v1/knowledge" in detail["description"]
     assert "invalid_detail" in assess["responses"]["400"]["description"]
-    assert {o["$ref"].rsplit("/", 1)[1] for o in answer_schema(document)["oneOf"]} == {"AssessmentCompact",
-                                                                                     "Assessment"}
+    assert {o["$ref"].rsplit("/", 1)[1] for o in answer_schema(document)["oneOf"]} == {
+        "AssessmentCompact",
+        "Assessment",
+    }
     knowledge = document["paths"]["/api/v1/knowledge"]["get"]["responses"]
     assert "ETag" in knowledge["200"]["headers"] and "ETag" in knowledge["304"]["headers"]
     assert "content" not in knowledge["304"]
-    sections = {"clues", "mechanisms", "red_flags", "workup", "genes", "checks", "findings", "entries", "onsets",
-                "family_histories", "sources", "method", "knowledge_version", "disclaimer"}
+    sections = {
+        "clues",
+        "mechanisms",
+        "red_flags",
+        "workup",
+        "genes",
+        "checks",
+        "findings",
+        "entries",
+        "onsets",
+        "family_histories",
+        "sources",
+        "method",
+        "knowledge_version",
+        "disclaimer",
+    }
     assert set(document["components"]["schemas"]["Knowledge"]["required"]) == sections
 
 
@@ -191,7 +249,17 @@ def _descriptions(value: Any, where: str = "") -> list[tuple[str, str]]:
 
 def test_the_core_descriptions_are_in_plain_words(document):
     # The core API's operations and component schemas (the other modules' parts are theirs).
-    core = {"paths": {p: document["paths"][p] for p in ("/api/v1/findings", "/api/v1/assess", "/api/v1/knowledge",
-                                                         "/api/v1/health", "/api/v1/openapi.json")},
-            "components": document["components"]["schemas"]}
+    core = {
+        "paths": {
+            p: document["paths"][p]
+            for p in (
+                "/api/v1/findings",
+                "/api/v1/assess",
+                "/api/v1/knowledge",
+                "/api/v1/health",
+                "/api/v1/openapi.json",
+            )
+        },
+        "components": document["components"]["schemas"],
+    }
     assert [(where, text) for where, text in _descriptions(core) if JARGON.search(text)] == []

@@ -28,9 +28,13 @@ def checked(page: str, name: str) -> str:
 
 def test_checklist_page_groups_findings_by_mechanism_with_tristate_and_hpo(client):
     page = text(client.get("/"))
-    for title in ("Brittle bone and poor healing", "Abnormal skull remodeling",
-                  "No room for marrow: blood forms in liver and spleen", "Effect of severe illness",
-                  "Calcium locked into bone"):
+    for title in (
+        "Brittle bone and poor healing",
+        "Abnormal skull remodeling",
+        "No room for marrow: blood forms in liver and spleen",
+        "Effect of severe illness",
+        "Calcium locked into bone",
+    ):
         assert f">{title}</h2>" in page
     # the 23 findings, dense bone on imaging (the premise) and the marked panel that tells the types apart
     assert page.count('type="radio"') == len(load_knowledge().findings) * 3 == (23 + 1 + 9) * 3
@@ -45,7 +49,7 @@ def test_type_distinguishing_findings_are_a_marked_panel_after_the_mechanisms(cl
     page = text(client.get("/"))
     panel = page.index(">Features that tell the types apart")
     assert page.index(">Calcium locked into bone</h2>") < panel
-    assert "beyond the source document" in page[panel:panel + 200]
+    assert "beyond the source document" in page[panel : panel + 200]
     for slug, hpo in (("renal_tubular_acidosis", "HP:0001947"), ("coloboma", "HP:0000589")):
         assert page.index(f'id="f-{slug}"') > panel and hpo in page[panel:]
     assert "Seizures with normal calcium" in page[panel:]

@@ -23,8 +23,12 @@ def text(response) -> str:
 
 
 def test_nothing_entered_is_an_answer_whose_state_says_so_with_no_result(client):
-    for body in ({}, {"findings": {}}, {"findings": {"fractures": "unknown"}, "onset": "unknown"},
-                 {"findings": [], "onset": None, "family_history": ""}):
+    for body in (
+        {},
+        {"findings": {}},
+        {"findings": {"fractures": "unknown"}, "onset": "unknown"},
+        {"findings": [], "onset": None, "family_history": ""},
+    ):
         for detail in ("compact", "full"):
             answer = assess(client, body, detail)
             assert answer["entered"] is False, body
@@ -32,8 +36,12 @@ def test_nothing_entered_is_an_answer_whose_state_says_so_with_no_result(client)
             assert answer["inheritance"]["message"].startswith("Nothing was entered. Mark at least one finding")
             assert answer["red_flags"] == answer["mechanisms"] == answer["workup"] == []
     # One thing entered is enough: a finding absent, an onset, a family history, a term not on the checklist.
-    for body in ({"findings": {"fractures": "absent"}}, {"findings": {}, "onset": "infancy"},
-                 {"findings": {}, "family_history": "affected_parent"}, {"findings": {"HP:0000256": "present"}}):
+    for body in (
+        {"findings": {"fractures": "absent"}},
+        {"findings": {}, "onset": "infancy"},
+        {"findings": {}, "family_history": "affected_parent"},
+        {"findings": {"HP:0000256": "present"}},
+    ):
         answer = assess(client, body)
         assert answer["entered"] is True and answer["workup"], body
 
@@ -85,22 +93,28 @@ def test_rickets_leaves_the_premise_unconfirmed_not_contradicted(client):
 
 
 def test_the_x_linked_lean_as_served_validates_and_as_shown_on_the_page(client):
-    body = {"findings": {"recurrent_infections": "present", "dense_bone": "present"}, "onset": "infancy",
-            "family_history": "x_linked_pattern"}
+    body = {
+        "findings": {"recurrent_infections": "present", "dense_bone": "present"},
+        "onset": "infancy",
+        "family_history": "x_linked_pattern",
+    }
     document = client.get("/api/v1/openapi.json").get_json()
     for detail, name in (("compact", "AssessmentCompact"), ("full", "Assessment")):
         answer = assess(client, body, detail)
         validator = jsonschema_rs.Draft202012Validator(
-            {"$ref": f"#/components/schemas/{name}", "components": document["components"]})
+            {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+        )
         assert validator.is_valid(answer), list(validator.iter_errors(answer))[:3]
         inh = answer["inheritance"]
         assert (inh["lean"], inh["strength"]) == ("x_linked", "weak")
-    assert inh["summary"] == ("The picture leans weakly toward X-linked osteopetrosis; it rests on an X-linked "
-                              "family pattern alone.")
+    assert inh["summary"] == (
+        "The picture leans weakly toward X-linked osteopetrosis; it rests on an X-linked family pattern alone."
+    )
     assert inh["clues_for"] == ["x_linked_pattern"] and "infant_onset" in inh["clues_against"]
     assert answer["genes"][0]["symbol"] == "IKBKG" and answer["genes"][0]["consistent"]
-    page = text(client.get("/assessment?present=recurrent_infections,dense_bone&onset=infancy"
-                           "&family_history=x_linked_pattern"))
+    page = text(
+        client.get("/assessment?present=recurrent_infections,dense_bone&onset=infancy&family_history=x_linked_pattern")
+    )
     assert 'Result: <span class="lean-word">X-linked</span>' in page and "for x-linked" in page
     assert "X-linked pattern: a boy affected, with an affected maternal uncle or male cousin" in page
 

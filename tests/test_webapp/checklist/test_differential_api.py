@@ -18,8 +18,18 @@ def assess(client, body, evidence="top"):
 
 
 def test_the_answer_ranks_every_entry_best_first_with_probabilities_summing_to_one(client):
-    body = assess(client, {"findings": {"renal_tubular_acidosis": "present", "HP:0002514": "present",
-                                        "fractures": "absent", "HP:0001250": "absent"}, "onset": "childhood"})
+    body = assess(
+        client,
+        {
+            "findings": {
+                "renal_tubular_acidosis": "present",
+                "HP:0002514": "present",
+                "fractures": "absent",
+                "HP:0001250": "absent",
+            },
+            "onset": "childhood",
+        },
+    )
     dx = body["differential"]
     assert len(dx) == body["differential_notes"]["entries"] > 100 and dx[0]["genes"] == ["CA2"]
     assert {e["group"] for e in dx} == {"osteopetrosis", "other"}
@@ -32,8 +42,10 @@ def test_the_answer_ranks_every_entry_best_first_with_probabilities_summing_to_o
         assert [(ev["label"], ev["state"]) for ev in e["evidence"]] == [
             ("Frequent or poorly healing fractures", "absent"),
             ("Events mistaken for facial tics or seizures", "absent"),
-            ("Renal tubular acidosis", "present"), ("Calcification in the brain (on imaging)", "present"),
-            ("Onset: Childhood (1 to 5 years)", "childhood")]
+            ("Renal tubular acidosis", "present"),
+            ("Calcification in the brain (on imaging)", "present"),
+            ("Onset: Childhood (1 to 5 years)", "childhood"),
+        ]
         assert all(ev["lr"] > 0 for ev in e["evidence"])
     top = dx[0]["evidence"][2]
     assert top["matched"] in ("HP:0001947", "HP:0008341") and top["source"]  # the annotation and its reference
@@ -62,16 +74,19 @@ def test_other_hpo_terms_entered_count_present_or_excluded(client):
 def test_an_empty_checklist_says_too_little_to_rank(client):
     body = assess(client, {"findings": {}})
     total = sum(e["prior"]["per_million"] for e in body["differential"])  # the priors alone
-    assert all(math.isclose(e["probability"], e["prior"]["per_million"] / total, abs_tol=1e-4)
-               for e in body["differential"])
+    assert all(
+        math.isclose(e["probability"], e["prior"]["per_million"] / total, abs_tol=1e-4) for e in body["differential"]
+    )
     notes = body["differential_notes"]
     assert not notes["confident"] and "Too little" in notes["message"]
     assert notes["method"]["hpo_release"] == "2025-01-16" and "LIRICAL" in notes["method"]["title"]
 
 
 def test_the_disagreement_of_lean_and_ranking_is_a_teaching_point(client):
-    body = {"findings": {"renal_tubular_acidosis": "present", "cerebral_calcification": "present",
-                         "fractures": "present"}, "onset": "adulthood"}
+    body = {
+        "findings": {"renal_tubular_acidosis": "present", "cerebral_calcification": "present", "fractures": "present"},
+        "onset": "adulthood",
+    }
     answer = assess(client, body)
     assert answer["inheritance"]["lean"] == "dominant" and answer["differential"][0]["inheritance"] == "recessive"
     disagreement = answer["differential_notes"]["disagreement"]
@@ -84,19 +99,21 @@ def test_the_disagreement_of_lean_and_ranking_is_a_teaching_point(client):
 
 
 def test_separating_checks_name_unassessed_findings(client):
-    notes = assess(client, {"findings": {"seizure_like_events": "present", "brain_atrophy": "present"},
-                            "onset": "neonatal"})["differential_notes"]
+    notes = assess(
+        client, {"findings": {"seizure_like_events": "present", "brain_atrophy": "present"}, "onset": "neonatal"}
+    )["differential_notes"]
     checks = notes["separating_checks"]
     assert checks and all(c["id"] not in ("seizure_like_events", "brain_atrophy") for c in checks)
     assert all(c["check"] and c["gain_bits"] > 0 for c in checks)
 
 
 def test_the_result_page_shows_the_ranking_before_the_genes_with_links_and_worded_bars(client):
-    page = client.get("/assessment?present=coloboma,microphthalmia,hypopigmentation,renal_tubular_acidosis"
-                      "&absent=fractures").get_data(as_text=True)
+    page = client.get(
+        "/assessment?present=coloboma,microphthalmia,hypopigmentation,renal_tubular_acidosis&absent=fractures"
+    ).get_data(as_text=True)
     section = page.index('id="differential"')  # inside the genes section (the result's section order), first
     assert page.index('<section id="genes"') < section
-    assert "beyond the source document" in page[section:section + 400]
+    assert "beyond the source document" in page[section : section + 400]
     assert '<a href="https://omim.org/entry/617306" rel="noopener">Coloboma, osteopetrosis' in page
     assert re.search(r'href="https://www\.orpha\.net/[^"]+Expert=\d+"', page)
     # each bar's meaning is written beside it, not carried by colour alone
@@ -105,13 +122,14 @@ def test_the_result_page_shows_the_ranking_before_the_genes_with_links_and_worde
     assert "To tell the best-matching types apart" in page or "every entry has the same" not in page
     assert re.search(r"CA2 [0-9.]+ % \(OMIM:259730, ORPHA:2785\)", page)  # entries sharing a gene, together
     assert section < page.index('<table class="genes"')  # the ranking comes before the gene table
-    genes = page[page.index('<table class="genes"'):]
+    genes = page[page.index('<table class="genes"') :]
     assert genes.index(">CA2") < genes.index(">TCIRG1")  # the gene table follows the ranking
 
 
 def test_the_result_page_says_when_the_lean_and_the_ranking_disagree(client):
-    page = client.get("/assessment?present=renal_tubular_acidosis,cerebral_calcification,fractures"
-                      "&onset=adulthood").get_data(as_text=True)
+    page = client.get(
+        "/assessment?present=renal_tubular_acidosis,cerebral_calcification,fractures&onset=adulthood"
+    ).get_data(as_text=True)
     assert "Teaching point: the lean and the ranking disagree" in page
 
 
@@ -127,9 +145,19 @@ def test_trainee_feedback_says_where_the_ranking_puts_the_expected_type(client):
 def test_the_gene_table_puts_the_lean_s_genes_first_each_group_in_the_ranking_s_order(client):
     # The genes consistent with the lean first (docs/decisions/0007-first-things-first.md) and the table
     # following the ranking (docs/decisions/0012-differential-after-lirical.md), both.
-    body = assess(client, {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present",
-                                        "anemia": "present", "visual_impairment": "present",
-                                        "brain_atrophy": "present"}, "onset": "neonatal"})
+    body = assess(
+        client,
+        {
+            "findings": {
+                "hypocalcemia": "present",
+                "hepatosplenomegaly": "present",
+                "anemia": "present",
+                "visual_impairment": "present",
+                "brain_atrophy": "present",
+            },
+            "onset": "neonatal",
+        },
+    )
     assert body["inheritance"]["lean"] == "recessive"
     share = {g["gene"]: g["probability"] for g in body["differential_notes"]["by_gene"]}
     rows = [(g["consistent"], share.get(g["symbol"], -1.0)) for g in body["genes"]]
@@ -174,9 +202,17 @@ print(errors)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
-CLASSIC = {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
-                        "thrombocytopenia": "present", "visual_impairment": "present", "dense_bone": "present"},
-           "onset": "neonatal"}
+CLASSIC = {
+    "findings": {
+        "hypocalcemia": "present",
+        "hepatosplenomegaly": "present",
+        "anemia": "present",
+        "thrombocytopenia": "present",
+        "visual_impairment": "present",
+        "dense_bone": "present",
+    },
+    "onset": "neonatal",
+}
 
 
 def test_the_classic_newborn_ranks_tcirg1_first_and_each_entry_says_where_it_started(client):
@@ -185,8 +221,11 @@ def test_the_classic_newborn_ranks_tcirg1_first_and_each_entry_says_where_it_sta
     assert best["genes"] == ["TCIRG1"] and body["differential_notes"]["by_gene"][0]["gene"] == "TCIRG1"
     prior = best["prior"]
     assert prior["per_million"] > 0 and prior["source"]["locator"] and prior["source"]["id"] in body["sources"]
-    assert body["differential_notes"]["fit"] == {"state": "fits", "explained": 1.0,
-                                                 "message": body["differential_notes"]["fit"]["message"]}
+    assert body["differential_notes"]["fit"] == {
+        "state": "fits",
+        "explained": 1.0,
+        "message": body["differential_notes"]["fit"]["message"],
+    }
     defaults = [e for e in body["differential"] if e["prior"]["source"] is None]
     assert defaults and all(e["prior"]["basis"] for e in defaults)  # the stated default says so
 
@@ -205,8 +244,14 @@ def test_only_the_first_entries_carry_their_evidence_unless_all_is_asked(client)
 
 
 def test_a_picture_no_entry_explains_is_a_poor_fit_said_first(client):
-    body = {"findings": {"HP:0001250": "present", "HP:0000252": "present", "HP:0001263": "present",
-                         "hearing_impairment": "present"}}  # seizures, microcephaly, developmental delay
+    body = {
+        "findings": {
+            "HP:0001250": "present",
+            "HP:0000252": "present",
+            "HP:0001263": "present",
+            "hearing_impairment": "present",
+        }
+    }  # seizures, microcephaly, developmental delay
     fit = assess(client, body)["differential_notes"]["fit"]
     if fit["state"] == "poor":
         assert "None of the ranked disorders" in fit["message"]
@@ -220,15 +265,17 @@ def test_with_dense_bone_contradicted_no_percentage_is_shown_for_the_ranking(cli
     fit = body["differential_notes"]["fit"]
     assert fit["state"] == "poor" and "no probability is shown" in fit["message"]
     page = client.get("/assessment?present=HP:0000939,fractures").get_data(as_text=True)
-    section = page[page.index('id="differential"'):page.index('<table class="genes"')]
+    section = page[page.index('id="differential"') : page.index('<table class="genes"')]
     assert "%" not in section and 'class="dx"' not in section
-    summary = page[page.index('id="summary"'):page.index('id="red-flags"')]
+    summary = page[page.index('id="summary"') : page.index('id="red-flags"')]
     assert "Best-matching types" in summary and "%" not in summary.split("Best-matching types")[1]
 
 
 def test_probabilities_are_shown_as_whole_percentages(client):
-    page = client.get("/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,thrombocytopenia,"
-                      "visual_impairment,dense_bone&onset=neonatal").get_data(as_text=True)
-    section = page[page.index('id="differential"'):]
+    page = client.get(
+        "/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,thrombocytopenia,"
+        "visual_impairment,dense_bone&onset=neonatal"
+    ).get_data(as_text=True)
+    section = page[page.index('id="differential"') :]
     assert re.search(r"> ?\d{1,2} %|< 1 %|> 99 %", section)
     assert not re.search(r"\d\.\d %", section)  # no false precision

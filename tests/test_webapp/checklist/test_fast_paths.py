@@ -46,8 +46,11 @@ def test_the_assess_answer_is_the_standard_json_of_the_presenter_dict(client, de
 
 def test_a_knowledge_row_reads_like_a_dict_cannot_be_changed_and_writes_its_own_json(app):
     row = JsonRow({"id": "x", "source": {"text": "Source document: \u201cquote\u201d"}, "weight": 1.5})
-    assert row["id"] == "x" and dict(row) == {"id": "x", "source": {"text": "Source document: \u201cquote\u201d"},
-                                               "weight": 1.5}
+    assert row["id"] == "x" and dict(row) == {
+        "id": "x",
+        "source": {"text": "Source document: \u201cquote\u201d"},
+        "weight": 1.5,
+    }
     assert row == dict(row) and len(row) == 3 and list(row) == ["id", "source", "weight"]
     with pytest.raises(TypeError):
         row["id"] = "y"  # type: ignore[index]
@@ -79,8 +82,13 @@ def test_the_presenter_cache_holds_knowledge_only_and_stays_bounded():
         assessment = evaluate(answers, KB)
         present_assessment(assessment, KB)
         # Everything the engine hands out has its row ready, and is one of the plan's own objects.
-        handed_out = [*assessment.inheritance.hits, *assessment.mechanisms, *assessment.red_flags,
-                      *assessment.next_checks, assessment.genes]
+        handed_out = [
+            *assessment.inheritance.hits,
+            *assessment.mechanisms,
+            *assessment.red_flags,
+            *assessment.next_checks,
+            assessment.genes,
+        ]
         assert all(id(o) in rows.made for o in handed_out)
     # Built once from the knowledge; answers add nothing.
     assert len(rows.made) == size == sum(len(objects) for objects in handed)
@@ -93,8 +101,9 @@ def test_the_presenter_cache_holds_knowledge_only_and_stays_bounded():
 
 def test_an_assessment_made_by_hand_gets_its_rows_built_not_kept():
     assessment = evaluate(Answers({"hypocalcemia": "present"}, "neonatal"), KB)
-    made = assessment._replace(red_flags=tuple(replace(r, flag=replace(r.flag, title="Made by hand"))
-                                               for r in assessment.red_flags))
+    made = assessment._replace(
+        red_flags=tuple(replace(r, flag=replace(r.flag, title="Made by hand")) for r in assessment.red_flags)
+    )
     size = len(_rows(KB).made)
     shown = present_assessment(made, KB)
     assert shown["red_flags"] and all(r["title"] == "Made by hand" for r in shown["red_flags"])

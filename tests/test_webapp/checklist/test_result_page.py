@@ -6,22 +6,30 @@ from __future__ import annotations
 import json
 import re
 
-NEONATAL = {"findings": {"hypocalcemia": "present", "hepatosplenomegaly": "present", "anemia": "present",
-                         "visual_impairment": "present"}, "onset": "neonatal"}
+NEONATAL = {
+    "findings": {
+        "hypocalcemia": "present",
+        "hepatosplenomegaly": "present",
+        "anemia": "present",
+        "visual_impairment": "present",
+    },
+    "onset": "neonatal",
+}
 SECTIONS = ["summary", "red-flags", "next-steps", "clues", "mechanisms", "genes", "export"]
 
 
 def test_the_result_page_sections_come_in_the_order_a_clinician_needs(client):
-    page = client.get("/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,visual_impairment"
-                      "&onset=neonatal").get_data(as_text=True)
+    page = client.get(
+        "/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,visual_impairment&onset=neonatal"
+    ).get_data(as_text=True)
     ids = re.findall(r'<section id="([a-z-]+)"', page)
     assert ids == SECTIONS
-    summary = page[page.index('id="summary"'):page.index('id="red-flags"')]
+    summary = page[page.index('id="summary"') : page.index('id="red-flags"')]
     assert "the clue that weighs most is" in summary and "confirm it with skeletal radiographs" in summary
-    flags = page[page.index('id="red-flags"'):page.index('id="next-steps"')]
+    flags = page[page.index('id="red-flags"') : page.index('id="next-steps"')]
     assert "Raised by: Low blood calcium." in flags and "What to do:" in flags
-    assert "Blood calcium and parathyroid hormone" in page[page.index('id="next-steps"'):page.index('id="clues"')]
-    genes = page[page.index('id="genes"'):page.index('id="export"')]
+    assert "Blood calcium and parathyroid hormone" in page[page.index('id="next-steps"') : page.index('id="clues"')]
+    genes = page[page.index('id="genes"') : page.index('id="export"')]
     rows = re.findall(r'<tr class="(consistent|)">', genes)
     assert rows == sorted(rows, key=lambda c: c != "consistent") and rows[0] == "consistent"
 
@@ -89,8 +97,15 @@ def test_the_neonatal_example_answer_is_smaller_than_before_sources_went_by_id(c
 
 def test_the_about_page_says_what_it_is_for_how_well_it_does_and_how_to_report_a_problem(client):
     page = re.sub(r"\s+", " ", client.get("/about").get_data(as_text=True))
-    for heading in ("What it is for, and what it is not for", "Who it is for", "How the rules were made",
-                    "How well they do", "Sources", "Knowledge version", "How to report a problem"):
+    for heading in (
+        "What it is for, and what it is not for",
+        "Who it is for",
+        "How the rules were made",
+        "How well they do",
+        "Sources",
+        "Knowledge version",
+        "How to report a problem",
+    ):
         assert f">{heading}</h2>" in page
     assert '"Right" means the lean equals the entry\'s inheritance' in page.replace("&#34;", '"').replace("&#39;", "'")
 
@@ -106,9 +121,10 @@ def test_the_about_figures_are_those_a_fresh_run_of_the_benchmark_gives():
 
 
 def test_each_clue_on_the_page_names_the_entered_findings_behind_it(client):
-    page = client.get("/assessment?present=thrombocytopenia&absent=cranial_nerve_compression&onset=infancy"
-                      ).get_data(as_text=True)
-    clues = page[page.index('id="clues"'):page.index('id="mechanisms"')]
+    page = client.get("/assessment?present=thrombocytopenia&absent=cranial_nerve_compression&onset=infancy").get_data(
+        as_text=True
+    )
+    clues = page[page.index('id="clues"') : page.index('id="mechanisms"')]
     assert "From what was entered: Low platelets." in clues
     assert "Anemia" not in clues  # the low-blood-count clue is named for anemia, which was not entered
     assert "From what was entered: Compression of cranial nerves (entered absent)." in clues

@@ -25,9 +25,7 @@ def perfect(case) -> dict:
 
 
 def new_exercise(client, case_ids=None) -> dict:
-    resp = client.post(
-        "/api/v1/exercises", json={"title": "API class", "case_ids": case_ids or [c.id for c in CASES]}
-    )
+    resp = client.post("/api/v1/exercises", json={"title": "API class", "case_ids": case_ids or [c.id for c in CASES]})
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()
 
@@ -75,9 +73,7 @@ def test_results_need_the_bearer_key_and_aggregate_every_answer(db_client):
     assert db_client.get(f"/api/v1/exercises/{code}/results").status_code == 401
     wrong = db_client.get(f"/api/v1/exercises/{code}/results", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 403 and wrong.get_json()["error"]["code"] == "forbidden"
-    results = db_client.get(
-        f"/api/v1/exercises/{code}/results", headers={"Authorization": f"Bearer {key}"}
-    ).get_json()
+    results = db_client.get(f"/api/v1/exercises/{code}/results", headers={"Authorization": f"Bearer {key}"}).get_json()
     assert (results["submissions"], results["students"]) == (3, 3)
     case = results["cases"][0]
     assert case["id"] == first.id and case["answered"] == 3
@@ -128,9 +124,7 @@ def test_an_existing_educator_key_adds_exercises_to_the_same_educator(db_client)
     assert resp.status_code == 201 and resp.get_json()["educator_key"] == key
     code = resp.get_json()["code"]
     assert (
-        db_client.get(
-            f"/api/v1/exercises/{code}/results", headers={"Authorization": f"Bearer {key}"}
-        ).status_code
+        db_client.get(f"/api/v1/exercises/{code}/results", headers={"Authorization": f"Bearer {key}"}).status_code
         == 200
     )
 

@@ -26,7 +26,11 @@ CASES = list(load_cases().values())[:2]
 
 
 def create(
-    client, title: str = "Week 3: brittle bones", case_ids=None, simulated: int = 0, time_limit: str = "",
+    client,
+    title: str = "Week 3: brittle bones",
+    case_ids=None,
+    simulated: int = 0,
+    time_limit: str = "",
     feedback: str = "immediate",
 ) -> str:
     """Create an exercise through the form like an educator; return its join code."""
@@ -50,9 +54,7 @@ def create(
 
 def join(client, code: str, nickname: str):
     """Join like a student; return the response."""
-    return client.post(
-        "/join", data={"csrf_token": csrf_token(client, "/join"), "code": code, "nickname": nickname}
-    )
+    return client.post("/join", data={"csrf_token": csrf_token(client, "/join"), "code": code, "nickname": nickname})
 
 
 def answer(client, code: str, n: int, findings, lean: str, confidence: int = 80, mechanisms=(), token=None):
@@ -152,9 +154,7 @@ def test_a_student_joins_answers_with_the_practice_form_and_gets_the_practice_fe
     student = db_app.test_client()
     page = student.get("/join").get_data(as_text=True)
     assert "no e-mail address and no real name" in page
-    assert (
-        "Classroom answers are stored under a nickname" in page and "Nothing you enter is stored" not in page
-    )
+    assert "Classroom answers are stored under a nickname" in page and "Nothing you enter is stored" not in page
     prefilled = student.get(f"/join?code={code.lower()}").get_data(as_text=True)  # the API's join_url
     assert f'value="{code}"' in prefilled
     resp = join(student, code.lower(), "Blue Heron")  # codes are forgiving about case
@@ -213,17 +213,13 @@ def test_a_closed_exercise_refuses_answers_clearly_and_reopening_accepts_them(db
     student = db_app.test_client()
     join(student, code, "late")
     open_tab = csrf_token(student, f"/join/{code}/1")  # the student has the case open
-    resp = db_client.post(
-        f"/classroom/{code}/close", data={"csrf_token": csrf_token(db_client, f"/classroom/{code}")}
-    )
+    resp = db_client.post(f"/classroom/{code}/close", data={"csrf_token": csrf_token(db_client, f"/classroom/{code}")})
     assert resp.status_code == 302
     refused = perfect(student, code, 1, open_tab)
     assert refused.status_code == 409
     assert "This exercise is closed: answers are no longer accepted." in refused.get_data(as_text=True)
     assert "Commit and reveal" not in student.get(f"/join/{code}/1").get_data(as_text=True)
-    db_client.post(
-        f"/classroom/{code}/reopen", data={"csrf_token": csrf_token(db_client, f"/classroom/{code}")}
-    )
+    db_client.post(f"/classroom/{code}/reopen", data={"csrf_token": csrf_token(db_client, f"/classroom/{code}")})
     assert perfect(student, code, 1).status_code == 200
 
 
@@ -288,9 +284,7 @@ def test_the_live_feed_changes_only_when_the_answers_do(db_app, db_client):
     code = create(db_client)
     first = db_client.get(f"/classroom/{code}/live.json").get_json()
     assert first["changed"] and "0 students, 0 answers." in first["html"]
-    same = db_client.get(
-        f"/classroom/{code}/live.json", query_string={"since": first["signature"]}
-    ).get_json()
+    same = db_client.get(f"/classroom/{code}/live.json", query_string={"since": first["signature"]}).get_json()
     assert same == {"signature": first["signature"], "changed": False}
     student = db_app.test_client()
     join(student, code, "fresh")
@@ -353,13 +347,11 @@ def test_an_educator_authors_a_case_and_only_their_exercises_can_use_it(db_app, 
     join(student, code, "reader")
     page = student.get(f"/join/{code}/1").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
-    fed = answer(
-        student, code, 1, ["hypocalcemia", "tetany"], "recessive", 90, ["calcium_trapping"]
-    ).get_data(as_text=True)
-    assert "100 %" in fed and "Low calcium in infancy is a recessive clue." in fed
-    assert (
-        "Written by the educator of this exercise." in fed and "the educator who wrote this case gave" in fed
+    fed = answer(student, code, 1, ["hypocalcemia", "tetany"], "recessive", 90, ["calcium_trapping"]).get_data(
+        as_text=True
     )
+    assert "100 %" in fed and "Low calcium in infancy is a recessive clue." in fed
+    assert "Written by the educator of this exercise." in fed and "the educator who wrote this case gave" in fed
     other = db_app.test_client()
     resp = other.post(
         "/classroom/new",
@@ -371,7 +363,6 @@ def test_an_educator_authors_a_case_and_only_their_exercises_can_use_it(db_app, 
         },
     )
     assert resp.status_code == 400  # not offered to, nor accepted from, another educator
-
 
 
 def authored_count(db_app) -> int:
@@ -421,9 +412,16 @@ def test_an_educator_edits_a_case_they_wrote_and_sees_what_they_saved(db_app, db
     assert stored_case(db_app).title == "Teacher's <b>infant</b>"  # a refused edit changes nothing
 
     token = csrf_token(db_client, "/classroom/cases/1/edit")
-    resp = db_client.post("/classroom/cases/1/edit", data={
-        **author_data(db_client), "csrf_token": token, "title": "A girl with tetany", "fractures": "unknown",
-        "narrative": "A four-month-old girl has tetany; her calcium is low."})
+    resp = db_client.post(
+        "/classroom/cases/1/edit",
+        data={
+            **author_data(db_client),
+            "csrf_token": token,
+            "title": "A girl with tetany",
+            "fractures": "unknown",
+            "narrative": "A four-month-old girl has tetany; her calcium is low.",
+        },
+    )
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/classroom/new?edited=1")
     assert "Your changes to the case were saved." in db_client.get("/classroom/new?edited=1").get_data(as_text=True)
     row = stored_case(db_app)

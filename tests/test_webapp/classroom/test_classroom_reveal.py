@@ -76,13 +76,19 @@ def test_immediate_feedback_shows_the_student_their_key_but_the_projector_still_
 
 
 def test_the_api_has_the_reveal_and_the_feedback_mode(db_client):
-    made = db_client.post("/api/v1/exercises", json={"title": "API", "case_ids": [CASES[0].id],
-                                                      "feedback": "after_reveal"}).get_json()
+    made = db_client.post(
+        "/api/v1/exercises", json={"title": "API", "case_ids": [CASES[0].id], "feedback": "after_reveal"}
+    ).get_json()
     code, bearer = made["code"], {"Authorization": f"Bearer {made['educator_key']}"}
     assert made["feedback"] == "after_reveal"
-    sub = db_client.post(f"/api/v1/exercises/{code}/submissions", json={
-        "nickname": "api", "case_id": CASES[0].id,
-        "answer": {"findings": list(KEY.present), "lean": KEY.lean, "mechanisms": [], "confidence": 80}})
+    sub = db_client.post(
+        f"/api/v1/exercises/{code}/submissions",
+        json={
+            "nickname": "api",
+            "case_id": CASES[0].id,
+            "answer": {"findings": list(KEY.present), "lean": KEY.lean, "mechanisms": [], "confidence": 80},
+        },
+    )
     body = sub.get_json()
     assert sub.status_code == 201 and body["stored"] is True and body["revealed"] is False
     assert "lean" not in body and "findings" not in body  # no key before the reveal
@@ -121,8 +127,7 @@ def test_an_api_student_is_a_secret_not_a_nickname(db_app, db_client):
     for wrong in ({}, {"student_token": "guess"}, {"student_token": 7}, {"student_token": "\ud800"}):
         resp = db_client.post(url, json={"nickname": "eve", "case_id": CASES[0].id, "answer": other, **wrong})
         assert resp.status_code in (400, 403), wrong
-    ok = db_client.post(url, json={"nickname": "eve", "case_id": CASES[0].id, "answer": other,
-                                   "student_token": token})
+    ok = db_client.post(url, json={"nickname": "eve", "case_id": CASES[0].id, "answer": other, "student_token": token})
     assert ok.status_code == 201 and "student_token" not in ok.get_json()
     # A browser student can never be written through the API, whatever is sent.
     browser = db_app.test_client()
@@ -144,8 +149,12 @@ def test_wrong_student_tokens_count_as_failed_guesses(db_app, db_client):
     answer = {"findings": [], "lean": KEY.lean, "mechanisms": [], "confidence": 80}
     url = f"/api/v1/exercises/{code}/submissions"
     db_client.post(url, json={"nickname": "v", "case_id": CASES[0].id, "answer": answer})
-    codes = [db_client.post(url, json={"nickname": "v", "case_id": CASES[0].id, "answer": answer,
-                                       "student_token": f"g{i}"}).status_code for i in range(3)]
+    codes = [
+        db_client.post(
+            url, json={"nickname": "v", "case_id": CASES[0].id, "answer": answer, "student_token": f"g{i}"}
+        ).status_code
+        for i in range(3)
+    ]
     assert codes == [403, 403, 429]
 
 
@@ -155,17 +164,33 @@ def test_joins_per_exercise_are_capped_with_a_clear_409(db_app, db_client):
     assert [join(db_app.test_client(), code, n).status_code for n in ("a", "b")] == [302, 302]
     full = join(db_app.test_client(), code, "c")
     assert full.status_code == 409 and "This exercise is full" in full.get_data(as_text=True)
-    api = db_client.post(f"/api/v1/exercises/{code}/submissions", json={
-        "nickname": "d", "case_id": CASES[0].id,
-        "answer": {"findings": [], "lean": KEY.lean, "mechanisms": [], "confidence": 80}})
+    api = db_client.post(
+        f"/api/v1/exercises/{code}/submissions",
+        json={
+            "nickname": "d",
+            "case_id": CASES[0].id,
+            "answer": {"findings": [], "lean": KEY.lean, "mechanisms": [], "confidence": 80},
+        },
+    )
     assert api.status_code == 409 and api.get_json()["error"]["code"] == "exercise_full"
     with db_app.app_context():
         assert db.session.execute(select(func.count()).select_from(Student)).scalar_one() == 2
 
 
-@pytest.mark.parametrize("case_id", ["authored-07", "authored-+7", "authored--1", "authored-0", "authored- 7",
-                                     "authored-2147483648", "authored-9223372036854775808",
-                                     "authored-99999999999999999999999", "authored-٧"])
+@pytest.mark.parametrize(
+    "case_id",
+    [
+        "authored-07",
+        "authored-+7",
+        "authored--1",
+        "authored-0",
+        "authored- 7",
+        "authored-2147483648",
+        "authored-9223372036854775808",
+        "authored-99999999999999999999999",
+        "authored-٧",
+    ],
+)
 def test_authored_case_ids_have_one_canonical_form_and_never_cause_a_5xx(db_client, case_id):
     resp = db_client.post("/api/v1/exercises", json={"title": "Ids", "case_ids": [case_id]})
     assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "unknown_case"

@@ -30,9 +30,20 @@ def _path(rule: Rule) -> str:
 def test_every_form_of_the_app_is_enumerated():
     paths = {r.rule for r in FORM_RULES}
     # The forms known today; the map must at least hold these, or the enumeration is broken.
-    assert {"/", "/assessment", "/import", "/practice/reset", "/practice/<case_id>", "/classroom/new",
-            "/classroom/<code>/claim", "/classroom/<code>/close", "/classroom/<code>/reopen",
-            "/classroom/cases/new", "/join", "/join/<code>/<int:n>"} <= paths
+    assert {
+        "/",
+        "/assessment",
+        "/import",
+        "/practice/reset",
+        "/practice/<case_id>",
+        "/classroom/new",
+        "/classroom/<code>/claim",
+        "/classroom/<code>/close",
+        "/classroom/<code>/reopen",
+        "/classroom/cases/new",
+        "/join",
+        "/join/<code>/<int:n>",
+    } <= paths
 
 
 @pytest.mark.parametrize("rule", FORM_RULES, ids=lambda r: f"POST {r.rule}")
@@ -48,8 +59,9 @@ def test_a_form_posted_without_its_token_is_refused(app, client, rule, token):
     page = resp.get_data(as_text=True)
     assert 'class="error-message"' in page and "Reload the page and try again" in page
     with app.app_context():  # the view never ran: not a row was written
-        assert all(db.session.execute(select(func.count()).select_from(t)).scalar_one() == 0
-                   for t in db.metadata.sorted_tables)
+        assert all(
+            db.session.execute(select(func.count()).select_from(t)).scalar_one() == 0 for t in db.metadata.sorted_tables
+        )
 
 
 @pytest.mark.parametrize("rule", API_RULES, ids=lambda r: f"POST {r.rule}")

@@ -34,9 +34,7 @@ def test_migrations_upgrade_an_empty_database_to_the_models_schema(database_url,
                 context = MigrationContext.configure(conn, opts={"compare_type": True})
                 pending = compare_metadata(context, db.metadata)
                 current = context.get_current_revision()
-            head = ScriptDirectory.from_config(
-                app.extensions["migrate"].migrate.get_config()
-            ).get_current_head()
+            head = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_current_head()
             assert pending == [], f"models and migrations differ; run `flask db migrate`: {pending}"
             assert current == head
             assert TABLES <= set(inspect(db.engine).get_table_names())

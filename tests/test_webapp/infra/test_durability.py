@@ -163,8 +163,12 @@ def test_a_worker_killed_mid_load_loses_no_acknowledged_submission_and_is_replac
                 while not stop.is_set():
                     # A new nickname for every answer: each 201 stands for a row of its own.
                     nickname, case = f"w{n}-{i}", CASES[i % len(CASES)]
-                    answer = {"findings": list(case.key.present), "lean": case.key.lean, "mechanisms": [],
-                              "confidence": 60}
+                    answer = {
+                        "findings": list(case.key.present),
+                        "lean": case.key.lean,
+                        "mechanisms": [],
+                        "confidence": 60,
+                    }
                     try:
                         status, _ = call(
                             "POST",

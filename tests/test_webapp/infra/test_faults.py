@@ -60,10 +60,13 @@ def assert_database_unavailable(response, page: bool = False) -> None:
 def test_the_classroom_api_answers_503_with_retry_after(down):
     assert_database_unavailable(down.post("/api/v1/exercises", json={"title": "Week 3", "case_ids": [CASE]}))
     assert_database_unavailable(
-        down.post("/api/v1/exercises/ABCDEF/submissions", json={"nickname": "otter", "case_id": CASE,
-                                                                "answer": SUBMISSION}))
+        down.post(
+            "/api/v1/exercises/ABCDEF/submissions", json={"nickname": "otter", "case_id": CASE, "answer": SUBMISSION}
+        )
+    )
     assert_database_unavailable(
-        down.get("/api/v1/exercises/ABCDEF/results", headers={"Authorization": "Bearer some-key"}))
+        down.get("/api/v1/exercises/ABCDEF/results", headers={"Authorization": "Bearer some-key"})
+    )
 
 
 def test_the_classroom_pages_answer_a_503_page(down):
@@ -78,8 +81,15 @@ def test_the_classroom_pages_answer_a_503_page(down):
 def test_the_checklist_its_api_and_practice_keep_working(down):
     page = down.get("/")
     assert page.status_code == 200 and 'name="csrf_token"' in page.get_data(as_text=True)
-    result = down.post("/", data={"csrf_token": csrf_token(down), "hypocalcemia": "present", "onset": "neonatal",
-                                  "family_history": "unknown"})
+    result = down.post(
+        "/",
+        data={
+            "csrf_token": csrf_token(down),
+            "hypocalcemia": "present",
+            "onset": "neonatal",
+            "family_history": "unknown",
+        },
+    )
     assert result.status_code == 200
     assert "leans moderately toward autosomal recessive" in result.get_data(as_text=True)
     shared = down.get("/assessment?present=hypocalcemia&onset=neonatal")
@@ -93,8 +103,16 @@ def test_the_checklist_its_api_and_practice_keep_working(down):
     assert down.get("/practice").status_code == 200
     key = get_case(CASE).key
     path = f"/practice/{CASE}"
-    attempt = down.post(path, data={"csrf_token": csrf_token(down, path), "findings": list(key.present),
-                                    "lean": key.lean, "mechanisms": list(key.mechanisms), "confidence": "80"})
+    attempt = down.post(
+        path,
+        data={
+            "csrf_token": csrf_token(down, path),
+            "findings": list(key.present),
+            "lean": key.lean,
+            "mechanisms": list(key.mechanisms),
+            "confidence": "80",
+        },
+    )
     assert attempt.status_code == 200 and re.search(r"\b100\b", attempt.get_data(as_text=True))
     assert "miop-newborn-tetany" in down.get("/practice").get_data(as_text=True)
 
@@ -186,8 +204,9 @@ def proxied(url: str) -> Iterator[tuple[str, TcpProxy]]:
 
 
 def submit(client, code: str, nickname: str):  # type: ignore[no-untyped-def]
-    return client.post(f"/api/v1/exercises/{code}/submissions",
-                       json={"nickname": nickname, "case_id": CASE, "answer": SUBMISSION})
+    return client.post(
+        f"/api/v1/exercises/{code}/submissions", json={"nickname": nickname, "case_id": CASE, "answer": SUBMISSION}
+    )
 
 
 # A real outage needs a database server to cut off: this test exists where PostgreSQL is configured

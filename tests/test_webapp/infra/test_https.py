@@ -63,19 +63,31 @@ def test_behind_a_trusted_tls_proxy_forms_work_with_their_token_and_cookies_are_
         status, _, page = browser.send("POST", "/", form)
         assert status == 400 and "arrived without its security token" in page
         # A classroom form, then a student's join and answer, all over the proxy's HTTPS.
-        status, headers, page = browser.send("POST", "/classroom/new", {
-            "csrf_token": browser.token("/classroom/new"), "title": "Over TLS", "cases": [CASE], "simulated": "0",
-            "feedback": "immediate"})  # the form's default waits for the reveal; here the answer shows at once
+        status, headers, page = browser.send(
+            "POST",
+            "/classroom/new",
+            {
+                "csrf_token": browser.token("/classroom/new"),
+                "title": "Over TLS",
+                "cases": [CASE],
+                "simulated": "0",
+                "feedback": "immediate",
+            },
+        )  # the form's default waits for the reveal; here the answer shows at once
         assert status == 302, page[:300]
         code = re.fullmatch(r"/classroom/([A-Z0-9]+)/created", headers["Location"]).group(1)
         student = ProxiedBrowser(browser.port)
-        status, _, page = student.send("POST", "/join", {"csrf_token": student.token("/join"), "code": code,
-                                                         "nickname": "tls"})
+        status, _, page = student.send(
+            "POST", "/join", {"csrf_token": student.token("/join"), "code": code, "nickname": "tls"}
+        )
         assert status == 302, page[:300]
         key = get_case(CASE).key
         path = f"/join/{code}/1"
-        status, _, page = student.send("POST", path, {"csrf_token": student.token(path), "lean": key.lean,
-                                                      "findings": list(key.present), "confidence": "80"})
+        status, _, page = student.send(
+            "POST",
+            path,
+            {"csrf_token": student.token(path), "lean": key.lean, "findings": list(key.present), "confidence": "80"},
+        )
         assert status == 200 and "Feedback" in page, page[:300]
         status, _, page = student.send("POST", "/join", {"code": code, "nickname": "no-token"})
         assert status == 400 and "security token" in page

@@ -22,11 +22,25 @@ def test_checklist_and_api_write_nothing_and_log_nothing(app, client, caplog, tm
     tmp_before = _snapshot(tmp_path)
     with caplog.at_level(logging.DEBUG):
         token = csrf_token(client)
-        client.post("/", data={"hypocalcemia": "present", "fractures": "absent", "onset": "neonatal",
-                               "family_history": "affected_parent", "csrf_token": token})
+        client.post(
+            "/",
+            data={
+                "hypocalcemia": "present",
+                "fractures": "absent",
+                "onset": "neonatal",
+                "family_history": "affected_parent",
+                "csrf_token": token,
+            },
+        )
         client.get("/assessment?present=hypocalcemia&absent=fractures&onset=neonatal")
-        client.post("/api/v1/assess", json={"findings": {"HP:0031846": "present", "hypocalcemia": "present"},
-                                            "onset": "neonatal", "family_history": "affected_parent"})
+        client.post(
+            "/api/v1/assess",
+            json={
+                "findings": {"HP:0031846": "present", "hypocalcemia": "present"},
+                "onset": "neonatal",
+                "family_history": "affected_parent",
+            },
+        )
         client.post("/api/v1/assess", json={"findings": {"hypocalcemia": "bogus"}})  # an error path too
     logged = "\n".join(r.getMessage() for r in caplog.records)
     for marker in MARKERS:
@@ -38,9 +52,15 @@ def test_checklist_and_api_write_nothing_and_log_nothing(app, client, caplog, tm
 
 
 def test_request_log_lines_lose_their_query_strings():
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
-                               '127.0.0.1 - - "GET /assessment?present=hypocalcemia&onset=neonatal HTTP/1.1" 200 -',
-                               (), None)
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '127.0.0.1 - - "GET /assessment?present=hypocalcemia&onset=neonatal HTTP/1.1" 200 -',
+        (),
+        None,
+    )
     RedactQueryStrings().filter(record)
     assert "hypocalcemia" not in record.getMessage()
     assert "/assessment?[redacted]" in record.getMessage()

@@ -84,8 +84,14 @@ def test_session_cookies_are_secure_and_hsts_sent_over_https_only(tmp_path):
 
 
 def test_absolute_urls_come_from_public_url_and_only_trusted_hosts_are_answered(tmp_path):
-    app = create_app(production(tmp_path, SECRET_KEY="a-real-secret-" * 3, PUBLIC_URL="https://miop.example.org",
-                                TRUSTED_HOSTS=["miop.example.org", "localhost"]))
+    app = create_app(
+        production(
+            tmp_path,
+            SECRET_KEY="a-real-secret-" * 3,
+            PUBLIC_URL="https://miop.example.org",
+            TRUSTED_HOSTS=["miop.example.org", "localhost"],
+        )
+    )
     with app.app_context():
         from webapp.extensions import db
 
@@ -190,8 +196,14 @@ def test_make_run_serves_a_fresh_checkout_with_no_environment(tmp_path):
     out = tmp_path / "make-run.out"
     # -o install: the venv is this checkout's, already installed; everything else is the real target.
     with out.open("w") as sink:
-        proc = subprocess.Popen(["make", "-o", "install", "run", f"PORT={port}", "HOST=0.0.0.0"], cwd=checkout,
-                                env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            ["make", "-o", "install", "run", f"PORT={port}", "HOST=0.0.0.0"],
+            cwd=checkout,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         response = None

@@ -42,9 +42,15 @@ def create(client):
 
 
 def submit(client, code: str, nickname: str, token: str | None = None):
-    return client.post(f"/api/v1/exercises/{code}/submissions",
-                       json={"nickname": nickname, "case_id": CASE.id, "answer": ANSWER,
-                             **({"student_token": token} if token else {})})
+    return client.post(
+        f"/api/v1/exercises/{code}/submissions",
+        json={
+            "nickname": nickname,
+            "case_id": CASE.id,
+            "answer": ANSWER,
+            **({"student_token": token} if token else {}),
+        },
+    )
 
 
 def assert_limited_json(response) -> None:

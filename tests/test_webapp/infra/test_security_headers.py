@@ -37,15 +37,32 @@ def test_every_kind_of_response_carries_the_security_headers(app, client):
     student = app.test_client()
     student.post("/join", data={"csrf_token": csrf_token(student, "/join"), "code": code, "nickname": "hd"})
     get = {
-        "/": 200, "/assessment?present=hypocalcemia&onset=neonatal": 200, "/about": 200, "/practice": 200,
-        f"/practice/{CASE.id}": 200, "/practice/missed.csv": 200, "/classroom/new": 200, "/classroom/cases/new": 200,
-        "/join": 200, created.headers["Location"]: 200, f"/classroom/{code}": 200,
-        f"/classroom/{code}/projector": 200, f"/classroom/{code}/live.json": 200,
-        f"/classroom/{code}/submissions.csv": 200, f"/classroom/{code}/claim": 200,
-        "/assessment/phenopacket.json?present=anemia": 200, "/assessment/hpo.csv?present=anemia": 200,
-        "/static/style.css": 200, "/static/app.js": 200, "/api/v1/findings": 200, "/api/v1/cases": 200,
-        "/api/v1/openapi.json": 200, "/no-such-page": 404, "/assessment?present=bogus": 400,
-        f"/api/v1/exercises/{code}/results": 401, "/api/v1/nothing": 404,
+        "/": 200,
+        "/assessment?present=hypocalcemia&onset=neonatal": 200,
+        "/about": 200,
+        "/practice": 200,
+        f"/practice/{CASE.id}": 200,
+        "/practice/missed.csv": 200,
+        "/classroom/new": 200,
+        "/classroom/cases/new": 200,
+        "/join": 200,
+        created.headers["Location"]: 200,
+        f"/classroom/{code}": 200,
+        f"/classroom/{code}/projector": 200,
+        f"/classroom/{code}/live.json": 200,
+        f"/classroom/{code}/submissions.csv": 200,
+        f"/classroom/{code}/claim": 200,
+        "/assessment/phenopacket.json?present=anemia": 200,
+        "/assessment/hpo.csv?present=anemia": 200,
+        "/static/style.css": 200,
+        "/static/app.js": 200,
+        "/api/v1/findings": 200,
+        "/api/v1/cases": 200,
+        "/api/v1/openapi.json": 200,
+        "/no-such-page": 404,
+        "/assessment?present=bogus": 400,
+        f"/api/v1/exercises/{code}/results": 401,
+        "/api/v1/nothing": 404,
     }
     for path, status in get.items():
         with client.get(path) as response:  # a static file stays open until the response is closed
@@ -73,8 +90,13 @@ def test_every_kind_of_response_carries_the_security_headers(app, client):
 @pytest.fixture
 def production_app(tmp_path):
     """The app configured as `make serve` runs it: not TESTING or DEBUG, a real SECRET_KEY."""
-    app = app_with_schema({"SECRET_KEY": "a-real-secret-" * 4, "PROXY_HOPS": 1,
-                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}"})
+    app = app_with_schema(
+        {
+            "SECRET_KEY": "a-real-secret-" * 4,
+            "PROXY_HOPS": 1,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}",
+        }
+    )
     assert not app.testing and not app.debug
     yield app
     drop_everything(app)
@@ -99,11 +121,16 @@ def test_production_session_cookies_are_secure_httponly_and_samesite_in_every_fl
     keep(client.get(created.headers["Location"]))  # the educator key shown once leaves the session
     student = production_app.test_client()
     student.environ_base["HTTP_X_FORWARDED_PROTO"] = "https"
-    joined = keep(student.post("/join", data={"csrf_token": csrf_token(student, "/join"), "code": code,
-                                              "nickname": "prod"}))
+    joined = keep(
+        student.post("/join", data={"csrf_token": csrf_token(student, "/join"), "code": code, "nickname": "prod"})
+    )
     assert joined.status_code == 302
-    attempt = keep(student.post(f"/practice/{CASE.id}", data={
-        "csrf_token": csrf_token(student, f"/practice/{CASE.id}"), "lean": "recessive", "confidence": "80"}))
+    attempt = keep(
+        student.post(
+            f"/practice/{CASE.id}",
+            data={"csrf_token": csrf_token(student, f"/practice/{CASE.id}"), "lean": "recessive", "confidence": "80"},
+        )
+    )
     assert attempt.status_code == 200
     assert len(cookies) >= 4
     for cookie in cookies:

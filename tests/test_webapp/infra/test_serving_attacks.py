@@ -40,14 +40,19 @@ PROBES = [
 ]
 
 
-def request(port: int, method: str, path: str, body: str | None = None, headers: dict | None = None,
-            timeout: float = 30) -> tuple[int, float, bytes]:
+def request(
+    port: int, method: str, path: str, body: str | None = None, headers: dict | None = None, timeout: float = 30
+) -> tuple[int, float, bytes]:
     """One request on a fresh connection: (status, seconds, body); status 0 when it timed out."""
     start = time.monotonic()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request(method, path, body=body,
-                     headers={"Content-Type": "application/json", **(headers or {})} if body else headers or {})
+        conn.request(
+            method,
+            path,
+            body=body,
+            headers={"Content-Type": "application/json", **(headers or {})} if body else headers or {},
+        )
         response = conn.getresponse()
         data = response.read()
         return response.status, time.monotonic() - start, data
@@ -79,8 +84,13 @@ def record(name: str, seen: list[tuple[str, int, float]], **extra: object) -> No
     """Write the measured latencies next to the screenshots (the closing note quotes them)."""
     times = sorted(s[2] for s in seen)
     ARTIFACTS.mkdir(exist_ok=True)
-    summary = {"probes": len(times), "p50_s": round(times[len(times) // 2], 3), "max_s": round(times[-1], 3),
-               "p95_s": round(times[int(len(times) * 0.95)], 3), **extra}
+    summary = {
+        "probes": len(times),
+        "p50_s": round(times[len(times) // 2], 3),
+        "max_s": round(times[-1], 3),
+        "p95_s": round(times[int(len(times) * 0.95)], 3),
+        **extra,
+    }
     (ARTIFACTS / f"{name}.json").write_text(json.dumps({"summary": summary, "probes": seen}, indent=1))
     print(name, summary)
 
@@ -97,8 +107,10 @@ class Trickler(threading.Thread):
     def run(self) -> None:
         with socket.create_connection(("127.0.0.1", self.port)) as sock:
             if self.body:
-                sock.sendall(b"POST /api/v1/assess HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                             b"Content-Type: application/json\r\nContent-Length: 60000\r\n\r\n")
+                sock.sendall(
+                    b"POST /api/v1/assess HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    b"Content-Type: application/json\r\nContent-Length: 60000\r\n\r\n"
+                )
             else:
                 sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             while not self.stop.wait(self.every):
@@ -164,9 +176,15 @@ def hang_scenario(port: int, proxy: HangingProxy, code: str, key: str, tmp: Path
             break
         time.sleep(0.5)
     statuses = sorted({s for s, _ in classroom})
-    record("hanging-database", seen, stall_seconds=round(stalled, 1), classroom_requests=len(classroom),
-           classroom_statuses=statuses, classroom_max_s=round(max(t for _, t in classroom), 2),
-           recovered_after_s=back and round(back, 1))
+    record(
+        "hanging-database",
+        seen,
+        stall_seconds=round(stalled, 1),
+        classroom_requests=len(classroom),
+        classroom_statuses=statuses,
+        classroom_max_s=round(max(t for _, t in classroom), 2),
+        recovered_after_s=back and round(back, 1),
+    )
     assert_probes_answered(seen, "a hanging database")
     assert classroom and statuses == [503], f"the classroom should answer 503 during the stall: {classroom[:20]}"
     assert max(t for _, t in classroom) < 8, f"a classroom request waited too long: {sorted(classroom)[-5:]}"
@@ -186,8 +204,9 @@ if "postgresql" in BACKENDS:
             try:
                 with gunicorn_server(env, tmp_path / "gunicorn.log") as (base, _):
                     port = int(base.rsplit(":", 1)[1])
-                    status, _, body = request(port, "POST", "/api/v1/exercises",
-                                              json.dumps({"title": "Stall", "case_ids": [CASE]}))
+                    status, _, body = request(
+                        port, "POST", "/api/v1/exercises", json.dumps({"title": "Stall", "case_ids": [CASE]})
+                    )
                     assert status == 201
                     created = json.loads(body)
                     hang_scenario(port, proxy, created["code"], created["educator_key"], tmp_path)

@@ -41,8 +41,9 @@ def form_values(page: str) -> dict[str, str]:
         if _attr(tag, "type") == "radio" and _attr(tag, "checked") is not None:
             values[_attr(tag, "name")] = _attr(tag, "value")
     for name, options in re.findall(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', page, re.S):
-        chosen = [_attr(o, "value") for o in re.findall(r"<option\b[^>]*>", options)
-                  if _attr(o, "selected") is not None]
+        chosen = [
+            _attr(o, "value") for o in re.findall(r"<option\b[^>]*>", options) if _attr(o, "selected") is not None
+        ]
         values[name] = chosen[0] if chosen else ""
     return values
 
@@ -87,7 +88,7 @@ def test_example_phenopacket_upload_prefills_the_checklist_and_lists_unmapped_te
     assert form_values(page)["onset"] == "infancy"
     assert "age at onset set to Infancy (1 to 12 months), read from HP:0003593 Infantile onset" in page
     assert "HP:0002240 Hepatomegaly" in page and "Enlarged liver and spleen" in page
-    unmapped = page[page.index("Terms that match no checklist item"):]
+    unmapped = page[page.index("Terms that match no checklist item") :]
     assert "HP:0000256 Macrocephaly" in unmapped and "related to: Frontal bossing" in unmapped
     assert "HP:0011002 Osteopetrosis" not in unmapped  # dense bone on imaging, the premise
     assert "Nothing was stored" in page and DISCLAIMER in page
@@ -100,8 +101,11 @@ def test_imported_example_gives_the_expected_result_page(client):
     page = text(result)
     assert "leans strongly toward autosomal recessive osteopetrosis (MIOP)" in page
     cards = re.findall(r'<article class="card"> <h3>([^<]+)</h3>', page)
-    assert cards == ["Abnormal skull remodeling", "No room for marrow: blood forms in liver and spleen",
-                     "Calcium locked into bone"]
+    assert cards == [
+        "Abnormal skull remodeling",
+        "No room for marrow: blood forms in liver and spleen",
+        "Calcium locked into bone",
+    ]
     assert "HP:0001433" in page and "TCIRG1" in page
 
 
@@ -112,17 +116,22 @@ def test_pasted_hpo_list_prefills_present_absent_and_onset(client):
     assert form_values(page)["onset"] == "infancy"
 
 
-@pytest.mark.parametrize(("kwargs", "says"), [
-    ({"paste": '{"phenotypicFeatures": ['}, "not valid JSON"),
-    ({"paste": '{"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "excluded": "no"}]}'},
-     "excluded must be true or false"),
-    ({"paste": "HP:12345"}, "is not an HPO id"),
-    ({"paste": "   "}, "Nothing to import"),
-    ({"file": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "scan.png")}, "not UTF-8 text"),
-    ({"file": (b"\xff\xfeH\x00P\x00", "list.txt")}, "not UTF-8 text"),
-    ({"file": (b"SQLite format 3\x00\x10\x00\x01\x01", "notes.db")}, "control characters"),
-    ({"file": (b"HP:0001873", "a.txt"), "paste": "HP:0002901"}, "not both"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "says"),
+    [
+        ({"paste": '{"phenotypicFeatures": ['}, "not valid JSON"),
+        (
+            {"paste": '{"phenotypicFeatures": [{"type": {"id": "HP:0001873"}, "excluded": "no"}]}'},
+            "excluded must be true or false",
+        ),
+        ({"paste": "HP:12345"}, "is not an HPO id"),
+        ({"paste": "   "}, "Nothing to import"),
+        ({"file": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "scan.png")}, "not UTF-8 text"),
+        ({"file": (b"\xff\xfeH\x00P\x00", "list.txt")}, "not UTF-8 text"),
+        ({"file": (b"SQLite format 3\x00\x10\x00\x01\x01", "notes.db")}, "control characters"),
+        ({"file": (b"HP:0001873", "a.txt"), "paste": "HP:0002901"}, "not both"),
+    ],
+)
 def test_bad_imports_show_a_clear_message_in_the_open_panel(client, kwargs, says):
     response = post_import(client, **kwargs)
     assert response.status_code == 400
@@ -160,8 +169,7 @@ def test_result_page_links_the_exports(client):
 
 
 def test_phenopacket_download_is_an_attachment_the_official_package_parses(client):
-    response = client.get("/assessment/phenopacket.json"
-                          "?present=hypocalcemia,HP:0031846&absent=anemia&onset=neonatal")
+    response = client.get("/assessment/phenopacket.json?present=hypocalcemia,HP:0031846&absent=anemia&onset=neonatal")
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert response.headers["Content-Disposition"] == 'attachment; filename="miop-checklist-phenopacket.json"'
     assert response.headers["Cache-Control"] == "no-store"
@@ -169,8 +177,12 @@ def test_phenopacket_download_is_an_attachment_the_official_package_parses(clien
     features = {(f.type.id, f.excluded, f.onset.ontology_class.id) for f in message.phenotypic_features}
     # The term entered that is not a checklist finding's own (HP:0031846) is kept as entered
     # (docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md).
-    assert features == {("HP:0002757", False, "HP:0003623"), ("HP:0002901", False, "HP:0003623"),
-                        ("HP:0001903", True, ""), ("HP:0031846", False, "HP:0003623")}
+    assert features == {
+        ("HP:0002757", False, "HP:0003623"),
+        ("HP:0002901", False, "HP:0003623"),
+        ("HP:0001903", True, ""),
+        ("HP:0031846", False, "HP:0003623"),
+    }
     assert DISCLAIMER in message.meta_data.external_references[0].description
 
 
@@ -181,8 +193,10 @@ def test_hpo_csv_download(client):
     assert response.headers["Cache-Control"] == "no-store"
     lines = response.get_data(as_text=True).splitlines()
     assert DISCLAIMER in lines[0]
-    assert lines[2:] == ["HP:0001903,Anemia,present,Anemia",
-                         "HP:0002757,Recurrent fractures,excluded,Frequent or poorly healing fractures"]
+    assert lines[2:] == [
+        "HP:0001903,Anemia,present,Anemia",
+        "HP:0002757,Recurrent fractures,excluded,Frequent or poorly healing fractures",
+    ]
 
 
 def test_downloads_reject_bad_links_like_the_result_page(client):
@@ -204,14 +218,21 @@ def test_api_phenopacket_from_an_assess_body(client):
     message = json_format.Parse(response.get_data(as_text=True), phenopackets.Phenopacket())
     # Hypocalcemic tetany (HP:0003472) counts as two findings and is kept as entered too.
     assert {(f.type.id, f.excluded) for f in message.phenotypic_features} == {
-        ("HP:0002901", False), ("HP:0001281", False), ("HP:0002757", True), ("HP:0003472", False)}
+        ("HP:0002901", False),
+        ("HP:0001281", False),
+        ("HP:0002757", True),
+        ("HP:0003472", False),
+    }
 
 
-@pytest.mark.parametrize(("body", "status", "code"), [
-    ({"findings": {"nope": "present"}}, 400, "unknown_finding"),
-    ({"phenopacket": {"phenotypicFeatures": [{"type": {"id": "HP:1"}}]}}, 400, "invalid_hpo_id"),
-    ({"phenopacket": "HP:0001873"}, 400, "invalid_phenopacket"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"findings": {"nope": "present"}}, 400, "unknown_finding"),
+        ({"phenopacket": {"phenotypicFeatures": [{"type": {"id": "HP:1"}}]}}, 400, "invalid_hpo_id"),
+        ({"phenopacket": "HP:0001873"}, 400, "invalid_phenopacket"),
+    ],
+)
 def test_api_phenopacket_errors_follow_the_contract(client, body, status, code):
     response = client.post("/api/v1/phenopacket", json=body)
     assert response.status_code == status
@@ -219,20 +240,19 @@ def test_api_phenopacket_errors_follow_the_contract(client, body, status, code):
 
 
 def test_api_phenopacket_over_the_limit_is_413_json(client):
-    response = client.post("/api/v1/phenopacket", data=b'{"findings": "' + b"x" * 70_000 + b'"}',
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/phenopacket", data=b'{"findings": "' + b"x" * 70_000 + b'"}', content_type="application/json"
+    )
     assert response.status_code == 413 and response.get_json()["error"]["code"] == "payload_too_large"
 
 
 def test_assess_accepts_a_phenopacket_with_family_history(client):
     packet = json.loads(EXAMPLE)
-    response = client.post("/api/v1/assess", json={"phenopacket": packet,
-                                                   "family_history": "consanguineous_parents"})
+    response = client.post("/api/v1/assess", json={"phenopacket": packet, "family_history": "consanguineous_parents"})
     answer = response.get_json()
     assert response.status_code == 200
     assert (answer["inheritance"]["lean"], answer["inheritance"]["strength"]) == ("recessive", "strong")
-    assert [m["id"] for m in answer["mechanisms"]] == ["skull_remodeling", "marrow_failure",
-                                                       "calcium_trapping"]
+    assert [m["id"] for m in answer["mechanisms"]] == ["skull_remodeling", "marrow_failure", "calcium_trapping"]
     hepatomegaly = {"input": "HP:0002240", "finding": "hepatosplenomegaly", "state": "present"}
     assert hepatomegaly in answer["recognized"]
     assert [u["input"] for u in answer["unmapped"]] == ["HP:0000256"]  # HP:0011002: dense bone, the premise
@@ -266,9 +286,11 @@ def test_import_and_exports_log_nothing_of_what_was_entered(client, caplog):
 
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-VALUES = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=12)),
-                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                                  max_size=3), max_leaves=12)
+VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=12)),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12,
+)
 
 
 @FUZZ
@@ -291,7 +313,7 @@ def test_the_app_exports_and_imports_without_the_phenopackets_package(tmp_path):
 import sys
 from webapp import create_app
 app = create_app({{"TESTING": True, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False,
-                   "SQLALCHEMY_DATABASE_URI": "sqlite:///{tmp_path / 'x.db'}"}})
+                   "SQLALCHEMY_DATABASE_URI": "sqlite:///{tmp_path / "x.db"}"}})
 client = app.test_client()
 packet = client.get("/assessment/phenopacket.json?present=anemia").get_json()
 assert client.post("/api/v1/assess", json={{"phenopacket": packet}}).status_code == 200

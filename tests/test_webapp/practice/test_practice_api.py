@@ -54,9 +54,7 @@ def test_a_perfect_attempt_scores_one_and_reveals_the_key(client):
 
 
 def test_an_empty_attempt_scores_low_with_everything_missed(client):
-    body = post(
-        client, CASE, {"findings": [], "lean": "dominant", "mechanisms": [], "confidence": 50}
-    ).get_json()
+    body = post(client, CASE, {"findings": [], "lean": "dominant", "mechanisms": [], "confidence": 50}).get_json()
     assert body["score"] == 0
     assert len(body["findings"]["missed"]) == 6 and body["lean"]["correct"] is False
 
@@ -84,9 +82,7 @@ def test_unknown_case_non_json_and_bad_json(client):
     resp = post(client, "nope", {"findings": [], "lean": "recessive", "confidence": 80})
     assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "unknown_case"
     assert client.get("/api/v1/cases/sim-1-1").status_code == 404
-    assert (
-        client.post(f"/api/v1/cases/{CASE}/attempts", data="x", content_type="text/plain").status_code == 415
-    )
+    assert client.post(f"/api/v1/cases/{CASE}/attempts", data="x", content_type="text/plain").status_code == 415
     bad = client.post(f"/api/v1/cases/{CASE}/attempts", data="{", content_type="application/json")
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_json"
 
@@ -98,11 +94,22 @@ def test_openapi_describes_the_cases_api(client):
 
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=16),
-                    st.sampled_from(["anemia", "recessive", "marrow_failure", 80]))
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
-                      | st.dictionaries(st.sampled_from(["findings", "lean", "mechanisms", "confidence", "x"]),
-                                        inner, max_size=5), max_leaves=12)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=16),
+    st.sampled_from(["anemia", "recessive", "marrow_failure", 80]),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["findings", "lean", "mechanisms", "confidence", "x"]), inner, max_size=5)
+    ),
+    max_leaves=12,
+)
 
 
 @FUZZ

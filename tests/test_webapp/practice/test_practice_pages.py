@@ -130,9 +130,7 @@ def test_new_simulated_patient_redirects_to_a_fresh_reproducible_id(client):
     resp = client.get("/practice/new?entry=OMIM:259700")
     assert resp.status_code == 302
     assert re.fullmatch(r"/practice/sim-259700-\d+", resp.headers["Location"])
-    assert re.fullmatch(
-        r"/practice/sim-(ORPHA)?\d+-\d+", client.get("/practice/new?entry=any").headers["Location"]
-    )
+    assert re.fullmatch(r"/practice/sim-(ORPHA)?\d+-\d+", client.get("/practice/new?entry=any").headers["Location"])
     assert client.get("/practice/new?entry=ORPHA:210110").status_code == 404
 
 

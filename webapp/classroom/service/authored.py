@@ -79,9 +79,7 @@ def educator_cases(educator_id: int) -> list[AuthoredCase]:
     """The cases this educator wrote, newest first."""
     return list(
         db.session.execute(
-            select(AuthoredCase)
-            .where(AuthoredCase.educator_id == educator_id)
-            .order_by(AuthoredCase.id.desc())
+            select(AuthoredCase).where(AuthoredCase.educator_id == educator_id).order_by(AuthoredCase.id.desc())
         ).scalars()
     )
 
@@ -111,8 +109,12 @@ def changeable_authored_case(educator: Educator | None, number: int) -> Authored
     row = own_authored_case(educator, number)
     used = case_uses(row.educator_id).get(row.case_id, 0)
     if used:
-        raise ClassroomError(409, "case_in_use", f"“{row.title}” is used in {plural(used, 'exercise')}, so it "
-                                                 "stays as it is: their answers are judged against it.")
+        raise ClassroomError(
+            409,
+            "case_in_use",
+            f"“{row.title}” is used in {plural(used, 'exercise')}, so it "
+            "stays as it is: their answers are judged against it.",
+        )
     return row
 
 
@@ -122,14 +124,21 @@ def delete_authored_case(educator: Educator | None, number: int) -> None:
     db.session.commit()
 
 
-def save_authored_case(educator: Educator, raw: dict[str, object], kb: KnowledgeBase,
-                       number: int | None = None) -> AuthoredCase:
+def save_authored_case(
+    educator: Educator, raw: dict[str, object], kb: KnowledgeBase, number: int | None = None
+) -> AuthoredCase:
     """Validate a case written through the form (KnowledgeError if invalid) and store it: a new
     case, or case `number` changed (404, 409: see changeable_authored_case)."""
     row = AuthoredCase(educator_id=educator.id) if number is None else changeable_authored_case(educator, number)
-    for column, value in {"title": raw["title"], "age": raw["age"], "sex": raw["sex"], "difficulty": raw["difficulty"],
-                          "narrative": raw["narrative"], "answer_key": raw["key"],
-                          "teaching_points": raw["teaching_point"]}.items():
+    for column, value in {
+        "title": raw["title"],
+        "age": raw["age"],
+        "sex": raw["sex"],
+        "difficulty": raw["difficulty"],
+        "narrative": raw["narrative"],
+        "answer_key": raw["key"],
+        "teaching_points": raw["teaching_point"],
+    }.items():
         setattr(row, column, value)
     try:
         case_from_mapping({**authored_mapping(row), "id": DRAFT_ID}, kb, kind="authored")

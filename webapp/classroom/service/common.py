@@ -13,8 +13,9 @@ class ClassroomError(DomainError):
     `claim_code`: the exercise whose educator key this browser lacks (its page offers the claim form);
     `retry_after`: the seconds a refused client waits (a 429's Retry-After)."""
 
-    def __init__(self, status: int, code: str, message: str, claim_code: str | None = None,
-                 retry_after: int | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, claim_code: str | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -36,5 +37,5 @@ def normalise_code(raw: str) -> str:
 
 
 def plural(count: int, noun: str) -> str:
-    """"1 exercise", "2 exercises"."""
+    """ "1 exercise", "2 exercises"."""
     return f"{count} {noun}{'' if count == 1 else 's'}"

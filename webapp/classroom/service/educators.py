@@ -44,8 +44,10 @@ def authorise(exercise: Exercise, key: str | None) -> None:
     """Raise 401 without a key and 403 with a key that is not this exercise's educator's (a page
     then offers the exercise's claim form; the API answers JSON)."""
     if not key:
-        raise ClassroomError(401, "unauthorized", "This page needs the educator key of the exercise.",
-                             claim_code=exercise.code)
+        raise ClassroomError(
+            401, "unauthorized", "This page needs the educator key of the exercise.", claim_code=exercise.code
+        )
     if not hmac.compare_digest(exercise.educator.key_hash, hash_key(key)):
-        raise ClassroomError(403, "forbidden", "This educator key does not open this exercise.",
-                             claim_code=exercise.code)
+        raise ClassroomError(
+            403, "forbidden", "This educator key does not open this exercise.", claim_code=exercise.code
+        )

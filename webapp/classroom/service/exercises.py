@@ -79,8 +79,7 @@ def create_exercise(
     if not ids or len(ids) > EXERCISE_CASES_MAX:
         raise ClassroomError(400, "invalid_cases", f"Pick 1 to {EXERCISE_CASES_MAX} cases.")
     if time_limit_minutes is not None and not TIME_LIMIT_MIN <= time_limit_minutes <= TIME_LIMIT_MAX:
-        raise ClassroomError(400, "invalid_time_limit",
-                             f"The time limit is {TIME_LIMIT_WORDS}")
+        raise ClassroomError(400, "invalid_time_limit", f"The time limit is {TIME_LIMIT_WORDS}")
     educator = educator or educator_for_key(educator_key)
     for case_id in ids:
         if resolve_case(case_id, educator.id if educator else None, kb) is None:
@@ -94,7 +93,10 @@ def create_exercise(
         db.session.commit()
     for _ in range(10):
         exercise = Exercise(
-            code=new_code(), title=title, educator_id=educator.id, time_limit_minutes=time_limit_minutes,
+            code=new_code(),
+            title=title,
+            educator_id=educator.id,
+            time_limit_minutes=time_limit_minutes,
             feedback=feedback,
         )
         exercise.cases = [ExerciseCase(position=i, case_id=c) for i, c in enumerate(ids)]
@@ -109,9 +111,13 @@ def create_exercise(
 
 def find_exercise(code: str) -> Exercise | None:
     """The exercise with this join code, its case list loaded with it (every page of it needs the list)."""
-    return db.session.execute(
-        select(Exercise).options(joinedload(Exercise.cases)).where(Exercise.code == normalise_code(code))
-    ).unique().scalar_one_or_none()
+    return (
+        db.session.execute(
+            select(Exercise).options(joinedload(Exercise.cases)).where(Exercise.code == normalise_code(code))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
 
 
 def set_open(exercise: Exercise, is_open: bool) -> None:
@@ -165,8 +171,15 @@ def move_case(exercise: Exercise, position: int, step: int) -> None:
 
 def duplicate_exercise(exercise: Exercise, kb: KnowledgeBase) -> Exercise:
     """A new exercise with the same cases, order, time limit and feedback, a new code, no answers."""
-    created = create_exercise(f"{exercise.title[:113]} (copy)", exercise_case_ids(exercise), None, kb,
-                              exercise.time_limit_minutes, exercise.feedback, educator=exercise.educator)
+    created = create_exercise(
+        f"{exercise.title[:113]} (copy)",
+        exercise_case_ids(exercise),
+        None,
+        kb,
+        exercise.time_limit_minutes,
+        exercise.feedback,
+        educator=exercise.educator,
+    )
     return created.exercise
 
 
@@ -188,8 +201,9 @@ class ExerciseFacts:
 
 def facts(exercise: Exercise) -> ExerciseFacts:
     """The exercise's plain facts (no query: every column is loaded with the row)."""
-    return ExerciseFacts(exercise.code, exercise.title, exercise.feedback, exercise.created_at,
-                         exercise.deadline, exercise.closed_at)
+    return ExerciseFacts(
+        exercise.code, exercise.title, exercise.feedback, exercise.created_at, exercise.deadline, exercise.closed_at
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +217,8 @@ class ExerciseSummary:
 
 def educator_exercises(educator: Educator) -> list[ExerciseSummary]:
     """This educator's exercises, newest first, with how many students and answers each has."""
-    answers = (select(Submission.exercise_id, func.count().label("n")).group_by(Submission.exercise_id)
-               .subquery())
-    students = (select(Student.exercise_id, func.count().label("n")).group_by(Student.exercise_id).subquery())
+    answers = select(Submission.exercise_id, func.count().label("n")).group_by(Submission.exercise_id).subquery()
+    students = select(Student.exercise_id, func.count().label("n")).group_by(Student.exercise_id).subquery()
     rows = db.session.execute(
         select(Exercise, func.coalesce(students.c.n, 0), func.coalesce(answers.c.n, 0))
         .outerjoin(students, students.c.exercise_id == Exercise.id)
@@ -256,9 +269,12 @@ def count_failure(client: str, secret: str, limit: int, window_seconds: int, wha
     ).scalar_one()
     if failures >= limit:
         db.session.rollback()
-        raise ClassroomError(429, "too_many_requests",
-                             f"Too many {what} from this network; wait {window_seconds // 60} minutes.",
-                             retry_after=window_seconds)
+        raise ClassroomError(
+            429,
+            "too_many_requests",
+            f"Too many {what} from this network; wait {window_seconds // 60} minutes.",
+            retry_after=window_seconds,
+        )
     # Only join events: the other limits' windows may be longer (webapp/infra/ratelimit.py).
     db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith("join:"), RateEvent.at <= since))
     db.session.add(RateEvent(bucket=bucket))

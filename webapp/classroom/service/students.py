@@ -66,14 +66,22 @@ def clean_nickname(raw: str) -> str:
     return nickname
 
 
-def join(exercise: Exercise, nickname: str, commit: bool = True, source: str = "browser",
-         max_students: int = DEFAULT_MAX_STUDENTS) -> Student | None:
+def join(
+    exercise: Exercise,
+    nickname: str,
+    commit: bool = True,
+    source: str = "browser",
+    max_students: int = DEFAULT_MAX_STUDENTS,
+) -> Student | None:
     """A new student with this nickname, or None when the nickname is taken in this exercise; 409
     once the exercise has `max_students` (0: no cap)."""
     nickname = clean_nickname(nickname)
     if max_students and student_count(exercise) >= max_students:
-        raise ClassroomError(409, "exercise_full", f"This exercise is full: it takes at most {max_students} "
-                                                   "students. Ask your educator to open another one.")
+        raise ClassroomError(
+            409,
+            "exercise_full",
+            f"This exercise is full: it takes at most {max_students} students. Ask your educator to open another one.",
+        )
     stmt = (
         _insert(Student)
         .values(
@@ -106,15 +114,14 @@ class ApiStudent:
     new_token: str | None
 
 
-def student_by_nickname(exercise: Exercise, nickname: str, token: object = None,
-                        max_students: int = DEFAULT_MAX_STUDENTS) -> ApiStudent:
+def student_by_nickname(
+    exercise: Exercise, nickname: str, token: object = None, max_students: int = DEFAULT_MAX_STUDENTS
+) -> ApiStudent:
     """The API's student: (exercise, nickname) and, after the first submission, its student_token.
     Created on first use (committed with the caller's submission, so a submission costs one write
     transaction). 403 for a nickname someone joined with in the browser, or a missing or wrong token."""
     nickname = clean_nickname(nickname)
-    query = select(Student).where(
-        Student.exercise_id == exercise.id, Student.nickname_key == nickname.casefold()
-    )
+    query = select(Student).where(Student.exercise_id == exercise.id, Student.nickname_key == nickname.casefold())
     student = db.session.execute(query).scalar_one_or_none()
     if student is None:
         made = join(exercise, nickname, commit=False, source="api", max_students=max_students)
@@ -122,12 +129,19 @@ def student_by_nickname(exercise: Exercise, nickname: str, token: object = None,
             return ApiStudent(made, made.token)
         student = db.session.execute(query).scalar_one()  # another request made it just now
     if student.source != "api":
-        raise ClassroomError(403, "forbidden", "This nickname joined in the browser; only that browser can "
-                                               "answer for it. Pick another nickname.")
+        raise ClassroomError(
+            403,
+            "forbidden",
+            "This nickname joined in the browser; only that browser can answer for it. Pick another nickname.",
+        )
     if not isinstance(token, str) or not hmac.compare_digest(
-            student.token.encode(), token.encode("utf-8", "surrogatepass")):
-        raise ClassroomError(403, "invalid_student_token", "This nickname is taken: send the student_token its "
-                                                           "first submission answered.")
+        student.token.encode(), token.encode("utf-8", "surrogatepass")
+    ):
+        raise ClassroomError(
+            403,
+            "invalid_student_token",
+            "This nickname is taken: send the student_token its first submission answered.",
+        )
     return ApiStudent(student, None)
 
 
@@ -142,9 +156,7 @@ def student_by_token(exercise: Exercise, token: str | None) -> Student | None:
 def submit(exercise: Exercise, student: Student, case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
     """Score the attempt and store it, replacing the student's earlier answer to this case."""
     if not exercise.is_open():
-        raise ClassroomError(
-            409, "exercise_closed", "This exercise is closed: answers are no longer accepted."
-        )
+        raise ClassroomError(409, "exercise_closed", "This exercise is closed: answers are no longer accepted.")
     if case.id not in exercise_case_ids(exercise):
         raise ClassroomError(404, "unknown_case", f"Case {case.id!r} is not part of this exercise.")
     feedback = score_attempt(case, attempt, kb)
@@ -156,9 +168,7 @@ def submit(exercise: Exercise, student: Student, case: Case, attempt: Attempt, k
         "score": feedback.score,
         "submitted_at": utcnow(),
     }
-    stmt = _insert(Submission).values(
-        exercise_id=exercise.id, student_id=student.id, case_id=case.id, **values
-    )
+    stmt = _insert(Submission).values(exercise_id=exercise.id, student_id=student.id, case_id=case.id, **values)
     stmt = stmt.on_conflict_do_update(
         index_elements=["student_id", "case_id"], set_={k: stmt.excluded[k] for k in values}
     )
@@ -181,8 +191,15 @@ class Answer:
 
     @classmethod
     def of(cls, sub: Submission) -> Answer:
-        return cls(sub.case_id, sub.lean, sub.confidence, sub.score, tuple(sub.findings),
-                   tuple(sub.mechanisms), sub.submitted_at)
+        return cls(
+            sub.case_id,
+            sub.lean,
+            sub.confidence,
+            sub.score,
+            tuple(sub.findings),
+            tuple(sub.mechanisms),
+            sub.submitted_at,
+        )
 
 
 def stored_feedback(case: Case, answer: Answer, kb: KnowledgeBase) -> Feedback:
@@ -226,9 +243,7 @@ def activity(exercise: Exercise) -> Activity:
             Submission.exercise_id == exercise.id
         )
     ).one()
-    students = db.session.execute(
-        select(func.count(Student.id)).where(Student.exercise_id == exercise.id)
-    ).scalar_one()
+    students = db.session.execute(select(func.count(Student.id)).where(Student.exercise_id == exercise.id)).scalar_one()
     return Activity(count, latest, students)
 
 
