@@ -163,23 +163,24 @@ def result(page: Page, w: World) -> None:
 
 
 def result_premise_contradicted(page: Page, w: World) -> None:
-    """The LRP5 mimic (docs/decisions/0003-the-premise-dense-bone.md): reduced bone density entered, so no
-    lean; the reasons of its red flag opened."""
-    page.goto(w.base + "/assessment?present=visual_impairment,HP:0004349&onset=infancy")
+    """Reduced bone density entered (docs/decisions/0003-the-premise-dense-bone.md), so no lean and no
+    percentage for the ranking; the reasons of the red flag that remains (anemia) opened."""
+    page.goto(w.base + "/assessment?present=visual_impairment,anemia,HP:0004349&onset=infancy")
     expect(page.locator(".summary")).to_contain_text("No lean")
     page.locator("#red-flags details.why summary").first.click()
 
 
 def result_differential(page: Page, w: World) -> None:
-    """A child with two features of the CA2 type, an affected parent: the ranking's teaching point."""
+    """An adult with fractures and two features of the CA2 type: the lean (adult onset) and the ranking
+    (CA2, recessive) disagree, the ranking's teaching point."""
     checklist_empty(page, w)
     tick(page, "Renal tubular acidosis", "Present")
     tick(page, "Calcification in the brain (on imaging)", "Present")
-    page.get_by_label("Age at onset").select_option("childhood")
-    page.get_by_label("Family history").select_option("affected_parent")
+    tick(page, "Frequent or poorly healing fractures", "Present")
+    page.get_by_label("Age at onset").select_option("adulthood")
     page.get_by_role("button", name="Show the result").click()
     expect(page.locator("#differential")).to_contain_text("Teaching point: the lean and the ranking disagree")
-    page.locator("#differential details.why summary").first.click()  # the first entry's "why", opened
+    page.locator("#differential details.why:not(.dx-method) summary").first.click()  # the first entry's "why", opened
     expect(page.locator("#differential .evidence").first).to_be_visible()
 
 
