@@ -196,7 +196,13 @@ def _compact_entries(
         }
         for r, items in zip(top, data, strict=True)
     ]
-    entries += [{"id": r.entry.id, "probability": round(r.probability, 4)} for r in ranking.entries[FULL_ENTRIES:]]
+    # The others by id and probability, those that round to a probability at all (`differential_notes.entries`
+    # counts every entry; the full answer lists them all).
+    entries += [
+        {"id": r.entry.id, "probability": round(r.probability, 4)}
+        for r in ranking.entries[FULL_ENTRIES:]
+        if round(r.probability, 4) > 0
+    ]
     return entries, terms
 
 
@@ -245,6 +251,7 @@ def present_differential(
         if compact
         else {"gene": g.gene, "probability": round(g.probability, 4), "entries": list(g.entries)}
         for g in ranking.genes
+        if not compact or round(g.probability, 4) > 0  # compact: the genes with a share at all
     ]
     notes: dict[str, Any] = {
         "fit": fit_note(ranking.fit, premise),

@@ -526,9 +526,10 @@ TERM = every(
 )
 DIFFERENTIAL_COMPACT = {
     "type": "array",
-    "description": "every entry, best first; its name, genes, inheritance, "
-    "group and prior are in GET /api/v1/knowledge (`entries`); the first ten carry `lr` and "
-    "`source`, the others their id and probability only",
+    "description": "the entries best first: the first ten with `lr` and `source`, then every other entry whose "
+    "probability rounds above 0, by id and probability only (`differential_notes.entries` counts every entry "
+    "ranked; ?detail=full lists them all); an entry's name, genes, inheritance, group and prior are in "
+    "GET /api/v1/knowledge (`entries`)",
     "items": {
         "type": "object",
         "required": ["id", "probability"],
