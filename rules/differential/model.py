@@ -280,7 +280,9 @@ class Model:
         self._cache: dict[tuple[Any, ...], tuple[Evidence, ...]] = {}
         members: dict[str, list[tuple[int, float]]] = {}
         for i, e in enumerate(self.entries):
-            for g in e.genes or ("(gene not recorded)",):
+            # An entry with no recorded gene gives no gene a share: a pseudo-gene pooling unrelated
+            # diseases would outrank real genes (the gene shares then sum to less than 1).
+            for g in e.genes:
                 members.setdefault(g, []).append((i, 1 / max(1, len(e.genes))))
         self.index = {id(e): i for i, e in enumerate(self.entries)}
         # per gene: its entries' positions and the share of each entry's probability it gets

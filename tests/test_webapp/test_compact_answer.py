@@ -144,10 +144,7 @@ def expand(compact, knowledge):
         }  # beyond the first ten: no evidence
         for e in compact["differential"]
     ]
-    by_entry = {
-        e: [g["gene"] for g in notes["by_gene"] if g["gene"] in (k["entries"][e]["genes"] or ["(gene not recorded)"])]
-        for e in k["entries"]
-    }
+    by_entry = {e: [g["gene"] for g in notes["by_gene"] if g["gene"] in k["entries"][e]["genes"]] for e in k["entries"]}
     return {
         "inheritance": {
             **inh,
