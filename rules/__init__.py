@@ -41,6 +41,7 @@ from .differential import Fit
 from .differential import Ranking
 from .differential import disagreement
 from .differential import load_model as load_differential
+from .differential import lookalikes
 from .differential import rank as rank_differential
 from .interop import Imported
 from .interop import export_phenopacket
@@ -130,6 +131,7 @@ __all__ = [
     "Ranking",
     "disagreement",
     "load_differential",
+    "lookalikes",
     "rank_differential",
     # practice: cases, attempts, certainty, progress, review
     "CERTAINTY_BEST_WHEN",

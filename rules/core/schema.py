@@ -318,6 +318,18 @@ ENTRIES = _entries(
             ),
         ),
     ),
+    lookalike=opt(
+        "tables",
+        _entries(
+            "lookalike",
+            "id",
+            id=req("str"),
+            name=req("str"),
+            when=req("table"),
+            separates=req("str"),
+            cite=req("table", CITE),
+        ),
+    ),
 )
 CASE = _entries(
     "case",

@@ -32,6 +32,7 @@ from .model import Entry
 from .model import Evidence
 from .model import Fit
 from .model import GeneShare
+from .model import Lookalike
 from .model import Model
 from .model import Ranked
 from .model import Ranking
@@ -39,6 +40,7 @@ from .model import Separating
 from .model import Term
 from .model import frequency_p
 from .model import load_model
+from .model import lookalikes
 from .model import model_from_data
 from .ranking import CONFIDENT_P
 from .ranking import DISAGREEMENT_SOURCE
@@ -70,6 +72,7 @@ __all__ = [
     "Evidence",
     "Fit",
     "GeneShare",
+    "Lookalike",
     "Model",
     "Presence",
     "Ranked",
@@ -80,6 +83,7 @@ __all__ = [
     "fit_of",
     "frequency_p",
     "load_model",
+    "lookalikes",
     "model_from_data",
     "presence_table",
     "rank",

@@ -213,6 +213,7 @@ class Ranking(NamedTuple):
     confident: bool  # some entry above CONFIDENT_P
     hpo_release: str
     fit: Fit = Fit("fits", 0, 0)
+    lookalikes: tuple[Lookalike, ...] = ()  # those whose condition holds for the input
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,10 +550,34 @@ def load_model(kb: KnowledgeBase) -> Model:
 
 
 @functools.cache
+def _entries_file() -> Mapping[str, Any]:
+    text = resources.files("rules").joinpath("knowledge", "entries.toml").read_text(encoding="utf-8")
+    return checked("entries.toml", tomllib.loads(text))
+
+
+@functools.cache
 def entry_facts() -> dict[str, dict[str, Any]]:
     """rules/knowledge/entries.toml by entry id: the entries ranked, with what the HPO files leave out."""
-    text = resources.files("rules").joinpath("knowledge", "entries.toml").read_text(encoding="utf-8")
-    return {e["id"]: e for e in checked("entries.toml", tomllib.loads(text))["entry"]}
+    return {e["id"]: e for e in _entries_file()["entry"]}
+
+
+class Lookalike(NamedTuple):
+    """A look-alike HPO does not model as an entry: named when its condition holds, with what separates it."""
+
+    id: str
+    name: str
+    when: Mapping[str, Any]
+    separates: str
+    cite: tuple[str, str]  # (source id, locator)
+
+
+@functools.cache
+def lookalikes() -> tuple[Lookalike, ...]:
+    """The look-alikes of rules/knowledge/entries.toml, in file order."""
+    return tuple(
+        Lookalike(x["id"], x["name"], x["when"], x["separates"], (x["cite"]["source"], x["cite"]["locator"]))
+        for x in _entries_file().get("lookalike", [])
+    )
 
 
 def reference_onsets() -> dict[str, str]:

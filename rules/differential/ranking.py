@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from rules.core.conditions import holds
 from rules.core.model import Answers
 from rules.core.model import KnowledgeBase
 
@@ -17,6 +18,7 @@ from .model import Model
 from .model import Ranked
 from .model import Ranking
 from .model import load_model
+from .model import lookalikes
 from .separating import SEPARATE_TOP
 from .separating import separating_checks
 
@@ -102,6 +104,7 @@ def rank(
         bool(ranked[0].evidence) and ranked[0].probability > CONFIDENT_P,
         model.release,
         fit_of(ranked[0]),
+        tuple(x for x in lookalikes() if holds(x.when, answers)),
     )
 
 

@@ -290,6 +290,13 @@ def present_differential(
             "departures": DEPARTURES,
         },
         "entries": len(ranking.entries),
+        # Look-alikes HPO does not model as entries, named (not ranked) when their condition holds.
+        "lookalikes": [{"id": x.id, "source": x.cite[0]} for x in ranking.lookalikes]
+        if compact
+        else [
+            {"id": x.id, "name": x.name, "separates": x.separates, "source": {"id": x.cite[0], "locator": x.cite[1]}}
+            for x in ranking.lookalikes
+        ],
     }
     if compact:  # the method's reference is in GET /api/v1/knowledge
         notes["terms"] = terms

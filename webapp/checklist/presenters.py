@@ -31,6 +31,7 @@ from rules import RedFlagHit
 from rules import WorkupItem
 from rules import handouts
 from rules import load_differential
+from rules import lookalikes
 
 from ..infra.jsonprovider import JsonRow
 from ..infra.jsonprovider import JsonRows
@@ -193,8 +194,9 @@ class _Rows:
             | {g.cite.source for g in kb.genes}
             | {s.cite.source for g in kb.genes for s in g.statements}
             | {DISAGREEMENT_SOURCE[0]}  # the differential's teaching point
-            | {e.prior_cite[0] for e in load_differential(kb).entries if e.prior_cite}
-        )  # the cited priors
+            | {e.prior_cite[0] for e in load_differential(kb).entries if e.prior_cite}  # the cited priors
+            | {x.cite[0] for x in lookalikes()}  # the look-alikes the ranking names
+        )
         self.cited = JsonRow({sid: self.source(entry) for sid, entry in sources_map(kb).items() if sid in cited})
         premise = kb.premise
         # The contradicted message names what was entered: made per answer (contradicted_message).
@@ -594,6 +596,12 @@ class KnowledgeDocument:
             "onsets": JsonRow({k: o.label for k, o in kb.onsets.items()}),
             "family_histories": JsonRow({k: f.label for k, f in kb.family_histories.items()}),
             "sources": JsonRow(sources_map(kb)),
+            "lookalikes": JsonRow(
+                {
+                    x.id: {"name": x.name, "separates": x.separates, "source": {"id": x.cite[0], "locator": x.cite[1]}}
+                    for x in lookalikes()
+                }
+            ),
             "method": JsonRow(
                 {
                     "title": LIRICAL,

@@ -512,6 +512,12 @@ DIFFERENTIAL_NOTES = every(
             }
         ),
         "entries": {"type": "integer", "minimum": 0, "description": "how many entries the ranking covers"},
+        "lookalikes": {
+            "type": "array",
+            "description": "look-alikes HPO does not model as entries (not ranked), named when the input fits them, "
+            "with what separates them",
+            "items": every({"id": TEXT, "name": TEXT, "separates": TEXT, "source": CITE}),
+        },
     }
 )
 
@@ -577,6 +583,12 @@ DIFFERENTIAL_NOTES_COMPACT = strict(
         },
         "method": strict(METHOD_FIGURES, "the reference of the method is in GET /api/v1/knowledge (`method`)"),
         "entries": {"type": "integer", "minimum": 0, "description": "how many entries the ranking covers"},
+        "lookalikes": {
+            "type": "array",
+            "description": "look-alikes the input fits, by id (what they are and what separates them: GET "
+            "/api/v1/knowledge `lookalikes`), with their source's id",
+            "items": strict({"id": TEXT, "source": TEXT}),
+        },
         "terms": {
             "type": "array",
             "items": TERM,
@@ -799,6 +811,10 @@ KNOWLEDGE = every(
         "onsets": by_id(TEXT, "each onset class and its label"),
         "family_histories": by_id(TEXT, "each family-history answer and its label"),
         "sources": by_id(every({"kind": SOURCE_KIND, "title": TEXT, "url": TEXT}), "every source, by id"),
+        "lookalikes": by_id(
+            every({"name": TEXT, "separates": TEXT, "source": CITE}),
+            "look-alikes HPO does not model as entries, by id: what they are and what separates them",
+        ),
         "method": every(
             {"title": TEXT, "url": TEXT, "departures": TEXT, "disagreement_source": CITE},
             "the reference of the differential's method, and the source of its teaching point when the "

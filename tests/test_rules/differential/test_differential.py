@@ -373,3 +373,15 @@ def test_the_explanation_is_the_same_in_every_process():
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+def test_every_look_alike_condition_is_well_formed_and_cites_a_known_source():
+    from rules.core.conditions import Vocabulary
+    from rules.core.conditions import check
+    from rules.differential import lookalikes
+
+    vocabulary = Vocabulary(frozenset(KB.findings), frozenset(KB.onsets), frozenset(KB.family_histories))
+    assert lookalikes()
+    for x in lookalikes():
+        assert check(x.when, vocabulary) == "", x.id
+        assert x.cite[0] in KB.sources and x.cite[1] and x.separates

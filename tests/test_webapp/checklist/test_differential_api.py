@@ -279,3 +279,18 @@ def test_probabilities_are_shown_as_whole_percentages(client):
     section = page[page.index('id="differential"') :]
     assert re.search(r"> ?\d{1,2} %|< 1 %|> 99 %", section)
     assert not re.search(r"\d\.\d %", section)  # no false precision
+
+
+def test_look_alikes_hpo_does_not_model_are_named_with_what_separates_them(client):
+    body = assess(client, CLASSIC)  # low calcium and dense bone in a newborn
+    named = {x["id"]: x for x in body["differential_notes"]["lookalikes"]}
+    assert set(named) == {"transient_infantile_osteopetrosis", "neonatal_hypocalcemia_other_causes"}
+    for x in named.values():
+        assert x["separates"] and x["source"]["locator"] and x["source"]["id"] in body["sources"]
+    adult = assess(client, {"findings": {"hypocalcemia": "present", "dense_bone": "present"}, "onset": "adulthood"})
+    assert adult["differential_notes"]["lookalikes"] == []  # neither fits an adult
+    compact = client.post("/api/v1/assess", json=CLASSIC).get_json()["differential_notes"]["lookalikes"]
+    knowledge = client.get("/api/v1/knowledge").get_json()["lookalikes"]
+    assert [x["id"] for x in compact] == list(named) and all(x["id"] in knowledge for x in compact)
+    page = client.get("/assessment?present=hypocalcemia,dense_bone&onset=neonatal").get_data(as_text=True)
+    assert "Also consider (not in the ranking)" in page and "Transient infantile osteopetrosis" in page
