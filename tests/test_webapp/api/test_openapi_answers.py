@@ -225,6 +225,7 @@ def test_detail_and_the_knowledge_document_are_described(document):
         "onsets",
         "family_histories",
         "sources",
+        "lookalikes",
         "method",
         "knowledge_version",
         "disclaimer",
