@@ -294,3 +294,20 @@ def test_look_alikes_hpo_does_not_model_are_named_with_what_separates_them(clien
     assert [x["id"] for x in compact] == list(named) and all(x["id"] in knowledge for x in compact)
     page = client.get("/assessment?present=hypocalcemia,dense_bone&onset=neonatal").get_data(as_text=True)
     assert "Also consider (not in the ranking)" in page and "Transient infantile osteopetrosis" in page
+
+
+def test_a_dominant_type_2_teenager_gets_no_recessive_gene_at_p_0_9_nor_an_urgent_flag(client):
+    # Sandwich vertebrae (typed as its HPO term), hearing loss, dense bone, unaffected parents, onset 5-15 years.
+    body = assess(
+        client,
+        {
+            "findings": {"HP:0004618": "present", "hearing_impairment": "present", "dense_bone": "present"},
+            "onset": "adolescence",
+            "family_history": "unaffected_parents",
+        },
+    )
+    recessive = {e["id"] for e in body["differential"] if e["inheritance"] == "recessive"}
+    assert not any(e["probability"] >= 0.9 for e in body["differential"] if e["id"] in recessive)
+    genes = body["differential_notes"]["by_gene"]
+    assert genes[0]["probability"] < 0.9
+    assert all(flag["level"] != "urgent" for flag in body["red_flags"])
