@@ -43,6 +43,7 @@ from .differential import disagreement
 from .differential import load_model as load_differential
 from .differential import lookalikes
 from .differential import rank as rank_differential
+from .differential import ranked_as
 from .interop import Imported
 from .interop import export_phenopacket
 from .interop import hpo_csv
@@ -132,6 +133,7 @@ __all__ = [
     "disagreement",
     "load_differential",
     "lookalikes",
+    "ranked_as",
     "rank_differential",
     # practice: cases, attempts, certainty, progress, review
     "CERTAINTY_BEST_WHEN",

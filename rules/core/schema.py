@@ -312,6 +312,8 @@ ENTRIES = _entries(
             reference_onset=opt("str"),
             reference_onset_cite=opt("table", CITE),
             prior=opt("table", _entries("prior", per_million=req("number"), basis=req("str"), cite=req("table", CITE))),
+            pools_into=opt("strings"),
+            pools_cite=opt("table", CITE),
             extra_annotation=opt(
                 "tables",
                 _entries("extra annotation", "hpo", hpo=req("str"), frequency=opt("str"), cite=req("table", CITE)),

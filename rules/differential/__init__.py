@@ -42,6 +42,7 @@ from .model import frequency_p
 from .model import load_model
 from .model import lookalikes
 from .model import model_from_data
+from .model import ranked_as
 from .ranking import CONFIDENT_P
 from .ranking import DISAGREEMENT_SOURCE
 from .ranking import disagreement
@@ -84,6 +85,7 @@ __all__ = [
     "frequency_p",
     "load_model",
     "lookalikes",
+    "ranked_as",
     "model_from_data",
     "presence_table",
     "rank",

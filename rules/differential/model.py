@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 from typing import NamedTuple
 
+from rules.core.errors import KnowledgeError
 from rules.core.model import KnowledgeBase
 from rules.core.schema import checked
 
@@ -60,6 +61,18 @@ MIN_LR = NO_MATCH_LR
 # COMPLETE_ANNOTATIONS), so a thin entry (OMIM:166600 has 13 positive rows and lacks the sandwich
 # vertebrae GeneReviews calls characteristic of ADOII) is not excluded by what its few rows omit.
 COMPLETE_ANNOTATIONS = 30
+# However thin an entry, a present term it lacks counts at least NO_MATCH_LR ** MIN_COMPLETENESS (0.1):
+# an entry known from one or two terms (pyknoachondrogenesis has one annotation) would otherwise be
+# neutral to every finding, and so outrank every well-described disorder on any picture its rows do
+# not mention. Ignorance is not evidence for an entry.
+MIN_COMPLETENESS = 0.5
+# Orphanet groups. Orphanet describes some osteopetroses as clinical groups (ORPHA:667 autosomal
+# recessive osteopetrosis, ORPHA:2785 with renal tubular acidosis, ORPHA:85179 with neuroaxonal dysplasia,
+# ORPHA:210110 intermediate), beside OMIM's gene-specific entries for the same patients. Such a group is
+# not ranked as an entry of its own (it would count its patients twice); its annotations are pooled into
+# the gene entries it covers (rules/knowledge/entries.toml `pools_into`): a term the gene entry does not
+# annotate takes the group's annotation, always tempered (WEAK_ANNOTATION_EXPONENT), since it describes the
+# group rather than the gene. A group's NOT annotations are not pooled: they describe its own patients.
 # A present term the entry shares only through a broad ancestor (another branch of the same organ system)
 # is a weak, indirect match: halfway (on the log scale) between a term the entry lacks and neutral, at
 # best; never the ancestor's own ratio (LIRICAL's), which can reach x6 for a term the entry does not have.
@@ -105,6 +118,7 @@ MATCH_WORDS = {
     "below": "annotated with a more specific term",
     "above": "annotated with a broader term (discounted)",
     "ancestor": "weak, indirect match: shares only a broader term",
+    "group": "annotated for its Orphanet clinical group (discounted)",
     "none": "not annotated with it",
     "not": "annotated as NOT having it",
     "onset": "onset annotation",
@@ -123,6 +137,7 @@ class Annotation:
     p: float  # the probability used (see frequency_p)
     negated: bool
     reference: str
+    group: str = ""  # the Orphanet group it is pooled from ("" for the entry's own annotation)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -143,8 +158,9 @@ class Entry:
 
     @property
     def completeness(self) -> float:
-        """How fully the entry is annotated, 0 to 1: its positive annotations over COMPLETE_ANNOTATIONS."""
-        return min(1.0, sum(not a.negated for a in self.annotations) / COMPLETE_ANNOTATIONS)
+        """How fully the entry is annotated, 0 to 1: its distinct positive terms (its own and its group's)
+        over COMPLETE_ANNOTATIONS."""
+        return min(1.0, len({a.hpo for a in self.annotations if not a.negated}) / COMPLETE_ANNOTATIONS)
 
     @property
     def url(self) -> str:
@@ -238,8 +254,9 @@ def frequency_p(label: str, p: float) -> float:
 
 
 def weak(ann: Annotation) -> bool:
-    """An annotation one or two reported patients stand behind, or one with no frequency."""
-    if not ann.frequency:
+    """An annotation one or two reported patients stand behind, one with no frequency, or one pooled from
+    the entry's Orphanet group."""
+    if not ann.frequency or ann.group:
         return True
     match = FRACTION.match(ann.frequency)
     return match is not None and int(match[2]) <= WEAK_COHORT
@@ -265,19 +282,15 @@ class Model:
         self._up: dict[str, frozenset[str]] = {}
         # Per entry: every term at or above a positive annotation -> (highest p, that annotation).
         self.prop: list[dict[str, tuple[float, Annotation]]] = []
+        # Per entry: the same for the annotations pooled from its Orphanet group ("Orphanet groups" above).
+        self.pooled: list[dict[str, tuple[float, Annotation]]] = []
         self.negated: list[tuple[Annotation, ...]] = []
         for e in self.entries:
-            best: dict[str, tuple[float, Annotation]] = {}
-            for a in e.annotations:
-                if a.negated:
-                    continue
-                for t in self.up(a.hpo):
-                    if t not in best or a.p > best[t][0]:
-                        best[t] = (a.p, a)
-            self.prop.append(best)
-            self.negated.append(tuple(a for a in e.annotations if a.negated))
+            self.prop.append(self._propagate(a for a in e.annotations if not a.group))
+            self.pooled.append(self._propagate(a for a in e.annotations if a.group))
+            self.negated.append(tuple(a for a in e.annotations if a.negated and not a.group))
         # Per entry: the ratio of a present term it lacks, by how fully it is annotated.
-        self.floor = tuple(max(MIN_LR, NO_MATCH_LR**e.completeness) for e in self.entries)
+        self.floor = tuple(max(MIN_LR, NO_MATCH_LR ** max(MIN_COMPLETENESS, e.completeness)) for e in self.entries)
         self._cache: dict[tuple[Any, ...], tuple[Evidence, ...]] = {}
         members: dict[str, list[tuple[int, float]]] = {}
         for i, e in enumerate(self.entries):
@@ -291,6 +304,17 @@ class Model:
             (g, tuple(i for i, _ in m), tuple(f for _, f in m), tuple(self.entries[i].id for i, _ in m))
             for g, m in members.items()
         )
+
+    def _propagate(self, annotations: Iterable[Annotation]) -> dict[str, tuple[float, Annotation]]:
+        """Every term at or above a positive annotation -> (the highest p, that annotation)."""
+        best: dict[str, tuple[float, Annotation]] = {}
+        for a in annotations:
+            if a.negated:
+                continue
+            for t in self.up(a.hpo):
+                if t not in best or a.p > best[t][0]:
+                    best[t] = (a.p, a)
+        return best
 
     def _store(self, key: tuple[Any, ...], column: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
         self._cache[key] = column
@@ -352,13 +376,8 @@ class Model:
         rows = []
         for i, _entry in enumerate(self.entries):
             prop, negated = self.prop[i], self.negated[i]
-            # The highest frequency; on a tie (the same annotation reached from two anchors, or two with
-            # one frequency) the same choice in every process: an exact match first, then by term and reference.
-            matched = max(
-                (prop[a] for a in klass if a in prop),
-                default=None,
-                key=lambda x: (x[0], x[1].hpo in klass, x[1].hpo == own, x[1].hpo, x[1].reference),
-            )
+            # The entry's own annotation, else its group's (pooled, tempered: see "Orphanet groups" above).
+            matched = self._matched(prop, klass, own) or self._matched(self.pooled[i], klass, own)
             refused = next((n for n in negated if n.hpo in klass or n.hpo in above), None)
             if state == "present":
                 rows.append(self._present(own, label, matched, refused, above, prop, bg, klass, self.floor[i]))
@@ -376,7 +395,22 @@ class Model:
         return out
 
     @staticmethod
+    def _matched(
+        prop: Mapping[str, tuple[float, Annotation]], klass: frozenset[str], own: str
+    ) -> tuple[float, Annotation] | None:
+        """The highest frequency at or below the term's class; on a tie (the same annotation reached from
+        two anchors, or two with one frequency) the same choice in every process: an exact match first,
+        then by term and reference."""
+        return max(
+            (prop[a] for a in klass if a in prop),
+            default=None,
+            key=lambda x: (x[0], x[1].hpo in klass, x[1].hpo == own, x[1].hpo, x[1].reference),
+        )
+
+    @staticmethod
     def _kind(ann: Annotation, klass: frozenset[str]) -> str:
+        if ann.group:
+            return "group"
         return "exact" if ann.hpo in klass else "below"
 
     def _present(
@@ -484,6 +518,23 @@ def _onset_of(hpo: str, kb: KnowledgeBase) -> str | None:
     return next((o.slug for o in kb.onsets.values() if hpo in o.hpo), None)
 
 
+def _annotations(disease: Mapping[str, Any], group: str = "") -> tuple[Annotation, ...]:
+    """A disease's annotations as the model reads them (`group`: the Orphanet group they are pooled from)."""
+    return tuple(
+        Annotation(
+            a["hpo"],
+            a["name"],
+            a.get("frequency", ""),
+            0.0 if a.get("negated") else frequency_p(a.get("frequency", ""), float(a["p"])),
+            bool(a.get("negated")),
+            a.get("references", ""),
+            group,
+        )
+        for a in disease.get("annotations", [])
+        if (disease["id"], a["hpo"]) not in IGNORED_ANNOTATIONS
+    )
+
+
 def model_from_data(
     ontology: Mapping[str, Any],
     diseases: Sequence[Mapping[str, Any]],
@@ -493,8 +544,19 @@ def model_from_data(
 ) -> Model:
     """A model from the generated ontology subset and the entries' annotations (the shipped files' shape)."""
     terms = {t: Term(v[0], tuple(v[1]), int(v[2]), float(v[3])) for t, v in ontology["terms"].items()}
+    facts = facts or {}
+    # The Orphanet groups pooled into the gene entries they cover (see "Orphanet groups" above), by target.
+    pooled: dict[str, list[Annotation]] = {}
+    genes = {d["id"]: set(d.get("genes", ())) for d in diseases}
+    for d in diseases:
+        for target in facts.get(d["id"], {}).get("pools_into", ()):
+            if not genes.get(target, set()) & genes[d["id"]]:
+                raise KnowledgeError(f"entries.toml: {d['id']} pools_into {target}, which is no entry sharing a gene")
+            pooled.setdefault(target, []).extend(_annotations(d, group=d["id"]))
     entries = []
     for d in diseases:
+        if facts.get(d["id"], {}).get("pools_into"):
+            continue
         onsets = []
         for o in d.get("onsets", []):
             slug = _onset_of(o["hpo"], kb)
@@ -508,19 +570,8 @@ def model_from_data(
                 )
         if not onsets and reference_onsets and d["id"] in reference_onsets:
             onsets.append((reference_onsets[d["id"]], 1.0, f"{reference_onsets[d['id']]} (reference)"))
-        annotations = tuple(
-            Annotation(
-                a["hpo"],
-                a["name"],
-                a.get("frequency", ""),
-                0.0 if a.get("negated") else frequency_p(a.get("frequency", ""), float(a["p"])),
-                bool(a.get("negated")),
-                a.get("references", ""),
-            )
-            for a in d.get("annotations", [])
-            if (d["id"], a["hpo"]) not in IGNORED_ANNOTATIONS
-        )
-        prior = (facts or {}).get(d["id"], {}).get("prior")
+        annotations = (*_annotations(d), *pooled.get(d["id"], ()))
+        prior = facts.get(d["id"], {}).get("prior")
         entries.append(
             Entry(
                 d["id"],
@@ -578,6 +629,12 @@ def lookalikes() -> tuple[Lookalike, ...]:
         Lookalike(x["id"], x["name"], x["when"], x["separates"], (x["cite"]["source"], x["cite"]["locator"]))
         for x in _entries_file().get("lookalike", [])
     )
+
+
+def ranked_as(entry_id: str) -> frozenset[str]:
+    """The ranked entries that stand for an entry: itself, or the gene entries an Orphanet group is pooled
+    into (a pooled group is not ranked itself)."""
+    return frozenset(entry_facts().get(entry_id, {}).get("pools_into", ())) or frozenset({entry_id})
 
 
 def reference_onsets() -> dict[str, str]:

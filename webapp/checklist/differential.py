@@ -23,6 +23,7 @@ from rules import Ranking
 from rules import disagreement
 from rules import load_differential
 from rules import rank_differential
+from rules import ranked_as
 
 from ..infra.jsonprovider import JsonRow
 
@@ -392,8 +393,10 @@ def expected_rank(entry_id: str, answers: Answers, kb: KnowledgeBase) -> dict[st
     """Where the ranking puts a case's expected type, from its key's findings (trainee feedback); None
     for a case that models no entry of the ranking."""
     ranking = rank_differential(answers, kb)
+    # An Orphanet group pooled into its gene entries is not ranked itself: its best gene entry stands for it.
+    wanted = ranked_as(entry_id)
     for position, r in enumerate(ranking.entries, start=1):
-        if r.entry.id == entry_id:
+        if r.entry.id in wanted:
             return {
                 "rank": position,
                 "of": len(ranking.entries),

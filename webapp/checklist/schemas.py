@@ -446,7 +446,7 @@ EVIDENCE = {
         "lr": {"type": "number", "exclusiveMinimum": 0, "description": "three significant digits"},
         "match": {
             "type": "string",
-            "enum": ["exact", "below", "above", "ancestor", "none", "not", "onset", "no_onset", "family"],
+            "enum": ["exact", "below", "above", "group", "ancestor", "none", "not", "onset", "no_onset", "family"],
         },
         "matched": {
             "type": ["string", "null"],

@@ -12,6 +12,7 @@ import pytest
 
 from rules import Answers
 from rules import load_knowledge
+from rules.core.errors import KnowledgeError
 from rules.differential import COHORT_PSEUDOCOUNT
 from rules.differential import FALSE_NEGATIVE_P
 from rules.differential import FAMILY_FIT
@@ -25,6 +26,7 @@ from rules.differential import rank
 from rules.differential.model import COMPLETE_ANNOTATIONS
 from rules.differential.model import DEFAULT_PRIOR_PER_MILLION
 from rules.differential.model import MAX_LR
+from rules.differential.model import MIN_COMPLETENESS
 from rules.differential.model import WEAK_ANNOTATION_EXPONENT
 
 KB = load_knowledge()
@@ -113,7 +115,7 @@ def test_a_more_specific_term_entered_is_discounted_by_the_annotated_terms_child
 def floor_of(entry_id):
     """The ratio of a present term the entry lacks: NO_MATCH_LR weighed by how fully it is annotated."""
     entry = next(e for e in MODEL.entries if e.id == entry_id)
-    return NO_MATCH_LR**entry.completeness
+    return NO_MATCH_LR ** max(MIN_COMPLETENESS, entry.completeness)
 
 
 def test_only_a_common_ancestor_is_a_weak_indirect_match_and_no_common_ancestor_the_entrys_floor():
@@ -131,7 +133,9 @@ def test_a_term_an_entry_lacks_counts_by_how_fully_the_entry_is_annotated():
             {
                 **DISEASES[1],
                 "annotations": [ann(BONE_A, "Very frequent", p=0.9)]
-                + [ann(OTHER, "Occasional", p=0.17)] * COMPLETE_ANNOTATIONS,
+                + [  # distinct terms (outside the tiny ontology): completeness counts terms, not rows
+                    {**ann(OTHER, "Occasional", p=0.17), "hpo": f"HP:20{i:05d}"} for i in range(COMPLETE_ANNOTATIONS)
+                ],
             }
         ],
         KB,
@@ -141,6 +145,51 @@ def test_a_term_an_entry_lacks_counts_by_how_fully_the_entry_is_annotated():
     full_lr = rank(Answers(), KB, lacks, model=full).entries[0].evidence[0]
     assert full_lr.match == thin_lr.match == "ancestor"
     assert thin_lr.lr > full_lr.lr == pytest.approx(NO_MATCH_LR**0.5)  # a full entry: the flat floor
+
+
+def test_an_entry_known_from_one_term_is_not_neutral_to_every_other_term():
+    ev = evidence(OTHER, "present", "OMIM:2")  # OMIM:2 has one annotation, nothing in common with Other
+    assert ev.match == "none" and ev.lr == pytest.approx(NO_MATCH_LR**MIN_COMPLETENESS) and ev.lr <= 0.1
+
+
+GROUP = {
+    "id": "ORPHA:9",
+    "name": "Group of Y",
+    "genes": ["GY"],
+    "inheritance": "recessive",
+    "onsets": [],
+    "annotations": [ann(EYE, "Very frequent", p=0.9), ann(BONE_A, "Occasional", p=0.17), ann(OTHER, negated=True)],
+}
+POOLED = model_from_data(ONTOLOGY, [*DISEASES, GROUP], KB, facts={"ORPHA:9": {"pools_into": ["OMIM:2"]}})
+
+
+def pooled_evidence(term, state):
+    ranking = rank(Answers(), KB, [(term, state)], model=POOLED)
+    return next(r for r in ranking.entries if r.entry.id == "OMIM:2").evidence[0], ranking
+
+
+def test_an_orphanet_group_fills_its_gene_entrys_gaps_tempered_and_is_not_ranked_itself():
+    ev, ranking = pooled_evidence(EYE, "present")  # OMIM:2 lacks Eye; its group has it, very frequent
+    assert "ORPHA:9" not in {r.entry.id for r in ranking.entries}
+    assert ev.match == "group" and ev.source == "PMID:5"
+    assert ev.lr == pytest.approx((0.9 / 0.05) ** WEAK_ANNOTATION_EXPONENT)  # a group's row: always tempered
+    absent, _ = pooled_evidence(EYE, "absent")
+    assert absent.match == "group" and absent.lr == pytest.approx(((1 - 0.9) / 0.95) ** WEAK_ANNOTATION_EXPONENT)
+
+
+def test_the_gene_entrys_own_annotation_wins_over_its_groups():
+    ev, _ = pooled_evidence(BONE_A, "present")  # own: very frequent; the group's: occasional
+    assert ev.match == "exact" and ev.lr == pytest.approx(0.9 / 0.02)
+
+
+def test_a_groups_not_annotation_is_not_pooled():
+    ev, _ = pooled_evidence(OTHER, "present")  # the group is annotated NOT Other: its own patients only
+    assert ev.match == "none" and ev.lr > NOT_PRESENT_LR
+
+
+def test_a_group_pooled_into_an_entry_sharing_no_gene_is_refused():
+    with pytest.raises(KnowledgeError, match="ORPHA:9 pools_into OMIM:1"):
+        model_from_data(ONTOLOGY, [*DISEASES, GROUP], KB, facts={"ORPHA:9": {"pools_into": ["OMIM:1"]}})
 
 
 def test_no_single_ratio_goes_beyond_the_cap():
@@ -246,7 +295,8 @@ def top_genes(findings, onset="unknown", family_history="unknown", n=3):
 def test_every_dense_bone_entry_is_ranked_and_an_empty_form_says_too_little():
     ranking = rank(Answers(), KB)
     groups = [r.entry.group for r in ranking.entries]
-    assert groups.count("osteopetrosis") == 20 and groups.count("other") > 100
+    # 20 osteopetroses, less the four Orphanet groups pooled into their gene entries
+    assert groups.count("osteopetrosis") == 16 and groups.count("other") > 100
     assert {r.entry.id.split(":")[0] for r in ranking.entries} == {"OMIM", "ORPHA", "DECIPHER"}
     # Nothing entered: the ranking is the priors alone, and it says too little was entered.
     total = sum(r.entry.prior for r in ranking.entries)
