@@ -38,10 +38,12 @@ from .differential import MATCH_WORDS
 from .differential import Entry
 from .differential import Evidence
 from .differential import Fit
+from .differential import Ranked
 from .differential import Ranking
 from .differential import disagreement
 from .differential import load_model as load_differential
 from .differential import lookalikes
+from .differential import prepare as prepare_differential
 from .differential import rank as rank_differential
 from .differential import ranked_as
 from .interop import Imported
@@ -132,7 +134,9 @@ __all__ = [
     "Ranking",
     "disagreement",
     "load_differential",
+    "Ranked",
     "lookalikes",
+    "prepare_differential",
     "ranked_as",
     "rank_differential",
     # practice: cases, attempts, certainty, progress, review

@@ -20,6 +20,8 @@ reading the committed data once per process. Educational: a ranking of annotatio
 diagnosis.
 """
 
+from .columns import load_model
+from .columns import prepare
 from .model import COHORT_PSEUDOCOUNT
 from .model import FALSE_NEGATIVE_P
 from .model import FAMILY_FIT
@@ -39,7 +41,6 @@ from .model import Ranking
 from .model import Separating
 from .model import Term
 from .model import frequency_p
-from .model import load_model
 from .model import lookalikes
 from .model import model_from_data
 from .model import ranked_as
@@ -84,6 +85,7 @@ __all__ = [
     "fit_of",
     "frequency_p",
     "load_model",
+    "prepare",
     "lookalikes",
     "ranked_as",
     "model_from_data",

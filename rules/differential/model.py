@@ -186,12 +186,35 @@ class Evidence(NamedTuple):
     source: str  # the matched annotation's reference (PMID:…, OMIM:…, ORPHA:…) or ""
 
 
-class Ranked(NamedTuple):
-    """An entry with its post-test probability and the evidence for and against it."""
+class Ranked:
+    """An entry with its post-test probability and the evidence for and against it. The evidence rows are
+    made when first read: an answer shows them for its first entries only, not for every entry ranked."""
 
-    entry: Entry
-    probability: float
-    evidence: tuple[Evidence, ...]
+    __slots__ = ("_evidence", "entry", "index", "items", "probability")
+
+    def __init__(self, entry: Entry, probability: float, index: int, items: Sequence[Any]) -> None:
+        self.entry = entry
+        self.probability = probability
+        self.index = index  # the entry's position in the model
+        self.items = items  # the request's input items (columns.Item), shared by every Ranked of it
+        self._evidence: tuple[Evidence, ...] | None = None
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """One row per input item, in input order."""
+        if self._evidence is None:
+            self._evidence = tuple(item.evidence(self.index) for item in self.items)
+        return self._evidence
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ranked):
+            return NotImplemented
+        return (self.entry, self.probability, self.evidence) == (other.entry, other.probability, other.evidence)
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value; its evidence is made late
+
+    def __repr__(self) -> str:
+        return f"Ranked({self.entry.id}, {self.probability:.4f})"
 
 
 class GeneShare(NamedTuple):
@@ -256,9 +279,16 @@ def frequency_p(label: str, p: float) -> float:
 def weak(ann: Annotation) -> bool:
     """An annotation one or two reported patients stand behind, one with no frequency, or one pooled from
     the entry's Orphanet group."""
-    if not ann.frequency or ann.group:
+    return bool(ann.group) or _weak_frequency(ann.frequency)
+
+
+@functools.cache
+def _weak_frequency(frequency: str) -> bool:
+    """Whether a frequency label is weak (none, or a cohort of at most WEAK_COHORT): the annotation files'
+    few labels, each parsed once."""
+    if not frequency:
         return True
-    match = FRACTION.match(ann.frequency)
+    match = FRACTION.match(frequency)
     return match is not None and int(match[2]) <= WEAK_COHORT
 
 
@@ -289,9 +319,27 @@ class Model:
             self.prop.append(self._propagate(a for a in e.annotations if not a.group))
             self.pooled.append(self._propagate(a for a in e.annotations if a.group))
             self.negated.append(tuple(a for a in e.annotations if a.negated and not a.group))
+        # Per entry: the terms it is annotated NOT with, and its directly annotated terms (the only ones an
+        # "above" match can use): lookups for the column builder (columns.py).
+        self.negated_terms = tuple(frozenset(a.hpo for a in n) for n in self.negated)
+        self.direct = tuple({t: hit for t, hit in prop.items() if hit[1].hpo == t} for prop in self.prop)
+        self.direct_terms = tuple(frozenset(d) for d in self.direct)
+        self.prop_terms = tuple(frozenset(p) for p in self.prop)
+        # Inverted: per term, the entries whose own annotations reach it (at or below), that annotate it
+        # directly, that have it pooled from their group, that are annotated NOT with it (columns.py).
+        self.reaching = _invert(self.prop_terms)
+        self.annotating = _invert(self.direct_terms)
+        self.pooling = _invert(tuple(frozenset(p) for p in self.pooled))
+        self.refusing = _invert(self.negated_terms)
+        # Every subset term's place in the order (depth, id): the deepest common ancestor is the greatest.
+        by_depth = sorted(self.terms, key=lambda t: (len(self.up(t)), t))
+        self.depth_rank = {t: r for r, t in enumerate(by_depth)}
+        self.log_priors = [math.log(e.prior) for e in self.entries]
         # Per entry: the ratio of a present term it lacks, by how fully it is annotated.
         self.floor = tuple(max(MIN_LR, NO_MATCH_LR ** max(MIN_COMPLETENESS, e.completeness)) for e in self.entries)
-        self._cache: dict[tuple[Any, ...], tuple[Evidence, ...]] = {}
+        self._cache: dict[tuple[Any, ...], Any] = {}  # knowledge-only tables of separating.py
+        self.tables: Any = None  # every column a request can need (columns.prepare)
+        self.prepare_lock = threading.Lock()
         members: dict[str, list[tuple[int, float]]] = {}
         for i, e in enumerate(self.entries):
             # An entry with no recorded gene gives no gene a share: a pseudo-gene pooling unrelated
@@ -304,6 +352,12 @@ class Model:
             (g, tuple(i for i, _ in m), tuple(f for _, f in m), tuple(self.entries[i].id for i, _ in m))
             for g, m in members.items()
         )
+        # The same by entry: its genes' positions in gene_members and the share each gets.
+        slots: list[list[tuple[int, float]]] = [[] for _ in self.entries]
+        for k, (_, idx, factors, _) in enumerate(self.gene_members):
+            for i, f in zip(idx, factors, strict=True):
+                slots[i].append((k, f))
+        self.entry_genes = tuple(tuple(s) for s in slots)
 
     def _propagate(self, annotations: Iterable[Annotation]) -> dict[str, tuple[float, Annotation]]:
         """Every term at or above a positive annotation -> (the highest p, that annotation)."""
@@ -315,10 +369,6 @@ class Model:
                 if t not in best or a.p > best[t][0]:
                     best[t] = (a.p, a)
         return best
-
-    def _store(self, key: tuple[Any, ...], column: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
-        self._cache[key] = column
-        return column
 
     def up(self, term: str) -> frozenset[str]:
         """The term and its ancestors (just the term when the subset does not hold it)."""
@@ -341,7 +391,7 @@ class Model:
         values = [self.terms[t].background for t in terms if t in self.terms]
         return max([MIN_BACKGROUND, *values])
 
-    def _discounts(self, term: str) -> dict[str, float]:
+    def discounts(self, term: str) -> dict[str, float]:
         """Each ancestor's share reaching the term: LIRICAL divides an annotated parent's frequency by
         its number of children; here the division is repeated for every step up (its generalisation)."""
         share = {term: 1.0}
@@ -359,17 +409,11 @@ class Model:
             frontier = nxt
         return share
 
-    def term_evidence(
-        self, own: str, anchors: tuple[str, ...], label: str, state: str, keep: bool = True
-    ) -> tuple[Evidence, ...]:
+    def term_evidence(self, own: str, anchors: tuple[str, ...], label: str, state: str) -> tuple[Evidence, ...]:
         """One Evidence per entry for a term (or a finding: its own term and its anchors) present or absent.
 
-        keep=False for a term typed in rather than a checklist finding: nothing entered is kept.
-        """
-        key = (own, anchors, label, state)
-        done = self._cache.get(key)
-        if done is not None:
-            return done
+        The plain reference, entry by entry: requests read the same ratios from the precomputed columns
+        (columns.py, built by prepare()), which tests hold equal to this on every term."""
         klass = frozenset(anchors) | {own}
         above = self.up(own)
         bg = self.background(klass)
@@ -377,7 +421,7 @@ class Model:
         for i, _entry in enumerate(self.entries):
             prop, negated = self.prop[i], self.negated[i]
             # The entry's own annotation, else its group's (pooled, tempered: see "Orphanet groups" above).
-            matched = self._matched(prop, klass, own) or self._matched(self.pooled[i], klass, own)
+            matched = self.best_match(prop, klass, own) or self.best_match(self.pooled[i], klass, own)
             refused = next((n for n in negated if n.hpo in klass or n.hpo in above), None)
             if state == "present":
                 rows.append(self._present(own, label, matched, refused, above, prop, bg, klass, self.floor[i]))
@@ -387,15 +431,12 @@ class Model:
                 else:
                     p, ann = matched
                     lr = temper(max(FALSE_NEGATIVE_P, 1 - p) / (1 - min(bg, 0.99)), ann)
-                    kind = self._kind(ann, klass)
+                    kind = self.match_kind(ann, klass)
                 rows.append(Evidence(own, label, "absent", lr, kind, ann, ann.reference if ann else ""))
-        out = tuple(rows)
-        if keep:
-            self._store(key, out)
-        return out
+        return tuple(rows)
 
     @staticmethod
-    def _matched(
+    def best_match(
         prop: Mapping[str, tuple[float, Annotation]], klass: frozenset[str], own: str
     ) -> tuple[float, Annotation] | None:
         """The highest frequency at or below the term's class; on a tie (the same annotation reached from
@@ -408,7 +449,7 @@ class Model:
         )
 
     @staticmethod
-    def _kind(ann: Annotation, klass: frozenset[str]) -> str:
+    def match_kind(ann: Annotation, klass: frozenset[str]) -> str:
         if ann.group:
             return "group"
         return "exact" if ann.hpo in klass else "below"
@@ -432,10 +473,16 @@ class Model:
         if matched is not None:  # exact, or an annotation below the term (its frequency holds for the term)
             p, ann = matched
             return Evidence(
-                own, label, "present", bounded(temper(p / bg, ann), floor), self._kind(ann, klass), ann, ann.reference
+                own,
+                label,
+                "present",
+                bounded(temper(p / bg, ann), floor),
+                self.match_kind(ann, klass),
+                ann,
+                ann.reference,
             )
         # An annotation above the term: discounted by its children (LIRICAL's query-subclass rule).
-        share = self._discounts(own)
+        share = self.discounts(own)
         best: tuple[float, Annotation] | None = None
         for t in sorted(above - ROOTS - {own}):  # sorted: a tie goes the same way in every process
             hit = prop.get(t)
@@ -463,40 +510,47 @@ class Model:
             return Evidence(own, label, "present", lr, "ancestor", ann, ann.reference)
         return Evidence(own, label, "present", floor, "none", None, "")
 
-    def onset_evidence(self, onset: str, label: str, hpo: str | None) -> tuple[Evidence, ...]:
-        """One Evidence per entry for the onset entered (ratio 1 for an entry with no onset recorded)."""
-        key = ("onset", onset)
-        done = self._cache.get(key)
-        if done is not None:
-            return done
-        rows = []
+    def onset_ratios(self, onset: str, hpo: str | None) -> list[tuple[float, str, Annotation | None]]:
+        """Per entry, the onset entered: its ratio, how it matched and the entry's onsets as an annotation
+        (ratio 1 for an entry with no onset recorded)."""
+        rows: list[tuple[float, str, Annotation | None]] = []
         for e in self.entries:
             total = sum(w for _, w, _ in e.onsets)
             if not total or onset not in ONSET_CLASSES:
-                rows.append(Evidence(hpo, label, onset, 1.0, "no_onset", None, ""))
+                rows.append((1.0, "no_onset", None))
                 continue
             share = sum(w * _spill(o, onset) for o, w, _ in e.onsets) / total
             p = (1 - UNRECORDED_ONSET_SHARE) * share + UNRECORDED_ONSET_SHARE / len(ONSET_CLASSES)
             words = "; ".join(f"{w}" for o, _, w in e.onsets)
-            ann = Annotation(hpo or "", f"onsets recorded: {words}", "", share, False, e.id)
-            rows.append(Evidence(hpo, label, onset, p * len(ONSET_CLASSES), "onset", ann, ann.reference))
-        return self._store(key, tuple(rows))
+            rows.append(
+                (
+                    p * len(ONSET_CLASSES),
+                    "onset",
+                    Annotation(hpo or "", f"onsets recorded: {words}", "", share, False, e.id),
+                )
+            )
+        return rows
 
-    def family_evidence(self, history: str, label: str) -> tuple[Evidence, ...]:
-        """One Evidence per entry for the family history entered."""
-        key = ("family", history)
-        done = self._cache.get(key)
-        if done is not None:
-            return done
+    def family_ratios(self, history: str) -> list[tuple[float, str, Annotation | None]]:
+        """Per entry, the family history entered: its ratio (see FAMILY_FIT)."""
         fit = FAMILY_FIT.get(history)
-        rows = []
+        rows: list[tuple[float, str, Annotation | None]] = []
         for e in self.entries:
             if fit is None or e.inheritance not in ("recessive", "dominant"):
                 lr = 1.0
             else:
                 lr = fit[1] if e.inheritance == fit[0] else 1 / fit[1]
-            rows.append(Evidence(None, label, history, lr, "family", None, ""))
-        return self._store(key, tuple(rows))
+            rows.append((lr, "family", None))
+        return rows
+
+
+def _invert(per_entry: Sequence[frozenset[str]]) -> dict[str, frozenset[int]]:
+    """Per term, the positions of the entries whose set holds it."""
+    out: dict[str, set[int]] = {}
+    for i, terms in enumerate(per_entry):
+        for t in terms:
+            out.setdefault(t, set()).add(i)
+    return {t: frozenset(v) for t, v in out.items()}
 
 
 def _spill(recorded: str, entered: str) -> float:
@@ -592,7 +646,7 @@ def model_from_data(
 _MODEL_LOCK = threading.Lock()
 
 
-def load_model(kb: KnowledgeBase) -> Model:
+def load_bare_model(kb: KnowledgeBase) -> Model:
     """The model of the shipped data, read once per process (on first use, not at start-up). The first
     requests of a threaded worker can arrive together: they wait for the one model rather than each
     building its own (functools.cache does not lock, and the presenters key rows by the model's objects)."""

@@ -10,14 +10,16 @@ from rules.core.conditions import holds
 from rules.core.model import Answers
 from rules.core.model import KnowledgeBase
 
+from .columns import Item
+from .columns import Tables
+from .columns import load_model
+from .columns import prepare
 from .model import TEMPERATURE
-from .model import Evidence
 from .model import Fit
 from .model import GeneShare
 from .model import Model
 from .model import Ranked
 from .model import Ranking
-from .model import load_model
 from .model import lookalikes
 from .separating import SEPARATE_TOP
 from .separating import separating_checks
@@ -27,29 +29,23 @@ CONFIDENT_P = 0.3
 # The fit is poor when the best entry is annotated with fewer than this share of the terms entered present:
 # then none of the ranked disorders explains most of the picture, whatever their probabilities.
 FIT_MIN = 0.5
-DIRECT = frozenset({"exact", "below", "above"})
+DIRECT = frozenset({"exact", "below", "above", "group"})
 
 
-def _evidence_columns(
-    answers: Answers, kb: KnowledgeBase, model: Model, other_terms: Iterable[tuple[str, str]]
-) -> list[tuple[Evidence, ...]]:
-    """One column (an Evidence per entry) per input item, in input order."""
-    columns = []
-    for slug, state in answers.findings.items():
-        if state in ("present", "absent"):
-            f = kb.findings[slug]
-            columns.append(model.term_evidence(f.hpo, f.anchors, f.label, state))
-    for term, term_state in other_terms:
-        if term_state in ("present", "absent"):
-            name = model.terms[term].name if term in model.terms else term
-            columns.append(model.term_evidence(term, (term,), name, term_state, keep=False))
+def _items(answers: Answers, tables: Tables, model: Model, other_terms: Iterable[tuple[str, str]]) -> list[Item]:
+    """The input items, in input order: the findings answered present or absent, the terms typed in, the
+    onset and the family history when known; each with its precomputed column."""
+    items = [
+        tables.findings[slug][state == "absent"]
+        for slug, state in answers.findings.items()
+        if state in ("present", "absent")
+    ]
+    items += [tables.term(model, term, state) for term, state in other_terms if state in ("present", "absent")]
     if answers.onset != "unknown":
-        opt = kb.onsets[answers.onset]
-        columns.append(model.onset_evidence(answers.onset, f"Onset: {opt.label}", opt.hpo[0] if opt.hpo else None))
+        items.append(tables.onsets[answers.onset])
     if answers.family_history != "unknown":
-        opt = kb.family_histories[answers.family_history]
-        columns.append(model.family_evidence(answers.family_history, f"Family history: {opt.label}"))
-    return columns
+        items.append(tables.family_histories[answers.family_history])
+    return items
 
 
 def _posterior(
@@ -58,28 +54,26 @@ def _posterior(
     model: Model,
     other_terms: Iterable[tuple[str, str]],
 ) -> tuple[tuple[Ranked, ...], list[float]]:
-    """Every entry with its post-test probability and evidence, best first, and the probabilities in
-    the model's entry order."""
-    columns = _evidence_columns(answers, kb, model, other_terms)
+    """Every entry with its post-test probability (its evidence made when read), best first, and the
+    probabilities in the model's entry order. Worked over whole columns: per item, the log of every
+    entry's ratio; per entry, their sums in input order."""
+    items = _items(answers, prepare(model, kb), model, other_terms)
     n = len(model.entries)
     # An entry's log post-test odds: its log prior, plus its log ratios column by column in input order,
     # the phenotype terms' sum divided by the temperature (they are not independent: see TEMPERATURE).
-    phenotype = [c for c in columns if c and c[0].state in ("present", "absent")]
-    context = [c for c in columns if c and c[0].state not in ("present", "absent")]
-    logs = [
-        math.log(model.entries[i].prior)
-        + sum(math.log(c[i].lr) for c in phenotype) / TEMPERATURE
-        + sum(math.log(c[i].lr) for c in context)
-        for i in range(n)
-    ]
-    by_entry = [tuple(column[i] for column in columns) for i in range(n)]
+    phenotype = [item.column.logs for item in items if item.state in ("present", "absent")]
+    context = [item.column.logs for item in items if item.state not in ("present", "absent")]
+    findings = list(map(sum, zip(*phenotype, strict=True))) if phenotype else [0.0] * n
+    others = list(map(sum, zip(*context, strict=True))) if context else [0.0] * n
+    logs = [prior + f / TEMPERATURE + c for prior, f, c in zip(model.log_priors, findings, others, strict=True)]
     top_log = max(logs)
     weights = [math.exp(x - top_log) for x in logs]
     total = sum(weights)
     probs = [w / total for w in weights]
     # Best first; ties keep the entries' order (by id), as a stable sort does with reverse=True.
     order = sorted(range(n), key=logs.__getitem__, reverse=True)
-    ranked = tuple(Ranked(model.entries[i], probs[i], by_entry[i]) for i in order)
+    shown = tuple(items)
+    ranked = tuple(Ranked(model.entries[i], probs[i], i, shown) for i in order)
     return ranked, probs
 
 
@@ -92,11 +86,7 @@ def rank(
     """
     model = model or load_model(kb)
     ranked, probs = _posterior(answers, kb, model, other_terms)
-    shares = [  # an entry's probability split evenly over its genes (HPO gives no shares)
-        GeneShare(g, sum(probs[i] * f for i, f in zip(idx, factors, strict=True)), ids)
-        for g, idx, factors, ids in model.gene_members
-    ]
-    genes = tuple(sorted(shares, key=lambda s: (-s.probability, s.gene)))
+    genes = _gene_shares(model, probs)
     return Ranking(
         ranked,
         genes,
@@ -106,6 +96,18 @@ def rank(
         fit_of(ranked[0]),
         tuple(x for x in lookalikes() if holds(x.when, answers)),
     )
+
+
+def _gene_shares(model: Model, probs: list[float]) -> tuple[GeneShare, ...]:
+    """Each gene's share, best first: an entry's probability split evenly over its genes (HPO gives no
+    shares), summed entry by entry in the model's order."""
+    sums = [0.0] * len(model.gene_members)
+    for p, slots in zip(probs, model.entry_genes, strict=True):
+        for k, f in slots:
+            sums[k] += p * f
+    members = model.gene_members
+    order = sorted(range(len(sums)), key=lambda k: (-sums[k], members[k][0]))
+    return tuple(GeneShare(members[k][0], sums[k], members[k][3]) for k in order)
 
 
 def fit_of(best: Ranked) -> Fit:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from typing import NamedTuple
+from typing import cast
 
 from rules.core.model import Answers
 from rules.core.model import KnowledgeBase
@@ -39,7 +40,7 @@ def presence_table(kb: KnowledgeBase, model: Model) -> Presence:
     key = ("presence", id(kb))
     done = model._cache.get(key)
     if done is not None:
-        return done  # type: ignore[return-value]
+        return cast(Presence, done)
     columns = []
     for f in kb.findings.values():
         klass = frozenset(f.anchors) | {f.hpo}
@@ -53,7 +54,7 @@ def presence_table(kb: KnowledgeBase, model: Model) -> Presence:
         columns.append(ps)
     by_entry = tuple(zip(*columns, strict=True))
     out = Presence(tuple(kb.findings), by_entry, tuple(tuple(map(_hb, ps)) for ps in by_entry))
-    model._cache[key] = out  # type: ignore[assignment]
+    model._cache[key] = out
     return out
 
 

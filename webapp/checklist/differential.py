@@ -1,8 +1,8 @@
 """Ranking -> plain dicts for the result page and the API answer (the differential of rules/differential/).
 
 Evidence rows of checklist findings, onsets and family histories depend on the knowledge alone and
-are built once per process (keyed by the model's own objects); rows of terms typed in are built per
-answer and not kept.
+are all built at once per process (keyed by the model's own columns); rows of terms typed in are built
+per answer and not kept. Rows are made only for the entries an answer shows with their evidence.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from rules import Evidence
 from rules import Fit
 from rules import KnowledgeBase
 from rules import Parsed
+from rules import Ranked
 from rules import Ranking
 from rules import disagreement
 from rules import load_differential
+from rules import prepare_differential
 from rules import rank_differential
 from rules import ranked_as
 
@@ -90,33 +92,32 @@ def _row_data(ev: Evidence) -> dict[str, Any]:
 
 
 class _Rows:
-    """Encoded evidence rows of the knowledge's own items (checklist findings, onsets, family histories),
-    keyed by the id of the model's Evidence objects, which live as long as the model: built once each."""
+    """Encoded evidence rows of the knowledge's own items (checklist findings, onsets, family histories), for
+    every entry: all built at once from the model's tables, keyed by (the item's column, the entry's
+    position). A term typed in has no row here: its rows are made for the answer and dropped with it."""
 
-    def __init__(self) -> None:
-        self.made: dict[int, JsonRow] = {}
-        self.held: list[Evidence] = []  # keeps every keyed Evidence alive, so no id is reused
+    def __init__(self, kb: KnowledgeBase) -> None:
+        tables = prepare_differential(load_differential(kb), kb)
+        items = [
+            *(item for pair in tables.findings.values() for item in pair),
+            *tables.onsets.values(),
+            *tables.family_histories.values(),
+        ]
+        n = len(load_differential(kb).entries)
+        self.made: dict[tuple[int, int], JsonRow] = {
+            (id(item.column), i): JsonRow(_row_data(item.evidence(i))) for item in items for i in range(n)
+        }
+        self.held = items  # keeps every keyed column alive, so no id is reused
 
-    def rows(self, evidence: tuple[Evidence, ...], typed: set[str]) -> list[JsonRow]:
-        """The rows of one entry's evidence (C-level lookups when every row is made already)."""
-        try:
-            return list(map(self.made.__getitem__, map(id, evidence)))
-        except KeyError:
-            out = []
-            for ev in evidence:
-                row = self.made.get(id(ev))
-                if row is None:
-                    row = JsonRow(_row_data(ev))
-                    if ev.hpo not in typed:  # a term typed in is not kept
-                        self.made[id(ev)] = row
-                        self.held.append(ev)
-                out.append(row)
-            return out
+    def rows(self, ranked: Ranked) -> list[JsonRow]:
+        """The rows of one entry's evidence, in input order."""
+        i, made = ranked.index, self.made
+        return [made.get((id(item.column), i)) or JsonRow(_row_data(item.evidence(i))) for item in ranked.items]
 
 
 @functools.cache
 def _rows(kb: KnowledgeBase) -> _Rows:
-    return _Rows()
+    return _Rows(kb)
 
 
 def _entry_head(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
@@ -161,23 +162,19 @@ def other_terms(parsed: Parsed | None) -> list[tuple[str, str]]:
     return [(u.input, u.state) for u in (parsed.unmapped if parsed else ())]
 
 
-def _entries(ranking: Ranking, kb: KnowledgeBase, typed: set[str], every: bool) -> list[dict[str, Any]]:
+def _entries(ranking: Ranking, kb: KnowledgeBase, every: bool) -> list[dict[str, Any]]:
     """The `differential` list: each entry's head, probability (4 decimals) and, for the first FULL_ENTRIES
     (every one with `every`), its evidence rows; best first."""
     rows, heads = _rows(kb), _heads(kb)
     return [
-        {**heads[r.entry.id], "probability": round(r.probability, 4), "evidence": rows.rows(r.evidence, typed)}
+        {**heads[r.entry.id], "probability": round(r.probability, 4), "evidence": rows.rows(r)}
         if every or i < FULL_ENTRIES
         else {**heads[r.entry.id], "probability": round(r.probability, 4)}
         for i, r in enumerate(ranking.entries)
     ]
 
 
-def _compact_entries(
-    ranking: Ranking,
-    kb: KnowledgeBase,
-    typed: set[str],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _compact_entries(ranking: Ranking, kb: KnowledgeBase) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The compact `differential` (docs/decisions/0010-compact-answer-and-knowledge-document.md): each
     entry's id and probability, and for the first FULL_ENTRIES its evidence as two columns, `lr` and
     `source` (the matched annotation's reference), in the order of `differential_notes.terms` (the input
@@ -186,7 +183,7 @@ def _compact_entries(
     full answer."""
     rows = _rows(kb)
     top = ranking.entries[:FULL_ENTRIES]
-    data = [rows.rows(r.evidence, typed) for r in top]
+    data = [rows.rows(r) for r in top]
     terms = [{"hpo": d["hpo"], "label": d["label"], "state": d["state"]} for d in data[0]] if data else []
     entries = [
         {
@@ -243,9 +240,9 @@ def present_differential(
     ranking: Ranking = rank_differential(answers, kb, typed)
     terms: list[dict[str, str]] = []
     if compact:
-        entries, terms = _compact_entries(ranking, kb, {t for t, _ in typed})
+        entries, terms = _compact_entries(ranking, kb)
     else:
-        entries = _entries(ranking, kb, {t for t, _ in typed}, every)
+        entries = _entries(ranking, kb, every)
     words = disagreement(lean, ranking)
     by_gene: list[dict[str, Any]] = [
         {"gene": g.gene, "probability": round(g.probability, 4)}

@@ -391,10 +391,15 @@ def test_disagreement_between_the_lean_and_the_best_entry_is_said_plainly():
 
 
 def test_nothing_typed_in_is_kept_by_the_model():
+    """The model's tables are built whole before any request: a request looks columns up and leaves every
+    table as it was (the same objects, the same sizes); a term outside the subset is not added."""
     model = load_model(KB)
-    before = (len(model._cache), len(model._up))
-    rank(Answers(), KB, [("HP:0001631", "present"), ("HP:9999999", "absent")])
-    assert (len(model._cache), len(model._up)) == before
+    tables = model.tables
+    sizes = (len(model._cache), len(model._up), len(tables.terms), len(tables.findings))
+    rank(Answers({"anemia": "present"}), KB, [("HP:0001631", "present"), ("HP:9999999", "absent")])
+    assert model.tables is tables
+    assert (len(model._cache), len(model._up), len(tables.terms), len(tables.findings)) == sizes
+    assert "HP:9999999" not in tables.terms and "HP:9999999" not in model._up
 
 
 def test_the_explanation_is_the_same_in_every_process():

@@ -1,0 +1,310 @@
+"""The differential's evidence as precomputed columns: for every term of the ontology subset and every
+checklist finding, present and absent, one likelihood ratio per entry (and what it matched), worked out
+from the knowledge alone when the model is built, so that a request only looks its columns up.
+
+Nothing an input contains is kept: the tables are keyed by the knowledge's own terms and findings, all
+of them built before any request; a term outside the subset gets a column made for that request and
+dropped with it. `Model.term_evidence` (model.py) is the plain, per-entry reference of the same
+arithmetic; tests/test_rules/differential/test_columns.py holds the two equal on every term.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from rules.core.model import KnowledgeBase
+
+from .model import FALSE_NEGATIVE_P
+from .model import INDIRECT_MAX_LR
+from .model import MIN_BACKGROUND
+from .model import NOT_PRESENT_LR
+from .model import ROOTS
+from .model import Annotation
+from .model import Evidence
+from .model import Model
+from .model import bounded
+from .model import load_bare_model
+from .model import temper
+
+# How a row matched, as a byte per entry (the keys of model.MATCH_WORDS).
+KINDS = ("exact", "below", "above", "group", "ancestor", "none", "not", "onset", "no_onset", "family")
+KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One input item's likelihood ratio for every entry, in the model's entry order, with how each matched
+    and the annotation it matched. It holds knowledge only: the item's own words are added when a row is
+    shown (model.Evidence)."""
+
+    lrs: array[float]  # 'd', one per entry
+    kinds: bytes  # an index into KINDS per entry
+    annotations: tuple[Annotation | None, ...]
+    logs: array[float]  # 'd': the natural log of each ratio, what the ranking sums
+
+    @classmethod
+    def of(cls, lrs: Sequence[float], kinds: bytes, annotations: tuple[Annotation | None, ...]) -> Column:
+        """A column with its logs worked out."""
+        return cls(array("d", lrs), kinds, annotations, array("d", map(math.log, lrs)))
+
+
+def _present_tail(
+    model: Model,
+    i: int,
+    above: frozenset[str],
+    share: Mapping[str, float],
+    bg: float,
+) -> tuple[float, str, Annotation | None]:
+    """A present term's ratio for entry i when neither the entry nor its group annotates the term's class:
+    an annotation above the term (discounted), else the deepest common ancestor (weak), else the floor.
+    `above` is the term's ancestors less the roots and itself; the set intersections run in C."""
+    floor = model.floor[i]
+    direct = model.direct[i]
+    annotated = above & model.direct_terms[i]
+    if annotated:
+        best: tuple[float, Annotation] | None = None
+        for t in sorted(annotated):  # sorted: a tie goes the same way in every process
+            hit = direct[t]
+            value = hit[0] * share.get(t, 0.0)
+            if best is None or value > best[0]:
+                best = (value, hit[1])
+        if best is not None:
+            return bounded(temper(best[0] / bg, best[1]), floor), "above", best[1]
+    prop = model.prop[i]
+    common = above & model.prop_terms[i]
+    if common:
+        # deepest; among equally deep, the greatest id (as the plain reference's max() of the same key)
+        c = max(common, key=model.depth_rank.__getitem__)
+        p, ann = prop[c]
+        lr = bounded(temper(p / model.background([c]), ann), floor)
+        return math.sqrt(floor * min(INDIRECT_MAX_LR, lr)), "ancestor", ann
+    return floor, "none", None
+
+
+def _match(model: Model, i: int, klass: frozenset[str], own: str) -> tuple[float, Annotation] | None:
+    """The entry's own best annotation at or below the class, else its group's (a one-term class, a typed
+    term, is a plain lookup)."""
+    if len(klass) == 1:
+        return model.prop[i].get(own) or model.pooled[i].get(own)
+    return model.best_match(model.prop[i], klass, own) or model.best_match(model.pooled[i], klass, own)
+
+
+def build_columns(model: Model, own: str, klass: frozenset[str]) -> tuple[Column, Column]:
+    """The present and absent columns of a term (or a finding: its own term and its anchors' class), every
+    entry at once; the per-term work (ancestors, discounts, orders) is done once, not once per entry."""
+    above = model.up(own)
+    refusing = klass | above
+    bg = model.background(klass)
+    absent_none = 1 / (1 - min(bg, 0.99))
+    share = model.discounts(own)
+    strictly_above = above - ROOTS - {own}
+    present: list[tuple[float, str, Annotation | None]] = []
+    absent: list[tuple[float, str, Annotation | None]] = []
+    for i in range(len(model.entries)):
+        matched = _match(model, i, klass, own)
+        refused = None
+        if model.negated_terms[i] & refusing:
+            refused = next(n for n in model.negated[i] if n.hpo in refusing)
+        if matched is None:
+            absent.append((absent_none, "not" if refused else "none", refused))
+        else:
+            p, ann = matched
+            kind = model.match_kind(ann, klass)
+            absent.append((temper(max(FALSE_NEGATIVE_P, 1 - p) / (1 - min(bg, 0.99)), ann), kind, ann))
+        if refused is not None:
+            present.append((NOT_PRESENT_LR, "not", refused))
+        elif matched is not None:
+            p, ann = matched
+            present.append((bounded(temper(p / bg, ann), model.floor[i]), model.match_kind(ann, klass), ann))
+        else:
+            present.append(_present_tail(model, i, strictly_above, share, bg))
+    return _column(present), _column(absent)
+
+
+def _column(rows: Iterable[tuple[float, str, Annotation | None]]) -> Column:
+    lrs, kinds, anns = zip(*rows, strict=True)
+    return Column.of(lrs, bytes(KIND_CODE[k] for k in kinds), tuple(anns))
+
+
+def floor_column(model: Model, state: str) -> Column:
+    """The column of a term the subset does not hold (typed in, known to no entry): every entry's floor when
+    present; when absent, the ratio of a term at the smallest background. Made per request, never kept."""
+
+    n = len(model.entries)
+    if state == "present":
+        return Column.of(model.floor, bytes([KIND_CODE["none"]]) * n, (None,) * n)
+    return Column.of([1 / (1 - MIN_BACKGROUND)] * n, bytes([KIND_CODE["none"]]) * n, (None,) * n)
+
+
+def build_term_columns(
+    model: Model, own: str, indirect: dict[tuple[int, str], float] | None = None
+) -> tuple[Column, Column]:
+    """The present and absent columns of one HPO term (a class of one), the same as build_columns(model,
+    own, {own}) but worked out by term rather than by entry, over the model's inverted indexes: the entries
+    that reach the term, annotate an ancestor, or share an ancestor are found by set operations, and only
+    they are visited. Used for every term of the subset when the model is built; `indirect` may be shared
+    across those terms (see _ancestor_matches)."""
+    n = len(model.entries)
+    above = model.up(own)
+    bg = model.background((own,))
+    absent_none = 1 / (1 - min(bg, 0.99))
+    none = KIND_CODE["none"]
+    present_lr, present_kind = list(model.floor), bytearray([none]) * n
+    present_ann: list[Annotation | None] = [None] * n
+    absent_lr, absent_kind = [absent_none] * n, bytearray([none]) * n
+    absent_ann: list[Annotation | None] = [None] * n
+    refused = _refused(model, above | {own})
+    for i, ann in refused.items():
+        present_lr[i], present_kind[i], present_ann[i] = NOT_PRESENT_LR, KIND_CODE["not"], ann
+        absent_kind[i], absent_ann[i] = KIND_CODE["not"], ann
+    decided = set(refused)
+    own_set = frozenset({own})
+    for i in model.reaching.get(own, frozenset()) | model.pooling.get(own, frozenset()):
+        p, ann = model.prop[i].get(own) or model.pooled[i][own]
+        kind = KIND_CODE[model.match_kind(ann, own_set)]
+        absent_lr[i] = temper(max(FALSE_NEGATIVE_P, 1 - p) / (1 - min(bg, 0.99)), ann)
+        absent_kind[i], absent_ann[i] = kind, ann
+        if i not in refused:
+            present_lr[i] = bounded(temper(p / bg, ann), model.floor[i])
+            present_kind[i], present_ann[i] = kind, ann
+        decided.add(i)
+    strictly_above = above - ROOTS - {own}
+    for i, (lr, ann) in _above_matches(model, own, strictly_above, decided, bg).items():
+        present_lr[i], present_kind[i], present_ann[i] = lr, KIND_CODE["above"], ann
+        decided.add(i)
+    for i, (lr, ann) in _ancestor_matches(model, strictly_above, decided, {} if indirect is None else indirect).items():
+        present_lr[i], present_kind[i], present_ann[i] = lr, KIND_CODE["ancestor"], ann
+    return (
+        Column.of(present_lr, bytes(present_kind), tuple(present_ann)),
+        Column.of(absent_lr, bytes(absent_kind), tuple(absent_ann)),
+    )
+
+
+def _refused(model: Model, refusing: frozenset[str]) -> dict[int, Annotation]:
+    """The entries annotated NOT with the term or a term above it, with that annotation (the first, in the
+    entry's order, as the plain reference takes it)."""
+    found: set[int] = set()
+    for t in refusing:
+        found |= model.refusing.get(t, frozenset())
+    return {i: next(a for a in model.negated[i] if a.hpo in refusing) for i in found}
+
+
+def _above_matches(
+    model: Model, own: str, strictly_above: frozenset[str], decided: set[int], bg: float
+) -> dict[int, tuple[float, Annotation]]:
+    """The undecided entries annotated with a term above this one: the best discounted frequency (ties to
+    the first term in id order), as a bounded, tempered ratio."""
+    share = model.discounts(own)
+    best: dict[int, tuple[float, Annotation]] = {}
+    for t in sorted(strictly_above):
+        for i in model.annotating.get(t, frozenset()) - decided:
+            hit = model.direct[i][t]
+            value = hit[0] * share.get(t, 0.0)
+            if i not in best or value > best[i][0]:
+                best[i] = (value, hit[1])
+    return {i: (bounded(temper(v / bg, ann), model.floor[i]), ann) for i, (v, ann) in best.items()}
+
+
+def _ancestor_matches(
+    model: Model, strictly_above: frozenset[str], decided: set[int], indirect: dict[tuple[int, str], float]
+) -> dict[int, tuple[float, Annotation]]:
+    """The undecided entries that share only a broader term: each at its deepest common term, a weak,
+    indirect match (the geometric mean of its floor and at most INDIRECT_MAX_LR). `indirect` keeps each
+    (entry, common term) ratio for the other terms below that common term (knowledge only)."""
+    out: dict[int, tuple[float, Annotation]] = {}
+    taken = set(decided)
+    for c in sorted(strictly_above, key=model.depth_rank.__getitem__, reverse=True):  # deepest first
+        fresh = model.reaching.get(c, frozenset()) - taken
+        if not fresh:
+            continue
+        for i in fresh:
+            p, ann = model.prop[i][c]
+            lr = indirect.get((i, c))
+            if lr is None:
+                floor = model.floor[i]
+                lr = math.sqrt(floor * min(INDIRECT_MAX_LR, bounded(temper(p / model.background((c,)), ann), floor)))
+                indirect[(i, c)] = lr
+            out[i] = (lr, ann)
+        taken |= fresh
+    return out
+
+
+class Item(NamedTuple):
+    """One input item of a request (a finding, a typed term, the onset, the family history): its words and
+    its column. Its rows are made only for the entries shown (Ranked.evidence)."""
+
+    column: Column
+    hpo: str | None
+    label: str
+    state: str
+
+    def evidence(self, i: int) -> Evidence:
+        """The item's row for entry i."""
+        ann = self.column.annotations[i]
+        kind = KINDS[self.column.kinds[i]]
+        return Evidence(self.hpo, self.label, self.state, self.column.lrs[i], kind, ann, ann.reference if ann else "")
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Every column a request can look up, built from the knowledge alone (Model.prepare)."""
+
+    kb_id: int
+    terms: Mapping[str, tuple[Column, Column]]  # each term of the subset: (present, absent)
+    findings: Mapping[str, tuple[Item, Item]]  # each checklist finding, by slug: (present, absent)
+    onsets: Mapping[str, Item]
+    family_histories: Mapping[str, Item]
+
+    def term(self, model: Model, term: str, state: str) -> Item:
+        """A typed term's item: its precomputed column, or for a term the subset lacks a floor column made
+        for this request (not kept)."""
+        pair = self.terms.get(term)
+        column = pair[state == "absent"] if pair else floor_column(model, state)
+        name = model.terms[term].name if term in model.terms else term
+        return Item(column, term, name, state)
+
+
+def build_tables(model: Model, kb: KnowledgeBase) -> Tables:
+    """Model.prepare's tables (about a second of CPU for the shipped model: docs/performance.md)."""
+    indirect: dict[tuple[int, str], float] = {}
+    terms = {t: build_term_columns(model, t, indirect) for t in sorted(model.terms)}
+    findings = {}
+    for slug, f in kb.findings.items():
+        present, absent = build_columns(model, f.hpo, frozenset(f.anchors) | {f.hpo})
+        findings[slug] = (Item(present, f.hpo, f.label, "present"), Item(absent, f.hpo, f.label, "absent"))
+    onsets = {}
+    for slug, o in kb.onsets.items():
+        hpo = o.hpo[0] if o.hpo else None
+        onsets[slug] = Item(_column(model.onset_ratios(slug, hpo)), hpo, f"Onset: {o.label}", slug)
+    histories = {
+        slug: Item(_column(model.family_ratios(slug)), None, f"Family history: {o.label}", slug)
+        for slug, o in kb.family_histories.items()
+    }
+    return Tables(id(kb), terms, findings, onsets, histories)
+
+
+def prepare(model: Model, kb: KnowledgeBase) -> Tables:
+    """Every column a request can need, worked out once from the knowledge: each term of the subset and each
+    checklist finding, present and absent, each onset and each family history. Built whole on first use
+    (load_model does it before any request is served), never one input at a time, so what the tables hold
+    says nothing about what was entered."""
+    tables = model.tables
+    if isinstance(tables, Tables) and tables.kb_id == id(kb):
+        return tables
+    with model.prepare_lock:
+        if not (isinstance(model.tables, Tables) and model.tables.kb_id == id(kb)):
+            model.tables = build_tables(model, kb)
+        return model.tables
+
+
+def load_model(kb: KnowledgeBase) -> Model:
+    """The model of the shipped data with every column worked out (read once per process)."""
+    model = load_bare_model(kb)
+    prepare(model, kb)
+    return model
