@@ -41,7 +41,7 @@ def _without(row, *keys):
 def expand(compact, knowledge):
     """The full answer rebuilt from a compact one and the knowledge document: what an integrator does."""
     k = knowledge
-    cited = {sid: {"kind": k["sources"][sid]["kind"], **entry} for sid, entry in compact["sources"].items()}
+    cited = {sid: {**k["sources"][sid], **entry} for sid, entry in compact["sources"].items()}
     inh = compact["inheritance"]
     lean = inh["lean"]
 
@@ -132,7 +132,7 @@ def expand(compact, knowledge):
             **_without(k["entries"][e["id"]], "url"),
             "probability": e["probability"],
             "evidence": [
-                {**term, "lr": lr, "source": source}
+                {**term, "lr": lr, "source": "" if source is None else notes["references"][source]}
                 for term, lr, source in zip(terms, e["lr"], e["source"], strict=True)
             ],
         }
@@ -253,16 +253,24 @@ def test_the_compact_answer_and_the_knowledge_give_back_the_full_answer(app, cli
 
 
 def test_each_source_appears_once_and_every_item_names_its_source_by_id(client):
+    full = client.post("/api/v1/assess?detail=full", json=NEONATAL).get_data(as_text=True)
+    for source in json.loads(full)["sources"].values():
+        assert full.count(json.dumps(source["title"])[1:-1]) == 1, source["title"]
     raw = client.post("/api/v1/assess", json=NEONATAL).get_data(as_text=True)
     body = json.loads(raw)
-    for source in body["sources"].values():
-        assert raw.count(json.dumps(source["title"])[1:-1]) == 1, source["title"]
+    assert all(set(source) == {"kind"} for source in body["sources"].values())  # titles: GET /api/v1/knowledge
     items = [*body["inheritance"]["clues"], *body["mechanisms"], *body["red_flags"], *body["genes"], *body["workup"]]
     assert len(items) > 20
     assert all(item["source"] in body["sources"] for item in items)
     assert all(flag["action_source"] in body["sources"] for flag in body["red_flags"])
     # The differential's evidence names the annotation's own reference (an OMIM, Orphanet or PubMed id).
-    refs = {r for e in body["differential"] for r in e.get("source", [])}
+    refs = {
+        body["differential_notes"]["references"][r]
+        for e in body["differential"]
+        for r in e.get("source", [])
+        if r is not None
+    }
+    assert len(refs) == len(body["differential_notes"]["references"])  # each reference once, each one named
     assert refs and all(r == "" or r.split(":")[0] in ("OMIM", "ORPHA", "PMID") for ref in refs for r in ref.split(";"))
 
 

@@ -174,23 +174,27 @@ def _entries(ranking: Ranking, kb: KnowledgeBase, every: bool) -> list[dict[str,
     ]
 
 
-def _compact_entries(ranking: Ranking, kb: KnowledgeBase) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _compact_entries(
+    ranking: Ranking, kb: KnowledgeBase
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """The compact `differential` (docs/decisions/0010-compact-answer-and-knowledge-document.md): each
     entry's id and probability, and for the first FULL_ENTRIES its evidence as two columns, `lr` and
-    `source` (the matched annotation's reference), in the order of `differential_notes.terms` (the input
-    items, the same for every entry), the others' id and probability alone; the entry's name, genes,
-    inheritance, group and prior are in GET /api/v1/knowledge. Read from the same evidence rows as the
-    full answer."""
+    `source`, in the order of `differential_notes.terms` (the input items, the same for every entry); a
+    source is the position of the matched annotation's reference in `differential_notes.references` (each
+    reference once), null when nothing matched. The others' id and probability alone; the entry's name,
+    genes, inheritance, group and prior are in GET /api/v1/knowledge. Read from the same evidence rows as
+    the full answer."""
     rows = _rows(kb)
     top = ranking.entries[:FULL_ENTRIES]
     data = [rows.rows(r) for r in top]
     terms = [{"hpo": d["hpo"], "label": d["label"], "state": d["state"]} for d in data[0]] if data else []
+    references: dict[str, int] = {}
     entries = [
         {
             "id": r.entry.id,
             "probability": round(r.probability, 4),
             "lr": [d["lr"] for d in items],
-            "source": [d["source"] for d in items],
+            "source": [references.setdefault(d["source"], len(references)) if d["source"] else None for d in items],
         }
         for r, items in zip(top, data, strict=True)
     ]
@@ -201,7 +205,7 @@ def _compact_entries(ranking: Ranking, kb: KnowledgeBase) -> tuple[list[dict[str
         for r in ranking.entries[FULL_ENTRIES:]
         if round(r.probability, 4) > 0
     ]
-    return entries, terms
+    return entries, terms, list(references)
 
 
 def _disagreement(words: str, compact: bool) -> dict[str, Any] | None:
@@ -239,8 +243,9 @@ def present_differential(
     typed = other_terms(parsed)
     ranking: Ranking = rank_differential(answers, kb, typed)
     terms: list[dict[str, str]] = []
+    references: list[str] = []
     if compact:
-        entries, terms = _compact_entries(ranking, kb)
+        entries, terms, references = _compact_entries(ranking, kb)
     else:
         entries = _entries(ranking, kb, every)
     words = disagreement(lean, ranking)
@@ -298,6 +303,7 @@ def present_differential(
     }
     if compact:  # the method's reference is in GET /api/v1/knowledge
         notes["terms"] = terms
+        notes["references"] = references
     return entries, notes
 
 

@@ -343,7 +343,9 @@ class _CompactRows(_Rows):
     the full answer (`?detail=full`)."""
 
     def source(self, entry: dict[str, str]) -> dict[str, str]:
-        return {"title": entry["title"], "url": entry["url"]}
+        # What a reader needs beside each row: whether it is the source document or beyond it. The title
+        # and address are texts: GET /api/v1/knowledge gives them once.
+        return {"kind": entry["kind"]}
 
     def clue(self, hit: ClueHit) -> JsonRow:
         c = hit.clue

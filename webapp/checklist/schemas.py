@@ -550,9 +550,10 @@ DIFFERENTIAL_COMPACT = {
                 "(three significant digits)",
             },
             "source": {
-                **STRINGS,
-                "description": "the reference of the annotation each input item matched (PMID:, OMIM:, "
-                "ORPHA:), in the same order; empty when it matched none",
+                "type": "array",
+                "items": {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "null"}]},
+                "description": "the reference of the annotation each input item matched, in the same order, as "
+                "its position in `differential_notes.references`; null when it matched none",
             },
         },
     },
@@ -593,6 +594,11 @@ DIFFERENTIAL_NOTES_COMPACT = strict(
             "type": "array",
             "items": TERM,
             "description": "the input items the ranking weighed, in the order of each entry's `lr` and `source`",
+        },
+        "references": {
+            **STRINGS,
+            "description": "each annotation reference the evidence of `differential` names (PMID:, OMIM:, ORPHA:), "
+            "once; an entry's `source` gives positions in this list",
         },
     }
 )
@@ -702,8 +708,9 @@ ASSESSMENT_COMPACT = every(
         "unmapped": UNMAPPED,
         "share_query": SHARE_QUERY,
         "sources": by_id(
-            strict({"title": TEXT, "url": TEXT}),
-            "each source the answer's items can name, once, by id: its title and link",
+            strict({"kind": SOURCE_KIND}),
+            "each source the answer's items can name, once, by id, with its kind (the source document, or a "
+            "reference beyond it); its title and link are in GET /api/v1/knowledge `sources`",
         ),
         "differential": ref("DifferentialCompact"),
         "differential_notes": ref("DifferentialNotesCompact"),

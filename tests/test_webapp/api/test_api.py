@@ -28,14 +28,14 @@ def test_findings_vocabulary(client):
 def test_assess_answer_shape_and_lean(client):
     body = assess(client, {"findings": {"hypocalcemia": "present"}, "onset": "neonatal"}).get_json()
     inh = body["inheritance"]
-    # Issue 14: one finding with its onset earns "moderate" (it was "strong"), and a source is given
+    # One finding with its onset earns "moderate" (it was "strong"), and a source is given
     # once in the answer's `sources` map, referred to by its id. The compact answer (the default) names
     # each item by id; what it says is in GET /api/v1/knowledge.
     assert (inh["lean"], inh["strength"]) == ("recessive", "moderate")
     clue = inh["clues"][0]
     assert {"id", "findings", "points_to", "effect", "weight", "source"} == set(clue)
     assert clue["findings"] == ["hypocalcemia"]  # the entered finding behind it
-    assert body["sources"][clue["source"]]["url"] == ""  # the source document
+    assert body["sources"][clue["source"]] == {"kind": "seed"}  # the source document
     assert body["mechanisms"][0]["id"] == "calcium_trapping"
     assert {"id", "findings", "source"} == set(body["mechanisms"][0])
     full = client.post(
