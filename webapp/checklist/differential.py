@@ -353,9 +353,10 @@ def _prior_words(prior: dict[str, Any]) -> str:
     return f"{figure}: {prior['basis']}" if prior["source"] else f"{figure} ({prior['basis']})"
 
 
-def page_view(result: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
+def page_view(result: dict[str, Any], kb: KnowledgeBase, every: bool = False) -> dict[str, Any]:
     """What the result page's differential shows (HTML only): the best entries with bars and why, the next
-    ones by name, how many more; no percentage at all when dense bone is contradicted (`hidden`)."""
+    ones by name (every one with `every`), how many more and the link that lists them all; no percentage at
+    all when dense bone is contradicted (`hidden`)."""
     entries = result["differential"]
     notes = result["differential_notes"]
     pages = _entry_pages(kb)
@@ -373,7 +374,7 @@ def page_view(result: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
     ]
     rest = [
         {**e, "url": pages[e["id"]][0], "percent": _percent(e["probability"])}
-        for e in entries[SHOWN_ENTRIES:LISTED_ENTRIES]
+        for e in entries[SHOWN_ENTRIES : None if every else LISTED_ENTRIES]
     ]
     names = {e["id"]: e["name"] for e in entries}
     checks = [{**c, "favours": [names[i] for i in c["favours_if_present"]]} for c in notes["separating_checks"]]
@@ -381,7 +382,8 @@ def page_view(result: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "shown": shown,
         "rest": rest,
-        "more": max(0, len(entries) - LISTED_ENTRIES),
+        "more": 0 if every else max(0, len(entries) - LISTED_ENTRIES),
+        "all_url": f"/assessment?{result['share_query']}&entries=all",
         "notes": notes,
         "checks": checks,
         "genes": genes,

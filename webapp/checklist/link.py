@@ -14,7 +14,9 @@ from rules import parse_request
 from ..infra.knowledge import kb
 
 # The link's query parameters; any other is refused (a 400), so a mistyped link does not pass unseen.
-PARAMETERS = ("present", "absent", "onset", "family_history")
+PARAMETERS = ("present", "absent", "onset", "family_history", "entries")
+# `entries=all`: the result page lists every ranked entry by name (by default the first LISTED_ENTRIES).
+ENTRIES_VALUES = ("all",)
 
 
 def share_query(present: list[str], absent: list[str], onset: str, family_history: str) -> str:
@@ -52,6 +54,8 @@ def parsed_query() -> Parsed:
     unknown = sorted(set(request.args) - set(PARAMETERS))
     if unknown:
         abort(400, f"Unknown link parameter(s): {', '.join(unknown)}.")
+    if request.args.get("entries", "all") not in ENTRIES_VALUES:
+        abort(400, "The link parameter entries takes one value: all.")
     try:
         return parse_request(_query_body(), kb(), load_hpo())
     except InputError as err:

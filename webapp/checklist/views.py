@@ -110,7 +110,7 @@ def shared() -> ResponseReturnValue:
         "checklist/result.html",
         result=result,
         page=result_page(result, knowledge),
-        differential=page_view(result, knowledge),
+        differential=page_view(result, knowledge, every=request.args.get("entries") == "all"),
     )
 
 

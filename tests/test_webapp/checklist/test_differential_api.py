@@ -311,3 +311,18 @@ def test_a_dominant_type_2_teenager_gets_no_recessive_gene_at_p_0_9_nor_an_urgen
     genes = body["differential_notes"]["by_gene"]
     assert genes[0]["probability"] < 0.9
     assert all(flag["level"] != "urgent" for flag in body["red_flags"])
+
+
+def test_the_result_page_lists_twenty_entries_and_links_to_all_of_them(client):
+    query = "present=hypocalcemia,anemia,dense_bone&onset=neonatal"
+    page = client.get(f"/assessment?{query}").get_data(as_text=True)
+    rest = page[page.index('<ol start="6" class="rest">') :]
+    rest = rest[: rest.index("</ol>")]
+    assert rest.count("<li>") == 15  # the next fifteen by name (the first five are shown with why)
+    link = re.search(r'<a href="(/assessment\?[^"]+&amp;entries=all)">Show all (\d+) entries</a>', page)
+    assert link
+    every = client.get(link[1].replace("&amp;", "&")).get_data(as_text=True)
+    listed = every[every.index('<ol start="6" class="rest">') :]
+    assert listed[: listed.index("</ol>")].count("<li>") == int(link[2]) - 5
+    assert "Show all" not in every
+    assert client.get(f"/assessment?{query}&entries=some").status_code == 400
