@@ -35,9 +35,11 @@ from .core.model import State
 from .core.model import WorkupItem
 from .differential import DISAGREEMENT_SOURCE
 from .differential import MATCH_WORDS
+from .differential import Column as DifferentialColumn
 from .differential import Entry
 from .differential import Evidence
 from .differential import Fit
+from .differential import Item as DifferentialItem
 from .differential import Ranked
 from .differential import Ranking
 from .differential import disagreement
@@ -134,6 +136,8 @@ __all__ = [
     "Ranking",
     "disagreement",
     "load_differential",
+    "DifferentialColumn",
+    "DifferentialItem",
     "Ranked",
     "lookalikes",
     "prepare_differential",

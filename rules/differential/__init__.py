@@ -20,6 +20,8 @@ reading the committed data once per process. Educational: a ranking of annotatio
 diagnosis.
 """
 
+from .columns import Column
+from .columns import Item
 from .columns import load_model
 from .columns import prepare
 from .model import COHORT_PSEUDOCOUNT
@@ -84,6 +86,8 @@ __all__ = [
     "disagreement",
     "fit_of",
     "frequency_p",
+    "Column",
+    "Item",
     "load_model",
     "prepare",
     "lookalikes",

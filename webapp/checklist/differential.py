@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from rules import DISAGREEMENT_SOURCE
 from rules import MATCH_WORDS
 from rules import Answers
+from rules import DifferentialColumn as Column
+from rules import DifferentialItem as Item
 from rules import Entry
 from rules import Evidence
 from rules import Fit
@@ -91,6 +94,11 @@ def _row_data(ev: Evidence) -> dict[str, Any]:
     }
 
 
+def _compact_column(column: Column) -> tuple[list[float], list[str]]:
+    """A column as the compact answer gives it: ratios to three significant digits, and references."""
+    return [float(f"{lr:.3g}") for lr in column.lrs], [a.reference if a else "" for a in column.annotations]
+
+
 class _Rows:
     """Encoded evidence rows of the knowledge's own items (checklist findings, onsets, family histories), for
     every entry: all built at once from the model's tables, keyed by (the item's column, the entry's
@@ -107,7 +115,16 @@ class _Rows:
         self.made: dict[tuple[int, int], JsonRow] = {
             (id(item.column), i): JsonRow(_row_data(item.evidence(i))) for item in items for i in range(n)
         }
+        # The compact answer's two columns, per knowledge column: every ratio to three significant digits
+        # and every matched annotation's reference.
+        self.compact: dict[int, tuple[list[float], list[str]]] = {
+            id(item.column): _compact_column(item.column) for item in items
+        }
         self.held = items  # keeps every keyed column alive, so no id is reused
+
+    def columns(self, items: Sequence[Item]) -> list[tuple[list[float], list[str]]]:
+        """The compact columns of a request's items: the knowledge's own, kept; a typed term's, made now."""
+        return [self.compact.get(id(item.column)) or _compact_column(item.column) for item in items]
 
     def rows(self, ranked: Ranked) -> list[JsonRow]:
         """The rows of one entry's evidence, in input order."""
@@ -184,20 +201,23 @@ def _compact_entries(
     reference once), null when nothing matched. The others' id and probability alone; the entry's name,
     genes, inheritance, group and prior are in GET /api/v1/knowledge. Read from the same evidence rows as
     the full answer."""
-    rows = _rows(kb)
     top = ranking.entries[:FULL_ENTRIES]
-    data = [rows.rows(r) for r in top]
-    terms = [{"hpo": d["hpo"], "label": d["label"], "state": d["state"]} for d in data[0]] if data else []
+    items = top[0].items if top else ()
+    columns = _rows(kb).columns(items)
+    terms = [{"hpo": item.hpo, "label": item.label, "state": item.state} for item in items]
     references: dict[str, int] = {}
-    entries = [
-        {
-            "id": r.entry.id,
-            "probability": round(r.probability, 4),
-            "lr": [d["lr"] for d in items],
-            "source": [references.setdefault(d["source"], len(references)) if d["source"] else None for d in items],
-        }
-        for r, items in zip(top, data, strict=True)
-    ]
+    entries = []
+    for r in top:
+        i = r.index
+        sources = [refs[i] for _, refs in columns]
+        entries.append(
+            {
+                "id": r.entry.id,
+                "probability": round(r.probability, 4),
+                "lr": [lrs[i] for lrs, _ in columns],
+                "source": [references.setdefault(s, len(references)) if s else None for s in sources],
+            }
+        )
     # The others by id and probability, those that round to a probability at all (`differential_notes.entries`
     # counts every entry; the full answer lists them all).
     entries += [
