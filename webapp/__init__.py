@@ -23,6 +23,7 @@ from .infra.jsonprovider import FastJSONProvider
 from .infra.privacy import install_log_redaction
 from .infra.security import register_security_headers
 from .infra.serving import configure_serving
+from .infra.static_fingerprint import register_static_fingerprints
 from .infra.static_gzip import register_static_gzip
 from .wording import DISCLAIMER
 
@@ -54,6 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    register_static_fingerprints(app)
     register_static_gzip(app)
     register_commands(app)
     install_log_redaction()

@@ -13,6 +13,7 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
+MIN_ERROR_STATUS = 400  # an error answer is no static file, whatever URL it came from
 # The app uses no device feature; a page it serves (or anything injected into one) gets none.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -30,7 +31,8 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         strict_transport_security(response)
         # Results, exports and classroom downloads describe a patient or a class: never cached
-        # anywhere. Only the static files (the same for everyone) keep their own caching.
-        if request.endpoint != "static":
+        # anywhere. Only the static files (the same for everyone) keep their own caching
+        # (webapp/infra/static_fingerprint.py); a static URL that finds no file gets no-store too.
+        if request.endpoint != "static" or response.status_code >= MIN_ERROR_STATUS:
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -16,8 +16,10 @@ from flask import Response
 from flask import request
 
 COMPRESSIBLE = frozenset({"text/css", "text/javascript", "application/javascript"})
-# Each file is compressed once per content version (its ETag) and process; there are a handful.
-_COMPRESSED: dict[tuple[str, str], bytes] = {}
+# Each file is compressed once per content version and process; there are a handful. The key is
+# the file's ETag (its path, modification time and size), not the URL: the plain, fingerprinted and
+# out-of-date fingerprinted names of one file (any number of URLs) share one entry.
+_COMPRESSED: dict[str, bytes] = {}
 MAX_CACHED = 64
 
 
@@ -38,12 +40,11 @@ def register_static_gzip(app: Flask) -> None:
             return response
         response.direct_passthrough = False  # read the file to compress it
         opened = response.response  # the open file send_file handed over, replaced and closed here
-        key = (request.path, etag or "")
-        body = _COMPRESSED.get(key)
+        body = _COMPRESSED.get(etag) if etag else None
         if body is None:
             body = gzip.compress(response.get_data(), compresslevel=9, mtime=0)
-            if len(_COMPRESSED) < MAX_CACHED:
-                _COMPRESSED[key] = body
+            if etag and len(_COMPRESSED) < MAX_CACHED:
+                _COMPRESSED[etag] = body
         response.set_data(body)
         close = getattr(opened, "close", None)
         if close is not None:
