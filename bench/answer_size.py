@@ -1,12 +1,17 @@
-"""Bytes of the JSON answer of POST /api/v1/assess for the neonatal example.
+"""Bytes of the JSON answers of POST /api/v1/assess.
 
-The example: low calcium, an enlarged liver and spleen, anemia and vision loss, neonatal onset.
-Measured in the app (no server), so the figure is deterministic: the same knowledge gives the same
-bytes. The answer is the compact one (the default; texts by id:
-docs/decisions/0010-compact-answer-and-knowledge-document.md); beside it the full answer (`?detail=full`,
-every text inline), the knowledge document that the compact answer refers to (GET /api/v1/knowledge,
-fetched once per knowledge version), the bench body of app_speed.py, and each part of the neonatal
-answer.
+- `neonatal_answer_bytes`: the compact answer (the default; texts by id:
+  docs/decisions/0010-compact-answer-and-knowledge-document.md) of the neonatal example: low
+  calcium, an enlarged liver and spleen, anemia and vision loss, neonatal onset; and each of its
+  top-level fields (`neonatal_answer_<field>_bytes`);
+- `compact_answer_bytes_20_terms`: the compact answer of the server benchmarks' neonatal checklist
+  with 20 typed HPO terms (bench/inputs.py), what a clinician who types terms gets back;
+- `full_answer_bytes`: the full answer (`?detail=full`, every text inline) of that checklist alone;
+- `knowledge_document_bytes`: GET /api/v1/knowledge, which the compact answer refers to (fetched
+  once per knowledge version), and `bench_body_answer_bytes`, the answer to app_speed.py's body.
+
+Measured in the app (no server), so the figures are deterministic: the same knowledge gives the
+same bytes.
 Run: .venv/bin/python bench/answer_size.py (or bench/run.py answer_size).
 """
 
@@ -36,12 +41,14 @@ def run() -> dict[str, int]:
     """The answer's bytes, whole and per top-level field (compact JSON of the field's value)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from app_speed import ASSESS_BODY
+    from inputs import assess_body
 
     client = create_app({"TESTING": True, "SECRET_KEY": "bench"}).test_client()
     answer = client.post("/api/v1/assess", json=NEONATAL)
     figures = {
         "neonatal_answer_bytes": len(answer.data),
-        "neonatal_full_answer_bytes": len(client.post("/api/v1/assess?detail=full", json=NEONATAL).data),
+        "compact_answer_bytes_20_terms": len(client.post("/api/v1/assess", json=assess_body(20)).data),
+        "full_answer_bytes": len(client.post("/api/v1/assess?detail=full", json=assess_body(0)).data),
         "knowledge_document_bytes": len(client.get("/api/v1/knowledge").data),
         "bench_body_answer_bytes": len(
             client.post("/api/v1/assess", data=ASSESS_BODY, content_type="application/json").data

@@ -1,11 +1,10 @@
-"""Shared helpers for the benchmarks: a gunicorn server on a free loopback port, and wrk."""
+"""Shared helpers for the benchmarks: the production server on a free loopback port, and what its
+worker processes have used (CPU time, memory), read from /proc."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,10 +12,15 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# The production settings (`make run`): gthread workers, 32 threads each, one worker per core.
+GUNICORN_CONF = ROOT / "webapp" / "infra" / "gunicorn_conf.py"
+# Seconds the server may take to answer its first request (workers import the app on boot).
+START_TIMEOUT = 30.0
 
 
 def free_port() -> int:
@@ -26,7 +30,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(url: str, timeout: float = 30.0) -> None:
+def wait_for(url: str, timeout: float = START_TIMEOUT) -> None:
     """Poll a URL until it answers 200."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -39,120 +43,78 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"server did not come up at {url}")
 
 
+def server_env(tmp: str, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a bench server: this one without Flask's and the bytecode switch (a deployed
+    server has its bytecode cached), a fresh SECRET_KEY and a throwaway SQLite database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") and k != "PYTHONDONTWRITEBYTECODE"}
+    return env | {
+        "SECRET_KEY": "bench-" + os.urandom(24).hex(),
+        "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+        **(extra_env or {}),
+    }
+
+
+@contextlib.contextmanager
+def production_server(
+    extra_env: dict[str, str] | None = None,
+    wrapper: Sequence[str] = (),
+    extra_args: Sequence[str] = (),
+    start_timeout: float | None = START_TIMEOUT,
+    stop_timeout: float = 60.0,
+) -> Iterator[tuple[str, int]]:
+    """Run the app as `make run` does (gunicorn with webapp/infra/gunicorn_conf.py, its access log on)
+    on a free loopback port; yield the base URL and the master's PID; stop it afterwards.
+
+    `wrapper` goes before the Python command (valgrind), `extra_args` after gunicorn's own. Before
+    yielding it waits up to `start_timeout` seconds for GET /api/v1/health to answer; with None it
+    waits for nothing (the caller's first request then waits for the workers).
+    """
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = server_env(tmp, {"HOST": "127.0.0.1", "PORT": str(port), **(extra_env or {})})
+        flask = [str(BIN / "flask"), "--app", "webapp", "db", "upgrade"]
+        migrated = subprocess.run(flask, cwd=ROOT, env=env, capture_output=True, text=True)
+        if migrated.returncode:
+            raise RuntimeError(f"flask db upgrade failed: {migrated.stderr[-2000:]}")
+        command = [*wrapper, sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF), *extra_args]
+        with open(f"{tmp}/server.log", "wb") as log:
+            proc = subprocess.Popen(
+                [*command, "webapp:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
+            )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            try:
+                if start_timeout is not None:
+                    wait_for(base + "/api/v1/health", start_timeout)
+            except RuntimeError as err:
+                tail = Path(f"{tmp}/server.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"{err}; its log ends:\n{tail}") from None
+            yield base, proc.pid
+        finally:
+            proc.terminate()
+            proc.wait(timeout=stop_timeout)
+
+
 def worker_pids(master: int) -> list[int]:
     """The PIDs of a gunicorn master's workers (its child processes, as Linux lists them)."""
     return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time the processes have used so far."""
-    ticks = os.sysconf("SC_CLK_TCK")
+def cpu_ns(pids: Sequence[int]) -> int:
+    """Nanoseconds of CPU the processes' threads have run so far (the scheduler's own count,
+    /proc/<pid>/task/<tid>/schedstat), every thread of every process: a gthread worker's event loop
+    and its request threads alike. /proc/<pid>/stat counts in 10 ms ticks, too coarse for one request."""
     total = 0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime and stime (fields 14 and 15 of stat)
-    return total / ticks
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(FileNotFoundError):  # a thread that ended meanwhile
+                total += int((task / "schedstat").read_text().split()[0])
+    return total
 
 
-@contextlib.contextmanager
-def gunicorn(
-    workers: int = 2,
-    database_url: str | None = None,
-    config: Path | None = None,
-    extra_env: dict[str, str] | None = None,
-    app: str = "webapp:create_app()",
-) -> Iterator[tuple[str, int]]:
-    """Run the app under gunicorn on loopback; yield its base URL and master PID; stop it afterwards."""
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "SECRET_KEY": "bench-" + os.urandom(24).hex(),
-            "DATABASE_URL": database_url or f"sqlite:///{tmp}/bench.db",
-            **(extra_env or {}),
-        }
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "webapp", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=False,
-            capture_output=True,
-        )
-        proc = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--workers",
-                str(workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--no-control-socket",
-                "--access-logfile",
-                "/dev/null",
-                "--error-logfile",
-                f"{tmp}/err.log",
-                *(["--config", str(config)] if config else []),
-                app,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_for(base + "/api/v1/health")
-            yield base, proc.pid
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
-
-
-WRK_MISSING = "wrk is not installed (apt-get install -y wrk; .ci/run installs it)"
-
-
-def have_wrk() -> bool:
-    """Whether the wrk load generator is on PATH."""
-    return shutil.which("wrk") is not None
-
-
-WRK_LUA = """
-{method}
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %.3f %.3f %d\\n", summary.requests, summary.duration,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read
-      + summary.errors.write + summary.errors.timeout))
-end
-"""
-
-
-def wrk(url: str, seconds: int = 6, connections: int = 8, body: str | None = None) -> dict[str, float]:
-    """Load one URL with wrk; return requests/s, p50 and p95 in ms, errors and the request count."""
-    if not have_wrk():
-        raise RuntimeError(WRK_MISSING)
-    method = ""
-    if body is not None:
-        escaped = body.replace("\\", "\\\\").replace("'", "\\'")
-        method = f"wrk.method = 'POST'\nwrk.body = '{escaped}'\nwrk.headers['Content-Type'] = 'application/json'"
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_LUA.format(method=method))
-    try:
-        out = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", script.name, url],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    finally:
-        os.unlink(script.name)
-    match = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)", out)
-    if not match:
-        raise RuntimeError(f"unexpected wrk output: {out}")
-    requests, duration_us, p50, p95, errors = match.groups()
-    return {
-        "rps": int(requests) / (int(duration_us) / 1e6),
-        "p50_ms": float(p50),
-        "p95_ms": float(p95),
-        "errors": int(errors),
-        "requests": int(requests),
-    }
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (VmRSS of /proc/<pid>/status; 1 MB = 2**20 bytes)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
