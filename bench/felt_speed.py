@@ -15,6 +15,11 @@ answers.
   /api/v1/health; `first_assess_ms` / `max_assess_ms`: the first and the slowest of the next 8
   assessments (new connections, so both workers meet some); `pss_mb`: the memory the master and
   workers use together after 1,500 more requests (proportional set size, shared pages split).
+- `dashboard_*`: an exercise of 5 cases answered by 200 students (through the API, in process): the
+  bytes of the educator's poll answered whole (`full`), after one student changed an answer and
+  after a new student's first answer (ticking a finding nobody ticked, so a column of the heat map
+  changes too) when the page says which version it shows (`delta_*`), and the
+  median server time of a poll answered whole and of one answered with the changes (`*_server_ms`).
 
 Run: `.venv/bin/python bench/felt_speed.py` (prints `name: value` lines); `run()` prints nothing. To
 measure another checkout the same way: `cd OTHER && PYTHONPATH=. /path/to/.venv/bin/python
@@ -26,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -34,6 +40,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -205,9 +212,87 @@ def serving(mode: str) -> dict[str, float]:
     }
 
 
+CLASS_STUDENTS = 200
+CLASS_CASES = 5
+POLLS = 20  # per kind of poll, for the server-time medians
+NEW_TICK = {"findings": ["fractures", "hypocalcemia"]}
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _answer(n: int, i: int) -> dict[str, object]:
+    """Student n's answer to case i (as bench/classroom.py's students give)."""
+    return {
+        "findings": ["fractures", "anemia"][: 1 + (n + i) % 2],
+        "lean": ("recessive", "dominant")[n % 2],
+        "mechanisms": ["fragile_bone"],
+        "confidence": 50 + 10 * ((n + i) % 6),
+    }
+
+
+def _a_class(client: Any) -> tuple[str, str, list[str], dict[str, str]]:
+    """An exercise answered by CLASS_STUDENTS students; its code, educator key, case ids, tokens."""
+    case_ids = [c["id"] for c in client.get("/api/v1/cases").get_json()["cases"][:CLASS_CASES]]
+    created = client.post("/api/v1/exercises", json={"title": "Bench", "case_ids": case_ids}).get_json()
+    code, tokens = created["code"], {}
+    for n in range(CLASS_STUDENTS):
+        for i, case_id in enumerate(case_ids):
+            body = {"nickname": f"student-{n:03d}", "case_id": case_id, "answer": _answer(n, i)}
+            if n in tokens:
+                body["student_token"] = tokens[n]
+            resp = client.post(f"/api/v1/exercises/{code}/submissions", json=body)
+            tokens.setdefault(n, resp.get_json().get("student_token"))
+    return code, created["educator_key"], case_ids, tokens
+
+
+def _poll_ms(educator: Any, url: str, query: dict[str, str]) -> float:
+    times = []
+    for _ in range(POLLS):
+        start = time.perf_counter()
+        educator.get(url, query_string=query)
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1000, 1)
+
+
+def dashboard_bytes() -> dict[str, float]:
+    """The educator's poll of a class of CLASS_STUDENTS: whole, and only what changed."""
+    from webapp import create_app
+    from webapp.extensions import db
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/d.db"})
+        with app.app_context():
+            db.create_all()
+        students, educator = app.test_client(), app.test_client()
+        code, key, case_ids, tokens = _a_class(students)
+        claim = f"/classroom/{code}/claim"
+        token = CSRF_INPUT.search(educator.get(claim).get_data(as_text=True)).group(1)
+        educator.post(claim, data={"csrf_token": token, "key": key})
+        page = educator.get(f"/classroom/{code}").get_data(as_text=True)
+        version = re.search(r'data-version="([^"]+)"', page).group(1)
+        url = f"/classroom/{code}/live.json"
+        full = educator.get(url)
+        changed = {"nickname": "student-007", "student_token": tokens[7], "case_id": case_ids[2]}
+        students.post(f"/api/v1/exercises/{code}/submissions", json=changed | {"answer": _answer(8, 2)})
+        delta = educator.get(url, query_string={"have": version})
+        # The newcomer ticks a finding nobody ticked: case 1's column of the heat map changes too.
+        newcomer = {"nickname": "student-100b", "case_id": case_ids[0], "answer": _answer(3, 0) | NEW_TICK}
+        students.post(f"/api/v1/exercises/{code}/submissions", json=newcomer)
+        joined = educator.get(url, query_string={"have": delta.get_json()["version"]})
+        figures = {
+            "dashboard_full_bytes": len(full.get_data()),
+            "dashboard_delta_changed_answer_bytes": len(delta.get_data()),
+            "dashboard_delta_new_student_bytes": len(joined.get_data()),
+            "dashboard_full_poll_server_ms": _poll_ms(educator, url, {}),
+            "dashboard_delta_poll_server_ms": _poll_ms(educator, url, {"have": version}),
+        }
+        with app.app_context():
+            db.engine.dispose()
+    return figures
+
+
 def run() -> dict[str, float]:
     """Every figure of this module."""
-    figures = {**page_server_ms(), **first_assess_ms(False), **first_assess_ms(True)}
+    figures = {**page_server_ms(), **first_assess_ms(False), **first_assess_ms(True), **dashboard_bytes()}
     for mode in SERVE_MODES:
         figures |= serving(mode)
     return figures
