@@ -59,6 +59,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_static_gzip(app)
     register_commands(app)
     install_log_redaction()
+    if app.config["PRELOAD"]:
+        from .preload import preload  # only then: it reaches every domain
+
+        preload(app)
     hops = int(app.config["PROXY_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

@@ -63,6 +63,11 @@ class Config:
     # X-Forwarded-For/-Proto entries are trusted, so rate limits count each client, not the proxy.
     # 0 (the default) ignores those headers, which a client could otherwise forge.
     PROXY_HOPS = 0
+    # Load the knowledge, the HPO data, the differential model and the practice library in create_app
+    # (webapp/preload.py) rather than on the first request that needs them. Off by default, so
+    # tests, the flask command and `make bench`'s start-up figure do not pay for it; gunicorn's config
+    # turns it on (FLASK_PRELOAD=true) and loads the app once in its master, before forking workers.
+    PRELOAD = False
 
 
 class InsecureConfigError(RuntimeError):

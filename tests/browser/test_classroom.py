@@ -14,6 +14,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from rules.practice.cases import load_cases
+from tests.support.app_states import post_json
 from webapp.infra.knowledge import kb
 from webapp.practice.forms import LEAN_CHOICES
 
@@ -179,3 +180,44 @@ def test_the_printed_educator_link_opens_the_dashboard_in_another_browser(browse
     assert_no_axe_violations(other)
     other.get_by_role("button", name="Open the dashboard").click()
     expect(other.get_by_role("heading", level=1)).to_have_text("Link test")
+
+
+# The CSRF token of each reveal form differs from one render to the next (an older one stays valid).
+CSRF_VALUE = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+"')
+
+
+def test_the_dashboard_applies_each_polls_changes_and_shows_what_a_reload_shows(browser: Browser, live_server):
+    created = post_json(live_server + "/api/v1/exercises", {"title": "Live class", "case_ids": [c.id for c in CASES]})
+    code, submissions = created["code"], f"{live_server}/api/v1/exercises/{created['code']}/submissions"
+    tokens = {}
+
+    def answer(nickname: str, case, findings: list[str]) -> None:
+        attempt = {"findings": findings, "lean": "dominant", "confidence": 70}
+        body = {"nickname": nickname, "case_id": case.id, "answer": attempt}
+        answered = post_json(submissions, body | ({"student_token": tokens[nickname]} if nickname in tokens else {}))
+        tokens.setdefault(nickname, answered.get("student_token"))
+
+    for name in ("Bea-Finch", "Dov-Hare", "Fen-Lynx"):
+        answer(name, CASES[0], [CASES[0].key.present[0]])
+    educator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    educator.goto(live_server + f"/classroom/{code}/claim#{created['educator_key']}")
+    educator.get_by_role("button", name="Open the dashboard").click()
+    expect(educator.locator("#live-status")).to_contain_text("3 students, 3 answers.")
+    polled = []
+    educator.on("response", lambda r: polled.append(r.json()) if "live.json" in r.url and r.status == 200 else None)
+
+    answer("Dov-Hare", CASES[0], ["headaches"])  # changed: case 1's tallies and column
+    answer("Cal-Newt", CASES[1], [CASES[1].key.present[0]])  # a new student, between Bea and Dov
+    answer("Fen-Lynx", CASES[1], ["headaches", CASES[1].key.present[0]])
+    expect(educator.locator("#live-status")).to_contain_text("4 students, 5 answers.", timeout=15_000)
+    expect(educator.locator(".cls-students li")).to_have_text(
+        ["Bea-Finch 1/2", "Cal-Newt 1/2", "Dov-Hare 1/2", "Fen-Lynx 2/2"]
+    )
+    assert polled and all("replace" in body and "html" not in body for body in polled)  # deltas, never the whole
+    column = educator.locator("#hm-c2 rect").first
+    assert column.evaluate("e => e instanceof SVGRectElement && e.ownerSVGElement !== null")  # SVG, not HTML
+    live = CSRF_VALUE.sub(r'\1"', educator.locator("#live").inner_html())
+    fresh = educator.context.new_page()
+    fresh.goto(live_server + f"/classroom/{code}")
+    assert live == CSRF_VALUE.sub(r'\1"', fresh.locator("#live").inner_html())  # what a reload shows
+    assert_no_axe_violations(educator)

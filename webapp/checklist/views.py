@@ -16,6 +16,7 @@ from rules import load_hpo
 from rules import parse_request
 
 from ..infra.knowledge import kb
+from ..infra.prerender import prerendered
 from .differential import page_view
 from .forms import checklist_form_class
 from .layout import checklist_groups
@@ -55,18 +56,27 @@ def _cite_parts(ref: Any) -> tuple[str, str]:
     return cite_parts(ref, kb())
 
 
-@bp.get("/")
-def checklist() -> str:
-    """The empty checklist, or one pre-filled from a link's query."""
+def _empty_checklist() -> str:
+    """The checklist page with nothing filled in (rendered once per process: webapp/infra/prerender.py)."""
     knowledge = kb()
     form = checklist_form_class(knowledge)()
-    if request.args:
-        parsed = parsed_query()
-        for slug in knowledge.findings:
-            getattr(form, slug).data = parsed.answers.state(slug)
-        form.onset.data = parsed.answers.onset
-        form.family_history.data = parsed.answers.family_history
-        form.carry(parsed.other_terms)
+    return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge))
+
+
+@bp.get("/")
+def checklist() -> str:
+    """The empty checklist (the shared render, this request's CSRF token put in), or one pre-filled
+    from a link's query (rendered for this request alone)."""
+    if not request.args:
+        return prerendered("checklist", "/", _empty_checklist)
+    knowledge = kb()
+    form = checklist_form_class(knowledge)()
+    parsed = parsed_query()
+    for slug in knowledge.findings:
+        getattr(form, slug).data = parsed.answers.state(slug)
+    form.onset.data = parsed.answers.onset
+    form.family_history.data = parsed.answers.family_history
+    form.carry(parsed.other_terms)
     return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge))
 
 

@@ -119,10 +119,12 @@ def heatmap(
     label_w, cell_w, cell_h, head_h = 340, 84, 26, 150
     shown_key = set(c.case_id for c in cases) if revealed is None else set(revealed)
     slugs = list(labels)
-    cells = []
+    cell_columns: list[list[dict[str, Any]]] = []
     for col, case in enumerate(cases):
         by_slug = {f.slug: f for f in case.findings}
         open_key = case.case_id in shown_key
+        cells: list[dict[str, Any]] = []
+        cell_columns.append(cells)
         for row, slug in enumerate(slugs):
             f = by_slug[slug]
             n = case.answered
@@ -174,7 +176,8 @@ def heatmap(
             }
             for i in range(len(cases))
         ],
-        "cells": cells,
+        "cells": [cell for column in cell_columns for cell in column],
+        "cell_columns": cell_columns,  # the same cells, one list per case
         "title": "Heat map of findings by case. In a revealed case: red cells are findings of the case, darker "
         "when more students missed them (✗ and the share who missed it); orange cells are over-calls (+ and the "
         "share who ticked them). In a case not revealed yet: grey cells, darker when more students ticked the "

@@ -15,6 +15,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 from ..infra.knowledge import kb
 from ..models import Exercise
@@ -23,6 +24,8 @@ from . import identity
 from . import service
 from .forms import ActionForm
 from .forms import ClaimForm
+from .live import Panel
+from .live import panel as live_panel
 from .presenters import ClassResults
 from .presenters import present_student_answers
 from .presenters import status
@@ -95,16 +98,24 @@ def _students(exercise: Exercise) -> list[dict[str, Any]]:
     ]
 
 
+def _live_panel(exercise: Exercise) -> tuple[dict[str, Any], ActionForm, Panel]:
+    """The dashboard's data, its buttons' form and its live panel (in parts: classroom/live.py)."""
+    d, action = _dashboard_data(exercise, with_key=True), ActionForm()
+    return d, action, live_panel(d, _students(exercise), action)
+
+
 @bp.get("/classroom/<code>")
 def dashboard(code: str) -> ResponseReturnValue:
     """The educator's dashboard; classroom.js refreshes it from live.json, or reload the page."""
     exercise = identity.educator_exercise(code)
     signature = _signature(exercise)
+    d, action, panel = _live_panel(exercise)
     return render_template(
         "classroom/dashboard.html",
-        d=_dashboard_data(exercise, with_key=True),
-        action=ActionForm(),
-        students=_students(exercise),
+        d=d,
+        action=action,
+        panel=Markup(panel.html),
+        version=panel.version,
         signature=signature,
         etag=_live_etag("dashboard", 0, signature),
         join_url=url_for("classroom.join", _external=True),
@@ -152,10 +163,23 @@ def _live_etag(view: str, screen: int, signature: str) -> str:
     return hashlib.sha256(f"{view}.{screen}.{signature}".encode()).hexdigest()[:32]
 
 
+def _live_body(exercise: Exercise, signature: str, view: str, screen: int) -> dict[str, Any]:
+    """The polled answer when something changed: the projector's screen; or the dashboard's panel,
+    only its changed parts when `have` names the version the page shows (classroom/live.py), else whole."""
+    if view == "projector":
+        html = render_template("classroom/_projector_screen.html", **_projector_context(exercise, screen))
+        return {"signature": signature, "changed": True, "html": html}
+    panel = _live_panel(exercise)[2]
+    delta = panel.delta(request.args.get("have"))
+    body = {"signature": signature, "changed": True, "version": panel.version}
+    return body | (delta if delta is not None else {"html": panel.html})
+
+
 @bp.get("/classroom/<code>/live.json")
 def live(code: str) -> ResponseReturnValue:
-    """The polled JSON: the re-rendered panel when something changed. Conditional: the signature is
-    the ETag, so a poll while nothing changed is a 304 with no body and no statistics computed."""
+    """The polled JSON: when something changed, the re-rendered panel, or only its changed parts for
+    a page that says which version it shows (`have`). Conditional: the signature is the ETag, so a
+    poll while nothing changed is a 304 with no body and no statistics computed."""
     exercise = identity.educator_exercise(code)
     view = "projector" if request.args.get("view") == "projector" else "dashboard"
     screen = _screen(exercise, request.args.get("case")) if view == "projector" else 0
@@ -167,16 +191,7 @@ def live(code: str) -> ResponseReturnValue:
         return response
     if request.args.get("since") == signature:
         return {"signature": signature, "changed": False}
-    if view == "projector":
-        html = render_template("classroom/_projector_screen.html", **_projector_context(exercise, screen))
-    else:
-        html = render_template(
-            "classroom/_panel.html",
-            d=_dashboard_data(exercise, with_key=True),
-            students=_students(exercise),
-            action=ActionForm(),
-        )
-    response = make_response({"signature": signature, "changed": True, "html": html})
+    response = make_response(_live_body(exercise, signature, view, screen))
     # No Cache-Control of its own: the page's script keeps the ETag and sends If-None-Match itself,
     # so class results need no browser cache and keep the app-wide no-store (webapp/infra/security.py).
     response.set_etag(etag)

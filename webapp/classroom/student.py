@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from ..infra.knowledge import kb
 from ..infra.ratelimit import rate_limited
 from ..practice.forms import AttemptForm
+from ..practice.forms import attempt_form_html
 from ..practice.presenters import present_case
 from ..practice.presenters import present_feedback
 from . import bp
@@ -93,11 +94,11 @@ def student_case(code: str, n: int) -> ResponseReturnValue:
     if not 1 <= n <= len(cases):
         abort(404, f"This exercise has cases 1 to {len(cases)}.")
     case = cases[n - 1]
-    form = AttemptForm(knowledge=knowledge)
+    form = AttemptForm(knowledge=knowledge) if request.method == "POST" else None
     feedback, message, code_ = None, None, 200
     saved = service.student_submissions(student).get(case.id)
     just_saved = False
-    if request.method == "POST":
+    if form is not None:
         if form.validate_on_submit():
             try:
                 result = service.submit(exercise, student, case, form.attempt(), knowledge)
@@ -119,7 +120,7 @@ def student_case(code: str, n: int) -> ResponseReturnValue:
         case=present_case(case),
         n=n,
         total=len(cases),
-        form=form,
+        attempt_form=attempt_form_html(form, url_for("classroom.student_case", code=exercise.code, n=n)),
         feedback=feedback,
         message=message,
         status=status(service.facts(exercise)),
@@ -128,7 +129,6 @@ def student_case(code: str, n: int) -> ResponseReturnValue:
         just_saved=just_saved,
         again=request.method == "GET" and saved is not None,
         state_url=url_for("classroom.student_state", code=exercise.code, n=n),
-        action=url_for("classroom.student_case", code=exercise.code, n=n),
     ), code_
 
 

@@ -16,12 +16,16 @@ buffering proxy is still needed in front.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import TYPE_CHECKING
+from typing import cast
 
 if TYPE_CHECKING:
+    from flask import Flask
     from gunicorn.arbiter import Arbiter
+    from gunicorn.workers.base import Worker
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, multiprocessing.cpu_count()))
@@ -36,6 +40,14 @@ limit_request_fields = 50
 limit_request_field_size = 8190
 timeout = 30
 graceful_timeout = 10
+
+# Load the knowledge, the HPO data, the differential model and the practice library before any
+# request (webapp/preload.py), once, in the master: workers are forked with all of it loaded and
+# share those memory pages, and none of their first visitors waits for it. FLASK_PRELOAD=false turns
+# both off (each worker then loads on first use). The master opens no database connection while
+# loading; post_fork drops any a future change would leave to be inherited.
+preload_app = os.environ.get("FLASK_PRELOAD", "true").strip().lower() != "false"
+raw_env = [f"FLASK_PRELOAD={str(preload_app).lower()}"]  # create_app's PRELOAD (set before the app loads)
 
 # gunicorn 27 otherwise opens a control socket at a fixed path in $HOME, so a second instance on the
 # same machine would take over the first one's.
@@ -64,3 +76,19 @@ def when_ready(server: Arbiter) -> None:
     from webapp.infra.serving import serving_banner
 
     print(serving_banner(server.cfg.bind[0], server.cfg.is_ssl), flush=True)
+
+
+def pre_fork(server: Arbiter, worker: Worker) -> None:
+    """Before each fork: move what the master loaded out of the collector's reach (gc.freeze), so
+    a worker's collections never write to those objects and its pages stay shared with the master's."""
+    gc.freeze()
+
+
+def post_fork(server: Arbiter, worker: Worker) -> None:
+    """In each new worker: no pooled database connection is shared with the master or a sibling."""
+    if preload_app:
+        from webapp.extensions import db
+
+        app = cast("Flask", server.app.wsgi())  # the app the master loaded: create_app()'s Flask
+        with app.app_context():
+            db.engine.dispose(close=False)

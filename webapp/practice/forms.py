@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
+from flask import render_template
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import RadioField
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 from wtforms import SelectMultipleField
@@ -16,6 +20,8 @@ from rules import Attempt
 from rules import KnowledgeBase
 
 from ..infra.knowledge import kb as load_kb
+from ..infra.prerender import prerendered
+from ..infra.prerender import slot
 
 LEAN_CHOICES = [
     SelectChoice("recessive", "Recessive (MIOP)"),
@@ -30,6 +36,20 @@ class CheckboxesField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+@functools.cache
+def _choices(knowledge: KnowledgeBase) -> tuple[tuple[SelectChoice, ...], tuple[SelectChoice, ...]]:
+    """The findings (alphabetical) and the mechanisms an attempt offers, made once per knowledge base."""
+    findings = sorted(
+        # The premise (dense bone on imaging) is given in every case, not a finding to spot.
+        (f for f in knowledge.findings.values() if not (knowledge.premise and f.slug == knowledge.premise.finding)),
+        key=lambda f: f.label.lower(),
+    )
+    return (
+        tuple(SelectChoice(f.slug, f.label) for f in findings),
+        tuple(SelectChoice(m.slug, m.title) for m in knowledge.mechanisms.values()),
+    )
 
 
 class AttemptForm(FlaskForm):
@@ -56,14 +76,9 @@ class AttemptForm(FlaskForm):
 
     def __init__(self, *args: object, knowledge: KnowledgeBase | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        knowledge = knowledge or load_kb()
-        findings = sorted(
-            # The premise (dense bone on imaging) is given in every case, not a finding to spot.
-            (f for f in knowledge.findings.values() if not (knowledge.premise and f.slug == knowledge.premise.finding)),
-            key=lambda f: f.label.lower(),
-        )
-        self.findings.choices = [SelectChoice(f.slug, f.label) for f in findings]
-        self.mechanisms.choices = [SelectChoice(m.slug, m.title) for m in knowledge.mechanisms.values()]
+        findings, mechanisms = _choices(knowledge or load_kb())
+        self.findings.choices = list(findings)
+        self.mechanisms.choices = list(mechanisms)
 
     def attempt(self) -> Attempt:
         """The validated form as an Attempt."""
@@ -73,6 +88,21 @@ class AttemptForm(FlaskForm):
             tuple(self.mechanisms.data or ()),
             int(self.confidence.data),
         )
+
+
+def _unfilled_attempt_form() -> str:
+    """The attempt form with nothing ticked, posting to the action slot (the shared render)."""
+    return render_template("practice/_attempt_form.html", form=AttemptForm(), action=slot("action"))
+
+
+def attempt_form_html(form: AttemptForm | None, action: str) -> Markup:
+    """The attempt form posting to `action`. With no form (nothing was posted) it is unfilled, the
+    same for everyone: the shared render, this request's CSRF token and action put in
+    (webapp/infra/prerender.py). A posted form carries what was sent (and its errors), so it is
+    rendered for this request alone."""
+    if form is None:
+        return prerendered("practice-attempt", "/practice", _unfilled_attempt_form, {"action": action})
+    return Markup(render_template("practice/_attempt_form.html", form=form, action=action))
 
 
 class ResetForm(FlaskForm):

@@ -44,6 +44,7 @@ from ..infra.knowledge import kb
 from .forms import AttemptForm
 from .forms import ResetForm
 from .forms import UndoForm
+from .forms import attempt_form_html
 from .presenters import anki_cards
 from .presenters import present_calibration_chart
 from .presenters import present_certainty_history
@@ -213,11 +214,11 @@ def case(case_id: str) -> ResponseReturnValue:
     current = _case_or_404(case_id)
     total = len(current.unfolding)
     shown = _stage_arg(total, default=1 if request.method == "GET" else total)
-    form = AttemptForm(knowledge=knowledge)
+    form = AttemptForm(knowledge=knowledge) if request.method == "POST" else None
     feedback = None
     status = 200
     via = "review" if request.args.get("via") == "review" else None
-    if request.method == "POST":
+    if form is not None:
         if form.validate_on_submit():
             scored = score_attempt(current, replace(form.attempt(), stage=shown), knowledge)
             record = record_of(scored)
@@ -235,12 +236,12 @@ def case(case_id: str) -> ResponseReturnValue:
             shown = total  # after the commit the whole case is shown
         else:
             status = 400
+    action = url_for("practice.case", case_id=case_id, stage=shown, via=via)
     return render_template(
         "practice/case.html",
         case=present_staged_case(current, shown),
-        form=form,
         feedback=feedback,
-        action=url_for("practice.case", case_id=case_id, stage=shown, via=via),
+        attempt_form=None if feedback else attempt_form_html(form, action),
         reveal_url=None
         if shown >= total
         else url_for("practice.case", case_id=case_id, stage=shown + 1, via=via) + f"#stage-{shown + 1}",
