@@ -23,25 +23,13 @@ import sys
 from typing import Any
 
 from common import ROOT
+from inputs import BENCH_BODY
 
 STARTUP = (
     "import time; t, c = time.perf_counter(), time.process_time(); from webapp import create_app; "
     "create_app({'TESTING': True}); print(time.perf_counter() - t, time.process_time() - c)"
 )
-ASSESS_BODY = json.dumps(
-    {
-        "findings": {
-            "hypocalcemia": "present",
-            "hepatosplenomegaly": "present",
-            "anemia": "present",
-            "HP:0031846": "present",
-            "fractures": "absent",
-            "cranial_nerve_compression": "unknown",
-        },
-        "onset": "neonatal",
-        "family_history": "unaffected_parents",
-    }
-)
+ASSESS_BODY = json.dumps(BENCH_BODY)
 DEPENDENCIES = (
     "import time; t, c = time.perf_counter(), time.process_time(); "
     "import flask, sqlalchemy, flask_sqlalchemy, flask_wtf; "

@@ -46,6 +46,21 @@ TYPED_TERMS = (
     "HP:0000843",  # Hyperparathyroidism
 )
 
+# The older, mixed bench body (a typed term, an excluded finding, an unknown one, a family history): the
+# in-process opcode counts and the felt-speed figures keep it, so their figures stay comparable over time.
+BENCH_BODY: dict[str, object] = {
+    "findings": {
+        "hypocalcemia": "present",
+        "hepatosplenomegaly": "present",
+        "anemia": "present",
+        "HP:0031846": "present",
+        "fractures": "absent",
+        "cranial_nerve_compression": "unknown",
+    },
+    "onset": "neonatal",
+    "family_history": "unaffected_parents",
+}
+
 # figure suffix -> how many typed terms go with the checklist
 TERM_COUNTS = {"checklist": 0, "5_terms": 5, "20_terms": 20}
 
