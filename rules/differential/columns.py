@@ -5,7 +5,8 @@ from the knowledge alone when the model is built, so that a request only looks i
 Nothing an input contains is kept: the tables are keyed by the knowledge's own terms and findings, all
 of them built before any request; a term outside the subset gets a column made for that request and
 dropped with it. `Model.term_evidence` (model.py) is the plain, per-entry reference of the same
-arithmetic; tests/test_rules/differential/test_columns.py holds the two equal on every term.
+arithmetic; tests/test_rules/differential/test_columns.py holds the two equal (sampled terms, every
+checklist finding, every term of a hand-made ontology).
 """
 
 from __future__ import annotations
@@ -54,79 +55,6 @@ class Column:
         return cls(array("d", lrs), kinds, annotations, array("d", map(math.log, lrs)))
 
 
-def _present_tail(
-    model: Model,
-    i: int,
-    above: frozenset[str],
-    share: Mapping[str, float],
-    bg: float,
-) -> tuple[float, str, Annotation | None]:
-    """A present term's ratio for entry i when neither the entry nor its group annotates the term's class:
-    an annotation above the term (discounted), else the deepest common ancestor (weak), else the floor.
-    `above` is the term's ancestors less the roots and itself; the set intersections run in C."""
-    floor = model.floor[i]
-    direct = model.direct[i]
-    annotated = above & model.direct_terms[i]
-    if annotated:
-        best: tuple[float, Annotation] | None = None
-        for t in sorted(annotated):  # sorted: a tie goes the same way in every process
-            hit = direct[t]
-            value = hit[0] * share.get(t, 0.0)
-            if best is None or value > best[0]:
-                best = (value, hit[1])
-        if best is not None:
-            return bounded(temper(best[0] / bg, best[1]), floor), "above", best[1]
-    prop = model.prop[i]
-    common = above & model.prop_terms[i]
-    if common:
-        # deepest; among equally deep, the greatest id (as the plain reference's max() of the same key)
-        c = max(common, key=model.depth_rank.__getitem__)
-        p, ann = prop[c]
-        lr = bounded(temper(p / model.background([c]), ann), floor)
-        return math.sqrt(floor * min(INDIRECT_MAX_LR, lr)), "ancestor", ann
-    return floor, "none", None
-
-
-def _match(model: Model, i: int, klass: frozenset[str], own: str) -> tuple[float, Annotation] | None:
-    """The entry's own best annotation at or below the class, else its group's (a one-term class, a typed
-    term, is a plain lookup)."""
-    if len(klass) == 1:
-        return model.prop[i].get(own) or model.pooled[i].get(own)
-    return model.best_match(model.prop[i], klass, own) or model.best_match(model.pooled[i], klass, own)
-
-
-def build_columns(model: Model, own: str, klass: frozenset[str]) -> tuple[Column, Column]:
-    """The present and absent columns of a term (or a finding: its own term and its anchors' class), every
-    entry at once; the per-term work (ancestors, discounts, orders) is done once, not once per entry."""
-    above = model.up(own)
-    refusing = klass | above
-    bg = model.background(klass)
-    absent_none = 1 / (1 - min(bg, 0.99))
-    share = model.discounts(own)
-    strictly_above = above - ROOTS - {own}
-    present: list[tuple[float, str, Annotation | None]] = []
-    absent: list[tuple[float, str, Annotation | None]] = []
-    for i in range(len(model.entries)):
-        matched = _match(model, i, klass, own)
-        refused = None
-        if model.negated_terms[i] & refusing:
-            refused = next(n for n in model.negated[i] if n.hpo in refusing)
-        if matched is None:
-            absent.append((absent_none, "not" if refused else "none", refused))
-        else:
-            p, ann = matched
-            kind = model.match_kind(ann, klass)
-            absent.append((temper(max(FALSE_NEGATIVE_P, 1 - p) / (1 - min(bg, 0.99)), ann), kind, ann))
-        if refused is not None:
-            present.append((NOT_PRESENT_LR, "not", refused))
-        elif matched is not None:
-            p, ann = matched
-            present.append((bounded(temper(p / bg, ann), model.floor[i]), model.match_kind(ann, klass), ann))
-        else:
-            present.append(_present_tail(model, i, strictly_above, share, bg))
-    return _column(present), _column(absent)
-
-
 def _column(rows: Iterable[tuple[float, str, Annotation | None]]) -> Column:
     lrs, kinds, anns = zip(*rows, strict=True)
     return Column.of(lrs, bytes(KIND_CODE[k] for k in kinds), tuple(anns))
@@ -142,32 +70,38 @@ def floor_column(model: Model, state: str) -> Column:
     return Column.of([1 / (1 - MIN_BACKGROUND)] * n, bytes([KIND_CODE["none"]]) * n, (None,) * n)
 
 
-def build_term_columns(
-    model: Model, own: str, indirect: dict[tuple[int, str], float] | None = None
+def build_columns(
+    model: Model, own: str, klass: frozenset[str] | None = None, indirect: dict[tuple[int, str], float] | None = None
 ) -> tuple[Column, Column]:
-    """The present and absent columns of one HPO term (a class of one), the same as build_columns(model,
-    own, {own}) but worked out by term rather than by entry, over the model's inverted indexes: the entries
-    that reach the term, annotate an ancestor, or share an ancestor are found by set operations, and only
-    they are visited. Used for every term of the subset when the model is built; `indirect` may be shared
-    across those terms (see _ancestor_matches)."""
+    """The present and absent columns of a term, or of a checklist finding (its own term and its anchors'
+    class, `klass`), worked out by term rather than entry by entry, over the model's inverted indexes:
+    the entries that reach the class, annotate an ancestor, or share an ancestor are found by set
+    operations, and only they are visited. The same arithmetic as Model.term_evidence, the plain
+    reference. `indirect` may be shared across the terms of one build (see _ancestor_matches)."""
+    klass = klass or frozenset({own})
     n = len(model.entries)
     above = model.up(own)
-    bg = model.background((own,))
+    bg = model.background(klass)
     absent_none = 1 / (1 - min(bg, 0.99))
     none = KIND_CODE["none"]
     present_lr, present_kind = list(model.floor), bytearray([none]) * n
     present_ann: list[Annotation | None] = [None] * n
     absent_lr, absent_kind = [absent_none] * n, bytearray([none]) * n
     absent_ann: list[Annotation | None] = [None] * n
-    refused = _refused(model, above | {own})
+    refused = _refused(model, above | klass)
     for i, ann in refused.items():
         present_lr[i], present_kind[i], present_ann[i] = NOT_PRESENT_LR, KIND_CODE["not"], ann
         absent_kind[i], absent_ann[i] = KIND_CODE["not"], ann
     decided = set(refused)
-    own_set = frozenset({own})
-    for i in model.reaching.get(own, frozenset()) | model.pooling.get(own, frozenset()):
-        p, ann = model.prop[i].get(own) or model.pooled[i][own]
-        kind = KIND_CODE[model.match_kind(ann, own_set)]
+    reached: set[int] = set()
+    for t in klass:
+        reached |= model.reaching.get(t, frozenset()) | model.pooling.get(t, frozenset())
+    for i in reached:  # the entry's own annotation at or below the class, else its group's
+        matched = model.best_match(model.prop[i], klass, own) or model.best_match(model.pooled[i], klass, own)
+        if matched is None:  # cannot happen: reached means one of them holds a term of the class
+            continue
+        p, ann = matched
+        kind = KIND_CODE[model.match_kind(ann, klass)]
         absent_lr[i] = temper(max(FALSE_NEGATIVE_P, 1 - p) / (1 - min(bg, 0.99)), ann)
         absent_kind[i], absent_ann[i] = kind, ann
         if i not in refused:
@@ -273,10 +207,10 @@ class Tables:
 def build_tables(model: Model, kb: KnowledgeBase) -> Tables:
     """Model.prepare's tables (about a second of CPU for the shipped model: docs/performance.md)."""
     indirect: dict[tuple[int, str], float] = {}
-    terms = {t: build_term_columns(model, t, indirect) for t in sorted(model.terms)}
+    terms = {t: build_columns(model, t, indirect=indirect) for t in sorted(model.terms)}
     findings = {}
     for slug, f in kb.findings.items():
-        present, absent = build_columns(model, f.hpo, frozenset(f.anchors) | {f.hpo})
+        present, absent = build_columns(model, f.hpo, frozenset(f.anchors) | {f.hpo}, indirect)
         findings[slug] = (Item(present, f.hpo, f.label, "present"), Item(absent, f.hpo, f.label, "absent"))
     onsets = {}
     for slug, o in kb.onsets.items():
