@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,6 +42,9 @@ LISTED_ENTRIES = 20  # the page lists the next ones by name, and counts the rest
 # answer gives every entry's with ?evidence=all): the ranking covers every disorder HPO annotates with
 # increased bone density, and the evidence of the last of them would be most of the answer's bytes.
 FULL_ENTRIES = 10
+# A column of the compact answer: at an entry's position, its ratio (three significant digits) and its
+# matched annotation's reference ("" when none).
+CompactColumn = Mapping[int, tuple[float, str]]
 LIRICAL = (
     "Robinson PN et al. Interpretable clinical genomics with a likelihood ratio paradigm. "
     "Am J Hum Genet 2020;107:403-417 (LIRICAL)"
@@ -94,9 +99,11 @@ def _row_data(ev: Evidence) -> dict[str, Any]:
     }
 
 
-def _compact_column(column: Column) -> tuple[list[float], list[str]]:
-    """A column as the compact answer gives it: ratios to three significant digits, and references."""
-    return [float(f"{lr:.3g}") for lr in column.lrs], [a.reference if a else "" for a in column.annotations]
+def _compact_column(column: Column, at: Iterable[int]) -> CompactColumn:
+    """A column as the compact answer gives it, at the entries' positions `at`: each ratio to three
+    significant digits, and each matched annotation's reference ("" when none)."""
+    lrs, annotations = column.lrs, column.annotations
+    return {i: (float(f"{lrs[i]:.3g}"), ann.reference if (ann := annotations[i]) else "") for i in at}
 
 
 class _Rows:
@@ -115,16 +122,16 @@ class _Rows:
         self.made: dict[tuple[int, int], JsonRow] = {
             (id(item.column), i): JsonRow(_row_data(item.evidence(i))) for item in items for i in range(n)
         }
-        # The compact answer's two columns, per knowledge column: every ratio to three significant digits
-        # and every matched annotation's reference.
-        self.compact: dict[int, tuple[list[float], list[str]]] = {
-            id(item.column): _compact_column(item.column) for item in items
+        # The compact answer's cells of every knowledge column, at every entry's position.
+        self.compact: dict[int, CompactColumn] = {
+            id(item.column): _compact_column(item.column, range(n)) for item in items
         }
         self.held = items  # keeps every keyed column alive, so no id is reused
 
-    def columns(self, items: Sequence[Item]) -> list[tuple[list[float], list[str]]]:
-        """The compact columns of a request's items: the knowledge's own, kept; a typed term's, made now."""
-        return [self.compact.get(id(item.column)) or _compact_column(item.column) for item in items]
+    def columns(self, items: Sequence[Item], at: Sequence[int]) -> list[CompactColumn]:
+        """The compact columns of a request's items: the knowledge's own, kept; a typed term's made now,
+        at the positions `at` alone (the entries the answer gives in full)."""
+        return [self.compact.get(id(item.column)) or _compact_column(item.column, at) for item in items]
 
     def rows(self, ranked: Ranked) -> list[JsonRow]:
         """The rows of one entry's evidence, in input order."""
@@ -203,19 +210,18 @@ def _compact_entries(
     the full answer."""
     top = ranking.entries[:FULL_ENTRIES]
     items = top[0].items if top else ()
-    columns = _rows(kb).columns(items)
+    columns = _rows(kb).columns(items, [r.index for r in top])
     terms = [{"hpo": item.hpo, "label": item.label, "state": item.state} for item in items]
     references: dict[str, int] = {}
     entries = []
     for r in top:
-        i = r.index
-        sources = [refs[i] for _, refs in columns]
+        cells = [column[r.index] for column in columns]
         entries.append(
             {
                 "id": r.entry.id,
                 "probability": round(r.probability, 4),
-                "lr": [lrs[i] for lrs, _ in columns],
-                "source": [references.setdefault(s, len(references)) if s else None for s in sources],
+                "lr": [lr for lr, _ in cells],
+                "source": [references.setdefault(s, len(references)) if s else None for _, s in cells],
             }
         )
     # The others by id and probability, those that round to a probability at all (`differential_notes.entries`

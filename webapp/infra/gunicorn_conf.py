@@ -92,3 +92,19 @@ def post_fork(server: Arbiter, worker: Worker) -> None:
         app = cast("Flask", server.app.wsgi())  # the app the master loaded: create_app()'s Flask
         with app.app_context():
             db.engine.dispose(close=False)
+
+
+def post_worker_init(worker: Worker) -> None:
+    """Before the worker takes its first request: the example through the app once (warm_worker), so
+    its first visitor pays no more than its tenth. A gthread worker's requests run in its thread pool:
+    the example runs there too, so the pool's first thread is started and warmed, and waits idle for
+    the first visitor."""
+    if preload_app:
+        from webapp.preload import warm_worker
+
+        app = cast("Flask", worker.wsgi)
+        pool = getattr(worker, "tpool", None)  # the gthread worker's; a sync worker has none
+        if pool is None:
+            warm_worker(app)
+        else:
+            pool.submit(warm_worker, app).result()

@@ -59,3 +59,29 @@ def test_gunicorn_preloads_in_the_master_unless_told_not_to(monkeypatch):
     monkeypatch.setenv("FLASK_PRELOAD", "false")
     conf = runpy.run_path(str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"))
     assert conf["preload_app"] is False and conf["raw_env"] == ["FLASK_PRELOAD=false"]
+
+
+def test_each_warm_up_request_is_answered(app, client):
+    """The warm-up a new worker runs before its first visitor (warm_worker) warms only what it reaches:
+    each of its requests must succeed, or the path it was meant to warm stays cold."""
+    from webapp.preload import WARM_REQUESTS
+
+    for method, path, body in WARM_REQUESTS:
+        assert client.open(path, method=method, json=body).status_code == 200, path
+
+
+def test_a_gthread_worker_warms_up_in_its_own_thread_pool(monkeypatch):
+    """post_worker_init runs the warm-up in the pool the worker's requests run in, and waits for it."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import webapp.preload
+
+    ran_in: list[str] = []
+    monkeypatch.setattr(webapp.preload, "warm_worker", lambda app: ran_in.append(threading.current_thread().name))
+    monkeypatch.delenv("FLASK_PRELOAD", raising=False)
+    conf = runpy.run_path(str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"))
+    with ThreadPoolExecutor(thread_name_prefix="pool") as pool:
+        worker = type("Worker", (), {"wsgi": object(), "tpool": pool})()
+        conf["post_worker_init"](worker)
+        assert len(ran_in) == 1 and ran_in[0].startswith("pool")
