@@ -28,10 +28,13 @@ from .forms import ActionForm
 from .forms import ClaimForm
 from .live import Panel
 from .live import panel as live_panel
+from .presenters import ANSWER_COLUMNS
+from .presenters import STUDENT_COLUMNS
 from .presenters import ClassResults
+from .presenters import answers_csv
 from .presenters import present_student_answers
 from .presenters import status
-from .presenters import submissions_csv
+from .presenters import students_csv
 from .qr import qr_svg
 from .service import ClassroomError
 
@@ -281,19 +284,34 @@ def student_detail(code: str, student_id: int) -> ResponseReturnValue:
 
 @bp.get("/classroom/<code>/submissions.csv")
 def export(code: str) -> ResponseReturnValue:
-    """Every submission as CSV (nicknames included: the educator's own record)."""
+    """Every student's answer to every case as CSV, unanswered ones marked (nicknames included: the
+    educator's own record); the columns are explained at /classroom/csv-columns."""
     exercise = identity.educator_exercise(code)
     knowledge = kb()
-    return Response(
-        submissions_csv(
-            service.facts(exercise),
-            service.all_submissions(exercise),
-            service.exercise_cases(exercise, knowledge),
-            knowledge,
-        ),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=miop-classroom-{exercise.code}.csv"},
-    )
+    cases = service.exercise_cases(exercise, knowledge)
+    nicknames = [r.nickname for r in service.student_rows(exercise)]
+    body = answers_csv(service.facts(exercise), nicknames, service.all_submissions(exercise), cases, knowledge)
+    return _csv_file(body, f"miop-classroom-{exercise.code}.csv")
+
+
+@bp.get("/classroom/<code>/students.csv")
+def export_students(code: str) -> ResponseReturnValue:
+    """One row per student as CSV: cases answered, mean score, misses and over-calls added up."""
+    exercise = identity.educator_exercise(code)
+    cases = service.exercise_cases(exercise, kb())
+    nicknames = [r.nickname for r in service.student_rows(exercise)]
+    body = students_csv(service.facts(exercise), nicknames, service.all_submissions(exercise), cases)
+    return _csv_file(body, f"miop-classroom-{exercise.code}-students.csv")
+
+
+def _csv_file(body: str, filename: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.get("/classroom/csv-columns")
+def csv_columns() -> ResponseReturnValue:
+    """What each column of the two CSV files means (no class data: open to anyone)."""
+    return render_template("classroom/csv_columns.html", answers=ANSWER_COLUMNS, students=STUDENT_COLUMNS)
 
 
 def _set_open(code: str, is_open: bool) -> ResponseReturnValue:
