@@ -32,10 +32,17 @@ class Config:
     # None means "Secure when the request came over HTTPS" (webapp/infra/serving.py), so forms work over
     # plain HTTP on a LAN; SESSION_COOKIE_SECURE=1 forces it on, =0 off.
     SESSION_COOKIE_SECURE = {"1": True, "0": False}.get(os.environ.get("SESSION_COOKIE_SECURE", ""))
+    # An educator stays signed in on a browser this many days after creating an exercise or opening
+    # their recovery link (a cookie of its own, Secure like the session's; webapp/classroom/identity.py).
+    EDUCATOR_COOKIE_DAYS = 90
     # Absolute URLs (the join link, the API's join_url) come from PUBLIC_URL (https://miop.example.org)
     # when set; the app answers only the Host headers in TRUSTED_HOSTS (comma-separated), by default
     # this machine's names and addresses plus PUBLIC_URL's host.
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
+    # Where the server listens (HOST, as gunicorn_conf.py binds it). Without PUBLIC_URL, a page asked
+    # for at 127.0.0.1 or localhost while the app listens on the network builds the join URL on this
+    # machine's network address (webapp/infra/serving.py); on loopback only, it warns.
+    LISTEN_HOST = os.environ.get("HOST") or "127.0.0.1"
     TRUSTED_HOSTS = (
         [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()]
         if os.environ.get("TRUSTED_HOSTS")

@@ -121,7 +121,7 @@ def test_an_educator_and_three_students_the_key_only_after_the_reveal(browser: B
 
     # The dashboard shows the class (and the key, folded, for the educator only).
     educator.get_by_role("link", name="Open the dashboard").click()
-    expect(educator.get_by_role("status")).to_contain_text("3 students, 3 answers.")
+    expect(educator.get_by_role("status")).to_contain_text("3 joined, 3 answered (3 answers in all).")
     expect(educator.locator(".cls-key summary").first).to_contain_text("not on the projector")
     assert_no_axe_violations(educator)
     educator.set_viewport_size({"width": 1920, "height": 1080})
@@ -202,14 +202,14 @@ def test_the_dashboard_applies_each_polls_changes_and_shows_what_a_reload_shows(
     educator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     educator.goto(live_server + f"/classroom/{code}/claim#{created['educator_key']}")
     educator.get_by_role("button", name="Open the dashboard").click()
-    expect(educator.locator("#live-status")).to_contain_text("3 students, 3 answers.")
+    expect(educator.locator("#live-status")).to_contain_text("3 joined, 3 answered (3 answers in all).")
     polled = []
     educator.on("response", lambda r: polled.append(r.json()) if "live.json" in r.url and r.status == 200 else None)
 
     answer("Dov-Hare", CASES[0], ["headaches"])  # changed: case 1's tallies and column
     answer("Cal-Newt", CASES[1], [CASES[1].key.present[0]])  # a new student, between Bea and Dov
     answer("Fen-Lynx", CASES[1], ["headaches", CASES[1].key.present[0]])
-    expect(educator.locator("#live-status")).to_contain_text("4 students, 5 answers.", timeout=15_000)
+    expect(educator.locator("#live-status")).to_contain_text("4 joined, 4 answered (5 answers in all).", timeout=15_000)
     expect(educator.locator(".cls-students li")).to_have_text(
         ["Bea-Finch 1/2", "Cal-Newt 1/2", "Dov-Hare 1/2", "Fen-Lynx 2/2"]
     )

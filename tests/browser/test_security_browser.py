@@ -122,7 +122,7 @@ def test_user_text_is_shown_literally_and_never_runs(browser: Browser, live_serv
         )
 
     # The dashboard, never reloaded, swaps in the new answers; the nicknames read as typed.
-    expect(educator.get_by_role("status")).to_contain_text("5 students, 5 answers.", timeout=15_000)
+    expect(educator.get_by_role("status")).to_contain_text("5 joined, 5 answered (5 answers in all).", timeout=15_000)
     for nick in (SCRIPT, IMG, *FORMULAS):
         expect(educator.locator(".cls-students")).to_contain_text(nick)
     expect(educator.locator("#case-1-h")).to_contain_text(title)

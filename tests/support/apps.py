@@ -26,6 +26,7 @@ def base_config(tmp_path: Path, database_url: str | None = None) -> dict[str, ob
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "LISTEN_HOST": "127.0.0.1",  # whatever HOST the shell has: tests that serve the LAN say so
         "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp_path / 'test.db'}",
     }
 

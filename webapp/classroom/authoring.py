@@ -103,17 +103,17 @@ def new() -> ResponseReturnValue:
             created = service.create_exercise(
                 form.title.data or "",
                 ids,
-                identity.educator_key(),
+                None,
                 kb(),
                 form.time_limit.data,
                 form.feedback.data or "after_reveal",
+                educator=educator,
             )
         except ClassroomError as err:
             form.cases.errors = [err.message]
         else:
-            if created.key is not None:
-                # The created page says the key is new.
-                identity.remember_educator(created.key, new_for=created.exercise.code)
+            if created.key is not None:  # the created page shows its recovery link
+                identity.remember_educator(created.key, new=True)
             return redirect(url_for("classroom.created", code=created.exercise.code))
     status_code = 400 if form.is_submitted() else 200
     return render_template(
@@ -125,7 +125,7 @@ def new() -> ResponseReturnValue:
         picker=_picker(form, educator),
         mine=[present_summary(s) for s in service.educator_exercises(educator)] if educator else [],
         action=ActionForm(),
-        **identity.key_box(),
+        **identity.recovery(),
     ), status_code
 
 
@@ -200,7 +200,7 @@ def _author_page(number: int | None) -> ResponseReturnValue:
             form.form_errors.append(f"The case is not valid: {detail}.")
         else:
             if key is not None:
-                identity.remember_educator(key, new_here=True)  # /classroom/new shows the new key, marked new
+                identity.remember_educator(key, new=True)  # /classroom/new shows the new key
             if number is None:
                 return redirect(url_for("classroom.new", authored="1"))
             return redirect(url_for("classroom.new", edited="1"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Response
 from flask import abort
@@ -18,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from ..infra.knowledge import kb
+from ..infra.serving import is_loopback
 from ..models import Exercise
 from . import bp
 from . import identity
@@ -26,25 +28,65 @@ from .forms import ActionForm
 from .forms import ClaimForm
 from .live import Panel
 from .live import panel as live_panel
+from .presenters import ANSWER_COLUMNS
+from .presenters import STUDENT_COLUMNS
 from .presenters import ClassResults
+from .presenters import answers_csv
 from .presenters import present_student_answers
 from .presenters import status
-from .presenters import submissions_csv
+from .presenters import students_csv
 from .qr import qr_svg
 from .service import ClassroomError
 
 
 @bp.get("/classroom/<code>/created")
 def created(code: str) -> ResponseReturnValue:
-    """The join code to project and the educator link to keep (the key is shown this once)."""
+    """The join code to project and, for a new key, the recovery link to keep (behind "Show",
+    until the educator opens a dashboard)."""
     exercise = identity.educator_exercise(code)
-    box = identity.key_box(exercise.code)
+    join_url = url_for("classroom.join", _external=True)
     return render_template(
         "classroom/created.html",
         exercise=exercise,
-        join_url=url_for("classroom.join", _external=True),
-        **box,
+        join_url=join_url,
+        local_only=_local_only(join_url),
+        **identity.recovery(exercise.code),
     )
+
+
+def _local_only(url: str) -> bool:
+    """Whether phones cannot reach `url`: its host is this machine's loopback (the app serves only
+    127.0.0.1, or found no network address); the page then says how to serve the room."""
+    return is_loopback(urlsplit(url).hostname)
+
+
+@bp.get("/classroom/<code>/recovery.txt")
+def recovery_file(code: str) -> ResponseReturnValue:
+    """The recovery link as a small text file to keep, while the created page still shows it."""
+    exercise = identity.educator_exercise(code)
+    key = identity.new_key()
+    if key is None:
+        abort(410, "The recovery link is shown only once, before the dashboard opens; keep the copy you saved.")
+    text = render_template(
+        "classroom/recovery.txt", exercise=exercise, recovery_url=identity.recovery_url(exercise.code, key)
+    )
+    return Response(
+        text,
+        mimetype="text/plain",
+        headers={
+            "Content-Disposition": f"attachment; filename=miop-recovery-{exercise.code}.txt",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/classroom/sign-out")
+def sign_out() -> ResponseReturnValue:
+    """Forget the educator on this browser (their recovery link signs it in again)."""
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+    identity.forget_educator()
+    return redirect(url_for("classroom.new", signed_out="1"))
 
 
 @bp.route("/classroom/<code>/claim", methods=["GET", "POST"])
@@ -108,6 +150,7 @@ def _live_panel(exercise: Exercise) -> tuple[dict[str, Any], ActionForm, Panel]:
 def dashboard(code: str) -> ResponseReturnValue:
     """The educator's dashboard; classroom.js refreshes it from live.json, or reload the page."""
     exercise = identity.educator_exercise(code)
+    identity.recovery_shown()
     signature = _signature(exercise)
     d, action, panel = _live_panel(exercise)
     return render_template(
@@ -138,6 +181,7 @@ def _projector_context(exercise: Exercise, screen: int) -> dict[str, Any]:
         "screen": screen,
         "join_url": join_url,
         "join_base": url_for("classroom.join", _external=True),
+        "local_only": _local_only(join_url),
         "qr": qr_svg(join_url),
     }
 
@@ -240,19 +284,34 @@ def student_detail(code: str, student_id: int) -> ResponseReturnValue:
 
 @bp.get("/classroom/<code>/submissions.csv")
 def export(code: str) -> ResponseReturnValue:
-    """Every submission as CSV (nicknames included: the educator's own record)."""
+    """Every student's answer to every case as CSV, unanswered ones marked (nicknames included: the
+    educator's own record); the columns are explained at /classroom/csv-columns."""
     exercise = identity.educator_exercise(code)
     knowledge = kb()
-    return Response(
-        submissions_csv(
-            service.facts(exercise),
-            service.all_submissions(exercise),
-            service.exercise_cases(exercise, knowledge),
-            knowledge,
-        ),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=miop-classroom-{exercise.code}.csv"},
-    )
+    cases = service.exercise_cases(exercise, knowledge)
+    nicknames = [r.nickname for r in service.student_rows(exercise)]
+    body = answers_csv(service.facts(exercise), nicknames, service.all_submissions(exercise), cases, knowledge)
+    return _csv_file(body, f"miop-classroom-{exercise.code}.csv")
+
+
+@bp.get("/classroom/<code>/students.csv")
+def export_students(code: str) -> ResponseReturnValue:
+    """One row per student as CSV: cases answered, mean score, misses and over-calls added up."""
+    exercise = identity.educator_exercise(code)
+    cases = service.exercise_cases(exercise, kb())
+    nicknames = [r.nickname for r in service.student_rows(exercise)]
+    body = students_csv(service.facts(exercise), nicknames, service.all_submissions(exercise), cases)
+    return _csv_file(body, f"miop-classroom-{exercise.code}-students.csv")
+
+
+def _csv_file(body: str, filename: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.get("/classroom/csv-columns")
+def csv_columns() -> ResponseReturnValue:
+    """What each column of the two CSV files means (no class data: open to anyone)."""
+    return render_template("classroom/csv_columns.html", answers=ANSWER_COLUMNS, students=STUDENT_COLUMNS)
 
 
 def _set_open(code: str, is_open: bool) -> ResponseReturnValue:

@@ -1,9 +1,10 @@
 """Who the educator or student of a classroom request is: the one place that reads and writes it.
 
-Today an educator is whoever holds an educator key: in the browser, in the session (set when they
-create an exercise or write a case, or by the claim form; never read from a URL); through the API,
-`Authorization: Bearer <key>`. A browser student is a random token in the session, one per join
-code; an API student is (exercise, nickname) and the `student_token` its first submission answered.
+Today an educator is whoever holds an educator key: in the browser, a persistent cookie holding the
+key's hash, signed (set when they create an exercise or write a case, or by the claim form; never
+read from a URL; dropped by signing out); through the API, `Authorization: Bearer <key>`. A browser
+student is a random token in the session, one per join code; an API student is (exercise,
+nickname) and the `student_token` its first submission answered.
 Every page and API view asks this module, never the session or the headers, so another way to
 say who someone is (an LMS launch, for one) plugs in here and nowhere else. There is no such
 launch yet.
@@ -14,23 +15,29 @@ as guesses), and who counts as one client is part of who someone is.
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
+from flask import Response
 from flask import abort
+from flask import after_this_request
 from flask import current_app
+from flask import g
 from flask import request
 from flask import session
 from flask import url_for
+from itsdangerous import BadSignature
+from itsdangerous import URLSafeTimedSerializer
 
 from ..models import Educator
 from ..models import Exercise
 from ..models import Student
 from . import service
 
-EDUCATOR_KEY = "educator_key"
+EDUCATOR_COOKIE = "miop_educator"  # the signed hash of the educator's key (remember_educator)
+EDUCATOR_COOKIE_PATH = "/classroom"  # the educator's pages; the API reads no cookie
 STUDENTS = "classroom_students"  # {join code: student token}
-NEW_KEY_FOR = "new_key_for"  # the exercise whose created page says the key is new
-NEW_KEY_HERE = "new_key_here"  # /classroom/new says the key is new
+NEW_KEY = "new_educator_key"  # a new key, in the session until its recovery link was shown
 
 
 # --- clients and codes ----------------------------------------------------------------------
@@ -49,49 +56,113 @@ def lookup(code: str) -> Exercise:
     )
 
 
-# --- educators ------------------------------------------------------------------------------
+# --- educators ---------------------------------------------------------------------------------
 
 
-def educator_key() -> str | None:
-    """The educator key this browser holds, if any (not checked)."""
-    return session.get(EDUCATOR_KEY)
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=EDUCATOR_COOKIE)
+
+
+def _cookie_days() -> int:
+    return int(current_app.config["EDUCATOR_COOKIE_DAYS"])
+
+
+def _digest() -> str | None:
+    """The hash of the educator key this browser is signed in with (its educator cookie: signed,
+    at most EDUCATOR_COOKIE_DAYS old), if any; not checked against the database."""
+    if "educator_digest" in g:  # signed in or out during this request
+        return g.educator_digest
+    try:
+        value = _signer().loads(request.cookies.get(EDUCATOR_COOKIE, ""), max_age=_cookie_days() * 86400)
+    except BadSignature:  # missing, altered, signed with another SECRET_KEY, or too old
+        return None
+    return value if isinstance(value, str) else None
 
 
 def session_educator() -> Educator | None:
-    """The educator whose key this browser holds, if any."""
-    return service.educator_for_key(session.get(EDUCATOR_KEY))
+    """The educator this browser is signed in as, if any."""
+    return service.educator_for_digest(_digest())
 
 
-def remember_educator(key: str, new_for: str | None = None, new_here: bool = False) -> None:
-    """This browser holds `key` from now on. A new key is said to be new once: on the created
-    page of exercise `new_for`, or (`new_here`) on /classroom/new."""
-    session[EDUCATOR_KEY] = key
-    if new_for is not None:
-        session[NEW_KEY_FOR] = new_for
-    if new_here:
-        session[NEW_KEY_HERE] = True
+def remember_educator(key: str, new: bool = False) -> None:
+    """Sign this browser in as the educator of `key` for EDUCATOR_COOKIE_DAYS: a persistent,
+    HttpOnly, SameSite=Lax cookie (Secure over HTTPS) that holds the key's hash, signed, never the
+    key. A `new` key is kept in the session (which ends with the browser) until its recovery link has
+    been shown: on the created page, until the educator opens a dashboard."""
+    digest = service.hash_key(key)
+    g.educator_digest = digest
+    if new:
+        session[NEW_KEY] = key
+    else:
+        session.pop(NEW_KEY, None)
+    cookie = _signer().dumps(digest)
+
+    @after_this_request
+    def _sign_in(response: Response) -> Response:
+        response.set_cookie(
+            EDUCATOR_COOKIE,
+            cookie,
+            max_age=_cookie_days() * 86400,
+            path=EDUCATOR_COOKIE_PATH,
+            secure=current_app.session_interface.get_cookie_secure(current_app),
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+
+def forget_educator() -> None:
+    """Sign this browser out: its educator cookie and any recovery link not yet shown are dropped."""
+    g.educator_digest = None
+    session.pop(NEW_KEY, None)
+
+    @after_this_request
+    def _sign_out(response: Response) -> Response:
+        response.delete_cookie(EDUCATOR_COOKIE, path=EDUCATOR_COOKIE_PATH, httponly=True, samesite="Lax")
+        return response
 
 
 def educator_exercise(code: str) -> Exercise:
-    """The exercise, if this browser holds its educator key (401 without a key, 403 with another)."""
+    """The exercise, if this browser is signed in as its educator (401 when not signed in, 403 as another)."""
     exercise = lookup(code)  # rate-limited like /join: no page may serve to enumerate join codes
-    service.authorise(exercise, session.get(EDUCATOR_KEY))  # a refusal offers the claim form (errors.py)
+    service.authorise_digest(exercise, _digest())  # a refusal offers the claim form (errors.py)
     return exercise
 
 
-def key_box(code: str | None = None) -> dict[str, Any]:
-    """The educator key of this browser and the link that opens it elsewhere (claim form of `code`,
-    or the first claim form there is), shown on /classroom/new (`code` None) and every created
-    page; marked new on the page its creation named, once."""
-    new = session.pop(NEW_KEY_HERE, False) if code is None else session.pop(NEW_KEY_FOR, None) == code
-    key = session.get(EDUCATOR_KEY)
-    if service.educator_for_key(key) is None:
-        return {"key": None, "key_is_new": False}
+def new_key() -> str | None:
+    """The new key of the educator this browser is signed in as, while its recovery link is still
+    to be shown (see remember_educator); else None."""
+    key = session.get(NEW_KEY)
+    digest = _digest()
+    return key if key and digest and hmac.compare_digest(service.hash_key(key), digest) else None
+
+
+def recovery_shown() -> None:
+    """The educator opened a dashboard: the recovery link of a new key is never shown again."""
+    if NEW_KEY in session:
+        session.pop(NEW_KEY)
+
+
+def recovery(code: str | None = None) -> dict[str, Any]:
+    """The recovery of a new key, shown once (on the created page of exercise `code`, or on
+    /classroom/new with `code` None): the key, the link that opens the dashboard elsewhere (the
+    claim form, the key after the "#") and where to download it; `key` None when there is nothing
+    to show."""
+    key = new_key()
+    if key is None or code is None:
+        return {"key": key, "days": _cookie_days(), "recovery_url": None, "download_url": None}
     return {
         "key": key,
-        "key_is_new": new,
-        "claim_url": url_for("classroom.claim", code=code, _external=True) if code else None,
+        "days": _cookie_days(),
+        "recovery_url": recovery_url(code, key),
+        "download_url": url_for("classroom.recovery_file", code=code),
     }
+
+
+def recovery_url(code: str, key: str) -> str:
+    """The printed link that opens exercise `code`'s dashboard on any device (the key after "#",
+    which browsers never send to the server)."""
+    return url_for("classroom.claim", code=code, _external=True) + "#" + key
 
 
 def bearer() -> str | None:

@@ -20,25 +20,42 @@ from .service import ExerciseFacts
 from .service import ExerciseSummary
 from .stats import ExerciseStats
 
-CSV_COLUMNS = (
-    "exercise",
-    "case_position",
-    "case_id",
-    "case_title",
-    "expected_lean",
-    "nickname",
-    "submitted_at_utc",
-    "lean",
-    "lean_right",
-    "confidence_percent",
-    "score_percent",
-    "findings",
-    "findings_hpo",
-    "finding_slugs",
-    "missed_key_findings",
-    "mechanisms",
-    "mechanism_slugs",
-    "notes",
+# The two CSV files of an exercise and what each column means (the data dictionary: the page
+# /classroom/csv-columns and docs/classroom.md list the same).
+ANSWER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("exercise", "The exercise's join code."),
+    ("case_position", "The case's place in the exercise (1, 2, ...)."),
+    ("case_id", "The case's identifier (a library case, a simulated patient, or authored-<n> for a case you wrote)."),
+    ("case_title", "The case's title."),
+    ("expected_lean", "The inheritance lean of the case's answer key."),
+    ("nickname", "The student's nickname (no real names are asked for)."),
+    ("answered", "yes if the student answered this case, no if not (the answer columns are then empty)."),
+    ("submitted_at_utc", "When the answer was last saved, in UTC (YYYY-MM-DD HH:MM:SS)."),
+    ("lean", "The inheritance lean the student chose."),
+    ("lean_right", "yes if that lean is the expected one, else no."),
+    ("confidence_percent", "The confidence the student gave, in percent."),
+    ("score_percent", "The answer's score, in percent, as the student's feedback shows it."),
+    ("findings", 'The findings the student ticked, by label, separated by "; ".'),
+    ("findings_hpo", "The HPO ids of those findings, in the same order."),
+    ("finding_slugs", 'The same findings as the app\'s identifiers, separated by ";".'),
+    ("missed_key_findings", "Findings of the answer key the student did not tick (misses), by label."),
+    ("missed_count", "How many key findings the student missed."),
+    ("overcalled_findings", "Findings the student ticked that are not in the answer key (over-calls), by label."),
+    ("overcalled_count", "How many findings the student over-called."),
+    ("mechanisms", "The mechanisms the student chose, by title."),
+    ("mechanism_slugs", "The same mechanisms as the app's identifiers."),
+    ("notes", "The disclaimer: educational use only, not a diagnosis."),
+)
+STUDENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("exercise", "The exercise's join code."),
+    ("nickname", "The student's nickname."),
+    ("cases", "How many cases the exercise has."),
+    ("cases_answered", "How many of them the student answered."),
+    ("mean_score_percent", "The mean score of the student's answers, in percent (empty when none)."),
+    ("lean_right", "In how many answered cases the student chose the expected lean."),
+    ("missed_total", "Key findings missed, added up over the answered cases."),
+    ("overcalled_total", "Findings over-called, added up over the answered cases."),
+    ("notes", "The disclaimer: educational use only, not a diagnosis."),
 )
 
 
@@ -228,48 +245,122 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def submissions_csv(
-    exercise: ExerciseFacts, rows: Sequence[tuple[Answer, str]], cases: Sequence[Case], kb: KnowledgeBase
-) -> str:
-    """All submissions of the exercise as a clean CSV table: the header first, one row per student
-    and case, labels and HPO ids beside the slugs, percentages as the pages show them, the case's
-    title and expected answer; the disclaimer in the notes column of every row. `cases`: the
-    exercise's, in its order."""
-    positions = {c.id: i + 1 for i, c in enumerate(cases)}
-    by_id = {c.id: c for c in cases}
+@dataclass(frozen=True, slots=True)
+class _Marked:
+    """One answer against its case's key: the lean right or not, the key findings it missed and the
+    findings it over-called (ticked, not in the key: as the dashboard counts them)."""
+
+    answer: Answer
+    lean_right: bool
+    missed: tuple[str, ...]
+    overcalled: tuple[str, ...]
+
+    @classmethod
+    def of(cls, answer: Answer, case: Case) -> _Marked:
+        present = case.key.present
+        return cls(
+            answer,
+            answer.lean == case.key.lean,
+            tuple(s for s in present if s not in answer.findings),
+            tuple(s for s in answer.findings if s not in present),
+        )
+
+
+def _csv(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> str:
+    """A clean CSV table: the header, then the rows (quoted by the csv module, CRLF line ends)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([name for name, _ in columns])
+    writer.writerows(rows)
+    return out.getvalue()
 
-    def label(slug: str) -> str:
-        return kb.findings[slug].label if slug in kb.findings else slug
 
-    for sub, nickname in rows:
-        case = by_id.get(sub.case_id)
-        present = case.key.present if case else ()
-        writer.writerow(
+def _by_student(
+    nicknames: Sequence[str], rows: Sequence[tuple[Answer, str]], cases: Sequence[Case]
+) -> dict[str, dict[str, _Marked]]:
+    """Each student's answers by case id, marked against the keys (a case no longer in the
+    exercise is left out)."""
+    by_id = {c.id: c for c in cases}
+    mine: dict[str, dict[str, _Marked]] = {n: {} for n in nicknames}
+    for answer, nickname in rows:
+        if answer.case_id in by_id:
+            mine.setdefault(nickname, {})[answer.case_id] = _Marked.of(answer, by_id[answer.case_id])
+    return mine
+
+
+def answers_csv(
+    exercise: ExerciseFacts,
+    nicknames: Sequence[str],
+    rows: Sequence[tuple[Answer, str]],
+    cases: Sequence[Case],
+    kb: KnowledgeBase,
+) -> str:
+    """One row per student and case, in the order of `nicknames` then of the exercise's `cases`
+    (unanswered ones included, marked "no"): labels and HPO ids beside the slugs, misses and
+    over-calls, percentages as the pages show them, the case's title and expected lean; the
+    disclaimer in the notes column. Columns: ANSWER_COLUMNS."""
+
+    def labels(slugs: Sequence[str]) -> str:
+        return "; ".join(kb.findings[s].label if s in kb.findings else s for s in slugs)
+
+    table = []
+    for nickname, mine in _by_student(nicknames, rows, cases).items():
+        for position, case in enumerate(cases, start=1):
+            about = [exercise.code, position, case.id, _safe_cell(case.title), charts.LEAN_LABEL[case.key.lean]]
+            marked = mine.get(case.id)
+            if marked is None:
+                blank = [""] * (len(ANSWER_COLUMNS) - len(about) - 3)  # all but nickname, answered, notes
+                table.append([*about, _safe_cell(nickname), "no", *blank, DISCLAIMER])
+                continue
+            sub = marked.answer
+            table.append(
+                [
+                    *about,
+                    _safe_cell(nickname),
+                    "yes",
+                    sub.submitted_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    charts.LEAN_LABEL.get(sub.lean, sub.lean),
+                    "yes" if marked.lean_right else "no",
+                    sub.confidence,
+                    round(sub.score * 100),
+                    labels(sub.findings),
+                    "; ".join(kb.findings[s].hpo for s in sub.findings if s in kb.findings),
+                    ";".join(sub.findings),
+                    labels(marked.missed),
+                    len(marked.missed),
+                    labels(marked.overcalled),
+                    len(marked.overcalled),
+                    "; ".join(kb.mechanisms[m].title if m in kb.mechanisms else m for m in sub.mechanisms),
+                    ";".join(sub.mechanisms),
+                    DISCLAIMER,
+                ]
+            )
+    return _csv(ANSWER_COLUMNS, table)
+
+
+def students_csv(
+    exercise: ExerciseFacts, nicknames: Sequence[str], rows: Sequence[tuple[Answer, str]], cases: Sequence[Case]
+) -> str:
+    """One row per student, in the order of `nicknames`: cases answered, mean score, right leans,
+    misses and over-calls added up; the disclaimer in the notes column. Columns: STUDENT_COLUMNS."""
+    table = []
+    for nickname, mine in _by_student(nicknames, rows, cases).items():
+        marked = list(mine.values())
+        scores = [m.answer.score for m in marked]
+        table.append(
             [
                 exercise.code,
-                positions.get(sub.case_id, ""),
-                sub.case_id,
-                _safe_cell(case.title) if case else "",
-                charts.LEAN_LABEL[case.key.lean] if case else "",
                 _safe_cell(nickname),
-                sub.submitted_at.strftime("%Y-%m-%d %H:%M:%S"),
-                charts.LEAN_LABEL.get(sub.lean, sub.lean),
-                ("yes" if sub.lean == case.key.lean else "no") if case else "",
-                sub.confidence,
-                round(sub.score * 100),
-                "; ".join(label(s) for s in sub.findings),
-                "; ".join(kb.findings[s].hpo for s in sub.findings if s in kb.findings),
-                ";".join(sub.findings),
-                "; ".join(label(s) for s in present if s not in sub.findings),
-                "; ".join(kb.mechanisms[m].title if m in kb.mechanisms else m for m in sub.mechanisms),
-                ";".join(sub.mechanisms),
+                len(cases),
+                len(marked),
+                round(100 * sum(scores) / len(scores)) if scores else "",
+                sum(m.lean_right for m in marked),
+                sum(len(m.missed) for m in marked),
+                sum(len(m.overcalled) for m in marked),
                 DISCLAIMER,
             ]
         )
-    return out.getvalue()
+    return _csv(STUDENT_COLUMNS, table)
 
 
 def present_student_answers(cases: Sequence[Case], mine: dict[str, Answer], kb: KnowledgeBase) -> list[dict[str, Any]]:

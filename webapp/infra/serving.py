@@ -1,11 +1,13 @@
 """Serving settings that depend on where and how the app runs: the instance SECRET_KEY, Secure
 cookies per request (plain HTTP on a LAN, HTTPS behind TLS or a trusted proxy), HSTS, the hosts
-the app answers to, and absolute URLs built from a configured public URL or a trusted host only."""
+the app answers to, and absolute URLs built from a configured public URL, a trusted host, or this
+machine's network address for pages asked for over loopback."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import ipaddress
 import os
 import secrets
 import socket
@@ -79,6 +81,30 @@ def machine_addresses() -> list[str]:
     return [a for a in dict.fromkeys(found) if not a.startswith("127.") and a != "0.0.0.0"]
 
 
+def is_loopback(host: str | None) -> bool:
+    """Whether a host name or address reaches this machine only (127.0.0.1, ::1, localhost)."""
+    if not host:
+        return False
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def lan_address(listen_host: str) -> str | None:
+    """The address phones reach this server at: the one it listens on, or (on every interface) this
+    machine's primary network address; None when it listens on loopback only or has no address."""
+    if is_loopback(listen_host):
+        return None
+    if listen_host not in ("0.0.0.0", "", "::", "[::]"):
+        return f"[{listen_host}]" if ":" in listen_host and not listen_host.startswith("[") else listen_host
+    found = machine_addresses()
+    return found[0] if found else None
+
+
 @functools.lru_cache(maxsize=1)
 def _machine_names() -> tuple[str, ...]:
     """Loopback, this machine's host name(s) and addresses: looked up once per process (DNS)."""
@@ -115,14 +141,39 @@ def build_from_public_url(app: Flask, public_url: str) -> None:
     app.create_url_adapter = create_url_adapter  # type: ignore[method-assign]
 
 
+def build_for_the_room(app: Flask) -> None:
+    """Without PUBLIC_URL: a page asked for over loopback (the educator's own laptop, at 127.0.0.1 or
+    localhost) while the app listens on the network (LISTEN_HOST, the HOST gunicorn binds) builds its
+    absolute URLs on this machine's network address and the port the request arrived at, so the join
+    URL, the QR code and the recovery link are ones a phone can reach. The address is the machine's
+    own and must be a trusted host; no request's Host header is ever put in its place."""
+    create = app.create_url_adapter
+
+    def create_url_adapter(request: Any) -> Any:
+        adapter = create(request)
+        if request is None or adapter is None or not is_loopback(urlsplit("//" + request.host).hostname):
+            return adapter
+        lan = lan_address(str(app.config["LISTEN_HOST"]))
+        if lan is not None and lan.strip("[]") in app.config["TRUSTED_HOSTS"]:
+            port = request.environ.get("SERVER_PORT", "")
+            default = (request.scheme, port) in (("http", "80"), ("https", "443"))
+            adapter.server_name = lan if default or not port else f"{lan}:{port}"
+        return adapter
+
+    app.create_url_adapter = create_url_adapter  # type: ignore[method-assign]
+
+
 def configure_serving(app: Flask) -> None:
-    """Wire the per-request Secure cookie, the trusted hosts and PUBLIC_URL into the app."""
+    """Wire the per-request Secure cookie, the trusted hosts and PUBLIC_URL (or, without it, the
+    network address for pages asked for over loopback) into the app."""
     app.session_interface = SchemeAwareSessionInterface()
     public_url = app.config.get("PUBLIC_URL")
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = default_trusted_hosts(public_url)
     if public_url:
         build_from_public_url(app, str(public_url))
+    else:
+        build_for_the_room(app)
 
     @app.errorhandler(SecurityError)
     def _untrusted_host(_err: SecurityError) -> Response:

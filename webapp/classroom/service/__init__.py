@@ -28,6 +28,8 @@ from .common import normalise_code
 from .common import one_line
 from .common import plural
 from .educators import authorise
+from .educators import authorise_digest
+from .educators import educator_for_digest
 from .educators import educator_for_key
 from .educators import hash_key
 from .educators import new_educator
@@ -78,8 +80,10 @@ __all__ = [
     "plural",
     "hash_key",
     "educator_for_key",
+    "educator_for_digest",
     "new_educator",
     "authorise",
+    "authorise_digest",
     "AUTHORED_PREFIX",
     "DRAFT_ID",
     "AUTHORED_ID",

@@ -22,9 +22,13 @@ def hash_key(key: str) -> str:
 
 def educator_for_key(key: str | None) -> Educator | None:
     """The educator holding this key, if any."""
-    if not key:
+    return educator_for_digest(hash_key(key) if key else None)
+
+
+def educator_for_digest(digest: str | None) -> Educator | None:
+    """The educator whose key has this hash (what a browser's educator cookie holds), if any."""
+    if not digest:
         return None
-    digest = hash_key(key)
     educator = db.session.execute(select(Educator).where(Educator.key_hash == digest)).scalar_one_or_none()
     if educator is None or not hmac.compare_digest(educator.key_hash, digest):
         return None
@@ -43,11 +47,16 @@ def new_educator() -> tuple[Educator, str]:
 def authorise(exercise: Exercise, key: str | None) -> None:
     """Raise 401 without a key and 403 with a key that is not this exercise's educator's (a page
     then offers the exercise's claim form; the API answers JSON)."""
-    if not key:
+    authorise_digest(exercise, hash_key(key) if key else None)
+
+
+def authorise_digest(exercise: Exercise, digest: str | None) -> None:
+    """authorise() for the hash of a key (what a browser's educator cookie holds)."""
+    if not digest:
         raise ClassroomError(
             401, "unauthorized", "This page needs the educator key of the exercise.", claim_code=exercise.code
         )
-    if not hmac.compare_digest(exercise.educator.key_hash, hash_key(key)):
+    if not hmac.compare_digest(exercise.educator.key_hash, digest):
         raise ClassroomError(
             403, "forbidden", "This educator key does not open this exercise.", claim_code=exercise.code
         )
