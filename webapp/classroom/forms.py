@@ -104,7 +104,7 @@ class JoinForm(FlaskForm):
     )
     nickname = StringField("Nickname", validators=[DataRequired("Choose a nickname."), Length(max=NICKNAME_MAX)])
     rejoin_code = StringField(
-        "Rejoin code (only to come back as a nickname you used before)",
+        "Rejoin code (only when you come back)",
         validators=[Optional(), Length(max=JOIN_CODE_MAX)],
     )
     submit = SubmitField("Join")

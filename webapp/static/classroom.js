@@ -9,6 +9,16 @@ document.addEventListener("DOMContentLoaded", function () {
     history.replaceState(null, "", window.location.pathname);  // drop the key from the address bar
   }
 
+  // Load `path` (the page itself, maybe with an anchor) again: a change of the anchor alone would
+  // only scroll, so it is put in the address first and the page reloaded.
+  function reloadAt(path) {
+    window.history.scrollRestoration = "manual";  // to the anchor, not back where the page was
+    window.history.replaceState(null, "", path);
+    window.location.reload();
+  }
+  var landing = window.location.hash === "#feedback" && document.getElementById("feedback");
+  if (landing) { landing.scrollIntoView(); }
+
   // A student's ticks, kept in this tab (sessionStorage) as they are made: a reload, a stage that
   // appears, or a refused answer never loses them. Put back into an untouched form of the same case.
   var pace = document.getElementById("pace");
@@ -80,7 +90,7 @@ document.addEventListener("DOMContentLoaded", function () {
           document.getElementById("moved").hidden = false;
           return;
         }
-        if (!holding) { window.location.replace(home + (data.revealed && !moved ? "#feedback" : "")); }
+        if (!holding) { reloadAt(home + (data.revealed && !moved ? "#feedback" : "")); }
         return;
       }
       if (String(data.stage || "") !== shown.stage) {
@@ -114,7 +124,7 @@ document.addEventListener("DOMContentLoaded", function () {
       fetch(waitUrl, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
         .then(function (resp) { return resp.ok ? resp.json() : null; })
         .then(function (data) {
-          if (data && data.revealed) { window.location.replace(window.location.pathname + "#feedback"); return; }
+          if (data && data.revealed) { reloadAt(window.location.pathname + "#feedback"); return; }
           window.setTimeout(askReveal, pause());
         })
         .catch(function () { window.setTimeout(askReveal, pause()); });  // offline for a moment
