@@ -276,7 +276,7 @@ def answer(
     page.get_by_role("group", name=re.compile("^4\\.")).get_by_label(confidence, exact=True).check()
     page.get_by_role("button", name="Commit and reveal").click()
     if wait:
-        expect(page.locator("#waiting")).to_contain_text("Your answer is saved")
+        expect(page.locator("#saved")).to_contain_text("Saved — waiting for the reveal")
         return
     expect(page.get_by_role("heading", name="Feedback")).to_be_visible()
 
