@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import JSON
+from sqlalchemy import Boolean
 from sqlalchemy import DateTime
 from sqlalchemy import Float
 from sqlalchemy import ForeignKey
@@ -20,6 +21,7 @@ from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -47,7 +49,12 @@ class Educator(Model):
 
 
 class Exercise(Model):
-    """A classroom exercise: a title, an ordered list of cases, a join code, open or closed."""
+    """A classroom exercise: a title, an ordered list of cases, a join code, open or closed.
+
+    Its pace (webapp/classroom/service/pacing.py): "self" (every case at once, in any order; the time
+    limit, if any, runs from opened_at for the whole exercise) or "educator" (a lobby until the
+    educator starts it, then one case at a time, stage by stage; a limit per case runs from when
+    that case opened)."""
 
     __tablename__ = "exercise"
 
@@ -64,6 +71,12 @@ class Exercise(Model):
     # only once the educator reveals the case (or the whole exercise).
     feedback: Mapped[str] = mapped_column(String(16), default="immediate", server_default="immediate")
     revealed_at: Mapped[datetime | None] = mapped_column(DateTime)  # the whole exercise revealed
+    pace: Mapped[str] = mapped_column(String(8), default="self", server_default="self")
+    minutes_per_case: Mapped[int | None] = mapped_column(Integer)  # educator pace: each case's limit
+    # Educator pace: the open case (0-based position; None in the lobby) and how many of its stages
+    # the students see (1-based).
+    current_position: Mapped[int | None] = mapped_column(Integer)
+    current_stage: Mapped[int | None] = mapped_column(Integer)
 
     educator: Mapped[Educator] = relationship(back_populates="exercises")
     cases: Mapped[list[ExerciseCase]] = relationship(
@@ -98,6 +111,9 @@ class ExerciseCase(Model):
     position: Mapped[int] = mapped_column(Integer)
     case_id: Mapped[str] = mapped_column(String(64))
     revealed_at: Mapped[datetime | None] = mapped_column(DateTime)  # this case revealed by itself
+    # Educator pace: when the educator opened this case and when they moved on from it.
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     exercise: Mapped[Exercise] = relationship(back_populates="cases")
 
@@ -122,6 +138,11 @@ class Student(Model):
     # "browser" (joined through /join: the API can never write it) or "api" (its token is the
     # student_token every later API submission must carry).
     source: Mapped[str] = mapped_column(String(8), default="browser", server_default="browser")
+    # The hash of the short rejoin code that brings the student back from another browser (None:
+    # joined before rejoin codes existed).
+    rejoin_hash: Mapped[str | None] = mapped_column(String(64))
+    # Until then the educator lets the next person who joins with this nickname take it over.
+    readmit_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -140,6 +161,8 @@ class Submission(Model):
     mechanisms: Mapped[list[str]] = mapped_column(JSON)
     confidence: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
+    # Sent within the grace period after its case (or the exercise) closed: kept, and marked.
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

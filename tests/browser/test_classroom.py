@@ -31,7 +31,7 @@ def assert_no_axe_violations(page: Page) -> None:
 
 def join(page: Page, base: str, code: str, nickname: str) -> None:
     page.goto(base + "/join")
-    page.get_by_label("Join code").fill(code.lower())
+    page.get_by_label("Join code", exact=True).fill(code.lower())
     page.get_by_label("Nickname").fill(nickname)
     page.get_by_role("button", name="Join").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Projected class")
@@ -53,7 +53,7 @@ def answer_and_wait(page: Page, findings: list[str], lean_label: str, confidence
     page.get_by_label(lean_label).check()
     page.get_by_label(confidence, exact=True).check()
     page.get_by_role("button", name="Commit and reveal").click()
-    expect(page.locator("#waiting")).to_contain_text("Your answer is saved")
+    expect(page.locator("#saved")).to_contain_text("Saved — waiting for the reveal")
 
 
 def test_an_educator_and_three_students_the_key_only_after_the_reveal(browser: Browser, live_server, artifacts):
@@ -64,6 +64,7 @@ def test_an_educator_and_three_students_the_key_only_after_the_reveal(browser: B
     educator.get_by_label("Title of the exercise").fill("Projected class")
     for case in CASES:
         educator.get_by_label(re.compile("^" + re.escape(case.title))).check()
+    educator.get_by_label(re.compile("^Each student")).check()  # self pace: every case at once
     educator.get_by_label(re.compile("^Time limit")).fill("20")
     expect(educator.get_by_label(re.compile("^When I reveal it"))).to_be_checked()  # the lecture default
     educator.get_by_role("button", name="Create the exercise").click()
@@ -221,3 +222,83 @@ def test_the_dashboard_applies_each_polls_changes_and_shows_what_a_reload_shows(
     fresh.goto(live_server + f"/classroom/{code}")
     assert live == CSRF_VALUE.sub(r'\1"', fresh.locator("#live").inner_html())  # what a reload shows
     assert_no_axe_violations(educator)
+
+
+def test_a_class_the_educator_paces_follows_the_educator_and_loses_nothing(browser: Browser, live_server, artifacts):
+    """An educator and two students at phone size: the lobby, the start, stage 2 appearing without
+    losing a student's ticks, "Saved" first on the screen after the commit, the reveal landing on
+    the feedback, and a student coming back from a fresh browser with the rejoin code."""
+    case = CASES[0]
+    assert len(case.unfolding) >= 2
+    educator = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    educator.goto(live_server + "/classroom/new")
+    educator.get_by_label("Title of the exercise").fill("Paced class")
+    educator.get_by_label(re.compile("^" + re.escape(case.title))).check()
+    educator.get_by_label(re.compile("^" + re.escape(CASES[1].title))).check()
+    expect(educator.get_by_label(re.compile("^I do, in class"))).to_be_checked()  # the class default
+    educator.get_by_label(re.compile("^Time limit")).fill("5")
+    educator.get_by_role("button", name="Create the exercise").click()
+    code = educator.locator(".code-big").inner_text().strip()
+    educator.get_by_role("link", name="Open the dashboard").click()
+
+    phones = []
+    for name in ("Jo-Lark", "Kit-Vole"):
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        page.goto(live_server + "/join")
+        page.get_by_label("Join code", exact=True).fill(code)
+        page.get_by_label("Nickname", exact=True).fill(name)
+        page.get_by_role("button", name="Join").click()
+        expect(page.get_by_role("status")).to_contain_text("Waiting for your educator to start")
+        phones.append(page)
+    jo, kit = phones
+    assert jo.locator("header nav a").all_inner_texts() == ["Leave"]  # no site navigation
+    rejoin_code = jo.locator("#rejoin .code").inner_text()
+    assert_no_axe_violations(jo)
+    jo.screenshot(path=str(artifacts / "paced-student-lobby-390.png"))
+
+    educator.get_by_role("button", name="Start the class").click()
+    expect(jo.get_by_role("heading", level=1)).to_have_text("Case 1 of 2", timeout=10_000)  # followed, no reload
+    expect(jo.locator("#countdown")).to_be_visible()
+    first_text = jo.locator("#countdown").inner_text()
+    expect(jo.locator("#countdown")).not_to_have_text(first_text, timeout=5_000)  # it counts down
+    expect(jo.locator("#stage-2")).to_have_count(0)
+    present = [kb().findings[s].label for s in case.key.present]
+    jo.get_by_label(present[0], exact=True).check()
+    educator.get_by_role("button", name=re.compile("^Show stage 2")).click()
+    expect(jo.locator("#stage-2")).to_be_visible(timeout=10_000)  # put in place
+    expect(jo.get_by_label(present[0], exact=True)).to_be_checked()  # the tick survived
+    jo.screenshot(path=str(artifacts / "paced-student-stage2-390.png"))
+    for label in present[1:]:
+        jo.get_by_label(label, exact=True).check()
+    jo.get_by_label(LEAN_LABELS[case.key.lean]).check()
+    jo.get_by_label("90 %", exact=True).check()
+    jo.get_by_role("button", name="Commit and reveal").click()
+    saved = jo.locator("#saved")
+    expect(saved).to_contain_text("Saved — waiting for the reveal")
+    box = saved.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844  # on the first screen of the phone
+    assert_no_axe_violations(jo)
+    jo.screenshot(path=str(artifacts / "paced-student-saved-390.png"))
+    jo.reload()  # a reload sends nothing again
+    expect(educator.locator(".cls-pace")).to_contain_text("1 of 2 answered it", timeout=10_000)
+
+    educator.get_by_role("button", name="Reveal case 1").click()
+    expect(jo.locator("#fb-h")).to_be_visible(timeout=10_000)
+    assert jo.evaluate("window.location.hash") == "#feedback"
+    assert jo.evaluate("document.getElementById('feedback').getBoundingClientRect().top") < 200  # landed on it
+    jo.screenshot(path=str(artifacts / "paced-student-feedback-390.png"))
+    score = jo.locator(".big-score").inner_text()
+    expect(kit.locator(".cls-status[role=status]")).to_contain_text("The answer is revealed", timeout=10_000)
+
+    # Jo loses the phone: a fresh browser, the same code, nickname and rejoin code.
+    fresh = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    fresh.goto(live_server + "/join")
+    fresh.get_by_label("Join code", exact=True).fill(code)
+    fresh.get_by_label("Nickname", exact=True).fill("jo-lark")
+    fresh.get_by_role("button", name="Join").click()
+    expect(fresh.locator("#nickname-error")).to_contain_text("rejoin code")
+    fresh.get_by_label(re.compile("^Rejoin code")).fill(rejoin_code.lower())
+    fresh.get_by_role("button", name="Join").click()
+    expect(fresh.locator(".big-score")).to_have_text(score)  # the same student, with the answer
+    expect(educator.locator(".cls-pace")).to_contain_text("2 joined")
+    educator.screenshot(path=str(artifacts / "paced-dashboard-1280.png"), full_page=True)

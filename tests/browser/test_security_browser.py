@@ -87,6 +87,7 @@ def test_user_text_is_shown_literally_and_never_runs(browser: Browser, live_serv
     educator.get_by_label(f"Your case: {title}").check()
     educator.get_by_label(re.compile("^" + re.escape(CASES[0].title))).check()
     educator.get_by_label(re.compile("^As soon as they answer")).check()  # the feedback on the spot
+    educator.get_by_label(re.compile("^Each student")).check()  # every case at once
     educator.get_by_role("button", name="Create the exercise").click()
     expect(educator.get_by_role("heading", level=1)).to_have_text(f"Week {IMG}")
     code = educator.locator(".code-big").inner_text().strip()
@@ -97,7 +98,7 @@ def test_user_text_is_shown_literally_and_never_runs(browser: Browser, live_serv
     for nick in (SCRIPT, IMG):
         student = dialogs.watch(browser.new_context()).new_page()
         student.goto(f"{live_server}/join?code={code}")
-        student.get_by_label("Nickname").fill(nick)
+        student.get_by_label("Nickname", exact=True).fill(nick)
         student.get_by_role("button", name="Join").click()
         expect(student.get_by_text(f"You are {nick}.")).to_be_visible()
         expect(student.get_by_role("heading", level=1)).to_have_text(f"Week {IMG}")

@@ -276,7 +276,7 @@ def answer(
     page.get_by_role("group", name=re.compile("^4\\.")).get_by_label(confidence, exact=True).check()
     page.get_by_role("button", name="Commit and reveal").click()
     if wait:
-        expect(page.locator("#waiting")).to_contain_text("Your answer is saved")
+        expect(page.locator("#saved")).to_contain_text("Saved — waiting for the reveal")
         return
     expect(page.get_by_role("heading", name="Feedback")).to_be_visible()
 
@@ -520,16 +520,16 @@ def join_errors(page: Page, w: World) -> None:
 
 def join_wrong_code(page: Page, w: World) -> None:
     join(page, w)
-    page.get_by_label("Join code").fill("ZZZ 222")
+    page.get_by_label("Join code", exact=True).fill("ZZZ 222")
     page.get_by_label("Nickname").fill(nickname())
     page.get_by_role("button", name="Join").click()
     expect(page.locator("#code-error")).to_contain_text("There is no exercise with this join code")
-    expect(page.get_by_label("Join code")).to_have_value("ZZZ 222")  # what was typed stays
+    expect(page.get_by_label("Join code", exact=True)).to_have_value("ZZZ 222")  # what was typed stays
 
 
 def student_home(page: Page, w: World) -> None:
     join(page, w)
-    page.get_by_label("Join code").fill(w.code.lower())
+    page.get_by_label("Join code", exact=True).fill(w.code.lower())
     page.get_by_label("Nickname").fill(nickname())
     page.get_by_role("button", name="Join").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Week 3: bone clinic")
@@ -551,7 +551,7 @@ def student_waiting(page: Page, w: World) -> None:
     """Feedback after the reveal: the answer is saved and the page waits for the educator."""
     code = second_exercise(w.base, w.key, "after_reveal", False)
     join(page, w)
-    page.get_by_label("Join code").fill(code)
+    page.get_by_label("Join code", exact=True).fill(code)
     page.get_by_label("Nickname").fill(nickname())
     page.get_by_role("button", name="Join").click()
     page.get_by_role("link", name=re.compile("^Case 1:")).click()

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint
 from flask import g
+from flask import make_response
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
@@ -32,6 +33,7 @@ from ..extensions import csrf
 from ..infra.knowledge import kb
 from ..infra.ratelimit import rate_limited
 from ..limits import EXERCISE_CASES_MAX
+from ..limits import JOIN_CODE_MAX
 from ..limits import KEY_MAX
 from ..limits import NICKNAME_MAX
 from ..limits import TIME_LIMIT_MAX
@@ -61,9 +63,11 @@ def create() -> ResponseReturnValue:
     """Create an exercise; a new educator key unless a Bearer key names an existing educator."""
     body = _object(json_body())
     title, case_ids, limit = body.get("title"), body.get("case_ids"), body.get("time_limit_minutes")
-    feedback = body.get("feedback", "immediate")
+    feedback, pace = body.get("feedback", "immediate"), body.get("pace", "self")
     if feedback not in service.FEEDBACK_MODES:
         raise ApiError(400, "invalid_feedback", 'feedback is "immediate" (the default) or "after_reveal".')
+    if pace not in service.PACES:
+        raise ApiError(400, "invalid_pace", 'pace is "self" (the default) or "educator".')
     if not isinstance(title, str):
         raise ApiError(400, "invalid_title", f"title is required: a string of 1 to {TITLE_MAX} characters.")
     if (
@@ -76,17 +80,17 @@ def create() -> ResponseReturnValue:
             "invalid_cases",
             f"case_ids is required: a list of 1 to {EXERCISE_CASES_MAX} case ids (GET /api/v1/cases).",
         )
-    if limit is not None:
-        limit = whole_number(limit)
-        if limit is None:
-            raise ApiError(400, "invalid_time_limit", "time_limit_minutes is a whole number of minutes.")
+    limit, per_case = _minutes(limit, "time_limit_minutes"), _minutes(body.get("minutes_per_case"), "minutes_per_case")
     given = identity.bearer()
-    created = service.create_exercise(title, case_ids, given, kb(), limit, feedback)
+    created = service.create_exercise(
+        title, case_ids, given, kb(), limit, feedback, pace=pace, minutes_per_case=per_case
+    )
     code = created.exercise.code
     return ok(
         {
             "code": code,
             "feedback": created.exercise.feedback,
+            "pace": created.exercise.pace,
             "educator_key": created.key or given,
             "join_url": url_for("classroom.join", code=code, _external=True),
             "dashboard_url": url_for("classroom.dashboard", code=code, _external=True),
@@ -94,6 +98,16 @@ def create() -> ResponseReturnValue:
         },
         201,
     )
+
+
+def _minutes(value: object, name: str) -> int | None:
+    """An optional whole number of minutes; 400 for anything else."""
+    if value is None:
+        return None
+    minutes = whole_number(value)
+    if minutes is None:
+        raise ApiError(400, "invalid_time_limit", f"{name} is a whole number of minutes.")
+    return minutes
 
 
 def _parsed_body() -> Any:
@@ -156,8 +170,10 @@ def submit(code: str) -> ResponseReturnValue:
     case = _case(exercise, body.get("case_id"))
     attempt = parse_attempt(body.get("answer"), knowledge)  # an InputError is a 400 (webapp/infra/errors.py)
     found = _api_student(exercise, body)
-    feedback = service.submit(exercise, found.student, case, attempt, knowledge)
-    extra = {"student_token": found.new_token} if found.new_token else {}
+    stored = service.submit(exercise, found.student, case, attempt, knowledge)
+    extra: dict[str, Any] = {"late": stored.late}
+    if found.new_token:
+        extra |= {"student_token": found.new_token, "rejoin_code": found.rejoin_code}
     if not service.shows_feedback(exercise, case.id):
         return ok(
             {
@@ -169,7 +185,7 @@ def submit(code: str) -> ResponseReturnValue:
             },
             201,
         )
-    return ok({**present_feedback(feedback, knowledge), "stored": True, "revealed": True, **extra}, 201)
+    return ok({**present_feedback(stored.feedback, knowledge), "stored": True, "revealed": True, **extra}, 201)
 
 
 @bp.post("/exercises/<code>/feedback")
@@ -190,9 +206,15 @@ def feedback(code: str) -> ResponseReturnValue:
     return ok(present_feedback(service.stored_feedback(case, saved, knowledge), knowledge))
 
 
+def _control_body() -> None:
+    """A control's body: empty, or a JSON object (nothing in it is read)."""
+    _object(request.get_json(silent=True) if request.content_length else {})
+
+
 @bp.post("/exercises/<code>/reveal")
 def reveal(code: str) -> ResponseReturnValue:
-    """Reveal one case (`case_id`) or, with an empty body or no case_id, every case (educator key)."""
+    """Reveal one case (`case_id`) or, with an empty body or no case_id, every case (self pace) or
+    the open case (educator pace) (educator key)."""
     exercise = identity.api_educator_exercise(code)
     body = _object(request.get_json(silent=True) if request.content_length else {})
     case_id = body.get("case_id")
@@ -200,6 +222,56 @@ def reveal(code: str) -> ResponseReturnValue:
         raise ApiError(400, "unknown_case", "case_id is one of the exercise's cases.")
     service.reveal(exercise, case_id)
     return ok({"code": exercise.code, "revealed": sorted(service.revealed_ids(exercise))})
+
+
+@bp.post("/exercises/<code>/start")
+def start(code: str) -> ResponseReturnValue:
+    """Open the first case of a class the educator paces (educator key); answers the new state."""
+    exercise = identity.api_educator_exercise(code)
+    _control_body()
+    service.start(exercise, kb())
+    return ok(service.class_state(exercise))
+
+
+@bp.post("/exercises/<code>/advance")
+def advance(code: str) -> ResponseReturnValue:
+    """The next stage of the open case, else the next case, else the end (educator key); answers the new state."""
+    exercise = identity.api_educator_exercise(code)
+    _control_body()
+    service.advance(exercise, kb())
+    return ok(service.class_state(exercise))
+
+
+@bp.get("/exercises/<code>/state")
+def state(code: str) -> ResponseReturnValue:
+    """Where the class is, for anyone with the code (never the key). A weak ETag: a poll while only
+    the clock moved is a 304 (the page counts the seconds down itself)."""
+    exercise = identity.lookup(code)
+    body = service.class_state(exercise)
+    tag = service.state_tag(exercise, body)
+    if request.if_none_match.contains_weak(tag):
+        response = make_response("", 304)
+    else:
+        response = make_response(body)
+    response.set_etag(tag, weak=True)
+    return response
+
+
+@bp.post("/exercises/<code>/rejoin")
+def rejoin(code: str) -> ResponseReturnValue:
+    """An API student's token again, from their nickname and rejoin code (another device, a lost
+    token). A wrong code is a 403, counted per nickname (429 once too many)."""
+    exercise = identity.lookup(code)
+    body = _object(json_body())
+    nickname, given = body.get("nickname"), body.get("rejoin_code")
+    if not isinstance(nickname, str) or not isinstance(given, str):
+        raise ApiError(400, "invalid_body", "Send nickname and rejoin_code (strings).")
+    student = identity.rejoin(exercise, nickname, given)
+    if student.source != "api":
+        raise ApiError(
+            403, "forbidden", "This nickname joined in the browser: rejoin on the join page with the same code."
+        )
+    return ok({"student_token": student.token})
 
 
 @bp.get("/exercises/<code>/results")
@@ -224,8 +296,82 @@ _BEARER: list[dict[str, list[str]]] = [{"educatorKey": []}]
 _STORED = {
     "stored": {"type": "boolean"},
     "revealed": {"type": "boolean", "description": "whether the feedback (and so the key) is in this answer"},
+    "late": {
+        "type": "boolean",
+        "description": f"sent within the grace period ({service.GRACE_SECONDS} s) after the case closed: "
+        "kept and marked",
+    },
     "student_token": {"type": "string", "description": "only on a nickname's first submission: keep it"},
+    "rejoin_code": {
+        "type": "string",
+        "description": "only on a nickname's first submission: with the nickname it gives the "
+        "student_token again (POST .../rejoin)",
+    },
 }
+_MINUTES = {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": TIME_LIMIT_MIN, "maximum": TIME_LIMIT_MAX}]}
+_NICKNAME = {
+    "type": "string",
+    "maxLength": NICKNAME_MAX,
+    # No @ anywhere, one visible character that is not @.
+    "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
+    "description": "a pseudonym, not a real name or an e-mail address",
+}
+_NULLABLE_INT = {"type": ["integer", "null"], "minimum": 0}
+STATE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["state", "case", "stage", "revealed", "seconds_left", "joined", "answered"],
+    "additionalProperties": False,
+    "properties": {
+        "state": {"type": "string", "enum": ["lobby", "running", "closed"]},
+        "case": {
+            **_NULLABLE_INT,
+            "description": "the open case's position in the exercise (1-based); null in the lobby and in self pace",
+        },
+        "stage": {
+            **_NULLABLE_INT,
+            "description": "how many stages of the open case are shown (1-based); null for a case without stages",
+        },
+        "revealed": {"type": "boolean", "description": "the open case's answer is revealed (self pace: every case's)"},
+        "seconds_left": {
+            **_NULLABLE_INT,
+            "description": "of the open case's limit (self pace: the exercise's); null without one, 0 once it closed",
+        },
+        "joined": {"type": "integer", "minimum": 0, "description": "every student who joined, by any path"},
+        "answered": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "students who answered the open case (self pace: any case)",
+        },
+    },
+}
+_CONTROL_BODY = {
+    "required": False,
+    "content": {"application/json": {"schema": {"type": "object", "maxProperties": 0}}},
+}
+
+
+def _control(summary: str, description: str) -> dict[str, Any]:
+    """An educator's control of a paced class: the key, an empty body, the new state."""
+    return {
+        "post": {
+            "summary": summary + " (needs `Authorization: Bearer <educator_key>`)",
+            "description": description,
+            "parameters": [_CODE],
+            "security": _BEARER,
+            "requestBody": _CONTROL_BODY,
+            "responses": {
+                "200": json_response(
+                    {
+                        **STATE_SCHEMA,
+                        "additionalProperties": True,
+                        "required": [*STATE_SCHEMA["required"], "disclaimer"],
+                    },
+                    "The class's new state",
+                ),
+                **error_responses(400, 401, 403, 404, 409, 413, 415, 429),
+            },
+        }
+    }
 
 
 PATHS: dict[str, Any] = {
@@ -243,6 +389,10 @@ PATHS: dict[str, Any] = {
                         "schema": {
                             "type": "object",
                             "required": ["title", "case_ids"],
+                            # Each pace takes its own kind of time limit.
+                            "if": {"required": ["pace"], "properties": {"pace": {"const": "educator"}}},
+                            "then": {"properties": {"time_limit_minutes": {"type": "null"}}},
+                            "else": {"properties": {"minutes_per_case": {"type": "null"}}},
                             "properties": {
                                 "title": {"type": "string", "maxLength": TITLE_MAX, "pattern": VISIBLE},
                                 "case_ids": {
@@ -252,10 +402,19 @@ PATHS: dict[str, Any] = {
                                     "maxItems": EXERCISE_CASES_MAX,
                                 },
                                 "time_limit_minutes": {
-                                    "anyOf": [
-                                        {"type": "null"},
-                                        {"type": "integer", "minimum": TIME_LIMIT_MIN, "maximum": TIME_LIMIT_MAX},
-                                    ]
+                                    **_MINUTES,
+                                    "description": "self pace only: the limit of the whole exercise, from its creation",
+                                },
+                                "pace": {
+                                    "type": "string",
+                                    "enum": list(service.PACES),
+                                    "description": "`self` (the default): every case at once, in any order "
+                                    "(homework); `educator`: a lobby until POST .../start, then one case at a "
+                                    "time, stage by stage, as the educator moves the class on (POST .../advance)",
+                                },
+                                "minutes_per_case": {
+                                    **_MINUTES,
+                                    "description": "educator pace only: each case's limit, from when it opens",
                                 },
                                 "feedback": {
                                     "type": "string",
@@ -277,7 +436,15 @@ PATHS: dict[str, Any] = {
                         "properties": {
                             **{
                                 k: {"type": "string"}
-                                for k in ("code", "educator_key", "join_url", "dashboard_url", "disclaimer", "feedback")
+                                for k in (
+                                    "code",
+                                    "educator_key",
+                                    "join_url",
+                                    "dashboard_url",
+                                    "disclaimer",
+                                    "feedback",
+                                    "pace",
+                                )
                             },
                             "cases": {"type": "array", "items": {"type": "string"}},
                         },
@@ -292,11 +459,13 @@ PATHS: dict[str, Any] = {
         "post": {
             "summary": "Submit a student's answer to one case; re-submitting replaces it",
             "description": "The student is identified by (exercise, nickname): the first submission of a "
-            "nickname answers a `student_token`, and every later one must send it (else 403, nothing "
-            "changes); a nickname that joined in the browser answers 403. Wrong join codes and tokens are "
-            "rate-limited per client (429), answers per student. A closed exercise, or one full of "
-            "students, answers 409. With `after_reveal` feedback the answer is stored and the feedback "
-            "waits for the reveal (POST .../feedback).",
+            "nickname answers a `student_token` and a `rejoin_code`, and every later one must send the token "
+            "(else 403, nothing changes; POST .../rejoin gives it again); a nickname that joined in the "
+            "browser answers 403. Wrong join codes and tokens are rate-limited per client (429), answers "
+            "per student. A closed exercise, or one full of students, answers 409; in educator pace a case "
+            f"that is not open answers 409 `case_not_open` and changes nothing. An answer sent within "
+            f"{service.GRACE_SECONDS} s after its case closed is kept and marked `late`. With `after_reveal` "
+            "feedback the answer is stored and the feedback waits for the reveal (POST .../feedback).",
             "parameters": [_CODE],
             "requestBody": {
                 "required": True,
@@ -306,13 +475,7 @@ PATHS: dict[str, Any] = {
                             "type": "object",
                             "required": ["nickname", "case_id", "answer"],
                             "properties": {
-                                "nickname": {
-                                    "type": "string",
-                                    "maxLength": NICKNAME_MAX,
-                                    # No @ anywhere, one visible character that is not @.
-                                    "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
-                                    "description": "a pseudonym, not a real name or an e-mail address",
-                                },
+                                "nickname": _NICKNAME,
                                 "case_id": ref("CaseId"),
                                 "answer": ATTEMPT_SCHEMA,
                                 "student_token": {
@@ -378,10 +541,68 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/v1/exercises/{code}/start": _control(
+        "Start a class the educator paces: open its first case",
+        "409 when the exercise is self-paced or has started already.",
+    ),
+    "/api/v1/exercises/{code}/advance": _control(
+        "Move a paced class on: the next stage of the open case, else the next case",
+        "After the reveal of a case, or at its last stage, the next case opens (the one before closes: "
+        "answers to it within the grace period are kept and marked late). Advancing from the last case "
+        "ends the exercise (closed; the last case stays shown). 409 in the lobby, when closed, or in self pace.",
+    ),
+    "/api/v1/exercises/{code}/state": {
+        "get": {
+            "summary": "Where the class is, for anyone with the join code (never the key)",
+            "description": "Answers exactly these fields (no disclaimer: it is polled by every phone). "
+            "A weak ETag leaves out `seconds_left`: send If-None-Match and a poll while only the clock moved "
+            "is a 304 with no body (count the seconds down yourself).",
+            "parameters": [_CODE],
+            "responses": {
+                "200": json_response(STATE_SCHEMA),
+                "304": {"description": "Not modified: the state is the one of the ETag sent"},
+                **error_responses(404, 429),
+            },
+        }
+    },
+    "/api/v1/exercises/{code}/rejoin": {
+        "post": {
+            "summary": "An API student's `student_token` again, from the nickname and the rejoin code",
+            "description": "A wrong code (or a nickname nobody uses) is a 403; wrong codes are counted per "
+            "nickname, not per address, and once too many every try is a 429 until the window has passed. "
+            "A nickname that joined in the browser answers 403 (it rejoins on the join page).",
+            "parameters": [_CODE],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["nickname", "rejoin_code"],
+                            "properties": {
+                                "nickname": _NICKNAME,
+                                "rejoin_code": {"type": "string", "maxLength": JOIN_CODE_MAX},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": json_response(
+                    {
+                        "type": "object",
+                        "required": ["student_token", "disclaimer"],
+                        "properties": {"student_token": {"type": "string"}, "disclaimer": {"type": "string"}},
+                    }
+                ),
+                **error_responses(400, 403, 404, 413, 415, 429),
+            },
+        }
+    },
     "/api/v1/exercises/{code}/reveal": {
         "post": {
-            "summary": "Reveal one case's answer (`case_id`) or every case's (no body) to the class "
-            "(needs `Authorization: Bearer <educator_key>`)",
+            "summary": "Reveal one case's answer (`case_id`), or with no body every case's (self pace) or "
+            "the open case's (educator pace), to the class (needs `Authorization: Bearer <educator_key>`)",
             "parameters": [_CODE],
             "security": _BEARER,
             "requestBody": {
@@ -401,7 +622,7 @@ PATHS: dict[str, Any] = {
                         },
                     }
                 ),
-                **error_responses(400, 401, 403, 404, 413, 415, 429),
+                **error_responses(400, 401, 403, 404, 409, 413, 415, 429),
             },
         }
     },

@@ -99,15 +99,18 @@ def new() -> ResponseReturnValue:
     form.cases.choices = _written_choices(educator)
     if form.validate_on_submit():
         ids = list(form.cases.data or []) + _simulated_ids(form.simulated.data or 0)
+        pace = form.pace.data or "educator"
         try:
             created = service.create_exercise(
                 form.title.data or "",
                 ids,
                 None,
                 kb(),
-                form.time_limit.data,
+                form.time_limit.data if pace == "self" else None,
                 form.feedback.data or "after_reveal",
                 educator=educator,
+                pace=pace,
+                minutes_per_case=form.time_limit.data if pace == "educator" else None,
             )
         except ClassroomError as err:
             form.cases.errors = [err.message]

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from ..infra.knowledge import kb
 from ..infra.serving import is_loopback
 from ..models import Exercise
+from ..practice.presenters import present_staged_case
 from . import bp
 from . import identity
 from . import service
@@ -32,6 +33,7 @@ from .presenters import ANSWER_COLUMNS
 from .presenters import STUDENT_COLUMNS
 from .presenters import ClassResults
 from .presenters import answers_csv
+from .presenters import present_pace
 from .presenters import present_student_answers
 from .presenters import status
 from .presenters import students_csv
@@ -109,7 +111,7 @@ def claim(code: str) -> ResponseReturnValue:
 def _dashboard_data(exercise: Exercise, with_key: bool = False) -> dict[str, Any]:
     knowledge = kb()
     stats, cases = service.results(exercise, knowledge)
-    return ClassResults(
+    d = ClassResults(
         service.facts(exercise),
         stats,
         cases,
@@ -117,15 +119,21 @@ def _dashboard_data(exercise: Exercise, with_key: bool = False) -> dict[str, Any
         frozenset(service.revealed_ids(exercise)),
         service.student_count(exercise),
     ).page(with_key)
+    d["pace"] = present_pace(exercise.pace, service.class_state(exercise), cases)
+    return d
 
 
 def _signature(exercise: Exercise) -> str:
     """Changes whenever the dashboard would: new or replaced answers, new students, open/closed,
-    a case revealed, the order changed."""
+    a case revealed, the order changed, the open case or stage of a class the educator paces."""
     seen = service.activity(exercise)
     shown = "".join("r" if c.revealed else "h" for c in exercise.cases)
     order = hashlib.sha256(" ".join(service.exercise_case_ids(exercise)).encode()).hexdigest()[:8]
-    return f"{seen.submissions}.{seen.latest}.{seen.students}.{shown}.{order}.{status(service.facts(exercise))['text']}"
+    paced = f"{exercise.current_position}.{exercise.current_stage}"
+    return (
+        f"{seen.submissions}.{seen.latest}.{seen.students}.{shown}.{order}.{paced}."
+        f"{status(service.facts(exercise))['text']}"
+    )
 
 
 def _students(exercise: Exercise) -> list[dict[str, Any]]:
@@ -166,7 +174,11 @@ def dashboard(code: str) -> ResponseReturnValue:
 
 
 def _screen(exercise: Exercise, raw: str | None) -> int:
-    """The projector's screen: 0 the lobby, n case n (anything else: the lobby)."""
+    """The projector's screen: 0 the lobby, n case n (anything else: the lobby). A class the
+    educator paces, with no screen asked for, shows its open case."""
+    current = service.current_case(exercise)
+    if raw is None and current is not None:
+        return current.position + 1
     try:
         n = int(raw or 0)
     except ValueError:
@@ -176,7 +188,15 @@ def _screen(exercise: Exercise, raw: str | None) -> int:
 
 def _projector_context(exercise: Exercise, screen: int) -> dict[str, Any]:
     join_url = url_for("classroom.join", code=exercise.code, _external=True)
+    current = service.current_case(exercise)
+    staged = None
+    if current is not None and screen == current.position + 1:
+        # The open case of a paced class: as far as its stages are shown (the whole once revealed).
+        case = service.exercise_cases(exercise, kb())[current.position]
+        total = len(case.unfolding)
+        staged = present_staged_case(case, total if current.revealed else exercise.current_stage or total)
     return {
+        "staged": staged,
         "d": _dashboard_data(exercise),
         "screen": screen,
         "join_url": join_url,
@@ -191,13 +211,16 @@ def projector(code: str) -> ResponseReturnValue:
     """For the room: the lobby (join code, URL, QR code, how many joined), then one case per
     screen; no nicknames, no controls, no site chrome, and no key before the reveal."""
     exercise = identity.educator_exercise(code)
-    screen = _screen(exercise, request.args.get("case"))
+    asked = request.args.get("case")
+    screen = _screen(exercise, asked)
     signature = _signature(exercise)
+    # A paced class's projector, on no screen of its own, follows the open case.
+    follows = asked is None and exercise.pace == "educator"
     return render_template(
         "classroom/projector.html",
         signature=signature,
         etag=_live_etag("projector", screen, signature),
-        live_url=url_for("classroom.live", code=exercise.code, view="projector", case=screen),
+        live_url=url_for("classroom.live", code=exercise.code, view="projector", case=None if follows else screen),
         **_projector_context(exercise, screen),
     )
 
@@ -250,6 +273,27 @@ def reveal(code: str) -> ResponseReturnValue:
         abort(400, "The form expired. Reload the dashboard and try again.")
     service.reveal(exercise, request.form.get("case_id") or None)
     return redirect(url_for("classroom.dashboard", code=exercise.code))
+
+
+def _control(code: str, control: Any) -> ResponseReturnValue:
+    """One of the educator's controls of a paced class (start, advance), from the dashboard's buttons."""
+    exercise = identity.educator_exercise(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the dashboard and try again.")
+    control(exercise, kb())
+    return redirect(url_for("classroom.dashboard", code=exercise.code))
+
+
+@bp.post("/classroom/<code>/start")
+def start(code: str) -> ResponseReturnValue:
+    """Start a class the educator paces: its first case opens on every student's page."""
+    return _control(code, service.start)
+
+
+@bp.post("/classroom/<code>/advance")
+def advance(code: str) -> ResponseReturnValue:
+    """The next stage of the open case, else the next case, else the end of the class."""
+    return _control(code, service.advance)
 
 
 @bp.post("/classroom/<code>/move")

@@ -60,8 +60,21 @@ class NewExerciseForm(FlaskForm):
         default=0,
         validators=[Optional(), NumberRange(0, MAX_SIMULATED)],
     )
+    pace = RadioField(
+        "Who sets the pace",
+        choices=[
+            SelectChoice(
+                "educator",
+                "I do, in class: students wait in a lobby until I start, then see one case at a time, stage "
+                "by stage, as I move the class on",
+            ),
+            SelectChoice("self", "Each student (homework): every case at once, answered in any order"),
+        ],
+        default="educator",
+        validators=[Optional()],  # a form without the field (an old tab) gets the default
+    )
     time_limit = IntegerField(
-        "Time limit in minutes (optional)",
+        "Time limit in minutes (optional): per case when you pace the class, for the whole exercise otherwise",
         validators=[Optional(), NumberRange(TIME_LIMIT_MIN, TIME_LIMIT_MAX, TIME_LIMIT_WORDS)],
     )
     feedback = RadioField(
@@ -90,6 +103,10 @@ class JoinForm(FlaskForm):
         "Join code", validators=[DataRequired("Type the join code shown by your educator."), Length(max=JOIN_CODE_MAX)]
     )
     nickname = StringField("Nickname", validators=[DataRequired("Choose a nickname."), Length(max=NICKNAME_MAX)])
+    rejoin_code = StringField(
+        "Rejoin code (only when you come back)",
+        validators=[Optional(), Length(max=JOIN_CODE_MAX)],
+    )
     submit = SubmitField("Join")
 
 

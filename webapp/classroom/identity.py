@@ -38,6 +38,7 @@ EDUCATOR_COOKIE = "miop_educator"  # the signed hash of the educator's key (reme
 EDUCATOR_COOKIE_PATH = "/classroom"  # the educator's pages; the API reads no cookie
 STUDENTS = "classroom_students"  # {join code: student token}
 NEW_KEY = "new_educator_key"  # a new key, in the session until its recovery link was shown
+REJOIN_CODES = "classroom_rejoin"  # {join code: the student's rejoin code}, to show on their pages
 
 
 # --- clients and codes ----------------------------------------------------------------------
@@ -192,9 +193,38 @@ def session_student(exercise: Exercise) -> Student | None:
     return service.student_by_token(exercise, session.get(STUDENTS, {}).get(exercise.code))
 
 
-def remember_student(exercise: Exercise, student: Student) -> None:
-    """This browser is `student` in the exercise from now on."""
+def remember_student(exercise: Exercise, student: Student, rejoin_code: str) -> None:
+    """This browser is `student` in the exercise from now on, and shows them their rejoin code."""
     session[STUDENTS] = {**session.get(STUDENTS, {}), exercise.code: student.token}
+    session[REJOIN_CODES] = {**session.get(REJOIN_CODES, {}), exercise.code: rejoin_code}
+
+
+def rejoin_code(exercise: Exercise) -> str | None:
+    """The rejoin code this browser's student of the exercise was given, if it holds one."""
+    return session.get(REJOIN_CODES, {}).get(exercise.code)
+
+
+def rejoin(exercise: Exercise, nickname: str, code: str) -> Student:
+    """The student a nickname and rejoin code name. Wrong codes are counted per nickname, not per
+    address (REJOIN_RATE_LIMIT in the join window): 403, then 429 for every try, right or wrong,
+    until the window has passed."""
+    cfg = current_app.config
+    limit = (
+        f"{exercise.code}:{service.one_line(nickname).casefold()}",
+        cfg["SECRET_KEY"],
+        cfg["REJOIN_RATE_LIMIT"],
+        cfg["JOIN_RATE_WINDOW_SECONDS"],
+        "wrong rejoin codes for this nickname",
+        "rejoin",
+    )
+    service.check_failures(*limit)
+    student = service.rejoin(exercise, nickname, code)
+    if student is None:
+        service.count_failure(*limit)
+        raise service.ClassroomError(
+            403, "invalid_rejoin_code", "This rejoin code does not match that nickname. Check both and try again."
+        )
+    return student
 
 
 def joined(code: str) -> tuple[Exercise, Student]:
@@ -227,6 +257,6 @@ def api_student(exercise: Exercise, nickname: str, token: object) -> service.Api
                 cfg["SECRET_KEY"],
                 cfg["JOIN_RATE_LIMIT"],
                 cfg["JOIN_RATE_WINDOW_SECONDS"],
-                "wrong student tokens",
+                "wrong student tokens from this network",
             )
         raise

@@ -124,6 +124,24 @@ def _most_ticked(s: Any, labels: dict[str, str]) -> list[dict[str, Any]]:
     return [{"label": labels[f.slug], "count": f.count, "pct": charts.pct(f.count / s.answered)} for f in ranked]
 
 
+def present_pace(pace: str, state: dict[str, Any], cases: Sequence[Case]) -> dict[str, Any] | None:
+    """The educator's view of a class they pace (None in self pace): the state, the open case's
+    number of stages, and what the next press of "advance" does (None when it does nothing)."""
+    if pace != "educator":
+        return None
+    n, stage = state["case"], state["stage"]
+    stages = len(cases[n - 1].unfolding) if n else 0
+    if state["state"] != "running":
+        advance = None
+    elif stage is not None and stage < stages and not state["revealed"]:
+        advance = f"Show stage {stage + 1} of {stages}"
+    elif n < len(cases):
+        advance = f"Open case {n + 1}"
+    else:
+        advance = "End the class"
+    return {**state, "total": len(cases), "stages": stages, "advance": advance}
+
+
 def present_key(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
     """A case's answer key as the educator's dashboard shows it (never on the projector)."""
     return {

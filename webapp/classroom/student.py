@@ -1,7 +1,12 @@
-"""The students' pages: join with the code and a nickname, the list of cases, one case (attempt,
-then feedback as in practice) and the tiny state a waiting page polls."""
+"""The students' pages: join with the code and a nickname (or come back with a rejoin code), then
+answer. Self pace: the list of cases and one case at a time in any order. Educator pace: one page,
+/join/<code>, that shows the lobby, then the case and stages the educator has open, and follows
+them (classroom.js polls the class's state). Answers are post/redirect/get: a reload or Back never
+sends one twice."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import abort
 from flask import current_app
@@ -12,12 +17,17 @@ from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
 
+from rules import Case
+
 from ..infra.knowledge import kb
 from ..infra.ratelimit import rate_limited
+from ..models import Exercise
+from ..models import Student
 from ..practice.forms import AttemptForm
 from ..practice.forms import attempt_form_html
 from ..practice.presenters import present_case
 from ..practice.presenters import present_feedback
+from ..practice.presenters import present_staged_case
 from . import bp
 from . import identity
 from . import service
@@ -25,6 +35,46 @@ from .forms import JoinForm
 from .presenters import present_student_cases
 from .presenters import status
 from .service import ClassroomError
+
+TAKEN = (
+    "Someone in this exercise already uses that nickname. If it is you, type the rejoin code your page "
+    "showed you; otherwise pick another nickname."
+)
+
+
+def _join_page(form: JoinForm, code: int, retry_after: int | None = None) -> ResponseReturnValue:
+    response = make_response(render_template("classroom/join.html", form=form), code)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _enter(exercise: Exercise, form: JoinForm) -> ResponseReturnValue:
+    """Join as a new nickname, come back as one with its rejoin code, or take over one the educator
+    re-admitted; else the form again with what went wrong."""
+    nickname = form.nickname.data or ""
+    try:
+        joined = service.join(exercise, nickname, max_students=current_app.config["CLASSROOM_MAX_STUDENTS"])
+    except ClassroomError as err:
+        form.nickname.errors = [err.message]
+        return _join_page(form, err.status)
+    if joined is None:  # the nickname is taken
+        given = (form.rejoin_code.data or "").strip()
+        taken = service.by_nickname(exercise, nickname)
+        if given:
+            try:
+                student = identity.rejoin(exercise, nickname, given)
+            except ClassroomError as err:
+                form.rejoin_code.errors = [err.message]
+                return _join_page(form, err.status, err.retry_after)
+            joined = service.Joined(student, service.normalise_code(given))
+        elif taken is not None:
+            joined = service.take_over(taken)
+        if joined is None:
+            form.nickname.errors = [TAKEN]
+            return _join_page(form, 400)
+    identity.remember_student(exercise, joined.student, joined.rejoin_code)
+    return redirect(url_for("classroom.student_home", code=exercise.code))
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -45,33 +95,20 @@ def join() -> ResponseReturnValue:
         except ClassroomError as err:
             # The form comes back with what was typed and the message beside the code: never a bare page.
             form.code.errors = [err.message]
-            response = make_response(render_template("classroom/join.html", form=form), err.status)
-            if err.retry_after is not None:
-                response.headers["Retry-After"] = str(err.retry_after)
-            return response
+            return _join_page(form, err.status, err.retry_after)
         if identity.session_student(exercise) is not None:
             return redirect(url_for("classroom.student_home", code=exercise.code))
-        try:
-            student = service.join(
-                exercise, form.nickname.data or "", max_students=current_app.config["CLASSROOM_MAX_STUDENTS"]
-            )
-        except ClassroomError as err:
-            form.nickname.errors = [err.message]
-            if err.status == 409:
-                return render_template("classroom/join.html", form=form), 409
-        else:
-            if student is None:
-                form.nickname.errors = ["Someone in this exercise already uses that nickname; pick another."]
-            else:
-                identity.remember_student(exercise, student)
-                return redirect(url_for("classroom.student_home", code=exercise.code))
+        return _enter(exercise, form)
     return render_template("classroom/join.html", form=form), 400 if form.errors else 200
 
 
 @bp.get("/join/<code>")
 def student_home(code: str) -> ResponseReturnValue:
-    """The student's list of cases with what they have answered so far."""
+    """Self pace: the student's list of cases with what they have answered so far. Educator pace:
+    the class as the educator has it (lobby, the open case and its stages, the end)."""
     exercise, student = identity.joined(code)
+    if exercise.pace == "educator":
+        return _paced_page(exercise, student)
     cases = service.exercise_cases(exercise, kb())
     shown = {c.id for c in cases if service.shows_feedback(exercise, c.id)}
     return render_template(
@@ -80,56 +117,109 @@ def student_home(code: str) -> ResponseReturnValue:
         student=student,
         cases=present_student_cases(cases, service.student_submissions(student), shown),
         status=status(service.facts(exercise)),
+        rejoin_code=identity.rejoin_code(exercise),
     )
+
+
+def _case_at(exercise: Exercise, n: int) -> tuple[Case, int]:
+    """Case n of the exercise (1-based) and how many there are; 404 outside them."""
+    cases = service.exercise_cases(exercise, kb())
+    if not 1 <= n <= len(cases):
+        abort(404, f"This exercise has cases 1 to {len(cases)}.")
+    return cases[n - 1], len(cases)
+
+
+def _case_context(
+    exercise: Exercise, student: Student, case: Case, n: int, total: int, form: AttemptForm | None
+) -> dict[str, Any]:
+    """What the case page shows one student: the case, their saved answer and its feedback once
+    they may see it, the form while the case takes answers."""
+    knowledge = kb()
+    saved = service.student_submissions(student).get(case.id)
+    shown = service.shows_feedback(exercise, case.id)
+    feedback = present_feedback(service.stored_feedback(case, saved, knowledge), knowledge) if saved and shown else None
+    row = next(c for c in exercise.cases if c.case_id == case.id)
+    return {
+        "exercise": exercise,
+        "student": student,
+        "n": n,
+        "total": total,
+        "saved": saved,
+        "feedback": feedback,
+        "open": service.answer_window(exercise, row) == "open",
+        "attempt_form": attempt_form_html(form, url_for("classroom.student_case", code=exercise.code, n=n)),
+        "status": status(service.facts(exercise)),
+        "rejoin_code": identity.rejoin_code(exercise),
+        "grace": service.GRACE_SECONDS,
+        "ticks_key": f"cls:{exercise.code}:{case.id}",
+    }
+
+
+def _paced_page(
+    exercise: Exercise,
+    student: Student,
+    form: AttemptForm | None = None,
+    message: str | None = None,
+    code: int = 200,
+    n: int | None = None,
+) -> ResponseReturnValue:
+    """The one page of a class the educator paces: the lobby, the open case as far as its stages
+    are shown (the whole case after the reveal), or the end. After a refused answer: case `n` as
+    it was sent (`form`, what was ticked) and why it was refused (`message`)."""
+    state = service.class_state(exercise)
+    row = service.current_case(exercise) if n is None else exercise.cases[n - 1]
+    context: dict[str, Any] = {
+        "exercise": exercise,
+        "student": student,
+        "state": state,
+        "rejoin_code": identity.rejoin_code(exercise),
+        "state_url": url_for("classroom_api.state", code=exercise.code),
+        "message": message,
+    }
+    if row is not None:
+        case, total = _case_at(exercise, row.position + 1)
+        context |= _case_context(exercise, student, case, row.position + 1, total, form)
+        stages = len(case.unfolding)
+        context["current"] = n is None or state["case"] == n
+        # The stages the educator has shown; the whole case once revealed (or moved on from).
+        partly = context["current"] and not state["revealed"]
+        context["case"] = present_staged_case(case, (exercise.current_stage if partly else None) or stages)
+        seconds = state["seconds_left"]
+        context["left"] = None if seconds is None else f"{seconds // 60}:{seconds % 60:02d}"
+    return render_template("classroom/student_paced.html", **context), code
 
 
 @bp.route("/join/<code>/<int:n>", methods=["GET", "POST"])
 @rate_limited("submissions", client=identity.student_client)
 def student_case(code: str, n: int) -> ResponseReturnValue:
-    """One case: the attempt form, then the feedback (commit, then reveal), as in practice. With
-    feedback after the reveal, the answer is stored and the page waits (and reloads by itself)."""
+    """One case: the attempt form, then (after the redirect) the saved answer and its feedback once
+    it may be shown. In educator pace the answer goes to the open case and the page is /join/<code>."""
     exercise, student = identity.joined(code)
+    if exercise.pace == "educator" and request.method == "GET":
+        return redirect(url_for("classroom.student_home", code=exercise.code))
+    case, total = _case_at(exercise, n)
     knowledge = kb()
-    cases = service.exercise_cases(exercise, knowledge)
-    if not 1 <= n <= len(cases):
-        abort(404, f"This exercise has cases 1 to {len(cases)}.")
-    case = cases[n - 1]
-    form = AttemptForm(knowledge=knowledge) if request.method == "POST" else None
-    feedback, message, code_ = None, None, 200
-    saved = service.student_submissions(student).get(case.id)
-    just_saved = False
-    if form is not None:
-        if form.validate_on_submit():
-            try:
-                result = service.submit(exercise, student, case, form.attempt(), knowledge)
-            except ClassroomError as err:
-                message, code_ = err.message, err.status
-            else:
-                just_saved = True
-                if service.shows_feedback(exercise, case.id):
-                    feedback = present_feedback(result, knowledge)
+    if request.method == "GET":
+        context = _case_context(exercise, student, case, n, total, None)
+        return render_template("classroom/student_case.html", case=present_case(case), **context)
+    form = AttemptForm(knowledge=knowledge)
+    message, code_ = None, 400
+    if form.validate_on_submit():
+        try:
+            service.submit(exercise, student, case, form.attempt(), knowledge)
+        except ClassroomError as err:
+            message, code_ = err.message, err.status
         else:
-            code_ = 400
-    elif saved is not None and service.shows_feedback(exercise, case.id):
-        # A reload, or back after a lost connection: the student's place, with their feedback.
-        feedback = present_feedback(service.stored_feedback(case, saved, knowledge), knowledge)
-    waiting = (saved is not None or just_saved) and feedback is None and message is None
-    return render_template(
-        "classroom/student_case.html",
-        exercise=exercise,
-        case=present_case(case),
-        n=n,
-        total=len(cases),
-        attempt_form=attempt_form_html(form, url_for("classroom.student_case", code=exercise.code, n=n)),
-        feedback=feedback,
-        message=message,
-        status=status(service.facts(exercise)),
-        answered=saved is not None,
-        waiting=waiting,
-        just_saved=just_saved,
-        again=request.method == "GET" and saved is not None,
-        state_url=url_for("classroom.student_state", code=exercise.code, n=n),
-    ), code_
+            # Post/redirect/get: the page after the answer is a GET, which a reload repeats harmlessly.
+            if exercise.pace == "educator":
+                page = url_for("classroom.student_home", code=exercise.code)
+            else:
+                page = url_for("classroom.student_case", code=exercise.code, n=n)
+            return redirect(page + ("#feedback" if service.shows_feedback(exercise, case.id) else ""), 303)
+    if exercise.pace == "educator":
+        return _paced_page(exercise, student, form, message, code_, n)
+    context = _case_context(exercise, student, case, n, total, form)
+    return render_template("classroom/student_case.html", case=present_case(case), message=message, **context), code_
 
 
 @bp.get("/join/<code>/<int:n>/state.json")

@@ -9,22 +9,129 @@ document.addEventListener("DOMContentLoaded", function () {
     history.replaceState(null, "", window.location.pathname);  // drop the key from the address bar
   }
 
-  // A student page waiting for the reveal: ask every few seconds, reload once it is revealed.
+  // Load `path` (the page itself, maybe with an anchor) again: a change of the anchor alone would
+  // only scroll, so it is put in the address first and the page reloaded.
+  function reloadAt(path) {
+    window.history.scrollRestoration = "manual";  // to the anchor, not back where the page was
+    window.history.replaceState(null, "", path);
+    window.location.reload();
+  }
+  var landing = window.location.hash === "#feedback" && document.getElementById("feedback");
+  if (landing) { landing.scrollIntoView(); }
+
+  // A student's ticks, kept in this tab (sessionStorage) as they are made: a reload, a stage that
+  // appears, or a refused answer never loses them. Put back into an untouched form of the same case.
+  var pace = document.getElementById("pace");
+  var ticksKey = pace && pace.getAttribute("data-ticks");
+  var forms = document.querySelectorAll("form.attempt");
+  var dirty = false;  // ticked since the page loaded, not yet committed
+  if (ticksKey) {
+    var kept = null;
+    try { kept = JSON.parse(window.sessionStorage.getItem(ticksKey) || "null"); } catch (e) { kept = null; }
+    forms.forEach(function (form) {
+      var untouched = !form.querySelector("input:checked");
+      if (kept && untouched) {
+        form.querySelectorAll("input[type=checkbox], input[type=radio]").forEach(function (box) {
+          box.checked = (kept[box.name] || []).indexOf(box.value) >= 0;
+        });
+      }
+      form.addEventListener("change", function () {
+        var ticked = {};
+        form.querySelectorAll("input:checked").forEach(function (box) {
+          (ticked[box.name] = ticked[box.name] || []).push(box.value);
+        });
+        try { window.sessionStorage.setItem(ticksKey, JSON.stringify(ticked)); } catch (e) { /* storage full or off */ }
+        dirty = true;
+      });
+      form.addEventListener("submit", function () { dirty = false; });
+    });
+  }
+
+  // A live countdown from the seconds the server gave (the state poll sets it again when it changes).
+  var countdown = document.getElementById("countdown");
+  var endsAt = countdown ? Date.now() + 1000 * Number(countdown.getAttribute("data-seconds-left")) : null;
+  function tick() {
+    if (!countdown || endsAt === null) { return; }
+    var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+    countdown.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+  }
+  if (countdown) { window.setInterval(tick, 1000); }
+
+  // A class the educator paces: follow its state (GET .../state, a 304 while nothing changed). A new
+  // stage is put in place (the form and its ticks stay); a new case, the reveal or the end loads the
+  // page again, on the feedback once revealed. A student with unsent ticks is not moved away: the
+  // page says the case closed and how long an answer is still kept.
+  if (pace) {
+    var stateUrl = pace.getAttribute("data-state-url");
+    var shown = {
+      state: pace.getAttribute("data-phase"),
+      case: pace.getAttribute("data-case"),
+      stage: pace.getAttribute("data-stage"),
+      revealed: pace.getAttribute("data-revealed") === "yes"
+    };
+    var stateTag = null;
+    var holding = false;
+    var home = window.location.pathname.replace(/\/\d+$/, "");
+    var newStage = function () {
+      fetch(window.location.pathname, {credentials: "same-origin", cache: "no-store"})
+        .then(function (resp) { return resp.ok ? resp.text() : null; })
+        .then(function (html) {
+          if (!html) { return; }
+          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("#pace .vignette");
+          var old = pace.querySelector(".vignette");
+          if (fresh && old) { old.replaceWith(fresh); }
+        });
+    };
+    var follow = function (data) {
+      var moved = data.state !== shown.state || String(data.case || "") !== shown.case;
+      if (moved || data.revealed !== shown.revealed) {
+        if (dirty && shown.state === "running" && !holding) {
+          holding = true;
+          document.getElementById("moved").hidden = false;
+          return;
+        }
+        if (!holding) { reloadAt(home + (data.revealed && !moved ? "#feedback" : "")); }
+        return;
+      }
+      if (String(data.stage || "") !== shown.stage) {
+        shown.stage = String(data.stage || "");
+        newStage();
+      }
+      if (countdown && data.seconds_left !== null) { endsAt = Date.now() + 1000 * data.seconds_left; tick(); }
+    };
+    var ask = function () {
+      var headers = {"Accept": "application/json"};
+      if (stateTag) { headers["If-None-Match"] = stateTag; }
+      fetch(stateUrl, {credentials: "same-origin", cache: "no-store", headers: headers})
+        .then(function (resp) {
+          if (resp.status === 304 || !resp.ok) { return null; }
+          stateTag = resp.headers.get("ETag");
+          return resp.json();
+        })
+        .then(function (data) { if (data) { follow(data); } })
+        .catch(function () { /* offline for a moment: ask again */ })
+        .then(function () { window.setTimeout(ask, 1500 + Math.random() * 1500); });
+    };
+    window.setTimeout(ask, 1500 + Math.random() * 1500);
+  }
+
+  // A self-paced student page waiting for the reveal: ask every few seconds, go to the feedback once
+  // it is revealed.
   var waiting = document.querySelector("[data-state]");
   if (waiting) {
-    var stateUrl = waiting.getAttribute("data-state");
-    var ask = function () {
-      fetch(stateUrl, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
+    var waitUrl = waiting.getAttribute("data-state");
+    var askReveal = function () {
+      fetch(waitUrl, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
         .then(function (resp) { return resp.ok ? resp.json() : null; })
         .then(function (data) {
-          if (data && data.revealed) { window.location.replace(window.location.pathname); return; }
-          window.setTimeout(ask, pause());
+          if (data && data.revealed) { reloadAt(window.location.pathname + "#feedback"); return; }
+          window.setTimeout(askReveal, pause());
         })
-        .catch(function () { window.setTimeout(ask, pause()); });  // offline for a moment
+        .catch(function () { window.setTimeout(askReveal, pause()); });  // offline for a moment
     };
     // 4 to 7 s apart, at random: a room of phones does not ask all in the same instant.
     var pause = function () { return 4000 + Math.random() * 3000; };
-    window.setTimeout(ask, pause());
+    window.setTimeout(askReveal, pause());
   }
 
   // Dashboard and projector: poll live.json and swap the panel when the class's answers changed.

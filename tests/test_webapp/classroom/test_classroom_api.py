@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
@@ -48,6 +50,7 @@ def test_a_submission_gets_the_same_feedback_as_a_practice_attempt(db_client):
     assert resp.status_code == 201 and practice.status_code == 200
     given = resp.get_json()
     assert given.pop("stored") is True and given.pop("revealed") is True and given.pop("student_token")
+    assert given.pop("late") is False and len(given.pop("rejoin_code")) == 6
     assert given == practice.get_json()
 
 
@@ -166,17 +169,21 @@ def test_bad_submissions_get_a_clear_4xx(db_client):
     assert db_client.post("/api/v1/exercises/ZZZZZZ/submissions", json=good).status_code == 404
 
 
-def test_a_closed_exercise_answers_409(db_app, db_client):
+def test_a_closed_exercise_keeps_an_answer_within_the_grace_period_then_answers_409(db_app, db_client):
     body = new_exercise(db_client)
     from webapp.classroom import service
     from webapp.models import Exercise
 
+    url = f"/api/v1/exercises/{body['code']}/submissions"
     with db_app.app_context():
         service.set_open(db.session.execute(select(Exercise)).scalar_one(), False)
-    resp = db_client.post(
-        f"/api/v1/exercises/{body['code']}/submissions",
-        json={"nickname": "n", "case_id": CASES[0].id, "answer": perfect(CASES[0])},
-    )
+    late = db_client.post(url, json={"nickname": "n", "case_id": CASES[0].id, "answer": perfect(CASES[0])})
+    assert late.status_code == 201 and late.get_json()["late"] is True
+    with db_app.app_context():
+        exercise = db.session.execute(select(Exercise)).scalar_one()
+        exercise.closed_at -= timedelta(seconds=service.GRACE_SECONDS)
+        db.session.commit()
+    resp = db_client.post(url, json={"nickname": "m", "case_id": CASES[0].id, "answer": perfect(CASES[0])})
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "exercise_closed"
 
 

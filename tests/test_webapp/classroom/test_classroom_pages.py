@@ -16,6 +16,7 @@ from sqlalchemy import select
 from rules.practice.cases import load_cases
 from tests.support.apps import csrf_token
 from webapp.classroom.service import CODE_ALPHABET
+from webapp.classroom.service import GRACE_SECONDS
 from webapp.extensions import db
 from webapp.models import AuthoredCase
 from webapp.models import Educator
@@ -32,6 +33,7 @@ def create(
     simulated: int = 0,
     time_limit: str = "",
     feedback: str = "immediate",
+    pace: str = "self",
 ) -> str:
     """Create an exercise through the form like an educator; return its join code."""
     ids = [c.id for c in CASES] if case_ids is None else case_ids
@@ -44,6 +46,7 @@ def create(
             "simulated": str(simulated),
             "time_limit": time_limit,
             "feedback": feedback,
+            "pace": pace,
         },
     )
     assert resp.status_code == 302, resp.get_data(as_text=True)
@@ -58,10 +61,12 @@ def join(client, code: str, nickname: str):
 
 
 def answer(client, code: str, n: int, findings, lean: str, confidence: int = 80, mechanisms=(), token=None):
-    """Submit the attempt form of case n (`token`: from a page loaded earlier, as an open tab has)."""
+    """Submit the attempt form of case n (`token`: from a page loaded earlier, as an open tab has)
+    and follow the redirect of a stored answer to the page that shows it."""
     path = f"/join/{code}/{n}"
     return client.post(
         path,
+        follow_redirects=True,
         data={
             "csrf_token": token or csrf_token(client, path),
             "findings": list(findings),
@@ -211,9 +216,18 @@ def test_a_closed_exercise_refuses_answers_clearly_and_reopening_accepts_them(db
     open_tab = csrf_token(student, f"/join/{code}/1")  # the student has the case open
     resp = db_client.post(f"/classroom/{code}/close", data={"csrf_token": csrf_token(db_client, f"/classroom/{code}")})
     assert resp.status_code == 302
-    refused = perfect(student, code, 1, open_tab)
+    kept = perfect(student, code, 1, open_tab)  # just after the close: kept, marked late
+    assert kept.status_code == 200 and "it was kept and marked late" in kept.get_data(as_text=True)
+    with db_app.app_context():
+        exercise = db.session.execute(select(Exercise).where(Exercise.code == code)).scalar_one()
+        exercise.closed_at -= timedelta(seconds=GRACE_SECONDS)
+        db.session.commit()
+    refused = answer(student, code, 1, [CASES[0].key.present[0]], "dominant", 60, token=open_tab)
     assert refused.status_code == 409
-    assert "This exercise is closed: answers are no longer accepted." in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert "This exercise is closed: answers are no longer accepted." in page
+    # What was ticked is kept on the page.
+    assert re.search(rf'<input checked[^>]*value="{CASES[0].key.present[0]}"', page)
     assert "Commit and reveal" not in student.get(f"/join/{code}/1").get_data(as_text=True)
     db_client.post(f"/classroom/{code}/reopen", data={"csrf_token": csrf_token(db_client, f"/classroom/{code}")})
     assert perfect(student, code, 1).status_code == 200

@@ -36,7 +36,7 @@ def test_before_the_reveal_no_student_or_projector_page_shows_the_key(db_app, db
     join(student, code, "ana")
     saved = perfect(student, code, 1)
     body = saved.get_data(as_text=True)
-    assert saved.status_code == 200 and "Your answer is saved" in body and "data-state=" in body
+    assert saved.status_code == 200 and "Saved — waiting for the reveal" in body and "data-state=" in body
     assert 'id="fb-h"' not in body  # no feedback section
     pages = {
         "student case": student.get(f"/join/{code}/1").get_data(as_text=True),
@@ -56,7 +56,9 @@ def test_before_the_reveal_no_student_or_projector_page_shows_the_key(db_app, db
     assert reveal(db_client, code, CASES[0].id).status_code == 302
     assert student.get(f"/join/{code}/1/state.json").get_json()["revealed"] is True
     after = student.get(f"/join/{code}/1").get_data(as_text=True)
-    assert "Your answer is saved" not in after and 'id="fb-h"' in after  # the feedback, from the stored answer
+    assert (
+        "Saved — waiting for the reveal" not in after and 'id="fb-h"' in after
+    )  # the feedback, from the stored answer
     projected = db_client.get(f"/classroom/{code}/projector?case=1").get_data(as_text=True)
     assert "expected: " in projected and "Most common misses" in projected
     # Case 2 is still hidden: revealing one case reveals only that one.

@@ -3,8 +3,10 @@
 Views (HTML and JSON) call these functions through this package (`service.create_exercise(...)`);
 they hold no request state of their own, so any worker of any instance can serve any request. By
 what they store: `educators` (keys), `authored` (the cases educators write), `exercises` (join
-codes, reveal, order, the join rate limit), `students` (joining, answers, what the dashboard
-counts), and `common` (the error and text cleaning they share).
+codes, order, the join rate limit), `pacing` (who moves the class on: start, advance, reveal,
+remove and re-admit students, when answers count, the state every page follows), `students`
+(joining, rejoining, answers, what the dashboard counts), and `common` (the error and text
+cleaning they share).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from .exercises import FEEDBACK_MODES
 from .exercises import Created
 from .exercises import ExerciseFacts
 from .exercises import ExerciseSummary
+from .exercises import check_failures
 from .exercises import count_failure
 from .exercises import create_exercise
 from .exercises import duplicate_exercise
@@ -50,20 +53,36 @@ from .exercises import find_exercise
 from .exercises import lookup_exercise
 from .exercises import move_case
 from .exercises import new_code
-from .exercises import reveal
 from .exercises import revealed_ids
 from .exercises import set_open
 from .exercises import shows_feedback
+from .pacing import GRACE_SECONDS
+from .pacing import PACES
+from .pacing import READMIT_MINUTES
+from .pacing import advance
+from .pacing import answer_window
+from .pacing import class_state
+from .pacing import current_case
+from .pacing import readmit
+from .pacing import remove_student
+from .pacing import reveal
+from .pacing import start
+from .pacing import state_tag
 from .students import DEFAULT_MAX_STUDENTS
+from .students import REJOIN_LENGTH
 from .students import Activity
 from .students import Answer
 from .students import ApiStudent
+from .students import Joined
 from .students import StudentRow
+from .students import Submitted
 from .students import activity
 from .students import all_submissions
+from .students import by_nickname
 from .students import clean_nickname
 from .students import exercise_student
 from .students import join
+from .students import rejoin
 from .students import results
 from .students import stored_feedback
 from .students import student_by_nickname
@@ -72,6 +91,7 @@ from .students import student_count
 from .students import student_rows
 from .students import student_submissions
 from .students import submit
+from .students import take_over
 
 __all__ = [
     "ClassroomError",
@@ -106,7 +126,18 @@ __all__ = [
     "create_exercise",
     "find_exercise",
     "set_open",
+    "PACES",
+    "GRACE_SECONDS",
+    "READMIT_MINUTES",
+    "current_case",
+    "answer_window",
+    "start",
+    "advance",
     "reveal",
+    "remove_student",
+    "readmit",
+    "class_state",
+    "state_tag",
     "revealed_ids",
     "shows_feedback",
     "move_case",
@@ -118,10 +149,17 @@ __all__ = [
     "exercise_case_ids",
     "exercise_cases",
     "lookup_exercise",
+    "check_failures",
     "count_failure",
     "DEFAULT_MAX_STUDENTS",
     "clean_nickname",
     "join",
+    "Joined",
+    "REJOIN_LENGTH",
+    "by_nickname",
+    "rejoin",
+    "take_over",
+    "Submitted",
     "student_count",
     "ApiStudent",
     "student_by_nickname",

@@ -40,6 +40,8 @@ from .common import normalise_code
 from .common import one_line
 from .educators import educator_for_key
 from .educators import new_educator
+from .pacing import PACES
+from .pacing import current_case
 
 # Unambiguous characters: no 0/O, 1/I/L, so a code read off a projector is typed right.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -60,6 +62,23 @@ class Created:
     key: str | None
 
 
+def _check_settings(feedback: str, pace: str, time_limit_minutes: int | None, minutes_per_case: int | None) -> None:
+    """400 for a feedback mode or pace that does not exist, or a time limit of the wrong kind or size."""
+    if feedback not in FEEDBACK_MODES:
+        raise ClassroomError(400, "invalid_feedback", 'feedback is "immediate" or "after_reveal".')
+    if pace not in PACES:
+        raise ClassroomError(400, "invalid_pace", 'pace is "educator" or "self".')
+    if (pace == "self" and minutes_per_case is not None) or (pace == "educator" and time_limit_minutes is not None):
+        raise ClassroomError(
+            400,
+            "invalid_time_limit",
+            "A class you pace takes minutes_per_case; a self-paced one takes time_limit_minutes "
+            "(for the whole exercise).",
+        )
+    if any(m is not None and not TIME_LIMIT_MIN <= m <= TIME_LIMIT_MAX for m in (time_limit_minutes, minutes_per_case)):
+        raise ClassroomError(400, "invalid_time_limit", f"The time limit is {TIME_LIMIT_WORDS}")
+
+
 def create_exercise(
     title: str,
     case_ids: Sequence[str],
@@ -68,18 +87,19 @@ def create_exercise(
     time_limit_minutes: int | None = None,
     feedback: str = "immediate",
     educator: Educator | None = None,
+    pace: str = "self",
+    minutes_per_case: int | None = None,
 ) -> Created:
-    """Store a new exercise with a fresh join code; a new educator unless the key names one."""
-    if feedback not in FEEDBACK_MODES:
-        raise ClassroomError(400, "invalid_feedback", 'feedback is "immediate" or "after_reveal".')
+    """Store a new exercise with a fresh join code; a new educator unless the key names one. Self
+    pace takes a time limit for the whole exercise (`time_limit_minutes`), educator pace one per
+    case (`minutes_per_case`)."""
+    _check_settings(feedback, pace, time_limit_minutes, minutes_per_case)
     raw_length, title = len(title), one_line(title)
     if not title or raw_length > TITLE_MAX:  # the length as sent, as the form counts it
         raise ClassroomError(400, "invalid_title", f"Give the exercise a title of 1 to {TITLE_MAX} characters.")
     ids = list(dict.fromkeys(c.strip() for c in case_ids if c.strip()))
     if not ids or len(ids) > EXERCISE_CASES_MAX:
         raise ClassroomError(400, "invalid_cases", f"Pick 1 to {EXERCISE_CASES_MAX} cases.")
-    if time_limit_minutes is not None and not TIME_LIMIT_MIN <= time_limit_minutes <= TIME_LIMIT_MAX:
-        raise ClassroomError(400, "invalid_time_limit", f"The time limit is {TIME_LIMIT_WORDS}")
     educator = educator or educator_for_key(educator_key)
     for case_id in ids:
         if resolve_case(case_id, educator.id if educator else None, kb) is None:
@@ -98,6 +118,8 @@ def create_exercise(
             educator_id=educator.id,
             time_limit_minutes=time_limit_minutes,
             feedback=feedback,
+            pace=pace,
+            minutes_per_case=minutes_per_case,
         )
         exercise.cases = [ExerciseCase(position=i, case_id=c) for i, c in enumerate(ids)]
         db.session.add(exercise)
@@ -121,25 +143,16 @@ def find_exercise(code: str) -> Exercise | None:
 
 
 def set_open(exercise: Exercise, is_open: bool) -> None:
-    """Close the exercise, or reopen it (which restarts its time limit)."""
+    """Close the exercise, or reopen it (which restarts its time limit; in educator pace, the open
+    case's)."""
     if is_open:
         exercise.closed_at = None
         exercise.opened_at = utcnow()
+        row = current_case(exercise)
+        if row is not None:
+            row.opened_at, row.closed_at = exercise.opened_at, None
     else:
         exercise.closed_at = utcnow()
-    db.session.commit()
-
-
-def reveal(exercise: Exercise, case_id: str | None = None) -> None:
-    """Reveal the answer of one case (by id) or of the whole exercise; 404 for a case not in it."""
-    now = utcnow()
-    if case_id is None:
-        exercise.revealed_at = exercise.revealed_at or now
-    else:
-        row = next((c for c in exercise.cases if c.case_id == case_id), None)
-        if row is None:
-            raise ClassroomError(404, "unknown_case", f"Case {case_id!r} is not part of this exercise.")
-        row.revealed_at = row.revealed_at or now
     db.session.commit()
 
 
@@ -154,7 +167,10 @@ def shows_feedback(exercise: Exercise, case_id: str) -> bool:
 
 
 def move_case(exercise: Exercise, position: int, step: int) -> None:
-    """Move the case at `position` (0-based) one place up (step -1) or down (+1); the ends stay."""
+    """Move the case at `position` (0-based) one place up (step -1) or down (+1); the ends stay.
+    409 once a class the educator paces has started (its open case is a position)."""
+    if exercise.pace == "educator" and exercise.current_position is not None:
+        raise ClassroomError(409, "already_started", "The order is fixed once the class has started.")
     cases = list(exercise.cases)
     other = position + step
     if not (0 <= position < len(cases) and 0 <= other < len(cases)):
@@ -170,7 +186,7 @@ def move_case(exercise: Exercise, position: int, step: int) -> None:
 
 
 def duplicate_exercise(exercise: Exercise, kb: KnowledgeBase) -> Exercise:
-    """A new exercise with the same cases, order, time limit and feedback, a new code, no answers."""
+    """A new exercise with the same cases, order, pace, time limits and feedback, a new code, no answers."""
     created = create_exercise(
         f"{exercise.title[:113]} (copy)",
         exercise_case_ids(exercise),
@@ -179,6 +195,8 @@ def duplicate_exercise(exercise: Exercise, kb: KnowledgeBase) -> Exercise:
         exercise.time_limit_minutes,
         exercise.feedback,
         educator=exercise.educator,
+        pace=exercise.pace,
+        minutes_per_case=exercise.minutes_per_case,
     )
     return created.exercise
 
@@ -190,6 +208,7 @@ class ExerciseFacts:
     code: str
     title: str
     feedback: str
+    pace: str
     created_at: datetime
     deadline: datetime | None
     closed_at: datetime | None
@@ -202,7 +221,13 @@ class ExerciseFacts:
 def facts(exercise: Exercise) -> ExerciseFacts:
     """The exercise's plain facts (no query: every column is loaded with the row)."""
     return ExerciseFacts(
-        exercise.code, exercise.title, exercise.feedback, exercise.created_at, exercise.deadline, exercise.closed_at
+        exercise.code,
+        exercise.title,
+        exercise.feedback,
+        exercise.pace,
+        exercise.created_at,
+        exercise.deadline,
+        exercise.closed_at,
     )
 
 
@@ -243,9 +268,9 @@ def exercise_cases(exercise: Exercise, kb: KnowledgeBase) -> list[Case]:
 # --- the join rate limit --------------------------------------------------------------------
 
 
-def _bucket(client: str, secret: str) -> str:
-    # A keyed hash: the table never holds a client's IP address.
-    return "join:" + hmac.new(secret.encode(), client.encode(), hashlib.sha256).hexdigest()[:40]
+def _bucket(kind: str, client: str, secret: str) -> str:
+    # A keyed hash: the table never holds a client's IP address (or a nickname).
+    return f"{kind}:" + hmac.new(secret.encode(), client.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seconds: int) -> Exercise:
@@ -255,27 +280,35 @@ def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seco
     exercise = find_exercise(code) if code else None
     if exercise is not None:
         return exercise
-    count_failure(client, secret, limit, window_seconds, "wrong join codes")
+    count_failure(client, secret, limit, window_seconds, "wrong join codes from this network")
     raise ClassroomError(404, "unknown_code", "There is no exercise with this join code. Check it and try again.")
 
 
-def count_failure(client: str, secret: str, limit: int, window_seconds: int, what: str) -> None:
-    """Count one failed guess (a wrong join code or student token) from this client; 429 once the
-    client has used up its failures in the window."""
-    bucket = _bucket(client, secret)
+def check_failures(client: str, secret: str, limit: int, window_seconds: int, what: str, kind: str = "join") -> None:
+    """429 once this client has used up its failures in the window (nothing is written)."""
     since = utcnow() - timedelta(seconds=window_seconds)
     failures = db.session.execute(
-        select(func.count()).select_from(RateEvent).where(RateEvent.bucket == bucket, RateEvent.at > since)
+        select(func.count())
+        .select_from(RateEvent)
+        .where(RateEvent.bucket == _bucket(kind, client, secret), RateEvent.at > since)
     ).scalar_one()
     if failures >= limit:
         db.session.rollback()
         raise ClassroomError(
             429,
             "too_many_requests",
-            f"Too many {what} from this network; wait {window_seconds // 60} minutes.",
+            f"Too many {what}; wait {window_seconds // 60} minutes.",
             retry_after=window_seconds,
         )
-    # Only join events: the other limits' windows may be longer (webapp/infra/ratelimit.py).
-    db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith("join:"), RateEvent.at <= since))
-    db.session.add(RateEvent(bucket=bucket))
+
+
+def count_failure(client: str, secret: str, limit: int, window_seconds: int, what: str, kind: str = "join") -> None:
+    """Count one failed guess from this client (a wrong join code or student token from an address;
+    `kind` "rejoin": a wrong rejoin code for a nickname, whoever sends it); 429 once the client has
+    used up its failures in the window."""
+    check_failures(client, secret, limit, window_seconds, what, kind)
+    since = utcnow() - timedelta(seconds=window_seconds)
+    # Only this kind's events: the other limits' windows may be longer (webapp/infra/ratelimit.py).
+    db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith(f"{kind}:"), RateEvent.at <= since))
+    db.session.add(RateEvent(bucket=_bucket(kind, client, secret)))
     db.session.commit()

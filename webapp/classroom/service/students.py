@@ -3,6 +3,7 @@ stored submissions, and what the educator's pages count and compute from them.""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -30,15 +31,18 @@ from ..stats import Key
 from ..stats import Row
 from ..stats import exercise_stats
 from .common import ClassroomError
+from .common import normalise_code
 from .common import one_line
-from .exercises import exercise_case_ids
+from .exercises import CODE_ALPHABET
 from .exercises import exercise_cases
+from .pacing import answer_window
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
     from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 
 DEFAULT_MAX_STUDENTS = 2000
+REJOIN_LENGTH = 6  # a rejoin code: this many characters of the join codes' unambiguous alphabet
 
 
 def _insert(model: type[Model]) -> PostgresInsert | SqliteInsert:
@@ -66,15 +70,33 @@ def clean_nickname(raw: str) -> str:
     return nickname
 
 
+def new_rejoin_code() -> str:
+    """A random rejoin code (the join codes' alphabet: read off a phone, typed right)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(REJOIN_LENGTH))
+
+
+def rejoin_hash(exercise_id: int, nickname_key: str, code: str) -> str:
+    """The stored form of a student's rejoin code (salted by exercise and nickname)."""
+    return hashlib.sha256(f"{exercise_id}:{nickname_key}:{normalise_code(code)}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """A student who just joined (or took over a re-admitted nickname), and their rejoin code (shown once)."""
+
+    student: Student
+    rejoin_code: str
+
+
 def join(
     exercise: Exercise,
     nickname: str,
     commit: bool = True,
     source: str = "browser",
     max_students: int = DEFAULT_MAX_STUDENTS,
-) -> Student | None:
-    """A new student with this nickname, or None when the nickname is taken in this exercise; 409
-    once the exercise has `max_students` (0: no cap)."""
+) -> Joined | None:
+    """A new student with this nickname and their rejoin code, or None when the nickname is taken
+    in this exercise; 409 once the exercise has `max_students` (0: no cap)."""
     nickname = clean_nickname(nickname)
     if max_students and student_count(exercise) >= max_students:
         raise ClassroomError(
@@ -82,6 +104,7 @@ def join(
             "exercise_full",
             f"This exercise is full: it takes at most {max_students} students. Ask your educator to open another one.",
         )
+    code = new_rejoin_code()
     stmt = (
         _insert(Student)
         .values(
@@ -90,6 +113,7 @@ def join(
             nickname=nickname,
             nickname_key=nickname.casefold(),
             source=source,
+            rejoin_hash=rejoin_hash(exercise.id, nickname.casefold(), code),
             created_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=["exercise_id", "nickname_key"])
@@ -98,7 +122,39 @@ def join(
     new_id = db.session.execute(stmt).scalar_one_or_none()
     if commit:
         db.session.commit()
-    return None if new_id is None else db.session.get(Student, new_id)
+    return None if new_id is None else Joined(db.session.get_one(Student, new_id), code)
+
+
+def by_nickname(exercise: Exercise, nickname: str) -> Student | None:
+    """The student of this exercise with this nickname (any case), if any."""
+    key = one_line(nickname).casefold()
+    return db.session.execute(
+        select(Student).where(Student.exercise_id == exercise.id, Student.nickname_key == key)
+    ).scalar_one_or_none()
+
+
+def rejoin(exercise: Exercise, nickname: str, code: str) -> Student | None:
+    """The student this nickname and rejoin code name, or None (a wrong code, an unknown nickname,
+    or a student who joined before rejoin codes existed)."""
+    student = by_nickname(exercise, nickname)
+    if student is None or student.rejoin_hash is None:
+        return None
+    given = rejoin_hash(exercise.id, student.nickname_key, code)
+    return student if hmac.compare_digest(student.rejoin_hash, given) else None
+
+
+def take_over(student: Student, now: datetime | None = None, commit: bool = True) -> Joined | None:
+    """A re-admitted nickname taken over by whoever joins with it now: a new token (the lost browser
+    is out) and a new rejoin code; None unless the educator re-admitted it within READMIT_MINUTES."""
+    if student.readmit_until is None or (now or utcnow()) >= student.readmit_until:
+        return None
+    code = new_rejoin_code()
+    student.token = secrets.token_urlsafe(24)
+    student.rejoin_hash = rejoin_hash(student.exercise_id, student.nickname_key, code)
+    student.readmit_until = None
+    if commit:
+        db.session.commit()
+    return Joined(student, code)
 
 
 def student_count(exercise: Exercise) -> int:
@@ -108,10 +164,12 @@ def student_count(exercise: Exercise) -> int:
 
 @dataclass(frozen=True, slots=True)
 class ApiStudent:
-    """The API's student and, on its first submission, the token every later one must carry."""
+    """The API's student and, on its first submission, the token every later one must carry and
+    the rejoin code that brings it back."""
 
     student: Student
     new_token: str | None
+    rejoin_code: str | None = None
 
 
 def student_by_nickname(
@@ -119,15 +177,20 @@ def student_by_nickname(
 ) -> ApiStudent:
     """The API's student: (exercise, nickname) and, after the first submission, its student_token.
     Created on first use (committed with the caller's submission, so a submission costs one write
-    transaction). 403 for a nickname someone joined with in the browser, or a missing or wrong token."""
+    transaction). 403 for a nickname someone joined with in the browser, or a missing or wrong token.
+    A nickname the educator re-admitted is taken over: a new token and rejoin code."""
     nickname = clean_nickname(nickname)
     query = select(Student).where(Student.exercise_id == exercise.id, Student.nickname_key == nickname.casefold())
     student = db.session.execute(query).scalar_one_or_none()
     if student is None:
         made = join(exercise, nickname, commit=False, source="api", max_students=max_students)
         if made is not None:
-            return ApiStudent(made, made.token)
+            return ApiStudent(made.student, made.student.token, made.rejoin_code)
         student = db.session.execute(query).scalar_one()  # another request made it just now
+    taken = take_over(student, commit=False)
+    if taken is not None:
+        student.source = "api"
+        return ApiStudent(student, student.token, taken.rejoin_code)
     if student.source != "api":
         raise ClassroomError(
             403,
@@ -153,12 +216,32 @@ def student_by_token(exercise: Exercise, token: str | None) -> Student | None:
     return student if student is not None and student.exercise_id == exercise.id else None
 
 
-def submit(exercise: Exercise, student: Student, case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
-    """Score the attempt and store it, replacing the student's earlier answer to this case."""
-    if not exercise.is_open():
-        raise ClassroomError(409, "exercise_closed", "This exercise is closed: answers are no longer accepted.")
-    if case.id not in exercise_case_ids(exercise):
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """A stored answer's feedback, and whether it came late (within the grace period)."""
+
+    feedback: Feedback
+    late: bool
+
+
+def submit(
+    exercise: Exercise, student: Student, case: Case, attempt: Attempt, kb: KnowledgeBase, now: datetime | None = None
+) -> Submitted:
+    """Score the attempt and store it, replacing the student's earlier answer to this case. 409 when
+    the case is not open (service/pacing.py: within the grace period it is kept and marked late)."""
+    row = next((c for c in exercise.cases if c.case_id == case.id), None)
+    if row is None:
         raise ClassroomError(404, "unknown_case", f"Case {case.id!r} is not part of this exercise.")
+    now = now or utcnow()
+    window = answer_window(exercise, row, now)
+    if window == "closed" and exercise.pace == "self":
+        raise ClassroomError(409, "exercise_closed", "This exercise is closed: answers are no longer accepted.")
+    if window == "closed":
+        raise ClassroomError(
+            409,
+            "case_not_open",
+            "This case is not open: your answer was not counted. Answer the case your educator has open.",
+        )
     feedback = score_attempt(case, attempt, kb)
     values = {
         "findings": list(attempt.findings),
@@ -166,7 +249,8 @@ def submit(exercise: Exercise, student: Student, case: Case, attempt: Attempt, k
         "mechanisms": list(attempt.mechanisms),
         "confidence": attempt.confidence,
         "score": feedback.score,
-        "submitted_at": utcnow(),
+        "late": window == "late",
+        "submitted_at": now,
     }
     stmt = _insert(Submission).values(exercise_id=exercise.id, student_id=student.id, case_id=case.id, **values)
     stmt = stmt.on_conflict_do_update(
@@ -174,7 +258,7 @@ def submit(exercise: Exercise, student: Student, case: Case, attempt: Attempt, k
     )
     db.session.execute(stmt)
     db.session.commit()
-    return feedback
+    return Submitted(feedback, window == "late")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +272,7 @@ class Answer:
     findings: tuple[str, ...]
     mechanisms: tuple[str, ...]
     submitted_at: datetime
+    late: bool = False
 
     @classmethod
     def of(cls, sub: Submission) -> Answer:
@@ -199,6 +284,7 @@ class Answer:
             tuple(sub.findings),
             tuple(sub.mechanisms),
             sub.submitted_at,
+            sub.late,
         )
 
 
