@@ -300,5 +300,5 @@ def test_a_class_the_educator_paces_follows_the_educator_and_loses_nothing(brows
     fresh.get_by_label(re.compile("^Rejoin code")).fill(rejoin_code.lower())
     fresh.get_by_role("button", name="Join").click()
     expect(fresh.locator(".big-score")).to_have_text(score)  # the same student, with the answer
-    expect(educator.locator(".cls-pace")).to_contain_text("2 joined")
+    expect(educator.locator(".cls-status[role=status]")).to_contain_text("2 joined")
     educator.screenshot(path=str(artifacts / "paced-dashboard-1280.png"), full_page=True)
