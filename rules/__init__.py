@@ -64,12 +64,17 @@ from .practice.certainty import MARKS as CERTAINTY_MARKS
 from .practice.certainty import certainty_of
 from .practice.certainty import level_of
 from .practice.certainty import mark as certainty_mark
+from .practice.ids import PATTERN as PUBLIC_CASE_ID_PATTERN
 from .practice.library import get_case
+from .practice.library import public_id as public_case_id
 from .practice.observations import load_vocabulary
+from .practice.progress import MIN_BAND_ATTEMPTS
 from .practice.progress import Record
 from .practice.progress import Summary
 from .practice.progress import append as append_record
 from .practice.progress import decode as decode_records
+from .practice.progress import decode_attempt
+from .practice.progress import encode_attempt
 from .practice.progress import record_of
 from .practice.progress import summarize
 from .practice.progress import weak_spot_case
@@ -158,7 +163,12 @@ __all__ = [
     "Record",
     "Summary",
     "Unfolding",
+    "MIN_BAND_ATTEMPTS",
+    "PUBLIC_CASE_ID_PATTERN",
     "append_record",
+    "decode_attempt",
+    "encode_attempt",
+    "public_case_id",
     "case_from_mapping",
     "case_id_for",
     "certainty_mark",

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
 
+from rules import PUBLIC_CASE_ID_PATTERN
 from rules import load_cases
 from rules import offered_entries
 
@@ -69,9 +70,10 @@ def vocabulary_schemas() -> dict[str, Any]:
     return {
         "CaseId": {
             "type": "string",
-            "pattern": _one_of_words(list(load_cases()), f"{simulated}|{authored}"),
-            "description": "a written case (GET /api/v1/cases), a simulated patient sim-<number>-<n> (the "
-            "type's OMIM number, and any whole number n: the same n gives the same patient), "
+            "pattern": _one_of_words(list(load_cases()), f"{PUBLIC_CASE_ID_PATTERN}|{simulated}|{authored}"),
+            "description": "a case's public id (GET /api/v1/cases: 13 letters that do not name the answer), "
+            "the id a written case is written with, a simulated patient sim-<number>-<n> (the type's OMIM "
+            "number, and any whole number n: the same n gives the same patient), "
             "or, with the educator's key, one of their authored cases authored-<n>",
         },
         "FindingId": {

@@ -2,7 +2,9 @@
 
 The web layer keeps the records in the signed session cookie, so each record is tiny: the case id,
 the score in percent, whether the lean was right, the confidence, and the missed findings as a
-bit mask over the vocabulary's order (the slugs and their order are a public contract).
+bit mask over the vocabulary's order (the slugs and their order are a public contract). A cookie
+can be read by whoever holds it, so it keeps the case's public id (rules/practice/ids.py), never
+the id that names the answer; a cookie written with the old ids still reads.
 """
 
 from __future__ import annotations
@@ -14,14 +16,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rules.core.errors import InputError
 from rules.core.model import KnowledgeBase
 
 from .cases import Case
+from .library import internal_id
+from .library import public_id
+from .scoring import Attempt
 from .scoring import Feedback
+from .scoring import validate_attempt
 
 MAX_RECORDS = 50
 # Confidence bands for calibration, inclusive: the form offers 50, 60, ... 100.
 BANDS: tuple[tuple[int, int], ...] = ((50, 59), (60, 69), (70, 79), (80, 89), (90, 100))
+# A band is judged from this many attempts on. Why 10: how often the lean is right in a band is a
+# binomial proportion, and 10 is the fewest answers at which a trainee 90 % sure and right 70 % of
+# the time (7 of 10) is told apart from one right 90 % of the time: the 95 % Wilson interval of 7/10
+# is 40-89 %. With 9 answers or fewer, no rate of 70 % or more excludes 90 %: being 20 points
+# over-confident cannot show yet (tests/test_rules/practice/test_progress.py works it out).
+MIN_BAND_ATTEMPTS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +57,11 @@ class Band:
     attempts: int
     right: int
     mean_score_pct: int | None
+
+    @property
+    def judged(self) -> bool:
+        """Whether the band has enough attempts to say anything about calibration."""
+        return self.attempts >= MIN_BAND_ATTEMPTS
 
     @property
     def rate(self) -> float | None:
@@ -77,9 +95,8 @@ def record_of(feedback: Feedback) -> Record:
 
 def encode(record: Record, kb: KnowledgeBase) -> list[Any]:
     """A record as a short JSON-able list: [case id, score %, lean right 0/1, confidence, missed mask]."""
-    order = list(kb.findings)
-    mask = sum(1 << order.index(s) for s in record.missed if s in kb.findings)
-    return [record.case_id, record.score_pct, int(record.lean_correct), record.confidence, mask]
+    mask = _mask(record.missed, list(kb.findings))
+    return [public_id(record.case_id), record.score_pct, int(record.lean_correct), record.confidence, mask]
 
 
 def decode(rows: Any, kb: KnowledgeBase) -> tuple[Record, ...]:
@@ -89,8 +106,8 @@ def decode(rows: Any, kb: KnowledgeBase) -> tuple[Record, ...]:
     for row in rows if isinstance(rows, list) else []:
         try:
             case_id, pct, right, confidence, mask = row
-            missed = tuple(s for i, s in enumerate(order) if int(mask) >> i & 1)
-            records.append(Record(str(case_id), int(pct), bool(right), int(confidence), missed))
+            missed = _unmask(mask, order)
+            records.append(Record(internal_id(str(case_id)), int(pct), bool(right), int(confidence), missed))
         except (TypeError, ValueError):
             continue
     return tuple(records[-MAX_RECORDS:])
@@ -100,6 +117,44 @@ def append(rows: Any, record: Record, kb: KnowledgeBase) -> list[list[Any]]:
     """The session rows with one more record, keeping only the last MAX_RECORDS."""
     kept = [encode(r, kb) for r in decode(rows, kb)]
     return [*kept, encode(record, kb)][-MAX_RECORDS:]
+
+
+def _mask(slugs: Iterable[str], order: Sequence[str]) -> int:
+    return sum(1 << order.index(s) for s in slugs if s in order)
+
+
+def _unmask(mask: Any, order: Sequence[str]) -> tuple[str, ...]:
+    return tuple(s for i, s in enumerate(order) if int(mask) >> i & 1)
+
+
+def encode_attempt(case_id: str, attempt: Attempt, kb: KnowledgeBase) -> list[Any]:
+    """The last committed attempt as a short JSON-able list, for the feedback page to show again:
+    [public case id, findings mask, lean, mechanisms mask, confidence, stage]."""
+    return [
+        public_id(case_id),
+        _mask(attempt.findings, list(kb.findings)),
+        attempt.lean,
+        _mask(attempt.mechanisms, list(kb.mechanisms)),
+        attempt.confidence,
+        attempt.stage,
+    ]
+
+
+def decode_attempt(row: Any, kb: KnowledgeBase) -> tuple[str, Attempt] | None:
+    """(case id, attempt) from `encode_attempt`'s list; None for anything malformed."""
+    try:
+        case_id, findings, lean, mechanisms, confidence, stage = row
+        attempt = Attempt(
+            _unmask(findings, list(kb.findings)),
+            str(lean),
+            _unmask(mechanisms, list(kb.mechanisms)),
+            int(confidence),
+            None if stage is None else int(stage),
+        )
+        validate_attempt(attempt, kb)
+    except (TypeError, ValueError, InputError):
+        return None
+    return internal_id(str(case_id)), attempt
 
 
 def calibration(records: Iterable[Record]) -> tuple[Band, ...]:

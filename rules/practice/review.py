@@ -15,7 +15,8 @@ The schedule lives in the session cookie, so each card is a short list: [due, st
 difficulty, state, step, last review], times in whole minutes since 2020-01-01 UTC (the due
 time rounded up). At most
 MAX_CASE_CARDS case cards are kept (the least recently reviewed go first); finding cards are at
-most the vocabulary's size.
+most the vocabulary's size. A case card is stored under the case's public id (rules/practice/ids.py),
+like the progress records; a schedule stored with the old ids still reads.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from typing import Any
 from rules.core.model import KnowledgeBase
 
 from .cases import Case
+from .library import internal_id
+from .library import public_id
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 MAX_CASE_CARDS = 30
@@ -104,7 +107,8 @@ def _row(card: Any) -> list[Any]:
 
 
 def decode(raw: Any) -> dict[str, list[Any]]:
-    """The schedule from the session; malformed entries (an old or tampered cookie) are dropped."""
+    """The schedule from the session, case cards under the ids the cases are written with; malformed
+    entries (an old or tampered cookie) are dropped."""
     kept: dict[str, list[Any]] = {}
     for key, row in raw.items() if isinstance(raw, dict) else ():
         try:
@@ -113,7 +117,7 @@ def decode(raw: Any) -> dict[str, list[Any]]:
             card = _card(row)
             if card.stability is not None and card.stability < STABILITY_MIN:
                 continue
-            kept[key] = list(row)
+            kept[key if key.startswith("f:") else "c:" + internal_id(key[2:])] = list(row)
         except (TypeError, ValueError, OverflowError):
             continue
     return kept
@@ -158,7 +162,7 @@ def review(
     case_keys = sorted((k for k in cards if k.startswith("c:")), key=lambda k: cards[k][5] or 0)
     for key in case_keys[: max(0, len(case_keys) - MAX_CASE_CARDS)]:
         del cards[key]
-    return cards
+    return {key if key.startswith("f:") else "c:" + public_id(key[2:]): row for key, row in cards.items()}
 
 
 def _new_card(now: datetime) -> Any:

@@ -4,6 +4,11 @@ The rule, in words (SCORE_RULE): half the score is finding credit, 2·hits / (2�
 over-calls), so each over-call costs as much as half a miss and a perfect list scores 1; three
 tenths are the inheritance lean (right or wrong); two tenths are mechanism overlap, shared /
 (shared + missed + extra). An empty list against an empty key counts as fully right.
+
+Fair stages: an attempt committed before the last stage is scored against what had been shown. A
+finding of the key that only a later stage describes is listed apart ("not shown yet"): it is no
+miss, and ticking it is no hit and no over-call (the trainee could not have read it). The same for a
+mechanism that only those findings carry.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from rules.core.model import KnowledgeBase
 from .cases import LEANS
 from .cases import Case
 from .cases import in_kb_order
+from .cases import mechanisms_of
 
 WEIGHTS = {"findings": 0.5, "lean": 0.3, "mechanisms": 0.2}
 CONFIDENCE_MIN, CONFIDENCE_MAX = 50, 100
@@ -31,7 +37,8 @@ SCORE_RULE = (
     "Finding credit = 2 × hits ÷ (2 × hits + misses + over-calls): every finding you miss and every "
     "finding you tick that the case does not have lowers it. Lean = 1 if your lean matches the "
     "expected one, else 0. Mechanism overlap = mechanisms in both ÷ mechanisms in either. "
-    "A perfect answer scores 1."
+    "Only what the stages you read describe counts: a finding a later stage adds is not shown yet, "
+    "never a miss. A perfect answer scores 1."
 )
 
 
@@ -67,7 +74,14 @@ class Feedback:
     mechanisms_hit: tuple[str, ...]
     mechanisms_missed: tuple[str, ...]
     mechanisms_extra: tuple[str, ...]
+    not_shown: tuple[str, ...]  # present findings only stages after the commit describe: not scored
+    mechanisms_not_shown: tuple[str, ...]  # key mechanisms that only those findings carry: not scored
     engine: Assessment  # the rules evaluated on the key: the clues behind the expected lean
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The key's present findings the stages read before the commit describe (the scored ones)."""
+        return tuple(s for s in self.case.key.present if s not in self.not_shown)
 
     @property
     def engine_agrees(self) -> bool:
@@ -145,14 +159,19 @@ def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
     if attempt.stage is not None and attempt.stage > len(case.unfolding):
         attempt = replace(attempt, stage=len(case.unfolding))  # more stages read than there are: all of them
     key = case.key
+    read = case.unfolding[: attempt.stage or len(case.unfolding)]
+    shown = {s for stage in read for s in stage.adds}
+    not_shown = in_kb_order(set(key.present) - shown, kb)
     given = set(attempt.findings)
-    hits = in_kb_order(given & set(key.present), kb)
-    missed = in_kb_order(set(key.present) - given, kb)
+    hits = in_kb_order(given & shown, kb)
+    missed = in_kb_order(shown - given, kb)
     extra = in_kb_order(given - set(key.present), kb)
     chosen = set(attempt.mechanisms)
-    m_hit = tuple(m for m in kb.mechanisms if m in chosen and m in key.mechanisms)
-    m_missed = tuple(m for m in kb.mechanisms if m in key.mechanisms and m not in chosen)
+    m_shown = set(mechanisms_of(shown, kb))
+    m_hit = tuple(m for m in kb.mechanisms if m in chosen and m in m_shown)
+    m_missed = tuple(m for m in kb.mechanisms if m in m_shown and m not in chosen)
     m_extra = tuple(m for m in kb.mechanisms if m in chosen and m not in key.mechanisms)
+    m_not_shown = tuple(m for m in key.mechanisms if m not in m_shown)
     finding_credit = _dice(len(hits), len(missed), len(extra))
     mechanism_credit = _jaccard(len(m_hit), len(m_missed), len(m_extra))
     lean_correct = attempt.lean == key.lean
@@ -173,5 +192,7 @@ def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
         mechanisms_hit=m_hit,
         mechanisms_missed=m_missed,
         mechanisms_extra=m_extra,
+        not_shown=not_shown,
+        mechanisms_not_shown=m_not_shown,
         engine=evaluate(key_answers(case), kb),
     )

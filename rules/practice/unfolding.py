@@ -25,8 +25,8 @@ class StageReport:
     narrative: str
     adds: tuple[str, ...]
     seen: bool  # revealed before the commit
-    found: tuple[str, ...]
-    missed: tuple[str, ...]
+    found: tuple[str, ...]  # for a stage not read: ticked anyway (not scored)
+    missed: tuple[str, ...]  # never for a stage not read: what it adds is "not shown yet", no miss
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ class Unfolding:
     committed: int  # stages revealed at the commit
     needed: int  # the last stage that adds a finding of the key (1 when none does)
     timing: str  # "early" | "on time" | "late"
-    unseen_missed: tuple[str, ...]  # findings missed that only stages after the commit described
+    not_shown: tuple[str, ...]  # findings only stages after the commit describe (not scored)
 
     @property
     def total(self) -> int:
@@ -58,11 +58,10 @@ def unfolding_of(feedback: Feedback) -> Unfolding:
             s.adds,
             i <= committed,
             tuple(f for f in s.adds if f in given),
-            tuple(f for f in s.adds if f not in given),
+            tuple(f for f in s.adds if f not in given) if i <= committed else (),
         )
         for i, s in enumerate(stages, start=1)
     )
     needed = max((r.number for r in reports if r.adds), default=1)
     timing = "early" if committed < needed else "late" if committed > needed else "on time"
-    unseen_missed = tuple(f for r in reports if not r.seen for f in r.missed)
-    return Unfolding(reports, committed, needed, timing, unseen_missed)
+    return Unfolding(reports, committed, needed, timing, feedback.not_shown)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from rules import load_knowledge
 from rules.practice.library import get_case
+from rules.practice.library import public_id
 from tests.support.app_states import answer
 
 pytestmark = pytest.mark.browser
@@ -43,9 +44,11 @@ def test_trainee_does_a_written_case_and_reads_the_feedback(page: Page, live_ser
         "80 %",
     )
     expect(page.locator(".big-score")).to_be_visible()
-    expect(page.locator(".fb-hit h4")).to_have_text("Hits (3)")
-    expect(page.locator(".fb-miss h4")).to_have_text("Missed (3)")
+    # Committed at stage 1 (the history): scored on what it shows; the rest is not shown yet.
+    expect(page.locator(".fb-hit h4")).to_have_text("Hits (0)")
+    expect(page.locator(".fb-miss h4")).to_have_text("Missed (2)")
     expect(page.locator(".fb-extra h4")).to_have_text("Over-calls (1)")
+    expect(page.locator(".fb-later h4")).to_have_text("Not shown yet (4)")
     expect(page.locator("#fb-lean")).to_have_text("Inheritance lean: right")
     expect(page.locator(".teaching li")).to_have_count(len(get_case("miop-newborn-twitching").teaching_points))
     expect(page.get_by_role("note")).to_contain_text("not a diagnosis")
@@ -54,13 +57,13 @@ def test_trainee_does_a_written_case_and_reads_the_feedback(page: Page, live_ser
 
     page.goto(live_server + "/practice")
     expect(page.locator(".progress")).to_contain_text("1 attempt on 1 case")
-    expect(page.locator(".progress")).to_contain_text("Low platelets (missed 1×)")
+    expect(page.locator(".progress")).to_contain_text("Muscle cramps (missed 1×)")
 
 
 def test_trainee_does_two_simulated_patients_and_sees_progress(page: Page, live_server, artifacts):
     page.goto(live_server + "/practice")
     page.get_by_role("link", name=re.compile("New patient: OMIM:259700")).click()
-    expect(page).to_have_url(re.compile(r"/practice/sim-259700-\d+$"))
+    expect(page).to_have_url(re.compile(r"/practice/[a-z]{13}$"))  # the address does not name the entry
     case = get_case(page.url.rsplit("/", 1)[1])
     # The patient unfolds: history first, then each stage at a tap, all the case in the end.
     expect(page.locator(".narrative")).to_have_text(case.stages[0].narrative)
@@ -82,3 +85,36 @@ def test_trainee_does_two_simulated_patients_and_sees_progress(page: Page, live_
     expect(page.locator("svg.spark")).to_have_count(1)
     assert_no_axe_violations(page)
     page.screenshot(path=str(artifacts / "practice-library-progress.png"), full_page=True)
+
+
+def test_commits_are_scored_on_what_was_shown_and_reload_or_back_never_commit_again(page: Page, live_server, artifacts):
+    """Stage 1 and the last stage of a three-stage case, on a phone: what later stages add is listed
+    apart and never missed; the feedback opens on the score; reload, Back and Forward leave one attempt."""
+    case = get_case("miop-newborn-twitching")
+    history = [KB.findings[s].label for s in case.stages[0].adds]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/practice/{public_id(case.id)}")
+    page.screenshot(path=str(artifacts / "practice-case-phone.png"))
+    answer(page, history, "Recessive", [], "80 %")
+    expect(page).to_have_url(re.compile(rf"/practice/{public_id(case.id)}/feedback$"))
+    expect(page.locator(".fb-miss h4")).to_have_text("Missed (0)")
+    expect(page.locator(".fb-later h4")).to_have_text("Not shown yet (4)")
+    expect(page.locator(".verdict")).to_contain_text("4 more only later stages describe (not counted)")
+    for part in (".big-score", ".verdict"):  # on the first screen
+        box = page.locator(part).bounding_box()
+        assert box and box["y"] + box["height"] <= 844, part
+    page.screenshot(path=str(artifacts / "practice-feedback-phone.png"))
+    page.reload()
+    page.go_back()
+    expect(page.get_by_role("button", name="Commit and reveal")).to_be_visible()
+    page.go_forward()
+    expect(page.locator(".fb-later h4")).to_have_text("Not shown yet (4)")
+    page.goto(f"{live_server}/practice")
+    expect(page.locator(".progress")).to_contain_text("1 attempt on 1 case")
+
+    page.goto(f"{live_server}/practice/{public_id(case.id)}?stage=3")
+    answer(page, history, "Recessive", [], "80 %")
+    expect(page.locator(".fb-miss h4")).to_have_text("Missed (4)")
+    expect(page.locator(".fb-later")).to_have_count(0)
+    page.goto(f"{live_server}/practice")
+    expect(page.locator(".progress")).to_contain_text("2 attempts on 1 case")

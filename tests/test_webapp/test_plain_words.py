@@ -11,6 +11,7 @@ import pytest
 
 from rules import load_cases
 from rules import load_knowledge
+from rules.practice.library import public_id
 from tests.support.apps import csrf_token
 
 KB = load_knowledge()
@@ -65,7 +66,7 @@ def pages(client) -> list[str]:
         "/about",
         *RESULTS,
         "/practice",
-        f"/practice/{case_id}",
+        f"/practice/{public_id(case_id)}",
         "/practice/new?entry=any",
         "/practice/progress",
         "/classroom/new",
@@ -85,9 +86,9 @@ def test_every_page_a_user_reads_is_in_plain_words(client):
 def test_a_practice_feedback_page_is_in_plain_words(client):
     case_id = "miop-newborn-tetany"
     response = client.post(
-        f"/practice/{case_id}",
+        f"/practice/{public_id(case_id)}",
         data={
-            "csrf_token": csrf_token(client, f"/practice/{case_id}"),
+            "csrf_token": csrf_token(client, f"/practice/{public_id(case_id)}"),
             "findings": ["hypocalcemia"],
             "lean": "recessive",
             "mechanisms": ["calcium_trapping"],

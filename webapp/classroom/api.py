@@ -151,7 +151,7 @@ def _case(exercise: Exercise, case_id: object) -> Case:
     if not isinstance(case_id, str):
         raise ApiError(400, "unknown_case", "case_id is required: one of the exercise's cases.")
     case = service.resolve_case(case_id, exercise.educator_id, kb())
-    if case is None or case_id not in service.exercise_case_ids(exercise):
+    if case is None or case.id not in service.exercise_case_ids(exercise):
         raise ApiError(404, "unknown_case", f"Case {case_id!r} is not part of this exercise.")
     return case
 

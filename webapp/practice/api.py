@@ -10,10 +10,12 @@ from flask import Response
 from rules import CONFIDENCE_MAX
 from rules import CONFIDENCE_MIN
 from rules import Case
+from rules import case_id_for
 from rules import get_case
 from rules import load_cases
 from rules import offered_entries
 from rules import parse_attempt
+from rules import public_case_id
 from rules import score_attempt
 
 from ..api.common import ApiError
@@ -45,9 +47,11 @@ def cases() -> Response:
         {
             "cases": [present_case(c) for c in load_cases().values()],
             "simulated": {
-                "id_pattern": "sim-<OMIM number>-<n> or sim-ORPHA<number>-<n>, n 0..999999999",
+                "id_pattern": "sim-<OMIM number>-<n> or sim-ORPHA<number>-<n>, n 0..999999999: the answer "
+                "gives the patient's public id, which does not name the entry",
                 "entries": [
-                    {"entry": e.id, "name": e.name, "example_id": f"sim-{e.number}-1"} for e in offered_entries()
+                    {"entry": e.id, "name": e.name, "example_id": public_case_id(case_id_for(e, 1))}
+                    for e in offered_entries()
                 ],
             },
         }
@@ -56,7 +60,8 @@ def cases() -> Response:
 
 @bp.get("/cases/<case_id>")
 def case(case_id: str) -> Response:
-    """One vignette, never its answer key."""
+    """One vignette, never its answer key. Asked for by an older id (one that names the answer), the
+    same answer, with the public id."""
     return ok({"case": present_case(_case(case_id))})
 
 
@@ -171,7 +176,8 @@ PATHS: dict[str, Any] = {
     },
     "/api/v1/cases/{case_id}": {
         "get": {
-            "summary": "One case without its answer key (written id, or sim-<number>-<n>)",
+            "summary": "One case without its answer key, by its public id (an older id, or sim-<number>-<n>, "
+            "gives the same answer with the public id)",
             "parameters": [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {
                 "200": {

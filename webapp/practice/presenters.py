@@ -14,6 +14,7 @@ from typing import Any
 
 from rules import CERTAINTY_BEST_WHEN
 from rules import CERTAINTY_MARKS
+from rules import MIN_BAND_ATTEMPTS
 from rules import SCORE_RULE
 from rules import SCORE_WEIGHTS
 from rules import Case
@@ -28,6 +29,7 @@ from rules import certainty_of
 from rules import level_of
 from rules import load_cases
 from rules import load_vocabulary
+from rules import public_case_id
 from rules import review_items
 from rules import unfolding_of
 
@@ -47,9 +49,10 @@ SEX_WORDS = {"female": "Female", "male": "Male"}
 
 
 def present_case(case: Case) -> dict[str, Any]:
-    """What may be shown before an attempt: the vignette, never its key."""
+    """What may be shown before an attempt: the vignette, never its key; the id is the public one,
+    which does not name the answer."""
     return {
-        "id": case.id,
+        "id": public_case_id(case.id),
         "title": case.title,
         "age": case.age,
         "sex": case.sex,
@@ -154,6 +157,16 @@ def _lean_why(feedback: Feedback) -> str:
     )
 
 
+def _verdict(feedback: Feedback) -> str:
+    """The feedback in one sentence, for the top of the page: the lean, then the findings scored."""
+    lean = "Your lean is right" if feedback.lean_correct else "Your lean is not right"
+    shown = len(feedback.hits) + len(feedback.missed)
+    found = f"you found {len(feedback.hits)} of the {shown} findings shown" if shown else "no finding was shown"
+    extra = f", with {len(feedback.extra)} over-call{'s' if len(feedback.extra) != 1 else ''}" if feedback.extra else ""
+    later = f"; {len(feedback.not_shown)} more only later stages describe (not counted)" if feedback.not_shown else ""
+    return f"{lean}; {found}{extra}{later}."
+
+
 def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
     """Everything the feedback page and the attempts API show, as plain data."""
     case, attempt = feedback.case, feedback.attempt
@@ -162,6 +175,7 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
         "case": reveal_case(case, kb),
         "score": round(feedback.score, 3),
         "score_pct": round(feedback.score * 100),
+        "verdict": _verdict(feedback),
         "rule": SCORE_RULE,
         "parts": {
             "findings": {"weight": SCORE_WEIGHTS["findings"], "credit": round(feedback.finding_credit, 3)},
@@ -172,6 +186,7 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
             "hit": [_finding(s, kb) for s in feedback.hits],
             "missed": [_finding(s, kb) for s in feedback.missed],
             "extra": [_finding(s, kb, s in feedback.extra_absent) for s in feedback.extra],
+            "not_shown": [{**_finding(s, kb), "ticked": s in attempt.findings} for s in feedback.not_shown],
         },
         "lean": {
             "correct": feedback.lean_correct,
@@ -192,6 +207,7 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
             "hit": [_mechanism(m, kb) for m in feedback.mechanisms_hit],
             "missed": [_mechanism(m, kb) for m in feedback.mechanisms_missed],
             "extra": [_mechanism(m, kb) for m in feedback.mechanisms_extra],
+            "not_shown": [_mechanism(m, kb) for m in feedback.mechanisms_not_shown],
         },
         "teaching_points": [
             {"text": p.text, "kind": p.kind, "source": source_dict(p.cite, kb)} for p in case.teaching_points
@@ -211,14 +227,11 @@ def _timing_words(u: Unfolding, kb: KnowledgeBase) -> str:
     at = f"You committed after stage {u.committed} of {u.total}"
     if u.timing == "early":
         later = [r for r in u.stages if not r.seen and r.adds]
-        told = "; ".join(f"{r.title} added {', '.join(_labels(r.adds, kb))}" for r in later)
-        unseen = (
-            f" You could not yet have read {', '.join(_labels(u.unseen_missed, kb))}, and missed "
-            f"{'it' if len(u.unseen_missed) == 1 else 'them'}."
-            if u.unseen_missed
-            else " You ticked those anyway, before reading them."
+        told = "; ".join(f"{r.title} would have added {', '.join(_labels(r.adds, kb))}" for r in later)
+        return (
+            f"{at}, while later stages still held findings of the key ({told}). Those are listed apart as "
+            "not shown yet: they are no misses and do not count in the score."
         )
-        return f"{at}, while later stages still held findings of the key ({told}).{unseen}"
     if u.timing == "late":
         needed = u.stages[u.needed - 1]
         return (
@@ -278,12 +291,14 @@ def present_progress(summary: Summary, kb: KnowledgeBase) -> dict[str, Any]:
         "sparkline": sparkline(summary.trend),
         "latest": summary.trend[-1] if summary.trend else None,
         "weakest": [{"slug": s, "label": kb.findings[s].label, "missed": n} for s, n in summary.weakest],
+        "min_band": MIN_BAND_ATTEMPTS,
         "calibration": [
             {
                 "band": f"{b.low}–{b.high} %",
                 "attempts": b.attempts,
                 "right": b.right,
                 "rate_pct": None if b.rate is None else round(b.rate * 100),
+                "judged": b.judged,
                 "mean_score_pct": b.mean_score_pct,
             }
             for b in summary.calibration
@@ -332,7 +347,7 @@ def present_review(raw: Any, now: datetime, kb: KnowledgeBase) -> dict[str, Any]
         if item.kind == "finding":
             return kb.findings[item.target].label
         written = load_cases().get(item.target)
-        return f"case: {written.title}" if written else f"case {item.target}"
+        return f"case: {written.title}" if written else f"case {public_case_id(item.target)}"
 
     return {
         "cards": len(all_items),

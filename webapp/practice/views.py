@@ -27,11 +27,14 @@ from rules import Case
 from rules import Record
 from rules import append_record
 from rules import case_id_for
+from rules import decode_attempt
 from rules import decode_records
+from rules import encode_attempt
 from rules import get_case
 from rules import load_cases
 from rules import next_due
 from rules import offered_entries
+from rules import public_case_id
 from rules import record_of
 from rules import review_items
 from rules import review_pick
@@ -66,7 +69,8 @@ NOTES = {
 
 
 REVIEW_KEY = "practice_review"  # the FSRS schedule of missed findings and cases (rules/practice/review.py)
-PROGRESS_KEYS = (SESSION_KEY, REVIEW_KEY)
+LAST_KEY = "practice_last"  # the last committed attempt, which the feedback page shows
+PROGRESS_KEYS = (SESSION_KEY, REVIEW_KEY, LAST_KEY)
 
 
 def _records() -> tuple[Record, ...]:
@@ -112,7 +116,8 @@ def new_simulated() -> ResponseReturnValue:
         if found is None:
             abort(404, f"No simulated patients are offered for {wanted!r}.")
         entry = found
-    return redirect(url_for("practice.case", case_id=case_id_for(entry, secrets.randbelow(MAX_SEED + 1))))
+    seed = secrets.randbelow(MAX_SEED + 1)
+    return redirect(url_for("practice.case", case_id=public_case_id(case_id_for(entry, seed))))
 
 
 def _review_pick() -> tuple[str, str] | None:
@@ -143,7 +148,7 @@ def weak_spots() -> ResponseReturnValue:
     picked = _review_pick()
     if picked is None:
         return redirect(url_for("practice.index", note="nothing-missed"))
-    return redirect(url_for("practice.case", case_id=picked[0], via="review"))
+    return redirect(url_for("practice.case", case_id=public_case_id(picked[0]), via="review"))
 
 
 @bp.route("/practice/reset", methods=["GET", "POST"])
@@ -203,51 +208,80 @@ def _stage_arg(total: int, default: int) -> int:
     return int(raw)
 
 
+def _public_case(case_id: str) -> tuple[Case, str | None]:
+    """The case of a public or older id, and where a page asked for by an older id now lives
+    (None when it was asked for by its public id)."""
+    current = _case_or_404(case_id)
+    public = public_case_id(current.id)
+    if case_id == public:
+        return current, None
+    query = request.query_string.decode()
+    return current, url_for(request.endpoint or "practice.case", case_id=public) + (f"?{query}" if query else "")
+
+
 @bp.route("/practice/<case_id>", methods=["GET", "POST"])
 def case(case_id: str) -> ResponseReturnValue:
-    """The case, revealed stage by stage (`?stage=N`), and its attempt form; after a commit, the feedback.
+    """The case, revealed stage by stage (`?stage=N`), and its attempt form.
 
-    The form posts to the same URL with the stage it was committed at; a post without one counts
-    as committed with the whole case read (older forms and clients).
+    The form posts to the same URL with the stage it was committed at (a post without one counts as
+    committed with the whole case read: older forms and clients). A valid commit records one attempt
+    and answers 303 to the feedback page (post/redirect/get: reloading or going back never commits
+    again). An older id (one that names the answer) answers 308 to the public one.
     """
     knowledge = kb()
-    current = _case_or_404(case_id)
+    current, moved = _public_case(case_id)
+    if moved:
+        return redirect(moved, 308)
     total = len(current.unfolding)
     shown = _stage_arg(total, default=1 if request.method == "GET" else total)
-    form = AttemptForm(knowledge=knowledge) if request.method == "POST" else None
-    feedback = None
-    status = 200
     via = "review" if request.args.get("via") == "review" else None
-    if form is not None:
-        if form.validate_on_submit():
-            scored = score_attempt(current, replace(form.attempt(), stage=shown), knowledge)
-            record = record_of(scored)
-            session[SESSION_KEY] = append_record(session.get(SESSION_KEY), record, knowledge)
-            session[REVIEW_KEY] = schedule_review(
-                session.get(REVIEW_KEY),
-                current.id,
-                current.key.present,
-                scored.missed,
-                record.score_pct,
-                datetime.now(UTC),
-            )
-            session.pop(UNDO_KEY, None)  # a new attempt: the cleared progress is gone for good
-            feedback = present_feedback(scored, knowledge)
-            shown = total  # after the commit the whole case is shown
-        else:
-            status = 400
+    form = AttemptForm(knowledge=knowledge) if request.method == "POST" else None
+    if form is not None and form.validate_on_submit():
+        scored = score_attempt(current, replace(form.attempt(), stage=shown), knowledge)
+        record = record_of(scored)
+        session[SESSION_KEY] = append_record(session.get(SESSION_KEY), record, knowledge)
+        session[REVIEW_KEY] = schedule_review(
+            session.get(REVIEW_KEY),
+            current.id,
+            scored.shown,
+            scored.missed,
+            record.score_pct,
+            datetime.now(UTC),
+        )
+        session[LAST_KEY] = encode_attempt(current.id, scored.attempt, knowledge)
+        session.pop(UNDO_KEY, None)  # a new attempt: the cleared progress is gone for good
+        return redirect(url_for("practice.feedback", case_id=case_id, via=via), 303)
     action = url_for("practice.case", case_id=case_id, stage=shown, via=via)
     return render_template(
         "practice/case.html",
         case=present_staged_case(current, shown),
-        feedback=feedback,
-        attempt_form=None if feedback else attempt_form_html(form, action),
+        attempt_form=attempt_form_html(form, action),
         reveal_url=None
         if shown >= total
         else url_for("practice.case", case_id=case_id, stage=shown + 1, via=via) + f"#stage-{shown + 1}",
-        next_case=_next_case(current, via) if feedback else None,
-        review_reason=_reason_for(current.id) if via and feedback is None else None,
-    ), status
+        review_reason=_reason_for(current.id) if via else None,
+    ), 400 if form is not None else 200
+
+
+@bp.get("/practice/<case_id>/feedback")
+def feedback(case_id: str) -> ResponseReturnValue:
+    """The feedback on the last attempt committed at this case, shown again on every visit (it
+    records nothing); without one, the case itself."""
+    knowledge = kb()
+    current, moved = _public_case(case_id)
+    if moved:
+        return redirect(moved, 308)
+    via = "review" if request.args.get("via") == "review" else None
+    last = decode_attempt(session.get(LAST_KEY), knowledge)
+    if last is None or last[0] != current.id:
+        return redirect(url_for("practice.case", case_id=case_id, via=via))
+    scored = score_attempt(current, last[1], knowledge)
+    return render_template(
+        "practice/feedback.html",
+        case=present_staged_case(current, len(current.unfolding)),
+        feedback=present_feedback(scored, knowledge),
+        next_case=_next_case(current, via),
+    )
 
 
 def _reason_for(case_id: str) -> str | None:
@@ -263,6 +297,7 @@ def _next_case(current: Case, via: str | None) -> dict[str, str]:
         return {"url": url_for("practice.weak_spots"), "text": "Next case from your review"}
     if current.kind != "written":
         return {"url": url_for("practice.new_simulated", entry="any"), "text": "Next case: a new surprise patient"}
-    order = [c["id"] for c in present_library(load_cases(), {})]
-    following = load_cases()[order[(order.index(current.id) + 1) % len(order)]]
-    return {"url": url_for("practice.case", case_id=following.id), "text": f"Next case: {following.title}"}
+    rows = present_library(load_cases(), {})
+    ids = [row["id"] for row in rows]
+    following = rows[(ids.index(public_case_id(current.id)) + 1) % len(rows)]
+    return {"url": url_for("practice.case", case_id=following["id"]), "text": f"Next case: {following['title']}"}

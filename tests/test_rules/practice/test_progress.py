@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 
 from rules import load_knowledge
 from rules.practice.cases import load_cases
 from rules.practice.library import get_case
+from rules.practice.library import public_id
 from rules.practice.progress import MAX_RECORDS
+from rules.practice.progress import MIN_BAND_ATTEMPTS
 from rules.practice.progress import Record
 from rules.practice.progress import append
 from rules.practice.progress import calibration
 from rules.practice.progress import decode
+from rules.practice.progress import decode_attempt
+from rules.practice.progress import encode_attempt
 from rules.practice.progress import record_of
 from rules.practice.progress import summarize
 from rules.practice.progress import weak_spot_case
@@ -26,9 +31,50 @@ def test_a_record_round_trips_through_its_compact_form():
     fb = score_attempt(case, Attempt(("anemia",), "recessive", (), 70), KB)
     rec = record_of(fb)
     rows = append(None, rec, KB)
-    assert rows == [["miop-newborn-twitching", round(fb.score * 100), 1, 70, rows[0][4]]]
+    # The cookie keeps the public id (it can be read), never the id that names the answer.
+    assert rows == [[public_id("miop-newborn-twitching"), round(fb.score * 100), 1, 70, rows[0][4]]]
     assert decode(json.loads(json.dumps(rows)), KB) == (rec,)
     assert set(rec.missed) == set(case.key.present) - {"anemia"}
+
+
+def test_a_cookie_written_with_the_older_ids_still_reads():
+    older = [["miop-newborn-twitching", 44, 1, 70, 0], ["sim-259700-42", 80, 0, 90, 0]]
+    assert [r.case_id for r in decode(older, KB)] == ["miop-newborn-twitching", "sim-259700-42"]
+    assert [row[0] for row in append(older, Record("lrp5-jaw-ache", 1, True, 50, ()), KB)] == [
+        public_id("miop-newborn-twitching"),
+        public_id("sim-259700-42"),
+        public_id("lrp5-jaw-ache"),
+    ]
+
+
+def test_the_last_attempt_round_trips_and_a_tampered_one_is_dropped():
+    attempt = Attempt(("anemia", "hypocalcemia"), "dominant", ("marrow_failure",), 70, 2)
+    row = encode_attempt("sim-259700-42", attempt, KB)
+    assert row[0] == public_id("sim-259700-42")
+    assert decode_attempt(json.loads(json.dumps(row)), KB) == ("sim-259700-42", attempt)
+    assert decode_attempt([row[0], 0, "sideways", 0, 70, None], KB) is None
+    assert decode_attempt([row[0], 0, "dominant", 0, 101, None], KB) is None
+    assert decode_attempt("x", KB) is None
+
+
+def wilson(right, n, z=1.96):
+    """The 95 % Wilson interval of a binomial proportion."""
+    p = right / n
+    centre, half = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - half) / (1 + z * z / n), (centre + half) / (1 + z * z / n)
+
+
+def test_a_band_is_judged_from_the_fewest_answers_that_can_show_being_twenty_points_over_confident():
+    """The reason for MIN_BAND_ATTEMPTS: 90 % sure, right 70 % of the time or more, is told from 90 %
+    (the interval's top below 0.9) first at 10 answers."""
+
+    def shows(n):
+        return any(wilson(k, n)[1] < 0.9 for k in range(n + 1) if k / n >= 0.7)
+
+    assert shows(MIN_BAND_ATTEMPTS) and not any(shows(n) for n in range(1, MIN_BAND_ATTEMPTS))
+    bands = calibration([Record("a", 100, True, 90, ())] * (MIN_BAND_ATTEMPTS - 1) + [Record("b", 0, False, 50, ())])
+    assert [b.judged for b in bands] == [False] * 5
+    assert calibration([Record("a", 100, True, 90, ())] * MIN_BAND_ATTEMPTS)[-1].judged
 
 
 def test_history_is_capped_and_garbage_is_dropped():

@@ -9,6 +9,7 @@ from datetime import timedelta
 from rules import load_knowledge
 from rules.practice.cases import load_cases
 from rules.practice.library import get_case
+from rules.practice.library import public_id
 from rules.practice.review import MAX_CASE_CARDS
 from rules.practice.review import decode
 from rules.practice.review import items
@@ -59,10 +60,19 @@ def test_case_cards_are_capped_and_the_least_recent_go_first():
     s = {}
     for n in range(MAX_CASE_CARDS + 5):
         s = review(s, f"sim-259700-{n}", [], [], 0, NOW + timedelta(minutes=n))
-    cases = [k for k in s if k.startswith("c:")]
+    assert f"c:{public_id(f'sim-259700-{MAX_CASE_CARDS + 4}')}" in s  # kept under the public id
+    cases = [k for k in decode(s) if k.startswith("c:")]
     assert (
         len(cases) == MAX_CASE_CARDS and "c:sim-259700-0" not in cases and f"c:sim-259700-{MAX_CASE_CARDS + 4}" in cases
     )
+
+
+def test_a_case_card_is_stored_under_the_public_id_and_an_older_schedule_still_reads():
+    s = review({}, "sim-259700-42", [], [], 0, NOW)
+    assert set(s) == {f"c:{public_id('sim-259700-42')}"}
+    older = {"c:sim-259700-42": s[f"c:{public_id('sim-259700-42')}"]}
+    assert set(decode(older)) == set(decode(s)) == {"c:sim-259700-42"}
+    assert [i.target for i in items(older)] == ["sim-259700-42"]
 
 
 def test_a_tampered_schedule_is_dropped_not_trusted():

@@ -114,3 +114,31 @@ def test_parse_attempt_accepts_the_contract_body():
 def test_score_attempt_refuses_an_invalid_attempt():
     with pytest.raises(InputError):
         score_attempt(CASE, Attempt(("nope",), "recessive", (), 80), KB)
+
+
+TWITCHING = "miop-newborn-twitching"  # history: seizures, cramps; examination: spleen; investigations: blood, calcium
+
+
+def test_a_commit_at_stage_one_is_scored_against_what_had_been_shown():
+    case = get_case(TWITCHING)
+    history = case.stages[0].adds
+    fb = score_attempt(case, Attempt(history, "recessive", ("calcium_trapping",), 80, stage=1), KB)
+    assert set(fb.hits) == set(history) and fb.missed == () and fb.extra == ()
+    assert set(fb.not_shown) == set(case.key.present) - set(history)  # listed apart, never a miss
+    assert fb.mechanisms_missed == () and fb.mechanisms_not_shown == ("marrow_failure",)
+    assert fb.score == 1.0 and set(fb.shown) == set(history)
+
+
+def test_a_finding_of_a_later_stage_ticked_early_is_neither_a_hit_nor_an_over_call():
+    case = get_case(TWITCHING)
+    fb = score_attempt(case, Attempt(("anemia", "seizure_like_events"), "recessive", (), 80, stage=1), KB)
+    assert fb.hits == ("seizure_like_events",) and fb.missed == ("muscle_cramps",) and fb.extra == ()
+    assert "anemia" in fb.not_shown
+
+
+def test_the_same_answer_at_the_last_stage_misses_what_every_stage_showed():
+    case = get_case(TWITCHING)
+    history = case.stages[0].adds
+    fb = score_attempt(case, Attempt(history, "recessive", ("calcium_trapping",), 80, stage=3), KB)
+    assert fb.not_shown == () and set(fb.missed) == set(case.key.present) - set(history)
+    assert fb.mechanisms_missed == ("marrow_failure",) and fb.score < 1

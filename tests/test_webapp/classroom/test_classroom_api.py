@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from rules.practice.cases import load_cases
+from rules.practice.library import get_case
 from webapp.extensions import db
 from webapp.models import Student
 from webapp.models import Submission
@@ -52,6 +53,19 @@ def test_a_submission_gets_the_same_feedback_as_a_practice_attempt(db_client):
     assert given.pop("stored") is True and given.pop("revealed") is True and given.pop("student_token")
     assert given.pop("late") is False and len(given.pop("rejoin_code")) == 6
     assert given == practice.get_json()
+
+
+def test_an_exercise_takes_the_public_ids_the_cases_api_lists(db_client):
+    """GET /api/v1/cases lists public ids: an exercise made with them stores the ids the cases are
+    written with, so it works as one made with those, and a submission may use either."""
+    listed = [c["id"] for c in db_client.get("/api/v1/cases").get_json()["cases"]][:2]
+    body = new_exercise(db_client, listed)
+    resp = db_client.post(
+        f"/api/v1/exercises/{body['code']}/submissions",
+        json={"nickname": "api-bo", "case_id": listed[0], "answer": perfect(get_case(listed[0]))},
+    )
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["score"] == 1
 
 
 def test_results_need_the_bearer_key_and_aggregate_every_answer(db_client):

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from rules.practice.library import get_case
+from rules.practice.library import public_id
 from tests.support.apps import BACKENDS
 from tests.support.apps import app_with_schema
 from tests.support.apps import base_config
@@ -102,7 +103,7 @@ def test_the_checklist_its_api_and_practice_keep_working(down):
     # Practice keeps its progress in the session cookie.
     assert down.get("/practice").status_code == 200
     key = get_case(CASE).key
-    path = f"/practice/{CASE}"
+    path = f"/practice/{public_id(CASE)}"
     attempt = down.post(
         path,
         data={
@@ -113,8 +114,9 @@ def test_the_checklist_its_api_and_practice_keep_working(down):
             "confidence": "80",
         },
     )
-    assert attempt.status_code == 200 and re.search(r"\b100\b", attempt.get_data(as_text=True))
-    assert "miop-newborn-tetany" in down.get("/practice").get_data(as_text=True)
+    assert attempt.status_code == 303
+    assert re.search(r"\b100\b", down.get(attempt.headers["Location"]).get_data(as_text=True))
+    assert public_id(CASE) in down.get("/practice").get_data(as_text=True)
 
 
 def test_a_database_bug_is_still_a_500_not_a_503(tmp_path):

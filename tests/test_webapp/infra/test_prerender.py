@@ -9,6 +9,7 @@ from flask import render_template
 from flask_wtf.csrf import generate_csrf
 
 from rules import load_knowledge
+from rules.practice.library import public_id
 from tests.support.apps import CSRF_INPUT
 from tests.support.apps import csrf_token
 from webapp.checklist.views import _empty_checklist
@@ -30,12 +31,12 @@ def test_the_shared_checklist_page_is_the_page_a_render_of_its_own_gives(app, cl
 
 
 def test_the_shared_attempt_form_is_the_form_a_render_of_its_own_gives(app):
-    path = f"/practice/{CASE}?stage=2&via=review"
+    path = f"/practice/{public_id(CASE)}?stage=2&via=review"
     with app.test_request_context(path):
-        action = f"/practice/{CASE}?stage=2&via=review"
+        action = f"/practice/{public_id(CASE)}?stage=2&via=review"
         shared = attempt_form_html(None, action)
         assert shared == render_template("practice/_attempt_form.html", form=AttemptForm(), action=action)
-        assert 'action="/practice/miop-newborn-twitching?stage=2&amp;via=review"' in shared  # escaped
+        assert f'action="/practice/{public_id(CASE)}?stage=2&amp;via=review"' in shared  # escaped
 
 
 def test_each_visitor_gets_a_token_of_their_own_and_it_works(app):
@@ -65,7 +66,7 @@ def test_the_cache_holds_no_token_and_nothing_a_visitor_entered(app, client):
 
 
 def test_forms_after_a_post_carry_what_was_sent_not_the_shared_render(client):
-    path = f"/practice/{CASE}"
+    path = f"/practice/{public_id(CASE)}"
     rejected = client.post(path, data={"csrf_token": csrf_token(client, path), "findings": ["anemia"]})
     body = rejected.get_data(as_text=True)
     ticked = re.compile(r'<input checked id="findings-\d+" name="findings" type="checkbox" value="anemia">')
@@ -76,7 +77,7 @@ def test_forms_after_a_post_carry_what_was_sent_not_the_shared_render(client):
 
 def test_the_shared_renders_are_keyed_by_form_language_and_mount_point(app, client):
     client.get("/", headers={"Accept-Language": "de, en;q=0.5"})
-    client.get(f"/practice/{CASE}")
+    client.get(f"/practice/{public_id(CASE)}")
     assert set(shared_renders(app)) == {("checklist", "en", ""), ("practice-attempt", "en", "")}
     mounted = client.get("/", environ_overrides={"SCRIPT_NAME": "/miop"}).get_data(as_text=True)
     assert 'href="/miop/static/style.' in mounted and ("checklist", "en", "/miop") in shared_renders(app)

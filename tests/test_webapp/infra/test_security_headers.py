@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rules.practice.cases import load_cases
+from rules.practice.library import public_id
 from tests.support.apps import app_with_schema
 from tests.support.apps import csrf_token
 from tests.support.apps import drop_everything
@@ -41,7 +42,7 @@ def test_every_kind_of_response_carries_the_security_headers(app, client):
         "/assessment?present=hypocalcemia&onset=neonatal": 200,
         "/about": 200,
         "/practice": 200,
-        f"/practice/{CASE.id}": 200,
+        f"/practice/{public_id(CASE.id)}": 200,
         "/practice/missed.csv": 200,
         "/classroom/new": 200,
         "/classroom/cases/new": 200,
@@ -128,11 +129,15 @@ def test_production_session_cookies_are_secure_httponly_and_samesite_in_every_fl
     assert joined.status_code == 302
     attempt = keep(
         student.post(
-            f"/practice/{CASE.id}",
-            data={"csrf_token": csrf_token(student, f"/practice/{CASE.id}"), "lean": "recessive", "confidence": "80"},
+            f"/practice/{public_id(CASE.id)}",
+            data={
+                "csrf_token": csrf_token(student, f"/practice/{public_id(CASE.id)}"),
+                "lean": "recessive",
+                "confidence": "80",
+            },
         )
     )
-    assert attempt.status_code == 200
+    assert attempt.status_code == 303  # post/redirect/get: the attempt is in the cookie
     assert len(cookies) >= 4
     for cookie in cookies:
         attributes = {a.strip().split("=")[0].lower() for a in cookie.split(";")[1:]}

@@ -7,6 +7,7 @@ import html
 import re
 
 from rules.practice.library import get_case
+from rules.practice.library import public_id
 from tests.support.apps import csrf_token
 
 CASE = "miop-newborn-tetany"
@@ -19,9 +20,11 @@ def commit(client, lean, confidence):
         "lean": lean,
         "mechanisms": list(key.mechanisms),
         "confidence": str(confidence),
-        "csrf_token": csrf_token(client, f"/practice/{CASE}"),
+        "csrf_token": csrf_token(client, f"/practice/{public_id(CASE)}"),
     }
-    return html.unescape(client.post(f"/practice/{CASE}", data=data).get_data(as_text=True))
+    return html.unescape(
+        client.post(f"/practice/{public_id(CASE)}", data=data, follow_redirects=True).get_data(as_text=True)
+    )
 
 
 def test_feedback_gives_the_certainty_based_mark_and_shows_the_scheme(client):
@@ -36,11 +39,11 @@ def test_feedback_gives_the_certainty_based_mark_and_shows_the_scheme(client):
 
 def test_the_api_keeps_confidence_50_to_100_and_adds_the_mark(client):
     body = {"findings": [], "lean": "recessive", "mechanisms": [], "confidence": 60}
-    fb = client.post(f"/api/v1/cases/{CASE}/attempts", json=body).get_json()
+    fb = client.post(f"/api/v1/cases/{public_id(CASE)}/attempts", json=body).get_json()
     assert fb["confidence"] == 60 and fb["certainty"]["level"] == 1 and fb["certainty"]["mark"] == 1
     assert [r["wrong"] for r in fb["certainty"]["scheme"]] == [0, -2, -6]
     for bad in (49, 101, 3):
-        resp = client.post(f"/api/v1/cases/{CASE}/attempts", json={**body, "confidence": bad})
+        resp = client.post(f"/api/v1/cases/{public_id(CASE)}/attempts", json={**body, "confidence": bad})
         assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "invalid_confidence"
 
 

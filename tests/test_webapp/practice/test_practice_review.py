@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from rules.practice.library import public_id
 from rules.practice.simulate import offered_entries
 from tests.support.apps import csrf_token
 
@@ -17,9 +18,9 @@ def commit(client, case_id, findings=(), lean="recessive", confidence="80"):
         "lean": lean,
         "mechanisms": [],
         "confidence": confidence,
-        "csrf_token": csrf_token(client, f"/practice/{case_id}"),
+        "csrf_token": csrf_token(client, f"/practice/{public_id(case_id)}"),
     }
-    return client.post(f"/practice/{case_id}", data=data)
+    return client.post(f"/practice/{public_id(case_id)}", data=data, follow_redirects=True)
 
 
 def test_the_weak_spot_pick_says_why_it_chose_the_case(client):
@@ -79,7 +80,7 @@ def test_a_case_due_for_review_is_picked_first_and_the_page_says_so(client):
         earlier = datetime.now(UTC) - timedelta(hours=1)
         s["practice_review"] = review({}, "miop-lost-brother", [], [], 10, earlier)
     target = client.get("/practice/weak").headers["Location"]
-    assert target == "/practice/miop-lost-brother?via=review"
+    assert target == f"/practice/{public_id('miop-lost-brother')}?via=review"
     page = html.unescape(client.get(target).get_data(as_text=True))
     assert "Why this case:</strong> This case is due for review: you scored" in page
     assert "the schedule (FSRS) brought it back now" in page

@@ -7,6 +7,7 @@ import html
 
 from rules.practice.cases import load_cases
 from rules.practice.library import get_case
+from rules.practice.library import public_id
 from tests.support.apps import csrf_token
 from webapp.practice.presenters import present_library
 
@@ -18,20 +19,22 @@ def commit(client, case_id, query="", right=True):
         "lean": "recessive",
         "mechanisms": [],
         "confidence": "80",
-        "csrf_token": csrf_token(client, f"/practice/{case_id}"),
+        "csrf_token": csrf_token(client, f"/practice/{public_id(case_id)}"),
     }
-    return html.unescape(client.post(f"/practice/{case_id}{query}", data=data).get_data(as_text=True))
+    return html.unescape(
+        client.post(f"/practice/{public_id(case_id)}{query}", data=data, follow_redirects=True).get_data(as_text=True)
+    )
 
 
 def test_feedback_offers_the_next_case_in_library_order(client):
-    order = [c["id"] for c in present_library(load_cases(), {})]
+    order = [get_case(c["id"]).id for c in present_library(load_cases(), {})]
     body = commit(client, order[0])
     following = load_cases()[order[1]]
-    assert f'href="/practice/{following.id}">Next case: {following.title}</a>' in body
+    assert f'href="/practice/{public_id(following.id)}">Next case: {following.title}</a>' in body
     body = commit(client, order[-1])
-    assert f'href="/practice/{order[0]}">Next case: {load_cases()[order[0]].title}</a>' in body
+    assert f'href="/practice/{public_id(order[0])}">Next case: {load_cases()[order[0]].title}</a>' in body
     # Before an attempt there is no "Next case": the page is the case and its form.
-    assert "Next case" not in client.get(f"/practice/{order[0]}").get_data(as_text=True)
+    assert "Next case" not in client.get(f"/practice/{public_id(order[0])}").get_data(as_text=True)
 
 
 def test_after_a_review_pick_next_case_is_the_review_schedules_next(client):

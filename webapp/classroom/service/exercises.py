@@ -101,12 +101,16 @@ def create_exercise(
     if not ids or len(ids) > EXERCISE_CASES_MAX:
         raise ClassroomError(400, "invalid_cases", f"Pick 1 to {EXERCISE_CASES_MAX} cases.")
     educator = educator or educator_for_key(educator_key)
+    resolved = []
     for case_id in ids:
-        if resolve_case(case_id, educator.id if educator else None, kb) is None:
+        case = resolve_case(case_id, educator.id if educator else None, kb)
+        if case is None:
             # A well-formed authored-<n> that is not this educator's names a case that is not there
             # (404); any other id is malformed (400).
             status = 404 if authored_number(case_id) is not None else 400
             raise ClassroomError(status, "unknown_case", f"There is no case {case_id!r} you can use.")
+        resolved.append(case.id)  # a practice case's public id is stored as the id it is written with
+    ids = list(dict.fromkeys(resolved))
     key = None
     if educator is None:
         educator, key = new_educator()
