@@ -24,6 +24,7 @@ import re
 import unicodedata
 from array import array
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -65,7 +66,7 @@ class Hit:
 class Texts:
     """One table of searchable texts (the English labels and synonyms, or one language's labels)."""
 
-    __slots__ = ("texts", "folded", "term", "synonym", "words", "starts", "postings")
+    __slots__ = ("texts", "folded", "term", "synonym", "alphabetical", "in_order", "words", "starts", "postings")
 
     def __init__(self, rows: list[tuple[int, str, bool]]) -> None:
         """rows: (term index, text, whether it is a synonym)."""
@@ -76,6 +77,9 @@ class Texts:
         self.folded = [text if f == text else f for f, text in zip(folded, self.texts, strict=True)]
         self.term = array("i", (term for term, _, _ in rows))
         self.synonym = bytes(is_synonym for _, _, is_synonym in rows)
+        # The texts in alphabetical order of their folded form: those beginning with a query are a run.
+        self.in_order = array("i", sorted(range(len(self.folded)), key=self.folded.__getitem__))
+        self.alphabetical = [self.folded[i] for i in self.in_order]
         # Every word (Chinese and Japanese are matched inside the text instead) -> the texts having it:
         # the words sorted, and the texts of word k at postings[starts[k]:starts[k + 1]].
         having: dict[str, list[int]] = defaultdict(list)
@@ -94,6 +98,11 @@ class Texts:
         first = bisect.bisect_left(self.words, prefix)
         end = bisect.bisect_left(self.words, prefix + LAST, first)
         return set(self.postings[self.starts[first] : self.starts[end]])
+
+    def beginning_with(self, query: str) -> array[int]:
+        """The texts whose folded form begins with the folded query (it included)."""
+        first = bisect.bisect_left(self.alphabetical, query)
+        return self.in_order[first : bisect.bisect_left(self.alphabetical, query + LAST, first)]
 
     def matches(self, query: str) -> list[int]:
         """The texts a folded query matches: by substring if it holds Chinese or Japanese, else by words."""
@@ -123,26 +132,44 @@ class SearchIndex:
         if lang not in LANGUAGES:
             raise ValueError(f"no HPO labels in {lang!r}: one of {', '.join(LANGUAGES)}")
         query = fold(query.strip())
+        if not query:
+            return []
         # term -> (rank key, table, text); the key: tier, then the language's own text before an
         # English one in another language, then the shorter and the alphabetically first text.
         best: dict[int, tuple[tuple[int, int, int, str], Texts, int]] = {}
         tables = [(self.by_language[lang], 0), (self.english, 1)] if lang != "en" else [(self.english, 0)]
+        # First the texts beginning with the query (the exact ones among them): when they give enough
+        # terms labelled so, no other term can rank before those, and the rest is not looked at.
         for table, foreign in tables:
-            folded, synonym, terms = table.folded, table.synonym, table.term
-            for i in table.matches(query):
-                text = folded[i]
-                if text == query:
-                    tier = EXACT_SYNONYM if synonym[i] else EXACT_LABEL
-                elif text.startswith(query):
-                    tier = SYNONYM_PREFIX if synonym[i] else LABEL_PREFIX
-                else:
-                    tier = SYNONYM_WORDS if synonym[i] else LABEL_WORDS
-                key = (tier, foreign, len(text), text)
-                held = best.get(terms[i])
-                if held is None or key < held[0]:
-                    best[terms[i]] = (key, table, i)
+            self._offer(best, table, foreign, table.beginning_with(query), query)
+        if sum(1 for key, _, _ in best.values() if key[0] <= LABEL_PREFIX) < limit:
+            for table, foreign in tables:
+                self._offer(best, table, foreign, table.matches(query), query)
         ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (item[1][0], self.terms[item[0]]))
         return [self._hit(term, table.texts[i], lang) for term, (_, table, i) in ranked]
+
+    @staticmethod
+    def _offer(
+        best: dict[int, tuple[tuple[int, int, int, str], Texts, int]],
+        table: Texts,
+        foreign: int,
+        found: Iterable[int],
+        query: str,
+    ) -> None:
+        """Keep, for each term of the texts found, its best-ranked text."""
+        folded, synonym, terms = table.folded, table.synonym, table.term
+        for i in found:
+            text = folded[i]
+            if text == query:
+                tier = EXACT_SYNONYM if synonym[i] else EXACT_LABEL
+            elif text.startswith(query):
+                tier = SYNONYM_PREFIX if synonym[i] else LABEL_PREFIX
+            else:
+                tier = SYNONYM_WORDS if synonym[i] else LABEL_WORDS
+            key = (tier, foreign, len(text), text)
+            held = best.get(terms[i])
+            if held is None or key < held[0]:
+                best[terms[i]] = (key, table, i)
 
     def _hit(self, term_index: int, matched: str, lang: str) -> Hit:
         term = self.terms[term_index]
