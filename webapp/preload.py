@@ -1,8 +1,9 @@
 """Load, before the first request, what the first assessment of a process would otherwise load.
 
-The knowledge, the HPO data and names, the differential model, the practice library and the tables
-made from them all load on first use (each cached for the process by its loader). Without this, a
-worker's first visitor waits for all of it (135-155 ms measured). With PRELOAD on (gunicorn's config
+The knowledge, the HPO data and names, the HPO search index (with the labels in other languages),
+the differential model, the practice library and the tables made from them all load on first use
+(each cached for the process by its loader). Without this, a worker's first visitor waits for all of
+it (135-155 ms measured). With PRELOAD on (gunicorn's config
 turns it on, webapp/infra/gunicorn_conf.py), create_app calls the public loaders, so whatever a loader
 comes to build (precomputed tables of the model, say) is built here too, then makes one assessment of
 a fixed example in each shape the app answers, which fills the tables made on first use, and
@@ -17,6 +18,7 @@ from rules import handouts
 from rules import load_cases
 from rules import load_differential
 from rules import load_hpo
+from rules import load_hpo_search
 from rules import load_knowledge
 from rules import load_vocabulary
 from rules import lookalikes
@@ -59,6 +61,7 @@ def load_everything() -> None:
     """Call every lazy loader of the knowledge and data (each caches what it loads for the process)."""
     knowledge = load_knowledge()
     load_hpo().name(HPO_ROOT)
+    load_hpo_search()  # and the labels in other languages it shows
     load_differential(knowledge)
     handouts(knowledge)
     load_cases()

@@ -5,26 +5,31 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from typing import Any
 
 from flask import Blueprint
 from flask import Response
 from flask import request
 
+from rules import HPO_LANGUAGES
 from rules import KnowledgeBase
 from rules import evaluate
 from rules import load_hpo
 from rules import parse_request
+from rules import search_hpo
 
 from ..api.common import ApiError
 from ..api.common import json_body
 from ..api.common import ok
 from ..api.schemas import ERROR
+from ..api.schemas import VISIBLE
 from ..api.schemas import error_responses
 from ..api.schemas import json_response
 from ..api.schemas import ref
 from ..extensions import csrf
 from ..infra.knowledge import kb
+from ..infra.language import request_language
 from ..interop.schemas import PHENOPACKET_BODY
 from .presenters import DETAILS
 from .presenters import EVIDENCE
@@ -113,6 +118,47 @@ def knowledge_answer(knowledge: KnowledgeBase) -> tuple[bytes, str]:
     return body, hashlib.sha256(body).hexdigest()[:32]
 
 
+# The HPO search's bounds: the query's length in characters, and how many results may be asked for.
+QUERY_MAX = 100
+LIMIT_MAX, LIMIT_DEFAULT = 50, 10
+SOMETHING_VISIBLE = re.compile(VISIBLE)  # a query of spaces and control characters alone is refused
+
+
+def _one(name: str) -> str | None:
+    """A query parameter given at most once (None when absent); a 400 when it is given twice."""
+    given = request.args.getlist(name)
+    if len(given) > 1:
+        raise ApiError(400, f"invalid_{name}", f"Give {name} once.")
+    return given[0] if given else None
+
+
+@bp.get("/hpo/search")
+def hpo_search() -> Response:
+    """HPO terms of the phenotypic abnormality subtree matching the text typed, labelled in the
+    request's language. The query is clinical input: it is neither stored nor logged (the access log
+    has no query strings), and the answer may not be cached."""
+    query = _one("q")
+    if query is None or not SOMETHING_VISIBLE.search(query) or len(query) > QUERY_MAX:
+        raise ApiError(400, "invalid_q", f"Give q: the text to search for, 1 to {QUERY_MAX} characters.")
+    raw_limit = _one("limit")
+    limit = LIMIT_DEFAULT
+    if raw_limit is not None:
+        if not (raw_limit.isascii() and raw_limit.isdigit() and 1 <= int(raw_limit) <= LIMIT_MAX):
+            raise ApiError(400, "invalid_limit", f"limit must be a whole number from 1 to {LIMIT_MAX}.")
+        limit = int(raw_limit)
+    language = request_language(HPO_LANGUAGES)
+    if language is None:
+        raise ApiError(400, "invalid_lang", f"Give lang once, one of {', '.join(HPO_LANGUAGES)}.")
+    results = [
+        {"id": h.id, "label": h.label, "label_status": h.label_status, "matched": h.matched, "finding": h.finding}
+        for h in search_hpo(query, language, limit)
+    ]
+    response = ok({"language": language, "hpo_release": load_hpo().release, "results": results})
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept-Language")
+    return response
+
+
 # --- The OpenAPI description of these operations (webapp/openapi.py assembles the document) -----------
 DETAIL = {
     "name": "detail",
@@ -137,7 +183,88 @@ ETAG = {
     "that your copy is still the current one",
     "schema": {"type": "string"},
 }
+HPO_HIT = {
+    "type": "object",
+    "required": ["id", "label", "label_status", "matched", "finding"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^HP:[0-9]{7}$"},
+        "label": {"type": "string", "description": "the term's label in the answer's language, as HPO gives it"},
+        "label_status": {
+            "type": "string",
+            "enum": ["official", "stale", "english"],
+            "description": "official: the official label in that language (or HPO's own, in English); stale: "
+            "the official label, translated from an older English label; english: that language has no "
+            "official label for the term, so this is the English one",
+        },
+        "matched": {
+            "type": "string",
+            "description": "the text that matched: a label (in the answer's language or English) or an "
+            "English synonym, layperson ones included",
+        },
+        "finding": {
+            "anyOf": [{"type": "null"}, ref("FindingSlug")],
+            "description": "the checklist finding the term counts as (the first, for a term that counts as "
+            "several), or null",
+        },
+    },
+}
+HPO_SEARCH_PARAMETERS = [
+    {
+        "name": "q",
+        "in": "query",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1, "maxLength": QUERY_MAX, "pattern": VISIBLE},
+        "description": "the text typed: a label, a synonym or plain words, in English or the answer's "
+        "language; case and accents do not matter, words may be begun (macroc) and in any order; "
+        "Chinese and Japanese match anywhere in a label. Never stored or logged.",
+    },
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": LIMIT_DEFAULT},
+        "description": "how many terms at most, best first",
+    },
+    {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": list(HPO_LANGUAGES)},
+        "description": "the answer's language; without it, the first of Accept-Language the app has "
+        "(by primary tag: es-CR is es), else English",
+    },
+]
 PATHS: dict[str, Any] = {
+    "/api/v1/hpo/search": {
+        "get": {
+            "summary": "Find HPO terms of the phenotypic abnormality subtree by label or synonym",
+            "description": "Searches the English labels and synonyms (layperson ones included) of every term "
+            "at or below Phenotypic abnormality (HP:0000118), and the official labels of the answer's "
+            "language. Each term comes once, ranked by its best text: an exact label, an exact "
+            "synonym, a label beginning with the query, a label with its words, then the same for "
+            "synonyms. Nothing is stored, logged or cached.",
+            "parameters": HPO_SEARCH_PARAMETERS,
+            "responses": {
+                "200": json_response(
+                    {
+                        "type": "object",
+                        "required": ["language", "hpo_release", "results", "knowledge_version", "disclaimer"],
+                        "properties": {
+                            "language": {"type": "string", "enum": list(HPO_LANGUAGES)},
+                            "hpo_release": {"type": "string"},
+                            "results": {"type": "array", "items": HPO_HIT},
+                        },
+                    }
+                ),
+                "400": json_response(
+                    ERROR,
+                    "q missing, blank, longer than 100 characters or given twice (code invalid_q); "
+                    "limit not a whole number from 1 to 50 (invalid_limit); lang not one of the "
+                    "languages (invalid_lang)",
+                ),
+            },
+        }
+    },
     "/api/v1/findings": {
         "get": {
             "summary": "The finding vocabulary",

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from rules import InputError
 from rules import evaluate
 from rules import load_hpo
+from rules import load_hpo_labels
 from rules import parse_request
 
 from ..infra.knowledge import kb
@@ -140,6 +141,7 @@ def about() -> str:
         "about.html",
         version=knowledge.version,
         hpo_release=load_hpo().release,
+        translations=load_hpo_labels().source,
         sources=list(knowledge.sources.values()),
         vocabulary=vocabulary,
         accuracy=ACCURACY,
