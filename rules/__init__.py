@@ -71,6 +71,9 @@ from .practice.certainty import MARKS as CERTAINTY_MARKS
 from .practice.certainty import certainty_of
 from .practice.certainty import level_of
 from .practice.certainty import mark as certainty_mark
+from .practice.drill import DrillCard
+from .practice.drill import anki_note
+from .practice.drill import next_card as next_drill_card
 from .practice.ids import PATTERN as PUBLIC_CASE_ID_PATTERN
 from .practice.library import get_case
 from .practice.library import public_id as public_case_id
@@ -85,9 +88,11 @@ from .practice.progress import encode_attempt
 from .practice.progress import record_of
 from .practice.progress import summarize
 from .practice.progress import weak_spot_case
+from .practice.review import RATINGS
 from .practice.review import items as review_items
 from .practice.review import next_due
 from .practice.review import pick as review_pick
+from .practice.review import rate as rate_card
 from .practice.review import review as schedule_review
 from .practice.scoring import CONFIDENCE_MAX
 from .practice.scoring import CONFIDENCE_MIN
@@ -205,4 +210,10 @@ __all__ = [
     "summarize",
     "unfolding_of",
     "weak_spot_case",
+    # practice: the drill of due cards and the Anki export
+    "RATINGS",
+    "DrillCard",
+    "anki_note",
+    "next_drill_card",
+    "rate_card",
 ]

@@ -100,9 +100,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(checklist_api_bp, url_prefix="/api/v1")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     from .practice.api import bp as practice_api_bp
+    from .practice.drill import bp as drill_bp
     from .practice.views import bp as practice_bp
 
     app.register_blueprint(practice_bp)
+    app.register_blueprint(drill_bp)
     app.register_blueprint(practice_api_bp, url_prefix="/api/v1")
     from .classroom.api import bp as classroom_api_bp
     from .classroom.errors import classroom_error_response

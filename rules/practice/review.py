@@ -162,7 +162,27 @@ def review(
     case_keys = sorted((k for k in cards if k.startswith("c:")), key=lambda k: cards[k][5] or 0)
     for key in case_keys[: max(0, len(case_keys) - MAX_CASE_CARDS)]:
         del cards[key]
+    return _stored(cards)
+
+
+def _stored(cards: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
+    """The schedule as the session keeps it: case cards under the cases' public ids."""
     return {key if key.startswith("f:") else "c:" + public_id(key[2:]): row for key, row in cards.items()}
+
+
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}  # FSRS's ratings, as py-fsrs numbers them
+
+
+def rate(raw: Any, key: str, rating: int, now: datetime) -> dict[str, list[Any]]:
+    """The schedule after the trainee rated one card (a drill answer): `key` as `items` gives it,
+    `rating` one of RATINGS. A key not in the schedule changes nothing."""
+    from fsrs import Rating
+
+    cards = decode(raw)
+    if key in cards:
+        card, _ = _scheduler().review_card(_card(cards[key]), Rating(rating), review_datetime=now)
+        cards[key] = _row(card)
+    return _stored(cards)
 
 
 def _new_card(now: datetime) -> Any:

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from webapp import create_app
 from webapp.extensions import db
 
+COOKIE_BUDGET = 4093  # bytes a browser keeps for one cookie, name and attributes included (the session's budget)
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 # Tests that touch the database take `db_app`/`db_client` (tests/conftest.py): they run on SQLite always

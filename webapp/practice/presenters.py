@@ -15,22 +15,26 @@ from typing import Any
 from rules import CERTAINTY_BEST_WHEN
 from rules import CERTAINTY_MARKS
 from rules import MIN_BAND_ATTEMPTS
+from rules import RATINGS
 from rules import SCORE_RULE
 from rules import SCORE_WEIGHTS
 from rules import Case
 from rules import Citation
+from rules import DrillCard
 from rules import Feedback
 from rules import KnowledgeBase
 from rules import Record
 from rules import Summary
 from rules import Unfolding
+from rules import anki_note
 from rules import certainty_mark
 from rules import certainty_of
+from rules import get_case
 from rules import level_of
 from rules import load_cases
-from rules import load_vocabulary
 from rules import public_case_id
 from rules import review_items
+from rules import summarize
 from rules import unfolding_of
 
 from ..checklist.differential import expected_rank
@@ -358,26 +362,71 @@ def present_review(raw: Any, now: datetime, kb: KnowledgeBase) -> dict[str, Any]
     }
 
 
-def _one_observation(slug: str, kb: KnowledgeBase) -> tuple[str, str]:
-    """The observation a flashcard asks about (the first that fits any age) and its source's text."""
-    o = next(o for o in load_vocabulary().present[slug] if not o.ages)
-    return o.render("female"), source_dict(o.cite, kb)["text"]
+def present_drill_card(card: DrillCard, kb: KnowledgeBase, chosen: int | None = None) -> dict[str, Any]:
+    """A drill card: the front (what is seen, the question, the choices); with the choice given,
+    the back too (right or not, the answer, the one-line why, the source)."""
+    shown = {
+        "asks": card.asks,
+        "prompt": [{"heading": h, "text": t} for h, t in card.prompt],
+        "question": card.question,
+        "options": list(card.options),
+    }
+    if chosen is None:
+        return shown
+    suggested = "Good" if chosen == card.answer else "Again"
+    return {
+        **shown,
+        "chosen": card.options[chosen],
+        "right": chosen == card.answer,
+        "answer": card.options[card.answer],
+        "why": card.why,
+        "source": {**source_dict(card.source, kb), "text": _source_line(card.source, kb)},
+        "ratings": [
+            {"value": n, "name": name, "means": RATING_MEANS[name], "suggested": name == suggested}
+            for n, name in RATINGS.items()
+        ],
+    }
 
 
-def anki_cards(slugs: Sequence[str], kb: KnowledgeBase) -> list[tuple[str, str]]:
-    """Question/answer flashcards for missed findings. Front: an observation as a clinician meets it,
-    and the question. Back: the finding, its mechanism in one sentence (the source document's), the source."""
-    cards = []
-    for slug in slugs:
-        f = kb.findings[slug]
-        seen, seen_source = _one_observation(slug, kb)
-        front = f"A patient: \u201c{seen}\u201d Which checklist finding is this, and what mechanism lies behind it?"
-        mechanisms = " ".join(
-            f"{m.title}: \u201c{m.cite.passage}\u201d (source document)." for m in (kb.mechanisms[g] for g in f.groups)
-        )
-        back = f"{f.label} ({f.hpo}). {mechanisms} The observation rests on: {seen_source}."
-        cards.append((front, back))
-    return cards
+RATING_MEANS = {
+    "Again": "did not know it; back in minutes",
+    "Hard": "knew it with effort",
+    "Good": "knew it",
+    "Easy": "knew it at once; back much later",
+}
+
+
+def _source_line(cite: Citation, kb: KnowledgeBase) -> str:
+    """A citation in a few words: the source's title and where in it (the why quotes the passage)."""
+    shown = source_dict(cite, kb)
+    return shown["title"] + (f" ({shown['locator']})" if shown["locator"] else "")
+
+
+def present_drill_empty(raw: Any, soonest: datetime | None, now: datetime, kb: KnowledgeBase) -> dict[str, Any]:
+    """The drill with nothing due: how many cards there are and when the next one falls due."""
+    review = present_review(raw, now, kb)
+    return {"cards": review["cards"], "next": _when_words(soonest, now) if soonest else None}
+
+
+def anki_rows(records: Sequence[Record], kb: KnowledgeBase) -> list[list[str]]:
+    """The Anki export's notes, one per finding missed so far (most missed first), tagged with the
+    types of the cases where it was missed: Front, Back, Source, Tags, Deck (docs/practice.md)."""
+    types: dict[str, list[str]] = {slug: [] for slug, _ in summarize(records, kb).missed}
+    for record in records:
+        case = get_case(record.case_id)
+        if case is not None:
+            for slug in record.missed:
+                types[slug].append(case.entry)
+    rows = []
+    for slug, entries in types.items():
+        note = anki_note(slug, entries, kb)
+        if note is not None:
+            source = "; ".join(_source_line(c, kb) for c in note.sources)
+            rows.append([note.front, note.back, source, " ".join(note.tags), ANKI_DECK])
+    return rows
+
+
+ANKI_DECK = "MIOP Checklist::Missed findings"
 
 
 def present_certainty(confidence: int, right: bool, kb: KnowledgeBase) -> dict[str, Any]:

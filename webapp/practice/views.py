@@ -48,7 +48,7 @@ from .forms import AttemptForm
 from .forms import ResetForm
 from .forms import UndoForm
 from .forms import attempt_form_html
-from .presenters import anki_cards
+from .presenters import anki_rows
 from .presenters import present_calibration_chart
 from .presenters import present_certainty_history
 from .presenters import present_feedback
@@ -182,15 +182,11 @@ def undo() -> ResponseReturnValue:
 
 @bp.get("/practice/missed.csv")
 def missed_csv() -> ResponseReturnValue:
-    """The findings missed so far as flashcards that Anki imports (front, back)."""
-    knowledge = kb()
-    summary = summarize(_records(), knowledge)
+    """The findings missed so far as flashcards that Anki imports (docs/practice.md, "The Anki export")."""
     out = io.StringIO()
     # Anki (2.1.54+) reads these header lines as import options instead of as cards.
-    out.write("#separator:comma\n#html:false\n#columns:Front,Back\n")
-    writer = csv.writer(out, lineterminator="\n")
-    for front, back in anki_cards([slug for slug, _ in summary.missed], knowledge):
-        writer.writerow([front, back])
+    out.write("#separator:comma\n#html:false\n#columns:Front,Back,Source,Tags,Deck\n#tags column:4\n#deck column:5\n")
+    csv.writer(out, lineterminator="\n").writerows(anki_rows(_records(), kb()))
     return Response(
         out.getvalue(),
         mimetype="text/csv",

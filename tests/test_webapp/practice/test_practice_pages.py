@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 
 import pytest
@@ -213,29 +211,6 @@ def test_weak_spots_lead_to_a_case_with_the_missed_findings(client):
     assert target.endswith("?via=review")
     picked = get_case(target.rsplit("/", 1)[1].split("?")[0])
     assert set(picked.key.present) & set(get_case("miop-blind-toddler").key.present)
-
-
-def test_missed_findings_export_as_anki_csv(client):
-    attempt(client, CASE, ["anemia"], "recessive", [])
-    resp = client.get("/practice/missed.csv")
-    assert resp.mimetype == "text/csv" and "attachment" in resp.headers["Content-Disposition"]
-    lines = resp.get_data(as_text=True).splitlines()
-    assert lines[:2] == ["#separator:comma", "#html:false"]
-    rows = list(csv.reader(io.StringIO("\n".join(line for line in lines if not line.startswith("#")))))
-    assert len(rows) == 5 and all(len(r) == 2 for r in rows)
-    # Changed on purpose (docs/decisions/0015-practice-trains-recognition.md): question/answer cards. The front
-    # asks about an observation and never names the finding; the back names it, gives its mechanism in
-    # one sentence and the source.
-    labels = {f.label for f in KB.findings.values()}
-    for front, back in rows:
-        assert front.startswith("A patient: \u201c") and front.endswith("what mechanism lies behind it?")
-        assert not any(label.lower() in front.lower() for label in labels)
-        assert "(source document)" in back and "The observation rests on:" in back and len(back.split()) < 90
-    backs = {r[1].split(" (HP:")[0] for r in rows}
-    assert "Low blood calcium" in backs and "Anemia" not in backs
-    calcium = next(r for r in rows if r[1].startswith("Low blood calcium"))
-    assert "Calcium locked into bone" in calcium[1] and "constant deposition of minerals in bone" in calcium[1]
-    assert "Serum calcium" in calcium[0]
 
 
 def test_progress_can_be_cleared_with_a_post(client):

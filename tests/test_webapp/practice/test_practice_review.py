@@ -7,9 +7,8 @@ import html
 
 from rules.practice.library import public_id
 from rules.practice.simulate import offered_entries
+from tests.support.apps import COOKIE_BUDGET
 from tests.support.apps import csrf_token
-
-COOKIE_BUDGET = 4093  # bytes a browser keeps for one cookie, name and attributes included
 
 
 def commit(client, case_id, findings=(), lean="recessive", confidence="80"):
