@@ -43,6 +43,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import GUNICORN_CONF  # noqa: E402
 from common import ROOT  # noqa: E402
 from common import free_port  # noqa: E402
 from common import wait_for  # noqa: E402
@@ -61,8 +62,11 @@ PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "miop_bench")
 
 
 @contextlib.contextmanager
-def servers(database_url: str, instances: int) -> Iterator[list[int]]:
-    """Migrate the database, run `instances` gunicorn servers on it, yield their ports; stop them after."""
+def servers(database_url: str, instances: int, production: bool = False) -> Iterator[list[int]]:
+    """Migrate the database, run `instances` gunicorn servers on it, yield their ports; stop them after.
+
+    `production`: each server as `make run` starts it (webapp/infra/gunicorn_conf.py: gthread workers,
+    preloaded), WORKERS workers; otherwise gunicorn's defaults (sync workers), as this bench always ran."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
         env |= {
@@ -77,25 +81,22 @@ def servers(database_url: str, instances: int) -> Iterator[list[int]]:
         try:
             for i in range(instances):
                 port = free_port()
-                procs.append(
-                    subprocess.Popen(
-                        [
-                            str(BIN / "gunicorn"),
-                            "--workers",
-                            str(WORKERS),
-                            "--no-control-socket",
-                            "--bind",
-                            f"127.0.0.1:{port}",
-                            "--error-logfile",
-                            f"{tmp}/error-{i}.log",
-                            "webapp:create_app()",
-                        ],
-                        cwd=ROOT,
-                        env=env,
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
+                command = [str(BIN / "gunicorn"), "--workers", str(WORKERS), "--no-control-socket"]
+                command += ["--bind", f"127.0.0.1:{port}", "--error-logfile", f"{tmp}/error-{i}.log"]
+                server_env = env
+                if production:
+                    command = [str(BIN / "gunicorn"), "--config", str(GUNICORN_CONF)]
+                    server_env = env | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": str(WORKERS)}
+                with open(f"{tmp}/server-{i}.log", "wb") as log:
+                    procs.append(
+                        subprocess.Popen(
+                            [*command, "webapp:create_app()"],
+                            cwd=ROOT,
+                            env=server_env,
+                            stdout=subprocess.DEVNULL,
+                            stderr=log,
+                        )
                     )
-                )
                 ports.append(port)
             for port in ports:
                 wait_for(f"http://127.0.0.1:{port}/join")

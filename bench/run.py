@@ -64,6 +64,18 @@ BUDGETS: dict[str, tuple[Callable[[float, float], bool], float]] = {
             "dashboard_seconds": (operator.le, 3),
         }.items()
     },
+    **{
+        f"lecture_{backend}_{name}": budget
+        for backend in ("sqlite", "postgresql")
+        for name, budget in {
+            "errors": (operator.eq, 0),
+            "lost": (operator.eq, 0),
+            "duplicates": (operator.eq, 0),
+            "reveal_last_seconds": (operator.le, 3),
+            "reveal_missed": (operator.eq, 0),
+        }.items()
+    },
+    "lecture_postgresql_answer_p95_ms": (operator.lt, 150),
 }
 # A budgeted figure's first word -> the module that gives it (a figure missing from a module that
 # ran counts as failed).
@@ -80,6 +92,7 @@ MODULE_OF = {
     "result": "page_weight",
     "about": "page_weight",
     "classroom": "classroom",
+    "lecture": "lecture",
     "neonatal": "answer_size",
     "hpo": "hpo_search",
 }
