@@ -64,6 +64,12 @@ from .practice.certainty import MARKS as CERTAINTY_MARKS
 from .practice.certainty import certainty_of
 from .practice.certainty import level_of
 from .practice.certainty import mark as certainty_mark
+from .practice.decisions import MAX_DIFFERENTIAL
+from .practice.decisions import NOTHING as NOTHING_URGENT
+from .practice.decisions import EntryChoice
+from .practice.decisions import differential_choices
+from .practice.decisions import keyed_choices
+from .practice.decisions import next_step_choices
 from .practice.ids import PATTERN as PUBLIC_CASE_ID_PATTERN
 from .practice.library import get_case
 from .practice.library import public_id as public_case_id
@@ -190,4 +196,11 @@ __all__ = [
     "summarize",
     "unfolding_of",
     "weak_spot_case",
+    # practice: the decisions (differential, next step)
+    "MAX_DIFFERENTIAL",
+    "NOTHING_URGENT",
+    "EntryChoice",
+    "differential_choices",
+    "keyed_choices",
+    "next_step_choices",
 ]
