@@ -71,6 +71,12 @@ from .practice.certainty import MARKS as CERTAINTY_MARKS
 from .practice.certainty import certainty_of
 from .practice.certainty import level_of
 from .practice.certainty import mark as certainty_mark
+from .practice.decisions import MAX_DIFFERENTIAL
+from .practice.decisions import NOTHING as NOTHING_URGENT
+from .practice.decisions import EntryChoice
+from .practice.decisions import differential_choices
+from .practice.decisions import keyed_choices
+from .practice.decisions import next_step_choices
 from .practice.drill import DrillCard
 from .practice.drill import anki_note
 from .practice.drill import next_card as next_drill_card
@@ -216,4 +222,11 @@ __all__ = [
     "anki_note",
     "next_drill_card",
     "rate_card",
+    # practice: the decisions (differential, next step)
+    "MAX_DIFFERENTIAL",
+    "NOTHING_URGENT",
+    "EntryChoice",
+    "differential_choices",
+    "keyed_choices",
+    "next_step_choices",
 ]

@@ -362,6 +362,24 @@ CASE = _entries(
         ),
     ),
     teaching_point=req("tables", _entries("teaching point", kind=opt("str"), text=req("str"), cite=req("table", CITE))),
+    next_step=opt(
+        "tables",
+        _entries("next step", red_flag=opt("str"), choices=req("strings"), cite=opt("table", CITE)),
+    ),
+)
+NEXT_STEPS = _entries(
+    "next_steps",
+    choice=req(
+        "tables",
+        _entries(
+            "next-step choice",
+            "id",
+            id=req("str"),
+            label=req("str"),
+            red_flags=req("strings"),
+            workup=req("strings"),
+        ),
+    ),
 )
 
 # Every file of rules/knowledge and its shape; each file under cases/ follows CASE.
@@ -379,6 +397,7 @@ FILES: dict[str, Table] = {
     "observations.toml": OBSERVATIONS,
     "simulation.toml": SIMULATION,
     "entries.toml": ENTRIES,
+    "next_steps.toml": NEXT_STEPS,
 }
 
 

@@ -26,6 +26,10 @@ from rules.core.model import KnowledgeBase
 from rules.core.model import State
 from rules.core.schema import checked
 
+from .decisions import KeyedStep
+from .decisions import check_written_next_steps
+from .decisions import next_steps_from_mapping
+
 KINDS = ("written", "simulated", "authored")
 DIFFICULTIES = ("easy", "medium", "hard")
 LEANS = ("recessive", "dominant", "indeterminate")
@@ -96,6 +100,7 @@ class Case:
     seed_misleads: bool = False
     tags: tuple[str, ...] = ()
     stages: tuple[Stage, ...] = ()
+    next_steps: tuple[KeyedStep, ...] = ()  # a written case's next-step key, with sources (decisions.py)
 
     @property
     def unfolding(self) -> tuple[Stage, ...]:
@@ -209,6 +214,7 @@ def case_from_mapping(raw: Mapping[str, Any], kb: KnowledgeBase, kind: str = "wr
                 Stage(st["title"], " ".join(st["narrative"].split()), tuple(st.get("adds", [])))
                 for st in raw.get("stage", [])
             ),
+            next_steps=next_steps_from_mapping(raw.get("next_step", [])),
         )
     except KeyError as err:
         raise KnowledgeError(f"{where}: missing field {err}") from None
@@ -250,6 +256,7 @@ def load_cases() -> dict[str, Case]:
         if raw.get("id") != stem:
             raise KnowledgeError(f"case file {item.name}: id must be the file name ({stem!r})")
         case = case_from_mapping(raw, kb)
+        check_written_next_steps(case.next_steps, case.key.answers(), f"case {case.id!r}", kb)
         if not case.label:
             case = replace(case, label=f"Written case modelled on {case.entry} {case.entry_name}".strip())
         cases[case.id] = case

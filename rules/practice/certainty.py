@@ -12,7 +12,8 @@ says how sure they are, on three levels, and the mark depends on it:
 The form keeps its confidence of 50-100 % (the public API contract), so a confidence maps to the
 level the scheme says is best for it: 50 and 60 % to C=1, 70 and 80 % to C=2, 90 and 100 % to C=3.
 What is marked is the inheritance lean (right or not), the part of the answer the confidence is
-asked about.
+asked about, and each decision committed to with it (rules/practice/decisions.py), at the same level:
+the differential is right when the case's entry is its first choice, the next step when it is keyed.
 
 The Brier score of the lean over the history is the mean of (confidence - outcome)^2, with the
 confidence as a probability and the outcome 1 for a right lean, 0 otherwise: 0 is perfect, 0.25 is
@@ -51,13 +52,13 @@ class Certainty:
 
     attempts: int
     total: int  # sum of the marks
-    best_possible: int  # every lean right at C=3
+    best_possible: int  # every lean and decision right at C=3
     brier: float | None  # None without attempts
 
     @property
     def mean(self) -> float | None:
-        """Mark per attempt (None without attempts): 3 is the most, -6 the least."""
-        return self.total / self.attempts if self.attempts else None
+        """Mark per answer marked (a lean or a decision; None without attempts): 3 is the most, -6 the least."""
+        return self.total / (self.best_possible // 3) if self.attempts else None
 
 
 def brier(records: Iterable[Record]) -> float | None:
@@ -66,9 +67,16 @@ def brier(records: Iterable[Record]) -> float | None:
     return sum((p - o) ** 2 for p, o in pairs) / len(pairs) if pairs else None
 
 
+def marks(confidence: int, rights: Iterable[bool]) -> int:
+    """The certainty-based mark of several answers given at one confidence (the lean and the decisions)."""
+    return sum(mark(confidence, right) for right in rights)
+
+
 def certainty_of(records: Iterable[Record]) -> Certainty:
-    """Marks, their best possible total and the Brier score of a history."""
+    """Marks (the lean's and each decision's), their best possible total and the Brier score of the lean."""
     records = list(records)
-    return Certainty(
-        len(records), sum(mark(r.confidence, r.lean_correct) for r in records), 3 * len(records), brier(records)
+    total = sum(
+        marks(r.confidence, [r.lean_correct, *[True] * r.decisions_right, *[False] * (r.decisions - r.decisions_right)])
+        for r in records
     )
+    return Certainty(len(records), total, 3 * sum(1 + r.decisions for r in records), brier(records))

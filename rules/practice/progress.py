@@ -20,6 +20,7 @@ from rules.core.errors import InputError
 from rules.core.model import KnowledgeBase
 
 from .cases import Case
+from .decisions import differential_choices
 from .library import internal_id
 from .library import public_id
 from .scoring import Attempt
@@ -46,6 +47,8 @@ class Record:
     lean_correct: bool
     confidence: int
     missed: tuple[str, ...]
+    decisions: int = 0  # decisions given beside the lean (differential, next step), for the certainty marks
+    decisions_right: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +93,17 @@ def record_of(feedback: Feedback) -> Record:
         feedback.lean_correct,
         feedback.attempt.confidence,
         feedback.missed,
+        len(feedback.decisions_right),
+        sum(right for _, right in feedback.decisions_right),
     )
 
 
 def encode(record: Record, kb: KnowledgeBase) -> list[Any]:
-    """A record as a short JSON-able list: [case id, score %, lean right 0/1, confidence, missed mask]."""
+    """A record as a short JSON-able list: [case id, score %, lean right 0/1, confidence, missed mask], and
+    when decisions were given, [decisions given, decisions right] after it."""
     mask = _mask(record.missed, list(kb.findings))
-    return [public_id(record.case_id), record.score_pct, int(record.lean_correct), record.confidence, mask]
+    row = [public_id(record.case_id), record.score_pct, int(record.lean_correct), record.confidence, mask]
+    return [*row, record.decisions, record.decisions_right] if record.decisions else row
 
 
 def decode(rows: Any, kb: KnowledgeBase) -> tuple[Record, ...]:
@@ -105,9 +112,14 @@ def decode(rows: Any, kb: KnowledgeBase) -> tuple[Record, ...]:
     records = []
     for row in rows if isinstance(rows, list) else []:
         try:
-            case_id, pct, right, confidence, mask = row
+            case_id, pct, right, confidence, mask, *decisions = row
+            given, given_right = (int(decisions[0]), int(decisions[1])) if len(decisions) == 2 else (0, 0)
+            if not 0 <= given_right <= given <= 2:
+                continue
             missed = _unmask(mask, order)
-            records.append(Record(internal_id(str(case_id)), int(pct), bool(right), int(confidence), missed))
+            records.append(
+                Record(internal_id(str(case_id)), int(pct), bool(right), int(confidence), missed, given, given_right)
+            )
         except (TypeError, ValueError):
             continue
     return tuple(records[-MAX_RECORDS:])
@@ -129,7 +141,9 @@ def _unmask(mask: Any, order: Sequence[str]) -> tuple[str, ...]:
 
 def encode_attempt(case_id: str, attempt: Attempt, kb: KnowledgeBase) -> list[Any]:
     """The last committed attempt as a short JSON-able list, for the feedback page to show again:
-    [public case id, findings mask, lean, mechanisms mask, confidence, stage]."""
+    [public case id, findings mask, lean, mechanisms mask, confidence, stage, differential, next step],
+    the differential as positions in its list of choices (no entry id in the cookie)."""
+    order = [c.id for c in differential_choices(kb)]
     return [
         public_id(case_id),
         _mask(attempt.findings, list(kb.findings)),
@@ -137,22 +151,29 @@ def encode_attempt(case_id: str, attempt: Attempt, kb: KnowledgeBase) -> list[An
         _mask(attempt.mechanisms, list(kb.mechanisms)),
         attempt.confidence,
         attempt.stage,
+        [order.index(e) for e in attempt.differential],
+        attempt.next_step,
     ]
 
 
 def decode_attempt(row: Any, kb: KnowledgeBase) -> tuple[str, Attempt] | None:
     """(case id, attempt) from `encode_attempt`'s list; None for anything malformed."""
     try:
-        case_id, findings, lean, mechanisms, confidence, stage = row
+        case_id, findings, lean, mechanisms, confidence, stage, differential, next_step = row
+        choices = differential_choices(kb)
+        if not all(0 <= int(i) < len(choices) for i in differential):
+            return None
         attempt = Attempt(
             _unmask(findings, list(kb.findings)),
             str(lean),
             _unmask(mechanisms, list(kb.mechanisms)),
             int(confidence),
             None if stage is None else int(stage),
+            tuple(choices[int(i)].id for i in differential),
+            None if next_step is None else str(next_step),
         )
         validate_attempt(attempt, kb)
-    except (TypeError, ValueError, InputError):
+    except (TypeError, ValueError, IndexError, InputError):
         return None
     return internal_id(str(case_id)), attempt
 

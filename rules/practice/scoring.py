@@ -9,6 +9,11 @@ Fair stages: an attempt committed before the last stage is scored against what h
 finding of the key that only a later stage describes is listed apart ("not shown yet"): it is no
 miss, and ticking it is no hit and no over-call (the trainee could not have read it). The same for a
 mechanism that only those findings carry.
+
+Decisions (rules/practice/decisions.py): an attempt may also commit to a ranked differential and to a
+next step. Each decision given takes DECISION_WEIGHT of the score, and the three parts above share the
+rest in their own proportions; an attempt without decisions is scored as before. The ranking and the
+red flags are run on what had been shown, like the findings.
 """
 
 from __future__ import annotations
@@ -24,11 +29,24 @@ from rules.core.inputs import whole_number
 from rules.core.model import Answers
 from rules.core.model import Assessment
 from rules.core.model import KnowledgeBase
+from rules.core.model import State
+from rules.differential import Ranking
+from rules.differential import rank
 
 from .cases import LEANS
 from .cases import Case
 from .cases import in_kb_order
 from .cases import mechanisms_of
+from .decisions import DECISION_WEIGHT
+from .decisions import PLACE_CREDIT
+from .decisions import KeyedStep
+from .decisions import check_differential
+from .decisions import differential_credit
+from .decisions import key_entries
+from .decisions import keyed_choices
+from .decisions import keyed_next_steps
+from .decisions import next_step_choices
+from .decisions import place_of
 
 WEIGHTS = {"findings": 0.5, "lean": 0.3, "mechanisms": 0.2}
 CONFIDENCE_MIN, CONFIDENCE_MAX = 50, 100
@@ -38,7 +56,13 @@ SCORE_RULE = (
     "finding you tick that the case does not have lowers it. Lean = 1 if your lean matches the "
     "expected one, else 0. Mechanism overlap = mechanisms in both ÷ mechanisms in either. "
     "Only what the stages you read describe counts: a finding a later stage adds is not shown yet, "
-    "never a miss. A perfect answer scores 1."
+    "never a miss. A perfect answer scores 1. "
+    f"Decisions are optional. Each one you commit to (the differential, the next step) counts {DECISION_WEIGHT:g}, and "
+    "the three parts above share the rest in the same proportions (with both: 0.3, 0.18 and 0.12). "
+    f"Differential: {PLACE_CREDIT[0]:g} when the case's entry (or an entry its Orphanet group is pooled into) is your "
+    f"first choice, {PLACE_CREDIT[1]:g} when second, {PLACE_CREDIT[2]:g} when third, else 0. Next step: 1 when it is "
+    "a step that a red flag (urgent or high) raised by the findings shown calls for, or nothing urgent when none is "
+    "raised; else 0. Without decisions, the score is the three parts alone."
 )
 
 
@@ -55,6 +79,29 @@ class Attempt:
     mechanisms: tuple[str, ...]
     confidence: int
     stage: int | None = None
+    differential: tuple[str, ...] = ()  # entry ids of the ranking, best first (at most three)
+    next_step: str | None = None  # a next-step choice id
+
+
+@dataclass(frozen=True, slots=True)
+class DifferentialResult:
+    """The differential scored: the key entries, where the first of them stands in the trainee's list,
+    its credit (None: the case models no entry of the ranking, so the differential is not scored), and
+    the ranking run on what had been shown."""
+
+    key: tuple[str, ...]
+    place: int | None
+    credit: float | None
+    ranking: Ranking
+
+
+@dataclass(frozen=True, slots=True)
+class NextStepResult:
+    """The next step scored: the pick, the key (why each choice is keyed) and whether the pick is keyed."""
+
+    pick: str
+    keyed: tuple[KeyedStep, ...]
+    right: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +124,25 @@ class Feedback:
     not_shown: tuple[str, ...]  # present findings only stages after the commit describe: not scored
     mechanisms_not_shown: tuple[str, ...]  # key mechanisms that only those findings carry: not scored
     engine: Assessment  # the rules evaluated on the key: the clues behind the expected lean
+    weights: Mapping[str, float]  # the weight of each part scored (the decisions' only when given)
+    differential: DifferentialResult | None = None
+    next_step: NextStepResult | None = None
 
     @property
     def shown(self) -> tuple[str, ...]:
         """The key's present findings the stages read before the commit describe (the scored ones)."""
         return tuple(s for s in self.case.key.present if s not in self.not_shown)
+
+    @property
+    def decisions_right(self) -> tuple[tuple[str, bool], ...]:
+        """The decisions scored, each with whether it was right (for the certainty-based mark): the
+        differential is right when the case's entry is first."""
+        out = []
+        if self.differential is not None and self.differential.credit is not None:
+            out.append(("differential", self.differential.place == 1))
+        if self.next_step is not None:
+            out.append(("next_step", self.next_step.right))
+        return tuple(out)
 
     @property
     def engine_agrees(self) -> bool:
@@ -119,13 +180,22 @@ def validate_attempt(attempt: Attempt, kb: KnowledgeBase) -> None:
             "invalid_confidence",
             f"confidence must be a whole number from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}",
         )
+    problem = check_differential(attempt.differential, kb)
+    if problem:
+        raise InputError("invalid_differential", problem)
+    if attempt.next_step is not None and attempt.next_step not in {c.id for c in next_step_choices(kb)}:
+        raise InputError(
+            "invalid_next_step",
+            f"unknown next step {attempt.next_step!r}: use one of {', '.join(c.id for c in next_step_choices(kb))}",
+        )
 
 
 def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
-    """An Attempt from a JSON body {findings, lean, mechanisms, confidence}; InputError if malformed."""
+    """An Attempt from a JSON body {findings, lean, mechanisms, confidence, stage, differential,
+    next_step}; InputError if malformed."""
     if not isinstance(body, Mapping):
         raise InputError("invalid_body", "the body must be a JSON object")
-    unknown = sorted(set(body) - {"findings", "lean", "mechanisms", "confidence", "stage"})
+    unknown = sorted(set(body) - {"findings", "lean", "mechanisms", "confidence", "stage", "differential", "next_step"})
     if unknown:
         raise InputError("invalid_body", f"unknown field(s): {', '.join(unknown)}")
     lists = {}
@@ -148,9 +218,23 @@ def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
         stage = whole_number(body["stage"])
         if stage is None or stage < 1:
             raise InputError("invalid_stage", "stage must be a whole number from 1 (stages read before committing)")
-    attempt = Attempt(lists["findings"], lean.strip().lower(), lists["mechanisms"], confidence, stage)
+    differential, next_step = _decisions(body)
+    attempt = Attempt(
+        lists["findings"], lean.strip().lower(), lists["mechanisms"], confidence, stage, differential, next_step
+    )
     validate_attempt(attempt, kb)
     return attempt
+
+
+def _decisions(body: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None]:
+    """The body's differential (entry ids, best first) and next step, as given; InputError if malformed."""
+    differential = body.get("differential", [])
+    if not isinstance(differential, list) or not all(isinstance(v, str) for v in differential):
+        raise InputError("invalid_differential", "differential must be a list of entry ids, best first")
+    next_step = body.get("next_step")
+    if next_step is not None and not isinstance(next_step, str):
+        raise InputError("invalid_next_step", "next_step must be the id of a next-step choice")
+    return tuple(v.strip() for v in differential), next_step
 
 
 def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
@@ -175,9 +259,21 @@ def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
     finding_credit = _dice(len(hits), len(missed), len(extra))
     mechanism_credit = _jaccard(len(m_hit), len(m_missed), len(m_extra))
     lean_correct = attempt.lean == key.lean
-    score = (
-        WEIGHTS["findings"] * finding_credit + WEIGHTS["lean"] * lean_correct + WEIGHTS["mechanisms"] * mechanism_credit
-    )
+    states: dict[str, State] = dict.fromkeys(shown, "present")
+    states.update(dict.fromkeys(key.absent, "absent"))
+    seen = Answers(states, key.onset, key.family_history)  # what had been shown, as engine answers
+    differential = _differential(case, attempt, seen, kb) if attempt.differential else None
+    next_step = None
+    if attempt.next_step is not None:
+        keyed = keyed_next_steps(seen, kb)
+        next_step = NextStepResult(attempt.next_step, keyed, attempt.next_step in keyed_choices(keyed))
+    credits = {"findings": finding_credit, "lean": float(lean_correct), "mechanisms": mechanism_credit}
+    if differential is not None and differential.credit is not None:
+        credits["differential"] = differential.credit
+    if next_step is not None:
+        credits["next_step"] = float(next_step.right)
+    weights = weights_for(len(credits) - len(WEIGHTS))
+    score = sum(weights[part] * credit for part, credit in credits.items())
     return Feedback(
         case=case,
         attempt=attempt,
@@ -195,4 +291,24 @@ def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
         not_shown=not_shown,
         mechanisms_not_shown=m_not_shown,
         engine=evaluate(key_answers(case), kb),
+        weights={part: weights[part] for part in credits},
+        differential=differential,
+        next_step=next_step,
     )
+
+
+def weights_for(decisions: int) -> dict[str, float]:
+    """The weights when `decisions` decisions are scored: each counts DECISION_WEIGHT, and findings, lean
+    and mechanisms share the rest in their own proportions."""
+    rest = 1 - DECISION_WEIGHT * decisions
+    return {part: round(w * rest, 4) for part, w in WEIGHTS.items()} | {
+        "differential": DECISION_WEIGHT,
+        "next_step": DECISION_WEIGHT,
+    }
+
+
+def _differential(case: Case, attempt: Attempt, seen: Answers, kb: KnowledgeBase) -> DifferentialResult:
+    """The differential against the case's key entry, and the ranking run on what had been shown."""
+    key = key_entries(case.entry, kb)
+    place = place_of(attempt.differential, key)
+    return DifferentialResult(tuple(sorted(key)), place, differential_credit(place) if key else None, rank(seen, kb))

@@ -118,3 +118,39 @@ def test_commits_are_scored_on_what_was_shown_and_reload_or_back_never_commit_ag
     expect(page.locator(".fb-later")).to_have_count(0)
     page.goto(f"{live_server}/practice")
     expect(page.locator(".progress")).to_contain_text("2 attempts on 1 case")
+
+
+def test_on_a_phone_a_trainee_commits_a_differential_and_a_next_step_and_reads_their_feedback(
+    page: Page, live_server, artifacts
+):
+    """The decisions at 390x844: three plain selects and a list of next steps; the feedback opens on
+    the score, with the decisions' feedback just below it."""
+    case = get_case("miop-newborn-tetany")  # a neonate with low calcium: the calcium plan is the next step
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/practice/{public_id(case.id)}?stage={len(case.unfolding)}")
+    differential = page.get_by_role("group", name=re.compile(r"^4\. Which types or genes"))
+    differential.get_by_label("First choice").select_option("OMIM:611490")
+    differential.get_by_label("Second choice").select_option("OMIM:259700")
+    steps = page.get_by_role("group", name=re.compile(r"^5\. What should happen first"))
+    steps.get_by_label(re.compile("^Blood calcium")).check()
+    differential.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "practice-decisions-phone.png"))
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= 390, "the form is wider than the phone"
+    answer(page, [KB.findings[s].label for s in case.key.present], "Recessive", [], "90 %")
+    expect(page.locator("#fb-differential h4")).to_have_text("Differential: credit 0.5")
+    expect(page.locator("#fb-differential")).to_contain_text("The case's entry is your second choice")
+    expect(page.locator("#fb-differential .ranking-top li")).to_have_count(3)
+    expect(page.locator("#fb-next-step h4")).to_have_text("Next step: right")
+    expect(page.locator("#fb-next-step")).to_contain_text("Low blood calcium")
+    expect(page.locator(".verdict")).to_contain_text("your next step is right")
+    for part in (".big-score", ".verdict"):  # the score opens the page; the decisions follow it
+        box = page.locator(part).bounding_box()
+        assert box and box["y"] + box["height"] <= 844, part
+    decisions = page.locator("#fb-decisions").bounding_box()
+    assert decisions and decisions["y"] < page.locator("#fb-findings").bounding_box()["y"]
+    assert_no_axe_violations(page)
+    page.screenshot(path=str(artifacts / "practice-decisions-feedback-phone.png"))
+    for part in ("differential", "next-step"):
+        page.locator(f"#fb-{part}").evaluate("e => e.scrollIntoView()")
+        page.screenshot(path=str(artifacts / f"practice-decisions-feedback-{part}-phone.png"))

@@ -273,7 +273,7 @@ def answer(
     page.get_by_role("group", name=re.compile("^2\\.")).get_by_label(re.compile("^" + lean)).check()
     for title in mechanisms:
         page.get_by_role("group", name=re.compile("^3\\.")).get_by_label(title, exact=True).check()
-    page.get_by_role("group", name=re.compile("^4\\.")).get_by_label(confidence, exact=True).check()
+    page.get_by_role("group", name=re.compile(r"^\d\. How confident")).get_by_label(confidence, exact=True).check()
     page.get_by_role("button", name="Commit and reveal").click()
     if wait:
         expect(page.locator("#saved")).to_contain_text("Saved — waiting for the reveal")

@@ -75,7 +75,7 @@ FIT_CONTRADICTED = (
 )
 
 
-def _ratio_words(lr: float) -> str:
+def ratio_words(lr: float) -> str:
     if abs(math.log10(lr)) < 0.05:
         return "neutral (x1)"
     if lr > 1:
@@ -346,7 +346,7 @@ def rank_genes(genes: Any, notes: dict[str, Any]) -> list[Any]:
     return sorted(genes, key=order)
 
 
-def _percent(p: float) -> str:
+def percent_words(p: float) -> str:
     """A probability as the page shows it: a whole percentage (no false precision), never a bare 0 or 100."""
     if p < 0.005:
         return "< 1 %"
@@ -369,7 +369,7 @@ def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBa
         "frequency": frequency,
         "direction": direction,
         "width": min(BAR_STEPS, round(abs(decades) / BAR_DECADES * BAR_STEPS)),
-        "ratio_words": _ratio_words(row["lr"]),
+        "ratio_words": ratio_words(row["lr"]),
     }
 
 
@@ -391,7 +391,7 @@ def page_view(result: dict[str, Any], kb: KnowledgeBase, every: bool = False) ->
         {
             **e,
             "url": pages[e["id"]][0],
-            "percent": _percent(e["probability"]),
+            "percent": percent_words(e["probability"]),
             "width": round(BAR_STEPS * e["probability"]),
             "prior_words": _prior_words(e["prior"]),
             "evidence": [_view_row(r, pages[e["id"]][1], kb) for r in e.get("evidence", [])],
@@ -399,12 +399,12 @@ def page_view(result: dict[str, Any], kb: KnowledgeBase, every: bool = False) ->
         for e in entries[:SHOWN_ENTRIES]
     ]
     rest = [
-        {**e, "url": pages[e["id"]][0], "percent": _percent(e["probability"])}
+        {**e, "url": pages[e["id"]][0], "percent": percent_words(e["probability"])}
         for e in entries[SHOWN_ENTRIES : None if every else LISTED_ENTRIES]
     ]
     names = {e["id"]: e["name"] for e in entries}
     checks = [{**c, "favours": [names[i] for i in c["favours_if_present"]]} for c in notes["separating_checks"]]
-    genes = [{**g, "percent": _percent(g["probability"])} for g in notes["by_gene"][:SHOWN_ENTRIES]]
+    genes = [{**g, "percent": percent_words(g["probability"])} for g in notes["by_gene"][:SHOWN_ENTRIES]]
     return {
         "shown": shown,
         "rest": rest,
@@ -431,7 +431,7 @@ def expected_rank(entry_id: str, answers: Answers, kb: KnowledgeBase) -> dict[st
             return {
                 "rank": position,
                 "of": len(ranking.entries),
-                "percent": _percent(r.probability),
+                "percent": percent_words(r.probability),
                 "best": ranking.entries[0].entry.name,
                 "best_is_expected": position == 1,
             }

@@ -9,6 +9,7 @@ from flask import Response
 
 from rules import CONFIDENCE_MAX
 from rules import CONFIDENCE_MIN
+from rules import MAX_DIFFERENTIAL
 from rules import Case
 from rules import case_id_for
 from rules import get_case
@@ -26,6 +27,7 @@ from ..api.schemas import ref
 from ..extensions import csrf
 from ..infra.knowledge import kb
 from .presenters import present_case
+from .presenters import present_choices
 from .presenters import present_feedback
 
 bp = Blueprint("practice_api", __name__)
@@ -60,9 +62,9 @@ def cases() -> Response:
 
 @bp.get("/cases/<case_id>")
 def case(case_id: str) -> Response:
-    """One vignette, never its answer key. Asked for by an older id (one that names the answer), the
-    same answer, with the public id."""
-    return ok({"case": present_case(_case(case_id))})
+    """One vignette, never its answer key, and the decisions' choices (the same for every case). Asked
+    for by an older id (one that names the answer), the same answer, with the public id."""
+    return ok({"case": present_case(_case(case_id)), "choices": present_choices(kb())})
 
 
 @bp.post("/cases/<case_id>/attempts")
@@ -113,6 +115,46 @@ ATTEMPT_SCHEMA: dict[str, Any] = {
             "description": "how many of the case's stages were read before committing (default, or more "
             "than the case has: all)",
         },
+        "differential": {
+            "type": "array",
+            "maxItems": MAX_DIFFERENTIAL,
+            "uniqueItems": True,
+            "items": {"type": "string"},
+            "description": "optional: up to three entry ids of `choices.differential` (GET /api/v1/cases/{case_id}), "
+            "best first",
+        },
+        "next_step": {
+            "type": "string",
+            "description": "optional: the id of one of `choices.next_step` (GET /api/v1/cases/{case_id})",
+        },
+    },
+}
+CHOICES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "the decisions' choices, the same list in the same order for every case (never its key)",
+    "properties": {
+        "differential": {
+            "type": "array",
+            "description": "every entry the ranking covers, the osteopetroses first",
+            "items": {
+                "type": "object",
+                "required": ["id", "name", "genes", "group"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "name": {"type": "string"},
+                    "genes": {"type": "array", "items": {"type": "string"}},
+                    "group": {"type": "string", "enum": ["osteopetrosis", "other"]},
+                },
+            },
+        },
+        "next_step": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "label"],
+                "properties": {"id": {"type": "string"}, "label": {"type": "string"}},
+            },
+        },
     },
 }
 FEEDBACK_SCHEMA: dict[str, Any] = {
@@ -141,7 +183,18 @@ FEEDBACK_SCHEMA: dict[str, Any] = {
         },
         "certainty": {
             "type": "object",
-            "description": "certainty-based mark of the lean (UCL LAPT: levels 1-3, +1/+2/+3 right, 0/-2/-6 wrong)",
+            "description": "certainty-based mark of the lean and of each decision given (UCL LAPT: levels 1-3, "
+            "+1/+2/+3 right, 0/-2/-6 wrong)",
+        },
+        "decisions": {
+            "type": "object",
+            "description": "the differential (against the case's entry and beside the ranking of what was "
+            "shown) and the next step (against the steps the red flags raised call for, with their sources); "
+            "each null when not given",
+            "properties": {
+                "differential": {"type": ["object", "null"]},
+                "next_step": {"type": ["object", "null"]},
+            },
         },
         "disclaimer": {"type": "string"},
     },
@@ -182,7 +235,11 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": {
                     "description": "OK",
-                    "content": {"application/json": {"schema": {"type": "object", "properties": {"case": _CASE}}}},
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object", "properties": {"case": _CASE, "choices": CHOICES_SCHEMA}}
+                        }
+                    },
                 },
                 **_err(404),
             },

@@ -6,6 +6,7 @@ all a trainee (or an API client) sees before committing. `present_feedback` reve
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -14,34 +15,41 @@ from typing import Any
 
 from rules import CERTAINTY_BEST_WHEN
 from rules import CERTAINTY_MARKS
+from rules import MATCH_WORDS
 from rules import MIN_BAND_ATTEMPTS
 from rules import RATINGS
 from rules import SCORE_RULE
-from rules import SCORE_WEIGHTS
 from rules import Case
 from rules import Citation
 from rules import DrillCard
 from rules import Feedback
 from rules import KnowledgeBase
+from rules import Ranked
 from rules import Record
 from rules import Summary
 from rules import Unfolding
 from rules import anki_note
 from rules import certainty_mark
 from rules import certainty_of
+from rules import differential_choices
 from rules import get_case
+from rules import keyed_choices
 from rules import level_of
 from rules import load_cases
+from rules import next_step_choices
 from rules import public_case_id
 from rules import review_items
 from rules import summarize
 from rules import unfolding_of
 
 from ..checklist.differential import expected_rank
+from ..checklist.differential import percent_words
+from ..checklist.differential import ratio_words
 from ..checklist.presenters import lean_summary
 from ..checklist.presenters import present_assessment
 from ..checklist.presenters import source_dict
 from ..wording import DISCLAIMER
+from .forms import entry_label
 
 PUBLIC_LABELS = {
     "written": "Written case",
@@ -168,7 +176,17 @@ def _verdict(feedback: Feedback) -> str:
     found = f"you found {len(feedback.hits)} of the {shown} findings shown" if shown else "no finding was shown"
     extra = f", with {len(feedback.extra)} over-call{'s' if len(feedback.extra) != 1 else ''}" if feedback.extra else ""
     later = f"; {len(feedback.not_shown)} more only later stages describe (not counted)" if feedback.not_shown else ""
-    return f"{lean}; {found}{extra}{later}."
+    d, n = feedback.differential, feedback.next_step
+    decided = ""
+    if d is not None and d.credit is not None:
+        decided += (
+            f"; the case's entry is your {ORDINALS[d.place - 1]} choice"
+            if d.place
+            else "; the case's entry is not in your differential"
+        )
+    if n is not None:
+        decided += "; your next step is right" if n.right else "; your next step is not the key"
+    return f"{lean}; {found}{extra}{later}{decided}."
 
 
 def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
@@ -182,9 +200,14 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
         "verdict": _verdict(feedback),
         "rule": SCORE_RULE,
         "parts": {
-            "findings": {"weight": SCORE_WEIGHTS["findings"], "credit": round(feedback.finding_credit, 3)},
-            "lean": {"weight": SCORE_WEIGHTS["lean"], "credit": 1.0 if feedback.lean_correct else 0.0},
-            "mechanisms": {"weight": SCORE_WEIGHTS["mechanisms"], "credit": round(feedback.mechanism_credit, 3)},
+            "findings": {"weight": feedback.weights["findings"], "credit": round(feedback.finding_credit, 3)},
+            "lean": {"weight": feedback.weights["lean"], "credit": 1.0 if feedback.lean_correct else 0.0},
+            "mechanisms": {"weight": feedback.weights["mechanisms"], "credit": round(feedback.mechanism_credit, 3)},
+        }
+        | present_decision_parts(feedback),
+        "decisions": {
+            "differential": present_differential(feedback, kb),
+            "next_step": present_next_step(feedback, kb),
         },
         "findings": {
             "hit": [_finding(s, kb) for s in feedback.hits],
@@ -218,7 +241,7 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
         ],
         "confidence": attempt.confidence,
         "unfolding": present_unfolding(unfolding_of(feedback), kb),
-        "certainty": present_certainty(attempt.confidence, feedback.lean_correct, kb),
+        "certainty": present_certainty(attempt.confidence, feedback.lean_correct, kb, feedback.decisions_right),
         "disclaimer": DISCLAIMER,
     }
 
@@ -429,12 +452,23 @@ def anki_rows(records: Sequence[Record], kb: KnowledgeBase) -> list[list[str]]:
 ANKI_DECK = "MIOP Checklist::Missed findings"
 
 
-def present_certainty(confidence: int, right: bool, kb: KnowledgeBase) -> dict[str, Any]:
-    """The certainty-based mark of one lean, with the whole scheme shown beside it."""
+DECISION_NAMES = {"differential": "your differential (its first choice)", "next_step": "your next step"}
+
+
+def present_certainty(
+    confidence: int, right: bool, kb: KnowledgeBase, decisions: Sequence[tuple[str, bool]] = ()
+) -> dict[str, Any]:
+    """The certainty-based mark of one lean and of each decision given with it, with the whole scheme."""
     level = level_of(confidence)
+    lean_mark = certainty_mark(confidence, right)
+    marked = [
+        {"what": DECISION_NAMES[name], "right": ok, "mark": certainty_mark(confidence, ok)} for name, ok in decisions
+    ]
     return {
         "level": level,
-        "mark": certainty_mark(confidence, right),
+        "mark": lean_mark + sum(certainty_mark(confidence, ok) for _, ok in decisions),
+        "lean_mark": lean_mark,
+        "decisions": marked,
         "right": right,
         "confidence": confidence,
         "scheme": [
@@ -495,4 +529,122 @@ def present_calibration_chart(records: Sequence[Record]) -> dict[str, Any] | Non
         "that level. On the dashed diagonal you would be right exactly as often as you were confident. "
         + "; ".join(said)
         + ".",
+    }
+
+
+def present_choices(kb: KnowledgeBase) -> dict[str, Any]:
+    """The decisions' choices, the same for every case (never its key): the differential's entries (the
+    osteopetroses first) and the next steps."""
+    return {
+        "differential": [
+            {"id": c.id, "name": c.name, "genes": list(c.genes), "group": c.group} for c in differential_choices(kb)
+        ],
+        "next_step": [{"id": c.id, "label": c.label} for c in next_step_choices(kb)],
+    }
+
+
+def present_decision_parts(feedback: Feedback) -> dict[str, Any]:
+    """The decisions' parts of the score, when given."""
+    parts: dict[str, Any] = {}
+    d, n = feedback.differential, feedback.next_step
+    if d is not None and d.credit is not None:
+        parts["differential"] = {"weight": feedback.weights["differential"], "credit": d.credit}
+    if n is not None:
+        parts["next_step"] = {"weight": feedback.weights["next_step"], "credit": 1.0 if n.right else 0.0}
+    return parts
+
+
+ORDINALS = ("first", "second", "third")
+EVIDENCE_ROWS = 5  # the key entry's strongest ratios shown, for and against
+
+
+def present_differential(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any] | None:
+    """The differential against the key, and beside the checklist's ranking of what had been shown: its top
+    three with their probabilities, where each of the trainee's entries stands in it, and the key entry's
+    strongest evidence."""
+    d = feedback.differential
+    if d is None:
+        return None
+    names = {c.id: c for c in differential_choices(kb)}
+    ranked = d.ranking.entries
+    places = {r.entry.id: (i, r) for i, r in enumerate(ranked, start=1)}
+
+    def entry(entry_id: str) -> dict[str, Any]:
+        c = names[entry_id]
+        at, r = places[entry_id]
+        return {
+            "id": entry_id,
+            "label": entry_label(c.name, c.genes),
+            "key": entry_id in d.key,
+            "ranking_place": at,
+            "percent": percent_words(r.probability),
+        }
+
+    given = [{**entry(e), "place": ORDINALS[i]} for i, e in enumerate(feedback.attempt.differential)]
+    key_best = min((places[k] for k in d.key), default=None, key=lambda x: x[0])
+    if d.credit is None:
+        verdict = "This case models no entry of the ranking, so the differential is not scored."
+    elif d.place is None:
+        verdict = "The case's entry is not in your differential: no credit."
+    else:
+        verdict = f"The case's entry is your {ORDINALS[d.place - 1]} choice: credit {d.credit:g}."
+    ranking_first = ranked[0].entry.id
+    agree = [g for g in given if g["ranking_place"] <= len(ORDINALS)]
+    return {
+        "given": given,
+        "key": [entry(k) for k in d.key],
+        "place": d.place,
+        "credit": d.credit,
+        "verdict": verdict,
+        "ranking": {
+            "top": [entry(r.entry.id) | {"yours": r.entry.id in feedback.attempt.differential} for r in ranked[:3]],
+            "of": len(ranked),
+            "first_agrees": bool(given) and given[0]["id"] == ranking_first,
+            "in_top": len(agree),
+            "key_place": key_best[0] if key_best else None,
+            "key_label": entry(key_best[1].entry.id)["label"] if key_best else "",
+            "evidence": _key_evidence(key_best[1]) if key_best else [],
+        },
+    }
+
+
+def _key_evidence(ranked: Ranked) -> list[dict[str, Any]]:
+    """The key entry's strongest ratios (for or against) on what had been shown, strongest first."""
+    rows = sorted(ranked.evidence, key=lambda ev: -abs(math.log(ev.lr)))[:EVIDENCE_ROWS]
+    return [
+        {
+            "label": ev.label,
+            "state": ev.state,
+            "ratio": ratio_words(ev.lr),
+            "match": MATCH_WORDS.get(ev.match, ev.match),
+            "source": ev.source,
+        }
+        for ev in rows
+    ]
+
+
+def present_next_step(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any] | None:
+    """The next step against its key, with why each keyed step is keyed: the red flag the findings shown
+    raise, its action and the action's source."""
+    n = feedback.next_step
+    if n is None:
+        return None
+    labels = {c.id: c.label for c in next_step_choices(kb)}
+    flags = {f.id: f for f in kb.red_flags}
+    keyed = [
+        {
+            "choices": [labels[c] for c in step.choices],
+            "red_flag": flags[step.red_flag].title if step.red_flag else "",
+            "level": flags[step.red_flag].level if step.red_flag else "",
+            "action": flags[step.red_flag].action if step.red_flag else "",
+            "findings": [kb.findings[s].label for s in step.findings],
+            "source": source_dict(step.cite, kb) if step.cite else None,
+        }
+        for step in n.keyed
+    ]
+    return {
+        "given": {"id": n.pick, "label": labels[n.pick]},
+        "right": n.right,
+        "keyed": keyed,
+        "keyed_choices": [labels[c] for c in keyed_choices(n.keyed)],
     }

@@ -231,7 +231,7 @@ def case(case_id: str) -> ResponseReturnValue:
     total = len(current.unfolding)
     shown = _stage_arg(total, default=1 if request.method == "GET" else total)
     via = "review" if request.args.get("via") == "review" else None
-    form = AttemptForm(knowledge=knowledge) if request.method == "POST" else None
+    form = AttemptForm(knowledge=knowledge, decisions=True) if request.method == "POST" else None
     if form is not None and form.validate_on_submit():
         scored = score_attempt(current, replace(form.attempt(), stage=shown), knowledge)
         record = record_of(scored)
@@ -251,7 +251,7 @@ def case(case_id: str) -> ResponseReturnValue:
     return render_template(
         "practice/case.html",
         case=present_staged_case(current, shown),
-        attempt_form=attempt_form_html(form, action),
+        attempt_form=attempt_form_html(form, action, decisions=True),
         reveal_url=None
         if shown >= total
         else url_for("practice.case", case_id=case_id, stage=shown + 1, via=via) + f"#stage-{shown + 1}",

@@ -78,6 +78,6 @@ def test_forms_after_a_post_carry_what_was_sent_not_the_shared_render(client):
 def test_the_shared_renders_are_keyed_by_form_language_and_mount_point(app, client):
     client.get("/", headers={"Accept-Language": "de, en;q=0.5"})
     client.get(f"/practice/{public_id(CASE)}")
-    assert set(shared_renders(app)) == {("checklist", "en", ""), ("practice-attempt", "en", "")}
+    assert set(shared_renders(app)) == {("checklist", "en", ""), ("practice-attempt-decisions", "en", "")}
     mounted = client.get("/", environ_overrides={"SCRIPT_NAME": "/miop"}).get_data(as_text=True)
     assert 'href="/miop/static/style.' in mounted and ("checklist", "en", "/miop") in shared_renders(app)

@@ -56,7 +56,9 @@ def test_progress_shows_marks_brier_and_a_calibration_chart(client):
     commit(client, "dominant", 90)  # -6
     commit(client, "recessive", 60)  # +1
     page = html.unescape(client.get("/practice").get_data(as_text=True))
-    assert "Certainty-based marks for your lean: <strong>-2</strong> of 9 possible over 3 attempts" in page
+    assert (
+        "Certainty-based marks for your lean and decisions: <strong>-2</strong> of 9 possible over 3 attempts" in page
+    )
     brier = ((0.9 - 1) ** 2 + 0.9**2 + (0.6 - 1) ** 2) / 3
     assert f"Brier score of your lean: <strong>{brier:.3f}</strong>" in page
     svg = page.split('<figure class="calib-chart">', 1)[1].split("</svg>", 1)[0]

@@ -7,6 +7,10 @@ a commit, must not contain the case's entry (OMIM:… / ORPHA:…), its number, 
 gene of the entry. The checks are the case's own: the site's general text (the list of entries to
 pick a patient from, the about text) names entries on purpose and is not what is checked, except in
 addresses and the cookie, where nothing may name any of them.
+
+The differential's choices list every entry the ranking covers, the case's own among them, by design:
+they are taken out of the text checked, and must be the same, in the same order, for every case (as in
+`GET /api/v1/cases/<id>`'s `choices`), so nothing in them singles out the case's entry.
 """
 
 from __future__ import annotations
@@ -18,12 +22,15 @@ from urllib.parse import unquote
 
 import pytest
 
+from rules.checklist import load_knowledge
 from rules.practice.cases import load_cases
+from rules.practice.decisions import key_entries
 from rules.practice.library import get_case
 from rules.practice.library import public_id
 from rules.practice.simulate import case_id_for
 from rules.practice.simulate import offered_entries
 from tests.support.apps import csrf_token
+from tests.support.practice import without_choices
 
 SIMULATED = [case_id_for(e, 1000 + 7919 * i) for i, e in enumerate(offered_entries() * 50)][:50]
 CASES = [*sorted(load_cases()), *SIMULATED]
@@ -58,6 +65,9 @@ def cookie(app, client):
     return json.dumps(app.session_interface.get_signing_serializer(app).loads(value))
 
 
+REFERENCE = public_id(sorted(load_cases())[0])
+
+
 def progress_section(page):
     return page[page.index('<section class="progress"') : page.index('<section aria-labelledby="lib-h"')]
 
@@ -68,20 +78,27 @@ def test_nothing_before_the_commit_names_the_answer(app, client, case_id):
     text_terms, address_terms = answer_terms(case)
     public = public_id(case.id)
     assert not leaks(public, address_terms)
+    reference = without_choices(html.unescape(client.get(f"/practice/{REFERENCE}").get_data(as_text=True)))[1]
     for stage in range(1, len(case.unfolding) + 1):
-        page = html.unescape(client.get(f"/practice/{public}?stage={stage}").get_data(as_text=True))
+        page, choices = without_choices(
+            html.unescape(client.get(f"/practice/{public}?stage={stage}").get_data(as_text=True))
+        )
+        assert choices == reference, f"stage {stage}: the differential's choices differ from another case's"
         assert not leaks(page, text_terms), f"stage {stage}"
         assert not leaks(" ".join(addresses(page)), address_terms), f"stage {stage}"
-    assert not leaks(client.get(f"/api/v1/cases/{public}").get_data(as_text=True), address_terms)
+    answer = client.get(f"/api/v1/cases/{public}").get_json()
+    assert answer.pop("choices") == client.get(f"/api/v1/cases/{REFERENCE}").get_json()["choices"]
+    assert not leaks(json.dumps(answer), address_terms)
     listed = [c for c in client.get("/api/v1/cases").get_json()["cases"] if get_case(c["id"]) is case]
     assert len(listed) == (case.kind == "written") and not leaks(json.dumps(listed), address_terms)
     library = html.unescape(client.get("/practice").get_data(as_text=True))
     rows = [row.split("</tr>")[0] for row in library.split("<tr>") if f"/practice/{public}" in row.split("</tr>")[0]]
     assert len(rows) == (case.kind == "written") and not leaks(" ".join(rows), text_terms)
     assert not leaks(" ".join(addresses(library)), address_terms)
-    # Commit, then the progress section and the cookie: they keep naming nothing.
+    # Commit (naming the case's entry first), then the progress section and the cookie: they keep naming nothing.
     path = f"/practice/{public}?stage=1"
-    data = {"lean": "dominant", "confidence": "90", "csrf_token": csrf_token(client, path)}
+    data = {"lean": "dominant", "confidence": "90", "csrf_token": csrf_token(client, path), "next_step": "nothing"}
+    data |= {"differential_1": sorted(key_entries(case.entry, load_knowledge()))[0]}
     assert client.post(path, data=data).status_code == 303
     progress = progress_section(html.unescape(client.get("/practice").get_data(as_text=True)))
     assert "1 attempt on 1 case" in progress and not leaks(progress, text_terms)
