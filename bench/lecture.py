@@ -55,8 +55,8 @@ from classroom import servers  # noqa: E402
 
 STUDENTS = int(os.environ.get("BENCH_STUDENTS", "1000"))
 CASES = 2
-# The student page's poll (webapp/static/classroom.js, a paced class): 1.5 to 3 s apart at random.
-POLL = (1.5, 3.0)
+# The student page's poll (webapp/static/classroom.js, a paced class): 1 to 2.5 s apart at random.
+POLL = (1.0, 2.5)
 THINK = (2.0, 12.0)  # seconds a student reads an open case before answering
 ANSWER_DEADLINE = 60.0  # the educator reveals then even if some answers are missing
 REVEAL_WAIT = 6.0  # seconds between a reveal and the next case
