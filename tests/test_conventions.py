@@ -33,3 +33,13 @@ def _offences(path: Path) -> list[str]:
 def test_no_test_imports_conftest_or_touches_sys_path():
     offences = [o for path in sorted(TESTS.rglob("*.py")) for o in _offences(path)]
     assert not offences, "\n".join(offences)
+
+
+def test_every_test_module_has_its_own_file_name():
+    """The test folders are not packages, so pytest imports each module by its file name alone: two
+    modules with one name in different folders stop the whole run at collection ("import file
+    mismatch"), and the fast tier, which skips the browser folder, would not notice."""
+    seen: dict[str, list[str]] = {}
+    for path in sorted(TESTS.rglob("test_*.py")):
+        seen.setdefault(path.name, []).append(str(path.relative_to(TESTS)))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}
