@@ -142,6 +142,26 @@ def present_pace(pace: str, state: dict[str, Any], cases: Sequence[Case]) -> dic
     return {**state, "total": len(cases), "stages": stages, "advance": advance}
 
 
+# How much text a projector screen holds, in characters, up to which each fitting applies: larger
+# type for a short case, then smaller type, then two columns (style.css, `.pj-fit-<n>`).
+PROJECTOR_FITS = (600, 1000)
+
+
+def projector_fit(staged: dict[str, Any] | None, case: dict[str, Any] | None) -> int:
+    """How a projector screen fits its text without scrolling (1, 2 or 3: the `.pj-fit-<n>` styles):
+    the case's shown stages or narrative, or after the reveal its key findings and teaching points.
+    The lobby is 1."""
+    if case is None:
+        return 1
+    if case["revealed"]:
+        text = " ".join([*case["key_findings"], *case["teaching"]])
+    elif staged is not None:
+        text = " ".join(s["title"] + " " + s["narrative"] for s in staged["shown"])
+    else:
+        text = case["narrative"]
+    return 1 + sum(len(text) > limit for limit in PROJECTOR_FITS)
+
+
 def present_key(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
     """A case's answer key as the educator's dashboard shows it (never on the projector)."""
     return {
@@ -206,6 +226,9 @@ class ClassResults:
                         {"label": labels[slug], "count": k, "pct": charts.pct(k / s.answered)}
                         for slug, k in s.top_overcalls
                     ],
+                    # Once revealed, what the projector shows beside the class's answers.
+                    "key_findings": [labels[f] for f in cases[i].key.present] if s.case_id in shown else [],
+                    "teaching": [p.text for p in cases[i].teaching_points] if s.case_id in shown else [],
                     "mean_confidence": charts.pct(s.mean_confidence / 100 if s.mean_confidence is not None else None),
                     "lean_accuracy": charts.pct(s.lean_accuracy),
                 }
