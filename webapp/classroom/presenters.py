@@ -31,6 +31,7 @@ ANSWER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("nickname", "The student's nickname (no real names are asked for)."),
     ("answered", "yes if the student answered this case, no if not (the answer columns are then empty)."),
     ("submitted_at_utc", "When the answer was last saved, in UTC (YYYY-MM-DD HH:MM:SS)."),
+    ("late", "yes if the answer came within the grace period after its case closed (kept, and marked late), else no."),
     ("lean", "The inheritance lean the student chose."),
     ("lean_right", "yes if that lean is the expected one, else no."),
     ("confidence_percent", "The confidence the student gave, in percent."),
@@ -360,6 +361,7 @@ def answers_csv(
                     _safe_cell(nickname),
                     "yes",
                     sub.submitted_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    "yes" if sub.late else "no",
                     charts.LEAN_LABEL.get(sub.lean, sub.lean),
                     "yes" if marked.lean_right else "no",
                     sub.confidence,
@@ -418,6 +420,7 @@ def present_student_answers(cases: Sequence[Case], mine: dict[str, Answer], kb: 
                 "lean_right": sub is not None and sub.lean == case.key.lean,
                 "confidence": sub.confidence if sub else None,
                 "score": charts.pct(sub.score) if sub else None,
+                "late": sub is not None and sub.late,
                 "hits": [kb.findings[s].label for s in case.key.present if sub and s in sub.findings],
                 "missed": [kb.findings[s].label for s in case.key.present if sub and s not in sub.findings],
                 "extra": [
