@@ -80,3 +80,20 @@ def test_every_case_fits_the_projector_as_a_whole_in_stages_and_revealed(browser
         assert page.get_by_text("Teaching points").is_visible()
         state = post_json(api + "/advance", {}, bearer)
     assert {k: v for k, v in wrong.items() if v} == {}
+
+
+def test_the_lobby_of_a_large_class_fits_the_projector(browser: Browser, live_server):
+    made = post_json(live_server + "/api/v1/exercises", {"title": "A large class", "case_ids": LIBRARY[:1]})
+    code = made["code"]
+    for i in range(60):  # answering joins a student through the API
+        answer = {
+            "nickname": f"student-{i:02d}-with-a-long-name",
+            "case_id": LIBRARY[0],
+            "answer": wrong_answer(LIBRARY[0]),
+        }
+        post_json(f"{live_server}/api/v1/exercises/{code}/submissions", answer)
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server}/classroom/{code}/claim#{made['educator_key']}")
+    page.get_by_role("button", name="Open the dashboard").click()
+    assert overflow(page, f"{live_server}/classroom/{code}/projector") == []
+    assert page.locator(".pj-names li").count() == 60  # every name, the list scrolls within its room

@@ -2,7 +2,9 @@
 
 Today an educator is whoever holds an educator key: in the browser, a persistent cookie holding the
 key's hash, signed (set when they create an exercise or write a case, or by the claim form; never
-read from a URL; dropped by signing out); through the API, `Authorization: Bearer <key>`. A browser
+read from a URL; dropped by signing out); through the API, `Authorization: Bearer <key>`. A phone
+the educator paired as the remote of one exercise holds a cookie of that exercise only (its key's
+hash, signed, sent only to the exercise's pages), which opens its controls and nothing else. A browser
 student is a random token in the session, one per join code; an API student is (exercise,
 nickname) and the `student_token` its first submission answered.
 Every page and API view asks this module, never the session or the headers, so another way to
