@@ -56,6 +56,9 @@ class Config:
     # Wrong rejoin codes per NICKNAME per window (whoever sends them: a class behind one address is
     # never locked out, and nobody can try more than this many codes on one student).
     REJOIN_RATE_LIMIT = 10
+    # Wrong pairing codes (pairing a phone as the educator's remote) per client IP per window: a code
+    # lasts a minute and needs the educator's confirmation, so a few tries are plenty.
+    PAIR_RATE_LIMIT = 10
     # Requests per client IP per window on the endpoints that write or parse uploads (webapp/infra/ratelimit.py;
     # 0 turns a limit off). Generous: a class of 200 behind one NAT address submits 5 answers each with
     # room to spare. POST /api/v1/assess is not limited: it stores nothing.

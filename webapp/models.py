@@ -199,3 +199,25 @@ class RateEvent(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     bucket: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RemotePairing(Model):
+    """A phone being paired as the educator's remote for one exercise (webapp/classroom/service/
+    remotes.py): a short code shown on the projector, valid for a minute and used once; the phone
+    that claimed it (the hash of its secret); the educator's confirmation on the laptop. Rows expire
+    (`expires_at`) and are deleted once used or stale."""
+
+    __tablename__ = "remote_pairing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"), index=True)
+    # A keyed hash of the pairing code (never the code itself).
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The hash of the secret the claiming phone holds in a cookie (None until a phone claims the code).
+    phone_hash: Mapped[str | None] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The recovery link's key, sealed with the phone's secret (only that phone can read it), when the
+    # laptop that confirmed still had it to show.
+    sealed_key: Mapped[str | None] = mapped_column(String(256))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -302,3 +302,132 @@ def test_a_class_the_educator_paces_follows_the_educator_and_loses_nothing(brows
     expect(fresh.locator(".big-score")).to_have_text(score)  # the same student, with the answer
     expect(educator.locator(".cls-status[role=status]")).to_contain_text("2 joined")
     educator.screenshot(path=str(artifacts / "paced-dashboard-1280.png"), full_page=True)
+
+
+def test_a_whole_class_paced_from_the_projector_and_a_paired_phone(browser: Browser, live_server, artifacts):
+    """The lecture itself: an educator's laptop on the projector, their phone as the remote and
+    three students on phones. The lobby fills with names, the phone is paired (confirmed on the
+    laptop) and starts the class, the projector's keys show stage 2 and reveal, the answered count
+    follows, a student who was still ticking when the case closed commits within the grace period
+    (kept, marked late), the next case opens, a student comes back from a fresh browser with the
+    rejoin code, and the educator, reopening the browser, finds the class."""
+    first, second = CASES
+    laptop = browser.new_context(viewport={"width": 1280, "height": 800})
+    created = laptop.new_page()
+    created.goto(live_server + "/classroom/new")
+    created.get_by_label("Title of the exercise").fill("Paced lecture")
+    for case in CASES:
+        created.get_by_label(re.compile("^" + re.escape(case.title))).check()
+    created.get_by_role("button", name="Create the exercise").click()
+    code = created.locator(".code-big").inner_text().strip()
+    projector = laptop.new_page()
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    projector.goto(live_server + f"/classroom/{code}/projector")
+    expect(projector.locator(".pj-educator")).to_have_text("Educator controls")
+    expect(projector.locator(".pj-keys")).to_contain_text("S start · N or → next · R reveal")
+
+    phones = {}
+    for name in ("Ana-Heron", "Ben-Otter", "Cy-Wren"):
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        page.goto(live_server + "/join")
+        page.get_by_label("Join code", exact=True).fill(code)
+        page.get_by_label("Nickname", exact=True).fill(name)
+        page.get_by_role("button", name="Join").click()
+        expect(page.get_by_role("status")).to_contain_text("Waiting for your educator to start")
+        phones[name] = page
+    ana, ben, cy = phones.values()
+    expect(projector.locator(".pj-names bdi")).to_have_text(["Ana-Heron", "Ben-Otter", "Cy-Wren"], timeout=10_000)
+    ben_rejoin = ben.locator("#rejoin .code").inner_text()
+    assert_no_axe_violations(projector)
+    shoot_projector(projector, artifacts, "class-projector-lobby")
+
+    # The educator's phone: paired with the code the projector shows, confirmed on the laptop.
+    projector.keyboard.press("p")
+    pairing = projector.locator(".pj-pair-code")
+    expect(pairing).to_have_text(re.compile(r"^[2-9A-HJKMNP-Z]{6}$"), timeout=10_000)
+    pair_url = f"{live_server}/classroom/{code}/pair?pairing={pairing.inner_text()}"
+    expect(projector.locator(f'.pj-pairing svg[aria-label="QR code for {pair_url}"]')).to_be_visible()
+    remote = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    remote.goto(pair_url)  # what scanning the QR code opens
+    remote.get_by_role("button", name="Pair this phone").click()
+    expect(remote.get_by_role("heading", level=1)).to_have_text("Waiting for confirmation")
+    expect(projector.get_by_role("heading", name="Confirm pairing of a phone?")).to_be_visible(timeout=10_000)
+    shoot_projector(projector, artifacts, "class-projector-confirm-pairing")
+    projector.get_by_role("button", name="Confirm: it is my phone").click()
+    expect(remote.get_by_role("button", name="Start the class")).to_be_visible(timeout=10_000)
+    expect(remote.locator(".remote-where")).to_contain_text("In the lobby · 3 joined, 0 answered")
+    remote.locator(".keybox-reveal summary").click()  # the recovery link, sent from the laptop
+    expect(remote.locator("#claim-link")).to_contain_text(f"/classroom/{code}/claim#")
+    assert_no_axe_violations(remote)
+    remote.screenshot(path=str(artifacts / "class-remote-lobby-390.png"))
+
+    remote.get_by_role("button", name="Start the class").click()
+    expect(projector.locator(".pj-case-title")).to_have_text(f"Case 1: {first.title}", timeout=10_000)  # in place
+    for page in phones.values():
+        expect(page.get_by_role("heading", level=1)).to_have_text("Case 1 of 2", timeout=10_000)
+    expect(remote.get_by_role("button", name=re.compile("^Show stage 2"))).to_be_visible()
+    projector.keyboard.press("n")  # stage 2, from the projector's keyboard
+    for page in phones.values():
+        expect(page.locator("#stage-2")).to_be_visible(timeout=10_000)
+    expect(projector.locator(".pj-top")).to_contain_text("stage 2 of")
+    shoot_projector(projector, artifacts, "class-projector-case")
+
+    labels = {f.slug: f.label for f in kb().findings.values()} | {m.slug: m.title for m in kb().mechanisms.values()}
+    answer_and_wait(
+        ana, [labels[s] for s in (*first.key.present, *first.key.mechanisms)], LEAN_LABELS[first.key.lean], "90 %"
+    )
+    answer_and_wait(ben, [labels[first.key.present[0]]], LEAN_LABELS["indeterminate"], "60 %")
+    cy.get_by_label(labels[first.key.present[0]], exact=True).check()  # Cy is still ticking
+    expect(projector.locator(".pj-top")).to_contain_text("3 joined, 2 answered", timeout=10_000)
+    expect(remote.locator(".remote-where")).to_contain_text("3 joined, 2 answered", timeout=10_000)
+
+    projector.keyboard.press("r")  # the reveal closes the case
+    expect(cy.locator("#moved")).to_be_visible(timeout=10_000)  # not moved away: told to commit now
+    cy.get_by_label(LEAN_LABELS["dominant"]).check()
+    cy.get_by_label("70 %", exact=True).check()
+    cy.get_by_role("button", name="Commit and reveal").click()  # within the grace period
+    # The first feedback a process draws computes its ranking: slow on a busy machine.
+    expect(cy.locator("#feedback")).to_contain_text("kept and marked late", timeout=30_000)
+    expect(projector.get_by_role("heading", name="Teaching points")).to_be_visible(timeout=10_000)
+    for page in (ana, ben):
+        expect(page.locator("#fb-h")).to_be_visible(timeout=30_000)
+    expect(projector.locator(".pj-top")).to_contain_text("3 joined, 3 answered", timeout=10_000)
+    assert_no_axe_violations(projector)
+    shoot_projector(projector, artifacts, "class-projector-reveal")
+    remote.screenshot(path=str(artifacts / "class-remote-revealed-390.png"))
+
+    projector.keyboard.press("ArrowRight")  # the next case
+    expect(projector.locator(".pj-case-title")).to_have_text(f"Case 2: {second.title}", timeout=10_000)
+    for page in (ana, cy):
+        expect(page.get_by_role("heading", level=1)).to_have_text("Case 2 of 2", timeout=10_000)
+
+    # Ben loses the phone: a fresh browser, the code, the nickname and the rejoin code.
+    fresh = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    fresh.goto(live_server + "/join")
+    fresh.get_by_label("Join code", exact=True).fill(code)
+    fresh.get_by_label("Nickname", exact=True).fill("Ben-Otter")
+    fresh.get_by_label(re.compile("^Rejoin code")).fill(ben_rejoin)
+    fresh.get_by_role("button", name="Join").click()
+    expect(fresh.get_by_role("heading", level=1)).to_have_text("Case 2 of 2")
+    expect(projector.locator(".pj-top")).to_contain_text("3 joined")  # the same student, not a fourth
+
+    # The educator closes the browser and opens it again: the persistent sign-in finds the class.
+    kept = [c for c in laptop.storage_state()["cookies"] if c["expires"] != -1]  # no session cookies
+    laptop.close()
+    reopened = browser.new_context(viewport={"width": 1280, "height": 800}, storage_state={"cookies": kept})
+    again = reopened.new_page()
+    again.goto(live_server + "/classroom/new")
+    again.get_by_role("link", name=re.compile("Paced lecture")).click()
+    expect(again.locator(".cls-pace")).to_contain_text("Case 2 of 2")
+    again.get_by_role("link", name="Cy-Wren").click()
+    expect(again.locator("tbody tr").first).to_contain_text("late")  # the late answer, kept and marked
+    again.goto(live_server + f"/classroom/{code}/projector")
+    expect(again.locator(".pj-educator")).to_be_visible()
+
+
+def shoot_projector(page: Page, artifacts, name: str) -> None:
+    """Screenshots at both projector sizes, each one screen with nothing to scroll."""
+    for width, height in ((1280, 720), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate("document.documentElement.scrollHeight") <= height, f"{name} scrolls at {width}"
+        page.screenshot(path=str(artifacts / f"{name}-{width}.png"))

@@ -35,6 +35,7 @@ from .presenters import ClassResults
 from .presenters import answers_csv
 from .presenters import present_pace
 from .presenters import present_student_answers
+from .presenters import projector_fit
 from .presenters import status
 from .presenters import students_csv
 from .qr import qr_svg
@@ -123,7 +124,7 @@ def _dashboard_data(exercise: Exercise, with_key: bool = False) -> dict[str, Any
     return d
 
 
-def _signature(exercise: Exercise) -> str:
+def live_signature(exercise: Exercise) -> str:
     """Changes whenever the dashboard would: new or replaced answers, new students, open/closed,
     a case revealed, the order changed, the open case or stage of a class the educator paces."""
     seen = service.activity(exercise)
@@ -142,6 +143,7 @@ def _students(exercise: Exercise) -> list[dict[str, Any]]:
             "id": r.id,
             "nickname": r.nickname,
             "answered": r.answered,
+            "readmitted": r.readmitted,
             "url": url_for("classroom.student_detail", code=exercise.code, student_id=r.id),
         }
         for r in service.student_rows(exercise)
@@ -159,7 +161,7 @@ def dashboard(code: str) -> ResponseReturnValue:
     """The educator's dashboard; classroom.js refreshes it from live.json, or reload the page."""
     exercise = identity.educator_exercise(code)
     identity.recovery_shown()
-    signature = _signature(exercise)
+    signature = live_signature(exercise)
     d, action, panel = _live_panel(exercise)
     return render_template(
         "classroom/dashboard.html",
@@ -168,7 +170,7 @@ def dashboard(code: str) -> ResponseReturnValue:
         panel=Markup(panel.html),
         version=panel.version,
         signature=signature,
-        etag=_live_etag("dashboard", 0, signature),
+        etag=live_etag("dashboard", 0, signature),
         join_url=url_for("classroom.join", _external=True),
     )
 
@@ -187,54 +189,93 @@ def _screen(exercise: Exercise, raw: str | None) -> int:
 
 
 def _projector_context(exercise: Exercise, screen: int) -> dict[str, Any]:
+    """What a projector screen shows, with the educator's controls, the lobby's students and the
+    phone pairing under way (the projector is the educator's: it needs their sign-in)."""
     join_url = url_for("classroom.join", code=exercise.code, _external=True)
     current = service.current_case(exercise)
+    cases = service.exercise_cases(exercise, kb())
     staged = None
     if current is not None and screen == current.position + 1:
         # The open case of a paced class: as far as its stages are shown (the whole once revealed).
-        case = service.exercise_cases(exercise, kb())[current.position]
+        case = cases[current.position]
         total = len(case.unfolding)
         staged = present_staged_case(case, total if current.revealed else exercise.current_stage or total)
+    d = _dashboard_data(exercise)
+    shown = d["cases"][screen - 1] if screen else None
     return {
         "staged": staged,
-        "d": _dashboard_data(exercise),
+        "d": d,
         "screen": screen,
+        "fit": projector_fit(staged, shown),
         "join_url": join_url,
         "join_base": url_for("classroom.join", _external=True),
         "local_only": _local_only(join_url),
         "qr": qr_svg(join_url),
+        "action": ActionForm(),
+        "students": _students(exercise) if screen == 0 else [],
+        "pairing": _pairing(exercise),
     }
+
+
+def _pairing(exercise: Exercise) -> dict[str, Any]:
+    """The phone pairing this laptop started, as the projector shows it: its step, and while it
+    waits for a phone the code, the pairing URL and its QR code."""
+    held = identity.laptop_pairing(exercise)
+    status = service.pairing_status(exercise, held[0] if held else None)
+    if held is None or status.step != "code":
+        return {"step": status.step, "seconds_left": status.seconds_left}
+    url = url_for("classroom.pair", code=exercise.code, pairing=held[1], _external=True)
+    return {
+        "step": status.step,
+        "seconds_left": status.seconds_left,
+        "code": held[1],
+        "url": url,
+        "base_url": url_for("classroom.pair", code=exercise.code, _external=True),
+        "qr": qr_svg(url),
+    }
+
+
+def _projector_signature(exercise: Exercise) -> str:
+    """The dashboard's signature and where this laptop's phone pairing stands."""
+    held = identity.laptop_pairing(exercise)
+    pairing = service.pairing_status(exercise, held[0] if held else None)
+    return f"{live_signature(exercise)}.{held[0] if held else ''}{pairing.step}"
 
 
 @bp.get("/classroom/<code>/projector")
 def projector(code: str) -> ResponseReturnValue:
-    """For the room: the lobby (join code, URL, QR code, how many joined), then one case per
-    screen; no nicknames, no controls, no site chrome, and no key before the reveal."""
+    """For the room, opened by the educator: the lobby (join code, URL, QR code, the nicknames as
+    they join), then one case per screen fitted to it, the reveal; no site chrome, and no key before
+    the reveal. The educator's controls (start, next, reveal, pairing a phone) are on it."""
     exercise = identity.educator_exercise(code)
     asked = request.args.get("case")
     screen = _screen(exercise, asked)
-    signature = _signature(exercise)
+    signature = _projector_signature(exercise)
     # A paced class's projector, on no screen of its own, follows the open case.
     follows = asked is None and exercise.pace == "educator"
     return render_template(
         "classroom/projector.html",
         signature=signature,
-        etag=_live_etag("projector", screen, signature),
+        etag=live_etag("projector", screen, signature),
         live_url=url_for("classroom.live", code=exercise.code, view="projector", case=None if follows else screen),
         **_projector_context(exercise, screen),
     )
 
 
-def _live_etag(view: str, screen: int, signature: str) -> str:
+def live_etag(view: str, screen: int, signature: str) -> str:
     """The ETag of one live view in one state (the page embeds it, so its first poll is a 304)."""
     return hashlib.sha256(f"{view}.{screen}.{signature}".encode()).hexdigest()[:32]
 
 
 def _live_body(exercise: Exercise, signature: str, view: str, screen: int) -> dict[str, Any]:
-    """The polled answer when something changed: the projector's screen; or the dashboard's panel,
-    only its changed parts when `have` names the version the page shows (classroom/live.py), else whole."""
+    """The polled answer when something changed: the projector's screen, the phone remote's panel;
+    or the dashboard's panel, only its changed parts when `have` names the version the page shows
+    (classroom/live.py), else whole."""
     if view == "projector":
         html = render_template("classroom/_projector_screen.html", **_projector_context(exercise, screen))
+        return {"signature": signature, "changed": True, "html": html}
+    if view == "remote":
+        html = render_template("classroom/_remote_panel.html", **remote_context(exercise))
         return {"signature": signature, "changed": True, "html": html}
     panel = _live_panel(exercise)[2]
     delta = panel.delta(request.args.get("have"))
@@ -242,16 +283,22 @@ def _live_body(exercise: Exercise, signature: str, view: str, screen: int) -> di
     return body | (delta if delta is not None else {"html": panel.html})
 
 
+def remote_context(exercise: Exercise) -> dict[str, Any]:
+    """What the phone remote's live panel shows: the class's state and counts, and its controls."""
+    return {"d": _dashboard_data(exercise), "action": ActionForm()}
+
+
 @bp.get("/classroom/<code>/live.json")
 def live(code: str) -> ResponseReturnValue:
     """The polled JSON: when something changed, the re-rendered panel, or only its changed parts for
     a page that says which version it shows (`have`). Conditional: the signature is the ETag, so a
-    poll while nothing changed is a 304 with no body and no statistics computed."""
-    exercise = identity.educator_exercise(code)
-    view = "projector" if request.args.get("view") == "projector" else "dashboard"
+    poll while nothing changed is a 304 with no body and no statistics computed. The phone
+    remote's view (`view=remote`) is open to a paired phone too; the others are the educator's."""
+    view = str(request.args.get("view")) if request.args.get("view") in ("projector", "remote") else "dashboard"
+    exercise = identity.controller_exercise(code) if view == "remote" else identity.educator_exercise(code)
     screen = _screen(exercise, request.args.get("case")) if view == "projector" else 0
-    signature = _signature(exercise)
-    etag = _live_etag(view, screen, signature)
+    signature = _projector_signature(exercise) if view == "projector" else live_signature(exercise)
+    etag = live_etag(view, screen, signature)
     if etag in request.if_none_match:
         response = make_response("", 304)
         response.set_etag(etag)
@@ -265,23 +312,33 @@ def live(code: str) -> ResponseReturnValue:
     return response
 
 
+def _back(exercise: Exercise) -> ResponseReturnValue:
+    """Where a control's form goes back to: the page it was pressed on (its `back` field: the
+    projector or the phone remote), else the dashboard."""
+    back = request.form.get("back")
+    endpoint = {"projector": "classroom.projector", "remote": "classroom.remote"}.get(back or "", "classroom.dashboard")
+    return redirect(url_for(endpoint, code=exercise.code))
+
+
 @bp.post("/classroom/<code>/reveal")
 def reveal(code: str) -> ResponseReturnValue:
-    """Reveal the answer of one case (the form's case_id) or of every case, to the room and the students."""
-    exercise = identity.educator_exercise(code)
+    """Reveal the answer of one case (the form's case_id) or of every case (or, in a class the
+    educator paces, the open case), to the room and the students."""
+    exercise = identity.controller_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the dashboard and try again.")
+        abort(400, "The form expired. Reload the page and try again.")
     service.reveal(exercise, request.form.get("case_id") or None)
-    return redirect(url_for("classroom.dashboard", code=exercise.code))
+    return _back(exercise)
 
 
 def _control(code: str, control: Any) -> ResponseReturnValue:
-    """One of the educator's controls of a paced class (start, advance), from the dashboard's buttons."""
-    exercise = identity.educator_exercise(code)
+    """One of the educator's controls of a paced class (start, advance), from the buttons of the
+    dashboard, the projector or the paired phone."""
+    exercise = identity.controller_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the dashboard and try again.")
+        abort(400, "The form expired. Reload the page and try again.")
     control(exercise, kb())
-    return redirect(url_for("classroom.dashboard", code=exercise.code))
+    return _back(exercise)
 
 
 @bp.post("/classroom/<code>/start")
@@ -294,6 +351,34 @@ def start(code: str) -> ResponseReturnValue:
 def advance(code: str) -> ResponseReturnValue:
     """The next stage of the open case, else the next case, else the end of the class."""
     return _control(code, service.advance)
+
+
+def _lobby(exercise: Exercise) -> ResponseReturnValue:
+    """Back to the projector's lobby (the screen itself while the class is in the lobby, so the
+    projector still follows the class once it starts)."""
+    in_lobby = service.class_state(exercise)["state"] == "lobby"
+    return redirect(url_for("classroom.projector", code=exercise.code, case=None if in_lobby else 0))
+
+
+@bp.post("/classroom/<code>/students/<int(max=2147483647):student_id>/remove")
+def remove_student(code: str, student_id: int) -> ResponseReturnValue:
+    """Remove a student and their answers, from the projector's lobby (the nickname is free again)."""
+    exercise = identity.educator_exercise(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+    service.remove_student(exercise, student_id)
+    return _lobby(exercise)
+
+
+@bp.post("/classroom/<code>/students/<int(max=2147483647):student_id>/readmit")
+def readmit(code: str, student_id: int) -> ResponseReturnValue:
+    """Let the next person who joins with this student's nickname (within READMIT_MINUTES) take it
+    over, with its answers: a student who lost both their browser and their rejoin code."""
+    exercise = identity.educator_exercise(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+    service.readmit(exercise, service.exercise_student(exercise, student_id).nickname)
+    return _lobby(exercise)
 
 
 @bp.post("/classroom/<code>/move")

@@ -110,6 +110,16 @@ class JoinForm(FlaskForm):
     submit = SubmitField("Join")
 
 
+class PairForm(FlaskForm):
+    """The pairing code the projector shows, typed on the educator's phone (the QR code fills it in)."""
+
+    pairing = StringField(
+        "Pairing code",
+        validators=[DataRequired("Type the pairing code the projector shows."), Length(max=JOIN_CODE_MAX)],
+    )
+    submit = SubmitField("Pair this phone")
+
+
 class ActionForm(FlaskForm):
     """A button-only form (close, reopen): it exists for its CSRF token."""
 

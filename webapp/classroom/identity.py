@@ -2,7 +2,9 @@
 
 Today an educator is whoever holds an educator key: in the browser, a persistent cookie holding the
 key's hash, signed (set when they create an exercise or write a case, or by the claim form; never
-read from a URL; dropped by signing out); through the API, `Authorization: Bearer <key>`. A browser
+read from a URL; dropped by signing out); through the API, `Authorization: Bearer <key>`. A phone
+the educator paired as the remote of one exercise holds a cookie of that exercise only (its key's
+hash, signed, sent only to the exercise's pages), which opens its controls and nothing else. A browser
 student is a random token in the session, one per join code; an API student is (exercise,
 nickname) and the `student_token` its first submission answered.
 Every page and API view asks this module, never the session or the headers, so another way to
@@ -39,6 +41,10 @@ EDUCATOR_COOKIE_PATH = "/classroom"  # the educator's pages; the API reads no co
 STUDENTS = "classroom_students"  # {join code: student token}
 NEW_KEY = "new_educator_key"  # a new key, in the session until its recovery link was shown
 REJOIN_CODES = "classroom_rejoin"  # {join code: the student's rejoin code}, to show on their pages
+REMOTE_COOKIE = "miop_remote"  # a paired phone's sign-in: the exercise and its key's hash, signed
+PAIRING_COOKIE = "miop_pairing"  # the secret of a phone being paired, until it is confirmed
+PAIRINGS = "classroom_pairing"  # {join code: [pairing id, pairing code]}: the laptop's code to show
+REMOTE_KEYS = "classroom_remote_keys"  # {join code: key}: the recovery link sent to this paired phone
 
 
 # --- clients and codes ----------------------------------------------------------------------
@@ -130,6 +136,28 @@ def educator_exercise(code: str) -> Exercise:
     return exercise
 
 
+def is_educator(exercise: Exercise) -> bool:
+    """Whether this browser is signed in as the exercise's educator (its educator cookie)."""
+    digest = _digest()
+    return bool(digest) and hmac.compare_digest(exercise.educator.key_hash, digest or "")
+
+
+def may_control(exercise: Exercise) -> bool:
+    """Whether this browser may move the exercise's class on: signed in as its educator, or a phone
+    paired as the remote of this exercise (its remote cookie, valid while the key is the same)."""
+    remote = _exercise_cookie(exercise, REMOTE_COOKIE, _cookie_days() * 86400)
+    return is_educator(exercise) or (remote is not None and hmac.compare_digest(exercise.educator.key_hash, remote))
+
+
+def controller_exercise(code: str) -> Exercise:
+    """The exercise, if this browser may move its class on (may_control; 401/403 otherwise, as
+    educator_exercise)."""
+    exercise = lookup(code)
+    if not may_control(exercise):
+        service.authorise_digest(exercise, _digest())  # refuses: 401 without a sign-in, 403 with another
+    return exercise
+
+
 def new_key() -> str | None:
     """The new key of the educator this browser is signed in as, while its recovery link is still
     to be shown (see remember_educator); else None."""
@@ -164,6 +192,98 @@ def recovery_url(code: str, key: str) -> str:
     """The printed link that opens exercise `code`'s dashboard on any device (the key after "#",
     which browsers never send to the server)."""
     return url_for("classroom.claim", code=code, _external=True) + "#" + key
+
+
+# --- a phone paired as the remote ------------------------------------------------------------
+
+
+def _exercise_path(exercise: Exercise) -> str:
+    """The path a paired phone's cookies are sent to: this exercise's pages only."""
+    return f"/classroom/{exercise.code}"
+
+
+def _exercise_cookie(exercise: Exercise, name: str, max_age: int) -> str | None:
+    """The value a signed cookie of this exercise holds (None when missing, altered, too old, or
+    another exercise's)."""
+    try:
+        value = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=name).loads(
+            request.cookies.get(name, ""), max_age=max_age
+        )
+    except BadSignature:
+        return None
+    if isinstance(value, list) and len(value) == 2 and value[0] == exercise.code and isinstance(value[1], str):
+        return value[1]
+    return None
+
+
+def _set_exercise_cookie(exercise: Exercise, name: str, value: str | None, max_age: int | None) -> None:
+    """Set (or, with `value` None, delete) a signed cookie for this exercise's pages only."""
+    path = _exercise_path(exercise)
+    signed = (
+        None
+        if value is None
+        else URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=name).dumps([exercise.code, value])
+    )
+
+    @after_this_request
+    def _cookie(response: Response) -> Response:
+        if signed is None:
+            response.delete_cookie(name, path=path, httponly=True, samesite="Lax")
+        else:
+            response.set_cookie(
+                name,
+                signed,
+                max_age=max_age,
+                path=path,
+                secure=current_app.session_interface.get_cookie_secure(current_app),
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+
+def pairing_started(exercise: Exercise, phone_secret: str) -> None:
+    """This phone claimed a pairing code: it holds its secret (until the browser closes) to collect
+    the confirmation."""
+    _set_exercise_cookie(exercise, PAIRING_COOKIE, phone_secret, None)
+
+
+def phone_secret(exercise: Exercise) -> str | None:
+    """The secret of this phone's pairing with the exercise, if it is being paired."""
+    return _exercise_cookie(exercise, PAIRING_COOKIE, 3600)
+
+
+def remember_remote(exercise: Exercise, recovery_key: str | None) -> None:
+    """This phone is paired: signed in for this exercise only, for EDUCATOR_COOKIE_DAYS (a persistent,
+    HttpOnly cookie scoped to the exercise's pages, holding its key's hash, signed); the recovery
+    key the laptop sent stays in the session (which ends with the browser) to be shown here."""
+    _set_exercise_cookie(exercise, REMOTE_COOKIE, exercise.educator.key_hash, _cookie_days() * 86400)
+    _set_exercise_cookie(exercise, PAIRING_COOKIE, None, None)
+    if recovery_key:
+        session[REMOTE_KEYS] = {**session.get(REMOTE_KEYS, {}), exercise.code: recovery_key}
+
+
+def pairing_gone(exercise: Exercise) -> None:
+    """The phone's pairing expired or was refused: its secret is dropped."""
+    _set_exercise_cookie(exercise, PAIRING_COOKIE, None, None)
+
+
+def remote_recovery(exercise: Exercise) -> dict[str, Any]:
+    """The recovery link the laptop sent to this paired phone (`recovery_url` None when none)."""
+    key = session.get(REMOTE_KEYS, {}).get(exercise.code)
+    return {"key": key, "recovery_url": recovery_url(exercise.code, key) if key else None}
+
+
+def laptop_pairing(exercise: Exercise) -> tuple[int, str] | None:
+    """The pairing this laptop started for the exercise (its id and code), to show on the projector."""
+    held = session.get(PAIRINGS, {}).get(exercise.code)
+    return (int(held[0]), str(held[1])) if held else None
+
+
+def remember_laptop_pairing(exercise: Exercise, pairing: tuple[int, str] | None) -> None:
+    """Keep (or, with None, forget) the pairing this laptop shows for the exercise."""
+    held = {k: v for k, v in session.get(PAIRINGS, {}).items() if k != exercise.code}
+    session[PAIRINGS] = held | ({exercise.code: list(pairing)} if pairing else {})
 
 
 def bearer() -> str | None:

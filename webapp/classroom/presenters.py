@@ -31,6 +31,7 @@ ANSWER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("nickname", "The student's nickname (no real names are asked for)."),
     ("answered", "yes if the student answered this case, no if not (the answer columns are then empty)."),
     ("submitted_at_utc", "When the answer was last saved, in UTC (YYYY-MM-DD HH:MM:SS)."),
+    ("late", "yes if the answer came within the grace period after its case closed (kept, and marked late), else no."),
     ("lean", "The inheritance lean the student chose."),
     ("lean_right", "yes if that lean is the expected one, else no."),
     ("confidence_percent", "The confidence the student gave, in percent."),
@@ -142,6 +143,26 @@ def present_pace(pace: str, state: dict[str, Any], cases: Sequence[Case]) -> dic
     return {**state, "total": len(cases), "stages": stages, "advance": advance}
 
 
+# How much text a projector screen holds, in characters, up to which each fitting applies: larger
+# type for a short case, then smaller type, then two columns (style.css, `.pj-fit-<n>`).
+PROJECTOR_FITS = (600, 1000)
+
+
+def projector_fit(staged: dict[str, Any] | None, case: dict[str, Any] | None) -> int:
+    """How a projector screen fits its text without scrolling (1, 2 or 3: the `.pj-fit-<n>` styles):
+    the case's shown stages or narrative, or after the reveal its key findings and teaching points.
+    The lobby is 1."""
+    if case is None:
+        return 1
+    if case["revealed"]:
+        text = " ".join([*case["key_findings"], *case["teaching"]])
+    elif staged is not None:
+        text = " ".join(s["title"] + " " + s["narrative"] for s in staged["shown"])
+    else:
+        text = case["narrative"]
+    return 1 + sum(len(text) > limit for limit in PROJECTOR_FITS)
+
+
 def present_key(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
     """A case's answer key as the educator's dashboard shows it (never on the projector)."""
     return {
@@ -206,6 +227,9 @@ class ClassResults:
                         {"label": labels[slug], "count": k, "pct": charts.pct(k / s.answered)}
                         for slug, k in s.top_overcalls
                     ],
+                    # Once revealed, what the projector shows beside the class's answers.
+                    "key_findings": [labels[f] for f in cases[i].key.present] if s.case_id in shown else [],
+                    "teaching": [p.text for p in cases[i].teaching_points] if s.case_id in shown else [],
                     "mean_confidence": charts.pct(s.mean_confidence / 100 if s.mean_confidence is not None else None),
                     "lean_accuracy": charts.pct(s.lean_accuracy),
                 }
@@ -337,6 +361,7 @@ def answers_csv(
                     _safe_cell(nickname),
                     "yes",
                     sub.submitted_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    "yes" if sub.late else "no",
                     charts.LEAN_LABEL.get(sub.lean, sub.lean),
                     "yes" if marked.lean_right else "no",
                     sub.confidence,
@@ -395,6 +420,7 @@ def present_student_answers(cases: Sequence[Case], mine: dict[str, Answer], kb: 
                 "lean_right": sub is not None and sub.lean == case.key.lean,
                 "confidence": sub.confidence if sub else None,
                 "score": charts.pct(sub.score) if sub else None,
+                "late": sub is not None and sub.late,
                 "hits": [kb.findings[s].label for s in case.key.present if sub and s in sub.findings],
                 "missed": [kb.findings[s].label for s in case.key.present if sub and s not in sub.findings],
                 "extra": [

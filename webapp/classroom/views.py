@@ -11,8 +11,9 @@ from __future__ import annotations
 from . import authoring
 from . import bp
 from . import educator
+from . import remote
 from . import student
 
-PAGES = (authoring, educator, student)  # imported for their routes
+PAGES = (authoring, educator, remote, student)  # imported for their routes
 
 __all__ = ["bp", "PAGES"]

@@ -194,6 +194,12 @@ document.addEventListener("DOMContentLoaded", function () {
     if (data.version) { version = data.version; }
   }
 
+  var timer = null;
+  function schedule(ms) {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(poll, ms);
+  }
+
   function poll() {
     var headers = {"Accept": "application/json"};
     if (etag) { headers["If-None-Match"] = etag; }
@@ -207,7 +213,35 @@ document.addEventListener("DOMContentLoaded", function () {
       })
       .then(function (data) { apply(data, newEtag); })
       .catch(function () { /* offline for a moment: try again at the next tick */ })
-      .then(function () { window.setTimeout(poll, delay); });
+      .then(function () { schedule(delay); });
   }
-  window.setTimeout(poll, delay);
+  schedule(delay);
+
+  // The educator's controls on the projector and the phone remote (forms .ctl): sent in the
+  // background, then the screen is asked for at once, so it changes in place. A refusal (the form
+  // expired, the class moved on elsewhere) is sent again as a plain form, to show its page.
+  live.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("ctl")) { return; }
+    event.preventDefault();
+    fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "manual"})
+      .then(function (resp) {
+        if (resp.type === "opaqueredirect" || resp.ok) { schedule(0); } else { form.submit(); }
+      })
+      .catch(function () { form.submit(); });
+  });
+
+  // The projector's keyboard shortcuts (the legend on its bar): S start, N or the right arrow next,
+  // R reveal, P pair a phone; each presses the form that carries its key, if the screen has it.
+  if (live.getAttribute("data-keys") === "projector") {
+    document.addEventListener("keydown", function (event) {
+      var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName);
+      if (typing || event.ctrlKey || event.metaKey || event.altKey) { return; }
+      var key = event.key === "ArrowRight" ? "n" : event.key.toLowerCase();
+      var form = live.querySelector('form.ctl[data-key="' + key + '"]');
+      if (!form) { return; }
+      event.preventDefault();
+      form.requestSubmit();
+    });
+  }
 });

@@ -6,6 +6,8 @@ codes limited per nickname), re-admission and removal, and answer pages that are
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import datetime
 from datetime import timedelta
@@ -223,6 +225,29 @@ def test_an_answer_sent_within_the_grace_period_is_kept_and_marked_late_after_it
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "case_not_open"
     with db_app.app_context():
         assert db.session.execute(select(Submission.submitted_at)).scalar_one() == before  # nothing changed
+
+
+def test_a_late_answer_is_marked_in_the_answers_csv_and_the_students_answers(db_app, db_client):
+    code = create(db_client, pace="educator", feedback="after_reveal")
+    created = db_client.get(f"/classroom/{code}/created").get_data(as_text=True)
+    educator = {"Authorization": "Bearer " + re.search(r"/claim#([A-Za-z0-9_-]+)<", created).group(1)}
+    db_client.post(f"/api/v1/exercises/{code}/start", headers=educator)
+    token = submit(db_client, code, "eve", CASES[0]).get_json()["student_token"]  # on time
+    late_token = submit(db_client, code, "fay", CASES[0]).get_json()["student_token"]
+    while state(db_client, code)["case"] == 1:
+        db_client.post(f"/api/v1/exercises/{code}/advance", headers=educator)
+    assert submit(db_client, code, "fay", CASES[0], late_token).get_json()["late"] is True
+    assert submit(db_client, code, "eve", CASES[1], token).get_json()["late"] is False
+    rows = list(csv.DictReader(io.StringIO(db_client.get(f"/classroom/{code}/submissions.csv").get_data(as_text=True))))
+    late = {(r["nickname"], r["case_position"]): r["late"] for r in rows}
+    assert late == {("eve", "1"): "no", ("eve", "2"): "no", ("fay", "1"): "yes", ("fay", "2"): ""}
+    with db_app.app_context():
+        fay = service.by_nickname(service.find_exercise(code), "fay")
+        eve = service.by_nickname(service.find_exercise(code), "eve")
+    assert '<strong class="tag-late">late</strong>' in db_client.get(f"/classroom/{code}/students/{fay.id}").get_data(
+        as_text=True
+    )
+    assert "tag-late" not in db_client.get(f"/classroom/{code}/students/{eve.id}").get_data(as_text=True)
 
 
 def test_an_api_student_rejoins_with_the_rejoin_code_and_wrong_codes_are_limited_per_nickname(db_app, db_client):

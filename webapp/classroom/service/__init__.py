@@ -4,7 +4,8 @@ Views (HTML and JSON) call these functions through this package (`service.create
 they hold no request state of their own, so any worker of any instance can serve any request. By
 what they store: `educators` (keys), `authored` (the cases educators write), `exercises` (join
 codes, order, the join rate limit), `pacing` (who moves the class on: start, advance, reveal,
-remove and re-admit students, when answers count, the state every page follows), `students`
+remove and re-admit students, when answers count, the state every page follows), `remotes`
+(pairing the educator's phone as a remote), `students`
 (joining, rejoining, answers, what the dashboard counts), and `common` (the error and text
 cleaning they share).
 """
@@ -68,6 +69,17 @@ from .pacing import remove_student
 from .pacing import reveal
 from .pacing import start
 from .pacing import state_tag
+from .remotes import PAIRING_SECONDS
+from .remotes import Collected
+from .remotes import PairingStatus
+from .remotes import cancel_pairing
+from .remotes import claim_pairing
+from .remotes import collect_pairing
+from .remotes import confirm_pairing
+from .remotes import new_pairing
+from .remotes import new_phone_secret
+from .remotes import pairing_status
+from .remotes import phone_hash
 from .students import DEFAULT_MAX_STUDENTS
 from .students import REJOIN_LENGTH
 from .students import Activity
@@ -138,6 +150,17 @@ __all__ = [
     "readmit",
     "class_state",
     "state_tag",
+    "PAIRING_SECONDS",
+    "Collected",
+    "PairingStatus",
+    "new_pairing",
+    "new_phone_secret",
+    "phone_hash",
+    "claim_pairing",
+    "pairing_status",
+    "confirm_pairing",
+    "cancel_pairing",
+    "collect_pairing",
     "revealed_ids",
     "shows_feedback",
     "move_case",

@@ -335,23 +335,26 @@ def activity(exercise: Exercise) -> Activity:
 
 @dataclass(frozen=True, slots=True)
 class StudentRow:
-    """One student of an exercise and how many cases they answered."""
+    """One student of an exercise, how many cases they answered, and whether their nickname is
+    re-admitted now (the next person to join with it takes it over)."""
 
     id: int
     nickname: str
     answered: int
+    readmitted: bool = False
 
 
-def student_rows(exercise: Exercise) -> list[StudentRow]:
+def student_rows(exercise: Exercise, now: datetime | None = None) -> list[StudentRow]:
     """The exercise's students by nickname, each with their number of answers."""
+    now = now or utcnow()
     rows = db.session.execute(
-        select(Student.id, Student.nickname, func.count(Submission.id))
+        select(Student.id, Student.nickname, Student.readmit_until, func.count(Submission.id))
         .outerjoin(Submission, Submission.student_id == Student.id)
         .where(Student.exercise_id == exercise.id)
-        .group_by(Student.id, Student.nickname)
+        .group_by(Student.id, Student.nickname, Student.readmit_until)
         .order_by(Student.nickname)
     ).all()
-    return [StudentRow(i, n, k) for i, n, k in rows]
+    return [StudentRow(i, n, k, r is not None and now < r) for i, n, r, k in rows]
 
 
 def exercise_student(exercise: Exercise, student_id: int) -> Student:
