@@ -110,13 +110,13 @@ document.addEventListener("DOMContentLoaded", function () {
         })
         .then(function (data) { if (data) { follow(data); } })
         .catch(function () { /* offline for a moment: ask again */ })
-        .then(function () { window.setTimeout(ask, pace()); });
+        .then(function () { window.setTimeout(ask, interval()); });
     };
     // 1 to 2.5 s apart, at random: a room of phones does not ask all in the same instant, and the
     // reveal reaches the last phone within 3 s of the educator's click (the longest wait, plus the
     // answer's way back).
-    var pace = function () { return 1000 + Math.random() * 1500; };
-    window.setTimeout(ask, pace());
+    var interval = function () { return 1000 + Math.random() * 1500; };
+    window.setTimeout(ask, interval());
   }
 
   // A self-paced student page waiting for the reveal: ask every few seconds, go to the feedback once
