@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from rules import PUBLIC_CASE_ID_PATTERN
+from rules import differential_choices
 from rules import load_cases
+from rules import next_step_choices
 from rules import offered_entries
 
 from .api.schemas import ERROR
@@ -75,6 +77,17 @@ def vocabulary_schemas() -> dict[str, Any]:
             "the id a written case is written with, a simulated patient sim-<number>-<n> (the type's OMIM "
             "number, and any whole number n: the same n gives the same patient), "
             "or, with the educator's key, one of their authored cases authored-<n>",
+        },
+        "EntryChoiceId": {
+            "type": "string",
+            "enum": [c.id for c in differential_choices(knowledge)],
+            "description": "an entry of the ranking a trainee may put in their differential "
+            "(`choices.differential` of GET /api/v1/cases/{case_id})",
+        },
+        "NextStepId": {
+            "type": "string",
+            "enum": [c.id for c in next_step_choices(knowledge)],
+            "description": "a next-step choice (`choices.next_step` of GET /api/v1/cases/{case_id})",
         },
         "FindingId": {
             "type": "string",

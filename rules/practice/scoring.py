@@ -234,7 +234,7 @@ def _decisions(body: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None]:
     next_step = body.get("next_step")
     if next_step is not None and not isinstance(next_step, str):
         raise InputError("invalid_next_step", "next_step must be the id of a next-step choice")
-    return tuple(v.strip() for v in differential), next_step
+    return tuple(differential), next_step
 
 
 def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:

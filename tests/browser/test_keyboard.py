@@ -63,9 +63,10 @@ def test_a_practice_attempt_can_be_done_with_the_keyboard_alone(page: Page, live
     page.keyboard.press("Enter")
     expect(page.locator(".narrative").first).to_contain_text("10-day-old girl")
     while page.locator(".reveal-next a").count():  # every stage read, by the keyboard, before committing
+        shown = page.locator("section.stage").count()
         tab_to(page, lambda f: f["tag"] == "A" and f["text"].startswith("Reveal stage"))
         page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        expect(page.locator("section.stage")).to_have_count(shown + 1)  # the next page, not the old one
     answer_with_the_keyboard(page, ["Low blood calcium", "Anemia"], ["Calcium locked into bone"])
     expect(page.locator(".fb-hit h4")).to_have_text("Hits (2)")
     expect(page.locator("#fb-lean")).to_have_text("Inheritance lean: right")

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from rules import load_knowledge
+from rules import public_case_id
 from rules.practice.cases import load_cases
 from tests.support.apps import CSRF_INPUT
 from tests.support.apps import app_with_schema
@@ -231,7 +232,7 @@ def test_import_form(client, pairs, upload):
 # --- practice ----------------------------------------------------------------------------------
 
 
-REAL_CASE = words([CASE_IDS[0], CASE_IDS[-1], "sim-259700-7"])
+REAL_CASE = words([public_case_id(c) for c in (CASE_IDS[0], CASE_IDS[-1], "sim-259700-7")])
 ANY_CASE = st.text(st.characters(codec="utf-8", exclude_characters="/?#"), min_size=1, max_size=20)
 
 
@@ -241,7 +242,7 @@ ANY_CASE = st.text(st.characters(codec="utf-8", exclude_characters="/?#"), min_s
 @example(case_id=CASE_IDS[0], pairs=OVER_LIMIT)
 @fuzz(120)
 def test_practice_attempt_form(client, case_id, pairs):
-    token = csrf_token(client, f"/practice/{CASE_IDS[0]}")
+    token = csrf_token(client, f"/practice/{public_case_id(CASE_IDS[0])}")
     assert_handled(post(client, f"/practice/{case_id}", token, pairs))
 
 

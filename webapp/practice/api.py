@@ -119,13 +119,14 @@ ATTEMPT_SCHEMA: dict[str, Any] = {
             "type": "array",
             "maxItems": MAX_DIFFERENTIAL,
             "uniqueItems": True,
-            "items": {"type": "string"},
+            "items": ref("EntryChoiceId"),
             "description": "optional: up to three entry ids of `choices.differential` (GET /api/v1/cases/{case_id}), "
             "best first",
         },
         "next_step": {
-            "type": "string",
-            "description": "optional: the id of one of `choices.next_step` (GET /api/v1/cases/{case_id})",
+            "anyOf": [ref("NextStepId"), {"type": "null"}],
+            "description": "optional (null: no answer): the id of one of `choices.next_step` "
+            "(GET /api/v1/cases/{case_id})",
         },
     },
 }

@@ -154,6 +154,7 @@ def test_an_existing_educator_key_adds_exercises_to_the_same_educator(db_client)
         ({"title": "x", "case_ids": []}, 400, "invalid_cases"),
         ({"title": "x", "case_ids": ["no-such-case"]}, 400, "unknown_case"),
         ({"title": "x", "case_ids": ["authored-1"]}, 404, "unknown_case"),  # well formed, not there
+        ({"title": "x", "case_ids": ["bcdfghjklmnpq"]}, 404, "unknown_case"),  # a public id of no case
         ({"title": " ", "case_ids": ["sim-259700-1"]}, 400, "invalid_title"),
         ({"title": "x", "case_ids": ["sim-259700-1"], "time_limit_minutes": 0}, 400, "invalid_time_limit"),
         (["not", "an", "object"], 400, "invalid_body"),

@@ -72,8 +72,9 @@ def test_behind_a_trusted_tls_proxy_forms_work_with_their_token_and_cookies_are_
                 "cases": [CASE],
                 "simulated": "0",
                 "feedback": "immediate",
+                "pace": "self",
             },
-        )  # the form's default waits for the reveal; here the answer shows at once
+        )  # the form's defaults pace the class and wait for the reveal; here the answer shows at once
         assert status == 302, page[:300]
         code = re.fullmatch(r"/classroom/([A-Z0-9]+)/created", headers["Location"]).group(1)
         student = ProxiedBrowser(browser.port)
@@ -88,6 +89,8 @@ def test_behind_a_trusted_tls_proxy_forms_work_with_their_token_and_cookies_are_
             path,
             {"csrf_token": student.token(path), "lean": key.lean, "findings": list(key.present), "confidence": "80"},
         )
+        assert status == 303, page[:300]  # post/redirect/get: the answer's page shows the feedback
+        status, _, page = student.send("GET", path)
         assert status == 200 and "Feedback" in page, page[:300]
         status, _, page = student.send("POST", "/join", {"code": code, "nickname": "no-token"})
         assert status == 400 and "security token" in page

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from rules import public_case_id
 from tests.support.apps import BACKENDS
 from tests.support.apps import base_config
 from tests.support.apps import drop_everything
@@ -36,7 +37,7 @@ PROBES = [
     ("GET", "/assessment/phenopacket.json?present=anemia", None),
     ("POST", "/api/v1/phenopacket", ASSESS),
     ("GET", "/practice", None),
-    ("GET", f"/practice/{CASE}", None),
+    ("GET", f"/practice/{public_case_id(CASE)}", None),
 ]
 
 

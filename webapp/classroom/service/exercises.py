@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from rules import PUBLIC_CASE_ID_PATTERN
 from rules import Case
 from rules import KnowledgeBase
 
@@ -105,9 +107,10 @@ def create_exercise(
     for case_id in ids:
         case = resolve_case(case_id, educator.id if educator else None, kb)
         if case is None:
-            # A well-formed authored-<n> that is not this educator's names a case that is not there
-            # (404); any other id is malformed (400).
-            status = 404 if authored_number(case_id) is not None else 400
+            # A well-formed authored-<n> that is not this educator's, or a well-formed public id that
+            # names no case, is a case that is not there (404); any other id is malformed (400).
+            there = authored_number(case_id) is not None or re.fullmatch(PUBLIC_CASE_ID_PATTERN, case_id)
+            status = 404 if there else 400
             raise ClassroomError(status, "unknown_case", f"There is no case {case_id!r} you can use.")
         resolved.append(case.id)  # a practice case's public id is stored as the id it is written with
     ids = list(dict.fromkeys(resolved))
