@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Sequence
 
+from flask import g
 from flask import request
 
 DEFAULT = "en"
@@ -37,3 +38,10 @@ def request_language(available: Sequence[str]) -> str | None:
     if given:
         return given[0] if len(given) == 1 and given[0] in available else None
     return preferred(request.accept_languages, available)
+
+
+def current_language() -> str:
+    """The language this request's pages and the app's own texts are shown in (English until a request
+    hook sets `g.language`). Views pass it to `rules` functions that give translated texts."""
+    language = getattr(g, "language", DEFAULT)
+    return language if isinstance(language, str) else DEFAULT
