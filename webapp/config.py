@@ -69,6 +69,9 @@ class Config:
     # (CLASSROOM_MAX_STUDENTS), so an exercise's answers are bounded too.
     SUBMISSION_RATE_LIMIT = 100
     SUBMISSION_RATE_WINDOW_SECONDS = 300
+    # Seconds a worker answers a class's state polls from the state it computed last (changes made in
+    # the worker itself show at once; webapp/classroom/service/state_cache.py). 0: ask every time.
+    CLASS_STATE_CACHE_SECONDS = 0.25
     CLASSROOM_MAX_STUDENTS = int(os.environ.get("CLASSROOM_MAX_STUDENTS", "2000"))  # 0: no cap
     IMPORT_RATE_LIMIT = 600  # phenopacket and HPO-list imports (POST /import, POST /api/v1/phenopacket)
     IMPORT_RATE_WINDOW_SECONDS = 300

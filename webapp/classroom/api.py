@@ -8,9 +8,11 @@ cookie is read, so CSRF tokens do not apply.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint
+from flask import current_app
 from flask import g
 from flask import make_response
 from flask import request
@@ -46,6 +48,7 @@ from ..practice.presenters import present_feedback
 from . import identity
 from . import service
 from .presenters import ClassResults
+from .service import state_cache
 
 bp = Blueprint("classroom_api", __name__)
 csrf.exempt(bp)
@@ -246,9 +249,14 @@ def advance(code: str) -> ResponseReturnValue:
 def state(code: str) -> ResponseReturnValue:
     """Where the class is, for anyone with the code (never the key). A weak ETag: a poll while only
     the clock moved is a 304 (the page counts the seconds down itself)."""
-    exercise = identity.lookup(code)
-    body = service.class_state(exercise)
-    tag = service.state_tag(exercise, body)
+
+    def compute() -> tuple[int, dict[str, Any], str, datetime | None]:
+        exercise = identity.lookup(code)
+        body = service.class_state(exercise)
+        return exercise.id, body, service.state_tag(exercise, body), service.limit_end(exercise)
+
+    ttl = float(current_app.config["CLASS_STATE_CACHE_SECONDS"])
+    body, tag = state_cache.polled_state(service.normalise_code(code), ttl, compute)
     if request.if_none_match.contains_weak(tag):
         response = make_response("", 304)
     else:

@@ -64,6 +64,7 @@ from .pacing import advance
 from .pacing import answer_window
 from .pacing import class_state
 from .pacing import current_case
+from .pacing import limit_end
 from .pacing import readmit
 from .pacing import remove_student
 from .pacing import reveal
@@ -149,6 +150,7 @@ __all__ = [
     "remove_student",
     "readmit",
     "class_state",
+    "limit_end",
     "state_tag",
     "PAIRING_SECONDS",
     "Collected",

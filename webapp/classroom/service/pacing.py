@@ -71,6 +71,11 @@ def _limit_end(exercise: Exercise, row: ExerciseCase | None) -> datetime | None:
     return row.opened_at + timedelta(minutes=exercise.minutes_per_case)
 
 
+def limit_end(exercise: Exercise) -> datetime | None:
+    """When the time limit of the open case (educator pace) or of the exercise (self pace) ends."""
+    return _limit_end(exercise, current_case(exercise))
+
+
 def closes_at(exercise: Exercise, row: ExerciseCase) -> datetime | None:
     """When answers to this case stop being on time (None: nothing has closed it yet)."""
     ends = [exercise.closed_at, _limit_end(exercise, row)]
@@ -241,6 +246,6 @@ def class_state(exercise: Exercise, now: datetime | None = None) -> dict[str, An
 def state_tag(exercise: Exercise, body: dict[str, Any]) -> str:
     """A weak ETag of a state: every field but the seconds left, which a page counts down itself
     (the end of the limit is in the tag instead, so a reopened case is a change)."""
-    end = _limit_end(exercise, current_case(exercise))
+    end = limit_end(exercise)
     parts = [str(body[k]) for k in ("state", "case", "stage", "revealed", "joined", "answered")]
     return hashlib.sha256(" ".join([*parts, end.isoformat() if end else "none"]).encode()).hexdigest()[:32]

@@ -36,6 +36,7 @@ from .common import one_line
 from .exercises import CODE_ALPHABET
 from .exercises import exercise_cases
 from .pacing import answer_window
+from .state_cache import note_change
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
@@ -119,6 +120,7 @@ def join(
         .on_conflict_do_nothing(index_elements=["exercise_id", "nickname_key"])
         .returning(Student.id)
     )
+    note_change(db.session(), exercise.id)
     new_id = db.session.execute(stmt).scalar_one_or_none()
     if commit:
         db.session.commit()
@@ -256,6 +258,7 @@ def submit(
     stmt = stmt.on_conflict_do_update(
         index_elements=["student_id", "case_id"], set_={k: stmt.excluded[k] for k in values}
     )
+    note_change(db.session(), exercise.id)
     db.session.execute(stmt)
     db.session.commit()
     return Submitted(feedback, window == "late")
