@@ -105,7 +105,9 @@ from .practice.scoring import CONFIDENCE_MIN
 from .practice.scoring import SCORE_RULE
 from .practice.scoring import WEIGHTS as SCORE_WEIGHTS
 from .practice.scoring import Attempt
+from .practice.scoring import DecisionMarks
 from .practice.scoring import Feedback
+from .practice.scoring import mark_decisions
 from .practice.scoring import parse_attempt
 from .practice.scoring import score_attempt
 from .practice.simulate import MAX_SEED
@@ -213,6 +215,8 @@ __all__ = [
     "review_pick",
     "schedule_review",
     "score_attempt",
+    "mark_decisions",
+    "DecisionMarks",
     "summarize",
     "unfolding_of",
     "weak_spot_case",

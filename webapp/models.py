@@ -77,6 +77,8 @@ class Exercise(Model):
     # the students see (1-based).
     current_position: Mapped[int | None] = mapped_column(Integer)
     current_stage: Mapped[int | None] = mapped_column(Integer)
+    # Whether the students are asked, beside findings and lean, for a ranked differential and the next step.
+    asks_decisions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     educator: Mapped[Educator] = relationship(back_populates="exercises")
     cases: Mapped[list[ExerciseCase]] = relationship(
@@ -163,6 +165,9 @@ class Submission(Model):
     score: Mapped[float] = mapped_column(Float)
     # Sent within the grace period after its case (or the exercise) closed: kept, and marked.
     late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The decisions, when the exercise asks them: entry ids best first (up to three), a next-step id.
+    differential: Mapped[list[str] | None] = mapped_column(JSON)
+    next_step: Mapped[str | None] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -19,6 +19,7 @@ red flags are run on what had been shown, like the findings.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import replace
 from typing import Any
@@ -243,8 +244,7 @@ def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
     if attempt.stage is not None and attempt.stage > len(case.unfolding):
         attempt = replace(attempt, stage=len(case.unfolding))  # more stages read than there are: all of them
     key = case.key
-    read = case.unfolding[: attempt.stage or len(case.unfolding)]
-    shown = {s for stage in read for s in stage.adds}
+    shown, seen = _shown(case, attempt.stage)
     not_shown = in_kb_order(set(key.present) - shown, kb)
     given = set(attempt.findings)
     hits = in_kb_order(given & shown, kb)
@@ -259,9 +259,6 @@ def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
     finding_credit = _dice(len(hits), len(missed), len(extra))
     mechanism_credit = _jaccard(len(m_hit), len(m_missed), len(m_extra))
     lean_correct = attempt.lean == key.lean
-    states: dict[str, State] = dict.fromkeys(shown, "present")
-    states.update(dict.fromkeys(key.absent, "absent"))
-    seen = Answers(states, key.onset, key.family_history)  # what had been shown, as engine answers
     differential = _differential(case, attempt, seen, kb) if attempt.differential else None
     next_step = None
     if attempt.next_step is not None:
@@ -295,6 +292,40 @@ def score_attempt(case: Case, attempt: Attempt, kb: KnowledgeBase) -> Feedback:
         differential=differential,
         next_step=next_step,
     )
+
+
+def _shown(case: Case, stage: int | None) -> tuple[set[str], Answers]:
+    """The key findings shown in the first `stage` stages (None: all), and what had been shown as
+    engine answers (those findings present, the key's absent ones absent, its onset and family history)."""
+    read = case.unfolding[: stage or len(case.unfolding)]
+    shown = {s for part in read for s in part.adds}
+    states: dict[str, State] = dict.fromkeys(shown, "present")
+    states.update(dict.fromkeys(case.key.absent, "absent"))
+    return shown, Answers(states, case.key.onset, case.key.family_history)
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionMarks:
+    """The decisions of an answer marked as the score marks them, without the ranking: the key entries
+    and the differential's credit (None: not given, or the case models no entry), the keyed next
+    steps and whether the one given is keyed (None: not given)."""
+
+    key_entries: frozenset[str]
+    differential_credit: float | None
+    keyed_next_steps: tuple[str, ...]
+    next_step_keyed: bool | None
+
+
+def mark_decisions(
+    case: Case, differential: Sequence[str], next_step: str | None, kb: KnowledgeBase, stage: int | None = None
+) -> DecisionMarks:
+    """The decisions' marks of score_attempt for this case (the class's dashboard and CSV read them
+    for many answers at once, so the ranking, which only the feedback shows, is not run)."""
+    _, seen = _shown(case, stage)
+    key = key_entries(case.entry, kb)
+    credit = differential_credit(place_of(differential, key)) if differential and key else None
+    keyed = keyed_choices(keyed_next_steps(seen, kb))
+    return DecisionMarks(key, credit, keyed, None if next_step is None else next_step in keyed)
 
 
 def weights_for(decisions: int) -> dict[str, float]:

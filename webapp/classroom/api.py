@@ -84,9 +84,14 @@ def create() -> ResponseReturnValue:
             f"case_ids is required: a list of 1 to {EXERCISE_CASES_MAX} case ids (GET /api/v1/cases).",
         )
     limit, per_case = _minutes(limit, "time_limit_minutes"), _minutes(body.get("minutes_per_case"), "minutes_per_case")
+    decisions = body.get("decisions", False)
+    if not isinstance(decisions, bool):
+        raise ApiError(
+            400, "invalid_decisions", "decisions is true (ask for the differential and the next step) or false."
+        )
     given = identity.bearer()
     created = service.create_exercise(
-        title, case_ids, given, kb(), limit, feedback, pace=pace, minutes_per_case=per_case
+        title, case_ids, given, kb(), limit, feedback, pace=pace, minutes_per_case=per_case, asks_decisions=decisions
     )
     code = created.exercise.code
     return ok(
@@ -94,6 +99,7 @@ def create() -> ResponseReturnValue:
             "code": code,
             "feedback": created.exercise.feedback,
             "pace": created.exercise.pace,
+            "decisions": created.exercise.asks_decisions,
             "educator_key": created.key or given,
             "join_url": url_for("classroom.join", code=code, _external=True),
             "dashboard_url": url_for("classroom.dashboard", code=code, _external=True),
@@ -431,6 +437,12 @@ PATHS: dict[str, Any] = {
                                     "(`immediate`, the default) or once the educator reveals the case "
                                     "(`after_reveal`)",
                                 },
+                                "decisions": {
+                                    "type": "boolean",
+                                    "description": "ask the students, beside findings and lean, for a ranked "
+                                    "differential (up to three entries, best first) and the next step, as practice "
+                                    "does (default false); answers then may send `differential` and `next_step`",
+                                },
                             },
                         }
                     }
@@ -454,6 +466,7 @@ PATHS: dict[str, Any] = {
                                     "pace",
                                 )
                             },
+                            "decisions": {"type": "boolean"},
                             "cases": {"type": "array", "items": {"type": "string"}},
                         },
                     },
@@ -662,6 +675,22 @@ PATHS: dict[str, Any] = {
                                             "description": "whether the educator revealed its answer",
                                         },
                                         "answered": {"type": "integer"},
+                                        "decisions": {
+                                            "type": "object",
+                                            "description": "only when the exercise asks for the differential "
+                                            "and the next step: how many gave each, how many put a key entry "
+                                            "first (or anywhere) and chose a keyed next step, and the counts",
+                                            "properties": {
+                                                k: {"type": "integer"}
+                                                for k in (
+                                                    "differentials",
+                                                    "key_first",
+                                                    "key_listed",
+                                                    "next_steps",
+                                                    "next_step_keyed",
+                                                )
+                                            },
+                                        },
                                         "lean_counts": {
                                             "type": "object",
                                             "additionalProperties": {"type": "integer"},

@@ -111,6 +111,7 @@ def new() -> ResponseReturnValue:
                 educator=educator,
                 pace=pace,
                 minutes_per_case=form.time_limit.data if pace == "educator" else None,
+                asks_decisions=bool(form.decisions.data),
             )
         except ClassroomError as err:
             form.cases.errors = [err.message]

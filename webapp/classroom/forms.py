@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import IntegerField
 from wtforms import PasswordField
 from wtforms import RadioField
@@ -86,6 +87,7 @@ class NewExerciseForm(FlaskForm):
         default="after_reveal",
         validators=[Optional()],  # a form without the field (an old tab) gets the default
     )
+    decisions = BooleanField("Also ask which type or gene fits best (up to three, best first) and the next step")
     submit = SubmitField("Create the exercise")
 
 

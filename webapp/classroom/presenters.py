@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,14 +11,20 @@ from datetime import datetime
 from typing import Any
 
 from rules import Case
+from rules import DecisionMarks
 from rules import KnowledgeBase
+from rules import differential_choices
+from rules import mark_decisions
+from rules import next_step_choices
 
 from ..models import utcnow
+from ..practice.forms import entry_label
 from ..wording import DISCLAIMER
 from . import charts
 from .service import Answer
 from .service import ExerciseFacts
 from .service import ExerciseSummary
+from .stats import DecisionStats
 from .stats import ExerciseStats
 
 # The two CSV files of an exercise and what each column means (the data dictionary: the page
@@ -45,6 +52,20 @@ ANSWER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("overcalled_count", "How many findings the student over-called."),
     ("mechanisms", "The mechanisms the student chose, by title."),
     ("mechanism_slugs", "The same mechanisms as the app's identifiers."),
+    (
+        "differential",
+        'The types or genes the student ranked, best first, separated by "; " (empty unless the exercise asks '
+        "for the differential and the student gave one).",
+    ),
+    ("differential_ids", 'The same entries as the app\'s identifiers (OMIM or Orphanet), separated by ";".'),
+    (
+        "differential_credit_percent",
+        "The differential's credit, in percent: 100 with the case's entry first, 50 second, 25 third, 0 not "
+        "listed (empty when not given, or when the case stands for no entry of the ranking).",
+    ),
+    ("next_step", "The next step the student chose (empty unless asked and given)."),
+    ("next_step_id", "The same next step as the app's identifier."),
+    ("next_step_keyed", "yes if that next step is one the case's findings call for, no if not (empty when not given)."),
     ("notes", "The disclaimer: educational use only, not a diagnosis."),
 )
 STUDENT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -232,6 +253,7 @@ class ClassResults:
                     "teaching": [p.text for p in cases[i].teaching_points] if s.case_id in shown else [],
                     "mean_confidence": charts.pct(s.mean_confidence / 100 if s.mean_confidence is not None else None),
                     "lean_accuracy": charts.pct(s.lean_accuracy),
+                    "decisions": _decisions(s.decisions, s.case_id in shown, kb),
                 }
                 for i, s in enumerate(stats.cases)
             ],
@@ -268,6 +290,7 @@ def results_payload(stats: ExerciseStats) -> dict[str, Any]:
                 "mean_score": c.mean_score,
                 "top_misses": [{"finding": s, "students": k} for s, k in c.top_misses],
                 "top_overcalls": [{"finding": s, "students": k} for s, k in c.top_overcalls],
+                **({} if c.decisions is None else {"decisions": _decisions_payload(c.decisions)}),
                 "findings": {
                     f.slug: {
                         "hit_rate": f.hit_rate,
@@ -279,6 +302,43 @@ def results_payload(stats: ExerciseStats) -> dict[str, Any]:
             }
             for c in stats.cases
         ],
+    }
+
+
+def _decisions(d: DecisionStats | None, revealed: bool, kb: KnowledgeBase) -> dict[str, Any] | None:
+    """What the class chose as its differential and next step (None unless the exercise asks them):
+    the most common first choices and every next step chosen, with counts; once the case is revealed,
+    how many put a key entry first and chose a keyed next step, and which choices are keyed."""
+    if d is None:
+        return None
+    names = {c.id: entry_label(c.name, c.genes) for c in differential_choices(kb)}
+    steps = {c.id: c.label for c in next_step_choices(kb)}
+    return {
+        "differentials": d.differentials,
+        "first_choices": [
+            {"name": names.get(e, e), "count": k, "pct": charts.pct(k / d.differentials)} for e, k in d.first_choices
+        ],
+        "key_first": d.key_first if revealed else None,
+        "key_first_pct": charts.pct(d.key_first / d.differentials) if revealed and d.differentials else None,
+        "next_steps": d.next_steps,
+        "next_step_counts": [
+            {"label": steps.get(c, c), "count": k, "pct": charts.pct(k / d.next_steps)} for c, k in d.next_step_counts
+        ],
+        "next_step_keyed": d.next_step_keyed if revealed else None,
+        "next_step_keyed_pct": charts.pct(d.next_step_keyed / d.next_steps) if revealed and d.next_steps else None,
+    }
+
+
+def _decisions_payload(d: DecisionStats) -> dict[str, Any]:
+    """The decisions' statistics in the results answer (ids and counts; the educator's, every key)."""
+    return {
+        "differentials": d.differentials,
+        "key_first": d.key_first,
+        "key_listed": d.key_listed,
+        "first_choices": [{"entry": e, "students": k} for e, k in d.first_choices],
+        "next_steps": d.next_steps,
+        "next_step_keyed": d.next_step_keyed,
+        "next_step_counts": [{"next_step": c, "students": k} for c, k in d.next_step_counts],
     }
 
 
@@ -345,6 +405,15 @@ def answers_csv(
     def labels(slugs: Sequence[str]) -> str:
         return "; ".join(kb.findings[s].label if s in kb.findings else s for s in slugs)
 
+    names = {c.id: entry_label(c.name, c.genes) for c in differential_choices(kb)}
+    steps = {c.id: c.label for c in next_step_choices(kb)}
+
+    by_id = {c.id: c for c in cases}
+
+    @functools.cache
+    def marks(case_id: str, differential: tuple[str, ...], next_step: str | None) -> DecisionMarks:
+        return mark_decisions(by_id[case_id], differential, next_step, kb)  # the same picks, the same marks
+
     table = []
     for nickname, mine in _by_student(nicknames, rows, cases).items():
         for position, case in enumerate(cases, start=1):
@@ -355,6 +424,8 @@ def answers_csv(
                 table.append([*about, _safe_cell(nickname), "no", *blank, DISCLAIMER])
                 continue
             sub = marked.answer
+            decided = marks(case.id, sub.differential, sub.next_step)
+            credit, keyed = decided.differential_credit, decided.next_step_keyed
             table.append(
                 [
                     *about,
@@ -375,6 +446,12 @@ def answers_csv(
                     len(marked.overcalled),
                     "; ".join(kb.mechanisms[m].title if m in kb.mechanisms else m for m in sub.mechanisms),
                     ";".join(sub.mechanisms),
+                    "; ".join(names.get(e, e) for e in sub.differential),
+                    ";".join(sub.differential),
+                    "" if credit is None else round(credit * 100),
+                    "" if sub.next_step is None else steps.get(sub.next_step, sub.next_step),
+                    sub.next_step or "",
+                    "" if keyed is None else ("yes" if keyed else "no"),
                     DISCLAIMER,
                 ]
             )

@@ -147,7 +147,9 @@ def _case_context(
         "saved": saved,
         "feedback": feedback,
         "open": service.answer_window(exercise, row) == "open",
-        "attempt_form": attempt_form_html(form, url_for("classroom.student_case", code=exercise.code, n=n)),
+        "attempt_form": attempt_form_html(
+            form, url_for("classroom.student_case", code=exercise.code, n=n), decisions=exercise.asks_decisions
+        ),
         "status": status(service.facts(exercise)),
         "rejoin_code": identity.rejoin_code(exercise),
         "grace": service.GRACE_SECONDS,
@@ -202,7 +204,7 @@ def student_case(code: str, n: int) -> ResponseReturnValue:
     if request.method == "GET":
         context = _case_context(exercise, student, case, n, total, None)
         return render_template("classroom/student_case.html", case=present_case(case), **context)
-    form = AttemptForm(knowledge=knowledge)
+    form = AttemptForm(knowledge=knowledge, decisions=exercise.asks_decisions)
     message, code_ = None, 400
     if form.validate_on_submit():
         try:

@@ -116,7 +116,7 @@ class AttemptForm(FlaskForm):
     def __init__(
         self, *args: object, knowledge: KnowledgeBase | None = None, decisions: bool = False, **kwargs: object
     ) -> None:
-        """`decisions`: ask for the differential and the next step (practice does; the classroom not yet)."""
+        """`decisions`: ask for the differential and the next step (practice does; an exercise if asked)."""
         super().__init__(*args, **kwargs)
         knowledge = knowledge or load_kb()
         findings, mechanisms = _choices(knowledge)

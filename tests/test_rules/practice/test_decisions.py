@@ -138,3 +138,30 @@ def test_the_last_attempt_keeps_its_decisions_without_naming_an_entry():
 def test_a_bad_decision_is_an_input_error(body):
     with pytest.raises(InputError):
         parse_attempt({"lean": "recessive", "confidence": 90} | body, KB)
+
+
+def test_the_class_marks_of_the_decisions_are_the_scores_marks_for_every_case_and_stage():
+    """mark_decisions (the dashboard and CSV, many answers at once, no ranking) gives every case of the
+    library the same credit and keyed next step as score_attempt, at each stage."""
+    from rules.practice.decisions import next_step_choices
+    from rules.practice.scoring import mark_decisions
+    from rules.practice.simulate import simulated_case
+
+    entries = [c.id for c in differential_choices(KB)]
+    steps = [c.id for c in next_step_choices(KB)]
+    checked = 0
+    cases = [*load_cases().values(), *(simulated_case(f"sim-259700-{seed}") for seed in range(3))]
+    for case in cases:
+        for stage in (None, *range(1, len(case.unfolding) + 1)):
+            for i, step in enumerate(steps):
+                picks = (entries[i % len(entries)], case.entry) if case.entry in entries else (entries[i],)
+                differential = tuple(dict.fromkeys(picks))
+                feedback = score_attempt(case, attempt(differential, step, stage), KB)
+                marks = mark_decisions(case, differential, step, KB, stage)
+                assert marks.differential_credit == feedback.differential.credit, (case.id, stage)
+                assert marks.next_step_keyed == feedback.next_step.right, (case.id, stage, step)
+                assert marks.keyed_next_steps == keyed_choices(feedback.next_step.keyed)
+                checked += 1
+    assert checked > 100
+    none = mark_decisions(get_case(TWITCHING), (), None, KB)
+    assert (none.differential_credit, none.next_step_keyed) == (None, None)  # nothing given, nothing marked

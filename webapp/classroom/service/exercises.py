@@ -91,10 +91,12 @@ def create_exercise(
     educator: Educator | None = None,
     pace: str = "self",
     minutes_per_case: int | None = None,
+    asks_decisions: bool = False,
 ) -> Created:
     """Store a new exercise with a fresh join code; a new educator unless the key names one. Self
     pace takes a time limit for the whole exercise (`time_limit_minutes`), educator pace one per
-    case (`minutes_per_case`)."""
+    case (`minutes_per_case`). `asks_decisions`: the students are asked for a ranked differential
+    and the next step too."""
     _check_settings(feedback, pace, time_limit_minutes, minutes_per_case)
     raw_length, title = len(title), one_line(title)
     if not title or raw_length > TITLE_MAX:  # the length as sent, as the form counts it
@@ -127,6 +129,7 @@ def create_exercise(
             feedback=feedback,
             pace=pace,
             minutes_per_case=minutes_per_case,
+            asks_decisions=asks_decisions,
         )
         exercise.cases = [ExerciseCase(position=i, case_id=c) for i, c in enumerate(ids)]
         db.session.add(exercise)
@@ -193,7 +196,8 @@ def move_case(exercise: Exercise, position: int, step: int) -> None:
 
 
 def duplicate_exercise(exercise: Exercise, kb: KnowledgeBase) -> Exercise:
-    """A new exercise with the same cases, order, pace, time limits and feedback, a new code, no answers."""
+    """A new exercise with the same cases, order, pace, time limits, feedback and questions, a new
+    code, no answers."""
     created = create_exercise(
         f"{exercise.title[:113]} (copy)",
         exercise_case_ids(exercise),
@@ -204,6 +208,7 @@ def duplicate_exercise(exercise: Exercise, kb: KnowledgeBase) -> Exercise:
         educator=exercise.educator,
         pace=exercise.pace,
         minutes_per_case=exercise.minutes_per_case,
+        asks_decisions=exercise.asks_decisions,
     )
     return created.exercise
 
@@ -219,6 +224,7 @@ class ExerciseFacts:
     created_at: datetime
     deadline: datetime | None
     closed_at: datetime | None
+    asks_decisions: bool = False
 
     def is_open(self, now: datetime) -> bool:
         """Whether submissions are accepted at `now` (as Exercise.is_open)."""
@@ -235,6 +241,7 @@ def facts(exercise: Exercise) -> ExerciseFacts:
         exercise.created_at,
         exercise.deadline,
         exercise.closed_at,
+        exercise.asks_decisions,
     )
 
 

@@ -17,6 +17,7 @@ from rules import Attempt
 from rules import Case
 from rules import Feedback
 from rules import KnowledgeBase
+from rules import mark_decisions
 from rules import score_attempt
 
 from ...extensions import Model
@@ -244,6 +245,13 @@ def submit(
             "case_not_open",
             "This case is not open: your answer was not counted. Answer the case your educator has open.",
         )
+    if not exercise.asks_decisions and (attempt.differential or attempt.next_step):
+        raise ClassroomError(
+            400,
+            "decisions_not_asked",
+            "This exercise does not ask for a differential or a next step: "
+            "send findings, lean, mechanisms and confidence.",
+        )
     feedback = score_attempt(case, attempt, kb)
     values = {
         "findings": list(attempt.findings),
@@ -252,6 +260,8 @@ def submit(
         "confidence": attempt.confidence,
         "score": feedback.score,
         "late": window == "late",
+        "differential": list(attempt.differential) if exercise.asks_decisions else None,
+        "next_step": attempt.next_step,
         "submitted_at": now,
     }
     stmt = _insert(Submission).values(exercise_id=exercise.id, student_id=student.id, case_id=case.id, **values)
@@ -276,6 +286,8 @@ class Answer:
     mechanisms: tuple[str, ...]
     submitted_at: datetime
     late: bool = False
+    differential: tuple[str, ...] = ()  # the decisions, when the exercise asks them
+    next_step: str | None = None
 
     @classmethod
     def of(cls, sub: Submission) -> Answer:
@@ -288,12 +300,21 @@ class Answer:
             tuple(sub.mechanisms),
             sub.submitted_at,
             sub.late,
+            tuple(sub.differential or ()),
+            sub.next_step,
         )
 
 
 def stored_feedback(case: Case, answer: Answer, kb: KnowledgeBase) -> Feedback:
     """The feedback of a stored answer (scored again: the same function, the same answer)."""
-    attempt = Attempt(answer.findings, answer.lean, answer.mechanisms, answer.confidence)
+    attempt = Attempt(
+        answer.findings,
+        answer.lean,
+        answer.mechanisms,
+        answer.confidence,
+        differential=answer.differential,
+        next_step=answer.next_step,
+    )
     return score_attempt(case, attempt, kb)
 
 
@@ -372,8 +393,8 @@ def results(exercise: Exercise, kb: KnowledgeBase) -> tuple[ExerciseStats, list[
     """The class's statistics, computed from the stored rows, and the cases they are about."""
     cases = exercise_cases(exercise, kb)
     rows = [
-        Row(s, c, tuple(f), lean, conf, score)
-        for s, c, f, lean, conf, score in db.session.execute(
+        Row(s, c, tuple(f), lean, conf, score, tuple(d or ()), step)
+        for s, c, f, lean, conf, score, d, step in db.session.execute(
             select(
                 Submission.student_id,
                 Submission.case_id,
@@ -381,8 +402,17 @@ def results(exercise: Exercise, kb: KnowledgeBase) -> tuple[ExerciseStats, list[
                 Submission.lean,
                 Submission.confidence,
                 Submission.score,
+                Submission.differential,
+                Submission.next_step,
             ).where(Submission.exercise_id == exercise.id)
         )
     ]
-    keys = {c.id: Key(frozenset(c.key.present), c.key.lean) for c in cases}
-    return exercise_stats(keys, rows, list(kb.findings)), cases
+    keys = {c.id: _key(c, kb, exercise.asks_decisions) for c in cases}
+    return exercise_stats(keys, rows, list(kb.findings), exercise.asks_decisions), cases
+
+
+def _key(case: Case, kb: KnowledgeBase, decisions: bool) -> Key:
+    if not decisions:
+        return Key(frozenset(case.key.present), case.key.lean)
+    marks = mark_decisions(case, (), None, kb)
+    return Key(frozenset(case.key.present), case.key.lean, marks.key_entries, frozenset(marks.keyed_next_steps))
