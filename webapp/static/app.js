@@ -5,6 +5,58 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-print]").forEach(function (btn) {
     btn.addEventListener("click", function () { window.print(); });
   });
+  // The differential's three lists of 156 entries: a box that narrows all three to the entries whose
+  // name, gene or id holds what is typed (the choice made stays), and each choice in full under its
+  // list, since a phone cuts a long name short in the closed list.
+  document.querySelectorAll(".ranked").forEach(function (ranked) {
+    var selects = Array.prototype.slice.call(ranked.querySelectorAll("select"));
+    if (!selects.length) { return; }
+    var fold = function (text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
+    var originals = selects.map(function (s) { return Array.prototype.slice.call(s.children).map(function (c) { return c.cloneNode(true); }); });
+    var box = document.createElement("p");
+    box.className = "find-entry";
+    box.innerHTML = '<label for="find-entry">Find a type or gene</label> <input type="search" id="find-entry" autocomplete="off" aria-describedby="find-entry-count"> <span id="find-entry-count" class="hint" aria-live="polite"></span>';
+    ranked.parentNode.insertBefore(box, ranked);
+    var input = box.querySelector("input"), count = box.querySelector("#find-entry-count");
+    var show = function (select) {
+      var line = select.parentNode.querySelector(".chosen");
+      if (!line) {
+        line = document.createElement("span");
+        line.className = "chosen";
+        line.setAttribute("aria-hidden", "true");  // the list itself says the choice to a screen reader
+        select.insertAdjacentElement("afterend", line);
+      }
+      var option = select.options[select.selectedIndex];
+      line.textContent = option && option.value ? option.textContent : "";
+    };
+    var narrow = function () {
+      var wanted = fold(input.value.trim()), matches = 0;
+      selects.forEach(function (select, i) {
+        var kept = select.value;
+        select.textContent = "";
+        originals[i].forEach(function (node) {
+          if (node.tagName === "OPTGROUP") {
+            var group = node.cloneNode(false);
+            Array.prototype.forEach.call(node.children, function (o) {
+              var hit = !wanted || fold(o.textContent + " " + o.value).indexOf(wanted) !== -1;
+              if (hit && i === 0) { matches += 1; }
+              if (hit || o.value === kept) { group.appendChild(o.cloneNode(true)); }
+            });
+            if (group.children.length) { select.appendChild(group); }
+          } else {
+            select.appendChild(node.cloneNode(true));
+          }
+        });
+        select.value = kept;
+      });
+      count.textContent = wanted ? matches + (matches === 1 ? " entry matches" : " entries match") : "";
+    };
+    input.addEventListener("input", narrow);
+    selects.forEach(function (select) {
+      show(select);
+      select.addEventListener("change", function () { show(select); });
+    });
+  });
   document.querySelectorAll("[data-copy]").forEach(function (btn) {
     btn.addEventListener("click", function () {
       var text = document.getElementById(btn.getAttribute("data-copy")).textContent;
