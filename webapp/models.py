@@ -79,6 +79,9 @@ class Exercise(Model):
     current_stage: Mapped[int | None] = mapped_column(Integer)
     # Whether the students are asked, beside findings and lean, for a ranked differential and the next step.
     asks_decisions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Bumped when the educator signs out every paired phone: a paired phone's cookie holds the value it
+    # was paired under, and counts only while it is the current one.
+    remote_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     educator: Mapped[Educator] = relationship(back_populates="exercises")
     cases: Mapped[list[ExerciseCase]] = relationship(

@@ -4,7 +4,8 @@ Today an educator is whoever holds an educator key: in the browser, a persistent
 key's hash, signed (set when they create an exercise or write a case, or by the claim form; never
 read from a URL; dropped by signing out); through the API, `Authorization: Bearer <key>`. A phone
 the educator paired as the remote of one exercise holds a cookie of that exercise only (its key's
-hash, signed, sent only to the exercise's pages), which opens its controls and nothing else. A browser
+hash and sign-out count, signed, sent only to the exercise's pages), which opens its controls and
+nothing else, until it or the educator signs it out. A browser
 student is a random token in the session, one per join code; an API student is (exercise,
 nickname) and the `student_token` its first submission answered.
 Every page and API view asks this module, never the session or the headers, so another way to
@@ -41,7 +42,7 @@ EDUCATOR_COOKIE_PATH = "/classroom"  # the educator's pages; the API reads no co
 STUDENTS = "classroom_students"  # {join code: student token}
 NEW_KEY = "new_educator_key"  # a new key, in the session until its recovery link was shown
 REJOIN_CODES = "classroom_rejoin"  # {join code: the student's rejoin code}, to show on their pages
-REMOTE_COOKIE = "miop_remote"  # a paired phone's sign-in: the exercise and its key's hash, signed
+REMOTE_COOKIE = "miop_remote"  # a paired phone's sign-in: the exercise, its key's hash and sign-out count, signed
 PAIRING_COOKIE = "miop_pairing"  # the secret of a phone being paired, until it is confirmed
 PAIRINGS = "classroom_pairing"  # {join code: [pairing id, pairing code]}: the laptop's code to show
 REMOTE_KEYS = "classroom_remote_keys"  # {join code: key}: the recovery link sent to this paired phone
@@ -145,8 +146,10 @@ def is_educator(exercise: Exercise) -> bool:
 def may_control(exercise: Exercise) -> bool:
     """Whether this browser may move the exercise's class on: signed in as its educator, or a phone
     paired as the remote of this exercise (its remote cookie, valid while the key is the same)."""
+    if is_educator(exercise):
+        return True
     remote = _exercise_cookie(exercise, REMOTE_COOKIE, _cookie_days() * 86400)
-    return is_educator(exercise) or (remote is not None and hmac.compare_digest(exercise.educator.key_hash, remote))
+    return remote is not None and hmac.compare_digest(_remote_value(exercise), remote)
 
 
 def controller_exercise(code: str) -> Exercise:
@@ -255,12 +258,28 @@ def phone_secret(exercise: Exercise) -> str | None:
 
 def remember_remote(exercise: Exercise, recovery_key: str | None) -> None:
     """This phone is paired: signed in for this exercise only, for EDUCATOR_COOKIE_DAYS (a persistent,
-    HttpOnly cookie scoped to the exercise's pages, holding its key's hash, signed); the recovery
+    HttpOnly cookie scoped to the exercise's pages, holding _remote_value, signed); the recovery
     key the laptop sent stays in the session (which ends with the browser) to be shown here."""
-    _set_exercise_cookie(exercise, REMOTE_COOKIE, exercise.educator.key_hash, _cookie_days() * 86400)
+    _set_exercise_cookie(exercise, REMOTE_COOKIE, _remote_value(exercise), _cookie_days() * 86400)
     _set_exercise_cookie(exercise, PAIRING_COOKIE, None, None)
     if recovery_key:
         session[REMOTE_KEYS] = {**session.get(REMOTE_KEYS, {}), exercise.code: recovery_key}
+
+
+def _remote_value(exercise: Exercise) -> str:
+    """What a paired phone's cookie holds: the key's hash (a new key signs every phone out) and the
+    count of the educator's sign-outs of every paired phone (so does a sign-out)."""
+    return f"{exercise.educator.key_hash}.{exercise.remote_generation}"
+
+
+def forget_remote(exercise: Exercise) -> None:
+    """This phone signs itself out as the exercise's remote (its cookie and the recovery link it was sent)."""
+    _set_exercise_cookie(exercise, REMOTE_COOKIE, None, None)
+    keys = {k: v for k, v in session.get(REMOTE_KEYS, {}).items() if k != exercise.code}
+    if keys:
+        session[REMOTE_KEYS] = keys
+    else:
+        session.pop(REMOTE_KEYS, None)
 
 
 def pairing_gone(exercise: Exercise) -> None:

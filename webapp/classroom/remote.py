@@ -66,6 +66,25 @@ def pair_cancel(code: str) -> ResponseReturnValue:
     return redirect(url_for("classroom.projector", code=exercise.code))
 
 
+@bp.post("/classroom/<code>/remotes/sign-out")
+def remotes_sign_out(code: str) -> ResponseReturnValue:
+    """Sign out every phone paired as this class's remote (the laptop stays signed in)."""
+    exercise = _laptop(code)
+    service.sign_out_remotes(exercise)
+    identity.remember_laptop_pairing(exercise, None)
+    return render_template("classroom/remote_signed_out.html", exercise=exercise, every_phone=True)
+
+
+@bp.post("/classroom/<code>/remote/sign-out")
+def remote_sign_out(code: str) -> ResponseReturnValue:
+    """On the paired phone: sign this phone out as the remote (it forgets the recovery link too)."""
+    exercise = identity.lookup(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+    identity.forget_remote(exercise)
+    return render_template("classroom/remote_signed_out.html", exercise=exercise, every_phone=False)
+
+
 @bp.route("/classroom/<code>/pair", methods=["GET", "POST"])
 def pair(code: str) -> ResponseReturnValue:
     """On the phone: the pairing code (filled in from the projector's QR code), then "waiting for

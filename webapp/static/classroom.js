@@ -56,6 +56,16 @@ document.addEventListener("DOMContentLoaded", function () {
     countdown.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
   }
   if (countdown) { window.setInterval(tick, 1000); }
+  // Seconds left of a short step (a phone pairing's code, its confirmation), counted down in place;
+  // the page's poll replaces the element when the step changes.
+  window.setInterval(function () {
+    document.querySelectorAll("[data-count-seconds]").forEach(function (el) {
+      if (!el.hasAttribute("data-count-ends")) {
+        el.setAttribute("data-count-ends", String(Date.now() + 1000 * Number(el.getAttribute("data-count-seconds"))));
+      }
+      el.textContent = String(Math.max(0, Math.round((Number(el.getAttribute("data-count-ends")) - Date.now()) / 1000)));
+    });
+  }, 1000);
 
   // A class the educator paces: follow its state (GET .../state, a 304 while nothing changed). A new
   // stage is put in place (the form and its ticks stay); a new case, the reveal or the end loads the

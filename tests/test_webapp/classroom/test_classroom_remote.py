@@ -221,3 +221,48 @@ def test_wrong_pairing_codes_are_limited_per_client(db_app, db_client):
     assert limited.status_code == 429  # over the limit, even the right code waits
     with db_app.app_context():
         assert db.session.execute(select(RemotePairing.phone_hash)).scalar_one() is None  # nothing claimed
+
+
+def paired_phone(db_app, db_client, code: str):
+    phone = db_app.test_client()
+    claim(phone, code, pairing_code(db_client, code))
+    confirm(db_client, code)
+    assert phone.get(f"/classroom/{code}/remote").status_code == 200  # collects the confirmation: paired
+    return phone
+
+
+def test_the_educator_signs_out_every_paired_phone_and_a_phone_signs_itself_out(db_app, db_client, monkeypatch):
+    code = create(db_client, pace="educator")
+    lost, kept = paired_phone(db_app, db_client, code), paired_phone(db_app, db_client, code)
+    remote = f"/classroom/{code}/remote"
+    # A phone signs itself out: its cookie goes, and with it the controls; the other phone keeps them.
+    page = kept.get(remote).get_data(as_text=True)
+    assert f'action="/classroom/{code}/remote/sign-out"' in page
+    assert kept.post(f"/classroom/{code}/remote/sign-out").status_code == 400  # no CSRF: nothing changes
+    assert kept.get(remote).status_code == 200
+    out = kept.post(f"/classroom/{code}/remote/sign-out", data={"csrf_token": csrf_token(kept, remote)})
+    assert out.status_code == 200 and "This phone is signed out" in out.get_data(as_text=True)
+    assert kept.get(remote).status_code == 401
+    assert lost.get(remote).status_code == 200
+    # The educator signs out every paired phone from the projector (a lost phone): the laptop stays in.
+    projector = f"/classroom/{code}/projector"
+    assert f'action="/classroom/{code}/remotes/sign-out"' in db_client.get(projector).get_data(as_text=True)
+    assert lost.post(
+        f"/classroom/{code}/remotes/sign-out", data={"csrf_token": csrf_token(lost, remote)}
+    ).status_code in (
+        401,
+        403,
+    )  # a paired phone cannot sign the others out (only the laptop, signed in as the educator)
+    assert lost.get(remote).status_code == 200
+    signed = paired_phone(db_app, db_client, code)
+    done = db_client.post(f"/classroom/{code}/remotes/sign-out", data={"csrf_token": csrf_token(db_client, projector)})
+    assert done.status_code == 200 and "Every paired phone is signed out" in done.get_data(as_text=True)
+    for phone in (lost, signed):
+        assert phone.get(remote).status_code in (401, 403)
+        token = csrf_token(phone, "/join")
+        assert phone.post(f"/classroom/{code}/start", data={"csrf_token": token}).status_code in (401, 403)
+    assert state(db_client, code)["state"] == "lobby"
+    assert db_client.get(projector).status_code == 200  # the laptop is still signed in
+    again = paired_phone(db_app, db_client, code)  # and a phone paired afterwards works
+    assert press(again, code, "start", remote, "remote").status_code == 302
+    assert state(db_client, code)["state"] == "running"

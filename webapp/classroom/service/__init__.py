@@ -81,6 +81,7 @@ from .remotes import new_pairing
 from .remotes import new_phone_secret
 from .remotes import pairing_status
 from .remotes import phone_hash
+from .remotes import sign_out_remotes
 from .students import DEFAULT_MAX_STUDENTS
 from .students import REJOIN_LENGTH
 from .students import Activity
@@ -158,6 +159,7 @@ __all__ = [
     "new_pairing",
     "new_phone_secret",
     "phone_hash",
+    "sign_out_remotes",
     "claim_pairing",
     "pairing_status",
     "confirm_pairing",

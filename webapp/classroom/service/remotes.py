@@ -169,6 +169,14 @@ def cancel_pairing(exercise: Exercise, pairing_id: int) -> None:
     db.session.commit()
 
 
+def sign_out_remotes(exercise: Exercise) -> None:
+    """Sign out every phone paired as this exercise's remote (a lost phone, a lent one): their cookies
+    stop counting, and any pairing under way is dropped. The laptop stays signed in."""
+    exercise.remote_generation += 1
+    db.session.execute(delete(RemotePairing).where(RemotePairing.exercise_id == exercise.id))
+    db.session.commit()
+
+
 @dataclass(frozen=True, slots=True)
 class Collected:
     """What a phone being paired finds: "waiting" (for the confirmation), "paired" (with the
