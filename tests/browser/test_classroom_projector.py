@@ -97,3 +97,20 @@ def test_the_lobby_of_a_large_class_fits_the_projector(browser: Browser, live_se
     page.get_by_role("button", name="Open the dashboard").click()
     assert overflow(page, f"{live_server}/classroom/{code}/projector") == []
     assert page.locator(".pj-names li").count() == 60  # every name, the list scrolls within its room
+
+
+def test_the_pairing_code_counts_its_minute_down_on_the_projector(browser: Browser, live_server):
+    made = post_json(
+        live_server + "/api/v1/exercises", {"title": "Pairing", "case_ids": LIBRARY[:1], "pace": "educator"}
+    )
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(f"{live_server}/classroom/{made['code']}/claim#{made['educator_key']}")
+    page.get_by_role("button", name="Open the dashboard").click()
+    page.goto(f"{live_server}/classroom/{made['code']}/projector")
+    page.get_by_role("button", name="Pair a phone").click()
+    left = page.locator(".pj-pairing [data-count-seconds]")
+    first = int(left.inner_text())
+    assert 55 <= first <= 60
+    page.wait_for_timeout(3200)
+    assert first - 4 <= int(left.inner_text()) <= first - 2  # counted down in place, no reload
+    assert overflow(page, page.url) == []

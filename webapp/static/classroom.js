@@ -58,14 +58,16 @@ document.addEventListener("DOMContentLoaded", function () {
   if (countdown) { window.setInterval(tick, 1000); }
   // Seconds left of a short step (a phone pairing's code, its confirmation), counted down in place;
   // the page's poll replaces the element when the step changes.
-  window.setInterval(function () {
+  function countDown() {
     document.querySelectorAll("[data-count-seconds]").forEach(function (el) {
-      if (!el.hasAttribute("data-count-ends")) {
+      if (!el.hasAttribute("data-count-ends")) {  // new on the page (loaded, or put in by the poll)
         el.setAttribute("data-count-ends", String(Date.now() + 1000 * Number(el.getAttribute("data-count-seconds"))));
       }
       el.textContent = String(Math.max(0, Math.round((Number(el.getAttribute("data-count-ends")) - Date.now()) / 1000)));
     });
-  }, 1000);
+  }
+  countDown();
+  window.setInterval(countDown, 1000);
 
   // A class the educator paces: follow its state (GET .../state, a 304 while nothing changed). A new
   // stage is put in place (the form and its ticks stay); a new case, the reveal or the end loads the
