@@ -60,6 +60,7 @@ from .interop import export_phenopacket
 from .interop import hpo_csv
 from .interop import import_bytes
 from .interop import import_text
+from .interop import lab_request_lines
 from .kbcheck import check_knowledge
 from .practice.cases import AnswerKey
 from .practice.cases import Case
@@ -147,6 +148,7 @@ __all__ = [
     "Parsed",
     "export_phenopacket",
     "hpo_csv",
+    "lab_request_lines",
     "import_bytes",
     "import_text",
     "load_hpo",

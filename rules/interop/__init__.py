@@ -4,6 +4,7 @@ builds and reads phenopackets as plain dicts."""
 
 from .export import export_phenopacket
 from .export import hpo_csv
+from .export import lab_request_lines
 from .importing import Imported
 from .importing import import_bytes
 from .importing import import_hpo_list
@@ -14,6 +15,7 @@ __all__ = [
     "Imported",
     "export_phenopacket",
     "hpo_csv",
+    "lab_request_lines",
     "import_bytes",
     "import_hpo_list",
     "import_phenopacket",

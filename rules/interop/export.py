@@ -94,17 +94,43 @@ def hpo_csv(
     out.write(f"# {disclaimer}\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["hpo_id", "hpo_label", "status", "checklist_item"])
+    writer.writerows(_request_rows(answers, kb, hpo, other_terms))
+    return out.getvalue()
+
+
+def lab_request_lines(
+    answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, other_terms: Iterable[OtherTerm] = ()
+) -> tuple[str, ...]:
+    """The lab-request list of the result page, the same terms as hpo_csv: "HP:… label" for each term
+    present, "NOT HP:… label" for each excluded, then the onset's term; every label HPO's own."""
+    lines = []
+    for term, label, status, item in _request_rows(answers, kb, hpo, other_terms):
+        line = f"{'NOT ' if status == 'excluded' else ''}{term} {label}"
+        lines.append(f"{line} ({item.lower()})" if item == ONSET_ITEM else line)
+    return tuple(lines)
+
+
+ONSET_ITEM = "Age at onset"
+
+
+def _request_rows(
+    answers: Answers, kb: KnowledgeBase, hpo: HpoIndex, other_terms: Iterable[OtherTerm]
+) -> list[tuple[str, str, str, str]]:
+    """(HPO id, HPO label, present or excluded, checklist item) of every finding and other term
+    present, then excluded, then the onset (request forms ask for the onset as an HPO term too)."""
+    rows = []
+    others = tuple(other_terms)
     for state, word in (("present", "present"), ("absent", "excluded")):
         for slug, finding in kb.findings.items():
             if answers.state(slug) == state:
-                writer.writerow([finding.hpo, hpo.name(finding.hpo) or finding.label, word, finding.label])
-        for term in other_terms:
+                rows.append((finding.hpo, hpo.name(finding.hpo) or finding.label, word, finding.label))
+        for term in others:
             if term.state == state:
-                writer.writerow([term.id, hpo.name(term.id) or term.label, word, "Other term entered"])
+                rows.append((term.id, hpo.name(term.id) or term.label, word, "Other term entered"))
     onset = kb.onsets[answers.onset]
-    if onset.hpo:  # request forms ask for the onset as an HPO term too
-        writer.writerow([onset.hpo[0], hpo.name(onset.hpo[0]) or onset.label, "present", "Age at onset"])
-    return out.getvalue()
+    if onset.hpo:
+        rows.append((onset.hpo[0], hpo.name(onset.hpo[0]) or onset.label, "present", ONSET_ITEM))
+    return rows
 
 
 def _ontology_class(term: str, hpo: HpoIndex) -> dict[str, str]:

@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from rules import InputError
 from rules import evaluate
+from rules import lab_request_lines
 from rules import load_hpo
 from rules import load_hpo_labels
 from rules import parse_request
@@ -103,6 +104,7 @@ def assess() -> ResponseReturnValue:
         result=result,
         page=result_page(result, knowledge),
         differential=page_view(result, knowledge),
+        lab_request=lab_request_lines(parsed.answers, knowledge, load_hpo(), parsed.other_terms),
     )
 
 
@@ -122,6 +124,7 @@ def shared() -> ResponseReturnValue:
         result=result,
         page=result_page(result, knowledge),
         differential=page_view(result, knowledge, every=request.args.get("entries") == "all"),
+        lab_request=lab_request_lines(parsed.answers, knowledge, load_hpo(), parsed.other_terms),
     )
 
 
