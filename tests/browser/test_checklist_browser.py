@@ -174,3 +174,65 @@ def test_checklist_can_be_completed_with_the_keyboard_alone(page: Page, live_ser
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.locator(".summary")).to_contain_text("moderately toward autosomal recessive")
+
+
+def accessible_text(page: Page) -> str:
+    """The page's text as Chromium's accessibility tree has it (CSS-generated text included)."""
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")
+    return "".join(n.get("name", {}).get("value") or "" for n in tree["nodes"] if n["role"]["value"] == "StaticText")
+
+
+def test_the_result_so_far_follows_the_ticks_beside_the_form_and_under_it_on_a_phone(
+    page: Page, live_server, artifacts
+):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server + "/")
+    live = page.get_by_role("complementary", name="The result so far")
+    expect(live).to_contain_text("Nothing entered yet")
+    page.get_by_label("Age at onset").select_option("neonatal")
+    tick(page, "Low blood calcium", "Present")
+    expect(live.locator("#live-lean")).to_contain_text("leans", timeout=10_000)
+    expect(live.locator("#live-flag")).to_have_text("First red flag (urgent): Low blood calcium.")
+    tick(page, "Visual impairment", "Present")
+    tick(page, "Anemia", "Present")
+    expect(live.locator("#live-entries li").first).to_contain_text("TCIRG1", timeout=10_000)
+    assert re.fullmatch(r".+: (\d{1,2} %|< 1 %|> 99 %)", live.locator("#live-entries li").first.inner_text())
+    box = live.bounding_box()
+    assert box and box["x"] > page.locator("#f-anemia").bounding_box()["x"]  # beside the form
+    page.locator("#f-anemia").scroll_into_view_if_needed()
+    assert 0 <= live.bounding_box()["y"] < 800  # it stays in view as the form scrolls
+    assert_no_axe_violations(page)
+    page.screenshot(path=str(artifacts / "checklist-live-summary-desktop.png"))
+    tick(page, "Low blood calcium", "Not assessed")  # it follows un-ticking too
+    expect(live.locator("#live-flag")).not_to_contain_text("Low blood calcium", timeout=10_000)
+    # On a phone the gist rides in the sticky bar with "Show the result", which never leaves the screen.
+    page.set_viewport_size({"width": 360, "height": 740})
+    tick(page, "Low blood calcium", "Present")
+    bar = page.locator(".sticky-submit")
+    expect(bar.locator("#live-line")).to_contain_text("recessive", timeout=10_000)
+    page.locator("#f-dense_bone").scroll_into_view_if_needed()
+    bottom = bar.bounding_box()
+    assert bottom and bottom["y"] + bottom["height"] <= 740 and bottom["height"] < 120
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(artifacts / "checklist-live-summary-phone.png"))
+
+
+def test_without_javascript_the_sticky_bar_counts_what_was_entered_and_every_row_fits_360_px(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(live_server + "/")
+    assert not page.get_by_role("complementary", name="The result so far").is_visible()
+    rows = page.evaluate(
+        """Array.from(document.querySelectorAll('fieldset.finding')).map(f => new Set(
+            Array.from(f.querySelectorAll('label.st')).map(l => Math.round(l.getBoundingClientRect().top))).size)"""
+    )
+    assert rows and set(rows) == {1}, "a row's Present / Absent / Not assessed on one line"
+    tick(page, "Low blood calcium", "Present")
+    tick(page, "Anemia", "Present")
+    tick(page, "Frequent or poorly healing fractures", "Absent")
+    assert "2 present · 1 absent" in accessible_text(page)
+    bar = page.locator(".sticky-submit").bounding_box()
+    assert bar and bar["y"] + bar["height"] <= 740  # "Show the result" in reach from anywhere in the form
+    page.get_by_role("button", name="Show the result").click()
+    expect(page.locator(".lean")).to_be_visible()
+    context.close()

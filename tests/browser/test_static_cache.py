@@ -23,7 +23,7 @@ def test_a_repeat_visit_takes_every_static_file_from_the_browser_cache(browser: 
     static = []
     first.on("response", lambda response: static.append(response) if "/static/" in response.url else None)
     first.goto(live_server + "/", wait_until="networkidle")
-    assert {r.url.rsplit("/", 1)[1].split(".")[0] for r in static} == {"style", "app"}
+    assert {r.url.rsplit("/", 1)[1].split(".")[0] for r in static} == {"style", "app", "checklist"}
     for response in static:
         assert FINGERPRINTED.fullmatch(response.url.split("/static/", 1)[1]), response.url
         assert response.status == 200 and response.headers["cache-control"] == IMMUTABLE, response.url
