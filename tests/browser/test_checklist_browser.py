@@ -236,3 +236,40 @@ def test_without_javascript_the_sticky_bar_counts_what_was_entered_and_every_row
     page.get_by_role("button", name="Show the result").click()
     expect(page.locator(".lean")).to_be_visible()
     context.close()
+
+
+def test_the_hpo_combobox_is_used_with_the_keyboard_and_the_term_reaches_the_result(page: Page, live_server, artifacts):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server + "/")
+    box = page.get_by_role("combobox", name="Search the HPO for any other finding")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    box.fill("macroceph")
+    options = page.get_by_role("listbox", name="HPO terms found").get_by_role("option")
+    expect(options.first).to_contain_text("Macrocephaly · HP:0000256", timeout=10_000)
+    expect(box).to_have_attribute("aria-expanded", "true")
+    assert_no_axe_violations(page)  # the list open
+    page.screenshot(path=str(artifacts / "checklist-hpo-combobox-desktop.png"))
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "term-option-1")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    box.press("ArrowUp")
+    box.press("Enter")  # picks the first: Macrocephaly, added as present
+    expect(page.locator("#term-status")).to_have_text("Macrocephaly (HP:0000256) added as present.")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    assert page.input_value("#other_present") == "HP:0000256"
+    added = page.get_by_role("group", name=re.compile("^Macrocephaly"))
+    added.get_by_label("Absent").check()
+    assert page.input_value("#other_absent") == "HP:0000256" and page.input_value("#other_present") == ""
+    box.fill("low blood calcium")  # a checklist item: picking it ticks the item
+    expect(options.first).to_contain_text("HP:0002901", timeout=10_000)
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(page.locator("#hypocalcemia-0")).to_be_checked()
+    box.fill("zzzzqq")
+    expect(page.locator("#term-status")).to_have_text("No HPO term found.", timeout=10_000)
+    box.press("Escape")
+    page.get_by_label("Age at onset").select_option("neonatal")
+    page.get_by_role("button", name="Show the result").last.click()
+    expect(page.locator("#hpo-list")).to_contain_text("NOT HP:0000256 Macrocephaly")
+    expect(page.locator("#hpo-list")).to_contain_text("HP:0002901 Hypocalcemia")

@@ -9,12 +9,17 @@ from wtforms import HiddenField
 from wtforms import RadioField
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 from wtforms import SelectField
+from wtforms import StringField
 from wtforms import SubmitField
+from wtforms.validators import Length
+from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
 from rules import HPO_ID
 from rules import Answers
 from rules import KnowledgeBase
+
+QUERY_MAX = 100  # characters of an HPO search (as GET /api/v1/hpo/search)
 
 # WTForms 3.3 wants SelectChoice objects (tuples are deprecated).
 STATE_CHOICES = [
@@ -39,6 +44,24 @@ class _ChecklistBase(FlaskForm):
     # (docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md).
     other_present = HiddenField(default="", validators=[_hpo_ids])
     other_absent = HiddenField(default="", validators=[_hpo_ids])
+    # Find any finding in the HPO: the query, and its button (the page comes back with the terms found,
+    # each with "Add as present" / "Add as absent"; with JavaScript a combobox asks as one types).
+    term_query = StringField("Search the HPO for any other finding", validators=[Optional(), Length(max=QUERY_MAX)])
+    find = SubmitField("Search")
+
+    def terms(self) -> list[tuple[str, str]]:
+        """The other HPO terms entered, (id, present or absent), in the order they were added."""
+        out: dict[str, str] = {}
+        for name, state in (("other_present", "present"), ("other_absent", "absent")):
+            for item in (getattr(self, name).data or "").split(","):
+                if item.strip():
+                    out.setdefault(item.strip().upper(), state)
+        return list(out.items())
+
+    def set_terms(self, terms: list[tuple[str, str]]) -> None:
+        """Set the other terms entered (id, state)."""
+        self.other_present.data = ",".join(t for t, st in terms if st == "present")
+        self.other_absent.data = ",".join(t for t, st in terms if st == "absent")
 
     def body(self, kb: KnowledgeBase) -> dict[str, object]:
         """The validated form as an /assess body, the other terms carried along as HPO ids."""

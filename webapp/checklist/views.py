@@ -21,7 +21,6 @@ from ..infra.knowledge import kb
 from ..infra.prerender import prerendered
 from .differential import page_view
 from .forms import checklist_form_class
-from .layout import checklist_groups
 from .link import parsed_query
 from .page import cite_parts
 from .page import result_page
@@ -29,6 +28,11 @@ from .presenters import NOTHING_ENTERED
 from .presenters import nothing_entered
 from .presenters import present_assessment
 from .presenters import present_vocabulary
+from .terms import apply_edit
+from .terms import apply_states
+from .terms import form_context
+from .terms import found_terms
+from .terms import is_edit
 
 bp = Blueprint("checklist", __name__)
 
@@ -62,7 +66,7 @@ def _empty_checklist() -> str:
     """The checklist page with nothing filled in (rendered once per process: webapp/infra/prerender.py)."""
     knowledge = kb()
     form = checklist_form_class(knowledge)()
-    return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge))
+    return render_template("checklist/form.html", **form_context(form, knowledge))
 
 
 @bp.get("/")
@@ -79,7 +83,7 @@ def checklist() -> str:
     form.onset.data = parsed.answers.onset
     form.family_history.data = parsed.answers.family_history
     form.carry(parsed.other_terms)
-    return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge))
+    return render_template("checklist/form.html", **form_context(form, knowledge))
 
 
 @bp.post("/")
@@ -89,14 +93,19 @@ def assess() -> ResponseReturnValue:
     knowledge = kb()
     form = checklist_form_class(knowledge)()
     if not form.validate_on_submit():
-        return render_template("checklist/form.html", form=form, groups=checklist_groups(form, knowledge)), 400
+        return render_template("checklist/form.html", **form_context(form, knowledge)), 400
+    apply_states(form, request.form)
+    if is_edit(request.form):  # a search, or a term added or removed: the form again, nothing stored
+        done = apply_edit(form, request.form, knowledge)
+        found = found_terms(form, request.form, knowledge)
+        return render_template("checklist/form.html", **form_context(form, knowledge, found=found, term_status=done))
     try:
         parsed = parse_request(form.body(knowledge), knowledge, load_hpo())
     except InputError as err:
         abort(400, err.message)
     if nothing_entered(parsed.answers, parsed):  # no result for an empty checklist: the form again, saying so
         return render_template(
-            "checklist/form.html", form=form, groups=checklist_groups(form, knowledge), nothing_entered=NOTHING_ENTERED
+            "checklist/form.html", **form_context(form, knowledge, nothing_entered=NOTHING_ENTERED)
         ), 400
     result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
     return render_template(
@@ -116,7 +125,7 @@ def shared() -> ResponseReturnValue:
     if nothing_entered(parsed.answers, parsed):
         form = checklist_form_class(knowledge)()
         return render_template(
-            "checklist/form.html", form=form, groups=checklist_groups(form, knowledge), nothing_entered=NOTHING_ENTERED
+            "checklist/form.html", **form_context(form, knowledge, nothing_entered=NOTHING_ENTERED)
         ), 400
     result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
     return render_template(

@@ -25,8 +25,8 @@ from rules import import_text
 from rules import load_hpo
 
 from ..checklist.forms import checklist_form_class
-from ..checklist.layout import checklist_groups
 from ..checklist.link import parsed_query
+from ..checklist.terms import form_context
 from ..infra.errors import error_response
 from ..infra.errors import wants_json
 from ..infra.knowledge import kb
@@ -69,11 +69,7 @@ def import_checklist() -> ResponseReturnValue:
     except InputError as err:
         checklist = checklist_form_class(knowledge)(formdata=None)
         return render_template(
-            "checklist/form.html",
-            form=checklist,
-            groups=checklist_groups(checklist, knowledge),
-            import_form=form,
-            import_error=err.message,
+            "checklist/form.html", **form_context(checklist, knowledge, import_form=form, import_error=err.message)
         ), 400
     checklist = checklist_form_class(knowledge)(formdata=None)
     answers = imported.parsed.answers
@@ -82,10 +78,7 @@ def import_checklist() -> ResponseReturnValue:
     checklist.onset.data = answers.onset
     checklist.carry(imported.parsed.other_terms)
     return render_template(
-        "interop/imported.html",
-        form=checklist,
-        groups=checklist_groups(checklist, knowledge),
-        imported=present_import(imported, knowledge, hpo),
+        "interop/imported.html", **form_context(checklist, knowledge, imported=present_import(imported, knowledge, hpo))
     )
 
 
