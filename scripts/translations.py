@@ -58,8 +58,8 @@ def overlay_text(data: dict[str, dict[str, Any]], kind: str) -> str:
         lines.append("")
         lines.append(f"[{toml_key(ident)}]")
         for name in names:
-            entry = fields[name]
-            lines.append(f"{toml_key(name)} = {{ text = {toml_string(entry['text'])}, en_sha = {toml_string(entry['en_sha'])} }}")
+            text, sha = toml_string(fields[name]["text"]), toml_string(fields[name]["en_sha"])
+            lines.append(f"{toml_key(name)} = {{ text = {text}, en_sha = {sha} }}")
     return "\n".join(lines) + "\n"
 
 
@@ -98,28 +98,37 @@ def main(argv: list[str]) -> int:
     if command == "sign":
         return sign(lang)
     if command in ("status", "stale"):
-        if command == "status":
-            print(f"{'kind':<14}{'translated':>11}{'stale':>7}{'texts':>7}")
-            for kind, (done, stale, total) in coverage(lang).items():
-                print(f"{kind:<14}{done:>11}{stale:>7}{total:>7}")
-        stale = stale_rows(lang)
-        for row in stale:
-            print(f"stale: {row.kind} [{row.id}] {row.field}: the English is now {row.english!r}")
-        return 1 if stale else 0
+        return status(lang, table=command == "status")
     if command == "missing":
-        kinds = rest[1:]
-        current = ""
-        for row in missing_rows(lang):
-            if kinds and row.kind not in kinds:
-                continue
-            if row.kind != current:
-                print(f"\n# ---- {row.kind}: rules/knowledge/i18n/{lang}/{row.kind}.toml")
-                current = row.kind
-            print(f"# [{toml_key(row.id)}] {row.field}: {row.english.strip()}")
-            print(f"# {toml_key(row.field)} = {{ text = \"\", en_sha = \"{digest(row.english)}\" }}")
+        missing(lang, rest[1:])
         return 0
     print(__doc__)
     return 2
+
+
+def status(lang: str, table: bool) -> int:
+    """The coverage table (with `table`), then the stale rows; 1 when any row is stale."""
+    if table:
+        print(f"{'kind':<14}{'translated':>11}{'stale':>7}{'texts':>7}")
+        for kind, (done, stale, total) in coverage(lang).items():
+            print(f"{kind:<14}{done:>11}{stale:>7}{total:>7}")
+    rows = stale_rows(lang)
+    for row in rows:
+        print(f"stale: {row.kind} [{row.id}] {row.field}: the English is now {row.english!r}")
+    return 1 if rows else 0
+
+
+def missing(lang: str, kinds: list[str]) -> None:
+    """The texts with no row yet, as commented overlay rows with their English and its digest."""
+    current = ""
+    for row in missing_rows(lang):
+        if kinds and row.kind not in kinds:
+            continue
+        if row.kind != current:
+            print(f"\n# ---- {row.kind}: rules/knowledge/i18n/{lang}/{row.kind}.toml")
+            current = row.kind
+        print(f"# [{toml_key(row.id)}] {row.field}: {row.english.strip()}")
+        print(f'# {toml_key(row.field)} = {{ text = "", en_sha = "{digest(row.english)}" }}')
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ def _prepared(kb: KnowledgeBase) -> KnowledgeBase:
     return kb
 
 
-def _fresh(lang: str = "en") -> KnowledgeBase:
+def fresh_knowledge(lang: str = "en") -> KnowledgeBase:
     """The knowledge base read afresh from the files, in `lang`, prepared (not cached)."""
     return _prepared(localize(read_knowledge(), lang))
 
@@ -39,6 +39,6 @@ def load_knowledge(lang: str = "en") -> KnowledgeBase:
     return _cached(lang)
 
 
-load_knowledge.__wrapped__ = _fresh  # type: ignore[attr-defined]  # read afresh (kb-check, tests)
+load_knowledge.__wrapped__ = fresh_knowledge  # type: ignore[attr-defined]  # read afresh (kb-check, tests)
 
-__all__ = ["load_knowledge"]
+__all__ = ["fresh_knowledge", "load_knowledge"]

@@ -115,8 +115,16 @@ def _findings() -> dict[str, dict[str, str]]:
 def _premise() -> dict[str, dict[str, str]]:
     raw = _read("premise.toml")
     out: dict[str, dict[str, str]] = {}
-    _put(out, "premise", {**raw["message"], "absent_label": raw.get("absent_label", "")}, "absent_label",
-         "confirmed", "unconfirmed", "contradicted", "no_lean")
+    _put(
+        out,
+        "premise",
+        {**raw["message"], "absent_label": raw.get("absent_label", "")},
+        "absent_label",
+        "confirmed",
+        "unconfirmed",
+        "contradicted",
+        "no_lean",
+    )
     return out
 
 
@@ -172,7 +180,7 @@ def _cases() -> dict[str, dict[str, str]]:
     folder = _knowledge().joinpath("cases")
     for name in sorted(item.name for item in folder.iterdir() if item.name.endswith(".toml")):
         raw = _read("cases", name)
-        row = {f: raw[f] for f in ("title", "age", "narrative") if f in raw}
+        row: dict[str, str] = {f: raw[f] for f in ("title", "age", "narrative") if f in raw}
         for i, stage in enumerate(raw.get("stage", []), 1):
             row[f"stage_{i}_title"] = stage["title"]
             row[f"stage_{i}_narrative"] = stage["narrative"]
@@ -266,9 +274,7 @@ def read_overlay(lang: str, catalog: Catalog | None = None) -> dict[str, dict[st
         found += problems
         if not problems:
             kind = name.rsplit("/", 1)[-1].removesuffix(".toml")
-            out[kind] = {
-                ident: {field: (e["text"], e["en_sha"]) for field, e in fields.items()} for ident, fields in data.items()
-            }
+            out[kind] = {ident: {f: (e["text"], e["en_sha"]) for f, e in row.items()} for ident, row in data.items()}
     if found:
         raise KnowledgeError("\n".join(found))
     return out
@@ -339,33 +345,47 @@ def _t(lang: str, kind: str, ident: str, field: str, english_text: str) -> str:
 
 
 def _finding(f: Finding, lang: str) -> Finding:
-    return replace(f, label=_t(lang, "findings", f.slug, "label", f.label),
-                   check=_t(lang, "findings", f.slug, "check", f.check))
+    return replace(
+        f, label=_t(lang, "findings", f.slug, "label", f.label), check=_t(lang, "findings", f.slug, "check", f.check)
+    )
 
 
 def _panel(p: Panel, lang: str) -> Panel:
     ident = f"panel/{p.id}"
-    return replace(p, title=_t(lang, "findings", ident, "title", p.title),
-                   explanation=_t(lang, "findings", ident, "explanation", p.explanation),
-                   note=_t(lang, "findings", ident, "note", p.note))
+    return replace(
+        p,
+        title=_t(lang, "findings", ident, "title", p.title),
+        explanation=_t(lang, "findings", ident, "explanation", p.explanation),
+        note=_t(lang, "findings", ident, "note", p.note),
+    )
 
 
 def _mechanism(m: Mechanism, lang: str) -> Mechanism:
-    return replace(m, title=_t(lang, "mechanisms", m.slug, "title", m.title),
-                   explanation=_t(lang, "mechanisms", m.slug, "explanation", m.explanation))
+    return replace(
+        m,
+        title=_t(lang, "mechanisms", m.slug, "title", m.title),
+        explanation=_t(lang, "mechanisms", m.slug, "explanation", m.explanation),
+    )
 
 
 def _clue(c: Clue, lang: str) -> Clue:
     name = _t(lang, "inheritance", c.id, "name", c.name) if c.name != c.id else c.name
-    return replace(c, name=name, why=_t(lang, "inheritance", c.id, "why", c.why),
-                   beyond_seed=_t(lang, "inheritance", c.id, "beyond_seed", c.beyond_seed))
+    return replace(
+        c,
+        name=name,
+        why=_t(lang, "inheritance", c.id, "why", c.why),
+        beyond_seed=_t(lang, "inheritance", c.id, "beyond_seed", c.beyond_seed),
+    )
 
 
 def _red_flag(r: RedFlag, lang: str) -> RedFlag:
-    return replace(r, title=_t(lang, "red_flags", r.id, "title", r.title),
-                   why=_t(lang, "red_flags", r.id, "why", r.why),
-                   action=_t(lang, "red_flags", r.id, "action", r.action),
-                   beyond_seed=_t(lang, "red_flags", r.id, "beyond_seed", r.beyond_seed))
+    return replace(
+        r,
+        title=_t(lang, "red_flags", r.id, "title", r.title),
+        why=_t(lang, "red_flags", r.id, "why", r.why),
+        action=_t(lang, "red_flags", r.id, "action", r.action),
+        beyond_seed=_t(lang, "red_flags", r.id, "beyond_seed", r.beyond_seed),
+    )
 
 
 def _workup(w: WorkupItem, lang: str) -> WorkupItem:
@@ -377,11 +397,15 @@ def _gene(g: Gene, lang: str) -> Gene:
         GeneStatement(_t(lang, "genes", g.symbol, f"statement_{i}", s.text), s.cite, s.beyond_seed)
         for i, s in enumerate(g.statements, 1)
     )
-    return replace(g, statements=statements, note=" ".join(s.text for s in statements),
-                   beyond_seed=" ".join(s.text for s in statements if s.beyond_seed))
+    return replace(
+        g,
+        statements=statements,
+        note=" ".join(s.text for s in statements),
+        beyond_seed=" ".join(s.text for s in statements if s.beyond_seed),
+    )
 
 
-def _premise(p: Premise | None, lang: str) -> Premise | None:
+def _premise_in(p: Premise | None, lang: str) -> Premise | None:
     if p is None:
         return None
     messages = {state: _t(lang, "premise", "premise", state, text) for state, text in p.messages.items()}
@@ -408,7 +432,7 @@ def localize(kb: KnowledgeBase, lang: str) -> KnowledgeBase:
         genes=tuple(_gene(g, lang) for g in kb.genes),
         onsets={s: _option(o, "onset", lang) for s, o in kb.onsets.items()},
         family_histories={s: _option(o, "family_history", lang) for s, o in kb.family_histories.items()},
-        premise=_premise(kb.premise, lang),
+        premise=_premise_in(kb.premise, lang),
         workup=tuple(_workup(w, lang) for w in kb.workup),
         panels={i: _panel(p, lang) for i, p in kb.panels.items()},
         words={k: _t(lang, "options", "words", k, v) for k, v in kb.words.items()},
