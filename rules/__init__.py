@@ -40,6 +40,9 @@ from .core.model import NextCheck
 from .core.model import RedFlagHit
 from .core.model import State
 from .core.model import WorkupItem
+from .core.translations import LANGUAGES as KNOWLEDGE_LANGUAGES
+from .core.translations import Text as TranslatedText
+from .core.translations import text_in
 from .differential import DISAGREEMENT_SOURCE
 from .differential import MATCH_WORDS
 from .differential import Column as DifferentialColumn
@@ -137,6 +140,10 @@ __all__ = [
     "holds",
     "lean_of",
     "load_knowledge",
+    # the knowledge's texts in other languages (docs/languages.md)
+    "KNOWLEDGE_LANGUAGES",
+    "TranslatedText",
+    "text_in",
     # loose input: HPO terms, /assess bodies, phenopackets
     "HPO_ID",
     "HpoIndex",

@@ -1,0 +1,59 @@
+"""The knowledge's own texts follow the page language (webapp.infra.knowledge.kb reads
+current_language()): with the page in Spanish the result shows the Spanish overlays' texts, the
+same lean and the same ids; in English nothing changes."""
+
+from __future__ import annotations
+
+import pytest
+from flask import g
+from flask import request
+
+from rules import load_knowledge
+
+QUERY = "/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,visual_impairment&onset=neonatal"
+
+
+@pytest.fixture
+def spanish(app):
+    """A client whose requests have the page language set as the app's language hook sets it
+    (g.language); the plain `client` of the same app stays in English."""
+
+    def set_language() -> None:
+        if request.headers.get("X-Test-Language"):
+            g.language = request.headers["X-Test-Language"]
+
+    app.before_request_funcs.setdefault(None, []).append(set_language)
+    client = app.test_client()
+    client.environ_base["HTTP_X_TEST_LANGUAGE"] = "es"
+    return client
+
+
+def test_the_result_in_spanish_shows_the_knowledge_s_spanish_texts(spanish, client):
+    es = spanish.get(QUERY).get_data(as_text=True)
+    en = client.get(QUERY).get_data(as_text=True)
+    kb_es, kb_en = load_knowledge("es"), load_knowledge()
+    for slug in ("hypocalcemia", "hepatosplenomegaly", "anemia", "visual_impairment"):
+        assert kb_es.findings[slug].label in es
+    flag = next(r for r in kb_es.red_flags if r.id == "symptomatic_hypocalcemia")
+    assert flag.title in es and flag.action in es
+    assert "Calcio en sangre y hormona paratiroidea" in es  # the work-up
+    assert "Blood calcium and parathyroid hormone" not in es
+    english_flag = next(r for r in kb_en.red_flags if r.id == "symptomatic_hypocalcemia")
+    assert english_flag.action in en and english_flag.action not in es
+
+
+def test_the_api_answers_the_same_lean_and_ids_with_spanish_texts(spanish, client):
+    body = {"findings": {"hypocalcemia": "present", "anemia": "present"}, "onset": "neonatal"}
+    es = spanish.post("/api/v1/assess?detail=full", json=body).get_json()
+    en = client.post("/api/v1/assess?detail=full", json=body).get_json()
+    assert es["inheritance"]["lean"] == en["inheritance"]["lean"]
+    assert [r["id"] for r in es["red_flags"]] == [r["id"] for r in en["red_flags"]]
+    assert es["red_flags"][0]["title"] != en["red_flags"][0]["title"]
+
+
+def test_a_language_without_knowledge_texts_gets_the_english_knowledge(app):
+    with app.test_request_context("/"):
+        g.language = "fr"
+        from webapp.infra.knowledge import kb
+
+        assert kb() is load_knowledge()
