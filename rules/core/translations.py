@@ -436,4 +436,6 @@ def localize(kb: KnowledgeBase, lang: str) -> KnowledgeBase:
         workup=tuple(_workup(w, lang) for w in kb.workup),
         panels={i: _panel(p, lang) for i, p in kb.panels.items()},
         words={k: _t(lang, "options", "words", k, v) for k, v in kb.words.items()},
+        lang=lang,
+        base=kb,
     )

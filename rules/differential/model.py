@@ -4,6 +4,7 @@ and docs/differential.md)."""
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import math
@@ -646,6 +647,16 @@ def model_from_data(
 _MODEL_LOCK = threading.Lock()
 
 
+def _copy_for_translation(model: Model) -> Model:
+    """A model sharing every datum of `model` (built from the knowledge's ids, the same in any language)
+    with tables of its own, which give the translated knowledge's words (columns.build_tables)."""
+    out = copy.copy(model)
+    out._cache = {}
+    out.tables = None
+    out.prepare_lock = threading.Lock()
+    return out
+
+
 def load_bare_model(kb: KnowledgeBase) -> Model:
     """The model of the shipped data, read once per process (on first use, not at start-up). The first
     requests of a threaded worker can arrive together: they wait for the one model rather than each
@@ -698,6 +709,8 @@ def reference_onsets() -> dict[str, str]:
 
 @functools.cache
 def _build_model(kb: KnowledgeBase) -> Model:
+    if kb.base is not None:  # a translation of the knowledge: the English model's data, its own tables
+        return _copy_for_translation(_build_model(kb.base))
     diseases = [*_read("osteopetrosis_diseases.json")["diseases"], *_read("dense_bone_diseases.json")["diseases"]]
     diseases.sort(key=lambda d: d["id"])  # one order for every process: ties keep it
     return model_from_data(_read("differential_hpo.json"), diseases, kb, reference_onsets(), entry_facts())

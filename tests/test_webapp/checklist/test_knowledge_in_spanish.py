@@ -4,6 +4,8 @@ same lean and the same ids; in English nothing changes."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from flask import g
 from flask import request
@@ -49,6 +51,12 @@ def test_the_api_answers_the_same_lean_and_ids_with_spanish_texts(spanish, clien
     assert es["inheritance"]["lean"] == en["inheritance"]["lean"]
     assert [r["id"] for r in es["red_flags"]] == [r["id"] for r in en["red_flags"]]
     assert es["red_flags"][0]["title"] != en["red_flags"][0]["title"]
+    # the differential: the same entries and probabilities, the evidence named in Spanish
+    assert [(e["id"], e["probability"]) for e in es["differential"]] == [
+        (e["id"], e["probability"]) for e in en["differential"]
+    ]
+    assert "Calcio en sangre bajo" in json.dumps(es["differential"], ensure_ascii=False)
+    assert "Calcio en sangre bajo" not in json.dumps(en["differential"], ensure_ascii=False)
 
 
 def test_a_language_without_knowledge_texts_gets_the_english_knowledge(app):
