@@ -67,6 +67,7 @@ from .kbcheck import check_knowledge
 from .practice.cases import AnswerKey
 from .practice.cases import Case
 from .practice.cases import case_from_mapping
+from .practice.cases import in_language as case_in_language
 from .practice.cases import load_cases
 from .practice.cases import mechanisms_of
 from .practice.certainty import BEST_WHEN as CERTAINTY_BEST_WHEN
@@ -203,6 +204,7 @@ __all__ = [
     "encode_attempt",
     "public_case_id",
     "case_from_mapping",
+    "case_in_language",
     "case_id_for",
     "certainty_mark",
     "certainty_of",

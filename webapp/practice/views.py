@@ -27,6 +27,7 @@ from rules import Case
 from rules import Record
 from rules import append_record
 from rules import case_id_for
+from rules import case_in_language
 from rules import decode_attempt
 from rules import decode_records
 from rules import encode_attempt
@@ -44,6 +45,7 @@ from rules import summarize
 from rules import weak_spot_case
 
 from ..infra.knowledge import kb
+from ..infra.language import current_language
 from .forms import AttemptForm
 from .forms import ResetForm
 from .forms import UndoForm
@@ -81,7 +83,7 @@ def _case_or_404(case_id: str) -> Case:
     case = get_case(case_id)
     if case is None:
         abort(404, f"There is no case {case_id!r}. Pick one from the practice library.")
-    return case
+    return case_in_language(case, current_language())
 
 
 @bp.get("/practice")
@@ -93,7 +95,9 @@ def index() -> ResponseReturnValue:
     entries = [{"id": e.id, "name": e.name, "genes": ", ".join(e.genes)} for e in offered_entries()]
     return render_template(
         "practice/index.html",
-        cases=present_library(load_cases(), summary.best),
+        cases=present_library(
+            {k: case_in_language(c, current_language()) for k, c in load_cases().items()}, summary.best
+        ),
         entries=entries,
         progress=present_progress(summary, knowledge),
         review=present_review(session.get(REVIEW_KEY), datetime.now(UTC), knowledge),

@@ -8,26 +8,16 @@ import json
 
 import pytest
 from flask import g
-from flask import request
 
 from rules import load_knowledge
+from tests.support.language import client_in
 
 QUERY = "/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,visual_impairment&onset=neonatal"
 
 
 @pytest.fixture
 def spanish(app):
-    """A client whose requests have the page language set as the app's language hook sets it
-    (g.language); the plain `client` of the same app stays in English."""
-
-    def set_language() -> None:
-        if request.headers.get("X-Test-Language"):
-            g.language = request.headers["X-Test-Language"]
-
-    app.before_request_funcs.setdefault(None, []).append(set_language)
-    client = app.test_client()
-    client.environ_base["HTTP_X_TEST_LANGUAGE"] = "es"
-    return client
+    return client_in(app, "es")
 
 
 def test_the_result_in_spanish_shows_the_knowledge_s_spanish_texts(spanish, client):
