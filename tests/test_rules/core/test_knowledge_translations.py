@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
+from pathlib import Path
 
 import pytest
 
@@ -174,3 +176,13 @@ def test_a_stale_row_leaves_the_english_in_the_spanish_knowledge(monkeypatch):
     kb = fresh_knowledge("es")
     assert kb.findings["bone_pain"].label == "Bone or joint pain"
     assert kb.findings["fractures"].label == "Fracturas frecuentes o que consolidan mal"
+
+
+def test_the_coverage_table_of_the_docs_is_the_overlays():
+    text = (Path(__file__).resolve().parents[3] / "docs" / "languages.md").read_text(encoding="utf-8")
+    table = text[text.index("## Spanish coverage") :]
+    rows = re.findall(r"^\| ([a-z_]+) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \|$", table, re.MULTILINE)
+    documented = {kind: tuple(int(n.replace(",", "")) for n in counts) for kind, *counts in rows}
+    counted = coverage("es")
+    totals = tuple(sum(c[i] for c in counted.values()) for i in range(3))
+    assert documented == {**counted, "all": totals}
