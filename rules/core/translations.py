@@ -48,7 +48,10 @@ DIGEST_LENGTH = 12
 # translated: the overlay's text, made from the current English; stale: the English, since the overlay's
 # text was made from an older English; english: no overlay row, so the English.
 TextStatus = Literal["translated", "stale", "english"]
-PLACEHOLDER = re.compile(r"\{[a-z_]*(?::[^}]*)?\}")
+PLACEHOLDER = re.compile(r"\{[A-Za-z_]*(?::[^}]*)?\}")
+# The patient's pronouns of an observation template (rules/practice/observations.py): a language that
+# needs none (Spanish drops the subject, its possessive has no gender) may leave them out.
+PRONOUNS = frozenset({"{he}", "{him}", "{his}", "{He}", "{His}"})
 
 Catalog = dict[str, dict[str, dict[str, str]]]  # kind (knowledge file's stem) -> id -> field -> English
 
@@ -249,8 +252,15 @@ def _row_problems(name: str, kind: str, ident: str, fields: object, catalog: Cat
             yield f"{where} {field}: text must be a non-empty string"
         elif not isinstance(sha, str) or not re.fullmatch(f"[0-9a-f]{{{DIGEST_LENGTH}}}", sha):
             yield f"{where} {field}: en_sha must be {DIGEST_LENGTH} lower-case hex digits"
-        elif sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(known[field])):
-            yield f"{where} {field}: keep the English placeholders {sorted(PLACEHOLDER.findall(known[field]))}"
+        elif not _same_placeholders(text, known[field]):
+            yield f"{where} {field}: keep the English placeholders {sorted(set(PLACEHOLDER.findall(known[field])))}"
+
+
+def _same_placeholders(text: str, english_text: str) -> bool:
+    """Whether a translation has the English's placeholders: every one (the patient's pronouns may be
+    left out) and no other."""
+    given, wanted = set(PLACEHOLDER.findall(text)), set(PLACEHOLDER.findall(english_text))
+    return given <= wanted and wanted - PRONOUNS <= given
 
 
 def overlay_problems(name: str, data: Mapping[str, Any], catalog: Catalog | None = None) -> list[str]:
