@@ -67,7 +67,6 @@ from .kbcheck import check_knowledge
 from .practice.cases import AnswerKey
 from .practice.cases import Case
 from .practice.cases import case_from_mapping
-from .practice.cases import in_language as case_in_language
 from .practice.cases import load_cases
 from .practice.cases import mechanisms_of
 from .practice.certainty import BEST_WHEN as CERTAINTY_BEST_WHEN
@@ -86,6 +85,7 @@ from .practice.drill import anki_note
 from .practice.drill import next_card as next_drill_card
 from .practice.ids import PATTERN as PUBLIC_CASE_ID_PATTERN
 from .practice.library import get_case
+from .practice.library import in_language as case_in_language
 from .practice.library import public_id as public_case_id
 from .practice.observations import load_vocabulary
 from .practice.progress import MIN_BAND_ATTEMPTS

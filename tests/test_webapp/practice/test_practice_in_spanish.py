@@ -33,9 +33,17 @@ def test_an_attempt_in_spanish_scores_the_same_and_teaches_in_spanish(app, clien
     assert es["teaching_points"][0]["source"] == en["teaching_points"][0]["source"]  # citations stay
 
 
-def test_a_case_without_spanish_rows_and_a_simulated_case_stay_as_they_are():
+def test_english_leaves_a_case_as_it_is():
     simulated = get_case("sim-259700-42")
-    assert case_in_language(simulated, "es") is simulated
+    assert case_in_language(simulated, "en") is simulated
     english = get_case("lrp5-jaw-ache")
     assert case_in_language(english, "en") is english
     assert case_in_language(english, "es").key == english.key
+
+
+def test_a_simulated_patient_s_page_in_spanish_tells_the_same_patient(app, client):
+    spanish = client_in(app, "es")
+    case = public_id("sim-259700-42")
+    es = spanish.get(f"/practice/{case}?stage=3").get_data(as_text=True)
+    assert "Se atiende a una lactante" in es and "Pruebas complementarias" in es
+    assert "is seen because of concerns" not in es
