@@ -22,6 +22,7 @@ from typing import NamedTuple
 from rules.core.errors import KnowledgeError
 from rules.core.model import KnowledgeBase
 from rules.core.schema import checked
+from rules.core.translations import text_in
 
 # --- constants, each named once with why ---------------------------------------------------------
 # LIRICAL's DEFAULT_FALSE_POSITIVE_NO_COMMON_ORGAN_PROBABILITY: the ratio of a present term that the
@@ -688,10 +689,17 @@ class Lookalike(NamedTuple):
 
 
 @functools.cache
-def lookalikes() -> tuple[Lookalike, ...]:
-    """The look-alikes of rules/knowledge/entries.toml, in file order."""
+def lookalikes(lang: str = "en") -> tuple[Lookalike, ...]:
+    """The look-alikes of rules/knowledge/entries.toml, in file order; their name and what separates
+    them in `lang` (the overlay's `entries` rows, docs/languages.md; English where there is none)."""
     return tuple(
-        Lookalike(x["id"], x["name"], x["when"], x["separates"], (x["cite"]["source"], x["cite"]["locator"]))
+        Lookalike(
+            x["id"],
+            text_in("entries", f"lookalike/{x['id']}", "name", lang, x["name"]).text,
+            x["when"],
+            text_in("entries", f"lookalike/{x['id']}", "separates", lang, x["separates"]).text,
+            (x["cite"]["source"], x["cite"]["locator"]),
+        )
         for x in _entries_file().get("lookalike", [])
     )
 

@@ -55,3 +55,10 @@ def test_a_language_without_knowledge_texts_gets_the_english_knowledge(app):
         from webapp.infra.knowledge import kb
 
         assert kb() is load_knowledge()
+
+
+def test_the_look_alikes_the_differential_names_are_in_spanish(spanish, client):
+    query = "/assessment?present=dense_bone,hypocalcemia&onset=neonatal"
+    es, en = spanish.get(query).get_data(as_text=True), client.get(query).get_data(as_text=True)
+    assert "Osteopetrosis infantil transitoria" in es and "Transient infantile osteopetrosis" not in es
+    assert "Transient infantile osteopetrosis" in en
