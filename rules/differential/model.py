@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace
 from importlib import resources
 from typing import Any
 from typing import NamedTuple
@@ -648,13 +649,22 @@ def model_from_data(
 _MODEL_LOCK = threading.Lock()
 
 
-def _copy_for_translation(model: Model) -> Model:
+def _copy_for_translation(model: Model, lang: str) -> Model:
     """A model sharing every datum of `model` (built from the knowledge's ids, the same in any language)
-    with tables of its own, which give the translated knowledge's words (columns.build_tables)."""
+    with tables of its own, which give the translated knowledge's words (columns.build_tables), and its
+    entries' prior basis in `lang` (the overlay's `entries` rows)."""
     out = copy.copy(model)
     out._cache = {}
     out.tables = None
     out.prepare_lock = threading.Lock()
+    facts = entry_facts()
+    out.entries = tuple(
+        replace(e, prior_basis=text_in("entries", e.id, "prior_basis", lang, e.prior_basis).text)
+        if e.prior_basis and "prior" in facts.get(e.id, {})
+        else e
+        for e in model.entries
+    )
+    out.index = {id(e): i for i, e in enumerate(out.entries)}
     return out
 
 
@@ -718,7 +728,7 @@ def reference_onsets() -> dict[str, str]:
 @functools.cache
 def _build_model(kb: KnowledgeBase) -> Model:
     if kb.base is not None:  # a translation of the knowledge: the English model's data, its own tables
-        return _copy_for_translation(_build_model(kb.base))
+        return _copy_for_translation(_build_model(kb.base), kb.lang)
     diseases = [*_read("osteopetrosis_diseases.json")["diseases"], *_read("dense_bone_diseases.json")["diseases"]]
     diseases.sort(key=lambda d: d["id"])  # one order for every process: ties keep it
     return model_from_data(_read("differential_hpo.json"), diseases, kb, reference_onsets(), entry_facts())

@@ -47,6 +47,11 @@ def test_the_api_answers_the_same_lean_and_ids_with_spanish_texts(spanish, clien
     ]
     assert "Calcio en sangre bajo" in json.dumps(es["differential"], ensure_ascii=False)
     assert "Calcio en sangre bajo" not in json.dumps(en["differential"], ensure_ascii=False)
+    tcirg1 = next(e for e in es["differential"] if e["id"] == "OMIM:259700")
+    assert tcirg1["prior"]["basis"].startswith("la mitad de la incidencia de la ARO")
+    assert (
+        tcirg1["prior"]["source"] == next(e for e in en["differential"] if e["id"] == "OMIM:259700")["prior"]["source"]
+    )
 
 
 def test_a_language_without_knowledge_texts_gets_the_english_knowledge(app):
