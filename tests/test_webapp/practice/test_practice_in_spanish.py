@@ -47,3 +47,13 @@ def test_a_simulated_patient_s_page_in_spanish_tells_the_same_patient(app, clien
     es = spanish.get(f"/practice/{case}?stage=3").get_data(as_text=True)
     assert "Se atiende a una lactante" in es and "Pruebas complementarias" in es
     assert "is seen because of concerns" not in es
+
+
+def test_a_class_s_library_case_follows_the_language_of_the_page_s_knowledge():
+    from rules import load_knowledge
+    from webapp.classroom.service.authored import resolve_case
+
+    es = resolve_case(CASE, None, load_knowledge("es"))
+    en = resolve_case(CASE, None, load_knowledge())
+    assert es.title == "Manos rígidas en un bebé de tres semanas" and en.title == "Stiff hands in a three-week-old"
+    assert es.key == en.key
