@@ -205,7 +205,8 @@ class Tables:
 
 
 def _translated_tables(kb: KnowledgeBase, base: KnowledgeBase) -> Tables:
-    """The English knowledge's tables with the translated knowledge's words: the columns are shared."""
+    """The English knowledge's tables with the translated knowledge's words: the columns are shared. The
+    onset and the family history are named by the knowledge's own words for them (options.toml)."""
     english = load_model(base).tables
     assert isinstance(english, Tables)
     return Tables(
@@ -215,9 +216,14 @@ def _translated_tables(kb: KnowledgeBase, base: KnowledgeBase) -> Tables:
             s: (p._replace(label=kb.findings[s].label), a._replace(label=kb.findings[s].label))
             for s, (p, a) in english.findings.items()
         },
-        {s: i._replace(label=f"Onset: {kb.onsets[s].label}") for s, i in english.onsets.items()},
         {
-            s: i._replace(label=f"Family history: {kb.family_histories[s].label}")
+            s: i._replace(label=f"{kb.words.get('onset_label', 'Onset')}: {kb.onsets[s].label}")
+            for s, i in english.onsets.items()
+        },
+        {
+            s: i._replace(
+                label=f"{kb.words.get('family_history_label', 'Family history')}: {kb.family_histories[s].label}"
+            )
             for s, i in english.family_histories.items()
         },
     )
