@@ -16,6 +16,7 @@ from rules.core.schema import FILES
 from rules.core.schema import problems
 from rules.core.translations import LANGUAGES
 from rules.core.translations import Catalog
+from rules.core.translations import coverage
 from rules.core.translations import english
 from rules.core.translations import overlay_files
 from rules.core.translations import overlay_problems
@@ -83,5 +84,11 @@ def check_knowledge() -> tuple[list[str], str]:
         return str(err).splitlines(), "the knowledge files do not load"
     return [], (
         f"knowledge OK: {len(knowledge_files())} files, {len(kb.findings)} findings, {len(kb.clues)} clues, "
-        f"{len(kb.red_flags)} red flags, {len(cases)} cases, {len(entries)} differential entries"
+        f"{len(kb.red_flags)} red flags, {len(cases)} cases, {len(entries)} differential entries; translated texts: "
+        + ", ".join(f"{lang} {_translated(lang)}" for lang in LANGUAGES[1:])
     )
+
+
+def _translated(lang: str) -> str:
+    counts = coverage(lang, english.__wrapped__()).values()
+    return f"{sum(c[0] for c in counts)} of {sum(c[2] for c in counts)}"
