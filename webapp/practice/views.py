@@ -79,6 +79,11 @@ def _records() -> tuple[Record, ...]:
     return decode_records(session.get(SESSION_KEY), kb())
 
 
+def _library() -> dict[str, Case]:
+    """The written cases, in the page's language."""
+    return {k: case_in_language(c, current_language()) for k, c in load_cases().items()}
+
+
 def _case_or_404(case_id: str) -> Case:
     case = get_case(case_id)
     if case is None:
@@ -95,9 +100,7 @@ def index() -> ResponseReturnValue:
     entries = [{"id": e.id, "name": e.name, "genes": ", ".join(e.genes)} for e in offered_entries()]
     return render_template(
         "practice/index.html",
-        cases=present_library(
-            {k: case_in_language(c, current_language()) for k, c in load_cases().items()}, summary.best
-        ),
+        cases=present_library(_library(), summary.best),
         entries=entries,
         progress=present_progress(summary, knowledge),
         review=present_review(session.get(REVIEW_KEY), datetime.now(UTC), knowledge),
@@ -297,7 +300,7 @@ def _next_case(current: Case, via: str | None) -> dict[str, str]:
         return {"url": url_for("practice.weak_spots"), "text": "Next case from your review"}
     if current.kind != "written":
         return {"url": url_for("practice.new_simulated", entry="any"), "text": "Next case: a new surprise patient"}
-    rows = present_library(load_cases(), {})
+    rows = present_library(_library(), {})
     ids = [row["id"] for row in rows]
     following = rows[(ids.index(public_case_id(current.id)) + 1) % len(rows)]
     return {"url": url_for("practice.case", case_id=following["id"]), "text": f"Next case: {following['title']}"}
