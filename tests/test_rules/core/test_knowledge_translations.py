@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib.util
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -175,3 +177,28 @@ def test_the_coverage_table_of_the_docs_is_the_overlays():
     counted = coverage("es")
     totals = tuple(sum(c[i] for c in counted.values()) for i in range(3))
     assert documented == {**counted, "all": totals}
+
+
+def _script():
+    path = Path(__file__).resolve().parents[3] / "scripts" / "translations.py"
+    spec = importlib.util.spec_from_file_location("translations_script", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sign_gives_a_new_row_the_digest_of_its_english_and_leaves_a_signed_row_alone(tmp_path, monkeypatch):
+    script = _script()
+    (tmp_path / "es").mkdir()
+    overlay = tmp_path / "es" / "findings.toml"
+    old = {"text": "Dolor de huesos", "en_sha": "000000000000"}  # signed (stale): never re-signed by `sign`
+    overlay.write_text(
+        '[bone_pain]\nlabel = "Dolor óseo"\n\n'
+        '[fractures]\nlabel = { text = "Dolor de huesos", en_sha = "000000000000" }\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(script, "I18N", tmp_path)
+    assert script.sign("es") == 0
+    data = tomllib.loads(overlay.read_text(encoding="utf-8"))
+    assert data["bone_pain"]["label"] == {"text": "Dolor óseo", "en_sha": digest("Bone pain")}
+    assert data["fractures"]["label"] == old
