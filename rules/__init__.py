@@ -40,6 +40,9 @@ from .core.model import NextCheck
 from .core.model import RedFlagHit
 from .core.model import State
 from .core.model import WorkupItem
+from .core.translations import LANGUAGES as KNOWLEDGE_LANGUAGES
+from .core.translations import Text as TranslatedText
+from .core.translations import text_in
 from .differential import DISAGREEMENT_SOURCE
 from .differential import MATCH_WORDS
 from .differential import Column as DifferentialColumn
@@ -83,6 +86,7 @@ from .practice.drill import anki_note
 from .practice.drill import next_card as next_drill_card
 from .practice.ids import PATTERN as PUBLIC_CASE_ID_PATTERN
 from .practice.library import get_case
+from .practice.library import in_language as case_in_language
 from .practice.library import public_id as public_case_id
 from .practice.observations import load_vocabulary
 from .practice.progress import MIN_BAND_ATTEMPTS
@@ -140,6 +144,10 @@ __all__ = [
     "holds",
     "lean_of",
     "load_knowledge",
+    # the knowledge's texts in other languages (docs/languages.md)
+    "KNOWLEDGE_LANGUAGES",
+    "TranslatedText",
+    "text_in",
     # loose input: HPO terms, /assess bodies, phenopackets
     "HPO_ID",
     "HpoIndex",
@@ -200,6 +208,7 @@ __all__ = [
     "encode_attempt",
     "public_case_id",
     "case_from_mapping",
+    "case_in_language",
     "case_id_for",
     "certainty_mark",
     "certainty_of",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from rules import KNOWLEDGE_LANGUAGES
 from rules import handouts
 from rules import load_cases
 from rules import load_differential
@@ -70,6 +71,11 @@ def load_everything() -> None:
     lookalikes()
     checklist_form_class(knowledge)
     knowledge_answer(knowledge)
+    for lang in KNOWLEDGE_LANGUAGES[1:]:  # the knowledge in each other language: its plan, its tables
+        translated = load_knowledge(lang)
+        load_differential(translated)
+        handouts(translated)
+        checklist_form_class(translated)
 
 
 def assess_example() -> None:

@@ -212,6 +212,10 @@ class KnowledgeBase:
     workup: tuple[WorkupItem, ...] = ()
     panels: Mapping[str, Panel] = field(default_factory=dict)  # checklist panels beyond the mechanisms
     words: Mapping[str, str] = field(default_factory=dict)  # the engine's own sentences (options.toml [words])
+    # The language of its texts, and for a translation the English knowledge base it was made from (the
+    # same ids and conditions: what is worked out from the knowledge alone can be shared with it).
+    lang: str = "en"
+    base: KnowledgeBase | None = None
 
 
 @dataclass(frozen=True, slots=True)

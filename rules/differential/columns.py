@@ -204,8 +204,35 @@ class Tables:
         return Item(column, term, name, state)
 
 
+def _translated_tables(kb: KnowledgeBase, base: KnowledgeBase) -> Tables:
+    """The English knowledge's tables with the translated knowledge's words: the columns are shared. The
+    onset and the family history are named by the knowledge's own words for them (options.toml)."""
+    english = load_model(base).tables
+    assert isinstance(english, Tables)
+    return Tables(
+        id(kb),
+        english.terms,
+        {
+            s: (p._replace(label=kb.findings[s].label), a._replace(label=kb.findings[s].label))
+            for s, (p, a) in english.findings.items()
+        },
+        {
+            s: i._replace(label=f"{kb.words.get('onset_label', 'Onset')}: {kb.onsets[s].label}")
+            for s, i in english.onsets.items()
+        },
+        {
+            s: i._replace(
+                label=f"{kb.words.get('family_history_label', 'Family history')}: {kb.family_histories[s].label}"
+            )
+            for s, i in english.family_histories.items()
+        },
+    )
+
+
 def build_tables(model: Model, kb: KnowledgeBase) -> Tables:
     """Model.prepare's tables (about a second of CPU for the shipped model: docs/performance.md)."""
+    if kb.base is not None:
+        return _translated_tables(kb, kb.base)
     indirect: dict[tuple[int, str], float] = {}
     terms = {t: build_columns(model, t, indirect=indirect) for t in sorted(model.terms)}
     findings = {}

@@ -4,6 +4,7 @@ and docs/differential.md)."""
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import math
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace
 from importlib import resources
 from typing import Any
 from typing import NamedTuple
@@ -21,6 +23,7 @@ from typing import NamedTuple
 from rules.core.errors import KnowledgeError
 from rules.core.model import KnowledgeBase
 from rules.core.schema import checked
+from rules.core.translations import text_in
 
 # --- constants, each named once with why ---------------------------------------------------------
 # LIRICAL's DEFAULT_FALSE_POSITIVE_NO_COMMON_ORGAN_PROBABILITY: the ratio of a present term that the
@@ -646,6 +649,25 @@ def model_from_data(
 _MODEL_LOCK = threading.Lock()
 
 
+def _copy_for_translation(model: Model, lang: str) -> Model:
+    """A model sharing every datum of `model` (built from the knowledge's ids, the same in any language)
+    with tables of its own, which give the translated knowledge's words (columns.build_tables), and its
+    entries' prior basis in `lang` (the overlay's `entries` rows)."""
+    out = copy.copy(model)
+    out._cache = {}
+    out.tables = None
+    out.prepare_lock = threading.Lock()
+    facts = entry_facts()
+    out.entries = tuple(
+        replace(e, prior_basis=text_in("entries", e.id, "prior_basis", lang, e.prior_basis).text)
+        if e.prior_basis and "prior" in facts.get(e.id, {})
+        else e
+        for e in model.entries
+    )
+    out.index = {id(e): i for i, e in enumerate(out.entries)}
+    return out
+
+
 def load_bare_model(kb: KnowledgeBase) -> Model:
     """The model of the shipped data, read once per process (on first use, not at start-up). The first
     requests of a threaded worker can arrive together: they wait for the one model rather than each
@@ -677,10 +699,17 @@ class Lookalike(NamedTuple):
 
 
 @functools.cache
-def lookalikes() -> tuple[Lookalike, ...]:
-    """The look-alikes of rules/knowledge/entries.toml, in file order."""
+def lookalikes(lang: str = "en") -> tuple[Lookalike, ...]:
+    """The look-alikes of rules/knowledge/entries.toml, in file order; their name and what separates
+    them in `lang` (the overlay's `entries` rows, docs/languages.md; English where there is none)."""
     return tuple(
-        Lookalike(x["id"], x["name"], x["when"], x["separates"], (x["cite"]["source"], x["cite"]["locator"]))
+        Lookalike(
+            x["id"],
+            text_in("entries", f"lookalike/{x['id']}", "name", lang, x["name"]).text,
+            x["when"],
+            text_in("entries", f"lookalike/{x['id']}", "separates", lang, x["separates"]).text,
+            (x["cite"]["source"], x["cite"]["locator"]),
+        )
         for x in _entries_file().get("lookalike", [])
     )
 
@@ -698,6 +727,8 @@ def reference_onsets() -> dict[str, str]:
 
 @functools.cache
 def _build_model(kb: KnowledgeBase) -> Model:
+    if kb.base is not None:  # a translation of the knowledge: the English model's data, its own tables
+        return _copy_for_translation(_build_model(kb.base), kb.lang)
     diseases = [*_read("osteopetrosis_diseases.json")["diseases"], *_read("dense_bone_diseases.json")["diseases"]]
     diseases.sort(key=lambda d: d["id"])  # one order for every process: ties keep it
     return model_from_data(_read("differential_hpo.json"), diseases, kb, reference_onsets(), entry_facts())

@@ -94,7 +94,7 @@ def rank(
         bool(ranked[0].evidence) and ranked[0].probability > CONFIDENT_P,
         model.release,
         fit_of(ranked[0]),
-        tuple(x for x in lookalikes() if holds(x.when, answers)),
+        tuple(x for x in lookalikes(kb.lang) if holds(x.when, answers)),
     )
 
 

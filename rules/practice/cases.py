@@ -25,6 +25,8 @@ from rules.core.model import Citation
 from rules.core.model import KnowledgeBase
 from rules.core.model import State
 from rules.core.schema import checked
+from rules.core.translations import english
+from rules.core.translations import text_in
 
 from .decisions import KeyedStep
 from .decisions import check_written_next_steps
@@ -261,3 +263,34 @@ def load_cases() -> dict[str, Case]:
             case = replace(case, label=f"Written case modelled on {case.entry} {case.entry_name}".strip())
         cases[case.id] = case
     return cases
+
+
+def in_language(case: Case, lang: str) -> Case:
+    """A written case with its texts in `lang` (the overlay's `cases` rows, docs/languages.md): the
+    title, the age, the narrative, each stage's title and narrative and each teaching point; a text
+    with no current translation stays English. The key, the ids and the citations are unchanged, so
+    an attempt scores the same. English, a simulated case and a case authored in the classroom are
+    returned as they are."""
+    rows = english()["cases"].get(case.id)
+    if lang == "en" or rows is None:
+        return case
+
+    def text(field: str, given: str) -> str:
+        if field not in rows:
+            return given
+        found = text_in("cases", case.id, field, lang)
+        return given if found.status != "translated" else " ".join(found.text.split())
+
+    return replace(
+        case,
+        title=text("title", case.title),
+        age=text("age", case.age),
+        narrative=text("narrative", case.narrative),
+        stages=tuple(
+            replace(s, title=text(f"stage_{i}_title", s.title), narrative=text(f"stage_{i}_narrative", s.narrative))
+            for i, s in enumerate(case.stages, 1)
+        ),
+        teaching_points=tuple(
+            replace(p, text=text(f"teaching_point_{i}", p.text)) for i, p in enumerate(case.teaching_points, 1)
+        ),
+    )

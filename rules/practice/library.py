@@ -13,6 +13,7 @@ import functools
 from rules.core.errors import KnowledgeError
 
 from .cases import Case
+from .cases import in_language as written_in_language
 from .cases import load_cases
 from .ids import is_token
 from .ids import simulated_parts
@@ -64,3 +65,11 @@ def get_case(case_id: str) -> Case | None:
     if wanted.startswith("sim-"):
         return simulated_case(wanted)  # the HPO data loads on the first simulated case, not at import
     return None
+
+
+def in_language(case: Case, lang: str) -> Case:
+    """A case with its texts in `lang` (docs/languages.md): a simulated case written again in that
+    language from the same draw, a written case from the overlay's rows; the key is the same."""
+    if lang != "en" and SIM_ID.match(case.id):
+        return simulated_case(case.id, lang) or case
+    return written_in_language(case, lang)

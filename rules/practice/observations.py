@@ -14,6 +14,7 @@ import random
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import replace
 from importlib import resources
 from typing import Any
 
@@ -22,6 +23,7 @@ from rules.core.errors import KnowledgeError
 from rules.core.model import Citation
 from rules.core.model import KnowledgeBase
 from rules.core.schema import checked
+from rules.core.translations import text_in
 
 STAGES = ("history", "examination", "investigations")
 PRONOUNS = {
@@ -134,3 +136,33 @@ def pick(slug: str, onset: str, rng: random.Random, vocab: Vocabulary | None = N
     vocab = vocab or load_vocabulary()
     fitting = [o for o in vocab.present[slug] if o.fits(onset)]
     return rng.choice(fitting)
+
+
+@functools.cache
+def vocabulary_in(lang: str) -> Vocabulary:
+    """The observation templates with their texts in `lang` (the overlay's `observations` rows,
+    docs/languages.md; a text with no current translation stays English), in the same order, so a
+    seed picks the same observations in every language."""
+    vocab = load_vocabulary()
+    if lang == "en":
+        return vocab
+
+    def text(ident: str, o: Observation) -> Observation:
+        return replace(o, text=text_in("observations", ident, "text", lang, o.text).text)
+
+    present: dict[str, tuple[Observation, ...]] = {}
+    for slug, items in vocab.present.items():
+        counted: dict[str, int] = {}
+        written = []
+        for o in items:  # numbered per finding and stage, in file order (rules/core/translations.py)
+            counted[o.stage] = counted.get(o.stage, 0) + 1
+            written.append(text(f"{slug}/{o.stage}/{counted[o.stage]}", o))
+        present[slug] = tuple(written)
+    return Vocabulary(
+        present,
+        {slug: text(f"absent/{slug}/{o.stage}", o) for slug, o in vocab.absent.items()},
+        {
+            stage: text_in("observations", "stages", stage, lang, title).text
+            for stage, title in vocab.stage_titles.items()
+        },
+    )

@@ -33,6 +33,8 @@ from rules.checklist.engine import evaluate
 from rules.core.model import Citation
 from rules.core.model import KnowledgeBase
 from rules.core.schema import checked
+from rules.core.translations import english
+from rules.core.translations import text_in
 from rules.differential.model import reference_onsets as differential_reference_onsets
 
 from .cases import AnswerKey
@@ -43,8 +45,8 @@ from .cases import in_kb_order
 from .cases import mechanisms_of
 from .observations import STAGES
 from .observations import drawable
-from .observations import load_vocabulary
 from .observations import pick
+from .observations import vocabulary_in
 
 SIM_ID = re.compile(r"^sim-([0-9]{1,7}|ORPHA[0-9]{1,7})-([0-9]{1,9})\Z")
 MAX_SEED = 999_999_999
@@ -118,6 +120,28 @@ def templates() -> dict[str, Any]:
     """The sentence templates of rules/knowledge/simulation.toml, checked against their schema."""
     text = resources.files("rules").joinpath("knowledge", "simulation.toml").read_text(encoding="utf-8")
     return dict(checked("simulation.toml", tomllib.loads(text)))
+
+
+@functools.cache
+def templates_in(lang: str) -> dict[str, Any]:
+    """The sentence templates with their texts in `lang` (the overlay's `simulation` rows; a text with
+    no current translation stays English)."""
+    t = templates()
+    if lang == "en":
+        return t
+
+    def text(ident: str, field: str, english: str) -> str:
+        return text_in("simulation", ident, field, lang, english).text
+
+    fields = ("age", "female", "male", "opening")
+    return {
+        **t,
+        "onset": [{**o, **{f: text(f"onset/{o['slug']}", f, o[f]) for f in fields}} for o in t["onset"]],
+        "sentences": {k: text("sentences", k, v) for k, v in t["sentences"].items()},
+        "teaching": {
+            name: {**raw, "text": text(f"teaching/{name}", "text", raw["text"])} for name, raw in t["teaching"].items()
+        },
+    }
 
 
 def _onset_slug(hpo_id: str, kb: KnowledgeBase) -> str | None:
@@ -226,7 +250,7 @@ def _point(raw: Mapping[str, Any], **values: str) -> TeachingPoint:
     )
 
 
-def write_stages(d: Draw, opening: str) -> tuple[Stage, ...]:
+def write_stages(d: Draw, opening: str, lang: str = "en") -> tuple[Stage, ...]:
     """The patient as the clinician meets them: history, examination, investigations.
 
     Each present finding is one observation picked from the templates with a stream of its own
@@ -234,7 +258,7 @@ def write_stages(d: Draw, opening: str) -> tuple[Stage, ...]:
     A finding HPO records as absent gets its `absent` sentence. Stages with nothing to say are
     left out, except the history, which always opens the case.
     """
-    vocab = load_vocabulary()
+    vocab = vocabulary_in(lang)
     rng = random.Random(f"{d.entry.id}:{d.seed}:text")
     said: dict[str, list[str]] = {stage: [] for stage in STAGES}
     adds: dict[str, list[str]] = {stage: [] for stage in STAGES}
@@ -246,7 +270,7 @@ def write_stages(d: Draw, opening: str) -> tuple[Stage, ...]:
     for slug in d.absent:
         o = vocab.absent[slug]
         said[o.stage].append(o.render(d.sex))
-    said["history"].append(templates()["sentences"]["family"])
+    said["history"].append(templates_in(lang)["sentences"]["family"])
     return tuple(
         Stage(vocab.stage_titles[stage], " ".join(said[stage]), tuple(adds[stage]))
         for stage in STAGES
@@ -254,13 +278,22 @@ def write_stages(d: Draw, opening: str) -> tuple[Stage, ...]:
     )
 
 
-def write_up(d: Draw, kb: KnowledgeBase) -> Case:
-    """The draw as a Case: stages of observations (never the findings' labels), key, teaching points."""
-    t = templates()
+def _inheritance_source(entry: Entry, lang: str) -> str:
+    """Where the entry's inheritance comes from, in `lang` where entries.toml gives it in words."""
+    given = entry.inheritance_source or "HPO"
+    if lang == "en" or "inheritance_source" not in english()["entries"].get(entry.id, {}):
+        return given
+    return text_in("entries", entry.id, "inheritance_source", lang, given).text
+
+
+def write_up(d: Draw, kb: KnowledgeBase, lang: str = "en") -> Case:
+    """The draw as a Case: stages of observations (never the findings' labels), key, teaching points;
+    its texts in `lang` (the same findings, key and teaching in every language)."""
+    t = templates_in(lang)
     onset_t = next(o for o in t["onset"] if o["slug"] == d.onset)
     person = onset_t[d.sex]
     s = t["sentences"]
-    stages = write_stages(d, onset_t["opening"].format(person=person))
+    stages = write_stages(d, onset_t["opening"].format(person=person), lang)
     key = key_of(d, kb)
     lean, strength = engine_lean(key, kb)
     disagrees = lean != key.lean
@@ -268,7 +301,7 @@ def write_up(d: Draw, kb: KnowledgeBase) -> Case:
         "entry": d.entry.id,
         "name": d.entry.name,
         "lean": key.lean,
-        "inheritance_source": d.entry.inheritance_source or "HPO",
+        "inheritance_source": _inheritance_source(d.entry, lang),
         "engine_lean": lean,
     }
     teaching = t["teaching"]
@@ -295,21 +328,22 @@ def write_up(d: Draw, kb: KnowledgeBase) -> Case:
     )
 
 
-def simulate(entry: Entry, seed: int) -> Case:
-    """The simulated case of an entry and a seed."""
+def simulate(entry: Entry, seed: int, lang: str = "en") -> Case:
+    """The simulated case of an entry and a seed, written in `lang`."""
     kb = load_knowledge()
-    return write_up(draw(entry, seed, kb), kb)
+    return write_up(draw(entry, seed, kb), kb, lang)
 
 
-def simulated_case(case_id: str) -> Case | None:
-    """The simulated case for a `sim-…` id, or None for a malformed id or an entry not offered."""
+def simulated_case(case_id: str, lang: str = "en") -> Case | None:
+    """The simulated case for a `sim-…` id (written in `lang`), or None for a malformed id or an entry
+    not offered."""
     match = SIM_ID.match(case_id)
     if not match:
         return None
     entry = entry_for_number(match.group(1))
     if entry is None:
         return None
-    return simulate(entry, int(match.group(2)))
+    return simulate(entry, int(match.group(2)), lang)
 
 
 def case_id_for(entry: Entry, seed: int) -> str:

@@ -601,7 +601,7 @@ class KnowledgeDocument:
             "lookalikes": JsonRow(
                 {
                     x.id: {"name": x.name, "separates": x.separates, "source": {"id": x.cite[0], "locator": x.cite[1]}}
-                    for x in lookalikes()
+                    for x in lookalikes(kb.lang)
                 }
             ),
             "method": JsonRow(

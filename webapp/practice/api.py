@@ -12,6 +12,7 @@ from rules import CONFIDENCE_MIN
 from rules import MAX_DIFFERENTIAL
 from rules import Case
 from rules import case_id_for
+from rules import case_in_language
 from rules import get_case
 from rules import load_cases
 from rules import offered_entries
@@ -26,6 +27,7 @@ from ..api.schemas import ERROR
 from ..api.schemas import ref
 from ..extensions import csrf
 from ..infra.knowledge import kb
+from ..infra.language import current_language
 from .presenters import present_case
 from .presenters import present_choices
 from .presenters import present_feedback
@@ -39,7 +41,7 @@ def _case(case_id: str) -> Case:
     case = get_case(case_id)
     if case is None:
         raise ApiError(404, "unknown_case", f"There is no case {case_id!r}: see GET /api/v1/cases.")
-    return case
+    return case_in_language(case, current_language())
 
 
 @bp.get("/cases")

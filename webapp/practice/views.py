@@ -27,6 +27,7 @@ from rules import Case
 from rules import Record
 from rules import append_record
 from rules import case_id_for
+from rules import case_in_language
 from rules import decode_attempt
 from rules import decode_records
 from rules import encode_attempt
@@ -44,6 +45,7 @@ from rules import summarize
 from rules import weak_spot_case
 
 from ..infra.knowledge import kb
+from ..infra.language import current_language
 from .forms import AttemptForm
 from .forms import ResetForm
 from .forms import UndoForm
@@ -77,11 +79,16 @@ def _records() -> tuple[Record, ...]:
     return decode_records(session.get(SESSION_KEY), kb())
 
 
+def _library() -> dict[str, Case]:
+    """The written cases, in the page's language."""
+    return {k: case_in_language(c, current_language()) for k, c in load_cases().items()}
+
+
 def _case_or_404(case_id: str) -> Case:
     case = get_case(case_id)
     if case is None:
         abort(404, f"There is no case {case_id!r}. Pick one from the practice library.")
-    return case
+    return case_in_language(case, current_language())
 
 
 @bp.get("/practice")
@@ -93,7 +100,7 @@ def index() -> ResponseReturnValue:
     entries = [{"id": e.id, "name": e.name, "genes": ", ".join(e.genes)} for e in offered_entries()]
     return render_template(
         "practice/index.html",
-        cases=present_library(load_cases(), summary.best),
+        cases=present_library(_library(), summary.best),
         entries=entries,
         progress=present_progress(summary, knowledge),
         review=present_review(session.get(REVIEW_KEY), datetime.now(UTC), knowledge),
@@ -293,7 +300,7 @@ def _next_case(current: Case, via: str | None) -> dict[str, str]:
         return {"url": url_for("practice.weak_spots"), "text": "Next case from your review"}
     if current.kind != "written":
         return {"url": url_for("practice.new_simulated", entry="any"), "text": "Next case: a new surprise patient"}
-    rows = present_library(load_cases(), {})
+    rows = present_library(_library(), {})
     ids = [row["id"] for row in rows]
     following = rows[(ids.index(public_case_id(current.id)) + 1) % len(rows)]
     return {"url": url_for("practice.case", case_id=following["id"]), "text": f"Next case: {following['title']}"}

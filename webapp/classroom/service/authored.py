@@ -12,6 +12,7 @@ from rules import Case
 from rules import KnowledgeBase
 from rules import KnowledgeError
 from rules import case_from_mapping
+from rules import case_in_language
 from rules import get_case
 
 from ...extensions import db
@@ -70,9 +71,10 @@ def resolve_case(case_id: str, educator_id: int | None, kb: KnowledgeBase) -> Ca
     if case_id.startswith(AUTHORED_PREFIX):
         return authored_case(case_id, educator_id, kb)
     try:
-        return get_case(case_id)
+        case = get_case(case_id)
     except (KnowledgeError, ValueError, KeyError):  # a malformed sim-… id
         return None
+    return None if case is None else case_in_language(case, kb.lang)  # in the language of the page's knowledge
 
 
 def educator_cases(educator_id: int) -> list[AuthoredCase]:
