@@ -66,7 +66,7 @@ def test_every_static_url_in_a_rendered_page_is_fingerprinted_and_cached_for_a_y
             assert answer.status_code == 200, url
             assert answer.headers["Cache-Control"] == IMMUTABLE, url
             served[FINGERPRINTED.sub(r"\g<stem>\g<suffix>", name)] = answer.data
-    assert set(served) == {"style.css", "app.js", "classroom.js"}  # every file the templates link
+    assert set(served) == {"style.css", "app.js", "classroom.js", "checklist.js"}  # every file the templates link
     for name, body in served.items():
         assert body == (STATIC / name).read_bytes(), name
         digest = hashlib.sha256(body).hexdigest()[:12]
