@@ -14,7 +14,8 @@ from rules import parse_request
 from ..infra.knowledge import kb
 
 # The link's query parameters; any other is refused (a 400), so a mistyped link does not pass unseen.
-PARAMETERS = ("present", "absent", "onset", "family_history", "entries")
+# `lang` is the page language (webapp/infra/language.py reads it); the answers ignore it.
+PARAMETERS = ("present", "absent", "onset", "family_history", "entries", "lang")
 # `entries=all`: the result page lists every ranked entry by name (by default the first LISTED_ENTRIES).
 ENTRIES_VALUES = ("all",)
 

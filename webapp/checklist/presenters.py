@@ -35,7 +35,7 @@ from rules import lookalikes
 
 from ..infra.jsonprovider import JsonRow
 from ..infra.jsonprovider import JsonRows
-from ..wording import DISCLAIMER
+from ..wording import disclaimer
 from .differential import DEPARTURES
 from .differential import LIRICAL
 from .differential import LIRICAL_URL
@@ -518,7 +518,7 @@ def present_assessment(
         "sources": rows.cited,  # each source the rows can cite, once
         "differential": differential,
         "differential_notes": differential_notes,
-        "disclaimer": DISCLAIMER,
+        "disclaimer": disclaimer(),
     }
 
 

@@ -68,7 +68,7 @@ def _empty_checklist() -> str:
 def checklist() -> str:
     """The empty checklist (the shared render, this request's CSRF token put in), or one pre-filled
     from a link's query (rendered for this request alone)."""
-    if not request.args:
+    if not request.args or list(request.args) == ["lang"]:
         return prerendered("checklist", "/", _empty_checklist)
     knowledge = kb()
     form = checklist_form_class(knowledge)()

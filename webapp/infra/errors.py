@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException
 from rules import InputError
 
 from ..limits import TOO_LARGE
-from ..wording import DISCLAIMER
+from ..wording import disclaimer
 from .database import RETRY_AFTER_SECONDS
 from .database import unavailable
 
@@ -79,7 +79,7 @@ def error_response(status: int, message: str, code: str | None = None) -> tuple[
     """Render one error in the right format."""
     code = code or CODES.get(status, "error")
     if wants_json():
-        body = {"error": {"code": code, "message": message}, "disclaimer": DISCLAIMER}
+        body = {"error": {"code": code, "message": message}, "disclaimer": disclaimer()}
         return jsonify(body), status
     title = TITLES.get(status, "Something is wrong with the request" if status < 500 else "Server error")
     return render_template("errors/error.html", status=status, title=title, message=message), status

@@ -48,7 +48,7 @@ from ..checklist.differential import ratio_words
 from ..checklist.presenters import lean_summary
 from ..checklist.presenters import present_assessment
 from ..checklist.presenters import source_dict
-from ..wording import DISCLAIMER
+from ..wording import disclaimer
 from .forms import entry_label
 
 PUBLIC_LABELS = {
@@ -242,7 +242,7 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
         "confidence": attempt.confidence,
         "unfolding": present_unfolding(unfolding_of(feedback), kb),
         "certainty": present_certainty(attempt.confidence, feedback.lean_correct, kb, feedback.decisions_right),
-        "disclaimer": DISCLAIMER,
+        "disclaimer": disclaimer(),
     }
 
 
