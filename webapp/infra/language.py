@@ -110,14 +110,16 @@ def language_links() -> list[dict[str, Any]]:
     """The switch: each language, its name, and this page in it (a GET page keeps its own query;
     any other goes to the checklist), the current one marked, the HPO-labels-only ones marked."""
     here = request.endpoint if request.method == "GET" and request.endpoint else "checklist.checklist"
-    args = {k: v for k, v in request.args.items(multi=False) if k != "lang"} if here == request.endpoint else {}
-    view_args = (request.view_args or {}) if here == request.endpoint else {}
+    values: dict[str, Any] = {}
+    if here == request.endpoint:
+        values.update(request.view_args or {})
+        values.update((k, v) for k, v in request.args.items() if k != "lang")
     current = current_language()
     return [
         {
             "code": code,
             "name": NAMES[code],
-            "url": url_for(here, **view_args, **args, lang=code),
+            "url": url_for(here, **{**values, "lang": code}),
             "current": code == current,
             "hpo_only": code not in UI_LANGUAGES,
         }
