@@ -53,7 +53,12 @@ def ok(payload: dict[str, Any], status: int = 200) -> Response:
     """A JSON answer carrying its language (of Accept-Language, among the interface's: the language of
     its texts, unless the payload names its own), the disclaimer in it and the knowledge version."""
     response = jsonify(
-        {"language": ui_language(), **payload, "knowledge_version": kb().version, "disclaimer": disclaimer()}
+        {
+            **payload,
+            "knowledge_version": kb().version,
+            "disclaimer": disclaimer(),
+            "language": payload.get("language", ui_language()),
+        }
     )
     if status != 200:
         response.status_code = status

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import gettext
+
 from rules import DISAGREEMENT_SOURCE
 from rules import MATCH_WORDS
 from rules import Answers
@@ -33,6 +35,7 @@ from rules import rank_differential
 from rules import ranked_as
 
 from ..infra.jsonprovider import JsonRow
+from ..wording import N_
 
 BAR_STEPS = 10  # bar widths in tenths of the scale (CSS classes w0..w10)
 BAR_DECADES = 3  # the bar is full at a ratio of 1000 (or 1/1000)
@@ -54,33 +57,49 @@ PRIOR = (
     "each entry starts from its birth incidence where a figure is published (births per million, cited), "
     "else from a stated default"
 )
-DEFAULT_PRIOR_WORDS = "no published figure: the stated default for a rare disorder"
-DEPARTURES = (
+DEFAULT_PRIOR_WORDS = N_("no published figure: the stated default for a rare disorder")
+DEPARTURES = N_(
     "Where this departs from LIRICAL: each entry starts from how common it is, not from an equal share; an "
     "annotation that one or two reported patients or no frequency stand behind counts for less; no single "
     "ratio goes beyond x100; a term an entry lacks counts against it by how fully the entry is annotated, not "
     "a flat hundredfold; a match only through a broad ancestor is a weak, indirect match, below neutral; the "
     "findings' ratios are tempered for their dependence on each other; onset and family history count."
 )
-FIT_POOR = (
+FIT_POOR = N_(
     "None of the ranked disorders explains most of what was entered: the best match is annotated with "
     "{explained} of the {total} findings entered present. Consider a disorder outside this ranking, "
     "and check the findings."
 )
-FIT_FITS = "The best match is annotated with {explained} of the {total} findings entered present."
-FIT_CONTRADICTED = (
+FIT_FITS = N_("The best match is annotated with {explained} of the {total} findings entered present.")
+FIT_CONTRADICTED = N_(
     "What was entered contradicts dense bone (the premise above), which every disorder of this "
     "ranking has: no probability is shown for them. Consider the causes of the bone change "
     "that was entered instead."
 )
 
 
+# rules' MATCH_WORDS (how an item matched an entry's annotations), marked here for the catalog: the page
+# shows them translated (a test checks this list against rules').
+MATCH_WORDS_CATALOG = (
+    N_("annotated with this term"),
+    N_("annotated with a more specific term"),
+    N_("annotated with a broader term (discounted)"),
+    N_("weak, indirect match: shares only a broader term"),
+    N_("annotated for its Orphanet clinical group (discounted)"),
+    N_("not annotated with it"),
+    N_("annotated as NOT having it"),
+    N_("onset annotation"),
+    N_("no onset recorded for this entry"),
+    N_("inheritance of the entry"),
+)
+
+
 def ratio_words(lr: float) -> str:
     if abs(math.log10(lr)) < 0.05:
-        return "neutral (x1)"
+        return gettext("neutral (x1)")
     if lr > 1:
-        return f"for, x{lr:.3g}"
-    return f"against, /{1 / lr:.3g}"
+        return gettext("for, x%(ratio)s", ratio=f"{lr:.3g}")
+    return gettext("against, /%(ratio)s", ratio=f"{1 / lr:.3g}")
 
 
 def _row_data(ev: Evidence) -> dict[str, Any]:
@@ -165,7 +184,7 @@ def prior_of(entry: Entry) -> dict[str, Any]:
     for the stated default)."""
     return {
         "per_million": entry.prior,
-        "basis": entry.prior_basis or DEFAULT_PRIOR_WORDS,
+        "basis": entry.prior_basis or gettext(DEFAULT_PRIOR_WORDS),
         "source": {"id": entry.prior_cite[0], "locator": entry.prior_cite[1]} if entry.prior_cite else None,
     }
 
@@ -250,8 +269,8 @@ def fit_note(fit: Fit, premise: str) -> dict[str, Any]:
     premise, dense bone, is contradicted), the share it explains, and the words."""
     share = round(fit.explained / fit.total, 2) if fit.total else None
     if premise == "contradicted":
-        return {"state": "poor", "explained": share, "message": FIT_CONTRADICTED}
-    words = FIT_POOR if fit.state == "poor" else FIT_FITS if fit.total else ""
+        return {"state": "poor", "explained": share, "message": gettext(FIT_CONTRADICTED)}
+    words = gettext(FIT_POOR) if fit.state == "poor" else gettext(FIT_FITS) if fit.total else ""
     return {"state": fit.state, "explained": share, "message": words.format(explained=fit.explained, total=fit.total)}
 
 
@@ -288,8 +307,10 @@ def present_differential(
         "message": ""
         if ranking.confident
         else (
-            "Too little entered to rank the types: no type reaches a probability of 0.3. "
-            "Assess the findings below that best tell them apart."
+            gettext(
+                "Too little entered to rank the types: no type reaches a probability of 0.3. "
+                "Assess the findings below that best tell them apart."
+            )
         ),
         "disagreement": _disagreement(words, compact),  # its source by id, in `sources` like every other
         # compact: each gene's share; which entries share it is in GET /api/v1/knowledge (the entries' genes)
@@ -316,7 +337,7 @@ def present_differential(
             "url": LIRICAL_URL,
             "hpo_release": ranking.hpo_release,
             "prior": PRIOR,
-            "departures": DEPARTURES,
+            "departures": gettext(DEPARTURES),
         },
         "entries": len(ranking.entries),
         # Look-alikes HPO does not model as entries, named (not ranked) when their condition holds.
@@ -365,7 +386,7 @@ def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBa
     return {
         **row,
         "matched_label": term.name if term else "",
-        "match_words": MATCH_WORDS[row["match"]],
+        "match_words": gettext(MATCH_WORDS[row["match"]]),
         "frequency": frequency,
         "direction": direction,
         "width": min(BAR_STEPS, round(abs(decades) / BAR_DECADES * BAR_STEPS)),
@@ -375,7 +396,7 @@ def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBa
 
 def _prior_words(prior: dict[str, Any]) -> str:
     """An entry's prior in words, for the page."""
-    figure = f"{prior['per_million']:g} per million births"
+    figure = gettext("%(figure)s per million births", figure=f"{prior['per_million']:g}")
     return f"{figure}: {prior['basis']}" if prior["source"] else f"{figure} ({prior['basis']})"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+
 from rules import HpoIndex
 from rules import Imported
 from rules import KnowledgeBase
@@ -29,7 +31,7 @@ def present_import(imported: Imported, kb: KnowledgeBase, hpo: HpoIndex) -> dict
         "unmapped": [
             {
                 "term": u.input,
-                "name": u.name or "not a term of this HPO release",
+                "name": u.name or gettext("not a term of this HPO release"),
                 "related": [kb.findings[s].label for s in dict.fromkeys(u.related) if s in kb.findings],
             }
             for u in parsed.unmapped
