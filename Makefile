@@ -96,7 +96,7 @@ hpo: $(VENV)/.installed-hpo
 # files are committed, so a fresh clone, `pip install .` and every test have them without this step;
 # tests/test_webapp/test_translations.py fails when a committed .mo is not its .po compiled.
 translations: install-test
-	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k lazy_gettext -k _l --no-location --sort-output \
 	  --project "MIOP Checklist" -o webapp/translations/messages.pot .
 	$(BIN)/pybabel -q update --no-wrap -i webapp/translations/messages.pot -d webapp/translations
 	$(BIN)/pybabel compile --statistics -d webapp/translations

@@ -97,9 +97,8 @@ MATCH_WORDS_CATALOG = (
 def ratio_words(lr: float) -> str:
     if abs(math.log10(lr)) < 0.05:
         return gettext("neutral (x1)")
-    if lr > 1:
-        return gettext("for, x%(ratio)s", ratio=f"{lr:.3g}")
-    return gettext("against, /%(ratio)s", ratio=f"{1 / lr:.3g}")
+    ratio = format(lr if lr > 1 else 1 / lr, ".3g")
+    return gettext("for, x%(ratio)s", ratio=ratio) if lr > 1 else gettext("against, /%(ratio)s", ratio=ratio)
 
 
 def _row_data(ev: Evidence) -> dict[str, Any]:
@@ -396,7 +395,7 @@ def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBa
 
 def _prior_words(prior: dict[str, Any]) -> str:
     """An entry's prior in words, for the page."""
-    figure = gettext("%(figure)s per million births", figure=f"{prior['per_million']:g}")
+    figure = gettext("%(figure)s per million births", figure=format(prior["per_million"], "g"))
     return f"{figure}: {prior['basis']}" if prior["source"] else f"{figure} ({prior['basis']})"
 
 
