@@ -94,9 +94,10 @@ hpo: $(VENV)/.installed-hpo
 # of the templates and the web app (babel.cfg) into messages.pot, merge it into each language's
 # messages.po (new texts empty, changed ones fuzzy), then compile the .mo files the app reads. The .mo
 # files are committed, so a fresh clone, `pip install .` and every test have them without this step;
-# tests/test_webapp/test_translations.py fails when a committed .mo is not its .po compiled.
+# tests/test_webapp/infra/test_translations.py fails when a committed .mo is not its .po compiled.
 translations: install-test
-	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k lazy_gettext -k _l --no-location --sort-output \
+	@# --ignore-dirs: Babel skips folders starting with _ by default, and templates/_macros is one.
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k lazy_gettext -k _l --ignore-dirs '.*' --no-location --sort-output \
 	  --project "MIOP Checklist" -o webapp/translations/messages.pot .
 	$(BIN)/pybabel -q update --no-wrap -i webapp/translations/messages.pot -d webapp/translations
 	$(BIN)/pybabel compile --statistics -d webapp/translations

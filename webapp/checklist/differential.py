@@ -29,12 +29,14 @@ from rules import Parsed
 from rules import Ranked
 from rules import Ranking
 from rules import disagreement
+from rules import hpo_label
 from rules import load_differential
 from rules import prepare_differential
 from rules import rank_differential
 from rules import ranked_as
 
 from ..infra.jsonprovider import JsonRow
+from ..infra.language import current_language
 from ..wording import N_
 
 BAR_STEPS = 10  # bar widths in tenths of the scale (CSS classes w0..w10)
@@ -382,15 +384,34 @@ def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBa
     direction = "neutral" if abs(decades) < 0.05 else "for" if decades > 0 else "against"
     term = load_differential(kb).terms.get(row["matched"] or "")
     frequency = frequencies.get((row["matched"], row["source"]), "") if row["match"] not in ("onset", "family") else ""
+    label = row["label"]
+    for prefix, words in ((ONSET_PREFIX, N_("Onset: %(label)s")), (FAMILY_PREFIX, N_("Family history: %(label)s"))):
+        if label.startswith(prefix):  # rules' own words for the onset and family rows, in the page's words
+            label = gettext(words, label=label[len(prefix) :])
     return {
         **row,
-        "matched_label": term.name if term else "",
+        "label": label,
+        "matched_label": _term_label(row["matched"], term.name if term else ""),
         "match_words": gettext(MATCH_WORDS[row["match"]]),
         "frequency": frequency,
         "direction": direction,
         "width": min(BAR_STEPS, round(abs(decades) / BAR_DECADES * BAR_STEPS)),
         "ratio_words": ratio_words(row["lr"]),
     }
+
+
+ONSET_PREFIX = "Onset: "
+FAMILY_PREFIX = "Family history: "
+
+
+def _term_label(term: str | None, english: str) -> str:
+    """An HPO term's label on the page: HPO's official label in the page language where it has one
+    (webapp/infra/language.py), else HPO's English label."""
+    language = current_language()
+    if not term or not english or language == "en":
+        return english
+    found = hpo_label(term, language)
+    return found[0] if found and found[1] == "official" else english
 
 
 def _prior_words(prior: dict[str, Any]) -> str:

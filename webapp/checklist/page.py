@@ -28,6 +28,7 @@ LEAN_WORD = {
     "indeterminate": N_("indeterminate"),
     "unknown": N_("unknown"),  # a gene's or an entry's inheritance not recorded
 }
+STATE_WORD = {"present": N_("present"), "absent": N_("absent")}  # a finding's outcome in a next check
 LEVEL_WORD = {"urgent": N_("urgent"), "high": N_("high"), "context": N_("context")}  # a red flag's level
 PREMISE_TITLES = {
     "confirmed": N_("Dense bone on imaging: entered"),
@@ -51,7 +52,7 @@ def _outcome_words(kind: str, value: str, kb: KnowledgeBase) -> str:
         return kb.onsets[value].label
     if kind == "family_history":
         return kb.family_histories[value].label
-    return value
+    return gettext(STATE_WORD[value]) if value in STATE_WORD else value
 
 
 def result_page(result: dict[str, Any], kb: KnowledgeBase, today: datetime | None = None) -> dict[str, Any]:

@@ -55,6 +55,8 @@ TITLES = {
     429: N_("Too many attempts"),
     503: N_("Temporarily unavailable"),
 }
+CLIENT_ERROR = N_("Something is wrong with the request")
+SERVER_ERROR = N_("Server error")
 # What a page says for an HTTP error raised without a message of the app's own (Werkzeug's English
 # descriptions are replaced by these, in the page language).
 DEFAULT_MESSAGES = {
@@ -90,9 +92,7 @@ def error_response(status: int, message: str, code: str | None = None) -> tuple[
     if wants_json():
         body = {"error": {"code": code, "message": message}, "disclaimer": disclaimer()}
         return jsonify(body), status
-    title = gettext(
-        TITLES.get(status, N_("Something is wrong with the request") if status < 500 else N_("Server error"))
-    )
+    title = gettext(TITLES.get(status, CLIENT_ERROR if status < 500 else SERVER_ERROR))
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
