@@ -33,7 +33,9 @@ from .infra.serving import configure_serving
 from .infra.static_fingerprint import register_static_fingerprints
 from .infra.static_gzip import register_static_gzip
 from .wording import N_
+from .wording import difficulty_word
 from .wording import disclaimer
+from .wording import state_word
 
 NAV = (
     ("checklist.checklist", N_("Checklist")),
@@ -85,6 +87,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             "page_lang": ui_language(),
             "language_links": language_links,
             "lang_query": lang_query,
+            "difficulty_word": difficulty_word,
+            "state_word": state_word,
         }
 
     return app

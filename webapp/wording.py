@@ -21,3 +21,18 @@ DISCLAIMER = N_(
 def disclaimer() -> str:
     """The disclaimer in the interface's language."""
     return gettext(DISCLAIMER)
+
+
+# Small closed sets of values the pages show as words (the values themselves are the API's).
+DIFFICULTY = {"easy": N_("easy"), "medium": N_("medium"), "hard": N_("hard")}
+STATE = {"present": N_("present"), "absent": N_("absent"), "unknown": N_("not assessed")}
+
+
+def difficulty_word(value: str) -> str:
+    """A case's difficulty in the interface's language."""
+    return gettext(DIFFICULTY[value]) if value in DIFFICULTY else value
+
+
+def state_word(value: str) -> str:
+    """A finding's state (present, absent, not assessed) in the interface's language."""
+    return gettext(STATE[value]) if value in STATE else value

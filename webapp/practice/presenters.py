@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
+
 from rules import CERTAINTY_BEST_WHEN
 from rules import CERTAINTY_MARKS
 from rules import MATCH_WORDS
@@ -48,16 +50,17 @@ from ..checklist.differential import ratio_words
 from ..checklist.presenters import lean_summary
 from ..checklist.presenters import present_assessment
 from ..checklist.presenters import source_dict
+from ..wording import N_
 from ..wording import disclaimer
 from .forms import entry_label
 
 PUBLIC_LABELS = {
-    "written": "Written case",
-    "simulated": ("Simulated patient from the HPO annotations of an osteopetrosis entry (named after you answer)"),
-    "authored": "Case written by your educator",
+    "written": N_("Written case"),
+    "simulated": N_("Simulated patient from the HPO annotations of an osteopetrosis entry (named after you answer)"),
+    "authored": N_("Case written by your educator"),
 }
 LEAN_LABELS = {"recessive": "recessive", "dominant": "dominant", "indeterminate": "indeterminate"}
-SEX_WORDS = {"female": "Female", "male": "Male"}
+SEX_WORDS = {"female": N_("Female"), "male": N_("Male")}
 
 
 def present_case(case: Case) -> dict[str, Any]:
@@ -68,11 +71,11 @@ def present_case(case: Case) -> dict[str, Any]:
         "title": case.title,
         "age": case.age,
         "sex": case.sex,
-        "sex_label": SEX_WORDS.get(case.sex, case.sex),
+        "sex_label": gettext(SEX_WORDS[case.sex]) if case.sex in SEX_WORDS else case.sex,
         "narrative": case.narrative,
         "difficulty": case.difficulty,
         "kind": case.kind,
-        "label": PUBLIC_LABELS.get(case.kind, ""),
+        "label": gettext(PUBLIC_LABELS[case.kind]) if case.kind in PUBLIC_LABELS else "",
         "stages": [{"title": st.title, "narrative": st.narrative} for st in case.unfolding],
     }
 
@@ -171,7 +174,7 @@ def _lean_why(feedback: Feedback) -> str:
 
 def _verdict(feedback: Feedback) -> str:
     """The feedback in one sentence, for the top of the page: the lean, then the findings scored."""
-    lean = "Your lean is right" if feedback.lean_correct else "Your lean is not right"
+    lean = gettext("Your lean is right") if feedback.lean_correct else gettext("Your lean is not right")
     shown = len(feedback.hits) + len(feedback.missed)
     found = f"you found {len(feedback.hits)} of the {shown} findings shown" if shown else "no finding was shown"
     extra = f", with {len(feedback.extra)} over-call{'s' if len(feedback.extra) != 1 else ''}" if feedback.extra else ""
@@ -180,7 +183,7 @@ def _verdict(feedback: Feedback) -> str:
     decided = ""
     if d is not None and d.credit is not None:
         decided += (
-            f"; the case's entry is your {ORDINALS[d.place - 1]} choice"
+            f"; the case's entry is your {gettext(ORDINALS[d.place - 1])} choice"
             if d.place
             else "; the case's entry is not in your differential"
         )
@@ -275,7 +278,7 @@ def present_unfolding(u: Unfolding, kb: KnowledgeBase) -> dict[str, Any]:
         "total": u.total,
         "needed": u.needed,
         "timing": u.timing,
-        "verdict": {"early": "Early", "on time": "On time", "late": "Late"}[u.timing],
+        "verdict": gettext({"early": N_("Early"), "on time": N_("On time"), "late": N_("Late")}[u.timing]),
         "message": _timing_words(u, kb),
         "stages": [
             {
@@ -452,7 +455,7 @@ def anki_rows(records: Sequence[Record], kb: KnowledgeBase) -> list[list[str]]:
 ANKI_DECK = "MIOP Checklist::Missed findings"
 
 
-DECISION_NAMES = {"differential": "your differential (its first choice)", "next_step": "your next step"}
+DECISION_NAMES = {"differential": N_("your differential (its first choice)"), "next_step": N_("your next step")}
 
 
 def present_certainty(
@@ -462,7 +465,8 @@ def present_certainty(
     level = level_of(confidence)
     lean_mark = certainty_mark(confidence, right)
     marked = [
-        {"what": DECISION_NAMES[name], "right": ok, "mark": certainty_mark(confidence, ok)} for name, ok in decisions
+        {"what": gettext(DECISION_NAMES[name]), "right": ok, "mark": certainty_mark(confidence, ok)}
+        for name, ok in decisions
     ]
     return {
         "level": level,
@@ -524,7 +528,7 @@ def present_calibration_chart(records: Sequence[Record]) -> dict[str, Any] | Non
         "x_ticks": [{"x": x(v), "label": f"{v} %"} for v in (50, 60, 70, 80, 90, 100)],
         "y_ticks": [{"y": y(v), "label": f"{v} %"} for v in (0, 25, 50, 75, 100)],
         "points": points,
-        "title": "Calibration of your lean",
+        "title": gettext("Calibration of your lean"),
         "desc": "Each point is a confidence level you chose; its height is how often your lean was right at "
         "that level. On the dashed diagonal you would be right exactly as often as you were confident. "
         + "; ".join(said)
@@ -554,7 +558,7 @@ def present_decision_parts(feedback: Feedback) -> dict[str, Any]:
     return parts
 
 
-ORDINALS = ("first", "second", "third")
+ORDINALS = (N_("first"), N_("second"), N_("third"))
 EVIDENCE_ROWS = 5  # the key entry's strongest ratios shown, for and against
 
 
@@ -580,14 +584,18 @@ def present_differential(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any
             "percent": percent_words(r.probability),
         }
 
-    given = [{**entry(e), "place": ORDINALS[i]} for i, e in enumerate(feedback.attempt.differential)]
+    given = [{**entry(e), "place": gettext(ORDINALS[i])} for i, e in enumerate(feedback.attempt.differential)]
     key_best = min((places[k] for k in d.key), default=None, key=lambda x: x[0])
     if d.credit is None:
-        verdict = "This case models no entry of the ranking, so the differential is not scored."
+        verdict = gettext("This case models no entry of the ranking, so the differential is not scored.")
     elif d.place is None:
-        verdict = "The case's entry is not in your differential: no credit."
+        verdict = gettext("The case's entry is not in your differential: no credit.")
     else:
-        verdict = f"The case's entry is your {ORDINALS[d.place - 1]} choice: credit {d.credit:g}."
+        verdict = gettext(
+            "The case's entry is your %(place)s choice: credit %(credit)s.",
+            place=gettext(ORDINALS[d.place - 1]),
+            credit=format(d.credit, "g"),
+        )
     ranking_first = ranked[0].entry.id
     agree = [g for g in given if g["ranking_place"] <= len(ORDINALS)]
     return {
