@@ -29,6 +29,8 @@ from rules import load_knowledge
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "rules" / "knowledge"
 # Addresses shown as text (a shareable link): ids, not words.
 URL = re.compile(r"\S*://\S*|/\S*\?\S*")
+# A title cut short for a chart's label ("Fractures and ane…"): a case's own title, not the interface's.
+TRUNCATED = re.compile(r"[^:·.;]{1,40}…")
 # Words of English that are not words of Spanish: one of them on a Spanish page is English left over.
 ENGLISH_WORDS = frozenset(
     """
@@ -47,7 +49,8 @@ ENGLISH_WORDS = frozenset(
 )
 # Proper names and marks that are the same in every language.
 PROPER = re.compile(
-    r"MIOP Checklist|MIOP|GeneReviews|Orphanet|OMIM|ORPHA|HPO|LIRICAL|GA4GH|PubMed|NCBI|CSV|JSON|PNG|SVG|QR"
+    r"MIOP Checklist|MIOP|Free Spaced Repetition Scheduler|FSRS|Anki"
+    r"|GeneReviews|Orphanet|OMIM|ORPHA|HPO|LIRICAL|GA4GH|PubMed|NCBI|CSV|JSON|PNG|SVG|QR"
     r"|HP:\d{7}|OMIM:\d+|ORPHA:\d+|\b[A-Z0-9]{2,}\d[A-Z0-9]*\b"
 )
 SKIP_TAGS = {"script", "style", "code", "pre", "template"}
@@ -68,7 +71,8 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
-        skip = tag in SKIP_TAGS or a.get("lang") == "en" or "hidden" in a and tag != "button"
+        # lang="en" inside the page marks what stays English; the page's own <html lang> does not count
+        skip = tag in SKIP_TAGS or (a.get("lang") == "en" and tag != "html") or ("hidden" in a and tag != "button")
         if not self.skipping and not skip:
             self.parts.extend(v for k in READ_ATTRIBUTES if (v := a.get(k)))
             if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
@@ -128,7 +132,7 @@ def readable_text(page: str) -> str:
     for known in knowledge_texts():
         if known in text:
             text = re.sub(r"(?<!\w)" + re.escape(known) + r"(?!\w)", " ", text)
-    return PROPER.sub(" ", URL.sub(" ", text))
+    return PROPER.sub(" ", URL.sub(" ", TRUNCATED.sub(" ", text)))
 
 
 def english_words(page: str) -> list[str]:

@@ -18,6 +18,7 @@ from typing import Any
 from typing import TypeVar
 
 from flask_babel import gettext
+from flask_babel import ngettext
 
 from rules import DISAGREEMENT_SOURCE
 from rules import Answers
@@ -143,7 +144,7 @@ def contradicted_message(assessment: Assessment, kb: KnowledgeBase, parsed: Pars
     ] or [premise.absent_label]
     names = list(dict.fromkeys(names))
     return premise.messages["contradicted"].format(
-        entered=f"{_and(names)} {'was' if len(names) == 1 else 'were'} entered"
+        entered=ngettext("%(names)s was entered", "%(names)s were entered", len(names), names=_and(names))
     )
 
 

@@ -32,6 +32,7 @@ from ..wording import N_
 from ..wording import disclaimer
 from .database import RETRY_AFTER_SECONDS
 from .database import unavailable
+from .language import ui_language
 
 CODES = {
     400: "bad_request",
@@ -90,7 +91,7 @@ def error_response(status: int, message: str, code: str | None = None) -> tuple[
     """Render one error in the right format."""
     code = code or CODES.get(status, "error")
     if wants_json():
-        body = {"error": {"code": code, "message": message}, "disclaimer": disclaimer()}
+        body = {"error": {"code": code, "message": message}, "disclaimer": disclaimer(), "language": ui_language()}
         return jsonify(body), status
     title = gettext(TITLES.get(status, CLIENT_ERROR if status < 500 else SERVER_ERROR))
     return render_template("errors/error.html", status=status, title=title, message=message), status

@@ -11,12 +11,24 @@ from rules import Imported
 from rules import KnowledgeBase
 
 
+def _kind_words(kind: str) -> str:
+    """What was read, in the page's words (rules names it in English: "an HPO term list", "a GA4GH
+    phenopacket (schema v2)")."""
+    if kind == "an HPO term list":
+        return gettext("an HPO term list")
+    if kind.startswith("a GA4GH phenopacket (schema v") and kind.endswith(")"):
+        return gettext(
+            "a GA4GH phenopacket (schema v%(version)s)", version=kind[len("a GA4GH phenopacket (schema v") : -1]
+        )
+    return kind
+
+
 def present_import(imported: Imported, kb: KnowledgeBase, hpo: HpoIndex) -> dict[str, Any]:
     """What was read, what each term set, what mapped to nothing, and any notes."""
     parsed = imported.parsed
     onset = parsed.answers.onset
     return {
-        "kind": imported.kind,
+        "kind": _kind_words(imported.kind),
         "set_count": len(parsed.answers.findings),
         "rows": [
             {
