@@ -159,8 +159,12 @@ class _Rows:
         return [made.get((id(item.column), i)) or JsonRow(_row_data(item.evidence(i))) for item in ranked.items]
 
 
-@functools.cache
 def _rows(kb: KnowledgeBase) -> _Rows:
+    return _rows_in(kb, current_language())
+
+
+@functools.cache
+def _rows_in(kb: KnowledgeBase, language: str) -> _Rows:  # built per language: rows carry the page's words
     return _Rows(kb)
 
 
@@ -190,7 +194,13 @@ def prior_of(entry: Entry) -> dict[str, Any]:
     }
 
 
-_heads = functools.cache(_entry_head)
+_heads_in = functools.cache(lambda kb, language: _entry_head(kb))
+
+
+def _heads(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
+    """The entries' heads, once per knowledge base and language (the default prior's words are the page's)."""
+    result: dict[str, dict[str, Any]] = _heads_in(kb, current_language())
+    return result
 
 
 @functools.cache

@@ -38,6 +38,7 @@ from rules import lookalikes
 
 from ..infra.jsonprovider import JsonRow
 from ..infra.jsonprovider import JsonRows
+from ..infra.language import ui_language
 from ..wording import N_
 from ..wording import disclaimer
 from .differential import DEPARTURES
@@ -404,13 +405,22 @@ class _CompactRows(_Rows):
         return JsonRow({"omim": g.omim, "symbol": g.symbol, "consistent": match.consistent, "source": g.cite.source})
 
 
-@functools.cache
+# The rows are built once per knowledge base and interface language: some carry the interface's words.
 def _rows(kb: KnowledgeBase) -> _Rows:
+    return _rows_in(kb, ui_language())
+
+
+def _compact_rows(kb: KnowledgeBase) -> _Rows:
+    return _compact_rows_in(kb, ui_language())
+
+
+@functools.cache
+def _rows_in(kb: KnowledgeBase, language: str) -> _Rows:
     return _Rows(kb)
 
 
 @functools.cache
-def _compact_rows(kb: KnowledgeBase) -> _Rows:
+def _compact_rows_in(kb: KnowledgeBase, language: str) -> _Rows:
     return _CompactRows(kb)
 
 
@@ -624,7 +634,11 @@ class KnowledgeDocument:
         }
 
 
-@functools.cache
 def knowledge_document(kb: KnowledgeBase) -> KnowledgeDocument:
-    """The knowledge document, built once per process."""
+    """The knowledge document, built once per process and interface language."""
+    return _knowledge_document_in(kb, ui_language())
+
+
+@functools.cache
+def _knowledge_document_in(kb: KnowledgeBase, language: str) -> KnowledgeDocument:
     return KnowledgeDocument(kb)

@@ -355,7 +355,7 @@ def sparkline(values: Sequence[int], width: int = 160, height: int = 36) -> dict
         "points": points,
         "last_x": last_x,
         "last_y": last_y,
-        "label": "Score trend, oldest to newest: " + ", ".join(f"{v} %" for v in values),
+        "label": gettext("Score trend, oldest to newest: %(scores)s", scores=", ".join(f"{v} %" for v in values)),
     }
 
 
