@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from rules.practice.cases import load_cases
 from rules.practice.library import public_id
 from tests.support.apps import csrf_token
