@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import g
+from flask import has_app_context
 from flask import request
 from flask import url_for
 
@@ -45,6 +46,8 @@ def request_language(available: Sequence[str]) -> str | None:
 def current_language() -> str:
     """The language this request's pages and the app's own texts are shown in (English until a request
     hook sets `g.language`). Views pass it to `rules` functions that give translated texts."""
+    if not has_app_context():  # a presenter called outside a request (a script, a test): English
+        return DEFAULT
     language = getattr(g, "language", DEFAULT)
     return language if isinstance(language, str) else DEFAULT
 
