@@ -13,7 +13,6 @@ compiles the templates. Nothing of a request is involved: the example is constan
 from __future__ import annotations
 
 from flask import Flask
-from flask import g
 
 from rules import handouts
 from rules import load_cases
@@ -30,7 +29,7 @@ from .checklist.api import knowledge_answer
 from .checklist.differential import page_view
 from .checklist.forms import checklist_form_class
 from .checklist.page import result_page
-from .infra.language import UI_LANGUAGES
+from .infra.language import DEFAULT
 
 # A fixed example (the neonatal one of the README), never anything a visitor entered: it takes the
 # assessment through the clues, the next checks, the gene tables and the differential's evidence.
@@ -71,10 +70,9 @@ def load_everything() -> None:
     offered_entries()
     lookalikes()
     checklist_form_class(knowledge)
-    for language in UI_LANGUAGES:  # the knowledge document in each language the interface has
-        g.language = language
-        knowledge_answer(knowledge, language)
-    g.pop("language", None)
+    # The knowledge document in English, the default; another language's (about 10 MiB more per worker)
+    # is built on its first request, so a worker that never serves it never pays for it.
+    knowledge_answer(knowledge, DEFAULT)
 
 
 def assess_example() -> None:
