@@ -13,7 +13,7 @@ FAST   := -m "not browser and not system" --ignore=tests/browser --ignore=tests/
 # PYTHONDONTWRITEBYTECODE: otherwise every run compiles again some 440 modules (3 to 6 s per process).
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 
-.PHONY: install install-test db run serve dev lint types fast check test bench hpo lock lock-check hooks clean
+.PHONY: install install-test db run serve dev lint types fast check test bench hpo lock lock-check hooks clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,18 @@ hpo: $(VENV)/.installed-hpo
 	$(BIN)/python scripts/build_hpo_subset.py
 	$(BIN)/python scripts/build_differential_hpo.py
 	$(BIN)/python scripts/build_hpo_languages.py
+
+# The interface's gettext catalogs (webapp/translations/<lang>/LC_MESSAGES/): extract every marked text
+# of the templates and the web app (babel.cfg) into messages.pot, merge it into each language's
+# messages.po (new texts empty, changed ones fuzzy), then compile the .mo files the app reads. The .mo
+# files are committed, so a fresh clone, `pip install .` and every test have them without this step;
+# tests/test_webapp/infra/test_translations.py fails when a committed .mo is not its .po compiled.
+translations: install-test
+	@# --ignore-dirs: Babel skips folders starting with _ by default, and templates/_macros is one.
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k lazy_gettext -k _l --ignore-dirs '.*' --no-location --sort-output \
+	  --project "MIOP Checklist" -o webapp/translations/messages.pot .
+	$(BIN)/pybabel -q update --no-wrap -i webapp/translations/messages.pot -d webapp/translations
+	$(BIN)/pybabel compile --statistics -d webapp/translations
 
 # Refresh the lock after a change to the dependencies in pyproject.toml (existing pins are kept where
 # they still fit; `make lock UPGRADE=1` moves every one to the newest allowed). uv, not pip-tools: one

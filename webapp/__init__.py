@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .cli import register_commands
 from .config import Config
 from .config import finalise_config
+from .extensions import babel
 from .extensions import csrf
 from .extensions import db
 from .infra.database import bind_migrations
@@ -20,19 +22,27 @@ from .infra.database import configure_engine
 from .infra.database import resolve_database_uri
 from .infra.errors import register_errorhandlers
 from .infra.jsonprovider import FastJSONProvider
+from .infra.language import choose_language
+from .infra.language import lang_query
+from .infra.language import language_links
+from .infra.language import remember_language
+from .infra.language import ui_language
 from .infra.privacy import install_log_redaction
 from .infra.security import register_security_headers
 from .infra.serving import configure_serving
 from .infra.static_fingerprint import register_static_fingerprints
 from .infra.static_gzip import register_static_gzip
-from .wording import DISCLAIMER
+from .wording import N_
+from .wording import difficulty_word
+from .wording import disclaimer
+from .wording import state_word
 
 NAV = (
-    ("checklist.checklist", "Checklist"),
-    ("practice.index", "Practice"),
-    ("classroom.new", "Classroom"),
-    ("classroom.join", "Join a class"),
-    ("checklist.about", "About"),
+    ("checklist.checklist", N_("Checklist")),
+    ("practice.index", N_("Practice")),
+    ("classroom.new", N_("Classroom")),
+    ("classroom.join", N_("Join a class")),
+    ("checklist.about", N_("About")),
 )
 
 
@@ -70,8 +80,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         # Areas appear in the navigation once their blueprint is registered.
-        nav = [{"endpoint": e, "label": label} for e, label in NAV if e in app.view_functions]
-        return {"disclaimer": DISCLAIMER, "nav_items": nav}
+        nav = [{"endpoint": e, "label": gettext(label)} for e, label in NAV if e in app.view_functions]
+        return {
+            "disclaimer": disclaimer(),
+            "nav_items": nav,
+            "page_lang": ui_language(),
+            "language_links": language_links,
+            "lang_query": lang_query,
+            "difficulty_word": difficulty_word,
+            "state_word": state_word,
+        }
 
     return app
 
@@ -80,6 +98,10 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
     app.json = FastJSONProvider(app)
     csrf.init_app(app)
+    # The interface's words in the page language (webapp/translations/, `make translations`).
+    babel.init_app(app, locale_selector=ui_language)
+    app.before_request(choose_language)
+    app.after_request(remember_language)
     from . import models  # noqa: F401  (registers the tables with db.metadata)
 
     resolve_database_uri(app)

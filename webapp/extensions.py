@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 from typing import Any
 
+from flask_babel import Babel
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -24,6 +25,7 @@ class Base(DeclarativeBase):
 
 
 csrf = CSRFProtect()
+babel = Babel()
 # Objects stay readable after commit: a request never needs them re-read, and it saves a round trip.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 

@@ -9,6 +9,7 @@ components built from the knowledge base when the document is served.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from .api.schemas import json_response
 from .checklist import api as checklist_api
 from .classroom import api as classroom_api
 from .infra.knowledge import kb
+from .infra.language import UI_LANGUAGES
 from .interop import api as interop_api
 from .practice import api as practice_api
 
@@ -152,9 +154,36 @@ def assemble(pieces: Iterable[Part]) -> tuple[dict[str, Any], dict[str, Any]]:
     return paths, schemas
 
 
+# Every answer's `language` (webapp/api/common.py ok(), and the error contract): the language of its
+# texts, from Accept-Language among the interface's; ids and slugs are the same in every language.
+LANGUAGE = {
+    "type": "string",
+    "enum": list(UI_LANGUAGES),
+    "description": "The language of the answer's texts (messages, disclaimer), from Accept-Language; "
+    "English unless asked otherwise. Ids and slugs are the same in every language.",
+}
+
+
+def with_language(node: Any) -> Any:
+    """Every answer's object schema (one carrying `disclaimer`) with `language` beside it, required
+    where the disclaimer is. The HPO search's own `language` (its labels' language) is kept."""
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict) and "disclaimer" in properties and "language" not in properties:
+            node["properties"] = {**properties, "language": LANGUAGE}
+            if "disclaimer" in node.get("required", []):
+                node["required"] = [*node["required"], "language"]
+        for value in node.values():
+            with_language(value)
+    elif isinstance(node, list):
+        for value in node:
+            with_language(value)
+    return node
+
+
 def openapi_document(version: str) -> dict[str, Any]:
     """The whole document."""
-    paths, schemas = assemble(parts())
+    paths, schemas = with_language(copy.deepcopy(assemble(parts())))
     return {
         "openapi": "3.1.0",
         "info": {

@@ -30,6 +30,7 @@ from .checklist.api import knowledge_answer
 from .checklist.differential import page_view
 from .checklist.forms import checklist_form_class
 from .checklist.page import result_page
+from .infra.language import DEFAULT
 
 # A fixed example (the neonatal one of the README), never anything a visitor entered: it takes the
 # assessment through the clues, the next checks, the gene tables and the differential's evidence.
@@ -70,7 +71,9 @@ def load_everything() -> None:
     offered_entries()
     lookalikes()
     checklist_form_class(knowledge)
-    knowledge_answer(knowledge)
+    # The knowledge document in English, the default; another language's (about 10 MiB more per worker)
+    # is built on its first request, so a worker that never serves it never pays for it.
+    knowledge_answer(knowledge, DEFAULT)
     for lang in KNOWLEDGE_LANGUAGES[1:]:  # the knowledge in each other language: its plan, its tables
         translated = load_knowledge(lang)
         load_differential(translated)

@@ -141,3 +141,28 @@ def test_the_checks_fail_on_a_page_that_breaks_their_rules(page: Page):
     assert len(page.evaluate(ERROR_WIRING)["problems"]) == 2
     page.locator("a").first.focus()
     assert page.evaluate(FOCUS_STYLE)["visible"] is False
+
+
+# The pages in Spanish (Accept-Language, as a Spanish-speaking browser sends it): the same axe rules, at
+# desktop and on the phone, and <html lang="es"> for screen readers to pick the right voice.
+SPANISH_PAGES = [
+    "/",
+    "/assessment?present=hypocalcemia,hepatosplenomegaly,anemia,visual_impairment&onset=neonatal",
+    "/about",
+    "/practice",
+    "/join",
+    "/classroom/new",
+    "/no-such-page",
+]
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES)
+def test_spanish_page(page: Page, live_server, path: str):
+    page.context.set_extra_http_headers({"Accept-Language": "es-CR,es;q=0.9"})
+    page.set_viewport_size(PHONE)
+    page.goto(live_server + path)
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert_fits_the_screen(page, PHONE["width"])
+    assert_no_axe_violations(page, AXE_LAYOUT_OPTIONS)
+    page.set_viewport_size(DESKTOP)
+    assert_no_axe_violations(page)

@@ -310,7 +310,8 @@ def test_the_knowledge_document_s_etag_follows_every_byte_served(app, monkeypatc
     client = app.test_client()
     knowledge_answer.cache_clear()
     before = client.get("/api/v1/knowledge")
-    monkeypatch.setattr(common, "DISCLAIMER", common.DISCLAIMER + " Changed.")
+    changed = common.disclaimer() + " Changed."
+    monkeypatch.setattr(common, "disclaimer", lambda: changed)
     knowledge_answer.cache_clear()
     try:
         after = client.get("/api/v1/knowledge", headers={"If-None-Match": before.headers["ETag"]})

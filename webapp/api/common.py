@@ -12,7 +12,8 @@ from flask import request
 
 from ..infra.errors import DomainError
 from ..infra.knowledge import kb
-from ..wording import DISCLAIMER
+from ..infra.language import ui_language
+from ..wording import disclaimer
 
 
 class ApiError(DomainError):
@@ -49,8 +50,16 @@ def json_body() -> Any:
 
 
 def ok(payload: dict[str, Any], status: int = 200) -> Response:
-    """A JSON answer carrying the disclaimer and the knowledge version."""
-    response = jsonify({**payload, "knowledge_version": kb().version, "disclaimer": DISCLAIMER})
+    """A JSON answer carrying its language (of Accept-Language, among the interface's: the language of
+    its texts, unless the payload names its own), the disclaimer in it and the knowledge version."""
+    response = jsonify(
+        {
+            **payload,
+            "knowledge_version": kb().version,
+            "disclaimer": disclaimer(),
+            "language": payload.get("language", ui_language()),
+        }
+    )
     if status != 200:
         response.status_code = status
     return response

@@ -30,6 +30,7 @@ from ..api.schemas import ref
 from ..extensions import csrf
 from ..infra.knowledge import kb
 from ..infra.language import request_language
+from ..infra.language import ui_language
 from ..interop.schemas import PHENOPACKET_BODY
 from .presenters import DETAILS
 from .presenters import EVIDENCE
@@ -98,7 +99,7 @@ def assess() -> Response:
 @bp.get("/knowledge")
 def knowledge() -> Response:
     """What every item of an answer says, by id, once: the texts the compact answer refers to."""
-    body, etag = knowledge_answer(kb())
+    body, etag = knowledge_answer(kb(), ui_language())
     # The same for everyone and free of anything entered: a client may keep it, and asks again with
     # its ETag (weak comparison, as If-None-Match has it) to learn whether the knowledge changed.
     if request.if_none_match.contains_weak(etag):
@@ -107,13 +108,15 @@ def knowledge() -> Response:
         response = Response(body, mimetype="application/json")
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Accept-Language")
     return response
 
 
 @functools.cache
-def knowledge_answer(knowledge: KnowledgeBase) -> tuple[bytes, str]:
+def knowledge_answer(knowledge: KnowledgeBase, language: str) -> tuple[bytes, str]:
     """The knowledge document's answer as served (with the version and the disclaimer), encoded once
-    per process, and its ETag: a digest of those very bytes, so any change to them changes it."""
+    per process and language (the request's, which the answer's words and `language` follow), and its
+    ETag: a digest of those very bytes, so any change to them changes it."""
     body = ok(knowledge_document(knowledge).sections).get_data()
     return body, hashlib.sha256(body).hexdigest()[:32]
 

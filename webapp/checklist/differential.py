@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import gettext
+
 from rules import DISAGREEMENT_SOURCE
 from rules import MATCH_WORDS
 from rules import Answers
@@ -27,12 +29,15 @@ from rules import Parsed
 from rules import Ranked
 from rules import Ranking
 from rules import disagreement
+from rules import hpo_label
 from rules import load_differential
 from rules import prepare_differential
 from rules import rank_differential
 from rules import ranked_as
 
 from ..infra.jsonprovider import JsonRow
+from ..infra.language import current_language
+from ..wording import N_
 
 BAR_STEPS = 10  # bar widths in tenths of the scale (CSS classes w0..w10)
 BAR_DECADES = 3  # the bar is full at a ratio of 1000 (or 1/1000)
@@ -54,33 +59,48 @@ PRIOR = (
     "each entry starts from its birth incidence where a figure is published (births per million, cited), "
     "else from a stated default"
 )
-DEFAULT_PRIOR_WORDS = "no published figure: the stated default for a rare disorder"
-DEPARTURES = (
+DEFAULT_PRIOR_WORDS = N_("no published figure: the stated default for a rare disorder")
+DEPARTURES = N_(
     "Where this departs from LIRICAL: each entry starts from how common it is, not from an equal share; an "
     "annotation that one or two reported patients or no frequency stand behind counts for less; no single "
     "ratio goes beyond x100; a term an entry lacks counts against it by how fully the entry is annotated, not "
     "a flat hundredfold; a match only through a broad ancestor is a weak, indirect match, below neutral; the "
     "findings' ratios are tempered for their dependence on each other; onset and family history count."
 )
-FIT_POOR = (
+FIT_POOR = N_(
     "None of the ranked disorders explains most of what was entered: the best match is annotated with "
     "{explained} of the {total} findings entered present. Consider a disorder outside this ranking, "
     "and check the findings."
 )
-FIT_FITS = "The best match is annotated with {explained} of the {total} findings entered present."
-FIT_CONTRADICTED = (
+FIT_FITS = N_("The best match is annotated with {explained} of the {total} findings entered present.")
+FIT_CONTRADICTED = N_(
     "What was entered contradicts dense bone (the premise above), which every disorder of this "
     "ranking has: no probability is shown for them. Consider the causes of the bone change "
     "that was entered instead."
 )
 
 
+# rules' MATCH_WORDS (how an item matched an entry's annotations), marked here for the catalog: the page
+# shows them translated (a test checks this list against rules').
+MATCH_WORDS_CATALOG = (
+    N_("annotated with this term"),
+    N_("annotated with a more specific term"),
+    N_("annotated with a broader term (discounted)"),
+    N_("weak, indirect match: shares only a broader term"),
+    N_("annotated for its Orphanet clinical group (discounted)"),
+    N_("not annotated with it"),
+    N_("annotated as NOT having it"),
+    N_("onset annotation"),
+    N_("no onset recorded for this entry"),
+    N_("inheritance of the entry"),
+)
+
+
 def ratio_words(lr: float) -> str:
     if abs(math.log10(lr)) < 0.05:
-        return "neutral (x1)"
-    if lr > 1:
-        return f"for, x{lr:.3g}"
-    return f"against, /{1 / lr:.3g}"
+        return gettext("neutral (x1)")
+    ratio = format(lr if lr > 1 else 1 / lr, ".3g")
+    return gettext("for, x%(ratio)s", ratio=ratio) if lr > 1 else gettext("against, /%(ratio)s", ratio=ratio)
 
 
 def _row_data(ev: Evidence) -> dict[str, Any]:
@@ -139,8 +159,12 @@ class _Rows:
         return [made.get((id(item.column), i)) or JsonRow(_row_data(item.evidence(i))) for item in ranked.items]
 
 
-@functools.cache
 def _rows(kb: KnowledgeBase) -> _Rows:
+    return _rows_in(kb, current_language())
+
+
+@functools.cache
+def _rows_in(kb: KnowledgeBase, language: str) -> _Rows:  # built per language: rows carry the page's words
     return _Rows(kb)
 
 
@@ -165,12 +189,18 @@ def prior_of(entry: Entry) -> dict[str, Any]:
     for the stated default)."""
     return {
         "per_million": entry.prior,
-        "basis": entry.prior_basis or DEFAULT_PRIOR_WORDS,
+        "basis": entry.prior_basis or gettext(DEFAULT_PRIOR_WORDS),
         "source": {"id": entry.prior_cite[0], "locator": entry.prior_cite[1]} if entry.prior_cite else None,
     }
 
 
-_heads = functools.cache(_entry_head)
+_heads_in = functools.cache(lambda kb, language: _entry_head(kb))
+
+
+def _heads(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
+    """The entries' heads, once per knowledge base and language (the default prior's words are the page's)."""
+    result: dict[str, dict[str, Any]] = _heads_in(kb, current_language())
+    return result
 
 
 @functools.cache
@@ -250,8 +280,8 @@ def fit_note(fit: Fit, premise: str) -> dict[str, Any]:
     premise, dense bone, is contradicted), the share it explains, and the words."""
     share = round(fit.explained / fit.total, 2) if fit.total else None
     if premise == "contradicted":
-        return {"state": "poor", "explained": share, "message": FIT_CONTRADICTED}
-    words = FIT_POOR if fit.state == "poor" else FIT_FITS if fit.total else ""
+        return {"state": "poor", "explained": share, "message": gettext(FIT_CONTRADICTED)}
+    words = gettext(FIT_POOR) if fit.state == "poor" else gettext(FIT_FITS) if fit.total else ""
     return {"state": fit.state, "explained": share, "message": words.format(explained=fit.explained, total=fit.total)}
 
 
@@ -288,8 +318,10 @@ def present_differential(
         "message": ""
         if ranking.confident
         else (
-            "Too little entered to rank the types: no type reaches a probability of 0.3. "
-            "Assess the findings below that best tell them apart."
+            gettext(
+                "Too little entered to rank the types: no type reaches a probability of 0.3. "
+                "Assess the findings below that best tell them apart."
+            )
         ),
         "disagreement": _disagreement(words, compact),  # its source by id, in `sources` like every other
         # compact: each gene's share; which entries share it is in GET /api/v1/knowledge (the entries' genes)
@@ -316,7 +348,7 @@ def present_differential(
             "url": LIRICAL_URL,
             "hpo_release": ranking.hpo_release,
             "prior": PRIOR,
-            "departures": DEPARTURES,
+            "departures": gettext(DEPARTURES),
         },
         "entries": len(ranking.entries),
         # Look-alikes HPO does not model as entries, named (not ranked) when their condition holds.
@@ -362,10 +394,15 @@ def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBa
     direction = "neutral" if abs(decades) < 0.05 else "for" if decades > 0 else "against"
     term = load_differential(kb).terms.get(row["matched"] or "")
     frequency = frequencies.get((row["matched"], row["source"]), "") if row["match"] not in ("onset", "family") else ""
+    label = row["label"]
+    for prefix, words in ((ONSET_PREFIX, N_("Onset: %(label)s")), (FAMILY_PREFIX, N_("Family history: %(label)s"))):
+        if label.startswith(prefix):  # rules' own words for the onset and family rows, in the page's words
+            label = gettext(words, label=label[len(prefix) :])
     return {
         **row,
-        "matched_label": term.name if term else "",
-        "match_words": MATCH_WORDS[row["match"]],
+        "label": label,
+        "matched_label": _term_label(row["matched"], term.name if term else ""),
+        "match_words": gettext(MATCH_WORDS[row["match"]]),
         "frequency": frequency,
         "direction": direction,
         "width": min(BAR_STEPS, round(abs(decades) / BAR_DECADES * BAR_STEPS)),
@@ -373,9 +410,23 @@ def _view_row(row: Any, frequencies: dict[tuple[str, str], str], kb: KnowledgeBa
     }
 
 
+ONSET_PREFIX = "Onset: "
+FAMILY_PREFIX = "Family history: "
+
+
+def _term_label(term: str | None, english: str) -> str:
+    """An HPO term's label on the page: HPO's official label in the page language where it has one
+    (webapp/infra/language.py), else HPO's English label."""
+    language = current_language()
+    if not term or not english or language == "en":
+        return english
+    found = hpo_label(term, language)
+    return found[0] if found and found[1] == "official" else english
+
+
 def _prior_words(prior: dict[str, Any]) -> str:
     """An entry's prior in words, for the page."""
-    figure = f"{prior['per_million']:g} per million births"
+    figure = gettext("%(figure)s per million births", figure=format(prior["per_million"], "g"))
     return f"{figure}: {prior['basis']}" if prior["source"] else f"{figure} ({prior['basis']})"
 
 

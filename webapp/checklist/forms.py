@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms import RadioField
@@ -23,9 +25,9 @@ QUERY_MAX = 100  # characters of an HPO search (as GET /api/v1/hpo/search)
 
 # WTForms 3.3 wants SelectChoice objects (tuples are deprecated).
 STATE_CHOICES = [
-    SelectChoice("present", "Present"),
-    SelectChoice("absent", "Absent"),
-    SelectChoice("unknown", "Not assessed"),
+    SelectChoice("present", _l("Present")),
+    SelectChoice("absent", _l("Absent")),
+    SelectChoice("unknown", _l("Not assessed")),
 ]
 
 
@@ -33,13 +35,13 @@ def _hpo_ids(form: object, field: HiddenField) -> None:
     """A comma-separated list of HPO ids (the other terms carried from an import or a link)."""
     for item in (field.data or "").split(","):
         if item.strip() and not HPO_ID.match(item.strip().upper()):
-            raise ValidationError("Other terms must be HPO ids (HP: and seven digits).")
+            raise ValidationError(gettext("Other terms must be HPO ids (HP: and seven digits)."))
 
 
 class _ChecklistBase(FlaskForm):
     """Fields common to every checklist; finding fields are added by checklist_form_class()."""
 
-    submit = SubmitField("Show the result")
+    submit = SubmitField(_l("Show the result"))
     # HPO terms entered that are not checklist findings, carried as ids only
     # (docs/decisions/0009-nothing-lost-on-the-way-in-or-out.md).
     other_present = HiddenField(default="", validators=[_hpo_ids])
@@ -95,10 +97,10 @@ def checklist_form_class(kb: KnowledgeBase) -> type[_ChecklistBase]:
         slug: RadioField(f.label, choices=STATE_CHOICES, default="unknown") for slug, f in kb.findings.items()
     }
     attrs["onset"] = SelectField(
-        "Age at onset", default="unknown", choices=[SelectChoice(o.slug, o.label) for o in kb.onsets.values()]
+        _l("Age at onset"), default="unknown", choices=[SelectChoice(o.slug, o.label) for o in kb.onsets.values()]
     )
     attrs["family_history"] = SelectField(
-        "Family history",
+        _l("Family history"),
         default="unknown",
         choices=[SelectChoice(h.slug, h.label) for h in kb.family_histories.values()],
     )

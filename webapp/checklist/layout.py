@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+
 from rules import KnowledgeBase
+
+from ..wording import N_
 
 PREMISE_GROUP = {
     "id": "premise",
-    "title": "Imaging: dense bone (beyond the source document)",
-    "explanation": (
+    "title": N_("Imaging: dense bone (beyond the source document)"),
+    "explanation": N_(
         "Every lean below assumes osteopetrosis, whose defining sign is dense bone on skeletal "
         "radiographs (GeneReviews NBK1127). Mark it absent when imaging shows normal or reduced "
         "bone density: the result then gives no lean."
@@ -25,7 +29,13 @@ def checklist_groups(form: Any, kb: KnowledgeBase) -> list[dict[str, Any]]:
         for f in kb.findings.values()
         if not f.groups and not f.panel
     ]
-    groups: list[dict[str, Any]] = [{**PREMISE_GROUP, "rows": ungrouped, "also": []}] if ungrouped else []
+    premise = {
+        **PREMISE_GROUP,
+        "title": gettext(PREMISE_GROUP["title"]),
+        "explanation": gettext(PREMISE_GROUP["explanation"]),
+        "app_words": True,  # the app's own words, not the knowledge's
+    }
+    groups: list[dict[str, Any]] = [{**premise, "rows": ungrouped, "also": []}] if ungrouped else []
     for mech in kb.mechanisms.values():
         rows, also = [], []
         for f in kb.findings.values():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask import request
+from flask_babel import gettext
 
 from rules import InputError
 from rules import Parsed
@@ -14,7 +15,8 @@ from rules import parse_request
 from ..infra.knowledge import kb
 
 # The link's query parameters; any other is refused (a 400), so a mistyped link does not pass unseen.
-PARAMETERS = ("present", "absent", "onset", "family_history", "entries")
+# `lang` is the page language (webapp/infra/language.py reads it); the answers ignore it.
+PARAMETERS = ("present", "absent", "onset", "family_history", "entries", "lang")
 # `entries=all`: the result page lists every ranked entry by name (by default the first LISTED_ENTRIES).
 ENTRIES_VALUES = ("all",)
 
@@ -53,9 +55,9 @@ def parsed_query() -> Parsed:
     """The shareable-link query parsed into answers; 400 for anything it does not take."""
     unknown = sorted(set(request.args) - set(PARAMETERS))
     if unknown:
-        abort(400, f"Unknown link parameter(s): {', '.join(unknown)}.")
+        abort(400, gettext("Unknown link parameter(s): %(names)s.", names=", ".join(unknown)))
     if request.args.get("entries", "all") not in ENTRIES_VALUES:
-        abort(400, "The link parameter entries takes one value: all.")
+        abort(400, gettext("The link parameter entries takes one value: all."))
     try:
         return parse_request(_query_body(), kb(), load_hpo())
     except InputError as err:

@@ -17,6 +17,9 @@ from collections.abc import Sequence
 from typing import Any
 from typing import TypeVar
 
+from flask_babel import gettext
+from flask_babel import ngettext
+
 from rules import DISAGREEMENT_SOURCE
 from rules import Answers
 from rules import Assessment
@@ -35,7 +38,9 @@ from rules import lookalikes
 
 from ..infra.jsonprovider import JsonRow
 from ..infra.jsonprovider import JsonRows
-from ..wording import DISCLAIMER
+from ..infra.language import ui_language
+from ..wording import N_
+from ..wording import disclaimer
 from .differential import DEPARTURES
 from .differential import LIRICAL
 from .differential import LIRICAL_URL
@@ -47,23 +52,23 @@ from .link import share_query
 T = TypeVar("T")
 
 LEAN_WORDS = {
-    "recessive": "autosomal recessive osteopetrosis",
-    "dominant": "autosomal dominant osteopetrosis",
-    "x_linked": "X-linked osteopetrosis",
+    "recessive": N_("autosomal recessive osteopetrosis"),
+    "dominant": N_("autosomal dominant osteopetrosis"),
+    "x_linked": N_("X-linked osteopetrosis"),
 }
 # The source document's other name for the recessive form, added only with the premise (dense bone
 # on imaging) entered: without it, "malignant infantile osteopetrosis" would name what was not entered.
 MIOP = " (MIOP)"
-STRENGTH_WORDS = {"weak": "weakly", "moderate": "moderately", "strong": "strongly"}
+STRENGTH_WORDS = {"weak": N_("weakly"), "moderate": N_("moderately"), "strong": N_("strongly")}
 
 
 def source_dict(cite: Citation, kb: KnowledgeBase) -> dict[str, str]:
     """A citation with its bibliography entry and a ready-to-print text."""
     src = kb.sources[cite.source]
     if src.kind == "seed" and cite.passage:
-        text = f"Source document: \u201c{cite.passage}\u201d"
+        text = gettext("Source document: \u201c%(passage)s\u201d", passage=cite.passage)
     elif src.kind == "seed":  # an authored case cites the source document by section, not by passage
-        text = f"Source document ({cite.locator})"
+        text = gettext("Source document (%(locator)s)", locator=cite.locator)
     else:
         text = src.title + (f" ({cite.locator})" if cite.locator else "")
     return {
@@ -104,15 +109,20 @@ def sources_map(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
 def lean_summary(lean: str, strength: str | None, top: str = "", premise: str = "") -> str:
     """The lean in plain words, with the clue that weighs most when one is named."""
     if premise == "contradicted":
-        return "No lean: what was entered argues against osteopetrosis, which every lean here assumes."
+        return gettext("No lean: what was entered argues against osteopetrosis, which every lean here assumes.")
     if lean == "indeterminate" or strength is None:
-        return "Indeterminate: the findings entered do not lean either way."
+        return gettext("Indeterminate: the findings entered do not lean either way.")
     if lean == "x_linked":
-        weighs = f"; it rests on {top} alone" if top else ""
+        weighs = gettext("; it rests on %(top)s alone", top=top) if top else ""
     else:
-        weighs = f"; the clue that weighs most is {top}" if top else ""
-    words = LEAN_WORDS[lean] + (MIOP if lean == "recessive" and premise == "confirmed" else "")
-    return f"The picture leans {STRENGTH_WORDS[strength]} toward {words}{weighs}."
+        weighs = gettext("; the clue that weighs most is %(top)s", top=top) if top else ""
+    words = gettext(LEAN_WORDS[lean]) + (MIOP if lean == "recessive" and premise == "confirmed" else "")
+    return gettext(
+        "The picture leans %(strength)s toward %(words)s%(weighs)s.",
+        strength=gettext(STRENGTH_WORDS[strength]),
+        words=words,
+        weighs=weighs,
+    )
 
 
 def _and(names: Sequence[str]) -> str:
@@ -135,20 +145,20 @@ def contradicted_message(assessment: Assessment, kb: KnowledgeBase, parsed: Pars
     ] or [premise.absent_label]
     names = list(dict.fromkeys(names))
     return premise.messages["contradicted"].format(
-        entered=f"{_and(names)} {'was' if len(names) == 1 else 'were'} entered"
+        entered=ngettext("%(names)s was entered", "%(names)s were entered", len(names), names=_and(names))
     )
 
 
-NO_NEXT_CHECK = "No item left unassessed could change the lean or its strength."
+NO_NEXT_CHECK = N_("No item left unassessed could change the lean or its strength.")
 
 # An empty checklist (nothing entered at all) gets no result: the API answers 200 with `entered` false
 # and this message, and no red flag, card or work-up; the page shows the form again with it (docs/api.md,
 # docs/decisions/0020-an-x-linked-lean.md).
-NOTHING_ENTERED = (
+NOTHING_ENTERED = N_(
     "Nothing was entered. Mark at least one finding as present or absent, or give the age at onset "
     "or the family history, to get a result."
 )
-NO_RESULT = "No result: nothing was entered."
+NO_RESULT = N_("No result: nothing was entered.")
 
 
 def nothing_entered(answers: Answers, parsed: Parsed | None = None) -> bool:
@@ -257,7 +267,7 @@ class _Rows:
                 "source": cite_ref(c.cite),
                 "findings": [f.slug for f in hit.findings],  # the entered findings behind it
                 "finding_labels": [
-                    f.label if state == "present" else f"{f.label} (entered absent)"
+                    f.label if state == "present" else gettext("%(label)s (entered absent)", label=f.label)
                     for f, state in zip(hit.findings, hit.states, strict=True)
                 ],
             }
@@ -395,13 +405,22 @@ class _CompactRows(_Rows):
         return JsonRow({"omim": g.omim, "symbol": g.symbol, "consistent": match.consistent, "source": g.cite.source})
 
 
-@functools.cache
+# The rows are built once per knowledge base and interface language: some carry the interface's words.
 def _rows(kb: KnowledgeBase) -> _Rows:
+    return _rows_in(kb, ui_language())
+
+
+def _compact_rows(kb: KnowledgeBase) -> _Rows:
+    return _compact_rows_in(kb, ui_language())
+
+
+@functools.cache
+def _rows_in(kb: KnowledgeBase, language: str) -> _Rows:
     return _Rows(kb)
 
 
 @functools.cache
-def _compact_rows(kb: KnowledgeBase) -> _Rows:
+def _compact_rows_in(kb: KnowledgeBase, language: str) -> _Rows:
     return _CompactRows(kb)
 
 
@@ -489,7 +508,7 @@ def present_assessment(
         inheritance |= {"clues_for": toward, "clues_against": away}
     entered = not nothing_entered(answers, parsed)
     if not entered:
-        inheritance |= {"summary": NO_RESULT, "message": NOTHING_ENTERED}
+        inheritance |= {"summary": gettext(NO_RESULT), "message": gettext(NOTHING_ENTERED)}
     return {
         "knowledge_version": kb.version,
         "entered": entered,  # false: nothing at all was entered, and the answer is no result
@@ -498,7 +517,7 @@ def present_assessment(
         "red_flags": rows.ready(assessment.red_flags, rows.red_flag),  # as the engine orders them: most urgent first
         "genes": rank_genes(rows.gene_list(assessment.genes), differential_notes),
         "next_checks": rows.ready(assessment.next_checks, rows.next_check),
-        "next_checks_note": "" if assessment.next_checks else NO_NEXT_CHECK,
+        "next_checks_note": "" if assessment.next_checks else gettext(NO_NEXT_CHECK),
         "premise": (
             rows.premise_rows.get(assessment.premise)
             if assessment.premise != "contradicted"
@@ -518,7 +537,7 @@ def present_assessment(
         "sources": rows.cited,  # each source the rows can cite, once
         "differential": differential,
         "differential_notes": differential_notes,
-        "disclaimer": DISCLAIMER,
+        "disclaimer": disclaimer(),
     }
 
 
@@ -608,14 +627,18 @@ class KnowledgeDocument:
                 {
                     "title": LIRICAL,
                     "url": LIRICAL_URL,
-                    "departures": DEPARTURES,
+                    "departures": gettext(DEPARTURES),
                     "disagreement_source": {"id": DISAGREEMENT_SOURCE[0], "locator": DISAGREEMENT_SOURCE[1]},
                 }
             ),
         }
 
 
-@functools.cache
 def knowledge_document(kb: KnowledgeBase) -> KnowledgeDocument:
-    """The knowledge document, built once per process."""
+    """The knowledge document, built once per process and interface language."""
+    return _knowledge_document_in(kb, ui_language())
+
+
+@functools.cache
+def _knowledge_document_in(kb: KnowledgeBase, language: str) -> KnowledgeDocument:
     return KnowledgeDocument(kb)

@@ -9,6 +9,7 @@ from flask import abort
 from flask import render_template
 from flask import request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from rules import InputError
 from rules import evaluate
@@ -23,6 +24,8 @@ from .differential import page_view
 from .forms import checklist_form_class
 from .link import parsed_query
 from .page import cite_parts
+from .page import lean_word
+from .page import level_word
 from .page import result_page
 from .presenters import NOTHING_ENTERED
 from .presenters import nothing_entered
@@ -62,6 +65,11 @@ def _cite_parts(ref: Any) -> tuple[str, str]:
     return cite_parts(ref, kb())
 
 
+bp.add_app_template_global(lean_word, "lean_word")
+bp.add_app_template_global(lean_word, "inheritance_word")
+bp.add_app_template_global(level_word, "level_word")
+
+
 def _empty_checklist() -> str:
     """The checklist page with nothing filled in (rendered once per process: webapp/infra/prerender.py)."""
     knowledge = kb()
@@ -73,7 +81,7 @@ def _empty_checklist() -> str:
 def checklist() -> str:
     """The empty checklist (the shared render, this request's CSRF token put in), or one pre-filled
     from a link's query (rendered for this request alone)."""
-    if not request.args:
+    if not request.args or list(request.args) == ["lang"]:
         return prerendered("checklist", "/", _empty_checklist)
     knowledge = kb()
     form = checklist_form_class(knowledge)()
@@ -105,7 +113,7 @@ def assess() -> ResponseReturnValue:
         abort(400, err.message)
     if nothing_entered(parsed.answers, parsed):  # no result for an empty checklist: the form again, saying so
         return render_template(
-            "checklist/form.html", **form_context(form, knowledge, nothing_entered=NOTHING_ENTERED)
+            "checklist/form.html", **form_context(form, knowledge, nothing_entered=gettext(NOTHING_ENTERED))
         ), 400
     result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
     return render_template(
@@ -125,7 +133,7 @@ def shared() -> ResponseReturnValue:
     if nothing_entered(parsed.answers, parsed):
         form = checklist_form_class(knowledge)()
         return render_template(
-            "checklist/form.html", **form_context(form, knowledge, nothing_entered=NOTHING_ENTERED)
+            "checklist/form.html", **form_context(form, knowledge, nothing_entered=gettext(NOTHING_ENTERED))
         ), 400
     result = present_assessment(evaluate(parsed.answers, knowledge), knowledge, parsed)
     return render_template(
@@ -145,7 +153,11 @@ def about() -> str:
         {
             **f,
             "group_titles": [knowledge.mechanisms[g].title for g in f["groups"]]
-            or ([f"{knowledge.panels[f['panel']].title} (beyond the source document)"] if f["panel"] else []),
+            or (
+                [gettext("%(panel)s (beyond the source document)", panel=knowledge.panels[f["panel"]].title)]
+                if f["panel"]
+                else []
+            ),
         }
         for f in present_vocabulary(knowledge)
     ]

@@ -13,6 +13,7 @@ and the error pages name them.
 from __future__ import annotations
 
 from flask import Blueprint
+from flask_babel import gettext
 
 bp = Blueprint("classroom", __name__)
 
@@ -21,6 +22,8 @@ bp = Blueprint("classroom", __name__)
 def _storage_note() -> dict[str, str]:
     # The disclaimer's "nothing you enter is stored" holds for the checklist, not for classroom answers.
     return {
-        "storage_note": "Classroom answers are stored under a nickname for the educator who runs the "
-        "exercise; no name or e-mail is asked."
+        "storage_note": gettext(
+            "Classroom answers are stored under a nickname for the educator who runs the "
+            "exercise; no name or e-mail is asked."
+        )
     }

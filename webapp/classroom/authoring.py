@@ -12,6 +12,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 
 from rules import MAX_SEED
@@ -23,6 +24,8 @@ from rules import offered_entries
 from ..checklist.layout import checklist_groups
 from ..infra.knowledge import kb
 from ..infra.ratelimit import rate_limited
+from ..wording import N_
+from ..wording import difficulty_word
 from . import bp
 from . import identity
 from . import service
@@ -34,10 +37,11 @@ from .presenters import present_summary
 from .service import ClassroomError
 
 DIFFICULTY_ORDER = ("easy", "medium", "hard")
+DIFFICULTY_TITLES = {"easy": N_("Easy cases"), "medium": N_("Medium cases"), "hard": N_("Hard cases")}
 
 
 def _written_choices(educator: Any) -> list[SelectChoice]:
-    choices = [SelectChoice(c.id, f"{c.title} ({c.difficulty})") for c in load_cases().values()]
+    choices = [SelectChoice(c.id, f"{c.title} ({difficulty_word(c.difficulty)})") for c in load_cases().values()]
     if educator is not None:
         choices = [
             SelectChoice(a.case_id, f"Your case: {a.title}") for a in service.educator_cases(educator.id)
@@ -66,7 +70,10 @@ def _picker(form: NewExerciseForm, educator: Any) -> list[dict[str, Any]]:
     if educator is not None:
         mine = [a for a in service.educator_cases(educator.id) if a.case_id in boxes]
         groups.append(
-            {"title": "Cases you wrote", "options": [option(a.case_id, a.narrative, i) for i, a in enumerate(mine)]}
+            {
+                "title": gettext("Cases you wrote"),
+                "options": [option(a.case_id, a.narrative, i) for i, a in enumerate(mine)],
+            }
         )
         count = len(mine)
     library = list(load_cases().values())
@@ -74,7 +81,7 @@ def _picker(form: NewExerciseForm, educator: Any) -> list[dict[str, Any]]:
         cases = sorted((c for c in library if c.difficulty == level), key=lambda c: (c.kind, c.title))
         groups.append(
             {
-                "title": f"{level.capitalize()} cases",
+                "title": gettext(DIFFICULTY_TITLES[level]),
                 "options": [option(c.id, c.narrative, count + i) for i, c in enumerate(cases)],
             }
         )

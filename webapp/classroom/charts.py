@@ -10,6 +10,9 @@ from collections.abc import Collection
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import gettext
+
+from ..wording import N_
 from .stats import LEANS
 from .stats import CaseStats
 
@@ -25,7 +28,13 @@ GREY = ("#f1f3f5", "#d5dae0", "#aab3bd", "#56606b", "#2b3138")
 EMPTY = "#f4f6f8"
 INK, WHITE = "#1b1f24", "#ffffff"
 LEAN_FILL = {"recessive": "#7a2e8e", "dominant": "#0f6b50", "indeterminate": "#4a5560"}
-LEAN_LABEL = {"recessive": "Recessive", "dominant": "Dominant", "indeterminate": "Indeterminate"}
+# The leans as exports write them (CSV: English, a data contract) and, through lean_label(), as pages do.
+LEAN_LABEL = {"recessive": N_("Recessive"), "dominant": N_("Dominant"), "indeterminate": N_("Indeterminate")}
+
+
+def lean_label(lean: str) -> str:
+    """A lean as a page shows it, in the interface's language."""
+    return gettext(LEAN_LABEL[lean]) if lean in LEAN_LABEL else lean
 
 
 def pct(value: float | None) -> str:
@@ -48,22 +57,22 @@ def lean_bars(case: CaseStats, revealed: bool = True) -> dict[str, Any]:
         rows.append(
             {
                 "y": i * row_h,
-                "label": LEAN_LABEL[lean] + (" ✓" if expected else ""),
+                "label": lean_label(lean) + (" ✓" if expected else ""),
                 "width": round(bar_w * share, 1),
                 "fill": LEAN_FILL[lean],
                 "value": f"{count} ({pct(share if case.answered else None)})",
                 "value_x": label_w + bar_w * share + 6,
             }
         )
-    summary = "; ".join(f"{LEAN_LABEL[lean]} {case.lean_counts[lean]}" for lean in LEANS)
+    summary = "; ".join(f"{lean_label(lean)} {case.lean_counts[lean]}" for lean in LEANS)
     return {
         "width": label_w + bar_w + 90,
         "height": row_h * len(LEANS),
         "label_w": label_w,
         "bar_h": row_h - 8,
         "rows": rows,
-        "title": f"Leans chosen by {case.answered} students"
-        + (f" (expected: {LEAN_LABEL[case.expected_lean]})" if revealed else "")
+        "title": gettext("Leans chosen by %(n)s students", n=case.answered)
+        + (" (" + gettext("expected: %(lean)s", lean=lean_label(case.expected_lean)) + ")" if revealed else "")
         + f": {summary}",
     }
 
@@ -74,12 +83,12 @@ def confidence_bars(case: CaseStats, revealed: bool = True) -> dict[str, Any]:
     label_w, bar_w, row_h = 150, 220, 30
     values = (
         (
-            "Mean confidence",
+            gettext("Mean confidence"),
             case.mean_confidence / 100 if case.mean_confidence is not None else None,
             "#0b5cad",
         ),
-        ("Lean right", case.lean_accuracy, "#0f6b50"),
-        ("Mean score", case.mean_score, "#4a5560"),
+        (gettext("Lean right"), case.lean_accuracy, "#0f6b50"),
+        (gettext("Mean score"), case.mean_score, "#4a5560"),
     )[: 3 if revealed else 1]
     rows = [
         {
@@ -129,25 +138,25 @@ def heatmap(
             f = by_slug[slug]
             n = case.answered
             if not n:
-                fill, ink, shown, words = EMPTY, INK, "·", "no answers yet"
+                fill, ink, shown, words = EMPTY, INK, "·", gettext("no answers yet")
             elif not open_key:
                 value = f.count / n
                 step = _step(value)
                 fill, ink = (GREY[step], WHITE if step >= 3 else INK) if f.count else (EMPTY, INK)
                 shown = pct(value) if f.count else "·"
-                words = f"ticked by {pct(value)}"
+                words = gettext("ticked by %(share)s", share=pct(value))
             elif f.expected:
                 value = f.miss_rate or 0.0
                 step = _step(value)
                 fill, ink = (RED[step], WHITE if step >= 3 else INK) if value else (BLUE[0], INK)
-                shown = f"✗ {pct(value)}" if value else "✓ all"
-                words = f"in the case, missed by {pct(value)}"
+                shown = f"✗ {pct(value)}" if value else "✓ " + gettext("all")
+                words = gettext("in the case, missed by %(share)s", share=pct(value))
             else:
                 value = f.overcall_rate or 0.0
                 step = _step(value)
                 fill, ink = (ORANGE[step], WHITE if step >= 3 else INK) if f.count else (EMPTY, INK)
                 shown = f"+ {pct(value)}" if f.count else "·"
-                words = f"not in the case, over-called by {pct(value)}"
+                words = gettext("not in the case, over-called by %(share)s", share=pct(value))
             cells.append(
                 {
                     "x": label_w + col * cell_w,
@@ -178,8 +187,10 @@ def heatmap(
         ],
         "cells": [cell for column in cell_columns for cell in column],
         "cell_columns": cell_columns,  # the same cells, one list per case
-        "title": "Heat map of findings by case. In a revealed case: red cells are findings of the case, darker "
-        "when more students missed them (✗ and the share who missed it); orange cells are over-calls (+ and the "
-        "share who ticked them). In a case not revealed yet: grey cells, darker when more students ticked the "
-        "finding.",
+        "title": gettext(
+            "Heat map of findings by case. In a revealed case: red cells are findings of the case, darker "
+            "when more students missed them (✗ and the share who missed it); orange cells are over-calls (+ and the "
+            "share who ticked them). In a case not revealed yet: grey cells, darker when more students ticked the "
+            "finding."
+        ),
     }

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import IntegerField
@@ -42,9 +43,9 @@ from .service import one_line
 
 MAX_SIMULATED = 10
 LEANS = [
-    SelectChoice("recessive", "Recessive (MIOP)"),
-    SelectChoice("dominant", "Dominant"),
-    SelectChoice("indeterminate", "Indeterminate: the case does not settle it"),
+    SelectChoice("recessive", _l("Recessive (MIOP)")),
+    SelectChoice("dominant", _l("Dominant")),
+    SelectChoice("indeterminate", _l("Indeterminate: the case does not settle it")),
 ]
 TEACHING_POINTS = 3
 
@@ -53,104 +54,111 @@ class NewExerciseForm(FlaskForm):
     """Title, cases from the library (written, authored, N simulated) and an optional time limit."""
 
     title = StringField(
-        "Title of the exercise", validators=[DataRequired("Give the exercise a title."), Length(max=TITLE_MAX)]
+        _l("Title of the exercise"), validators=[DataRequired(_l("Give the exercise a title.")), Length(max=TITLE_MAX)]
     )
-    cases = CheckboxesField("Written cases")
+    cases = CheckboxesField(_l("Written cases"))
     simulated = IntegerField(
-        f"Add simulated patients (0 to {MAX_SIMULATED})",
+        _l("Add simulated patients (0 to %(max)s)", max=MAX_SIMULATED),
         default=0,
         validators=[Optional(), NumberRange(0, MAX_SIMULATED)],
     )
     pace = RadioField(
-        "Who sets the pace",
+        _l("Who sets the pace"),
         choices=[
             SelectChoice(
                 "educator",
-                "I do, in class: students wait in a lobby until I start, then see one case at a time, stage "
-                "by stage, as I move the class on",
+                _l(
+                    "I do, in class: students wait in a lobby until I start, then see one case at a time, stage "
+                    "by stage, as I move the class on"
+                ),
             ),
-            SelectChoice("self", "Each student (homework): every case at once, answered in any order"),
+            SelectChoice("self", _l("Each student (homework): every case at once, answered in any order")),
         ],
         default="educator",
         validators=[Optional()],  # a form without the field (an old tab) gets the default
     )
     time_limit = IntegerField(
-        "Time limit in minutes (optional): per case when you pace the class, for the whole exercise otherwise",
+        _l("Time limit in minutes (optional): per case when you pace the class, for the whole exercise otherwise"),
         validators=[Optional(), NumberRange(TIME_LIMIT_MIN, TIME_LIMIT_MAX, TIME_LIMIT_WORDS)],
     )
     feedback = RadioField(
-        "When students see the answer",
+        _l("When students see the answer"),
         choices=[
-            SelectChoice("after_reveal", "When I reveal it (lecture style: nobody can copy a neighbour's key)"),
-            SelectChoice("immediate", "As soon as they answer (practice style)"),
+            SelectChoice("after_reveal", _l("When I reveal it (lecture style: nobody can copy a neighbour's key)")),
+            SelectChoice("immediate", _l("As soon as they answer (practice style)")),
         ],
         default="after_reveal",
         validators=[Optional()],  # a form without the field (an old tab) gets the default
     )
-    decisions = BooleanField("Also ask which type or gene fits best (up to three, best first) and the next step")
-    submit = SubmitField("Create the exercise")
+    decisions = BooleanField(_l("Also ask which type or gene fits best (up to three, best first) and the next step"))
+    submit = SubmitField(_l("Create the exercise"))
 
 
 class ClaimForm(FlaskForm):
     """Paste the educator key to open the dashboard in this browser."""
 
-    key = PasswordField("Educator key", validators=[DataRequired("Paste the educator key."), Length(max=KEY_MAX)])
-    submit = SubmitField("Open the dashboard")
+    key = PasswordField(
+        _l("Educator key"), validators=[DataRequired(_l("Paste the educator key.")), Length(max=KEY_MAX)]
+    )
+    submit = SubmitField(_l("Open the dashboard"))
 
 
 class JoinForm(FlaskForm):
     """Join code and a nickname; nothing else is asked."""
 
     code = StringField(
-        "Join code", validators=[DataRequired("Type the join code shown by your educator."), Length(max=JOIN_CODE_MAX)]
+        _l("Join code"),
+        validators=[DataRequired(_l("Type the join code shown by your educator.")), Length(max=JOIN_CODE_MAX)],
     )
-    nickname = StringField("Nickname", validators=[DataRequired("Choose a nickname."), Length(max=NICKNAME_MAX)])
+    nickname = StringField(
+        _l("Nickname"), validators=[DataRequired(_l("Choose a nickname.")), Length(max=NICKNAME_MAX)]
+    )
     rejoin_code = StringField(
-        "Rejoin code (only when you come back)",
+        _l("Rejoin code (only when you come back)"),
         validators=[Optional(), Length(max=JOIN_CODE_MAX)],
     )
-    submit = SubmitField("Join")
+    submit = SubmitField(_l("Join"))
 
 
 class PairForm(FlaskForm):
     """The pairing code the projector shows, typed on the educator's phone (the QR code fills it in)."""
 
     pairing = StringField(
-        "Pairing code",
-        validators=[DataRequired("Type the pairing code the projector shows."), Length(max=JOIN_CODE_MAX)],
+        _l("Pairing code"),
+        validators=[DataRequired(_l("Type the pairing code the projector shows.")), Length(max=JOIN_CODE_MAX)],
     )
-    submit = SubmitField("Pair this phone")
+    submit = SubmitField(_l("Pair this phone"))
 
 
 class ActionForm(FlaskForm):
     """A button-only form (close, reopen): it exists for its CSRF token."""
 
-    submit = SubmitField("Go")
+    submit = SubmitField(_l("Go"))
 
 
 class _AuthorBase(FlaskForm):
     """Fields of a written case; per-finding and teaching-point fields are added by author_form_class()."""
 
-    title = StringField("Title", validators=[DataRequired("Give the case a title."), Length(max=TITLE_MAX)])
-    age = StringField("Age", validators=[DataRequired("Give an age, e.g. 3 months."), Length(max=CASE_AGE_MAX)])
-    sex = SelectField("Sex", choices=[SelectChoice("female", "Female"), SelectChoice("male", "Male")])
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the case a title.")), Length(max=TITLE_MAX)])
+    age = StringField(_l("Age"), validators=[DataRequired(_l("Give an age, e.g. 3 months.")), Length(max=CASE_AGE_MAX)])
+    sex = SelectField(_l("Sex"), choices=[SelectChoice("female", _l("Female")), SelectChoice("male", _l("Male"))])
     difficulty = SelectField(
-        "Difficulty",
+        _l("Difficulty"),
         default="medium",
         choices=[
-            SelectChoice("easy", "Easy"),
-            SelectChoice("medium", "Medium"),
-            SelectChoice("hard", "Hard"),
+            SelectChoice("easy", _l("Easy")),
+            SelectChoice("medium", _l("Medium")),
+            SelectChoice("hard", _l("Hard")),
         ],
     )
     narrative = TextAreaField(
-        "Narrative (2 to 6 sentences, your own words)",
-        validators=[DataRequired("Write the narrative."), Length(min=NARRATIVE_MIN, max=NARRATIVE_MAX)],
+        _l("Narrative (2 to 6 sentences, your own words)"),
+        validators=[DataRequired(_l("Write the narrative.")), Length(min=NARRATIVE_MIN, max=NARRATIVE_MAX)],
     )
     lean = RadioField(
-        "Expected inheritance lean", choices=LEANS, validators=[InputRequired("Choose the expected lean.")]
+        _l("Expected inheritance lean"), choices=LEANS, validators=[InputRequired(_l("Choose the expected lean."))]
     )
-    submit = SubmitField("Save the case")
+    submit = SubmitField(_l("Save the case"))
 
     def payload(self, kb: KnowledgeBase) -> dict[str, object]:
         """The validated form in the shape of a written case (rules.practice.cases validates it again)."""
@@ -207,29 +215,29 @@ def author_form_data(case: Mapping[str, Any]) -> dict[str, object]:
 def author_form_class(kb: KnowledgeBase) -> type[_AuthorBase]:
     """The authoring form: one tri-state per finding, onset, family history, teaching points with sources."""
     states = [
-        SelectChoice("present", "Present"),
-        SelectChoice("absent", "Absent"),
-        SelectChoice("unknown", "Not in the key"),
+        SelectChoice("present", _l("Present")),
+        SelectChoice("absent", _l("Absent")),
+        SelectChoice("unknown", _l("Not in the key")),
     ]
     attrs: dict[str, object] = {
         slug: RadioField(f.label, choices=states, default="unknown") for slug, f in kb.findings.items()
     }
     attrs["onset"] = SelectField(
-        "Age at onset", default="unknown", choices=[SelectChoice(o.slug, o.label) for o in kb.onsets.values()]
+        _l("Age at onset"), default="unknown", choices=[SelectChoice(o.slug, o.label) for o in kb.onsets.values()]
     )
     attrs["family_history"] = SelectField(
-        "Family history",
+        _l("Family history"),
         default="unknown",
         choices=[SelectChoice(h.slug, h.label) for h in kb.family_histories.values()],
     )
     sources = [SelectChoice(s.id, s.title) for s in kb.sources.values()]
     for i in range(1, TEACHING_POINTS + 1):
-        required = [DataRequired("Give at least one teaching point.")] if i == 1 else [Optional()]
+        required = [DataRequired(_l("Give at least one teaching point."))] if i == 1 else [Optional()]
         attrs[f"point{i}"] = TextAreaField(
-            f"Teaching point {i}", validators=[*required, Length(max=TEACHING_POINT_MAX)]
+            _l("Teaching point %(n)s", n=i), validators=[*required, Length(max=TEACHING_POINT_MAX)]
         )
-        attrs[f"point{i}_source"] = SelectField(f"Source of teaching point {i}", choices=sources)
+        attrs[f"point{i}_source"] = SelectField(_l("Source of teaching point %(n)s", n=i), choices=sources)
         attrs[f"point{i}_locator"] = StringField(
-            f"Where in source {i}: section, page or quoted passage", validators=[Length(max=LOCATOR_MAX)]
+            _l("Where in source %(n)s: section, page or quoted passage", n=i), validators=[Length(max=LOCATOR_MAX)]
         )
     return type("AuthorCaseForm", (_AuthorBase,), attrs)

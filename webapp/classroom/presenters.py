@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
+
 from rules import Case
 from rules import DecisionMarks
 from rules import KnowledgeBase
@@ -87,17 +89,17 @@ def status(exercise: ExerciseFacts, now: datetime | None = None) -> dict[str, An
     deadline = exercise.deadline
     left, seconds_left = None, None
     if exercise.closed_at is not None:
-        text, short = "Closed by the educator: answers are no longer accepted.", "closed"
+        text, short = gettext("Closed by the educator: answers are no longer accepted."), gettext("closed")
     elif deadline is not None and now >= deadline:
-        text, short = "The time limit has passed: answers are no longer accepted.", "time is up"
+        text, short = gettext("The time limit has passed: answers are no longer accepted."), gettext("time is up")
     elif deadline is not None:
         # Minutes left, rounded up, in no time zone at all: the room's clocks need not agree with UTC.
         minutes = max(1, -int(-(deadline - now).total_seconds() // 60))
-        left = f"{minutes} min left"
+        left = gettext("%(minutes)s min left", minutes=minutes)
         seconds_left = int((deadline - now).total_seconds())
-        text, short = f"Open: {left}.", f"open, {left}"
+        text, short = gettext("Open: %(left)s.", left=left), gettext("open, %(left)s", left=left)
     else:
-        text, short = "Open: answers are accepted.", "open"
+        text, short = gettext("Open: answers are accepted."), gettext("open")
     return {
         "open": exercise.is_open(now),
         "text": text,
@@ -110,7 +112,7 @@ def status(exercise: ExerciseFacts, now: datetime | None = None) -> dict[str, An
 
 def case_title(case: Case, position: int) -> str:
     """How a case is named in classroom pages: its position and title."""
-    return f"Case {position}: {case.title}"
+    return gettext("Case %(n)s: %(title)s", n=position, title=case.title)
 
 
 def present_summary(summary: ExerciseSummary) -> dict[str, Any]:
@@ -187,7 +189,7 @@ def projector_fit(staged: dict[str, Any] | None, case: dict[str, Any] | None) ->
 def present_key(case: Case, kb: KnowledgeBase) -> dict[str, Any]:
     """A case's answer key as the educator's dashboard shows it (never on the projector)."""
     return {
-        "lean": charts.LEAN_LABEL[case.key.lean],
+        "lean": charts.lean_label(case.key.lean),
         "present": [kb.findings[s].label for s in case.key.present],
         "absent": [kb.findings[s].label for s in case.key.absent],
     }
@@ -236,7 +238,7 @@ class ClassResults:
                     "answered": s.answered,
                     "revealed": s.case_id in shown,
                     "key": present_key(cases[i], kb) if with_key else None,  # the educator's eyes only
-                    "expected_lean": charts.LEAN_LABEL[s.expected_lean] if s.case_id in shown else None,
+                    "expected_lean": charts.lean_label(s.expected_lean) if s.case_id in shown else None,
                     "lean_chart": charts.lean_bars(s, s.case_id in shown),
                     "confidence_chart": charts.confidence_bars(s, s.case_id in shown),
                     "most_ticked": _most_ticked(s, labels) if s.answered else [],
@@ -491,9 +493,9 @@ def present_student_answers(cases: Sequence[Case], mine: dict[str, Answer], kb: 
         rows.append(
             {
                 "name": case_title(case, i + 1),
-                "expected": charts.LEAN_LABEL[case.key.lean],
+                "expected": charts.lean_label(case.key.lean),
                 "answered": sub is not None,
-                "lean": charts.LEAN_LABEL.get(sub.lean, sub.lean) if sub else None,
+                "lean": charts.lean_label(sub.lean) if sub else None,
                 "lean_right": sub is not None and sub.lean == case.key.lean,
                 "confidence": sub.confidence if sub else None,
                 "score": charts.pct(sub.score) if sub else None,

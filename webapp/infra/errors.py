@@ -19,6 +19,7 @@ from flask import make_response
 from flask import render_template
 from flask import request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -27,9 +28,11 @@ from werkzeug.exceptions import HTTPException
 from rules import InputError
 
 from ..limits import TOO_LARGE
-from ..wording import DISCLAIMER
+from ..wording import N_
+from ..wording import disclaimer
 from .database import RETRY_AFTER_SECONDS
 from .database import unavailable
+from .language import ui_language
 
 CODES = {
     400: "bad_request",
@@ -46,12 +49,21 @@ CODES = {
 
 
 TITLES = {
-    401: "Educator key needed",
-    403: "Not allowed",
-    404: "Not found",
-    413: "Too large",
-    429: "Too many attempts",
-    503: "Temporarily unavailable",
+    401: N_("Educator key needed"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    413: N_("Too large"),
+    429: N_("Too many attempts"),
+    503: N_("Temporarily unavailable"),
+}
+CLIENT_ERROR = N_("Something is wrong with the request")
+SERVER_ERROR = N_("Server error")
+# What a page says for an HTTP error raised without a message of the app's own (Werkzeug's English
+# descriptions are replaced by these, in the page language).
+DEFAULT_MESSAGES = {
+    400: N_("The browser sent a request this site could not understand."),
+    404: N_("There is no page at this address. Check the address, or start from the checklist."),
+    405: N_("This page cannot be reached that way (wrong method)."),
 }
 
 
@@ -79,10 +91,18 @@ def error_response(status: int, message: str, code: str | None = None) -> tuple[
     """Render one error in the right format."""
     code = code or CODES.get(status, "error")
     if wants_json():
-        body = {"error": {"code": code, "message": message}, "disclaimer": DISCLAIMER}
+        body = {"error": {"code": code, "message": message}, "disclaimer": disclaimer(), "language": ui_language()}
         return jsonify(body), status
-    title = TITLES.get(status, "Something is wrong with the request" if status < 500 else "Server error")
+    title = gettext(TITLES.get(status, CLIENT_ERROR if status < 500 else SERVER_ERROR))
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def http_message(err: HTTPException, status: int) -> str:
+    """An HTTP error's message: the app's own, or for Werkzeug's default words the page's own."""
+    message = err.description or CODES.get(status, "error")
+    if status in DEFAULT_MESSAGES and message == type(err).description:
+        return gettext(DEFAULT_MESSAGES[status])
+    return message
 
 
 def csrf_message(reason: str) -> str:
@@ -140,7 +160,7 @@ def register_errorhandlers(app: Flask) -> None:
         status = err.code or 500
         if status == 413:
             return error_response(413, TOO_LARGE)
-        response = make_response(error_response(status, err.description or CODES.get(status, "error")))
+        response = make_response(error_response(status, http_message(err, status)))
         # Keep what the exception's own response would have said, e.g. a 405's Allow (RFC 9110).
         for name, value in err.get_headers():
             if name.lower() != "content-type":
@@ -152,7 +172,7 @@ def register_errorhandlers(app: Flask) -> None:
         # Type, path and frames only: the message and the body may carry what a clinician entered.
         frames = "".join(traceback.format_tb(err.__traceback__))
         app.logger.error("unhandled %s on %s\n%s", type(err).__name__, request.path, frames)
-        return error_response(500, "Something went wrong on our side.")
+        return error_response(500, gettext("Something went wrong on our side."))
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeoutError)

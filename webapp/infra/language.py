@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from collections.abc import Sequence
+from typing import Any
 
 from flask import g
+from flask import has_app_context
 from flask import request
+from flask import url_for
 
 DEFAULT = "en"
 
@@ -43,5 +46,85 @@ def request_language(available: Sequence[str]) -> str | None:
 def current_language() -> str:
     """The language this request's pages and the app's own texts are shown in (English until a request
     hook sets `g.language`). Views pass it to `rules` functions that give translated texts."""
+    if not has_app_context():  # a presenter called outside a request (a script, a test): English
+        return DEFAULT
     language = getattr(g, "language", DEFAULT)
     return language if isinstance(language, str) else DEFAULT
+
+
+# --- The page language: a link's ?lang=, else the switch's cookie, else Accept-Language -------------
+# The languages of the interface (a gettext catalog each, webapp/translations/). English is the source.
+UI_LANGUAGES = ("en", "es")
+# The languages a visitor may choose: the interface's, and those with official HPO labels only, whose
+# pages stay in English for now (the HPO labels in them; /about says so).
+LANGUAGES = ("en", "es", "fr", "ja", "zh", "pt")
+# Each language's name in itself, for the switch.
+NAMES = {"en": "English", "es": "Español", "fr": "Français", "ja": "日本語", "zh": "中文", "pt": "Português"}
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def choose_language() -> None:
+    """Before each request: `g.language`. A page: its `lang` link parameter (kept in the cookie after),
+    else the cookie the switch set, else Accept-Language. The API: Accept-Language alone (no cookie
+    speaks for a program); its HPO search reads its own `lang` too."""
+    if request.path.startswith("/api/"):
+        g.language = preferred(request.accept_languages, LANGUAGES)
+        return
+    given = request.args.getlist("lang")
+    if len(given) == 1 and given[0] in LANGUAGES:
+        g.language = given[0]
+        g.language_chosen = given[0]
+        return
+    cookie = request.cookies.get(COOKIE)
+    g.language = cookie if cookie in LANGUAGES else preferred(request.accept_languages, LANGUAGES)
+
+
+def ui_language() -> str:
+    """The language of the interface's own words: the page language if there is a catalog for it,
+    else English (Flask-Babel's locale selector)."""
+    language = current_language()
+    return language if language in UI_LANGUAGES else DEFAULT
+
+
+def remember_language(response: Any) -> Any:
+    """After each request: a language chosen by a link (the switch's links too) is kept in the cookie,
+    and a page says that its words depend on the cookie and Accept-Language."""
+    chosen = getattr(g, "language_chosen", None)
+    if chosen and request.cookies.get(COOKIE) != chosen:
+        response.set_cookie(
+            COOKIE, chosen, max_age=COOKIE_MAX_AGE, secure=request.is_secure, httponly=True, samesite="Lax"
+        )
+    if response.mimetype == "text/html" or request.path.startswith("/api/"):
+        response.vary.add("Accept-Language")
+        if not request.path.startswith("/api/"):
+            response.vary.add("Cookie")
+    return response
+
+
+def lang_query(separator: str = "&") -> str:
+    """What a shareable link adds so that it opens in this page's language ('' in English): a link
+    sent or printed keeps the language it was made in."""
+    language = current_language()
+    return "" if language == DEFAULT else f"{separator}lang={language}"
+
+
+def language_links() -> list[dict[str, Any]]:
+    """The switch: each language, its name, and this page in it (a GET page keeps its own query;
+    any other goes to the checklist), the current one marked, the HPO-labels-only ones marked."""
+    here = request.endpoint if request.method == "GET" and request.endpoint else "checklist.checklist"
+    values: dict[str, Any] = {}
+    if here == request.endpoint:
+        values.update(request.view_args or {})
+        values.update((k, v) for k, v in request.args.items() if k != "lang")
+    current = current_language()
+    return [
+        {
+            "code": code,
+            "name": NAMES[code],
+            "url": url_for(here, **{**values, "lang": code}),
+            "current": code == current,
+            "hpo_only": code not in UI_LANGUAGES,
+        }
+        for code in LANGUAGES
+    ]

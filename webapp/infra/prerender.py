@@ -28,9 +28,8 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from markupsafe import escape
 
-# The languages pages are written in (a translation adds its code here; the cache is keyed by it).
-LANGUAGES = ("en",)
-DEFAULT_LANGUAGE = "en"
+from .language import current_language
+
 # Drawn once per process, so a slot can never equal text a template writes, and no two slots can be
 # confused. Letters, digits and dashes only: HTML escaping and URL quoting leave a slot as it is.
 SLOT_MARK = secrets.token_hex(8)
@@ -47,8 +46,9 @@ def slot(name: str) -> str:
 
 
 def page_language() -> str:
-    """The language of the page to serve (English until a translation exists)."""
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+    """The language of the page to serve (webapp/infra/language.py chose it: link, cookie or
+    Accept-Language); the cache is keyed by it."""
+    return current_language()
 
 
 def prerendered(name: str, path: str, render: Callable[[], str], values: Mapping[str, str] | None = None) -> Markup:
@@ -83,6 +83,7 @@ def _render_shared(path: str, language: str, render: Callable[[], str]) -> str:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     base_url = request.host_url.rstrip("/") + request.script_root
     with app.app_context(), app.test_request_context(path, base_url=base_url, headers={"Accept-Language": language}):
+        g.language = language  # the request hooks do not run here: the language is set as chosen
         setattr(g, app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), slot(CSRF_SLOT))
         return render()
 

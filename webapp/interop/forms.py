@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SubmitField
@@ -22,10 +24,11 @@ class ImportForm(FlaskForm):
     """
 
     import_file = FileField(
-        f"Choose a file (phenopacket .json or HPO list .txt, up to {BODY_MAX_WORDS})", render_kw={"accept": ACCEPT}
+        _l("Choose a file (phenopacket .json or HPO list .txt, up to %(limit)s)", limit=BODY_MAX_WORDS),
+        render_kw={"accept": ACCEPT},
     )
-    import_text = TextAreaField("Or paste it here")
-    import_submit = SubmitField("Open the checklist filled in")
+    import_text = TextAreaField(_l("Or paste it here"))
+    import_submit = SubmitField(_l("Open the checklist filled in"))
 
     def payload(self) -> bytes | str:
         """The uploaded bytes or the pasted text; InputError for neither or both."""
@@ -33,12 +36,13 @@ class ImportForm(FlaskForm):
         has_file = bool(upload is not None and getattr(upload, "filename", ""))
         text = self.import_text.data or ""
         if has_file and text.strip():
-            raise InputError("invalid_import", "Choose a file or paste text, not both.")
+            raise InputError("invalid_import", gettext("Choose a file or paste text, not both."))
         if has_file:
             data: bytes = upload.read()  # a Werkzeug FileStorage (Flask-WTF is untyped)
             return data
         if not text.strip():
             raise InputError(
-                "empty_import", "Nothing to import: choose a file or paste a phenopacket or HPO ids, one per line."
+                "empty_import",
+                gettext("Nothing to import: choose a file or paste a phenopacket or HPO ids, one per line."),
             )
         return text

@@ -19,6 +19,7 @@ from flask import render_template
 from flask import session
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from rules import DrillCard
 from rules import next_drill_card
@@ -63,7 +64,7 @@ def front() -> ResponseReturnValue:
     if form.is_submitted():
         if not form.validate():
             if form.csrf_token.errors:
-                abort(400, "The form expired. Reload the page and try again.")
+                abort(400, gettext("The form expired. Reload the page and try again."))
             return render_template("practice/drill.html", card=present_drill_card(card, kb()), form=form), 400
         if form.card.data != card.token:  # a stale page: that card was rated meanwhile
             return redirect(url_for("drill.front"), 303)
@@ -90,7 +91,9 @@ def rate() -> ResponseReturnValue:
     """Schedule the answered card with the trainee's rating, then on to the next card."""
     form = DrillRateForm()
     if not form.validate_on_submit():
-        abort(400, "Rate the card with one of Again, Hard, Good or Easy (or reload the page: the form expired).")
+        abort(
+            400, gettext("Rate the card with one of Again, Hard, Good or Easy (or reload the page: the form expired).")
+        )
     card = _card()
     if card is not None and form.card.data == card.token and _answered(card) is not None:
         session[REVIEW_KEY] = rate_card(session.get(REVIEW_KEY), card.key, form.rating.data, _now())

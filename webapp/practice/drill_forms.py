@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms import RadioField
@@ -17,8 +18,8 @@ class DrillAnswerForm(FlaskForm):
     """Which choice the trainee picks; `card` names the card at this due time (never its answer)."""
 
     card = HiddenField()
-    choice = RadioField("Your answer", coerce=int, validators=[InputRequired("Pick one answer.")])
-    submit = SubmitField("Answer and turn the card")
+    choice = RadioField(_l("Your answer"), coerce=int, validators=[InputRequired(_l("Pick one answer."))])
+    submit = SubmitField(_l("Answer and turn the card"))
 
     def __init__(self, *args: object, drill_card: DrillCard, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -32,7 +33,7 @@ class DrillRateForm(FlaskForm):
 
     card = HiddenField()
     rating = RadioField(
-        "How well did you know it?",
+        _l("How well did you know it?"),
         coerce=int,
         choices=[SelectChoice(n, name) for n, name in RATINGS.items()],
         validators=[InputRequired()],

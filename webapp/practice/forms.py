@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 
 from flask import render_template
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import RadioField
@@ -30,9 +32,9 @@ from ..infra.prerender import prerendered
 from ..infra.prerender import slot
 
 LEAN_CHOICES = [
-    SelectChoice("recessive", "Recessive (MIOP)"),
-    SelectChoice("dominant", "Dominant"),
-    SelectChoice("indeterminate", "Indeterminate: the case does not settle it"),
+    SelectChoice("recessive", _l("Recessive (MIOP)")),
+    SelectChoice("dominant", _l("Dominant")),
+    SelectChoice("indeterminate", _l("Indeterminate: the case does not settle it")),
 ]
 CONFIDENCE_CHOICES = [SelectChoice(n, f"{n} %") for n in range(CONFIDENCE_MIN, CONFIDENCE_MAX + 1, 10)]
 
@@ -60,7 +62,9 @@ def _choices(knowledge: KnowledgeBase) -> tuple[tuple[SelectChoice, ...], tuple[
 
 PLACES = ("First", "Second", "Third")
 DECISION_FIELDS = ("differential_1", "differential_2", "differential_3", "next_step")
-NO_ENTRY = "(none)"
+NO_ENTRY = _l("(none)")
+OSTEOPETROSES = _l("Osteopetroses")
+OTHER_DISORDERS = _l("Other dense-bone disorders")
 GroupedChoices = dict[str | None, list[SelectChoice]]
 
 
@@ -73,15 +77,16 @@ def entry_label(name: str, genes: tuple[str, ...]) -> str:
 def _decision_choices(knowledge: KnowledgeBase) -> tuple[GroupedChoices, tuple[SelectChoice, ...]]:
     """The differential's choices (none, then the osteopetroses, then the other dense-bone disorders) and the
     next-step choices: the same for every case, made once per knowledge base."""
-    groups: GroupedChoices = {None: [SelectChoice("", NO_ENTRY)], "Osteopetroses": [], "Other dense-bone disorders": []}
+    # The group names are lazy: the choices are made once, each page renders them in its own language.
+    groups: GroupedChoices = {None: [SelectChoice("", NO_ENTRY)], OSTEOPETROSES: [], OTHER_DISORDERS: []}
     labels = [entry_label(c.name, c.genes) for c in differential_choices(knowledge)]
     for choice, label in zip(differential_choices(knowledge), labels, strict=True):
         if labels.count(label) > 1:  # two entries of one name and genes (an OMIM and an Orphanet entry)
             label = f"{label} [{choice.id}]"
-        groups["Osteopetroses" if choice.group == "osteopetrosis" else "Other dense-bone disorders"].append(
+        groups[OSTEOPETROSES if choice.group == "osteopetrosis" else OTHER_DISORDERS].append(
             SelectChoice(choice.id, label)
         )
-    steps = (SelectChoice("", "No answer: skip this question"),) + tuple(
+    steps = (SelectChoice("", _l("No answer: skip this question")),) + tuple(
         SelectChoice(c.id, c.label) for c in next_step_choices(knowledge)
     )
     return groups, steps
@@ -94,24 +99,24 @@ class AttemptForm(FlaskForm):
     give the mechanism question away.
     """
 
-    findings = CheckboxesField("Findings present in this case")
+    findings = CheckboxesField(_l("Findings present in this case"))
     lean = RadioField(
-        "Inheritance lean",
+        _l("Inheritance lean"),
         choices=LEAN_CHOICES,
-        validators=[InputRequired("Choose a lean (indeterminate is an answer too).")],
+        validators=[InputRequired(_l("Choose a lean (indeterminate is an answer too)."))],
     )
-    mechanisms = CheckboxesField("Mechanisms behind the findings")
+    mechanisms = CheckboxesField(_l("Mechanisms behind the findings"))
     confidence = RadioField(
-        "How confident are you?",
+        _l("How confident are you?"),
         choices=CONFIDENCE_CHOICES,
         coerce=int,
-        validators=[InputRequired("Say how confident you are.")],
+        validators=[InputRequired(_l("Say how confident you are."))],
     )
     differential_1 = SelectField(f"{PLACES[0]} choice", validators=[Optional()])
     differential_2 = SelectField(f"{PLACES[1]} choice", validators=[Optional()])
     differential_3 = SelectField(f"{PLACES[2]} choice", validators=[Optional()])
-    next_step = RadioField("The next step", validators=[Optional()], default="")
-    submit = SubmitField("Commit and reveal")
+    next_step = RadioField(_l("The next step"), validators=[Optional()], default="")
+    submit = SubmitField(_l("Commit and reveal"))
 
     def __init__(
         self, *args: object, knowledge: KnowledgeBase | None = None, decisions: bool = False, **kwargs: object
@@ -145,7 +150,7 @@ class AttemptForm(FlaskForm):
         seen: set[str] = set()
         for field in self.differential_fields if self.asks_decisions else ():
             if field.data and field.data in seen:
-                field.errors = [*field.errors, "You chose this entry already: each entry once."]
+                field.errors = [*field.errors, gettext("You chose this entry already: each entry once.")]
                 valid = False
             seen.add(field.data or "")
         return valid
@@ -182,10 +187,10 @@ def attempt_form_html(form: AttemptForm | None, action: str, decisions: bool = F
 class ResetForm(FlaskForm):
     """Clear the progress kept in this browser (a POST with CSRF, never a link), after a confirmation page."""
 
-    submit = SubmitField("Yes, clear my progress")
+    submit = SubmitField(_l("Yes, clear my progress"))
 
 
 class UndoForm(FlaskForm):
     """Put back the progress the last clear removed."""
 
-    submit = SubmitField("Undo: bring my progress back")
+    submit = SubmitField(_l("Undo: bring my progress back"))

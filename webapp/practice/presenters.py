@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import ngettext
+
 from rules import CERTAINTY_BEST_WHEN
 from rules import CERTAINTY_MARKS
 from rules import MATCH_WORDS
@@ -45,19 +48,21 @@ from rules import unfolding_of
 from ..checklist.differential import expected_rank
 from ..checklist.differential import percent_words
 from ..checklist.differential import ratio_words
+from ..checklist.page import lean_word
 from ..checklist.presenters import lean_summary
 from ..checklist.presenters import present_assessment
 from ..checklist.presenters import source_dict
-from ..wording import DISCLAIMER
+from ..wording import N_
+from ..wording import disclaimer
 from .forms import entry_label
 
 PUBLIC_LABELS = {
-    "written": "Written case",
-    "simulated": ("Simulated patient from the HPO annotations of an osteopetrosis entry (named after you answer)"),
-    "authored": "Case written by your educator",
+    "written": N_("Written case"),
+    "simulated": N_("Simulated patient from the HPO annotations of an osteopetrosis entry (named after you answer)"),
+    "authored": N_("Case written by your educator"),
 }
 LEAN_LABELS = {"recessive": "recessive", "dominant": "dominant", "indeterminate": "indeterminate"}
-SEX_WORDS = {"female": "Female", "male": "Male"}
+SEX_WORDS = {"female": N_("Female"), "male": N_("Male")}
 
 
 def present_case(case: Case) -> dict[str, Any]:
@@ -68,11 +73,11 @@ def present_case(case: Case) -> dict[str, Any]:
         "title": case.title,
         "age": case.age,
         "sex": case.sex,
-        "sex_label": SEX_WORDS.get(case.sex, case.sex),
+        "sex_label": gettext(SEX_WORDS[case.sex]) if case.sex in SEX_WORDS else case.sex,
         "narrative": case.narrative,
         "difficulty": case.difficulty,
         "kind": case.kind,
-        "label": PUBLIC_LABELS.get(case.kind, ""),
+        "label": gettext(PUBLIC_LABELS[case.kind]) if case.kind in PUBLIC_LABELS else "",
         "stages": [{"title": st.title, "narrative": st.narrative} for st in case.unfolding],
     }
 
@@ -148,44 +153,81 @@ def _mechanism(slug: str, kb: KnowledgeBase) -> dict[str, Any]:
     return {"slug": slug, "title": m.title, "explanation": m.explanation, "source": source_dict(m.cite, kb)}
 
 
+# rules' SCORE_RULE as it reads today, marked here for the catalog: the page shows it translated while
+# rules' text is this one (a test compares them; a changed rule shows in English until translated again).
+SCORE_RULE_CATALOG = N_(
+    "Score = 0.5 × finding credit + 0.3 × lean + 0.2 × mechanism overlap. Finding credit = 2 × hits ÷ (2 × hits + "
+    "misses + over-calls): every finding you miss and every finding you tick that the case does not have lowers it. "
+    "Lean = 1 if your lean matches the expected one, else 0. Mechanism overlap = mechanisms in both ÷ mechanisms in "
+    "either. Only what the stages you read describe counts: a finding a later stage adds is not shown yet, never a "
+    "miss. A perfect answer scores 1. Decisions are optional. Each one you commit to (the differential, the next "
+    "step) counts 0.2, and the three parts above share the rest in the same proportions (with both: 0.3, 0.18 and "
+    "0.12). Differential: 1 when the case's entry (or an entry its Orphanet group is pooled into) is your first "
+    "choice, 0.5 when second, 0.25 when third, else 0. Next step: 1 when it is a step that a red flag (urgent or "
+    "high) raised by the findings shown calls for, or nothing urgent when none is raised; else 0. Without "
+    "decisions, the score is the three parts alone."
+)
+
+
 def _lean_why(feedback: Feedback) -> str:
     """Why the expected lean is what it is, in words."""
     case, inh = feedback.case, feedback.engine.inheritance
     rules_say = lean_summary(inh.lean, inh.strength)
+    lean = lean_word(case.key.lean)
     if case.kind == "simulated":
-        basis = f"The expected lean is the recorded inheritance of {case.entry}: {case.key.lean}."
-    elif case.kind == "authored":  # a classroom case: the educator who wrote it set the key
-        basis = f"The expected lean is the one the educator who wrote this case gave: {case.key.lean}."
-    else:
-        basis = f"The expected lean is the inheritance of the entry this case models ({case.entry}): {case.key.lean}."
-    if feedback.engine_agrees:
-        return (
-            f"{basis} The checklist's rules reach it too, from the case's findings, onset and family "
-            f"history: {rules_say}"
+        basis = gettext(
+            "The expected lean is the recorded inheritance of %(entry)s: %(lean)s.", entry=case.entry, lean=lean
         )
-    return (
-        f"{basis} The checklist's rules, given the same findings, onset and family history, say: {rules_say} "
-        "The teaching points explain the difference."
+    elif case.kind == "authored":  # a classroom case: the educator who wrote it set the key
+        basis = gettext("The expected lean is the one the educator who wrote this case gave: %(lean)s.", lean=lean)
+    else:
+        basis = gettext(
+            "The expected lean is the inheritance of the entry this case models (%(entry)s): %(lean)s.",
+            entry=case.entry,
+            lean=lean,
+        )
+    if feedback.engine_agrees:
+        return gettext(
+            "%(basis)s The checklist's rules reach it too, from the case's findings, onset and family history: "
+            "%(rules)s",
+            basis=basis,
+            rules=rules_say,
+        )
+    return gettext(
+        "%(basis)s The checklist's rules, given the same findings, onset and family history, say: %(rules)s "
+        "The teaching points explain the difference.",
+        basis=basis,
+        rules=rules_say,
     )
 
 
 def _verdict(feedback: Feedback) -> str:
     """The feedback in one sentence, for the top of the page: the lean, then the findings scored."""
-    lean = "Your lean is right" if feedback.lean_correct else "Your lean is not right"
+    lean = gettext("Your lean is right") if feedback.lean_correct else gettext("Your lean is not right")
     shown = len(feedback.hits) + len(feedback.missed)
-    found = f"you found {len(feedback.hits)} of the {shown} findings shown" if shown else "no finding was shown"
-    extra = f", with {len(feedback.extra)} over-call{'s' if len(feedback.extra) != 1 else ''}" if feedback.extra else ""
-    later = f"; {len(feedback.not_shown)} more only later stages describe (not counted)" if feedback.not_shown else ""
+    found = (
+        gettext("you found %(hits)s of the %(shown)s findings shown", hits=len(feedback.hits), shown=shown)
+        if shown
+        else gettext("no finding was shown")
+    )
+    extra = (
+        ngettext(", with %(num)s over-call", ", with %(num)s over-calls", len(feedback.extra)) if feedback.extra else ""
+    )
+    later = (
+        gettext("; %(n)s more only later stages describe (not counted)", n=len(feedback.not_shown))
+        if feedback.not_shown
+        else ""
+    )
     d, n = feedback.differential, feedback.next_step
     decided = ""
     if d is not None and d.credit is not None:
         decided += (
-            f"; the case's entry is your {ORDINALS[d.place - 1]} choice"
+            gettext("; the case's entry is your %(place)s choice", place=gettext(ORDINALS[d.place - 1]))
             if d.place
-            else "; the case's entry is not in your differential"
+            else gettext("; the case's entry is not in your differential")
         )
     if n is not None:
-        decided += "; your next step is right" if n.right else "; your next step is not the key"
+        decided += gettext("; your next step is right") if n.right else gettext("; your next step is not the key")
     return f"{lean}; {found}{extra}{later}{decided}."
 
 
@@ -198,7 +240,7 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
         "score": round(feedback.score, 3),
         "score_pct": round(feedback.score * 100),
         "verdict": _verdict(feedback),
-        "rule": SCORE_RULE,
+        "rule": gettext(SCORE_RULE),
         "parts": {
             "findings": {"weight": feedback.weights["findings"], "credit": round(feedback.finding_credit, 3)},
             "lean": {"weight": feedback.weights["lean"], "credit": 1.0 if feedback.lean_correct else 0.0},
@@ -242,7 +284,7 @@ def present_feedback(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any]:
         "confidence": attempt.confidence,
         "unfolding": present_unfolding(unfolding_of(feedback), kb),
         "certainty": present_certainty(attempt.confidence, feedback.lean_correct, kb, feedback.decisions_right),
-        "disclaimer": DISCLAIMER,
+        "disclaimer": disclaimer(),
     }
 
 
@@ -251,21 +293,29 @@ def _labels(slugs: Sequence[str], kb: KnowledgeBase) -> list[str]:
 
 
 def _timing_words(u: Unfolding, kb: KnowledgeBase) -> str:
-    at = f"You committed after stage {u.committed} of {u.total}"
+    at = gettext("You committed after stage %(n)s of %(total)s", n=u.committed, total=u.total)
     if u.timing == "early":
         later = [r for r in u.stages if not r.seen and r.adds]
-        told = "; ".join(f"{r.title} would have added {', '.join(_labels(r.adds, kb))}" for r in later)
-        return (
-            f"{at}, while later stages still held findings of the key ({told}). Those are listed apart as "
-            "not shown yet: they are no misses and do not count in the score."
+        told = "; ".join(
+            gettext("%(stage)s would have added %(names)s", stage=r.title, names=", ".join(_labels(r.adds, kb)))
+            for r in later
+        )
+        return gettext(
+            "%(at)s, while later stages still held findings of the key (%(told)s). Those are listed apart as "
+            "not shown yet: they are no misses and do not count in the score.",
+            at=at,
+            told=told,
         )
     if u.timing == "late":
         needed = u.stages[u.needed - 1]
-        return (
-            f"{at}; every finding of the key was on the page by stage {u.needed} ({needed.title}), "
-            "and the stages after it added nothing the key needed."
+        return gettext(
+            "%(at)s; every finding of the key was on the page by stage %(n)s (%(stage)s), "
+            "and the stages after it added nothing the key needed.",
+            at=at,
+            n=u.needed,
+            stage=needed.title,
         )
-    return f"{at}, the last stage that added a finding of the key."
+    return gettext("%(at)s, the last stage that added a finding of the key.", at=at)
 
 
 def present_unfolding(u: Unfolding, kb: KnowledgeBase) -> dict[str, Any]:
@@ -275,7 +325,7 @@ def present_unfolding(u: Unfolding, kb: KnowledgeBase) -> dict[str, Any]:
         "total": u.total,
         "needed": u.needed,
         "timing": u.timing,
-        "verdict": {"early": "Early", "on time": "On time", "late": "Late"}[u.timing],
+        "verdict": gettext({"early": N_("Early"), "on time": N_("On time"), "late": N_("Late")}[u.timing]),
         "message": _timing_words(u, kb),
         "stages": [
             {
@@ -305,7 +355,7 @@ def sparkline(values: Sequence[int], width: int = 160, height: int = 36) -> dict
         "points": points,
         "last_x": last_x,
         "last_y": last_y,
-        "label": "Score trend, oldest to newest: " + ", ".join(f"{v} %" for v in values),
+        "label": gettext("Score trend, oldest to newest: %(scores)s", scores=", ".join(f"{v} %" for v in values)),
     }
 
 
@@ -343,12 +393,12 @@ def present_library(cases: Mapping[str, Case], best: Mapping[str, int]) -> list[
 def _when_words(when: datetime, now: datetime) -> str:
     minutes = int((when - now).total_seconds() // 60)
     if minutes <= 0:
-        return "now"
+        return gettext("now")
     if minutes < 60:
-        return f"in {minutes} min"
+        return gettext("in %(n)s min", n=minutes)
     if minutes < 48 * 60:
-        return f"in {minutes // 60} h"
-    return f"in {minutes // (24 * 60)} days"
+        return gettext("in %(n)s h", n=minutes // 60)
+    return gettext("in %(n)s days", n=minutes // (24 * 60))
 
 
 def weak_spot_reason(
@@ -374,7 +424,9 @@ def present_review(raw: Any, now: datetime, kb: KnowledgeBase) -> dict[str, Any]
         if item.kind == "finding":
             return kb.findings[item.target].label
         written = load_cases().get(item.target)
-        return f"case: {written.title}" if written else f"case {public_case_id(item.target)}"
+        if written:
+            return gettext("case: %(title)s", title=written.title)
+        return gettext("case %(id)s", id=public_case_id(item.target))
 
     return {
         "cards": len(all_items),
@@ -452,7 +504,7 @@ def anki_rows(records: Sequence[Record], kb: KnowledgeBase) -> list[list[str]]:
 ANKI_DECK = "MIOP Checklist::Missed findings"
 
 
-DECISION_NAMES = {"differential": "your differential (its first choice)", "next_step": "your next step"}
+DECISION_NAMES = {"differential": N_("your differential (its first choice)"), "next_step": N_("your next step")}
 
 
 def present_certainty(
@@ -462,7 +514,8 @@ def present_certainty(
     level = level_of(confidence)
     lean_mark = certainty_mark(confidence, right)
     marked = [
-        {"what": DECISION_NAMES[name], "right": ok, "mark": certainty_mark(confidence, ok)} for name, ok in decisions
+        {"what": gettext(DECISION_NAMES[name]), "right": ok, "mark": certainty_mark(confidence, ok)}
+        for name, ok in decisions
     ]
     return {
         "level": level,
@@ -515,7 +568,15 @@ def present_calibration_chart(records: Sequence[Record]) -> dict[str, Any] | Non
         right = sum(r.lean_correct for r in inside)
         rate = round(100 * right / len(inside))
         points.append({"x": x(level), "y": y(rate), "label": f"{right}/{len(inside)}", "label_y": y(rate) - 9})
-        said.append(f"at {level} % confidence your lean was right {right} of {len(inside)} times ({rate} %)")
+        said.append(
+            gettext(
+                "at %(level)s %% confidence your lean was right %(right)s of %(n)s times (%(rate)s %%)",
+                level=level,
+                right=right,
+                n=len(inside),
+                rate=rate,
+            )
+        )
     return {
         "width": w,
         "height": h,
@@ -524,9 +585,12 @@ def present_calibration_chart(records: Sequence[Record]) -> dict[str, Any] | Non
         "x_ticks": [{"x": x(v), "label": f"{v} %"} for v in (50, 60, 70, 80, 90, 100)],
         "y_ticks": [{"y": y(v), "label": f"{v} %"} for v in (0, 25, 50, 75, 100)],
         "points": points,
-        "title": "Calibration of your lean",
-        "desc": "Each point is a confidence level you chose; its height is how often your lean was right at "
-        "that level. On the dashed diagonal you would be right exactly as often as you were confident. "
+        "title": gettext("Calibration of your lean"),
+        "desc": gettext(
+            "Each point is a confidence level you chose; its height is how often your lean was right at "
+            "that level. On the dashed diagonal you would be right exactly as often as you were confident."
+        )
+        + " "
         + "; ".join(said)
         + ".",
     }
@@ -554,7 +618,7 @@ def present_decision_parts(feedback: Feedback) -> dict[str, Any]:
     return parts
 
 
-ORDINALS = ("first", "second", "third")
+ORDINALS = (N_("first"), N_("second"), N_("third"))
 EVIDENCE_ROWS = 5  # the key entry's strongest ratios shown, for and against
 
 
@@ -580,14 +644,18 @@ def present_differential(feedback: Feedback, kb: KnowledgeBase) -> dict[str, Any
             "percent": percent_words(r.probability),
         }
 
-    given = [{**entry(e), "place": ORDINALS[i]} for i, e in enumerate(feedback.attempt.differential)]
+    given = [{**entry(e), "place": gettext(ORDINALS[i])} for i, e in enumerate(feedback.attempt.differential)]
     key_best = min((places[k] for k in d.key), default=None, key=lambda x: x[0])
     if d.credit is None:
-        verdict = "This case models no entry of the ranking, so the differential is not scored."
+        verdict = gettext("This case models no entry of the ranking, so the differential is not scored.")
     elif d.place is None:
-        verdict = "The case's entry is not in your differential: no credit."
+        verdict = gettext("The case's entry is not in your differential: no credit.")
     else:
-        verdict = f"The case's entry is your {ORDINALS[d.place - 1]} choice: credit {d.credit:g}."
+        verdict = gettext(
+            "The case's entry is your %(place)s choice: credit %(credit)s.",
+            place=gettext(ORDINALS[d.place - 1]),
+            credit=format(d.credit, "g"),
+        )
     ranking_first = ranked[0].entry.id
     agree = [g for g in given if g["ranking_place"] <= len(ORDINALS)]
     return {

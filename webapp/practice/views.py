@@ -21,6 +21,7 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from rules import MAX_SEED
 from rules import Case
@@ -46,6 +47,7 @@ from rules import weak_spot_case
 
 from ..infra.knowledge import kb
 from ..infra.language import current_language
+from ..wording import N_
 from .forms import AttemptForm
 from .forms import ResetForm
 from .forms import UndoForm
@@ -64,9 +66,9 @@ bp = Blueprint("practice", __name__)
 SESSION_KEY = "practice"
 UNDO_KEY = "practice_undo"  # what the last "clear my progress" removed, until the next attempt
 NOTES = {
-    "nothing-missed": "Nothing missed yet: do a few cases first, then practise your weak spots.",
-    "cleared": "Your progress on this browser was cleared.",
-    "restored": "Your progress is back as it was before you cleared it.",
+    "nothing-missed": N_("Nothing missed yet: do a few cases first, then practise your weak spots."),
+    "cleared": N_("Your progress on this browser was cleared."),
+    "restored": N_("Your progress is back as it was before you cleared it."),
 }
 
 
@@ -87,7 +89,7 @@ def _library() -> dict[str, Case]:
 def _case_or_404(case_id: str) -> Case:
     case = get_case(case_id)
     if case is None:
-        abort(404, f"There is no case {case_id!r}. Pick one from the practice library.")
+        abort(404, gettext("There is no case %(id)s. Pick one from the practice library.", id=repr(case_id)))
     return case_in_language(case, current_language())
 
 
@@ -106,7 +108,7 @@ def index() -> ResponseReturnValue:
         review=present_review(session.get(REVIEW_KEY), datetime.now(UTC), knowledge),
         certainty=present_certainty_history(records),
         chart=present_calibration_chart(records),
-        note=NOTES.get(request.args.get("note", "")),
+        note=gettext(NOTES[request.args["note"]]) if request.args.get("note") in NOTES else None,
         undo_form=UndoForm() if session.get(UNDO_KEY) else None,
     )
 
@@ -121,7 +123,7 @@ def new_simulated() -> ResponseReturnValue:
     else:
         found = next((e for e in entries if e.id == wanted), None)
         if found is None:
-            abort(404, f"No simulated patients are offered for {wanted!r}.")
+            abort(404, gettext("No simulated patients are offered for %(entry)s.", entry=repr(wanted)))
         entry = found
     seed = secrets.randbelow(MAX_SEED + 1)
     return redirect(url_for("practice.case", case_id=public_case_id(case_id_for(entry, seed))))
@@ -166,7 +168,7 @@ def reset() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("practice/reset.html", form=form, attempts=len(_records()))
     if not form.validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     cleared = {key: session.pop(key) for key in PROGRESS_KEYS if key in session}
     if cleared:
         session[UNDO_KEY] = cleared
@@ -177,7 +179,7 @@ def reset() -> ResponseReturnValue:
 def undo() -> ResponseReturnValue:
     """Put back the progress the last clear removed."""
     if not UndoForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     saved = session.pop(UNDO_KEY, None)
     if not isinstance(saved, dict):
         return redirect(url_for("practice.index"))
@@ -297,10 +299,16 @@ def _next_case(current: Case, via: str | None) -> dict[str, str]:
     """Where "Next case" leads: the review schedule's next pick, a new simulated patient, or the
     written case after this one in the library's order (round to the first after the last)."""
     if via == "review":
-        return {"url": url_for("practice.weak_spots"), "text": "Next case from your review"}
+        return {"url": url_for("practice.weak_spots"), "text": gettext("Next case from your review")}
     if current.kind != "written":
-        return {"url": url_for("practice.new_simulated", entry="any"), "text": "Next case: a new surprise patient"}
+        return {
+            "url": url_for("practice.new_simulated", entry="any"),
+            "text": gettext("Next case: a new surprise patient"),
+        }
     rows = present_library(_library(), {})
     ids = [row["id"] for row in rows]
     following = rows[(ids.index(public_case_id(current.id)) + 1) % len(rows)]
-    return {"url": url_for("practice.case", case_id=following["id"]), "text": f"Next case: {following['title']}"}
+    return {
+        "url": url_for("practice.case", case_id=following["id"]),
+        "text": gettext("Next case: %(title)s", title=following["title"]),
+    }

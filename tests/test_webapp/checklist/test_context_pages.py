@@ -115,7 +115,7 @@ def test_the_x_linked_lean_as_served_validates_and_as_shown_on_the_page(client):
     page = text(
         client.get("/assessment?present=recurrent_infections,dense_bone&onset=infancy&family_history=x_linked_pattern")
     )
-    assert 'Result: <span class="lean-word">X-linked</span>' in page and "for x-linked" in page
+    assert 'Result: <span class="lean-word">X-linked</span>' in page and "for X-linked" in page
     assert "X-linked pattern: a boy affected, with an affected maternal uncle or male cousin" in page
 
 

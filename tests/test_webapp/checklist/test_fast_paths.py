@@ -32,13 +32,15 @@ def test_the_assess_answer_is_the_standard_json_of_the_presenter_dict(client, de
     assert "Set-Cookie" in client.get("/").headers  # the form's CSRF token: this browser has a session
     response = client.post(f"/api/v1/assess?detail={detail}", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 200 and response.mimetype == "application/json"
-    # The session is never read or written (Flask would add Vary: Cookie), nor the database (test_faults).
-    assert "Set-Cookie" not in response.headers and "Vary" not in response.headers
+    # The session is never read or written (Flask would add Vary: Cookie), nor the database (test_faults);
+    # the answer's words depend on Accept-Language alone.
+    assert "Set-Cookie" not in response.headers and response.headers.get("Vary") == "Accept-Language"
     parsed = parse_request(body, KB, load_hpo())
     expected = present_assessment(evaluate(parsed.answers, KB), KB, parsed, detail)
     # Insertion order, as the presenter builds it (orjson never sorts them), and every value as the
     # standard library writes the presenter's dict (the pre-encoded knowledge rows as the dicts they hold).
-    assert list(response.get_json()) == list(expected)
+    assert list(response.get_json()) == [*expected, "language"]
+    expected["language"] = "en"  # ok() adds the answer's language (no Accept-Language: English)
     assert response.get_json() == json.loads(json.dumps(expected, default=client.application.json.default))
     assert response.get_json()["genes"] == expected["genes"]
     assert list(response.get_json()["genes"][0]) == list(expected["genes"][0])

@@ -90,7 +90,7 @@ def test_the_key_never_reaches_the_client_before_an_attempt(client, case_id):
     assert all(set(s) == {"title", "narrative"} for s in body["case"]["stages"])
     for stage in range(1, len(case.unfolding) + 1):
         assert_no_key(client.get(f"/practice/{public_id(case_id)}?stage={stage}").get_data(as_text=True), case)
-    assert set(body) == {"case", "choices", "disclaimer", "knowledge_version"} and set(body["case"]) == {
+    assert set(body) == {"case", "choices", "disclaimer", "knowledge_version", "language"} and set(body["case"]) == {
         "stages",
         "id",
         "title",
