@@ -48,8 +48,8 @@ class _ChecklistBase(FlaskForm):
     other_absent = HiddenField(default="", validators=[_hpo_ids])
     # Find any finding in the HPO: the query, and its button (the page comes back with the terms found,
     # each with "Add as present" / "Add as absent"; with JavaScript a combobox asks as one types).
-    term_query = StringField("Search the HPO for any other finding", validators=[Optional(), Length(max=QUERY_MAX)])
-    find = SubmitField("Search")
+    term_query = StringField(_l("Search the HPO for any other finding"), validators=[Optional(), Length(max=QUERY_MAX)])
+    find = SubmitField(_l("Search"))
 
     def terms(self) -> list[tuple[str, str]]:
         """The other HPO terms entered, (id, present or absent), in the order they were added."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from rules import HPO_ID
@@ -49,20 +50,27 @@ def apply_edit(form: Any, formdata: MultiDict[str, str], kb: KnowledgeBase) -> s
             continue
         term = formdata.get(key, "").strip().upper()
         if not HPO_ID.fullmatch(term) or hpo.name(term) is None:
-            abort(400, "That is not an HPO term of this release: search again and pick one from the list.")
+            abort(400, gettext("That is not an HPO term of this release: search again and pick one from the list."))
         findings = hpo.findings_for(term)
         if findings:  # it counts as a checklist finding: tick that finding
             getattr(form, findings[0]).data = state
-            return f"{kb.findings[findings[0]].label}: marked {state} (the checklist's item for {term})."
+            label = kb.findings[findings[0]].label
+            if state == "present":
+                return gettext("%(label)s: marked present (the checklist's item for %(id)s).", label=label, id=term)
+            return gettext("%(label)s: marked absent (the checklist's item for %(id)s).", label=label, id=term)
         terms = [(t, st) for t, st in form.terms() if t != term] + [(term, state)]
         if len(terms) > TERMS_MAX:
-            abort(400, f"At most {TERMS_MAX} other terms: remove one first.")
+            abort(400, gettext("At most %(n)s other terms: remove one first.", n=TERMS_MAX))
         form.set_terms(terms)
-        return f"{_label(term)} ({term}) added as {state}."
+        if state == "present":
+            return gettext("%(label)s (%(id)s) added as present.", label=_label(term), id=term)
+        return gettext("%(label)s (%(id)s) added as absent.", label=_label(term), id=term)
     if "remove_term" in formdata:
         term = formdata.get("remove_term", "").strip().upper()
         form.set_terms([(t, st) for t, st in form.terms() if t != term])
-        return f"{_label(term)} ({term}) removed." if HPO_ID.fullmatch(term) else "Removed."
+        if HPO_ID.fullmatch(term):
+            return gettext("%(label)s (%(id)s) removed.", label=_label(term), id=term)
+        return gettext("Removed.")
     return ""
 
 

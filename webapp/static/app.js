@@ -11,11 +11,13 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".ranked").forEach(function (ranked) {
     var selects = Array.prototype.slice.call(ranked.querySelectorAll("select"));
     if (!selects.length) { return; }
+    var words = JSON.parse(ranked.getAttribute("data-words") || "{}");
     var fold = function (text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
     var originals = selects.map(function (s) { return Array.prototype.slice.call(s.children).map(function (c) { return c.cloneNode(true); }); });
     var box = document.createElement("p");
     box.className = "find-entry";
-    box.innerHTML = '<label for="find-entry">Find a type or gene</label> <input type="search" id="find-entry" autocomplete="off" aria-describedby="find-entry-count"> <span id="find-entry-count" class="hint" aria-live="polite"></span>';
+    box.innerHTML = '<label for="find-entry"></label> <input type="search" id="find-entry" autocomplete="off" aria-describedby="find-entry-count"> <span id="find-entry-count" class="hint" aria-live="polite"></span>';
+    box.querySelector("label").textContent = words.find || "Find a type or gene";
     ranked.parentNode.insertBefore(box, ranked);
     var input = box.querySelector("input"), count = box.querySelector("#find-entry-count");
     var show = function (select) {
@@ -49,7 +51,7 @@ document.addEventListener("DOMContentLoaded", function () {
         });
         select.value = kept;
       });
-      count.textContent = wanted ? matches + (matches === 1 ? " entry matches" : " entries match") : "";
+      count.textContent = !wanted ? "" : matches === 1 ? (words.one || "1 entry matches") : (words.many || "{n} entries match").replace("{n}", String(matches));
     };
     input.addEventListener("input", narrow);
     selects.forEach(function (select) {

@@ -10,6 +10,10 @@ document.addEventListener("DOMContentLoaded", function () {
   var lean = document.getElementById("live-lean"), flag = document.getElementById("live-flag");
   var entriesBox = document.getElementById("live-entries-box"), entries = document.getElementById("live-entries");
   var knowledge = null, timer = null, asked = 0;
+  var words = JSON.parse(box.getAttribute("data-words") || "{}");
+  function say(key, values) {  // a sentence in the page's language, its {slots} filled in
+    return (words[key] || key).replace(/\{(\w+)\}/g, function (_, name) { return String(values[name]); });
+  }
 
   function percent(p) {  // as the result page words it: no false precision
     if (p < 0.01) { return "< 1 %"; }
@@ -35,7 +39,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var top = answer.entered && answer.red_flags.length ? answer.red_flags[0] : null;
     var flagInfo = top && knowledge.red_flags[top.id];
     flag.hidden = !flagInfo;
-    flag.textContent = flagInfo ? "First red flag (" + top.level + "): " + flagInfo.title + "." : "";
+    flag.textContent = flagInfo ? say("first_flag", {level: top.level, title: flagInfo.title}) : "";
     entries.textContent = "";
     var best = answer.entered ? answer.differential.slice(0, 3) : [];
     best.forEach(function (e) {
@@ -45,7 +49,8 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     entriesBox.hidden = best.length === 0;
     if (line) {
-      var parts = [answer.entered ? answer.inheritance.lean + (answer.inheritance.strength ? " (" + answer.inheritance.strength + ")" : "") : ""];
+      var inh = answer.inheritance;
+      var parts = [answer.entered ? say(inh.lean, {}) + (inh.strength ? " (" + say(inh.strength, {}) + ")" : "") : ""];
       if (flagInfo) { parts.push(flagInfo.title); }
       if (best.length) {
         var first = knowledge.entries[best[0].id] || {name: best[0].id, genes: []};
@@ -92,13 +97,13 @@ document.addEventListener("DOMContentLoaded", function () {
       if (radio) {
         radio.checked = true;
         var legend = radio.closest("fieldset").querySelector("legend");
-        status.textContent = (legend ? legend.firstChild.textContent.trim() : hit.label) + ": marked present (the checklist's item for " + hit.id + ").";
+        status.textContent = say("marked_present", {label: legend ? legend.firstChild.textContent.trim() : hit.label, id: hit.id});
         form.dispatchEvent(new Event("change"));
         return;
       }
     }
     if (added.querySelector('fieldset[data-term="' + hit.id + '"]')) {
-      status.textContent = hit.label + " (" + hit.id + ") is already entered.";
+      status.textContent = say("already", {label: hit.label, id: hit.id});
       return;
     }
     var item = document.createElement("li"), set = document.createElement("fieldset"), legend = document.createElement("legend");
@@ -109,7 +114,7 @@ document.addEventListener("DOMContentLoaded", function () {
     id.className = "hpo"; id.setAttribute("aria-hidden", "true"); id.textContent = hit.id;
     legend.appendChild(id);
     set.appendChild(legend);
-    [["present", "Present"], ["absent", "Absent"]].forEach(function (pair) {
+    [["present", say("present", {})], ["absent", say("absent", {})]].forEach(function (pair) {
       var label = document.createElement("label"), input = document.createElement("input");
       label.className = "st st-" + pair[0];
       input.type = "radio"; input.name = "state:" + hit.id; input.value = pair[0]; input.checked = pair[0] === "present";
@@ -119,19 +124,19 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     var remove = document.createElement("button");
     remove.type = "submit"; remove.name = "remove_term"; remove.value = hit.id; remove.className = "remove-term";
-    remove.setAttribute("formnovalidate", ""); remove.setAttribute("aria-label", "Remove " + hit.label);
-    remove.textContent = "Remove";
+    remove.setAttribute("formnovalidate", ""); remove.setAttribute("aria-label", say("remove_term", {term: hit.label}));
+    remove.textContent = say("remove", {});
     set.appendChild(remove);
     item.appendChild(set);
     added.querySelector("ul").appendChild(item);
     syncTerms();
-    status.textContent = hit.label + " (" + hit.id + ") added as present.";
+    status.textContent = say("added_present", {label: hit.label, id: hit.id});
     form.dispatchEvent(new Event("change"));
   }
   if (query && added && status) {
     var list = document.createElement("ul"), hits = [], active = -1, searchTimer = null, searched = 0;
     list.id = "term-options"; list.className = "term-options"; list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "HPO terms found"); list.hidden = true;
+    list.setAttribute("aria-label", say("options", {})); list.hidden = true;
     query.parentNode.appendChild(list);
     query.setAttribute("role", "combobox");
     query.setAttribute("aria-autocomplete", "list");
@@ -164,7 +169,7 @@ document.addEventListener("DOMContentLoaded", function () {
       });
       list.hidden = hits.length === 0;
       query.setAttribute("aria-expanded", String(hits.length > 0));
-      status.textContent = query.value.trim() ? (hits.length ? hits.length + " terms found: arrow down to choose." : "No HPO term found.") : "";
+      status.textContent = query.value.trim() ? (hits.length ? say("found", {n: hits.length}) : say("none", {})) : "";
       active = -1;
     };
     query.addEventListener("input", function () {
@@ -199,7 +204,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var set = button.closest("fieldset"), label = set.querySelector("legend").firstChild.textContent.trim();
       set.parentNode.remove();
       syncTerms();
-      status.textContent = label + " removed.";
+      status.textContent = say("removed", {label: label});
       query.focus();
       form.dispatchEvent(new Event("change"));
     });
