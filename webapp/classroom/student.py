@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from flask import current_app
 from flask import make_response
 from flask import redirect
 from flask import render_template
@@ -54,10 +53,10 @@ def _enter(exercise: Exercise, form: JoinForm) -> ResponseReturnValue:
     re-admitted; else the form again with what went wrong."""
     nickname = form.nickname.data or ""
     try:
-        joined = service.join(exercise, nickname, max_students=current_app.config["CLASSROOM_MAX_STUDENTS"])
+        joined = service.join(exercise, nickname, rules=identity.join_rules(exercise))
     except ClassroomError as err:
         form.nickname.errors = [err.message]
-        return _join_page(form, err.status)
+        return _join_page(form, err.status, err.retry_after)
     if joined is None:  # the nickname is taken
         given = (form.rejoin_code.data or "").strip()
         taken = service.by_nickname(exercise, nickname)

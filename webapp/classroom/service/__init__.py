@@ -30,6 +30,7 @@ from .common import ClassroomError
 from .common import normalise_code
 from .common import one_line
 from .common import plural
+from .common import serialise
 from .educators import authorise
 from .educators import authorise_digest
 from .educators import educator_for_digest
@@ -86,6 +87,7 @@ from .students import Activity
 from .students import Answer
 from .students import ApiStudent
 from .students import Joined
+from .students import JoinRules
 from .students import StudentRow
 from .students import Submitted
 from .students import activity
@@ -106,6 +108,8 @@ from .students import submit
 from .students import take_over
 
 __all__ = [
+    "JoinRules",
+    "serialise",
     "ClassroomError",
     "one_line",
     "normalise_code",

@@ -40,6 +40,7 @@ from .authored import resolve_case
 from .common import ClassroomError
 from .common import normalise_code
 from .common import one_line
+from .common import serialise
 from .educators import educator_for_key
 from .educators import new_educator
 from .pacing import PACES
@@ -280,42 +281,59 @@ def _bucket(kind: str, client: str, secret: str) -> str:
     return f"{kind}:" + hmac.new(secret.encode(), client.encode(), hashlib.sha256).hexdigest()[:40]
 
 
-def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seconds: int) -> Exercise:
+GLOBAL_CLIENT = "*every client*"  # the bucket of the global wrong-code limit (no address is this)
+
+
+def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seconds: int, overall: int = 0) -> Exercise:
     """The exercise for a code a student typed. A code that exists always opens (a class behind one
     address is never locked out by its neighbours' typos); a wrong one is counted, and after too many
-    failures from this client in the window it answers 429 instead of 404."""
+    failures from this client (or `overall` from every client) in the window it answers 429 instead
+    of 404."""
     exercise = find_exercise(code) if code else None
     if exercise is not None:
         return exercise
-    count_failure(client, secret, limit, window_seconds, "wrong join codes from this network")
+    count_failure(client, secret, limit, window_seconds, "wrong join codes from this network", overall=overall)
     raise ClassroomError(404, "unknown_code", "There is no exercise with this join code. Check it and try again.")
+
+
+def _failures(bucket: str, window_seconds: int) -> int:
+    since = utcnow() - timedelta(seconds=window_seconds)
+    return db.session.execute(
+        select(func.count()).select_from(RateEvent).where(RateEvent.bucket == bucket, RateEvent.at > since)
+    ).scalar_one()
+
+
+def _spent(what: str, window_seconds: int) -> ClassroomError:
+    db.session.rollback()
+    return ClassroomError(
+        429, "too_many_requests", f"Too many {what}; wait {window_seconds // 60} minutes.", retry_after=window_seconds
+    )
 
 
 def check_failures(client: str, secret: str, limit: int, window_seconds: int, what: str, kind: str = "join") -> None:
     """429 once this client has used up its failures in the window (nothing is written)."""
-    since = utcnow() - timedelta(seconds=window_seconds)
-    failures = db.session.execute(
-        select(func.count())
-        .select_from(RateEvent)
-        .where(RateEvent.bucket == _bucket(kind, client, secret), RateEvent.at > since)
-    ).scalar_one()
-    if failures >= limit:
-        db.session.rollback()
-        raise ClassroomError(
-            429,
-            "too_many_requests",
-            f"Too many {what}; wait {window_seconds // 60} minutes.",
-            retry_after=window_seconds,
-        )
+    if _failures(_bucket(kind, client, secret), window_seconds) >= limit:
+        raise _spent(what, window_seconds)
 
 
-def count_failure(client: str, secret: str, limit: int, window_seconds: int, what: str, kind: str = "join") -> None:
+def count_failure(
+    client: str, secret: str, limit: int, window_seconds: int, what: str, kind: str = "join", overall: int = 0
+) -> None:
     """Count one failed guess from this client (a wrong join code or student token from an address;
     `kind` "rejoin": a wrong rejoin code for a nickname, whoever sends it); 429 once the client has
-    used up its failures in the window."""
-    check_failures(client, secret, limit, window_seconds, what, kind)
+    used up its failures in the window, or every client together `overall` of them (0: no overall
+    limit). Exact under concurrency: the count and the new event are one step under a lock
+    (`serialise`), so no more than `limit` failures are ever let through; a database that cannot be
+    asked raises (the request fails, uncounted failures are never let through)."""
+    serialise(f"rate:{kind}")
+    if _failures(_bucket(kind, client, secret), window_seconds) >= limit:
+        raise _spent(what, window_seconds)
+    if overall and _failures(_bucket(kind, GLOBAL_CLIENT, secret), window_seconds) >= overall:
+        raise _spent("wrong codes from every network together", window_seconds)
     since = utcnow() - timedelta(seconds=window_seconds)
     # Only this kind's events: the other limits' windows may be longer (webapp/infra/ratelimit.py).
     db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith(f"{kind}:"), RateEvent.at <= since))
     db.session.add(RateEvent(bucket=_bucket(kind, client, secret)))
+    if overall:
+        db.session.add(RateEvent(bucket=_bucket(kind, GLOBAL_CLIENT, secret)))
     db.session.commit()
