@@ -327,7 +327,8 @@ def reveal(code: str) -> ResponseReturnValue:
     exercise = identity.controller_exercise(code)
     if not ActionForm().validate_on_submit():
         abort(400, "The form expired. Reload the page and try again.")
-    service.reveal(exercise, request.form.get("case_id") or None)
+    given = request.form.get("case_id") or None
+    service.reveal(exercise, given and (service.exercise_case_by_token(exercise, given) or given))
     return _back(exercise)
 
 

@@ -18,6 +18,7 @@ from . import charts
 from .service import Answer
 from .service import ExerciseFacts
 from .service import ExerciseSummary
+from .service import exercise_case_token
 from .stats import ExerciseStats
 
 # The two CSV files of an exercise and what each column means (the data dictionary: the page
@@ -87,9 +88,11 @@ def status(exercise: ExerciseFacts, now: datetime | None = None) -> dict[str, An
     }
 
 
-def case_title(case: Case, position: int) -> str:
-    """How a case is named in classroom pages: its position and title."""
-    return f"Case {position}: {case.title}"
+def case_title(case: Case, position: int, hidden: bool = False) -> str:
+    """How a case is named in classroom pages: its position and title; its position only while it
+    is `hidden` (an exercise that withholds its answers, before the reveal: a library title, or a
+    simulated patient's, would let a student find the case, and so its key, elsewhere)."""
+    return f"Case {position}" if hidden else f"Case {position}: {case.title}"
 
 
 def present_summary(summary: ExerciseSummary) -> dict[str, Any]:
@@ -111,7 +114,7 @@ def present_student_cases(cases: Sequence[Case], mine: dict[str, Answer], shown:
     return [
         {
             "n": i + 1,
-            "title": case_title(c, i + 1),
+            "title": case_title(c, i + 1, hidden=c.id not in shown),
             "answered": c.id in mine,
             "score_pct": round(mine[c.id].score * 100) if c.id in mine and c.id in shown else None,
         }
@@ -192,7 +195,8 @@ class ClassResults:
         dashboard's educator-only key of every case."""
         stats, cases, kb, shown, exercise = self.stats, self.cases, self.kb, self.revealed, self.exercise
         labels = {slug: f.label for slug, f in kb.findings.items()}
-        names = [case_title(c, i + 1) for i, c in enumerate(cases)]
+        hide = not with_key and exercise.feedback == "after_reveal"
+        names = [case_title(c, i + 1, hidden=hide and c.id not in shown) for i, c in enumerate(cases)]
         return {
             "code": exercise.code,
             "title": exercise.title,
@@ -209,6 +213,7 @@ class ClassResults:
                 {
                     "n": i + 1,
                     "id": s.case_id,
+                    "token": exercise_case_token(exercise.code, s.case_id),  # what forms send: names nothing
                     "name": names[i],
                     "title": cases[i].title,
                     "narrative": cases[i].narrative,

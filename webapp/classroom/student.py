@@ -120,6 +120,15 @@ def student_home(code: str) -> ResponseReturnValue:
     )
 
 
+def disguised(exercise: Exercise, case: Case, n: int, presented: dict[str, Any]) -> dict[str, Any]:
+    """A case as a student of this exercise sees it: until its answer may be shown, named by its
+    position only and with the exercise's own id for it (the library's title and public id would
+    find it in practice, and a simulated patient's title its seed)."""
+    if service.shows_feedback(exercise, case.id):
+        return presented
+    return presented | {"title": f"Case {n}", "id": service.exercise_case_token(exercise.code, case.id)}
+
+
 def _case_at(exercise: Exercise, n: int) -> tuple[Case, int]:
     """Case n of the exercise (1-based) and how many there are; 404 outside them."""
     cases = service.exercise_cases(exercise, kb())
@@ -150,7 +159,8 @@ def _case_context(
         "status": status(service.facts(exercise)),
         "rejoin_code": identity.rejoin_code(exercise),
         "grace": service.GRACE_SECONDS,
-        "ticks_key": f"cls:{exercise.code}:{case.id}",
+        # By position: the case's id may name it (a simulated patient's names its entry).
+        "ticks_key": f"cls:{exercise.code}:{n}",
     }
 
 
@@ -182,7 +192,12 @@ def _paced_page(
         context["current"] = n is None or state["case"] == n
         # The stages the educator has shown; the whole case once revealed (or moved on from).
         partly = context["current"] and not state["revealed"]
-        context["case"] = present_staged_case(case, (exercise.current_stage if partly else None) or stages)
+        context["case"] = disguised(
+            exercise,
+            case,
+            row.position + 1,
+            present_staged_case(case, (exercise.current_stage if partly else None) or stages),
+        )
         seconds = state["seconds_left"]
         context["left"] = None if seconds is None else f"{seconds // 60}:{seconds % 60:02d}"
     return render_template("classroom/student_paced.html", **context), code
@@ -200,7 +215,9 @@ def student_case(code: str, n: int) -> ResponseReturnValue:
     knowledge = kb()
     if request.method == "GET":
         context = _case_context(exercise, student, case, n, total, None)
-        return render_template("classroom/student_case.html", case=present_case(case), **context)
+        return render_template(
+            "classroom/student_case.html", case=disguised(exercise, case, n, present_case(case)), **context
+        )
     form = AttemptForm(knowledge=knowledge)
     message, code_ = None, 400
     if form.validate_on_submit():
@@ -218,7 +235,8 @@ def student_case(code: str, n: int) -> ResponseReturnValue:
     if exercise.pace == "educator":
         return _paced_page(exercise, student, form, message, code_, n)
     context = _case_context(exercise, student, case, n, total, form)
-    return render_template("classroom/student_case.html", case=present_case(case), message=message, **context), code_
+    shown = disguised(exercise, case, n, present_case(case))
+    return render_template("classroom/student_case.html", case=shown, message=message, **context), code_
 
 
 @bp.get("/join/<code>/<int:n>/state.json")

@@ -48,7 +48,9 @@ from .exercises import count_failure
 from .exercises import create_exercise
 from .exercises import duplicate_exercise
 from .exercises import educator_exercises
+from .exercises import exercise_case_by_token
 from .exercises import exercise_case_ids
+from .exercises import exercise_case_token
 from .exercises import exercise_cases
 from .exercises import facts
 from .exercises import find_exercise
@@ -108,6 +110,8 @@ from .students import submit
 from .students import take_over
 
 __all__ = [
+    "exercise_case_by_token",
+    "exercise_case_token",
     "JoinRules",
     "serialise",
     "ClassroomError",

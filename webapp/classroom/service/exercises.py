@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
@@ -265,6 +266,33 @@ def educator_exercises(educator: Educator) -> list[ExerciseSummary]:
 def exercise_case_ids(exercise: Exercise) -> list[str]:
     """The exercise's case ids in order."""
     return [c.case_id for c in exercise.cases]
+
+
+EXERCISE_CASE_ID_LENGTH = 15  # letters of an exercise's own case id (a practice public id has 13)
+ID_ALPHABET = "bcdfghjklmnpqrstvwxz"  # consonants, as practice ids: no word, no OMIM or Orphanet number
+
+
+def exercise_case_token(code: str, case_id: str) -> str:
+    """The exercise's own id for one of its cases: letters of a hash keyed with SECRET_KEY and the
+    join code. Unlike a practice public id (keyed with a committed key, so anyone can compute or
+    turn it back), it names nothing outside the exercise: practice cannot resolve it, nor can a
+    student tell from it which library case or which entry's patient it is."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, f"exercise-case:{code}:{case_id}".encode(), hashlib.sha256).digest()
+    value = int.from_bytes(digest)
+    letters = []
+    for _ in range(EXERCISE_CASE_ID_LENGTH):
+        value, digit = divmod(value, len(ID_ALPHABET))
+        letters.append(ID_ALPHABET[digit])
+    return "".join(letters)
+
+
+def exercise_case_by_token(exercise: Exercise, token: str) -> str | None:
+    """The stored case id behind one of the exercise's own ids (None when it is none of them)."""
+    if len(token) != EXERCISE_CASE_ID_LENGTH or not set(token) <= set(ID_ALPHABET):
+        return None  # not one of the exercise's ids (and nothing compare_digest would refuse)
+    ids = exercise_case_ids(exercise)
+    return next((c for c in ids if hmac.compare_digest(exercise_case_token(exercise.code, c), token)), None)
 
 
 def exercise_cases(exercise: Exercise, kb: KnowledgeBase) -> list[Case]:
