@@ -35,6 +35,8 @@ from ..extensions import db
 from ..models import RateEvent
 from ..models import utcnow
 from .database import RETRY_AFTER_SECONDS
+from .database import fault
+from .dbguard import Unavailable
 from .dbguard import known_down
 from .dbguard import with_deadline
 from .errors import error_response
@@ -49,7 +51,9 @@ PRUNE = "rate_limit_prune"  # flask.g: (limit, window start) whose expired event
 # request then goes through uncounted.
 LIMITER_DEADLINE_SECONDS = 1.0
 # Limits whose endpoints write to the database anyway: a request the limiter could not count there
-# (the database busy or slow) is refused with a 503 "busy, retry" rather than let through uncounted.
+# because the database is busy (a lock wait, or no answer within the limiter's deadline) is refused
+# with a 503 "busy, retry" rather than let through uncounted. An unreachable database or a bug lets
+# the request through to the view, which answers its own error.
 # The import limit lets a request through (the import itself needs no database).
 FAIL_CLOSED = frozenset({"exercises", "submissions"})
 UNCOUNTED = -1  # what spend() answers for a request it could not count
@@ -87,7 +91,8 @@ def spend(name: str, client: str | None = None) -> int | None:
         # endpoint writes anyway: it is refused (503, retry) rather than let through uncounted.
         db.session.rollback()
         current_app.logger.warning("rate limit %s not counted: %s", name, type(err).__name__)
-        return UNCOUNTED if name in FAIL_CLOSED else None
+        busy = fault(err) == "busy" or isinstance(getattr(err, "orig", None), Unavailable)
+        return UNCOUNTED if name in FAIL_CLOSED and busy else None
     g.setdefault(PENDING, []).append((name, key, now))
     if secrets.randbelow(PRUNE_ONE_IN) == 0:  # expired events only cost space: clear them now and then
         g.setdefault(PRUNE, []).append((name, since))
