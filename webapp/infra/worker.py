@@ -11,6 +11,13 @@ HEAD_TIMEOUT_SECONDS of its first byte's wait (a new connection, or a kept-alive
 readable) is dropped. Waiting connections cost a buffer each, not a thread; gunicorn's
 `worker_connections` (1,000 per worker) bounds them.
 
+The educator's requests (the dashboard and its poll, the projector, start, advance, reveal, close,
+the paired phone's remote, and the API's controls and results) are recognised by their request
+line and served by a small pool of their own (PRIORITY_THREADS per worker), so a burst of student
+answers that holds every ordinary thread never queues the reveal behind it. A request to those
+paths from anyone else is answered there too (without the key, a 401 or 403 at once): the pool
+is a lane, not a privilege.
+
 HTTPS served by gunicorn itself is left to gthread's own path: the TLS handshake happens in the
 thread. There, a buffering proxy in front is still the answer (docs/operations.md).
 """
@@ -22,6 +29,7 @@ import re
 import selectors
 import time
 from collections import deque
+from concurrent import futures
 from functools import partial
 from typing import Any
 
@@ -34,6 +42,11 @@ READ_CHUNK = 65536
 # then answer: a request line or header too large, a body over the app's 64 KiB).
 BUFFER_MAX = 160 * 1024
 _LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d{1,12})[ \t]*(?=\r\n)", re.IGNORECASE)
+PRIORITY_THREADS = 4
+_EDUCATOR = re.compile(
+    rb"^(?:GET|POST|HEAD) /(?:classroom/[2-9A-Za-z]{6}(?:/(?:projector|live\.json|reveal|start|advance|close|reopen"
+    rb"|remote(?:/[^ ?]*)?))?|api/v1/exercises/[2-9A-Za-z]{6}/(?:reveal|start|advance|results))(?:\?[^ ]*)? HTTP/"
+)
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding[ \t]*:[^\r\n]*chunked", re.IGNORECASE)
 
 
@@ -58,6 +71,26 @@ class RequestFirstWorker(ThreadWorker):
         super().__init__(*args, **kwargs)
         self.arriving: deque[TConn] = deque()  # connections whose request is still arriving, oldest first
         self.buffers: dict[int, bytearray] = {}
+        self.priority_pool: futures.ThreadPoolExecutor | None = None
+
+    def init_process(self) -> None:
+        self.priority_pool = futures.ThreadPoolExecutor(max_workers=PRIORITY_THREADS)
+        super().init_process()
+
+    def run(self) -> None:
+        try:
+            super().run()
+        finally:
+            if self.priority_pool is not None:
+                self.priority_pool.shutdown(wait=False)
+
+    def _dispatch(self, conn: TConn, head: bytes) -> None:
+        """Hand a request that has arrived to a thread: the educator's lane, or the ordinary pool."""
+        if self.priority_pool is None or not _EDUCATOR.match(head):
+            self.enqueue_req(conn)
+            return
+        fs = self.priority_pool.submit(self.handle, conn)
+        fs.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
 
     def accept(self, listener: Any) -> None:
         if self.cfg.is_ssl:
@@ -115,7 +148,7 @@ class RequestFirstWorker(ThreadWorker):
             return
         unreader.unread(bytes(buf))
         conn.data_ready = True
-        self.enqueue_req(conn)
+        self._dispatch(conn, bytes(buf[:512]))
 
     def _stop_waiting(self, conn: TConn) -> None:
         self.buffers.pop(id(conn), None)

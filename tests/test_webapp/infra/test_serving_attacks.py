@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -252,3 +253,41 @@ def test_the_server_does_not_answer_an_arbitrary_host_header(tmp_path):
             assert status == 400 and b"evil" not in data, header
         status, _, data = request(port, "POST", "/api/v1/exercises", body)
         assert status == 201 and json.loads(data)["join_url"].startswith(f"http://127.0.0.1:{port}/join")
+
+
+def test_the_educator_is_answered_while_student_answers_hold_every_thread(tmp_path):
+    """A burst of answers that waits on the database holds every ordinary thread; the educator's
+    results (and reveal, advance, dashboard) go through a lane of their own and answer at once."""
+    db_path = tmp_path / "burst.db"
+    env = server_env(f"sqlite:///{db_path}", WEB_THREADS="8")  # 2 workers x 8 ordinary threads
+    migrate_database(env)
+    with gunicorn_server(env, tmp_path / "gunicorn.log") as (base, _):
+        port = int(base.rsplit(":", 1)[1])
+        created = json.loads(
+            request(port, "POST", "/api/v1/exercises", json.dumps({"title": "Burst", "case_ids": [CASE]}))[2]
+        )
+        code, educator = created["code"], {"Authorization": f"Bearer {created['educator_key']}"}
+        answer = {"findings": [], "lean": "recessive", "mechanisms": [], "confidence": 70}
+        holder = sqlite3.connect(db_path)
+        holder.execute("BEGIN IMMEDIATE")  # every answer now waits for the write lock, holding its thread
+        burst = [
+            threading.Thread(
+                target=request,
+                args=(port, "POST", f"/api/v1/exercises/{code}/submissions"),
+                kwargs={"body": json.dumps({"nickname": f"s{i}", "case_id": CASE, "answer": answer}), "timeout": 40},
+                daemon=True,
+            )
+            for i in range(40)
+        ]
+        try:
+            for t in burst:
+                t.start()
+            time.sleep(1.5)  # every ordinary thread is waiting on the lock, the rest queue behind them
+            status, took, _ = request(port, "GET", f"/api/v1/exercises/{code}/results", headers=educator, timeout=20)
+        finally:
+            holder.rollback()
+            holder.close()
+        for t in burst:
+            t.join(timeout=40)
+        record("educator-during-burst", [("GET results", status, took)], burst=len(burst), threads=16)
+        assert status == 200 and took < 1.0, (status, took)
