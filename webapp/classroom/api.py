@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 
 from rules import Case
 from rules import parse_attempt
+from rules import score_attempt
 from rules import whole_number
 
 from ..api.common import ApiError
@@ -171,8 +172,10 @@ def submit(code: str) -> ResponseReturnValue:
     knowledge = kb()
     case = _case(exercise, body.get("case_id"))
     attempt = parse_attempt(body.get("answer"), knowledge)  # an InputError is a 400 (webapp/infra/errors.py)
+    # Scored first: a new student's join holds the exercise's lock until its answer is stored.
+    scored = score_attempt(case, attempt, knowledge)
     found = _api_student(exercise, body)
-    stored = service.submit(exercise, found.student, case, attempt, knowledge)
+    stored = service.submit(exercise, found.student, case, attempt, knowledge, scored=scored)
     extra: dict[str, Any] = {"late": stored.late}
     if found.new_token:
         extra |= {"student_token": found.new_token, "rejoin_code": found.rejoin_code}

@@ -298,10 +298,17 @@ class Submitted:
 
 
 def submit(
-    exercise: Exercise, student: Student, case: Case, attempt: Attempt, kb: KnowledgeBase, now: datetime | None = None
+    exercise: Exercise,
+    student: Student,
+    case: Case,
+    attempt: Attempt,
+    kb: KnowledgeBase,
+    now: datetime | None = None,
+    scored: Feedback | None = None,
 ) -> Submitted:
-    """Score the attempt and store it, replacing the student's earlier answer to this case. 409 when
-    the case is not open (service/pacing.py: within the grace period it is kept and marked late)."""
+    """Score the attempt (unless `scored` is its feedback already) and store it, replacing the
+    student's earlier answer to this case. 409 when the case is not open (service/pacing.py: within
+    the grace period it is kept and marked late)."""
     row = next((c for c in exercise.cases if c.case_id == case.id), None)
     if row is None:
         raise ClassroomError(404, "unknown_case", f"Case {case.id!r} is not part of this exercise.")
@@ -315,7 +322,7 @@ def submit(
             "case_not_open",
             "This case is not open: your answer was not counted. Answer the case your educator has open.",
         )
-    feedback = score_attempt(case, attempt, kb)
+    feedback = scored or score_attempt(case, attempt, kb)
     values = {
         "findings": list(attempt.findings),
         "lean": attempt.lean,
