@@ -174,6 +174,7 @@ def submit(code: str) -> ResponseReturnValue:
     attempt = parse_attempt(body.get("answer"), knowledge)  # an InputError is a 400 (webapp/infra/errors.py)
     # Scored first: a new student's join holds the exercise's lock until its answer is stored.
     scored = score_attempt(case, attempt, knowledge)
+    service.check_answerable(exercise, case)  # a refused answer makes no student either
     found = _api_student(exercise, body)
     stored = service.submit(exercise, found.student, case, attempt, knowledge, scored=scored)
     extra: dict[str, Any] = {"late": stored.late}

@@ -95,6 +95,7 @@ from .students import Submitted
 from .students import activity
 from .students import all_submissions
 from .students import by_nickname
+from .students import check_answerable
 from .students import clean_nickname
 from .students import exercise_student
 from .students import join
@@ -110,6 +111,7 @@ from .students import submit
 from .students import take_over
 
 __all__ = [
+    "check_answerable",
     "exercise_case_by_token",
     "exercise_case_token",
     "JoinRules",
