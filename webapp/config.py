@@ -53,6 +53,15 @@ class Config:
     # A code that exists always opens, so a whole class behind one IP is never locked out.
     JOIN_RATE_LIMIT = 30
     JOIN_RATE_WINDOW_SECONDS = 300
+    # ... and from every client together in the same window: wrong codes from many addresses cannot
+    # walk the codes either (a code that exists still opens; only wrong ones are refused past it).
+    JOIN_GLOBAL_RATE_LIMIT = 1000
+    # New students per exercise per JOINS_WINDOW_SECONDS, from one client IP and from all together:
+    # one device cannot fill an exercise in seconds, while 1,000 students behind one school NAT join
+    # within two minutes. Counted under the exercise's lock, so never overshot (nor the cap).
+    JOINS_PER_CLIENT = 600
+    JOINS_PER_EXERCISE = 1200
+    JOINS_WINDOW_SECONDS = 60
     # Wrong rejoin codes per NICKNAME per window (whoever sends them: a class behind one address is
     # never locked out, and nobody can try more than this many codes on one student).
     REJOIN_RATE_LIMIT = 10

@@ -80,6 +80,15 @@ def vocabulary_schemas() -> dict[str, Any]:
             "number, and any whole number n: the same n gives the same patient), "
             "or, with the educator's key, one of their authored cases authored-<n>",
         },
+        "ExerciseCaseId": {
+            "type": "string",
+            "pattern": _one_of_words(
+                list(load_cases()), f"{PUBLIC_CASE_ID_PATTERN}|{simulated}|{authored}|[bcdfghjklmnpqrstvwxz]{{15}}"
+            ),
+            "description": "one of the exercise's cases: its own id for it (15 letters, as POST "
+            "/api/v1/exercises answers them: they name nothing outside the exercise), or any id of a "
+            "CaseId the exercise was created with",
+        },
         "EntryChoiceId": {
             "type": "string",
             "enum": [c.id for c in differential_choices(knowledge)],

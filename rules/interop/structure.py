@@ -11,6 +11,7 @@ from rules.core.inputs import whole_number
 
 # A prefix, a colon and a local id of visible ASCII (what OBO ontologies use).
 CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*:[!-~]+\Z")
+AGE_DIGITS_MAX = 6  # a number of years, months, weeks or days in an age (P999999D is 2,700 years)
 DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T[\d.HMS]*)?$")
 
 # Field names of the schema (v1 and v2) as the JSON mapping writes them; protobuf also accepts
@@ -212,6 +213,9 @@ def age(value: Any, where: str, field_name: str) -> str:
     duration = age.get(field_name)
     if not isinstance(duration, str):
         raise fail(f"{where}.{field_name}", "must be a string such as P3M")
+    match = DURATION.match(duration)
+    if match and any(len(part) > AGE_DIGITS_MAX for part in match.groups() if part):
+        raise fail(f"{where}.{field_name}", f"is no age: at most {AGE_DIGITS_MAX} digits per number, such as P3M")
     return duration
 
 

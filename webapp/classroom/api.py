@@ -21,6 +21,7 @@ from flask.typing import ResponseReturnValue
 
 from rules import Case
 from rules import parse_attempt
+from rules import score_attempt
 from rules import whole_number
 
 from ..api.common import ApiError
@@ -103,7 +104,8 @@ def create() -> ResponseReturnValue:
             "educator_key": created.key or given,
             "join_url": url_for("classroom.join", code=code, _external=True),
             "dashboard_url": url_for("classroom.dashboard", code=code, _external=True),
-            "cases": service.exercise_case_ids(created.exercise),
+            # The exercise's own ids: the stored ones may name the answer (ado2-anemia-adult).
+            "cases": [service.exercise_case_token(code, c) for c in service.exercise_case_ids(created.exercise)],
         },
         201,
     )
@@ -159,6 +161,7 @@ def _api_student(exercise: Exercise, body: dict[str, Any]) -> service.ApiStudent
 def _case(exercise: Exercise, case_id: object) -> Case:
     if not isinstance(case_id, str):
         raise ApiError(400, "unknown_case", "case_id is required: one of the exercise's cases.")
+    case_id = service.exercise_case_by_token(exercise, case_id) or case_id  # its own id, or a library one
     case = service.resolve_case(case_id, exercise.educator_id, kb())
     if case is None or case.id not in service.exercise_case_ids(exercise):
         raise ApiError(404, "unknown_case", f"Case {case_id!r} is not part of this exercise.")
@@ -178,8 +181,12 @@ def submit(code: str) -> ResponseReturnValue:
     knowledge = kb()
     case = _case(exercise, body.get("case_id"))
     attempt = parse_attempt(body.get("answer"), knowledge)  # an InputError is a 400 (webapp/infra/errors.py)
+    # Scored first: a new student's join holds the exercise's lock until its answer is stored.
+    scored = score_attempt(case, attempt, knowledge)
+    service.check_answerable(exercise, case)  # a refused answer makes no student either
+    service.check_decisions(exercise, attempt)
     found = _api_student(exercise, body)
-    stored = service.submit(exercise, found.student, case, attempt, knowledge)
+    stored = service.submit(exercise, found.student, case, attempt, knowledge, scored=scored)
     extra: dict[str, Any] = {"late": stored.late}
     if found.new_token:
         extra |= {"student_token": found.new_token, "rejoin_code": found.rejoin_code}
@@ -229,8 +236,16 @@ def reveal(code: str) -> ResponseReturnValue:
     case_id = body.get("case_id")
     if case_id is not None and not isinstance(case_id, str):
         raise ApiError(400, "unknown_case", "case_id is one of the exercise's cases.")
+    if case_id is not None:
+        case_id = service.exercise_case_by_token(exercise, case_id) or _stored_id(exercise, case_id)
     service.reveal(exercise, case_id)
     return ok({"code": exercise.code, "revealed": sorted(service.revealed_ids(exercise))})
+
+
+def _stored_id(exercise: Exercise, case_id: str) -> str:
+    """The stored id of a case named by a library id (public or older): as stored when it names one."""
+    case = service.resolve_case(case_id, exercise.educator_id, kb())
+    return case.id if case is not None else case_id
 
 
 @bp.post("/exercises/<code>/start")
@@ -467,7 +482,13 @@ PATHS: dict[str, Any] = {
                                 )
                             },
                             "decisions": {"type": "boolean"},
-                            "cases": {"type": "array", "items": {"type": "string"}},
+                            "cases": {
+                                "type": "array",
+                                "items": {"type": "string"},
+                                "description": "the exercise's own id of each case, in order (15 letters that "
+                                "name nothing outside it); submissions, feedback and reveal take them, or the "
+                                "ids the exercise was created with",
+                            },
                         },
                     },
                     "Created",
@@ -497,7 +518,7 @@ PATHS: dict[str, Any] = {
                             "required": ["nickname", "case_id", "answer"],
                             "properties": {
                                 "nickname": _NICKNAME,
-                                "case_id": ref("CaseId"),
+                                "case_id": ref("ExerciseCaseId"),
                                 "answer": ATTEMPT_SCHEMA,
                                 "student_token": {
                                     "type": "string",
@@ -550,7 +571,7 @@ PATHS: dict[str, Any] = {
                                     "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
                                 },
                                 "student_token": {"type": "string", "maxLength": KEY_MAX},
-                                "case_id": ref("CaseId"),
+                                "case_id": ref("ExerciseCaseId"),
                             },
                         }
                     }
@@ -629,7 +650,7 @@ PATHS: dict[str, Any] = {
             "requestBody": {
                 "required": False,
                 "content": {
-                    "application/json": {"schema": {"type": "object", "properties": {"case_id": ref("CaseId")}}}
+                    "application/json": {"schema": {"type": "object", "properties": {"case_id": ref("ExerciseCaseId")}}}
                 },
             },
             "responses": {

@@ -327,7 +327,8 @@ def reveal(code: str) -> ResponseReturnValue:
     exercise = identity.controller_exercise(code)
     if not ActionForm().validate_on_submit():
         abort(400, "The form expired. Reload the page and try again.")
-    service.reveal(exercise, request.form.get("case_id") or None)
+    given = request.form.get("case_id") or None
+    service.reveal(exercise, given and (service.exercise_case_by_token(exercise, given) or given))
     return _back(exercise)
 
 
@@ -362,11 +363,14 @@ def _lobby(exercise: Exercise) -> ResponseReturnValue:
 
 @bp.post("/classroom/<code>/students/<int(max=2147483647):student_id>/remove")
 def remove_student(code: str, student_id: int) -> ResponseReturnValue:
-    """Remove a student and their answers, from the projector's lobby (the nickname is free again)."""
+    """Remove a student and their answers, from the projector's lobby or the student's page of the
+    dashboard (the nickname is free again); back where it was pressed."""
     exercise = identity.educator_exercise(code)
     if not ActionForm().validate_on_submit():
         abort(400, "The form expired. Reload the page and try again.")
     service.remove_student(exercise, student_id)
+    if request.form.get("back") == "dashboard":
+        return redirect(url_for("classroom.dashboard", code=exercise.code) + "#live-students")
     return _lobby(exercise)
 
 
@@ -405,6 +409,7 @@ def student_detail(code: str, student_id: int) -> ResponseReturnValue:
         "classroom/student_detail.html",
         exercise=exercise,
         student=student,
+        action=ActionForm(),
         rows=present_student_answers(
             service.exercise_cases(exercise, knowledge), service.student_submissions(student), knowledge
         ),

@@ -57,10 +57,29 @@ def client_id() -> str:
 
 
 def lookup(code: str) -> Exercise:
-    """The exercise for a code a student typed, rate-limited per client."""
+    """The exercise for a code a student typed, rate-limited per client and overall."""
     cfg = current_app.config
     return service.lookup_exercise(
-        code, client_id(), cfg["SECRET_KEY"], cfg["JOIN_RATE_LIMIT"], cfg["JOIN_RATE_WINDOW_SECONDS"]
+        code,
+        client_id(),
+        cfg["SECRET_KEY"],
+        cfg["JOIN_RATE_LIMIT"],
+        cfg["JOIN_RATE_WINDOW_SECONDS"],
+        cfg["JOIN_GLOBAL_RATE_LIMIT"],
+    )
+
+
+def join_rules(exercise: Exercise) -> service.JoinRules:
+    """What bounds a new student of this exercise: its cap, its join rate, and this client's share
+    of it (the client as a keyed hash: the table never holds an address)."""
+    cfg = current_app.config
+    client = hmac.new(cfg["SECRET_KEY"].encode(), f"{exercise.id}:{client_id()}".encode(), "sha256").hexdigest()[:40]
+    return service.JoinRules(
+        max_students=cfg["CLASSROOM_MAX_STUDENTS"],
+        client=client,
+        per_client=cfg["JOINS_PER_CLIENT"],
+        per_exercise=cfg["JOINS_PER_EXERCISE"],
+        window_seconds=cfg["JOINS_WINDOW_SECONDS"],
     )
 
 
@@ -387,7 +406,7 @@ def api_student(exercise: Exercise, nickname: str, token: object) -> service.Api
     """The API's student (exercise, nickname, student_token); a wrong student_token counts as a
     failed guess (the join limit)."""
     try:
-        return service.student_by_nickname(exercise, nickname, token, current_app.config["CLASSROOM_MAX_STUDENTS"])
+        return service.student_by_nickname(exercise, nickname, token, join_rules(exercise))
     except service.ClassroomError as err:
         if err.code == "invalid_student_token":
             cfg = current_app.config
@@ -397,5 +416,6 @@ def api_student(exercise: Exercise, nickname: str, token: object) -> service.Api
                 cfg["JOIN_RATE_LIMIT"],
                 cfg["JOIN_RATE_WINDOW_SECONDS"],
                 "wrong student tokens from this network",
+                overall=cfg["JOIN_GLOBAL_RATE_LIMIT"],
             )
         raise

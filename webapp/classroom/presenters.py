@@ -26,6 +26,7 @@ from . import charts
 from .service import Answer
 from .service import ExerciseFacts
 from .service import ExerciseSummary
+from .service import exercise_case_token
 from .stats import DecisionStats
 from .stats import ExerciseStats
 
@@ -110,8 +111,12 @@ def status(exercise: ExerciseFacts, now: datetime | None = None) -> dict[str, An
     }
 
 
-def case_title(case: Case, position: int) -> str:
-    """How a case is named in classroom pages: its position and title."""
+def case_title(case: Case, position: int, hidden: bool = False) -> str:
+    """How a case is named in classroom pages: its position and title; its position only while it
+    is `hidden` (an exercise that withholds its answers, before the reveal: a library title, or a
+    simulated patient's, would let a student find the case, and so its key, elsewhere)."""
+    if hidden:
+        return gettext("Case %(n)s", n=position)
     return gettext("Case %(n)s: %(title)s", n=position, title=case.title)
 
 
@@ -134,7 +139,7 @@ def present_student_cases(cases: Sequence[Case], mine: dict[str, Answer], shown:
     return [
         {
             "n": i + 1,
-            "title": case_title(c, i + 1),
+            "title": case_title(c, i + 1, hidden=c.id not in shown),
             "answered": c.id in mine,
             "score_pct": round(mine[c.id].score * 100) if c.id in mine and c.id in shown else None,
         }
@@ -215,7 +220,8 @@ class ClassResults:
         dashboard's educator-only key of every case."""
         stats, cases, kb, shown, exercise = self.stats, self.cases, self.kb, self.revealed, self.exercise
         labels = {slug: f.label for slug, f in kb.findings.items()}
-        names = [case_title(c, i + 1) for i, c in enumerate(cases)]
+        hide = not with_key and exercise.feedback == "after_reveal"
+        names = [case_title(c, i + 1, hidden=hide and c.id not in shown) for i, c in enumerate(cases)]
         return {
             "code": exercise.code,
             "title": exercise.title,
@@ -232,6 +238,7 @@ class ClassResults:
                 {
                     "n": i + 1,
                     "id": s.case_id,
+                    "token": exercise_case_token(exercise.code, s.case_id),  # what forms send: names nothing
                     "name": names[i],
                     "title": cases[i].title,
                     "narrative": cases[i].narrative,

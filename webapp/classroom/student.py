@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from flask import current_app
 from flask import make_response
 from flask import redirect
 from flask import render_template
@@ -54,10 +53,10 @@ def _enter(exercise: Exercise, form: JoinForm) -> ResponseReturnValue:
     re-admitted; else the form again with what went wrong."""
     nickname = form.nickname.data or ""
     try:
-        joined = service.join(exercise, nickname, max_students=current_app.config["CLASSROOM_MAX_STUDENTS"])
+        joined = service.join(exercise, nickname, rules=identity.join_rules(exercise))
     except ClassroomError as err:
         form.nickname.errors = [err.message]
-        return _join_page(form, err.status)
+        return _join_page(form, err.status, err.retry_after)
     if joined is None:  # the nickname is taken
         given = (form.rejoin_code.data or "").strip()
         taken = service.by_nickname(exercise, nickname)
@@ -121,6 +120,15 @@ def student_home(code: str) -> ResponseReturnValue:
     )
 
 
+def disguised(exercise: Exercise, case: Case, n: int, presented: dict[str, Any]) -> dict[str, Any]:
+    """A case as a student of this exercise sees it: until its answer may be shown, named by its
+    position only and with the exercise's own id for it (the library's title and public id would
+    find it in practice, and a simulated patient's title its seed)."""
+    if service.shows_feedback(exercise, case.id):
+        return presented
+    return presented | {"title": f"Case {n}", "id": service.exercise_case_token(exercise.code, case.id)}
+
+
 def _case_at(exercise: Exercise, n: int) -> tuple[Case, int]:
     """Case n of the exercise (1-based) and how many there are; 404 outside them."""
     cases = service.exercise_cases(exercise, kb())
@@ -153,7 +161,8 @@ def _case_context(
         "status": status(service.facts(exercise)),
         "rejoin_code": identity.rejoin_code(exercise),
         "grace": service.GRACE_SECONDS,
-        "ticks_key": f"cls:{exercise.code}:{case.id}",
+        # By position: the case's id may name it (a simulated patient's names its entry).
+        "ticks_key": f"cls:{exercise.code}:{n}",
     }
 
 
@@ -185,7 +194,12 @@ def _paced_page(
         context["current"] = n is None or state["case"] == n
         # The stages the educator has shown; the whole case once revealed (or moved on from).
         partly = context["current"] and not state["revealed"]
-        context["case"] = present_staged_case(case, (exercise.current_stage if partly else None) or stages)
+        context["case"] = disguised(
+            exercise,
+            case,
+            row.position + 1,
+            present_staged_case(case, (exercise.current_stage if partly else None) or stages),
+        )
         seconds = state["seconds_left"]
         context["left"] = None if seconds is None else f"{seconds // 60}:{seconds % 60:02d}"
     return render_template("classroom/student_paced.html", **context), code
@@ -203,7 +217,9 @@ def student_case(code: str, n: int) -> ResponseReturnValue:
     knowledge = kb()
     if request.method == "GET":
         context = _case_context(exercise, student, case, n, total, None)
-        return render_template("classroom/student_case.html", case=present_case(case), **context)
+        return render_template(
+            "classroom/student_case.html", case=disguised(exercise, case, n, present_case(case)), **context
+        )
     form = AttemptForm(knowledge=knowledge, decisions=exercise.asks_decisions)
     message, code_ = None, 400
     if form.validate_on_submit():
@@ -221,7 +237,8 @@ def student_case(code: str, n: int) -> ResponseReturnValue:
     if exercise.pace == "educator":
         return _paced_page(exercise, student, form, message, code_, n)
     context = _case_context(exercise, student, case, n, total, form)
-    return render_template("classroom/student_case.html", case=present_case(case), message=message, **context), code_
+    shown = disguised(exercise, case, n, present_case(case))
+    return render_template("classroom/student_case.html", case=shown, message=message, **context), code_
 
 
 @bp.get("/join/<code>/<int:n>/state.json")

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from flask import Flask
 from flask import current_app
 from sqlalchemy import event
@@ -28,12 +29,14 @@ RETRY_AFTER_SECONDS = 5
 CONNECT_TIMEOUT_SECONDS = 5
 POOL_TIMEOUT_SECONDS = 5
 # SQLite's OperationalError also covers bad SQL and a missing table (bugs: 500); these mean the
-# file cannot be used just now.
-_SQLITE_UNAVAILABLE = (
-    "unable to open database file",
-    "database is locked",
-    "disk i/o error",
-    "attempt to write a readonly database",
+# file cannot be used just now, and what kind of fault it is (the start of SQLite's message).
+_SQLITE_FAULTS = (
+    ("database is locked", "busy"),
+    ("database table is locked", "busy"),
+    ("attempt to write a readonly database", "read_only"),
+    ("database or disk is full", "full"),
+    ("unable to open database file", "unreachable"),
+    ("disk i/o error", "unreachable"),
 )
 
 
@@ -82,17 +85,33 @@ def resolve_database_uri(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
-def unavailable(err: BaseException) -> bool:
-    """Whether a database error means "not reachable just now" (503) rather than a bug (500)."""
+def fault(err: BaseException) -> str | None:
+    """What a database error says about the database, for a 503 that names it: "busy" (a lock
+    wait or the pool ran out), "read_only" (the storage refuses writes), "full" (no space left),
+    "unreachable" (down, refusing, hanging); None for anything else (a bug: 500)."""
     if isinstance(err, PoolTimeoutError):
-        return True
+        return "busy"
     if not isinstance(err, DBAPIError):
-        return False
-    if err.connection_invalidated:
-        return True
-    if isinstance(err.orig, sqlite3.Error):
-        return isinstance(err, OperationalError) and str(err.orig).lower().startswith(_SQLITE_UNAVAILABLE)
-    return isinstance(err, (OperationalError, InterfaceError))
+        return None
+    orig = err.orig
+    if isinstance(orig, sqlite3.Error):
+        message = str(orig).lower()
+        kind = next((k for start, k in _SQLITE_FAULTS if message.startswith(start)), None)
+        return kind if isinstance(err, OperationalError) else None
+    if isinstance(orig, psycopg.errors.DiskFull):
+        return "full"
+    if isinstance(orig, psycopg.errors.ReadOnlySqlTransaction):
+        return "read_only"
+    if isinstance(orig, psycopg.errors.LockNotAvailable):
+        return "busy"
+    if err.connection_invalidated or isinstance(err, (OperationalError, InterfaceError)):
+        return "unreachable"
+    return None
+
+
+def unavailable(err: BaseException) -> bool:
+    """Whether a database error means "not usable just now" (503) rather than a bug (500)."""
+    return fault(err) is not None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

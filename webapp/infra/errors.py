@@ -9,6 +9,7 @@ without the educator key to the claim form) registers a handler for its subclass
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 
 from flask import Flask
@@ -27,11 +28,12 @@ from werkzeug.exceptions import HTTPException
 
 from rules import InputError
 
+from ..extensions import db
 from ..limits import TOO_LARGE
 from ..wording import N_
 from ..wording import disclaimer
 from .database import RETRY_AFTER_SECONDS
-from .database import unavailable
+from .database import fault
 from .language import ui_language
 
 CODES = {
@@ -177,17 +179,49 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeoutError)
     def _database(err: Exception) -> ResponseReturnValue:
-        # Unreachable, refusing connections or out of them: a 503 that says when to retry. Other
-        # database errors (a constraint, bad SQL) are bugs and stay 500s.
-        if not unavailable(err):
-            return _unexpected(err)
-        app.logger.warning("database unavailable on %s: %s", request.path, type(getattr(err, "orig", err)).__name__)
-        response = make_response(
-            error_response(
-                503,
-                "The classroom database cannot be reached just now. Please try again in a few seconds.",
-                "database_unavailable",
-            )
-        )
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        # Other database errors (a constraint, bad SQL) are bugs and stay 500s.
+        return database_fault_response(err) or _unexpected(err)
+
+
+def database_fault_response(err: Exception) -> Response | None:
+    """Busy, read-only, full or unreachable: a 503 that names the fault and says when to retry, the
+    log line naming it too; None for a database error that is none of them (a bug)."""
+    kind = fault(err)
+    if kind is None:
+        return None
+    message, code, log = DATABASE_FAULTS[kind]
+    current_app.logger.warning("%s on %s: %s", log, request.path, type(getattr(err, "orig", err)).__name__)
+    if kind == "read_only":
+        # A SQLite connection opened while the file could not be written stays read-only: drop the
+        # pooled connections, so the next request opens new ones (writable once the file is).
+        with contextlib.suppress(Exception):
+            db.engine.dispose()
+    response = make_response(error_response(503, message, code))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+# kind -> (what the user reads, the error code, what the log says)
+DATABASE_FAULTS = {
+    "unreachable": (
+        "The classroom database cannot be reached just now. Please try again in a few seconds.",
+        "database_unavailable",
+        "database unavailable",
+    ),
+    "busy": (
+        "The classroom database is busy just now. Please try again in a few seconds.",
+        "database_busy",
+        "database busy (a lock wait or no free connection)",
+    ),
+    "read_only": (
+        "The classroom database cannot save anything just now (its storage is read-only). "
+        "Please try again in a few seconds.",
+        "database_read_only",
+        "database read-only (the storage refuses writes; connections are reopened)",
+    ),
+    "full": (
+        "The classroom database cannot save anything just now (its disk is full). Please try again later.",
+        "database_full",
+        "database disk is full",
+    ),
+}

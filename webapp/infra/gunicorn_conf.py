@@ -7,11 +7,11 @@ WEB_THREADS (threads per worker, 32), TLS_CERTFILE and TLS_KEYFILE (serve HTTPS 
 keeps no state in the process (sessions are signed cookies, classroom data and rate limits live in
 the database), so any number of workers and instances can share one PostgreSQL.
 
-Why gthread: a sync worker is held by one client for as long as it takes to send its request, so
-two clients that trickle their headers stop a two-worker server; a thread is held the same way but
-there are workers x threads of them (64 by default), and gunicorn 27's gthread worker waits for a
-connection's first bytes in its event loop, not in a thread. See README "Production" for when a
-buffering proxy is still needed in front.
+Why this worker: a sync worker is held by one client for as long as it takes to send its request,
+so two clients that trickle their headers stop a two-worker server; gthread's threads are held the
+same way, 64 of them by default. webapp/infra/worker.py reads each plain-HTTP request whole in the
+worker's event loop before a thread gets it, with a 10 s deadline. See docs/operations.md
+"Workers" for the measurements and when a buffering proxy is still needed in front.
 """
 
 from __future__ import annotations
@@ -29,11 +29,15 @@ if TYPE_CHECKING:
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, multiprocessing.cpu_count()))
-worker_class = os.environ.get("WEB_WORKER_CLASS") or "gthread"  # "sync" only to measure against
+# gthread whose event loop reads each plain-HTTP request whole before a thread gets it
+# (webapp/infra/worker.py): a slow client holds a buffer, not a thread. "gthread" and "sync" only
+# to measure against.
+worker_class = os.environ.get("WEB_WORKER_CLASS") or "webapp.infra.worker.RequestFirstWorker"
 threads = int(os.environ.get("WEB_THREADS") or 32)
 # Deliberate limits on what one client may hold: a kept-alive idle connection for 5 s; a request
 # line of 8 KiB (the shareable link with every item fits in 1 KiB), 50 header fields of 8 KiB each;
-# a request that runs longer than 30 s gets its worker restarted.
+# a whole request (head and body) must arrive within 10 s of the server's first wait for it
+# (webapp/infra/worker.py), or the connection is closed; a worker silent for 30 s is restarted.
 keepalive = 5
 limit_request_line = 8190
 limit_request_fields = 50

@@ -34,6 +34,9 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..models import RateEvent
 from ..models import utcnow
+from .database import RETRY_AFTER_SECONDS
+from .database import fault
+from .dbguard import Unavailable
 from .dbguard import known_down
 from .dbguard import with_deadline
 from .errors import error_response
@@ -47,6 +50,13 @@ PRUNE = "rate_limit_prune"  # flask.g: (limit, window start) whose expired event
 # or keeping another request waiting longer than that (webapp/infra/dbguard.py) is not asked at all: the
 # request then goes through uncounted.
 LIMITER_DEADLINE_SECONDS = 1.0
+# Limits whose endpoints write to the database anyway: a request the limiter could not count there
+# because the database is busy (a lock wait, or no answer within the limiter's deadline) is refused
+# with a 503 "busy, retry" rather than let through uncounted. An unreachable database or a bug lets
+# the request through to the view, which answers its own error.
+# The import limit lets a request through (the import itself needs no database).
+FAIL_CLOSED = frozenset({"exercises", "submissions"})
+UNCOUNTED = -1  # what spend() answers for a request it could not count
 
 
 def bucket(name: str, client: str, secret: str) -> str:
@@ -77,11 +87,12 @@ def spend(name: str, client: str | None = None) -> int | None:
             db.session.rollback()
             return max(1, math.ceil((oldest - since).total_seconds())) if oldest else window
     except SQLAlchemyError as err:
-        # The limiter never takes a page down: without the database the request goes through (the
-        # import stores nothing; the classroom endpoints answer their own database error).
+        # The import stores nothing: without the database it goes through, uncounted. A classroom
+        # endpoint writes anyway: it is refused (503, retry) rather than let through uncounted.
         db.session.rollback()
         current_app.logger.warning("rate limit %s not counted: %s", name, type(err).__name__)
-        return None
+        busy = fault(err) == "busy" or isinstance(getattr(err, "orig", None), Unavailable)
+        return UNCOUNTED if name in FAIL_CLOSED and busy else None
     g.setdefault(PENDING, []).append((name, key, now))
     if secrets.randbelow(PRUNE_ONE_IN) == 0:  # expired events only cost space: clear them now and then
         g.setdefault(PRUNE, []).append((name, since))
@@ -125,6 +136,16 @@ def rate_limited(
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             wait = spend(name, client() if client else None) if request.method == "POST" else None
+            if wait == UNCOUNTED:
+                response = make_response(
+                    error_response(
+                        503,
+                        "The classroom database is busy just now. Please try again in a few seconds.",
+                        "database_busy",
+                    )
+                )
+                response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return response
             if wait is None:
                 try:
                     return view(*args, **kwargs)

@@ -25,6 +25,8 @@ from ..api.common import json_body
 from ..api.common import ok
 from ..api.schemas import ERROR
 from ..api.schemas import ref
+from ..classroom.withheld import WITHHELD_MESSAGE
+from ..classroom.withheld import withheld
 from ..extensions import csrf
 from ..infra.knowledge import kb
 from ..infra.language import current_language
@@ -74,6 +76,8 @@ def attempt(case_id: str) -> Response:
     """Score an attempt and reveal the key, the clues and the teaching points."""
     current = _case(case_id)
     knowledge = kb()
+    if withheld(current.id):
+        raise ApiError(409, "case_withheld", WITHHELD_MESSAGE)
     scored = score_attempt(current, parse_attempt(json_body(), knowledge), knowledge)  # InputError: a 400
     return ok(present_feedback(scored, knowledge))
 
@@ -250,12 +254,13 @@ PATHS: dict[str, Any] = {
     },
     "/api/v1/cases/{case_id}/attempts": {
         "post": {
-            "summary": "Score an attempt; the answer key is revealed only here (nothing is stored)",
+            "summary": "Score an attempt; the answer key is revealed only here (nothing is stored). 409 "
+            "`case_withheld` while the case is hidden in a class exercise that reveals its answers later",
             "parameters": [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": ATTEMPT_SCHEMA}}},
             "responses": {
                 "200": {"description": "OK", "content": {"application/json": {"schema": FEEDBACK_SCHEMA}}},
-                **_err(400, 404, 413, 415),
+                **_err(400, 404, 409, 413, 415),
             },
         }
     },

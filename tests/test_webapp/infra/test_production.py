@@ -111,7 +111,8 @@ def test_gunicorn_config_reads_port_host_and_web_concurrency(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     conf = runpy.run_path(str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"))
     assert (conf["bind"], conf["workers"], conf["control_socket_disable"]) == ("0.0.0.0:8123", 3, True)
-    assert (conf["worker_class"], conf["threads"]) == ("gthread", 32)  # README "Production": measured
+    # docs/operations.md "Workers": measured
+    assert (conf["worker_class"], conf["threads"]) == ("webapp.infra.worker.RequestFirstWorker", 32)
     assert conf["logger_class"] == "webapp.infra.privacy.RedactingGunicornLogger"
     assert "%(U)s" in conf["access_log_format"]
     assert not any(part in conf["access_log_format"] for part in ("%(r)s", "%(q)s", "%(f)s"))

@@ -5,11 +5,15 @@ Retry-After header; counted per client address; POST /api/v1/assess never limite
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
 from rules.practice.cases import load_cases
 from tests.support.apps import app_with_schema
@@ -20,6 +24,7 @@ from webapp import create_app
 from webapp.config import Config
 from webapp.extensions import db
 from webapp.infra import ratelimit
+from webapp.models import Exercise
 from webapp.models import RateEvent
 from webapp.models import Student
 
@@ -184,3 +189,19 @@ def test_behind_a_proxy_each_forwarded_client_has_its_own_budget(database_url, t
         db.session.remove()
         db.engine.dispose()
     drop_everything(behind)
+
+
+def test_a_classroom_request_the_limiter_cannot_count_is_refused_busy_not_let_through(limited, monkeypatch):
+    def busy(*_args, **_kwargs):
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(ratelimit, "select", busy)  # the limiter's count waits past its deadline
+    client = limited.test_client()
+    refused = create(client)
+    assert refused.status_code == 503 and refused.get_json()["error"]["code"] == "database_busy"
+    assert refused.headers["Retry-After"] == "5"
+    with limited.app_context():
+        assert db.session.execute(sa_select(func.count()).select_from(Exercise)).scalar_one() == 0
+    # The import needs no database: it still goes through, uncounted.
+    limited.config["WTF_CSRF_ENABLED"] = False
+    assert client.post("/import", data={"import_text": "HP:0001873"}).status_code == 200

@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -98,15 +99,24 @@ def record(name: str, seen: list[tuple[str, int, float]], **extra: object) -> No
 
 class Trickler(threading.Thread):
     """A slow client: sends a request a few bytes at a time, one header every `every` seconds, never
-    finishing it (or, with a body, announces 60 000 bytes and sends them one line at a time)."""
+    finishing it (or, with a body, announces 60 000 bytes and sends them one line at a time). When
+    the server drops it (its read deadline), it connects again at once, as an attacker would."""
 
     def __init__(self, port: int, stop: threading.Event, body: bool, every: float = 2.0) -> None:
         super().__init__(daemon=True)
         self.port, self.stop, self.body, self.every = port, stop, body, every
         self.sent = 0
+        self.dropped = 0
 
     def run(self) -> None:
-        with socket.create_connection(("127.0.0.1", self.port)) as sock:
+        while not self.stop.is_set():
+            try:
+                self._one_connection()
+            except OSError:  # the server closed the connection
+                self.dropped += 1
+
+    def _one_connection(self) -> None:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=30) as sock:
             if self.body:
                 sock.sendall(
                     b"POST /api/v1/assess HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -115,30 +125,45 @@ class Trickler(threading.Thread):
             else:
                 sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             while not self.stop.wait(self.every):
-                try:
-                    sock.sendall(b" " * 8 if self.body else f"X-Slow-{self.sent}: a\r\n".encode())
-                except OSError:
-                    return
+                sock.sendall(b" " * 8 if self.body else f"X-Slow-{self.sent}: a\r\n".encode())
                 self.sent += 1
+
+
+def trickle_and_probe(port: int, clients: int, seconds: float, every: float = 2.0) -> tuple[list, list[Trickler]]:
+    """`clients` slow connections (one in four trickling a body) held open while the probes run."""
+    stop = threading.Event()
+    tricklers = [Trickler(port, stop, body=i % 4 == 3, every=every) for i in range(clients)]
+    for t in tricklers:
+        t.start()
+    try:
+        time.sleep(1)  # every trickler has sent its first bytes: each holds whatever it can hold
+        seen = probe_for(port, seconds)
+    finally:
+        stop.set()
+    return seen, tricklers
 
 
 def test_trickling_clients_do_not_starve_the_server(tmp_path):
     env = server_env(f"sqlite:///{tmp_path / 'slow.db'}")
     migrate_database(env)
     with gunicorn_server(env, tmp_path / "gunicorn.log") as (base, _):
-        port = int(base.rsplit(":", 1)[1])
-        stop = threading.Event()
-        tricklers = [Trickler(port, stop, body=i % 4 == 3) for i in range(12)]
-        for t in tricklers:
-            t.start()
-        try:
-            time.sleep(1)  # every trickler has sent its first bytes: each holds whatever it can hold
-            seen = probe_for(port, 15)
-        finally:
-            stop.set()
+        seen, tricklers = trickle_and_probe(int(base.rsplit(":", 1)[1]), 12, 15)
         assert all(t.sent >= 5 for t in tricklers), "the slow clients were cut off early: nothing was tested"
         record("slow-clients", seen, slow_clients=len(tricklers), attack_seconds=15)
         assert_probes_answered(seen, "12 trickling connections")
+
+
+def test_a_hundred_trickling_connections_do_not_starve_the_server_and_are_cut_off(tmp_path):
+    """More slow connections than the server has threads (2 workers x 32): the event loop holds them,
+    not the threads, and drops each whose request has not arrived within its read deadline."""
+    env = server_env(f"sqlite:///{tmp_path / 'slow100.db'}")
+    migrate_database(env)
+    with gunicorn_server(env, tmp_path / "gunicorn.log") as (base, _):
+        seen, tricklers = trickle_and_probe(int(base.rsplit(":", 1)[1]), 100, 14, every=1.0)
+        assert sum(t.sent for t in tricklers) >= 100 * 5, "the slow clients sent too little: nothing was tested"
+        record("slow-clients-100", seen, slow_clients=len(tricklers), attack_seconds=14)
+        assert_probes_answered(seen, "100 trickling connections")
+        assert all(t.dropped >= 1 for t in tricklers), "a slow request was never cut off (no read deadline)"
 
 
 def hang_scenario(port: int, proxy: HangingProxy, code: str, key: str, tmp: Path) -> None:
@@ -228,3 +253,41 @@ def test_the_server_does_not_answer_an_arbitrary_host_header(tmp_path):
             assert status == 400 and b"evil" not in data, header
         status, _, data = request(port, "POST", "/api/v1/exercises", body)
         assert status == 201 and json.loads(data)["join_url"].startswith(f"http://127.0.0.1:{port}/join")
+
+
+def test_the_educator_is_answered_while_student_answers_hold_every_thread(tmp_path):
+    """A burst of answers that waits on the database holds every ordinary thread; the educator's
+    results (and reveal, advance, dashboard) go through a lane of their own and answer at once."""
+    db_path = tmp_path / "burst.db"
+    env = server_env(f"sqlite:///{db_path}", WEB_THREADS="8")  # 2 workers x 8 ordinary threads
+    migrate_database(env)
+    with gunicorn_server(env, tmp_path / "gunicorn.log") as (base, _):
+        port = int(base.rsplit(":", 1)[1])
+        created = json.loads(
+            request(port, "POST", "/api/v1/exercises", json.dumps({"title": "Burst", "case_ids": [CASE]}))[2]
+        )
+        code, educator = created["code"], {"Authorization": f"Bearer {created['educator_key']}"}
+        answer = {"findings": [], "lean": "recessive", "mechanisms": [], "confidence": 70}
+        holder = sqlite3.connect(db_path)
+        holder.execute("BEGIN IMMEDIATE")  # every answer now waits for the write lock, holding its thread
+        burst = [
+            threading.Thread(
+                target=request,
+                args=(port, "POST", f"/api/v1/exercises/{code}/submissions"),
+                kwargs={"body": json.dumps({"nickname": f"s{i}", "case_id": CASE, "answer": answer}), "timeout": 40},
+                daemon=True,
+            )
+            for i in range(40)
+        ]
+        try:
+            for t in burst:
+                t.start()
+            time.sleep(1.5)  # every ordinary thread is waiting on the lock, the rest queue behind them
+            status, took, _ = request(port, "GET", f"/api/v1/exercises/{code}/results", headers=educator, timeout=20)
+        finally:
+            holder.rollback()
+            holder.close()
+        for t in burst:
+            t.join(timeout=40)
+        record("educator-during-burst", [("GET results", status, took)], burst=len(burst), threads=16)
+        assert status == 200 and took < 1.0, (status, took)

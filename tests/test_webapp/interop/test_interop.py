@@ -322,3 +322,27 @@ print(sorted(m for m in sys.modules if m.startswith(("phenopackets", "google.pro
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+HUGE_AGE = "P" + "9" * 309 + "Y"  # a float cannot hold 309 digits of years
+V2_HUGE = {"phenotypicFeatures": [{"type": {"id": "HP:0002757"}, "onset": {"age": {"iso8601duration": HUGE_AGE}}}]}
+V1_HUGE = {"phenotypicFeatures": [{"type": {"id": "HP:0002757"}, "ageOfOnset": {"age": HUGE_AGE}}]}
+
+
+@pytest.mark.parametrize(
+    ("path", "packet", "field"),
+    [
+        ("/api/v1/assess", V2_HUGE, "onset.age.iso8601duration"),
+        ("/api/v1/phenopacket", V2_HUGE, "onset.age.iso8601duration"),
+        ("/api/v1/assess", V1_HUGE, "ageOfOnset.age"),
+    ],
+)
+def test_an_onset_age_of_hundreds_of_digits_is_a_400_naming_the_field(client, path, packet, field):
+    response = client.post(path, json={"phenopacket": packet})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert field in response.get_json()["error"]["message"]
+
+
+def test_an_onset_age_of_hundreds_of_digits_in_the_import_form_is_a_clear_400(client):
+    response = post_import(client, paste=json.dumps(V2_HUGE))
+    assert response.status_code == 400 and "Nothing was imported: " in text(response) and "digits" in text(response)

@@ -30,6 +30,7 @@ from .common import ClassroomError
 from .common import normalise_code
 from .common import one_line
 from .common import plural
+from .common import serialise
 from .educators import authorise
 from .educators import authorise_digest
 from .educators import educator_for_digest
@@ -47,7 +48,9 @@ from .exercises import count_failure
 from .exercises import create_exercise
 from .exercises import duplicate_exercise
 from .exercises import educator_exercises
+from .exercises import exercise_case_by_token
 from .exercises import exercise_case_ids
+from .exercises import exercise_case_token
 from .exercises import exercise_cases
 from .exercises import facts
 from .exercises import find_exercise
@@ -88,11 +91,14 @@ from .students import Activity
 from .students import Answer
 from .students import ApiStudent
 from .students import Joined
+from .students import JoinRules
 from .students import StudentRow
 from .students import Submitted
 from .students import activity
 from .students import all_submissions
 from .students import by_nickname
+from .students import check_answerable
+from .students import check_decisions
 from .students import clean_nickname
 from .students import exercise_student
 from .students import join
@@ -108,6 +114,12 @@ from .students import submit
 from .students import take_over
 
 __all__ = [
+    "check_answerable",
+    "check_decisions",
+    "exercise_case_by_token",
+    "exercise_case_token",
+    "JoinRules",
+    "serialise",
     "ClassroomError",
     "one_line",
     "normalise_code",

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from sqlalchemy import text
+
+from ...extensions import db
 from ...infra.errors import DomainError
 
 
@@ -39,3 +42,17 @@ def normalise_code(raw: str) -> str:
 def plural(count: int, noun: str) -> str:
     """ "1 exercise", "2 exercises"."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def serialise(name: str) -> None:
+    """Hold a write lock named `name` until the session's transaction ends, so a count made after
+    it and the row written on it are one step (a cap or a limit is never overshot by a race).
+
+    PostgreSQL: a transaction-scoped advisory lock on the name's hash (other names go on in
+    parallel). SQLite: the database's write lock, taken now by a write that changes no row (what
+    BEGIN IMMEDIATE takes), so the counts read after it are the latest and nobody writes in between.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name})
+    else:
+        db.session.execute(text("UPDATE rate_event SET id = id WHERE 0"))

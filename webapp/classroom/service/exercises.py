@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
@@ -40,6 +41,7 @@ from .authored import resolve_case
 from .common import ClassroomError
 from .common import normalise_code
 from .common import one_line
+from .common import serialise
 from .educators import educator_for_key
 from .educators import new_educator
 from .pacing import PACES
@@ -273,6 +275,33 @@ def exercise_case_ids(exercise: Exercise) -> list[str]:
     return [c.case_id for c in exercise.cases]
 
 
+EXERCISE_CASE_ID_LENGTH = 15  # letters of an exercise's own case id (a practice public id has 13)
+ID_ALPHABET = "bcdfghjklmnpqrstvwxz"  # consonants, as practice ids: no word, no OMIM or Orphanet number
+
+
+def exercise_case_token(code: str, case_id: str) -> str:
+    """The exercise's own id for one of its cases: letters of a hash keyed with SECRET_KEY and the
+    join code. Unlike a practice public id (keyed with a committed key, so anyone can compute or
+    turn it back), it names nothing outside the exercise: practice cannot resolve it, nor can a
+    student tell from it which library case or which entry's patient it is."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, f"exercise-case:{code}:{case_id}".encode(), hashlib.sha256).digest()
+    value = int.from_bytes(digest)
+    letters = []
+    for _ in range(EXERCISE_CASE_ID_LENGTH):
+        value, digit = divmod(value, len(ID_ALPHABET))
+        letters.append(ID_ALPHABET[digit])
+    return "".join(letters)
+
+
+def exercise_case_by_token(exercise: Exercise, token: str) -> str | None:
+    """The stored case id behind one of the exercise's own ids (None when it is none of them)."""
+    if len(token) != EXERCISE_CASE_ID_LENGTH or not set(token) <= set(ID_ALPHABET):
+        return None  # not one of the exercise's ids (and nothing compare_digest would refuse)
+    ids = exercise_case_ids(exercise)
+    return next((c for c in ids if hmac.compare_digest(exercise_case_token(exercise.code, c), token)), None)
+
+
 def exercise_cases(exercise: Exercise, kb: KnowledgeBase) -> list[Case]:
     """The exercise's cases in order (an authored case deleted since is skipped)."""
     cases = (resolve_case(c, exercise.educator_id, kb) for c in exercise_case_ids(exercise))
@@ -287,42 +316,59 @@ def _bucket(kind: str, client: str, secret: str) -> str:
     return f"{kind}:" + hmac.new(secret.encode(), client.encode(), hashlib.sha256).hexdigest()[:40]
 
 
-def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seconds: int) -> Exercise:
+GLOBAL_CLIENT = "*every client*"  # the bucket of the global wrong-code limit (no address is this)
+
+
+def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seconds: int, overall: int = 0) -> Exercise:
     """The exercise for a code a student typed. A code that exists always opens (a class behind one
     address is never locked out by its neighbours' typos); a wrong one is counted, and after too many
-    failures from this client in the window it answers 429 instead of 404."""
+    failures from this client (or `overall` from every client) in the window it answers 429 instead
+    of 404."""
     exercise = find_exercise(code) if code else None
     if exercise is not None:
         return exercise
-    count_failure(client, secret, limit, window_seconds, "wrong join codes from this network")
+    count_failure(client, secret, limit, window_seconds, "wrong join codes from this network", overall=overall)
     raise ClassroomError(404, "unknown_code", "There is no exercise with this join code. Check it and try again.")
+
+
+def _failures(bucket: str, window_seconds: int) -> int:
+    since = utcnow() - timedelta(seconds=window_seconds)
+    return db.session.execute(
+        select(func.count()).select_from(RateEvent).where(RateEvent.bucket == bucket, RateEvent.at > since)
+    ).scalar_one()
+
+
+def _spent(what: str, window_seconds: int) -> ClassroomError:
+    db.session.rollback()
+    return ClassroomError(
+        429, "too_many_requests", f"Too many {what}; wait {window_seconds // 60} minutes.", retry_after=window_seconds
+    )
 
 
 def check_failures(client: str, secret: str, limit: int, window_seconds: int, what: str, kind: str = "join") -> None:
     """429 once this client has used up its failures in the window (nothing is written)."""
-    since = utcnow() - timedelta(seconds=window_seconds)
-    failures = db.session.execute(
-        select(func.count())
-        .select_from(RateEvent)
-        .where(RateEvent.bucket == _bucket(kind, client, secret), RateEvent.at > since)
-    ).scalar_one()
-    if failures >= limit:
-        db.session.rollback()
-        raise ClassroomError(
-            429,
-            "too_many_requests",
-            f"Too many {what}; wait {window_seconds // 60} minutes.",
-            retry_after=window_seconds,
-        )
+    if _failures(_bucket(kind, client, secret), window_seconds) >= limit:
+        raise _spent(what, window_seconds)
 
 
-def count_failure(client: str, secret: str, limit: int, window_seconds: int, what: str, kind: str = "join") -> None:
+def count_failure(
+    client: str, secret: str, limit: int, window_seconds: int, what: str, kind: str = "join", overall: int = 0
+) -> None:
     """Count one failed guess from this client (a wrong join code or student token from an address;
     `kind` "rejoin": a wrong rejoin code for a nickname, whoever sends it); 429 once the client has
-    used up its failures in the window."""
-    check_failures(client, secret, limit, window_seconds, what, kind)
+    used up its failures in the window, or every client together `overall` of them (0: no overall
+    limit). Exact under concurrency: the count and the new event are one step under a lock
+    (`serialise`), so no more than `limit` failures are ever let through; a database that cannot be
+    asked raises (the request fails, uncounted failures are never let through)."""
+    serialise(f"rate:{kind}")
+    if _failures(_bucket(kind, client, secret), window_seconds) >= limit:
+        raise _spent(what, window_seconds)
+    if overall and _failures(_bucket(kind, GLOBAL_CLIENT, secret), window_seconds) >= overall:
+        raise _spent("wrong codes from every network together", window_seconds)
     since = utcnow() - timedelta(seconds=window_seconds)
     # Only this kind's events: the other limits' windows may be longer (webapp/infra/ratelimit.py).
     db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith(f"{kind}:"), RateEvent.at <= since))
     db.session.add(RateEvent(bucket=_bucket(kind, client, secret)))
+    if overall:
+        db.session.add(RateEvent(bucket=_bucket(kind, GLOBAL_CLIENT, secret)))
     db.session.commit()

@@ -8,10 +8,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import text
 
 from rules import Attempt
 from rules import Case
@@ -24,6 +27,7 @@ from ...extensions import Model
 from ...extensions import db
 from ...limits import NICKNAME_MAX
 from ...models import Exercise
+from ...models import RateEvent
 from ...models import Student
 from ...models import Submission
 from ...models import utcnow
@@ -34,8 +38,10 @@ from ..stats import exercise_stats
 from .common import ClassroomError
 from .common import normalise_code
 from .common import one_line
+from .common import serialise
 from .exercises import CODE_ALPHABET
 from .exercises import exercise_cases
+from .pacing import GRACE_SECONDS
 from .pacing import answer_window
 from .state_cache import note_change
 
@@ -44,6 +50,7 @@ if TYPE_CHECKING:
     from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 
 DEFAULT_MAX_STUDENTS = 2000
+PRUNE_JOINS_ONE_IN = 50  # how often a join also clears expired join events
 REJOIN_LENGTH = 6  # a rejoin code: this many characters of the join codes' unambiguous alphabet
 
 
@@ -90,22 +97,84 @@ class Joined:
     rejoin_code: str
 
 
-def join(
-    exercise: Exercise,
-    nickname: str,
-    commit: bool = True,
-    source: str = "browser",
-    max_students: int = DEFAULT_MAX_STUDENTS,
-) -> Joined | None:
-    """A new student with this nickname and their rejoin code, or None when the nickname is taken
-    in this exercise; 409 once the exercise has `max_students` (0: no cap)."""
-    nickname = clean_nickname(nickname)
-    if max_students and student_count(exercise) >= max_students:
-        raise ClassroomError(
+@dataclass(frozen=True, slots=True)
+class JoinRules:
+    """What bounds the students of an exercise: at most `max_students` (0: no cap), at most
+    `per_exercise` new students in `window_seconds` (0: no limit), and at most `per_client` of
+    them from one client (`client`: the keyed bucket of the joining address; "" for none)."""
+
+    max_students: int = DEFAULT_MAX_STUDENTS
+    client: str = ""
+    per_client: int = 0
+    per_exercise: int = 0
+    window_seconds: int = 60
+
+
+def _refused(status: int, code: str, message: str, retry_after: int | None = None) -> ClassroomError:
+    db.session.rollback()  # nothing of the refused join is kept, and the lock is released
+    return ClassroomError(status, code, message, retry_after=retry_after)
+
+
+def _admit(exercise: Exercise, rules: JoinRules, now: datetime) -> str | None:
+    """Raise when the exercise takes no new student now (full, or past a join rate); else the
+    rate bucket the new student counts in (None: none). Call under the exercise's lock."""
+    if rules.max_students and student_count(exercise) >= rules.max_students:
+        raise _refused(
             409,
             "exercise_full",
-            f"This exercise is full: it takes at most {max_students} students. Ask your educator to open another one.",
+            f"This exercise is full: it takes at most {rules.max_students} students. "
+            "Ask your educator to open another one.",
         )
+    since = now - timedelta(seconds=rules.window_seconds)
+    if rules.per_exercise:
+        recent = db.session.execute(
+            select(func.count(Student.id)).where(Student.exercise_id == exercise.id, Student.created_at > since)
+        ).scalar_one()
+        if recent >= rules.per_exercise:
+            raise _refused(
+                429,
+                "too_many_requests",
+                "Many students are joining this exercise right now; try again in a minute.",
+                rules.window_seconds,
+            )
+    if not (rules.client and rules.per_client):
+        return None
+    bucket = f"joins:{exercise.id}:{rules.client}"
+    mine = db.session.execute(
+        select(func.count(RateEvent.id)).where(RateEvent.bucket == bucket, RateEvent.at > since)
+    ).scalar_one()
+    if mine >= rules.per_client:
+        raise _refused(
+            429,
+            "too_many_requests",
+            "Too many students joined from this network in the last minute; try again in a minute.",
+            rules.window_seconds,
+        )
+    return bucket
+
+
+def join(
+    exercise: Exercise, nickname: str, commit: bool = True, source: str = "browser", rules: JoinRules | None = None
+) -> Joined | None:
+    """A new student with this nickname and their rejoin code, or None when the nickname is taken
+    in this exercise. Refused, with nothing written: 409 when the exercise is closed or has
+    `rules.max_students`, 429 past its join rates. The count and the new row are one step under the
+    exercise's lock (`serialise`): concurrent joins never overshoot the cap or a rate."""
+    rules = rules or JoinRules()
+    nickname = clean_nickname(nickname)
+    serialise(f"join:{exercise.id}")
+    closed_at = db.session.execute(select(Exercise.closed_at).where(Exercise.id == exercise.id)).scalar_one()
+    now = utcnow()
+    # An API student joins with its first answer: one sent within the grace period after the close
+    # is kept (service/pacing.py), so its student is made too. A browser join is refused at once.
+    grace = timedelta(seconds=GRACE_SECONDS if source == "api" else 0)
+    closes = min((t for t in (closed_at, exercise.deadline) if t is not None), default=None)
+    if closes is not None and now >= closes + grace:
+        if by_nickname(exercise, nickname) is not None:
+            db.session.rollback()
+            return None  # taken: the caller may still let its owner back in (rejoin code, re-admitted)
+        raise _refused(409, "exercise_closed", "This exercise is closed: it takes no new students.")
+    bucket = _admit(exercise, rules, now)
     code = new_rejoin_code()
     stmt = (
         _insert(Student)
@@ -116,13 +185,22 @@ def join(
             nickname_key=nickname.casefold(),
             source=source,
             rejoin_hash=rejoin_hash(exercise.id, nickname.casefold(), code),
-            created_at=utcnow(),
+            created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["exercise_id", "nickname_key"])
         .returning(Student.id)
     )
     note_change(db.session(), exercise.id)
     new_id = db.session.execute(stmt).scalar_one_or_none()
+    if new_id is not None and commit and db.session.get_bind().dialect.name == "postgresql":
+        # A join need not wait for the disk: the student's first answer, committed after it, makes
+        # both durable (PostgreSQL writes its log in order); a join lost in a crash is joined again.
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    if new_id is not None and bucket is not None:
+        db.session.add(RateEvent(bucket=bucket, at=now))
+        if secrets.randbelow(PRUNE_JOINS_ONE_IN) == 0:  # expired join events only cost space
+            since = now - timedelta(seconds=rules.window_seconds)
+            db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith("joins:"), RateEvent.at <= since))
     if commit:
         db.session.commit()
     return None if new_id is None else Joined(db.session.get_one(Student, new_id), code)
@@ -176,7 +254,7 @@ class ApiStudent:
 
 
 def student_by_nickname(
-    exercise: Exercise, nickname: str, token: object = None, max_students: int = DEFAULT_MAX_STUDENTS
+    exercise: Exercise, nickname: str, token: object = None, rules: JoinRules | None = None
 ) -> ApiStudent:
     """The API's student: (exercise, nickname) and, after the first submission, its student_token.
     Created on first use (committed with the caller's submission, so a submission costs one write
@@ -186,7 +264,10 @@ def student_by_nickname(
     query = select(Student).where(Student.exercise_id == exercise.id, Student.nickname_key == nickname.casefold())
     student = db.session.execute(query).scalar_one_or_none()
     if student is None:
-        made = join(exercise, nickname, commit=False, source="api", max_students=max_students)
+        # On PostgreSQL the join commits by itself, so the exercise's lock is held for the join
+        # only (answers go on in parallel); SQLite has one writer anyway, and one commit costs less.
+        separate = db.session.get_bind().dialect.name == "postgresql"
+        made = join(exercise, nickname, commit=separate, source="api", rules=rules)
         if made is not None:
             return ApiStudent(made.student, made.student.token, made.rejoin_code)
         student = db.session.execute(query).scalar_one()  # another request made it just now
@@ -227,16 +308,24 @@ class Submitted:
     late: bool
 
 
-def submit(
-    exercise: Exercise, student: Student, case: Case, attempt: Attempt, kb: KnowledgeBase, now: datetime | None = None
-) -> Submitted:
-    """Score the attempt and store it, replacing the student's earlier answer to this case. 409 when
-    the case is not open (service/pacing.py: within the grace period it is kept and marked late)."""
+def check_decisions(exercise: Exercise, attempt: Attempt) -> None:
+    """400 for an answer with a differential or a next step to an exercise that does not ask them."""
+    if not exercise.asks_decisions and (attempt.differential or attempt.next_step):
+        raise ClassroomError(
+            400,
+            "decisions_not_asked",
+            "This exercise does not ask for a differential or a next step: "
+            "send findings, lean, mechanisms and confidence.",
+        )
+
+
+def check_answerable(exercise: Exercise, case: Case, now: datetime | None = None) -> str:
+    """The case's answer window now ("open" or "late"); 404 for a case not in the exercise, 409
+    when it takes no answer (service/pacing.py: within the grace period it is kept and marked late)."""
     row = next((c for c in exercise.cases if c.case_id == case.id), None)
     if row is None:
         raise ClassroomError(404, "unknown_case", f"Case {case.id!r} is not part of this exercise.")
-    now = now or utcnow()
-    window = answer_window(exercise, row, now)
+    window = answer_window(exercise, row, now or utcnow())
     if window == "closed" and exercise.pace == "self":
         raise ClassroomError(409, "exercise_closed", "This exercise is closed: answers are no longer accepted.")
     if window == "closed":
@@ -245,14 +334,25 @@ def submit(
             "case_not_open",
             "This case is not open: your answer was not counted. Answer the case your educator has open.",
         )
-    if not exercise.asks_decisions and (attempt.differential or attempt.next_step):
-        raise ClassroomError(
-            400,
-            "decisions_not_asked",
-            "This exercise does not ask for a differential or a next step: "
-            "send findings, lean, mechanisms and confidence.",
-        )
-    feedback = score_attempt(case, attempt, kb)
+    return window
+
+
+def submit(
+    exercise: Exercise,
+    student: Student,
+    case: Case,
+    attempt: Attempt,
+    kb: KnowledgeBase,
+    now: datetime | None = None,
+    scored: Feedback | None = None,
+) -> Submitted:
+    """Score the attempt (unless `scored` is its feedback already) and store it, replacing the
+    student's earlier answer to this case. 409 when the case is not open (service/pacing.py: within
+    the grace period it is kept and marked late)."""
+    now = now or utcnow()
+    window = check_answerable(exercise, case, now)
+    check_decisions(exercise, attempt)
+    feedback = scored or score_attempt(case, attempt, kb)
     values = {
         "findings": list(attempt.findings),
         "lean": attempt.lean,

@@ -1,0 +1,174 @@
+"""gunicorn's gthread worker, made to hand a thread only a request that has fully arrived.
+
+gthread gives each new connection to a thread, which then reads the request with blocking reads:
+a client that trickles its headers (or its body) holds that thread for as long as it likes, so
+`workers x threads` such clients (64 by default) stop the server. Here the worker's event loop
+reads every plain-HTTP request itself, without blocking, into a buffer: the head up to its blank
+line, and a body of announced length up to its end (a chunked one up to its last chunk). Only then
+does a thread get the connection, with the bytes already read put back in front of its parser, so
+the thread never waits for the client. A request that has not fully arrived within
+HEAD_TIMEOUT_SECONDS of its first byte's wait (a new connection, or a kept-alive one becoming
+readable) is dropped. Waiting connections cost a buffer each, not a thread; gunicorn's
+`worker_connections` (1,000 per worker) bounds them.
+
+The educator's requests (the dashboard and its poll, the projector, start, advance, reveal, close,
+the paired phone's remote, and the API's controls and results) are recognised by their request
+line and served by a small pool of their own (PRIORITY_THREADS per worker), so a burst of student
+answers that holds every ordinary thread never queues the reveal behind it. A request to those
+paths from anyone else is answered there too (without the key, a 401 or 403 at once): the pool
+is a lane, not a privilege.
+
+HTTPS served by gunicorn itself is left to gthread's own path: the TLS handshake happens in the
+thread. There, a buffering proxy in front is still the answer (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+import selectors
+import time
+from collections import deque
+from concurrent import futures
+from functools import partial
+from typing import Any
+
+from gunicorn.workers.gthread import TConn
+from gunicorn.workers.gthread import ThreadWorker
+
+HEAD_TIMEOUT_SECONDS = 10.0  # a whole request (head and body) must arrive within this
+READ_CHUNK = 65536
+# Past this many bytes without a complete request, the thread takes over (the parser's own limits
+# then answer: a request line or header too large, a body over the app's 64 KiB).
+BUFFER_MAX = 160 * 1024
+_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d{1,12})[ \t]*(?=\r\n)", re.IGNORECASE)
+PRIORITY_THREADS = 4
+_EDUCATOR = re.compile(
+    rb"^(?:GET|POST|HEAD) /(?:classroom/[2-9A-Za-z]{6}(?:/(?:projector|live\.json|reveal|start|advance|close|reopen"
+    rb"|remote(?:/[^ ?]*)?))?|api/v1/exercises/[2-9A-Za-z]{6}/(?:reveal|start|advance|results))(?:\?[^ ]*)? HTTP/"
+)
+_CHUNKED = re.compile(rb"\r\ntransfer-encoding[ \t]*:[^\r\n]*chunked", re.IGNORECASE)
+
+
+def request_complete(buf: bytes) -> bool:
+    """Whether `buf` holds a whole HTTP/1 request (or enough that the parser must judge it)."""
+    if len(buf) >= BUFFER_MAX:
+        return True
+    end = buf.find(b"\r\n\r\n")
+    if end < 0:
+        return False
+    head = buf[: end + 2]
+    if _CHUNKED.search(head):
+        return buf.endswith(b"0\r\n\r\n") or b"\r\n0\r\n\r\n" in buf[end:]
+    length = _LENGTH.search(head)
+    return length is None or len(buf) >= end + 4 + int(length.group(1))
+
+
+class RequestFirstWorker(ThreadWorker):
+    """gthread whose threads are given only requests that have fully arrived (plain HTTP)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.arriving: deque[TConn] = deque()  # connections whose request is still arriving, oldest first
+        self.buffers: dict[int, bytearray] = {}
+        self.priority_pool: futures.ThreadPoolExecutor | None = None
+
+    def init_process(self) -> None:
+        self.priority_pool = futures.ThreadPoolExecutor(max_workers=PRIORITY_THREADS)
+        super().init_process()
+
+    def run(self) -> None:
+        try:
+            super().run()
+        finally:
+            if self.priority_pool is not None:
+                self.priority_pool.shutdown(wait=False)
+
+    def _dispatch(self, conn: TConn, head: bytes) -> None:
+        """Hand a request that has arrived to a thread: the educator's lane, or the ordinary pool."""
+        if self.priority_pool is None or not _EDUCATOR.match(head):
+            self.enqueue_req(conn)
+            return
+        fs = self.priority_pool.submit(self.handle, conn)
+        fs.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
+
+    def accept(self, listener: Any) -> None:
+        if self.cfg.is_ssl:
+            super().accept(listener)
+            return
+        try:
+            client_sock, client_addr = listener.accept()
+        except OSError as e:
+            if e.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return
+        self.nr_conns += 1
+        conn = TConn(self.cfg, client_sock, client_addr, listener.getsockname())  # non-blocking
+        self._wait_for_request(conn)
+
+    def on_client_socket_readable(self, conn: TConn, client: Any) -> None:
+        """A kept-alive connection sends its next request: read it here too, not in a thread."""
+        if self.cfg.is_ssl:
+            super().on_client_socket_readable(conn, client)
+            return
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        self._wait_for_request(conn)
+
+    def _wait_for_request(self, conn: TConn) -> None:
+        conn.timeout = time.monotonic() + HEAD_TIMEOUT_SECONDS
+        self.buffers[id(conn)] = bytearray()
+        self.arriving.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_request_bytes, conn))
+        self._on_request_bytes(conn, conn.sock)  # bytes may be there already
+
+    def _on_request_bytes(self, conn: TConn, client: Any) -> None:
+        buf = self.buffers.get(id(conn))
+        if buf is None:
+            return
+        try:
+            data = conn.sock.recv(READ_CHUNK)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            self._drop(conn)
+            return
+        if not data:  # the client closed
+            self._drop(conn)
+            return
+        buf += data
+        if not request_complete(bytes(buf)):
+            return
+        self._stop_waiting(conn)
+        conn.init()  # plain HTTP: only makes the parser (blocking socket, for the thread)
+        unreader = getattr(conn.parser, "unreader", None)
+        if unreader is None:  # HTTP/2 with prior knowledge (not configured here): not served this way
+            self.nr_conns -= 1
+            conn.close()
+            return
+        unreader.unread(bytes(buf))
+        conn.data_ready = True
+        self._dispatch(conn, bytes(buf[:512]))
+
+    def _stop_waiting(self, conn: TConn) -> None:
+        self.buffers.pop(id(conn), None)
+        try:
+            self.arriving.remove(conn)
+        except ValueError:
+            pass
+        try:
+            self.poller.unregister(conn.sock)
+        except (KeyError, ValueError, OSError):
+            pass
+
+    def _drop(self, conn: TConn) -> None:
+        self._stop_waiting(conn)
+        self.nr_conns -= 1
+        conn.close()
+
+    def murder_pending(self) -> None:
+        """Also drop the connections whose request did not arrive in time."""
+        super().murder_pending()
+        now = time.monotonic()
+        while self.arriving and (self.arriving[0].timeout or 0.0) <= now:
+            self._drop(self.arriving[0])
