@@ -66,3 +66,10 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// The deep-linking answer page (templates/lti/deep_link_return.html) hands its signed answer back to
+// the LMS at once; its CSP allows exactly that one form target.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-autosubmit]");
+  if (form) form.submit();
+});

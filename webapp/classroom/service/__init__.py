@@ -26,6 +26,8 @@ from .authored import educator_cases
 from .authored import own_authored_case
 from .authored import resolve_case
 from .authored import save_authored_case
+from .common import ANSWER_HOOKS
+from .common import DASHBOARD_NOTES
 from .common import ClassroomError
 from .common import normalise_code
 from .common import one_line
@@ -108,6 +110,8 @@ from .students import submit
 from .students import take_over
 
 __all__ = [
+    "ANSWER_HOOKS",
+    "DASHBOARD_NOTES",
     "ClassroomError",
     "one_line",
     "normalise_code",

@@ -4,6 +4,8 @@ cleaning of what people type."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 from ...infra.errors import DomainError
 
@@ -39,3 +41,10 @@ def normalise_code(raw: str) -> str:
 def plural(count: int, noun: str) -> str:
     """ "1 exercise", "2 exercises"."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+# Other ways into the classroom (an LMS, webapp/lti/) plug in here without the classroom knowing
+# them: after every stored answer each ANSWER_HOOKS(exercise, student) runs (it must never raise
+# into the student's request), and the dashboard shows what each DASHBOARD_NOTES(exercise) says.
+ANSWER_HOOKS: list[Callable[[Any, Any], None]] = []
+DASHBOARD_NOTES: list[Callable[[Any], str | None]] = []
