@@ -89,17 +89,22 @@ def _storage() -> DatabaseLaunchStorage:
     return DatabaseLaunchStorage()
 
 
+def _sessions(req: FlaskRequest) -> FlaskSessionService:
+    """The library's session service, on the database storage, values kept LAUNCH_SECONDS."""
+    sessions = FlaskSessionService(req)
+    sessions.set_data_storage(_storage())
+    sessions.set_launch_data_lifetime(LAUNCH_SECONDS)
+    return sessions
+
+
 def _message_launch(req: FlaskRequest) -> FlaskMessageLaunch:
-    launch = FlaskMessageLaunch(
+    return FlaskMessageLaunch(
         req,
         tool_config(),
-        session_service=FlaskSessionService(req),
+        session_service=_sessions(req),
         cookie_service=FlaskCookieService(req),
-        launch_data_storage=_storage(),
         service_connector_cls=FlaskServiceConnector,
     )
-    launch.set_launch_data_lifetime(LAUNCH_SECONDS)
-    return launch
 
 
 @bp.get("/jwks.json")
@@ -123,11 +128,9 @@ def login() -> ResponseReturnValue:
         oidc = FlaskOIDCLogin(
             req,
             tool_config(),
-            session_service=FlaskSessionService(req),
+            session_service=_sessions(req),
             cookie_service=FlaskCookieService(req),
-            launch_data_storage=_storage(),
         )
-        oidc.set_launch_data_lifetime(LAUNCH_SECONDS)
         return oidc.redirect(url_for("lti.launch", _external=True))
     except REFUSED as err:
         raise Refused(400, "lti_login_refused", _why(err, "The LMS's login request was refused.")) from err
@@ -169,7 +172,7 @@ def launch() -> ResponseReturnValue:
 def _status(err: BaseException) -> int:
     """403 for a token that is not the platform's or not for this tool; 400 for a malformed request."""
     text = str(err)
-    if "State not found" in text or "Missing state" in text or "Invalid Nonce" in text:
+    if "State not found" in text or "Invalid Nonce" in text:
         return 403
     if isinstance(err, ToolConfException) or "signature" in text.lower() or "decode id_token" in text:
         return 403
@@ -281,13 +284,13 @@ def deep_link_answer() -> ResponseReturnValue:
             403, "lti_deep_link_expired", "This picker is not this browser's: add the activity again from the LMS."
         )
     try:
+        req = FlaskRequest()
         message = FlaskMessageLaunch.from_cache(
             launch_id,
-            FlaskRequest(),
+            req,
             tool_config(),
-            session_service=FlaskSessionService(FlaskRequest()),
-            cookie_service=FlaskCookieService(FlaskRequest()),
-            launch_data_storage=_storage(),
+            session_service=_sessions(req),
+            cookie_service=FlaskCookieService(req),
             service_connector_cls=FlaskServiceConnector,
         )
     except REFUSED as err:

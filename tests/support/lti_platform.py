@@ -1,0 +1,202 @@
+"""An LMS played in the tests: its own RSA key, its JWKS, its token endpoint (which checks the
+tool's client assertion against the tool's /lti/jwks.json) and a line item's score endpoint, on a
+local port, recording what they receive. It signs launch tokens and drives the OIDC login and the
+launch through a Flask test client."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+CLIENT_ID = "miop-tool"
+DEPLOYMENT = "deployment-1"
+TOOL_HOST = "http://localhost"
+
+
+_KEYS: list[Any] = []
+
+
+def platform_key() -> Any:
+    """One RSA key for every platform of a test run (making one takes a good fraction of a second)."""
+    if not _KEYS:
+        _KEYS.append(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    return _KEYS[0]
+
+
+class Platform:
+    """One platform; `url` is where it listens (its issuer), `received` what its endpoints got."""
+
+    def __init__(self) -> None:
+        self.key = platform_key()
+        self.kid = "platform-key-1"
+        self.tool_jwks: dict[str, Any] | None = None  # set by the test from the tool's /lti/jwks.json
+        self.tokens: set[str] = set()
+        self.received: list[dict[str, Any]] = []
+        self.fail_scores = False
+        platform = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _answer(self, status: int, body: Any) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                if self.path == "/jwks":
+                    self._answer(200, platform.jwks())
+                else:
+                    self._answer(404, {})
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                record = {"path": self.path, "headers": dict(self.headers), "body": body}
+                platform.received.append(record)
+                if self.path == "/token":
+                    status, answer = platform.token(parse_qs(body))
+                    record["status"] = status
+                    self._answer(status, answer)
+                elif self.path.startswith("/lineitems/1/scores"):
+                    auth = self.headers.get("Authorization", "")
+                    ok = auth.startswith("Bearer ") and auth[7:] in platform.tokens
+                    status = 500 if platform.fail_scores else (200 if ok else 401)
+                    record["status"] = status
+                    self._answer(status, {})
+                else:
+                    self._answer(404, {})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- what the platform publishes and checks ----------------------------------------------
+
+    def jwks(self) -> dict[str, Any]:
+        jwk = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
+        return {"keys": [{**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}]}
+
+    def token(self, form: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
+        """The client-credentials grant with a JWT client assertion (IMS Security Framework 4.1)."""
+        assertion = (form.get("client_assertion") or [""])[0]
+        if self.tool_jwks is None or (form.get("grant_type") or [""])[0] != "client_credentials":
+            return 400, {"error": "invalid_request"}
+        try:
+            kid = jwt.get_unverified_header(assertion).get("kid")
+            jwk = next(k for k in self.tool_jwks["keys"] if k.get("kid") == kid)
+            claims = jwt.decode(
+                assertion,
+                RSAAlgorithm.from_jwk(json.dumps(jwk)),  # type: ignore[arg-type]
+                algorithms=["RS256"],
+                audience=self.url + "/token",
+            )
+        except (jwt.PyJWTError, StopIteration):
+            return 401, {"error": "invalid_client"}
+        if claims.get("iss") != CLIENT_ID or claims.get("sub") != CLIENT_ID or not claims.get("jti"):
+            return 401, {"error": "invalid_client"}
+        token = secrets.token_urlsafe(16)
+        self.tokens.add(token)
+        return 200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": SCORE_SCOPE}
+
+    def scores(self) -> list[dict[str, Any]]:
+        return [r for r in self.received if r["path"].startswith("/lineitems/1/scores")]
+
+    # --- the tool's registration -----------------------------------------------------------------
+
+    def tool_config(self, folder: Path, private_key: str = "private.key", public_key: str = "public.key") -> Path:
+        config = {
+            self.url: [
+                {
+                    "default": True,
+                    "client_id": CLIENT_ID,
+                    "auth_login_url": self.url + "/auth",
+                    "auth_token_url": self.url + "/token",
+                    "key_set_url": self.url + "/jwks",
+                    "key_set": None,
+                    "private_key_file": private_key,
+                    "public_key_file": public_key,
+                    "deployment_ids": [DEPLOYMENT],
+                }
+            ]
+        }
+        path = folder / "lti.json"
+        path.write_text(json.dumps(config))
+        return path
+
+    # --- launches ---------------------------------------------------------------------------
+
+    def claims(self, nonce: str, role: str = LEARNER, sub: str = "user-1", **extra: Any) -> dict[str, Any]:
+        now = int(time.time())
+        body: dict[str, Any] = {
+            "iss": self.url,
+            "aud": CLIENT_ID,
+            "sub": sub,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": nonce,
+            CLAIM + "message_type": "LtiResourceLinkRequest",
+            CLAIM + "version": "1.3.0",
+            CLAIM + "deployment_id": DEPLOYMENT,
+            CLAIM + "target_link_uri": TOOL_HOST + "/lti/launch",
+            CLAIM + "resource_link": {"id": "link-1", "title": "Week 3 cases"},
+            CLAIM + "roles": [role],
+            CLAIM + "context": {"id": "course-7", "title": "Bone biology"},
+            "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
+                "scope": [SCORE_SCOPE],
+                "lineitem": self.url + "/lineitems/1",
+                "lineitems": self.url + "/lineitems",
+            },
+        }
+        body.update(extra)
+        return {k: v for k, v in body.items() if v is not None}
+
+    def sign(self, claims: dict[str, Any], key: Any = None, kid: str | None = None) -> str:
+        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": kid or self.kid})
+
+    def login(self, client: Any) -> dict[str, str]:
+        """The OIDC login initiation (third-party initiated login): the tool's redirect's parameters."""
+        response = client.get(
+            "/lti/login",
+            query_string={
+                "iss": self.url,
+                "login_hint": "hint-1",
+                "target_link_uri": TOOL_HOST + "/lti/launch",
+                "client_id": CLIENT_ID,
+                "lti_message_hint": "msg-1",
+            },
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        location = urlsplit(response.headers["Location"])
+        assert f"{location.scheme}://{location.netloc}{location.path}" == self.url + "/auth"
+        return {k: v[0] for k, v in parse_qs(location.query).items()}
+
+    def launch(self, client: Any, role: str = LEARNER, sub: str = "user-1", **extra: Any) -> Any:
+        """Login, then the launch's form post with a token signed for the login's nonce."""
+        params = self.login(client)
+        token = self.sign(self.claims(params["nonce"], role=role, sub=sub, **extra))
+        return client.post("/lti/launch", data={"id_token": token, "state": params["state"]})
