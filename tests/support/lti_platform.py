@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -17,8 +19,15 @@ from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
 import jwt
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask
 from jwt.algorithms import RSAAlgorithm
+
+from tests.support.apps import app_with_schema
+from tests.support.apps import base_config
+from tests.support.apps import dispose
+from webapp.lti.keys import write_key_pair
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
@@ -200,3 +209,33 @@ class Platform:
         params = self.login(client)
         token = self.sign(self.claims(params["nonce"], role=role, sub=sub, **extra))
         return client.post("/lti/launch", data={"id_token": token, "state": params["state"]})
+
+
+# --- fixtures (import them into a test module) ------------------------------------------------
+
+
+@pytest.fixture
+def platform() -> Iterator[Platform]:
+    """A platform listening on a local port for one test."""
+    played = Platform()
+    yield played
+    played.close()
+
+
+@pytest.fixture(scope="module")
+def tool_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tool's key pair, made once per module (`flask lti-keys`' function)."""
+    folder = tmp_path_factory.mktemp("tool-keys")
+    write_key_pair(str(folder))
+    return folder
+
+
+@pytest.fixture
+def lti_app(tmp_path: Path, platform: Platform, tool_keys: Path) -> Iterator[Flask]:
+    """The app with LTI_CONFIG registering `platform`; the platform knows the tool's /lti/jwks.json."""
+    for name in ("private.key", "public.key"):
+        shutil.copy2(tool_keys / name, tmp_path / name)
+    app = app_with_schema({**base_config(tmp_path), "LTI_CONFIG": str(platform.tool_config(tmp_path))})
+    platform.tool_jwks = app.test_client().get("/lti/jwks.json").get_json()
+    yield app
+    dispose(app)
