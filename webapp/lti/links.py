@@ -1,5 +1,5 @@
 """The data side of an LMS launch: who the LTI educator is, which exercise an LMS activity opens,
-and which student a platform's user is. No request state here (webapp/lti/views.py has it)."""
+and which student a platform's user is. No request state here (webapp/lti/launch.py has it)."""
 
 from __future__ import annotations
 
