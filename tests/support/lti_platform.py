@@ -11,6 +11,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from html import escape
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -51,52 +52,17 @@ def platform_key() -> Any:
 class Platform:
     """One platform; `url` is where it listens (its issuer), `received` what its endpoints got."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.key = platform_key()
+        self.auth_as: tuple[str, str] = (LEARNER, "user-1")  # who the browser is at the platform's /auth
         self.kid = "platform-key-1"
         self.tool_jwks: dict[str, Any] | None = None  # set by the test from the tool's /lti/jwks.json
         self.tokens: set[str] = set()
         self.received: list[dict[str, Any]] = []
         self.fail_scores = False
-        platform = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _answer(self, status: int, body: Any) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self) -> None:
-                if self.path == "/jwks":
-                    self._answer(200, platform.jwks())
-                else:
-                    self._answer(404, {})
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-                record = {"path": self.path, "headers": dict(self.headers), "body": body}
-                platform.received.append(record)
-                if self.path == "/token":
-                    status, answer = platform.token(parse_qs(body))
-                    record["status"] = status
-                    self._answer(status, answer)
-                elif self.path.startswith("/lineitems/1/scores"):
-                    auth = self.headers.get("Authorization", "")
-                    ok = auth.startswith("Bearer ") and auth[7:] in platform.tokens
-                    status = 500 if platform.fail_scores else (200 if ok else 401)
-                    record["status"] = status
-                    self._answer(status, {})
-                else:
-                    self._answer(404, {})
-
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server.platform = self  # type: ignore[attr-defined]
+        self.url = f"http://{host}:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -209,6 +175,71 @@ class Platform:
         params = self.login(client)
         token = self.sign(self.claims(params["nonce"], role=role, sub=sub, **extra))
         return client.post("/lti/launch", data={"id_token": token, "state": params["state"]})
+
+
+class Handler(BaseHTTPRequestHandler):
+    """The platform's endpoints (the Platform is the server's `platform`)."""
+
+    @property
+    def platform(self) -> Platform:
+        return self.server.platform  # type: ignore[attr-defined,no-any-return]
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _answer(self, status: int, body: Any) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _html(self, html: str) -> None:
+        data = html.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if parts.path == "/jwks":
+            self._answer(200, self.platform.jwks())
+        elif parts.path == "/course":  # the LMS's course page, the tool in its iframe
+            self._html(
+                f'<h1>Course</h1><iframe title="tool" src="{escape(query["tool"])}" width="1000" height="700"></iframe>'
+            )
+        elif parts.path == "/auth":  # the authorisation endpoint: answers the launch by form post
+            role, sub = self.platform.auth_as
+            token = self.platform.sign(self.platform.claims(query["nonce"], role=role, sub=sub))
+            self._html(
+                f'<form id="f" method="post" action="{escape(query["redirect_uri"])}">'
+                f'<input type="hidden" name="id_token" value="{token}">'
+                f'<input type="hidden" name="state" value="{escape(query["state"])}"></form>'
+                "<script>document.getElementById('f').submit()</script>"
+            )
+        else:
+            self._answer(404, {})
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        record = {"path": self.path, "headers": dict(self.headers), "body": body}
+        self.platform.received.append(record)
+        if self.path == "/token":
+            status, answer = self.platform.token(parse_qs(body))
+            record["status"] = status
+            self._answer(status, answer)
+        elif self.path.startswith("/lineitems/1/scores"):
+            auth = self.headers.get("Authorization", "")
+            ok = auth.startswith("Bearer ") and auth[7:] in self.platform.tokens
+            status = 500 if self.platform.fail_scores else (200 if ok else 401)
+            record["status"] = status
+            self._answer(status, {})
+        else:
+            self._answer(404, {})
 
 
 # --- fixtures (import them into a test module) ------------------------------------------------
