@@ -54,6 +54,8 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 EDUCATOR_ROLES = ("#Instructor", "#Administrator")  # context and institution roles, any vocabulary
+NEW_WINDOW = "lti1p3_new_window"  # the login repeated after the cookie check (in the frame or a new window)
+LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id")
 DEEP_LINK_SESSION = "lti_deep_link"  # the deep-linking launch this browser's picker answers
 # Every way the library and the token decoder refuse a launch (some are not LtiException: an
 # unknown issuer is a ToolConfException, a malformed claim a KeyError or TypeError).
@@ -126,6 +128,8 @@ def login() -> ResponseReturnValue:
     target = request.values.get("target_link_uri") or url_for("lti.launch", _external=True)
     if urlsplit(target).netloc != urlsplit(request.host_url).netloc:
         raise Refused(400, "lti_bad_target", "The launch names a target outside this tool.")
+    if request.headers.get("Sec-Fetch-Dest") == "iframe" and not request.values.get(NEW_WINDOW):
+        return _cookie_check()
     req = FlaskRequest()
     try:
         oidc = FlaskOIDCLogin(
@@ -137,6 +141,17 @@ def login() -> ResponseReturnValue:
         return oidc.redirect(url_for("lti.launch", _external=True))
     except REFUSED as err:
         raise Refused(400, "lti_login_refused", _why(err, "The LMS's login request was refused.")) from err
+
+
+def _cookie_check() -> ResponseReturnValue:
+    """In the LMS's frame, first see whether this browser keeps cookies there (the login's state
+    cookie must come back with the launch): app.js tries one and carries on in the frame; where the
+    browser blocks them, the page offers the same login in a new window (one click; the launch is
+    not lost, the new window starts it again as a first-party page)."""
+    params: dict[str, Any] = {k: v for k, v in request.values.items() if k in LOGIN_PARAMS}
+    params[NEW_WINDOW] = "1"
+    again = url_for("lti.login", **params)
+    return render_template("lti/cookie_check.html", login_url=again, secure=request.is_secure)
 
 
 def _why(err: BaseException, fallback: str) -> str:
@@ -230,7 +245,9 @@ def _resource_launch(message: FlaskMessageLaunch, data: dict[str, Any]) -> Respo
             )
         links.note_ags(link, data.get(AGS_CLAIM))
         exercise = service.find_exercise(_exercise_code(link))
-        if exercise is None or exercise.educator_id != educator.id:
+        if exercise is None:
+            raise Refused(410, "lti_exercise_gone", "The exercise of this activity was deleted.")
+        if exercise.educator_id != educator.id:
             raise Refused(403, "lti_not_your_activity", "This activity belongs to another course's educators.")
         identity.remember_lti_educator(educator.key_hash)
         identity.recovery_shown()

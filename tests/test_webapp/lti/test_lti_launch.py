@@ -3,6 +3,7 @@ keys, OIDC login, launch as instructor and learner, every bad token refused with
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -262,3 +263,20 @@ def test_launched_cookies_are_samesite_none_and_secure_over_https_only(lti_app: 
     # A browser that never came from an LMS keeps Lax, over HTTPS too.
     plain = lti_app.test_client().get("/join", base_url="https://localhost")
     assert all("SameSite=Lax" in c for c in plain.headers.getlist("Set-Cookie"))
+
+
+def test_in_a_frame_the_login_checks_cookies_and_offers_a_new_window(lti_app: Flask, platform: Platform) -> None:
+    framed = lti_app.test_client()
+    query = {"iss": platform.url, "login_hint": "hint-1", "target_link_uri": "http://localhost/lti/launch"}
+    page = framed.get("/lti/login", query_string=query, headers={"Sec-Fetch-Dest": "iframe"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    login = re.search(r'data-login="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "lti1p3_new_window=1" in login and "login_hint=hint-1" in login
+    assert f'href="{re.escape(login).replace("&", "&amp;")}" target="_blank"'.replace("\\", "") in html
+    # The new window (a first-party page) carries the same login on to the platform.
+    window = lti_app.test_client()
+    response = window.get(login, headers={"Sec-Fetch-Dest": "document"})
+    assert response.status_code == 302 and response.headers["Location"].startswith(platform.url + "/auth")
+    # The frame itself goes on too, once its script found that cookies are kept.
+    assert framed.get(login, headers={"Sec-Fetch-Dest": "iframe"}).status_code == 302
