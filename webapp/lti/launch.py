@@ -59,7 +59,16 @@ LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "lti
 DEEP_LINK_SESSION = "lti_deep_link"  # the deep-linking launch this browser's picker answers
 # Every way the library and the token decoder refuse a launch (some are not LtiException: an
 # unknown issuer is a ToolConfException, a malformed claim a KeyError or TypeError).
-REFUSED = (LtiException, OIDCException, ToolConfException, jwt.PyJWTError, KeyError, TypeError, ValueError)
+REFUSED = (
+    LtiException,
+    OIDCException,
+    ToolConfException,
+    jwt.PyJWTError,
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+)
 
 
 class Refused(Exception):

@@ -280,3 +280,30 @@ def test_in_a_frame_the_login_checks_cookies_and_offers_a_new_window(lti_app: Fl
     assert response.status_code == 302 and response.headers["Location"].startswith(platform.url + "/auth")
     # The frame itself goes on too, once its script found that cookies are kept.
     assert framed.get(login, headers={"Sec-Fetch-Dest": "iframe"}).status_code == 302
+
+
+ODD_CLAIMS = [
+    {CLAIM + "roles": "Instructor"},
+    {CLAIM + "roles": [1, None]},
+    {CLAIM + "context": "course-7"},
+    {CLAIM + "resource_link": "link-1"},
+    {CLAIM + "resource_link": {"id": 7}},
+    {CLAIM + "custom": ["exercise"]},
+    {CLAIM + "custom": {"exercise": 12}},
+    {CLAIM + "deployment_id": ["deployment-1"]},
+    {"sub": 42},
+    {"sub": "x" * 300},
+    {"aud": ["miop-tool", "other"]},
+    {"https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": "nowhere"},
+]
+
+
+@pytest.mark.parametrize("change", ODD_CLAIMS, ids=lambda c: repr(c)[:60])
+@pytest.mark.parametrize("role", [INSTRUCTOR, LEARNER])
+def test_an_odd_claim_is_a_clear_answer_never_a_500(lti_app: Flask, platform: Platform, change, role) -> None:
+    platform.launch(lti_app.test_client(), role=INSTRUCTOR, sub="teacher-0")  # the activity exists
+    client = lti_app.test_client()
+    params = platform.login(client)
+    claims = {**platform.claims(params["nonce"], role=role), **change}
+    response = client.post("/lti/launch", data={"id_token": platform.sign(claims), "state": params["state"]})
+    assert response.status_code == 303 or 400 <= response.status_code < 500, response.status_code
