@@ -88,6 +88,9 @@ class Config:
     # tool-config format (issuer, client id, login, token and key-set URLs, deployment ids, the tool's
     # key files beside it, made by `flask lti-keys`). Unset: no /lti route exists.
     LTI_CONFIG = os.environ.get("LTI_CONFIG") or None
+    # LTI Dynamic Registration: the secret in the URL an LMS administrator pastes
+    # (/lti/register?key=<it>); unset, there is no dynamic registration.
+    LTI_REGISTRATION_KEY = os.environ.get("LTI_REGISTRATION_KEY") or None
 
 
 class InsecureConfigError(RuntimeError):

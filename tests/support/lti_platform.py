@@ -37,6 +37,7 @@ SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 CLIENT_ID = "miop-tool"
 DEPLOYMENT = "deployment-1"
 TOOL_HOST = "http://localhost"
+TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 
 
 _KEYS: list[Any] = []
@@ -54,7 +55,8 @@ class Platform:
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.key = platform_key()
-        self.auth_as: tuple[str, str] = (LEARNER, "user-1")  # who the browser is at the platform's /auth
+        self.auth_as: tuple[str, str] = (LEARNER, "user-1")
+        self.client_id = CLIENT_ID  # the tool's client id here (dynamic registration gives another)
         self.kid = "platform-key-1"
         self.tool_jwks: dict[str, Any] | None = None  # set by the test from the tool's /lti/jwks.json
         self.tokens: set[str] = set()
@@ -92,11 +94,21 @@ class Platform:
             )
         except (jwt.PyJWTError, StopIteration):
             return 401, {"error": "invalid_client"}
-        if claims.get("iss") != CLIENT_ID or claims.get("sub") != CLIENT_ID or not claims.get("jti"):
+        if claims.get("iss") != self.client_id or claims.get("sub") != self.client_id or not claims.get("jti"):
             return 401, {"error": "invalid_client"}
         token = secrets.token_urlsafe(16)
         self.tokens.add(token)
         return 200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": SCORE_SCOPE}
+
+    def openid_configuration(self) -> dict[str, Any]:
+        return {
+            "issuer": self.url,
+            "authorization_endpoint": self.url + "/auth",
+            "token_endpoint": self.url + "/token",
+            "jwks_uri": self.url + "/jwks",
+            "registration_endpoint": self.url + "/register",
+            "https://purl.imsglobal.org/spec/lti-platform-configuration": {"product_family_code": "test-platform"},
+        }
 
     def scores(self) -> list[dict[str, Any]]:
         return [r for r in self.received if r["path"].startswith("/lineitems/1/scores")]
@@ -129,7 +141,7 @@ class Platform:
         now = int(time.time())
         body: dict[str, Any] = {
             "iss": self.url,
-            "aud": CLIENT_ID,
+            "aud": self.client_id,
             "sub": sub,
             "iat": now,
             "exp": now + 300,
@@ -161,7 +173,7 @@ class Platform:
                 "iss": self.url,
                 "login_hint": "hint-1",
                 "target_link_uri": TOOL_HOST + "/lti/launch",
-                "client_id": CLIENT_ID,
+                "client_id": self.client_id,
                 "lti_message_hint": "msg-1",
             },
         )
@@ -208,6 +220,8 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         if parts.path == "/jwks":
             self._answer(200, self.platform.jwks())
+        elif parts.path == "/.well-known/openid-configuration":  # LTI Dynamic Registration 1.0, 3.4
+            self._answer(200, self.platform.openid_configuration())
         elif parts.path == "/course":  # the LMS's course page, the tool in its iframe
             self._html(
                 f'<h1>Course</h1><iframe title="tool" src="{escape(query["tool"])}" width="1000" height="700"></iframe>'
@@ -232,6 +246,11 @@ class Handler(BaseHTTPRequestHandler):
             status, answer = self.platform.token(parse_qs(body))
             record["status"] = status
             self._answer(status, answer)
+        elif self.path == "/register":  # LTI Dynamic Registration 1.0, 3.5: the tool registers itself
+            ok = self.headers.get("Authorization") == "Bearer reg-token"
+            record["status"] = 201 if ok else 401
+            answer = {"client_id": "dyn-client", TOOL_CONFIG: {"deployment_id": "dyn-deployment"}}
+            self._answer(record["status"], {**json.loads(body), **answer} if ok else {})
         elif self.path.startswith("/lineitems/1/scores"):
             auth = self.headers.get("Authorization", "")
             ok = auth.startswith("Bearer ") and auth[7:] in self.platform.tokens

@@ -45,6 +45,7 @@ from .forms import PickerForm
 from .forms import picker_choices
 from .storage import DatabaseLaunchStorage
 from .tool import NotConfigured
+from .tool import config_path
 from .tool import tool_config
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,10 @@ def _refused(err: Refused) -> ResponseReturnValue:
 
 @bp.before_request
 def _configured() -> None:
-    """Without LTI_CONFIG the tool does not exist: every /lti URL is a 404."""
+    """Without LTI_CONFIG the tool does not exist: every /lti URL is a 404. (Dynamic registration
+    may write the file's first platform: it needs only the setting.)"""
+    if request.endpoint == "lti.register" and config_path():
+        return
     try:
         tool_config()
     except NotConfigured:

@@ -7,8 +7,9 @@ from . import bp
 from . import embedding
 from . import grades
 from . import launch
+from . import registration
 
-PARTS = (embedding, launch)  # imported for what they attach to the blueprint
+PARTS = (embedding, launch, registration)  # imported for what they attach to the blueprint
 grades.install()
 
 __all__ = ["bp", "PARTS"]

@@ -88,3 +88,10 @@ document.addEventListener("DOMContentLoaded", () => {
     check.querySelector(".lti-blocked").hidden = false;
   }
 });
+
+// LTI Dynamic Registration's last step (templates/lti/registered.html): tell the LMS it is done.
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.querySelector("[data-lti-registered]")) {
+    (window.opener || window.parent).postMessage({ subject: "org.imsglobal.lti.close" }, "*");
+  }
+});
