@@ -27,7 +27,7 @@ from jwt.algorithms import RSAAlgorithm
 
 from tests.support.apps import app_with_schema
 from tests.support.apps import base_config
-from tests.support.apps import dispose
+from tests.support.apps import drop_everything
 from webapp.lti.keys import write_key_pair
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -281,11 +281,14 @@ def tool_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def lti_app(tmp_path: Path, platform: Platform, tool_keys: Path) -> Iterator[Flask]:
-    """The app with LTI_CONFIG registering `platform`; the platform knows the tool's /lti/jwks.json."""
+def lti_app(tmp_path: Path, platform: Platform, tool_keys: Path, database_url: str) -> Iterator[Flask]:
+    """The app with LTI_CONFIG registering `platform`, on each test backend (SQLite, and PostgreSQL
+    where configured: the nonce is consumed by a DELETE's row count); the platform knows the tool's
+    /lti/jwks.json."""
     for name in ("private.key", "public.key"):
         shutil.copy2(tool_keys / name, tmp_path / name)
-    app = app_with_schema({**base_config(tmp_path), "LTI_CONFIG": str(platform.tool_config(tmp_path))})
+    config = {**base_config(tmp_path, database_url), "LTI_CONFIG": str(platform.tool_config(tmp_path))}
+    app = app_with_schema(config)
     platform.tool_jwks = app.test_client().get("/lti/jwks.json").get_json()
     yield app
-    dispose(app)
+    drop_everything(app)
