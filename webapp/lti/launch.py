@@ -55,6 +55,7 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 EDUCATOR_ROLES = ("#Instructor", "#Administrator")  # context and institution roles, any vocabulary
+SHORT_EDUCATOR_ROLES = ("Instructor", "Administrator")  # the deprecated simple names LTI 1.3 still allows
 NEW_WINDOW = "lti1p3_new_window"  # the login repeated after the cookie check (in the frame or a new window)
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id")
 DEEP_LINK_SESSION = "lti_deep_link"  # the deep-linking launch this browser's picker answers
@@ -222,7 +223,9 @@ def _required(value: Any, what: str) -> str:
 
 def _is_educator(data: dict[str, Any]) -> bool:
     roles = _claim(data, "roles") or []
-    return isinstance(roles, list) and any(isinstance(r, str) and r.endswith(EDUCATOR_ROLES) for r in roles)
+    return isinstance(roles, list) and any(
+        isinstance(r, str) and (r.endswith(EDUCATOR_ROLES) or r in SHORT_EDUCATOR_ROLES) for r in roles
+    )
 
 
 def _context_key(data: dict[str, Any]) -> str:

@@ -307,3 +307,18 @@ def test_an_odd_claim_is_a_clear_answer_never_a_500(lti_app: Flask, platform: Pl
     claims = {**platform.claims(params["nonce"], role=role), **change}
     response = client.post("/lti/launch", data={"id_token": platform.sign(claims), "state": params["state"]})
     assert response.status_code == 303 or 400 <= response.status_code < 500, response.status_code
+
+
+@pytest.mark.parametrize(
+    "role, lands",
+    [
+        ("http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator", "/classroom/"),
+        ("Instructor", "/classroom/"),
+        ("http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant", "/join/"),
+        ("http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor", "/join/"),
+    ],
+)
+def test_who_lands_as_the_educator(lti_app: Flask, platform: Platform, role: str, lands: str) -> None:
+    platform.launch(lti_app.test_client(), role=INSTRUCTOR, sub="teacher-0")
+    response = platform.launch(lti_app.test_client(), role=role, sub="someone")
+    assert response.status_code == 303 and response.headers["Location"].startswith(lands)
