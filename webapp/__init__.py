@@ -141,3 +141,6 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(interop_bp)
     app.register_blueprint(interop_api_bp, url_prefix="/api/v1")
+    from .lti.views import bp as lti_bp
+
+    app.register_blueprint(lti_bp)

@@ -93,6 +93,13 @@ class Config:
     # tests, the flask command and `make bench`'s start-up figure do not pay for it; gunicorn's config
     # turns it on (FLASK_PRELOAD=true) and loads the app once in its master, before forking workers.
     PRELOAD = False
+    # The LTI 1.3 tool (docs/lti.md): a JSON file of the platforms registered with it, in pylti1p3's
+    # tool-config format (issuer, client id, login, token and key-set URLs, deployment ids, the tool's
+    # key files beside it, made by `flask lti-keys`). Unset: no /lti route exists.
+    LTI_CONFIG = os.environ.get("LTI_CONFIG") or None
+    # LTI Dynamic Registration: the secret in the URL an LMS administrator pastes
+    # (/lti/register?key=<it>); unset, there is no dynamic registration.
+    LTI_REGISTRATION_KEY = os.environ.get("LTI_REGISTRATION_KEY") or None
 
 
 class InsecureConfigError(RuntimeError):

@@ -229,3 +229,58 @@ class RemotePairing(Model):
     sealed_key: Mapped[str | None] = mapped_column(String(256))
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LtiRecord(Model):
+    """Short-lived LTI launch state every worker sees (webapp/lti/storage.py): the OIDC login's nonce
+    (consumed once by its launch, so a replayed token is refused), the state's check and the launch's
+    claims (kept for the deep-linking picker). Bounded (one request's claims) and expiring."""
+
+    __tablename__ = "lti_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class LtiLink(Model):
+    """An LMS activity (a platform's resource link in one deployment) and the exercise it opens, with
+    where its grades go (the Assignment and Grade Services claim of its latest launch)."""
+
+    __tablename__ = "lti_link"
+    __table_args__ = (UniqueConstraint("issuer", "deployment_id", "resource_link_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"), index=True)
+    # {"scope": [...], "lineitem": url, "lineitems": url} (None: the platform grants no grade service)
+    ags: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Whether the students' LMS names are shown to the educator (else a generated nickname).
+    asks_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LtiLearner(Model):
+    """A student who came from an LMS: the platform's pseudonymous user id (`sub`) in one activity,
+    and the last score sent to the LMS's grade book (an outbox: pending until the platform took it)."""
+
+    __tablename__ = "lti_learner"
+    __table_args__ = (UniqueConstraint("link_id", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("lti_link.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), unique=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    # The score to post (0..100), its progress and its timestamp; pending until the platform took it.
+    score: Mapped[float | None] = mapped_column(Float)
+    grading_progress: Mapped[str | None] = mapped_column(String(16))
+    activity_progress: Mapped[str | None] = mapped_column(String(16))
+    score_at: Mapped[datetime | None] = mapped_column(DateTime)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)

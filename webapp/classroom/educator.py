@@ -172,6 +172,7 @@ def dashboard(code: str) -> ResponseReturnValue:
         signature=signature,
         etag=live_etag("dashboard", 0, signature),
         join_url=url_for("classroom.join", _external=True),
+        notes=[n for n in (note(exercise) for note in service.DASHBOARD_NOTES) if n],
     )
 
 

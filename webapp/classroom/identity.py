@@ -9,8 +9,11 @@ nothing else, until it or the educator signs it out. A browser
 student is a random token in the session, one per join code; an API student is (exercise,
 nickname) and the `student_token` its first submission answered.
 Every page and API view asks this module, never the session or the headers, so another way to
-say who someone is (an LMS launch, for one) plugs in here and nowhere else. There is no such
-launch yet.
+say who someone is plugs in here and nowhere else: an LMS launch (webapp/lti/) signs a browser in
+as the course's LTI educator (remember_lti_educator: a digest of the platform and course, no key) or
+as a student the platform named (remember_lti_student), and marks the browser as launched from an
+LMS (lti_embedded), whose cookies then travel inside the LMS's frame (SameSite=None; Secure, over
+HTTPS only).
 
 Looking up an exercise by its code is here too: it is rate-limited per client (wrong codes count
 as guesses), and who counts as one client is part of who someone is.
@@ -32,6 +35,7 @@ from flask import url_for
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
 
+from ..infra.serving import EMBEDDED_MARK
 from ..models import Educator
 from ..models import Exercise
 from ..models import Student
@@ -45,6 +49,7 @@ REJOIN_CODES = "classroom_rejoin"  # {join code: the student's rejoin code}, to 
 REMOTE_COOKIE = "miop_remote"  # a paired phone's sign-in: the exercise, its key's hash and sign-out count, signed
 PAIRING_COOKIE = "miop_pairing"  # the secret of a phone being paired, until it is confirmed
 PAIRINGS = "classroom_pairing"  # {join code: [pairing id, pairing code]}: the laptop's code to show
+LTI_EMBEDDED = EMBEDDED_MARK  # this browser came from an LMS launch: its cookies must work in the LMS's frame
 REMOTE_KEYS = "classroom_remote_keys"  # {join code: key}: the recovery link sent to this paired phone
 
 
@@ -117,11 +122,40 @@ def remember_educator(key: str, new: bool = False) -> None:
     key. A `new` key is kept in the session (which ends with the browser) until its recovery link has
     been shown: on the created page, until the educator opens a dashboard."""
     digest = service.hash_key(key)
-    g.educator_digest = digest
     if new:
         session[NEW_KEY] = key
     else:
         session.pop(NEW_KEY, None)
+    _sign_in_digest(digest)
+
+
+def remember_lti_educator(digest: str) -> None:
+    """Sign this browser in as the LTI educator `digest` (webapp/lti/links.py: the course on its
+    platform; there is no key), as remember_educator does, with cookies that work in the LMS's frame."""
+    session.pop(NEW_KEY, None)
+    mark_lti_embedded()
+    _sign_in_digest(digest)
+
+
+def mark_lti_embedded() -> None:
+    """This browser came from an LMS launch: its session and educator cookies are sent inside the
+    LMS's frame from now on (SameSite=None; Secure over HTTPS; plain HTTP keeps Lax)."""
+    session[LTI_EMBEDDED] = True
+
+
+def lti_embedded() -> bool:
+    """Whether this browser came from an LMS launch (its session says so)."""
+    return bool(session.get(LTI_EMBEDDED))
+
+
+def cookie_samesite() -> str:
+    """SameSite for the classroom's cookies: None for a browser launched from an LMS over HTTPS
+    (the LMS frames the pages, a cross-site context), else Lax."""
+    return "None" if lti_embedded() and request.is_secure else "Lax"
+
+
+def _sign_in_digest(digest: str) -> None:
+    g.educator_digest = digest
     cookie = _signer().dumps(digest)
 
     @after_this_request
@@ -131,9 +165,10 @@ def remember_educator(key: str, new: bool = False) -> None:
             cookie,
             max_age=_cookie_days() * 86400,
             path=EDUCATOR_COOKIE_PATH,
-            secure=current_app.session_interface.get_cookie_secure(current_app),
+            secure=current_app.session_interface.get_cookie_secure(current_app) or cookie_samesite() == "None",
             httponly=True,
-            samesite="Lax",
+            samesite=cookie_samesite(),
+            partitioned=cookie_samesite() == "None",
         )
         return response
 
@@ -355,6 +390,14 @@ def remember_student(exercise: Exercise, student: Student, rejoin_code: str) -> 
     """This browser is `student` in the exercise from now on, and shows them their rejoin code."""
     session[STUDENTS] = {**session.get(STUDENTS, {}), exercise.code: student.token}
     session[REJOIN_CODES] = {**session.get(REJOIN_CODES, {}), exercise.code: rejoin_code}
+
+
+def remember_lti_student(exercise: Exercise, student: Student) -> None:
+    """This browser is `student` in the exercise, as the LMS said (the platform's user; no rejoin
+    code: the LMS brings them back)."""
+    mark_lti_embedded()
+    session[STUDENTS] = {**session.get(STUDENTS, {}), exercise.code: student.token}
+    session[REJOIN_CODES] = {k: v for k, v in session.get(REJOIN_CODES, {}).items() if k != exercise.code}
 
 
 def rejoin_code(exercise: Exercise) -> str | None:

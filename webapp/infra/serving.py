@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from flask import Response
 from flask import request
+from flask import session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import SecurityError
 
@@ -49,6 +50,9 @@ def instance_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+EMBEDDED_MARK = "lti"  # the session key an LMS launch sets (webapp/classroom/identity.py, LTI_EMBEDDED)
+
+
 class SchemeAwareSessionInterface(SecureCookieSessionInterface):
     """SESSION_COOKIE_SECURE None means "Secure when the request came over HTTPS".
 
@@ -60,7 +64,21 @@ class SchemeAwareSessionInterface(SecureCookieSessionInterface):
         setting = app.config["SESSION_COOKIE_SECURE"]
         if setting is None:
             return bool(request) and request.is_secure
-        return bool(setting)
+        return bool(setting) or self._embedded()
+
+    @staticmethod
+    def _embedded() -> bool:
+        """A browser launched from an LMS over HTTPS (webapp/lti/: its session holds EMBEDDED_MARK):
+        the LMS frames its pages, so its session cookie must be SameSite=None; Secure (partitioned,
+        where the browser keeps third-party cookies apart). Plain HTTP keeps Lax: a browser refuses
+        SameSite=None without Secure."""
+        return bool(request) and request.is_secure and bool(session.get(EMBEDDED_MARK))
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        return "None" if self._embedded() else app.config["SESSION_COOKIE_SAMESITE"]
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        return self._embedded() or bool(app.config.get("SESSION_COOKIE_PARTITIONED"))
 
 
 def strict_transport_security(response: Any) -> None:

@@ -68,3 +68,32 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// The deep-linking answer page (templates/lti/deep_link_return.html) hands its signed answer back to
+// the LMS at once; its CSP allows exactly that one form target.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-autosubmit]");
+  if (form) form.submit();
+});
+
+// The LTI login inside an LMS's frame (templates/lti/cookie_check.html): carry on in the frame when
+// the browser keeps a cookie here (as the launch's own cookies: SameSite=None; Secure; Partitioned
+// over HTTPS), else offer the same login in a new window.
+document.addEventListener("DOMContentLoaded", () => {
+  const check = document.querySelector("[data-lti-cookie-check]");
+  if (!check) return;
+  const attrs = check.dataset.secure ? "; SameSite=None; Secure; Partitioned" : "; SameSite=Lax";
+  document.cookie = "lti_cookie_check=1; path=/lti; max-age=60" + attrs;
+  if (document.cookie.indexOf("lti_cookie_check=1") !== -1) {
+    window.location.replace(check.dataset.login);
+  } else {
+    check.querySelector(".lti-blocked").hidden = false;
+  }
+});
+
+// LTI Dynamic Registration's last step (templates/lti/registered.html): tell the LMS it is done.
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.querySelector("[data-lti-registered]")) {
+    (window.opener || window.parent).postMessage({ subject: "org.imsglobal.lti.close" }, "*");
+  }
+});

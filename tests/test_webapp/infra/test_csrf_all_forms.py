@@ -16,7 +16,10 @@ from webapp.extensions import db
 # The URL map is the same for every app; this one is only read, never requested.
 _MAP_APP = create_app({"TESTING": True, "SECRET_KEY": "csrf", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 POST_RULES = [r for r in _MAP_APP.url_map.iter_rules() if "POST" in (r.methods or ())]
-FORM_RULES = [r for r in POST_RULES if not r.rule.startswith("/api/")]
+# Posted by an LMS from its own site, with no session of ours: the OIDC state cookie and the signed,
+# single-use token protect them instead (tests/test_webapp/lti/).
+PLATFORM_POSTS = {"/lti/login", "/lti/launch"}
+FORM_RULES = [r for r in POST_RULES if not r.rule.startswith("/api/") and r.rule not in PLATFORM_POSTS]
 API_RULES = [r for r in POST_RULES if r.rule.startswith("/api/")]
 
 

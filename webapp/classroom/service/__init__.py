@@ -26,6 +26,8 @@ from .authored import educator_cases
 from .authored import own_authored_case
 from .authored import resolve_case
 from .authored import save_authored_case
+from .common import ANSWER_HOOKS
+from .common import DASHBOARD_NOTES
 from .common import ClassroomError
 from .common import normalise_code
 from .common import one_line
@@ -120,6 +122,8 @@ __all__ = [
     "exercise_case_token",
     "JoinRules",
     "serialise",
+    "ANSWER_HOOKS",
+    "DASHBOARD_NOTES",
     "ClassroomError",
     "one_line",
     "normalise_code",

@@ -35,6 +35,7 @@ from ..stats import ExerciseStats
 from ..stats import Key
 from ..stats import Row
 from ..stats import exercise_stats
+from .common import ANSWER_HOOKS
 from .common import ClassroomError
 from .common import normalise_code
 from .common import one_line
@@ -371,6 +372,8 @@ def submit(
     note_change(db.session(), exercise.id)
     db.session.execute(stmt)
     db.session.commit()
+    for hook in ANSWER_HOOKS:
+        hook(exercise, student)
     return Submitted(feedback, window == "late")
 
 

@@ -1,0 +1,59 @@
+"""The deep-linking picker: the cases (library, the course's own), the pace and the feedback mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms import RadioField
+from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms lacks it
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
+
+from rules import load_cases
+
+from ..classroom import service
+from ..limits import TITLE_MAX
+from ..practice.forms import CheckboxesField
+
+
+def picker_choices(educator: Any) -> list[SelectChoice]:
+    """The course's own written cases first, then the library's."""
+    choices = [SelectChoice(c.id, f"{c.title} ({c.difficulty})") for c in load_cases().values()]
+    own = [SelectChoice(a.case_id, f"Your case: {a.title}") for a in service.educator_cases(educator.id)]
+    return own + choices
+
+
+class PickerForm(FlaskForm):
+    """What the activity an instructor adds in the LMS holds."""
+
+    launch_id = HiddenField()
+    title = StringField(
+        "Title of the activity",
+        default="MIOP classroom",
+        validators=[DataRequired("Give a title."), Length(max=TITLE_MAX)],
+    )
+    cases = CheckboxesField("Cases")
+    pace = RadioField(
+        "Who sets the pace",
+        choices=[
+            SelectChoice("self", "Each student (homework): every case at once, in any order"),
+            SelectChoice("educator", "I do, in class: one case at a time as I move the class on"),
+        ],
+        default="self",
+        validators=[Optional()],
+    )
+    feedback = RadioField(
+        "When students see the answer",
+        choices=[
+            SelectChoice("immediate", "As soon as they answer (practice style)"),
+            SelectChoice("after_reveal", "When I reveal it (lecture style)"),
+        ],
+        default="immediate",
+        validators=[Optional()],
+    )
+    submit = SubmitField("Add to the course")
