@@ -114,6 +114,7 @@ def assess() -> ResponseReturnValue:
         result=result,
         page=result_page(result, knowledge),
         differential=page_view(result, knowledge),
+        shared_query=result["share_query"],  # the language switch opens this result, not an empty form
     )
 
 
