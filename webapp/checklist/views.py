@@ -122,6 +122,7 @@ def assess() -> ResponseReturnValue:
         page=result_page(result, knowledge),
         differential=page_view(result, knowledge),
         lab_request=lab_request_lines(parsed.answers, knowledge, load_hpo(), parsed.other_terms),
+        shared_query=result["share_query"],  # the language switch opens this result, not an empty form
     )
 
 

@@ -109,20 +109,28 @@ def lang_query(separator: str = "&") -> str:
     return "" if language == DEFAULT else f"{separator}lang={language}"
 
 
-def language_links() -> list[dict[str, Any]]:
-    """The switch: each language, its name, and this page in it (a GET page keeps its own query;
-    any other goes to the checklist), the current one marked, the HPO-labels-only ones marked."""
+def language_links(shared: str | None = None) -> list[dict[str, Any]]:
+    """The switch: each language, its name, and this page in it (a GET page keeps its own query; a
+    result reached by POST goes to its shareable link, `shared`; any other page to the checklist),
+    the current one marked, the HPO-labels-only ones marked."""
     here = request.endpoint if request.method == "GET" and request.endpoint else "checklist.checklist"
     values: dict[str, Any] = {}
     if here == request.endpoint:
         values.update(request.view_args or {})
         values.update((k, v) for k, v in request.args.items() if k != "lang")
     current = current_language()
+    posted_result = shared is not None and request.method != "GET"
+
+    def url(code: str) -> str:
+        if posted_result:
+            return f"{url_for('checklist.shared')}?{shared}{'&' if shared else ''}lang={code}"
+        return url_for(here, **{**values, "lang": code})
+
     return [
         {
             "code": code,
             "name": NAMES[code],
-            "url": url_for(here, **{**values, "lang": code}),
+            "url": url(code),
             "current": code == current,
             "hpo_only": code not in UI_LANGUAGES,
         }

@@ -87,3 +87,16 @@ def test_the_api_answers_in_the_language_of_accept_language(client):
     # a cookie set by the page switch does not speak for a program
     client.get("/?lang=es")
     assert client.get("/api/v1/findings").get_json()["language"] == "en"
+
+
+def test_the_switch_on_a_posted_result_opens_the_same_result_in_the_other_language(client):
+    from tests.support.apps import csrf_token
+
+    page = client.post(
+        "/assessment",
+        data={"csrf_token": csrf_token(client), "hypocalcemia": "present", "anemia": "present", "onset": "neonatal"},
+    ).get_data(as_text=True)
+    switch = page.split('class="lang-switch"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/assessment?present=anemia,hypocalcemia&amp;onset=neonatal&amp;lang=es"' in switch
+    spanish = client.get("/assessment?present=anemia,hypocalcemia&onset=neonatal&lang=es").get_data(as_text=True)
+    assert '<html lang="es">' in spanish and "Signos de alarma" in spanish
