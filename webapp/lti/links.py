@@ -139,7 +139,8 @@ def learner(link: LtiLink, exercise: Exercise, subject: str, name: str | None, m
     wanted = service.one_line(name)[:NAME_MAX] if (link.asks_names and name and "@" not in name) else ""
     for attempt in range(NICKNAME_TRIES):
         nickname = wanted if (wanted and attempt == 0) else f"Student {1000 + secrets.randbelow(9000)}"
-        joined = service.join(exercise, nickname, commit=False, source="lti", max_students=max_students)
+        rules = service.JoinRules(max_students=max_students)  # the LMS admits its own students: no join rates
+        joined = service.join(exercise, nickname, commit=False, source="lti", rules=rules)
         if joined is not None:
             break
     else:
