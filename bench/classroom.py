@@ -62,7 +62,9 @@ PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "miop_bench")
 
 
 @contextlib.contextmanager
-def servers(database_url: str, instances: int, production: bool = False) -> Iterator[list[int]]:
+def servers(
+    database_url: str, instances: int, production: bool = False, settings: dict[str, str] | None = None
+) -> Iterator[list[int]]:
     """Migrate the database, run `instances` gunicorn servers on it, yield their ports; stop them after.
 
     `production`: each server as `make run` starts it (webapp/infra/gunicorn_conf.py: gthread workers,
@@ -73,7 +75,7 @@ def servers(database_url: str, instances: int, production: bool = False) -> Iter
             "SECRET_KEY": "bench-" + os.urandom(16).hex(),
             "DATABASE_URL": database_url,
             "SESSION_COOKIE_SECURE": "0",
-        }
+        } | (settings or {})
         subprocess.run(
             [str(BIN / "flask"), "--app", "webapp", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
         )
