@@ -44,7 +44,7 @@ def answer_terms(case):
         in_text.append(rf"(?<![0-9]){number}(?![0-9])")
     genes = [rf"\b{re.escape(g)}\b" for g in case.genes if g not in case.narrative]
     # In an address or the cookie: also the bare number, any case of a gene, and the id the case is written with.
-    in_address = [*in_text, rf"(?<![0-9]){number}(?![0-9])", *genes, re.escape(case.id)]
+    in_address = [*in_text, rf"(?<![0-9a-z]){number}(?![0-9a-z])", *genes, re.escape(case.id)]
     return [re.compile(t) for t in in_text + genes], [re.compile(t, re.IGNORECASE) for t in in_address]
 
 
