@@ -156,6 +156,10 @@ def test_checklist_can_be_completed_with_the_keyboard_alone(page: Page, live_ser
     assert outline != "none", "keyboard focus must be visible"
     page.keyboard.press("ArrowDown")  # neonatal
     page.keyboard.press("Tab")  # family history
+    page.keyboard.press("Tab")  # the HPO search box, then its button
+    assert page.evaluate("document.activeElement.name") == "term_query"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "find"
     page.keyboard.press("Tab")  # first radio group: dense bone, the premise, on its checked option
     assert page.evaluate("document.activeElement.name") == "dense_bone"
     page.keyboard.press("Tab")  # then the source document's findings, bone pain first

@@ -554,7 +554,7 @@ def student_waiting(page: Page, w: World) -> None:
     page.get_by_label("Join code", exact=True).fill(code)
     page.get_by_label("Nickname").fill(nickname())
     page.get_by_role("button", name="Join").click()
-    page.get_by_role("link", name=re.compile("^Case 1:")).click()
+    page.get_by_role("link", name=re.compile(r"^Case 1\b")).click()
     answer(page, [], "Dominant", [], "70 %", wait=True)
 
 

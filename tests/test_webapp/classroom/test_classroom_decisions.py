@@ -114,7 +114,7 @@ def test_an_exercise_that_does_not_ask_them_neither_shows_nor_takes_them(db_app,
     refused = db_client.post(
         f"/api/v1/exercises/{code}/submissions", json=body | {"answer": answer_ | {"differential": [entry]}}
     )
-    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "decisions_not_asked"
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "decisions_not_asked"
     with db_app.app_context():
         assert db.session.execute(select(func.count(Submission.id))).scalar_one() == 0  # nothing stored
     page = db_client.get(f"/classroom/{code}").get_data(as_text=True)

@@ -310,10 +310,11 @@ class Submitted:
 
 
 def check_decisions(exercise: Exercise, attempt: Attempt) -> None:
-    """400 for an answer with a differential or a next step to an exercise that does not ask them."""
+    """409 for an answer with a differential or a next step to an exercise that does not ask them (the
+    answer is well formed: it is the exercise that does not take them)."""
     if not exercise.asks_decisions and (attempt.differential or attempt.next_step):
         raise ClassroomError(
-            400,
+            409,
             "decisions_not_asked",
             "This exercise does not ask for a differential or a next step: "
             "send findings, lean, mechanisms and confidence.",
