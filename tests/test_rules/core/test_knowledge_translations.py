@@ -115,7 +115,8 @@ def test_a_bad_overlay_fails_at_load_and_in_kb_check(monkeypatch):
     assert any("no_such_finding" in p for p in found), found
 
 
-def test_kb_check_lists_a_stale_row(monkeypatch):
+def english_changed():
+    """The knowledge files' reader, with the first finding's English label changed since it was translated."""
     real = translations._read
 
     def changed(*parts):
@@ -124,6 +125,11 @@ def test_kb_check_lists_a_stale_row(monkeypatch):
             data["finding"][0]["label"] = "Bone or joint pain"
         return data
 
+    return changed
+
+
+def test_kb_check_lists_a_stale_row(monkeypatch):
+    changed = english_changed()
     monkeypatch.setattr(translations, "_read", changed)
     found, summary = check_knowledge()
     assert found == ["i18n/es/findings.toml: [bone_pain] label: stale, the English changed since it was translated"]
@@ -155,14 +161,7 @@ def test_the_spanish_knowledge_gives_the_same_answers_in_spanish():
 
 
 def test_a_stale_row_leaves_the_english_in_the_spanish_knowledge(monkeypatch):
-    real = translations._read
-
-    def changed(*parts):
-        data = real(*parts)
-        if parts == ("findings.toml",):
-            data["finding"][0]["label"] = "Bone or joint pain"
-        return data
-
+    changed = english_changed()
     monkeypatch.setattr("rules.core.loader._read", lambda name: changed(*name.split("/")))
     kb = fresh_knowledge("es")
     assert kb.findings["bone_pain"].label == "Bone or joint pain"
