@@ -214,13 +214,20 @@ def class_state(port: int, code: str) -> dict[str, object]:
     return dict(json.loads(raw)) if status == 200 else {}
 
 
+def _count(state: dict[str, object], position: int) -> object:
+    """The state's answered count when it is the state of this case, else None."""
+    return state.get("answered") if state.get("case") == position else None
+
+
 def educator(port: int, code: str, key: str, reveals: list[float], controls: list[float]) -> None:
     """Start, then for each case: wait for every answer (or the deadline), reveal, wait, advance."""
     _, took = control(port, code, key, "start")
     controls.append(took)
-    for _ in range(CASES):
+    for position in range(1, CASES + 1):
+        # The case's own count: a worker may answer the state it read a moment before the advance
+        # (webapp/classroom/service/state_cache.py), whose count is the previous case's.
         deadline = time.monotonic() + ANSWER_DEADLINE
-        while time.monotonic() < deadline and class_state(port, code).get("answered") != STUDENTS:
+        while time.monotonic() < deadline and _count(class_state(port, code), position) != STUDENTS:
             time.sleep(0.5)
         sent, took = control(port, code, key, "reveal")
         reveals.append(sent)

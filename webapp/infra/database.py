@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,12 @@ RETRY_AFTER_SECONDS = 5
 # until gunicorn's timeout kills it; the request gets its 503 instead.
 CONNECT_TIMEOUT_SECONDS = 5
 POOL_TIMEOUT_SECONDS = 5
+# PostgreSQL connections each worker keeps open (DATABASE_POOL_SIZE): a fixed pool, no overflow. A
+# request past them waits for one (at most POOL_TIMEOUT_SECONDS, then a 503 "busy"): connections
+# opened for a burst and closed after it cost the server a process each (a lecture's answers opened
+# about 1,100 in two minutes), and a laptop's two cores run no more than a few queries at once anyway.
+# Workers x instances x this stays under PostgreSQL's default max_connections (100).
+POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE") or 16)
 # SQLite's OperationalError also covers bad SQL and a missing table (bugs: 500); these mean the
 # file cannot be used just now, and what kind of fault it is (the start of SQLite's message).
 _SQLITE_FAULTS = (
@@ -82,6 +89,8 @@ def resolve_database_uri(app: Flask) -> None:
         }
         # A request waits at most this long for a pooled connection, then gets its 503.
         options.setdefault("pool_timeout", POOL_TIMEOUT_SECONDS)
+        options.setdefault("pool_size", POOL_SIZE)
+        options.setdefault("max_overflow", 0)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

@@ -61,7 +61,10 @@ def grade_of(exercise: Exercise, student: Student) -> tuple[float, bool]:
 
 def record(exercise: Exercise, student: Student) -> None:
     """A student answered: when they came from an LMS whose activity takes grades, their new grade
-    is pending, and is posted once the answer's page has gone (never blocking the student)."""
+    is pending, and is posted once the answer's page has gone (never blocking the student). Only a
+    student an LMS launched can have a grade to post: the others cost no query."""
+    if student.source != "lti":
+        return
     learner = db.session.execute(select(LtiLearner).where(LtiLearner.student_id == student.id)).scalar_one_or_none()
     if learner is None:
         return

@@ -75,3 +75,54 @@ def test_a_cached_countdown_keeps_counting(db_app, db_client, monkeypatch):
     assert first - 101 <= state(db_client, code)["seconds_left"] <= first - 99
     monkeypatch.setattr(state_cache, "utcnow", lambda: later + timedelta(minutes=10))
     assert state(db_client, code)["seconds_left"] == 0  # never below zero
+
+
+def test_one_poll_asks_the_database_while_the_others_answer_the_state_before_it():
+    """1,000 phones after an answer: one thread computes the class's state, the worker's other
+    polls meanwhile answer the state it had (not one query each); a class never seen waits for it."""
+    import threading
+
+    state_cache.clear()
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def slow(n: int, block: bool = True):
+        def compute():
+            calls.append(n)
+            if block:
+                started.set()
+                release.wait(5)
+            return 7, {"seconds_left": None, "n": n}, f"t{n}", None
+
+        return compute
+
+    state_cache.polled_state("CODE", 60, slow(0, block=False))
+    state_cache.forget({7})  # this worker changed the class: the next poll asks again
+    asking = threading.Thread(target=state_cache.polled_state, args=("CODE", 60, slow(1)))
+    asking.start()
+    assert started.wait(5)
+    others = [state_cache.polled_state("CODE", 60, slow(2 + i)) for i in range(50)]
+    assert {tag for _, tag in others} == {"t0"} and calls == [0, 1]  # the state before, no second query
+    # A class no thread has a state of yet: its polls wait for the one being asked.
+    started.clear()
+    first = threading.Thread(target=state_cache.polled_state, args=("NEW", 60, slow(100)))
+    first.start()
+    assert started.wait(5)
+    waited: list[tuple] = []
+    waiter = threading.Thread(target=lambda: waited.append(state_cache.polled_state("NEW", 60, slow(101))))
+    waiter.start()
+    release.set()
+    for t in (asking, first, waiter):
+        t.join(5)
+    assert waited == [({"seconds_left": None, "n": 100}, "t100")] and 101 not in calls
+    assert state_cache.polled_state("CODE", 60, slow(200))[1] == "t1"  # the new state, kept
+
+
+def test_a_change_committed_while_the_state_is_being_read_is_asked_again():
+    state_cache.clear()
+
+    def compute():
+        state_cache.forget({9})  # a commit lands between the query and the store
+        return 9, {"seconds_left": None}, "before", None
+
+    state_cache.polled_state("RACE", 60, compute)
+    assert state_cache.polled_state("RACE", 60, lambda: (9, {"seconds_left": None}, "after", None))[1] == "after"

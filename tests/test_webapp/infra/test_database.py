@@ -82,3 +82,16 @@ def test_serving_never_imports_alembic():
         env={k: v for k, v in os.environ.items() if k != "FLASK_RUN_FROM_CLI"},
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_postgresql_keeps_a_fixed_pool_of_connections(pg_url, tmp_path):
+    """A burst past the pool waits for a pooled connection instead of opening (and then closing) one
+    PostgreSQL process per request: a lecture's answers opened about 1,100 in two minutes."""
+    from webapp.infra.database import POOL_SIZE
+
+    app = create_app(base_config(tmp_path, pg_url))
+    with app.app_context():
+        assert (db.engine.pool.size(), db.engine.pool._max_overflow) == (POOL_SIZE, 0)
+    sqlite = create_app(base_config(tmp_path))
+    with sqlite.app_context():
+        assert "pool_size" not in sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"]  # SQLite's own pool

@@ -4,6 +4,7 @@ fresh checkout with no environment at all: gunicorn, never the debugger, forms w
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import runpy
@@ -14,6 +15,7 @@ import sqlite3
 import stat
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar
@@ -135,8 +137,22 @@ def test_gunicorn_access_log_leaves_out_query_strings(tmp_path):
         with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1]))) as sock:
             sock.sendall(b"GET  /assessment?present=anemia,splenomegaly HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             assert sock.recv(100).startswith(b"HTTP/1.1 400")
+        # A class's state, polled by every phone: answered polls are left out, a refused one is kept.
+        created = urllib.request.Request(
+            base + "/api/v1/exercises",
+            data=json.dumps({"title": "Log", "case_ids": ["ado2-anemia-adult"]}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(created) as resp:
+            code = json.loads(resp.read())["code"]
+        with urllib.request.urlopen(f"{base}/api/v1/exercises/{code}/state") as resp:
+            assert resp.status == 200
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{base}/api/v1/exercises/NOSUCHCODE/state")
     text = log.read_text()
     assert '"GET /assessment HTTP/1.1" 200' in text
+    assert f"/api/v1/exercises/{code}/state" not in text and '"POST /api/v1/exercises HTTP/1.1" 201' in text
+    assert '"GET /api/v1/exercises/NOSUCHCODE/state HTTP/1.1" 404' in text
     assert "Invalid request from ip=127.0.0.1" in text and "?[redacted]" in text
     assert "hypocalcemia" not in text and "neonatal" not in text and "splenomegaly" not in text
 

@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -34,41 +35,76 @@ from ...models import Exercise
 from ...models import utcnow
 
 MAX_ENTRIES = 256  # exercises remembered per worker; the oldest are dropped beyond it
+# While one thread asks the database for a class's state, the worker's other polls of that class
+# are answered from the state it had before (one compute at a time per class, not one per waiting
+# poll: 1,000 phones after an answer would otherwise all ask at once), when that state is at most
+# this many seconds old; else they wait for the new one, at most WAIT_SECONDS.
+STALE_SECONDS = 2.0
+WAIT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One exercise's state as computed at `at` (time.monotonic), with its tag and limit's end."""
+    """One exercise's state as computed at `at` (time.monotonic), with its tag and limit's end;
+    `changed`: this worker changed the exercise since (the state is asked again at the next poll)."""
 
     exercise_id: int
     at: float
     body: dict[str, Any]
     tag: str
     end: datetime | None
+    changed: bool = False
 
 
 _lock = threading.Lock()
 _entries: dict[str, Entry] = {}  # by normalised join code
+_computing: dict[str, threading.Event] = {}  # the codes whose state a thread is asking now
+_changes = 0  # how many changes this worker has noted (forget)
+_changed_at: dict[int, int] = {}  # exercise id -> the count at its last change (the latest MAX_ENTRIES * 4)
 
 
 def polled_state(
     code: str, ttl: float, compute: Callable[[], tuple[int, dict[str, Any], str, datetime | None]]
 ) -> tuple[dict[str, Any], str]:
     """The state body and its tag for the exercise with this (normalised) code: the one computed in
-    the last `ttl` seconds, else `compute()` (exercise id, body, tag, end of the limit), kept."""
+    the last `ttl` seconds, else `compute()` (exercise id, body, tag, end of the limit), kept. One
+    thread computes a class's state at a time; the others meanwhile answer the state before it."""
+    if ttl <= 0:
+        return compute()[1:3]
     now = time.monotonic()
     with _lock:
         entry = _entries.get(code)
-    if entry is None or now - entry.at >= ttl:
+        if entry is not None and not entry.changed and now - entry.at < ttl:
+            return _counted_down(entry), entry.tag
+        running = _computing.get(code)
+        if running is None:
+            running = _computing[code] = threading.Event()
+            mine = True
+        else:
+            mine = False
+    if not mine:
+        if entry is not None and now - entry.at < STALE_SECONDS:
+            return _counted_down(entry), entry.tag
+        running.wait(WAIT_SECONDS)
+        with _lock:
+            entry = _entries.get(code)
+        if entry is not None and not entry.changed and time.monotonic() - entry.at < ttl + WAIT_SECONDS:
+            return _counted_down(entry), entry.tag
+        return compute()[1:3]  # the other thread failed (an unknown code) or took too long
+    with _lock:
+        before = _changes
+    try:
         exercise_id, body, tag, end = compute()
-        entry = Entry(exercise_id, now, body, tag, end)
-        if ttl > 0:
-            with _lock:
-                if len(_entries) >= MAX_ENTRIES:
-                    _entries.pop(next(iter(_entries)))
-                _entries[code] = entry
+        with _lock:
+            if len(_entries) >= MAX_ENTRIES and code not in _entries:
+                _entries.pop(next(iter(_entries)))
+            # A change committed while the state was being read may be missing from it: asked again next time.
+            _entries[code] = Entry(exercise_id, now, body, tag, end, _changed_at.get(exercise_id, -1) >= before)
         return body, tag
-    return _counted_down(entry), entry.tag
+    finally:
+        with _lock:
+            _computing.pop(code, None)
+        running.set()
 
 
 def _counted_down(entry: Entry) -> dict[str, Any]:
@@ -80,18 +116,29 @@ def _counted_down(entry: Entry) -> dict[str, Any]:
 
 
 def forget(exercise_ids: set[int]) -> None:
-    """Drop the states of these exercises (their rows changed in this worker)."""
+    """Mark the states of these exercises changed (their rows changed in this worker): the next poll
+    asks again, and polls meanwhile may answer them only while that one asks."""
+    global _changes
     if not exercise_ids:
         return
     with _lock:
-        for code in [c for c, e in _entries.items() if e.exercise_id in exercise_ids]:
-            del _entries[code]
+        for exercise_id in exercise_ids:
+            _changed_at.pop(exercise_id, None)
+            _changed_at[exercise_id] = _changes
+            if len(_changed_at) > MAX_ENTRIES * 4:
+                _changed_at.pop(next(iter(_changed_at)))
+        _changes += 1
+        for code, e in list(_entries.items()):
+            if e.exercise_id in exercise_ids:
+                _entries[code] = replace(e, changed=True)
 
 
 def clear() -> None:
     """Drop every state (tests, and an app started again in one process)."""
     with _lock:
         _entries.clear()
+        _computing.clear()
+        _changed_at.clear()
 
 
 _PENDING = "class_state_changed"
