@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 _QUERY = re.compile(r"\?[^\s\"]*")
@@ -55,7 +56,7 @@ class RedactingGunicornLogger(_GunicornLogger):
         super().setup(cfg)
         self.error_log.addFilter(RedactQueryStrings())
 
-    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+    def access(self, resp: Any, req: Any, environ: MutableMapping[str, Any], request_time: Any) -> None:
         if resp.status_code in (200, 304) and _POLL.fullmatch(environ.get("PATH_INFO", "")):
             return
         super().access(resp, req, environ, request_time)
