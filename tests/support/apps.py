@@ -29,6 +29,9 @@ def base_config(tmp_path: Path, database_url: str | None = None) -> dict[str, ob
         "SECRET_KEY": "test-secret",
         "LISTEN_HOST": "127.0.0.1",  # whatever HOST the shell has: tests that serve the LAN say so
         "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp_path / 'test.db'}",
+        # A class's state polls answered from the database every time: a test that counts a join or
+        # an answer sees it in the next poll. The cache has tests of its own (test_class_state_cache.py).
+        "CLASS_STATE_CACHE_SECONDS": 0,
     }
 
 

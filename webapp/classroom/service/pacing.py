@@ -201,14 +201,16 @@ def readmit(exercise: Exercise, nickname: str, now: datetime | None = None) -> S
 
 
 def _counts(exercise: Exercise, row: ExerciseCase | None) -> tuple[int, int]:
-    """Students joined, and those who answered the open case (self pace: who answered any case)."""
-    joined = db.session.execute(select(func.count(Student.id)).where(Student.exercise_id == exercise.id)).scalar_one()
+    """Students joined, and those who answered the open case (self pace: who answered any case), in
+    one query."""
+    joined = select(func.count(Student.id)).where(Student.exercise_id == exercise.id).scalar_subquery()
     answers = select(func.count(func.distinct(Submission.student_id))).where(Submission.exercise_id == exercise.id)
     if exercise.pace == "educator":
         if row is None:
-            return joined, 0
+            return db.session.execute(select(joined)).scalar_one(), 0
         answers = answers.where(Submission.case_id == row.case_id)
-    return joined, db.session.execute(answers).scalar_one()
+    counted = db.session.execute(select(joined, answers.scalar_subquery())).one()
+    return counted[0], counted[1]
 
 
 def class_state(exercise: Exercise, now: datetime | None = None) -> dict[str, Any]:

@@ -1,20 +1,21 @@
 """The class state a poll answers, kept a fraction of a second per worker.
 
 In a paced lecture every phone asks `GET /api/v1/exercises/<code>/state` every one to two and a half
-seconds: 1,000 phones make about 600 polls a second, and each poll's three queries (the exercise and
-its cases, the students joined, those who answered) cost about a millisecond of a worker's time,
+seconds: 1,000 phones make about 600 polls a second, and each poll's two queries (the exercise and
+its cases; the students joined and those who answered, counted together) cost a few milliseconds,
 more than the two cores of a laptop can spare while the answers arrive. Every phone of one class asks
 the same question, so each worker answers it from the state it computed last, for at most
 `ttl` seconds (the app's `CLASS_STATE_CACHE_SECONDS`, a quarter of a second by default), then asks
 the database again.
 
-What a change costs in freshness: a change made in this worker (a join, an answer, a start, a reveal,
-an advance, a removal) drops the exercise's state at once, when its transaction commits (the
-session's flush names the exercise of every row it writes, and the INSERT statements of joins and
-answers name theirs); a change made in another worker or
-instance is seen within `ttl`. The seconds left are counted down from the cached end of the limit at
-each answer, so a countdown never stands still. Nothing a student sends is kept here: the state has
-counts and positions, never an answer or a name.
+What a change costs in freshness: a change the educator makes in this worker (a start, an advance, a
+reveal, a removal: the session's flush names the exercise of every row it writes) marks the
+exercise's state changed when its transaction commits, and the next poll asks again; a change
+made in another worker or instance is seen within `ttl`. Joins and answers change the counts only
+(joined, answered): they are not marked, so 100 answers a second do not make every worker ask
+again 100 times a second; their counts show within `ttl`. The seconds left are counted down from
+the cached end of the limit at each answer, so a countdown never stands still. Nothing a student
+sends is kept here: the state has counts and positions, never an answer or a name.
 """
 
 from __future__ import annotations
@@ -149,12 +150,6 @@ def _exercise_of(instance: object) -> int | None:
         return instance.id
     exercise_id = getattr(instance, "exercise_id", None)
     return exercise_id if isinstance(exercise_id, int) else None
-
-
-def note_change(session: Session, exercise_id: int) -> None:
-    """Forget this exercise's state when the session commits: for writes made with an INSERT
-    statement, which the flush does not see."""
-    session.info.setdefault(_PENDING, set()).add(exercise_id)
 
 
 @event.listens_for(Session, "after_flush")
