@@ -1,6 +1,8 @@
 """An LMS played in the tests: its own RSA key, its JWKS, its token endpoint (which checks the
-tool's client assertion against the tool's /lti/jwks.json) and a line item's score endpoint, on a
-local port, recording what they receive. It signs launch tokens and drives the OIDC login and the
+tool's client assertion against the tool's /lti/jwks.json and grants only the scopes in `granted`),
+its line items (the container, GET and POST) and their score endpoints, and its course's membership
+list (NRPS 2.0, in pages), each taking only a bearer token issued for its scope, on a local port,
+recording what they receive. It signs launch tokens and drives the OIDC login and the
 launch through a Flask test client."""
 
 from __future__ import annotations
