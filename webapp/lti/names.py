@@ -16,6 +16,7 @@ the names already there (or none) and leaves a note on the dashboard: never an e
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import abort
@@ -50,6 +51,7 @@ URL_MAX = 1000
 NOTE_MAX = 200
 PAGES_MAX = 50  # membership pages read at most per fetch (a course of thousands fits)
 TIMEOUT_SECONDS = 5  # per request: the educator's launch waits for it
+FETCH_SECONDS = 15  # for the whole list: no more pages are read after that
 
 
 def note_nrps(link: LtiLink, claim: Any) -> None:
@@ -87,9 +89,12 @@ def _members(link: LtiLink) -> dict[str, str]:
     nrps = NamesRolesProvisioningService(connector, {"context_memberships_url": str(link.nrps_url)})
     found: dict[str, str] = {}
     url: str | None = link.nrps_url
+    deadline = time.monotonic() + FETCH_SECONDS
     for _ in range(PAGES_MAX):
         if not url:
             break
+        if time.monotonic() > deadline:
+            raise TimeoutError("the membership list took too long")
         members, url = nrps.get_members_page(url)
         if not isinstance(members, list):
             raise ValueError("the membership list is not a list")
