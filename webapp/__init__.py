@@ -142,5 +142,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(interop_bp)
     app.register_blueprint(interop_api_bp, url_prefix="/api/v1")
     from .lti.views import bp as lti_bp
+    from .lti.views import classroom_bp as lti_classroom_bp
 
     app.register_blueprint(lti_bp)
+    app.register_blueprint(lti_classroom_bp)

@@ -259,8 +259,12 @@ class LtiLink(Model):
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id", ondelete="CASCADE"), index=True)
     # {"scope": [...], "lineitem": url, "lineitems": url} (None: the platform grants no grade service)
     ags: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # Whether the students' LMS names are shown to the educator (else a generated nickname).
+    # Whether the students' LMS names are shown to the educator (never to the class: students go by
+    # a generated nickname either way), fetched from the platform's membership list (nrps_url).
     asks_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    nrps_url: Mapped[str | None] = mapped_column(String(1000))
+    names_at: Mapped[datetime | None] = mapped_column(DateTime)  # the last fetch that worked
+    names_note: Mapped[str | None] = mapped_column(String(200))  # why the last fetch gave no names
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -284,3 +288,6 @@ class LtiLearner(Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The learner's name in the LMS, for the educator only, when the activity asks for names (from
+    # the membership list; None until fetched, or when the LMS gives none).
+    lms_name: Mapped[str | None] = mapped_column(String(100))

@@ -1,6 +1,8 @@
 """An LMS played in the tests: its own RSA key, its JWKS, its token endpoint (which checks the
-tool's client assertion against the tool's /lti/jwks.json) and a line item's score endpoint, on a
-local port, recording what they receive. It signs launch tokens and drives the OIDC login and the
+tool's client assertion against the tool's /lti/jwks.json and grants only the scopes in `granted`),
+its line items (the container, GET and POST) and their score endpoints, and its course's membership
+list (NRPS 2.0, in pages), each taking only a bearer token issued for its scope, on a local port,
+recording what they receive. It signs launch tokens and drives the OIDC login and the
 launch through a Flask test client."""
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+MEMBERSHIP_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 CLIENT_ID = "miop-tool"
 DEPLOYMENT = "deployment-1"
 TOOL_HOST = "http://localhost"
@@ -59,9 +66,14 @@ class Platform:
         self.client_id = CLIENT_ID  # the tool's client id here (dynamic registration gives another)
         self.kid = "platform-key-1"
         self.tool_jwks: dict[str, Any] | None = None  # set by the test from the tool's /lti/jwks.json
-        self.tokens: set[str] = set()
+        self.tokens: dict[str, set[str]] = {}  # each access token issued, with the scopes it grants
+        self.granted = {SCORE_SCOPE, LINEITEM_SCOPE, NRPS_SCOPE}  # what this tool may be given
         self.received: list[dict[str, Any]] = []
         self.fail_scores = False
+        self.fail_members = False  # the membership service answers 500
+        self.members: list[dict[str, Any]] = []  # the course's members (NRPS 2.0), in pages of members_page
+        self.members_page = 2
+        self.lineitems: list[dict[str, Any]] = []  # the line items made through the line items service
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.platform = self  # type: ignore[attr-defined]
         self.url = f"http://{host}:{self.server.server_address[1]}"
@@ -96,9 +108,22 @@ class Platform:
             return 401, {"error": "invalid_client"}
         if claims.get("iss") != self.client_id or claims.get("sub") != self.client_id or not claims.get("jti"):
             return 401, {"error": "invalid_client"}
+        asked = set((form.get("scope") or [""])[0].split())
+        if not asked or not asked <= self.granted:
+            return 400, {"error": "invalid_scope"}
         token = secrets.token_urlsafe(16)
-        self.tokens.add(token)
-        return 200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": SCORE_SCOPE}
+        self.tokens[token] = asked
+        return 200, {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "scope": " ".join(sorted(asked)),
+        }
+
+    def bearer(self, headers: Any, scope: str) -> bool:
+        """Whether the request carries an access token this platform issued for `scope`."""
+        auth = headers.get("Authorization", "")
+        return auth.startswith("Bearer ") and scope in self.tokens.get(auth[7:], set())
 
     def openid_configuration(self) -> dict[str, Any]:
         return {
@@ -110,8 +135,11 @@ class Platform:
             "https://purl.imsglobal.org/spec/lti-platform-configuration": {"product_family_code": "test-platform"},
         }
 
-    def scores(self) -> list[dict[str, Any]]:
-        return [r for r in self.received if r["path"].startswith("/lineitems/1/scores")]
+    def scores(self, lineitem: str = "/lineitems/1") -> list[dict[str, Any]]:
+        return [r for r in self.received if r["path"].startswith(lineitem + "/scores")]
+
+    def member(self, sub: str, name: str, role: str = LEARNER, **extra: Any) -> None:
+        self.members.append({"user_id": sub, "name": name, "status": "Active", "roles": [role], **extra})
 
     # --- the tool's registration -----------------------------------------------------------------
 
@@ -158,6 +186,7 @@ class Platform:
                 "lineitem": self.url + "/lineitems/1",
                 "lineitems": self.url + "/lineitems",
             },
+            NRPS_CLAIM: {"context_memberships_url": self.url + "/memberships", "service_versions": ["2.0"]},
         }
         body.update(extra)
         return {k: v for k, v in body.items() if v is not None}
@@ -215,6 +244,26 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _members(self, page: int) -> None:
+        self.platform.received.append({"path": self.path, "headers": dict(self.headers), "body": ""})
+        if self.platform.fail_members:
+            self._answer(500, {})
+            return
+        if not self.platform.bearer(self.headers, NRPS_SCOPE):
+            self._answer(401, {"error": "invalid_token"})
+            return
+        size = self.platform.members_page
+        members = self.platform.members[page * size : (page + 1) * size]
+        body = {"id": self.platform.url + self.path, "context": {"id": "course-7"}, "members": members}
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", MEMBERSHIP_TYPE)
+        self.send_header("Content-Length", str(len(data)))
+        if (page + 1) * size < len(self.platform.members):
+            self.send_header("Link", f'<{self.platform.url}/memberships?page={page + 1}>; rel="next"')
+        self.end_headers()
+        self.wfile.write(data)
+
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
@@ -222,6 +271,12 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(200, self.platform.jwks())
         elif parts.path == "/.well-known/openid-configuration":  # LTI Dynamic Registration 1.0, 3.4
             self._answer(200, self.platform.openid_configuration())
+        elif parts.path == "/memberships":  # NRPS 2.0: the course's members, in pages (a Link header)
+            self._members(int(query.get("page", "0")))
+        elif parts.path == "/lineitems":  # AGS 2.0 line item service: the container
+            self.platform.received.append({"path": self.path, "method": "GET", "headers": dict(self.headers)})
+            ok = self.platform.bearer(self.headers, LINEITEM_SCOPE)
+            self._answer(200 if ok else 401, self.platform.lineitems if ok else {})
         elif parts.path == "/course":  # the LMS's course page, the tool in its iframe
             self._html(
                 f'<h1>Course</h1><iframe title="tool" src="{escape(query["tool"])}" width="1000" height="700"></iframe>'
@@ -251,9 +306,19 @@ class Handler(BaseHTTPRequestHandler):
             record["status"] = 201 if ok else 401
             answer = {"client_id": "dyn-client", TOOL_CONFIG: {"deployment_id": "dyn-deployment"}}
             self._answer(record["status"], {**json.loads(body), **answer} if ok else {})
-        elif self.path.startswith("/lineitems/1/scores"):
-            auth = self.headers.get("Authorization", "")
-            ok = auth.startswith("Bearer ") and auth[7:] in self.platform.tokens
+        elif self.path == "/lineitems":  # AGS 2.0: the tool makes a line item
+            ok = self.platform.bearer(self.headers, LINEITEM_SCOPE)
+            ok = ok and self.headers.get("Content-Type") == LINEITEM_TYPE
+            record["status"] = 201 if ok else 401
+            item = {**json.loads(body), "id": f"{self.platform.url}/lineitems/{len(self.platform.lineitems) + 2}"}
+            if ok:
+                self.platform.lineitems.append(item)
+            self._answer(record["status"], item if ok else {})
+        elif self.path.startswith("/lineitems/") and self.path.endswith("/scores"):
+            known = self.path == "/lineitems/1/scores" or any(
+                self.platform.url + self.path == i["id"] + "/scores" for i in self.platform.lineitems
+            )
+            ok = self.platform.bearer(self.headers, SCORE_SCOPE) and known
             status = 500 if self.platform.fail_scores else (200 if ok else 401)
             record["status"] = status
             self._answer(status, {})

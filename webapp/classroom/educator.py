@@ -137,11 +137,13 @@ def live_signature(exercise: Exercise) -> str:
     )
 
 
-def _students(exercise: Exercise) -> list[dict[str, Any]]:
+def _students(exercise: Exercise, names: dict[int, str] | None = None) -> list[dict[str, Any]]:
+    """The students by nickname (and, for the educator's own pages only, `names` from an LMS)."""
     return [
         {
             "id": r.id,
             "nickname": r.nickname,
+            "lms_name": (names or {}).get(r.id),
             "answered": r.answered,
             "readmitted": r.readmitted,
             "url": url_for("classroom.student_detail", code=exercise.code, student_id=r.id),
@@ -150,10 +152,21 @@ def _students(exercise: Exercise) -> list[dict[str, Any]]:
     ]
 
 
+def lms_names(exercise: Exercise) -> dict[int, str] | None:
+    """The students' names from an LMS by student id, for the educator's eyes only (dashboard, one
+    student's answers, CSV files; never the projector), or None when the exercise shows none."""
+    found: dict[int, str] | None = None
+    for source in service.STUDENT_NAMES:
+        names = source(exercise)
+        if names is not None:
+            found = {**(found or {}), **names}
+    return found
+
+
 def _live_panel(exercise: Exercise) -> tuple[dict[str, Any], ActionForm, Panel]:
     """The dashboard's data, its buttons' form and its live panel (in parts: classroom/live.py)."""
     d, action = _dashboard_data(exercise, with_key=True), ActionForm()
-    return d, action, live_panel(d, _students(exercise), action)
+    return d, action, live_panel(d, _students(exercise, lms_names(exercise)), action)
 
 
 @bp.get("/classroom/<code>")
@@ -410,6 +423,7 @@ def student_detail(code: str, student_id: int) -> ResponseReturnValue:
         "classroom/student_detail.html",
         exercise=exercise,
         student=student,
+        lms_name=(lms_names(exercise) or {}).get(student.id),
         action=ActionForm(),
         rows=present_student_answers(
             service.exercise_cases(exercise, knowledge), service.student_submissions(student), knowledge
@@ -424,8 +438,8 @@ def export(code: str) -> ResponseReturnValue:
     exercise = identity.educator_exercise(code)
     knowledge = kb()
     cases = service.exercise_cases(exercise, knowledge)
-    nicknames = [r.nickname for r in service.student_rows(exercise)]
-    body = answers_csv(service.facts(exercise), nicknames, service.all_submissions(exercise), cases, knowledge)
+    nicknames, names = _nicknames_and_names(exercise)
+    body = answers_csv(service.facts(exercise), nicknames, service.all_submissions(exercise), cases, knowledge, names)
     return _csv_file(body, f"miop-classroom-{exercise.code}.csv")
 
 
@@ -434,9 +448,17 @@ def export_students(code: str) -> ResponseReturnValue:
     """One row per student as CSV: cases answered, mean score, misses and over-calls added up."""
     exercise = identity.educator_exercise(code)
     cases = service.exercise_cases(exercise, kb())
-    nicknames = [r.nickname for r in service.student_rows(exercise)]
-    body = students_csv(service.facts(exercise), nicknames, service.all_submissions(exercise), cases)
+    nicknames, names = _nicknames_and_names(exercise)
+    body = students_csv(service.facts(exercise), nicknames, service.all_submissions(exercise), cases, names)
     return _csv_file(body, f"miop-classroom-{exercise.code}-students.csv")
+
+
+def _nicknames_and_names(exercise: Exercise) -> tuple[list[str], dict[str, str] | None]:
+    """The students' nicknames, and their LMS names by nickname when the exercise shows them."""
+    rows = service.student_rows(exercise)
+    names = lms_names(exercise)
+    by_nickname = None if names is None else {r.nickname: names[r.id] for r in rows if r.id in names}
+    return [r.nickname for r in rows], by_nickname
 
 
 def _csv_file(body: str, filename: str) -> Response:

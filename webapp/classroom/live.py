@@ -11,7 +11,7 @@ that does not fit the panel (none, garbled, another shape) gets the whole panel.
 Nothing is kept on the server: the version travels with the client, so any worker of any instance
 answers any poll. The CSRF tokens in the reveal forms differ per request but not in meaning, so they
 are left out of the digests (an older token of the same session stays valid). Students appear by
-nickname only, as on the page itself.
+nickname, as on the page itself (with their LMS name when the exercise shows the educator names).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -377,6 +378,24 @@ class _Marked:
         )
 
 
+LMS_NAME_COLUMN = (
+    "lms_name",
+    "The student's name in the LMS (only in the files of an LMS activity set to show you the students' "
+    "names; empty when the LMS did not give it).",
+)
+
+
+def _with_lms_names(
+    columns: Sequence[tuple[str, str]], table: list[list[Any]], names: Sequence[str | None] | None
+) -> tuple[Sequence[tuple[str, str]], list[list[Any]]]:
+    """The table with the lms_name column after the nickname, when `names` (one per row) is given."""
+    if names is None:
+        return columns, table
+    at = [name for name, _ in columns].index("nickname") + 1
+    rows = [[*row[:at], _safe_cell(name or ""), *row[at:]] for row, name in zip(table, names, strict=True)]
+    return (*columns[:at], LMS_NAME_COLUMN, *columns[at:]), rows
+
+
 def _csv(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> str:
     """A clean CSV table: the header, then the rows (quoted by the csv module, CRLF line ends)."""
     out = io.StringIO()
@@ -405,11 +424,13 @@ def answers_csv(
     rows: Sequence[tuple[Answer, str]],
     cases: Sequence[Case],
     kb: KnowledgeBase,
+    lms_names: Mapping[str, str] | None = None,
 ) -> str:
     """One row per student and case, in the order of `nicknames` then of the exercise's `cases`
     (unanswered ones included, marked "no"): labels and HPO ids beside the slugs, misses and
     over-calls, percentages as the pages show them, the case's title and expected lean; the
-    disclaimer in the notes column. Columns: ANSWER_COLUMNS."""
+    disclaimer in the notes column. Columns: ANSWER_COLUMNS (with LMS_NAME_COLUMN after the
+    nickname when `lms_names`, by nickname, is given: an LMS activity that shows names)."""
 
     def labels(slugs: Sequence[str]) -> str:
         return "; ".join(kb.findings[s].label if s in kb.findings else s for s in slugs)
@@ -423,8 +444,10 @@ def answers_csv(
     def marks(case_id: str, differential: tuple[str, ...], next_step: str | None) -> DecisionMarks:
         return mark_decisions(by_id[case_id], differential, next_step, kb)  # the same picks, the same marks
 
-    table = []
+    table: list[list[Any]] = []
+    row_names: list[str | None] = []
     for nickname, mine in _by_student(nicknames, rows, cases).items():
+        row_names += [(lms_names or {}).get(nickname)] * len(cases)
         for position, case in enumerate(cases, start=1):
             about = [exercise.code, position, case.id, _safe_cell(case.title), charts.LEAN_LABEL[case.key.lean]]
             marked = mine.get(case.id)
@@ -464,16 +487,23 @@ def answers_csv(
                     DISCLAIMER,
                 ]
             )
-    return _csv(ANSWER_COLUMNS, table)
+    return _csv(*_with_lms_names(ANSWER_COLUMNS, table, None if lms_names is None else row_names))
 
 
 def students_csv(
-    exercise: ExerciseFacts, nicknames: Sequence[str], rows: Sequence[tuple[Answer, str]], cases: Sequence[Case]
+    exercise: ExerciseFacts,
+    nicknames: Sequence[str],
+    rows: Sequence[tuple[Answer, str]],
+    cases: Sequence[Case],
+    lms_names: Mapping[str, str] | None = None,
 ) -> str:
     """One row per student, in the order of `nicknames`: cases answered, mean score, right leans,
-    misses and over-calls added up; the disclaimer in the notes column. Columns: STUDENT_COLUMNS."""
-    table = []
+    misses and over-calls added up; the disclaimer in the notes column. Columns: STUDENT_COLUMNS
+    (with LMS_NAME_COLUMN after the nickname when `lms_names`, by nickname, is given)."""
+    table: list[list[Any]] = []
+    row_names: list[str | None] = []
     for nickname, mine in _by_student(nicknames, rows, cases).items():
+        row_names.append((lms_names or {}).get(nickname))
         marked = list(mine.values())
         scores = [m.answer.score for m in marked]
         table.append(
@@ -489,7 +519,7 @@ def students_csv(
                 DISCLAIMER,
             ]
         )
-    return _csv(STUDENT_COLUMNS, table)
+    return _csv(*_with_lms_names(STUDENT_COLUMNS, table, None if lms_names is None else row_names))
 
 
 def present_student_answers(cases: Sequence[Case], mine: dict[str, Answer], kb: KnowledgeBase) -> list[dict[str, Any]]:

@@ -7,3 +7,6 @@ classroom's package does: the package cannot import them, they import it)."""
 from flask import Blueprint
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
+# The LTI pages that belong to an exercise's educator live under /classroom, where the educator's
+# cookie goes (the LMS names' button of the dashboard).
+classroom_bp = Blueprint("lti_classroom", __name__)

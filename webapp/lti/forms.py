@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import HiddenField
 from wtforms import RadioField
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms lacks it
@@ -24,7 +26,9 @@ from ..practice.forms import CheckboxesField
 def picker_choices(educator: Any) -> list[SelectChoice]:
     """The course's own written cases first, then the library's."""
     choices = [SelectChoice(c.id, f"{c.title} ({c.difficulty})") for c in load_cases().values()]
-    own = [SelectChoice(a.case_id, f"Your case: {a.title}") for a in service.educator_cases(educator.id)]
+    own = [
+        SelectChoice(a.case_id, _l("Your case: %(title)s", title=a.title)) for a in service.educator_cases(educator.id)
+    ]
     return own + choices
 
 
@@ -33,27 +37,35 @@ class PickerForm(FlaskForm):
 
     launch_id = HiddenField()
     title = StringField(
-        "Title of the activity",
+        _l("Title of the activity"),
         default="MIOP classroom",
-        validators=[DataRequired("Give a title."), Length(max=TITLE_MAX)],
+        validators=[DataRequired(_l("Give a title.")), Length(max=TITLE_MAX)],
     )
-    cases = CheckboxesField("Cases")
+    cases = CheckboxesField(_l("Cases"))
     pace = RadioField(
-        "Who sets the pace",
+        _l("Who sets the pace"),
         choices=[
-            SelectChoice("self", "Each student (homework): every case at once, in any order"),
-            SelectChoice("educator", "I do, in class: one case at a time as I move the class on"),
+            SelectChoice("self", _l("Each student (homework): every case at once, in any order")),
+            SelectChoice("educator", _l("I do, in class: one case at a time as I move the class on")),
         ],
         default="self",
         validators=[Optional()],
     )
     feedback = RadioField(
-        "When students see the answer",
+        _l("When students see the answer"),
         choices=[
-            SelectChoice("immediate", "As soon as they answer (practice style)"),
-            SelectChoice("after_reveal", "When I reveal it (lecture style)"),
+            SelectChoice("immediate", _l("As soon as they answer (practice style)")),
+            SelectChoice("after_reveal", _l("When I reveal it (lecture style)")),
         ],
         default="immediate",
         validators=[Optional()],
     )
-    submit = SubmitField("Add to the course")
+    asks_names = BooleanField(
+        _l("Show the students' LMS names to me (the educator)"),
+        description=_l(
+            "Students still go by a nickname in the class and on the projector; you see each one's name in the "
+            "LMS on your dashboard and in the CSV files, when the LMS shares its members list."
+        ),
+        default=False,
+    )
+    submit = SubmitField(_l("Add to the course"))

@@ -24,9 +24,11 @@ from flask import Response
 from flask import after_this_request
 from flask import current_app
 from flask import has_request_context
+from flask_babel import gettext
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.contrib.flask import FlaskServiceConnector
 from pylti1p3.grade import Grade
+from pylti1p3.lineitem import LineItem
 from sqlalchemy import select
 
 from ..classroom import service
@@ -44,6 +46,9 @@ log = logging.getLogger(__name__)
 SCORE_MAXIMUM = 100
 ERROR_MAX = 200
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+LINEITEM_TAG = "miop-exercise"
+LINEITEMS_READ_MAX = 1000  # line items looked through for the activity's own before making one
 TIMEOUT_SECONDS = 10  # per request to the platform
 SEND_AT_ONCE = 20  # grades posted after one response at most (the rest wait for the next chance)
 
@@ -105,7 +110,60 @@ def send_after_response(app: Flask, learner_ids: list[int]) -> None:
 
 
 def _can_post(link: LtiLink) -> bool:
-    return bool(link.ags and link.ags.get("lineitem") and SCORE_SCOPE in (link.ags.get("scope") or []))
+    """The platform takes scores for this activity: at its line item, or at one the tool makes."""
+    if not link.ags or SCORE_SCOPE not in (link.ags.get("scope") or []):
+        return False
+    return bool(link.ags.get("lineitem") or _needs_lineitem(link))
+
+
+def _needs_lineitem(link: LtiLink) -> bool:
+    """The activity has no line item (a link added without deep linking, or whose deep link made
+    none) but the platform lets the tool make one (the line items' URL and the lineitem scope)."""
+    ags = link.ags or {}
+    return bool(not ags.get("lineitem") and ags.get("lineitems") and LINEITEM_SCOPE in (ags.get("scope") or []))
+
+
+def ensure_lineitem(link: LtiLink, exercise: Exercise, quiet: bool = True) -> None:
+    """Give the activity a line item of its own, once (AGS 2.0 line item service): found among the
+    platform's line items by its resource link and tag, else made (score maximum, label, resource
+    link id, tag); its URL is kept with the link, and scores go there. A failure is logged and
+    tried again with the next grade (`quiet`), or raised (the grade stays pending)."""
+    if not _needs_lineitem(link):
+        return
+    try:
+        url = _find_or_create_lineitem(link, exercise)
+    except Exception as err:
+        if not quiet:
+            raise
+        db.session.rollback()
+        log.warning("LTI line item not made (link %s): %s", link.id, type(err).__name__)
+        return
+    link.ags = {**(link.ags or {}), "lineitem": url, "created": True}
+    db.session.commit()
+
+
+def _find_or_create_lineitem(link: LtiLink, exercise: Exercise) -> str:
+    ags = AssignmentsGradesService(service_connector(tool_config(), link), cast(Any, link.ags or {}))
+    wanted = (
+        LineItem()
+        .set_score_maximum(SCORE_MAXIMUM)
+        .set_label(exercise.title)
+        .set_resource_link_id(link.resource_link_id)
+        .set_tag(LINEITEM_TAG)
+    )
+    seen = 0
+
+    def ours(item: Any) -> bool:
+        nonlocal seen
+        seen += 1
+        if seen > LINEITEMS_READ_MAX:
+            raise LookupError("too many line items to look through")
+        return bool(item.get("resourceLinkId") == link.resource_link_id and item.get("tag") == LINEITEM_TAG)
+
+    url = ags.find_or_create_lineitem(wanted, condition=ours).get_id()
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")) or len(url) > ERROR_MAX * 5:
+        raise ValueError("the platform's line item has no usable id")
+    return url
 
 
 def pending_ids(exercise: Exercise | None = None) -> list[int]:
@@ -146,11 +204,22 @@ def send_pending(learner_ids: list[int] | None = None) -> tuple[int, int]:
     return sent, failed
 
 
-def _post(config: object, link: LtiLink, learner: LtiLearner) -> None:
+def service_connector(config: object, link: LtiLink, timeout: float = TIMEOUT_SECONDS) -> FlaskServiceConnector:
+    """The library's service connector for the link's platform (its access tokens cached per
+    process), every request to the platform bounded by `timeout` seconds."""
     registration = config.find_registration_by_params(link.issuer, link.client_id)  # type: ignore[attr-defined]
+    if registration is None:
+        raise LookupError("the platform is no longer registered")
     connector = FlaskServiceConnector(registration)
-    connector._requests_session.request = _with_timeout(connector._requests_session.request)  # type: ignore[method-assign]
-    ags = AssignmentsGradesService(connector, cast(Any, link.ags or {}))
+    session_request = connector._requests_session.request
+    connector._requests_session.request = _with_timeout(session_request, timeout)  # type: ignore[method-assign]
+    return connector
+
+
+def _post(config: object, link: LtiLink, learner: LtiLearner) -> None:
+    if _needs_lineitem(link):
+        ensure_lineitem(link, db.session.get_one(Exercise, link.exercise_id), quiet=False)
+    ags = AssignmentsGradesService(service_connector(config, link), cast(Any, link.ags or {}))
     assert learner.score_at is not None
     grade = (
         Grade()
@@ -164,9 +233,9 @@ def _post(config: object, link: LtiLink, learner: LtiLearner) -> None:
     ags.put_grade(grade)
 
 
-def _with_timeout(request: Any) -> Any:
+def _with_timeout(request: Any, timeout: float = TIMEOUT_SECONDS) -> Any:
     def call(method: str, url: str, **kwargs: Any) -> Any:
-        kwargs.setdefault("timeout", TIMEOUT_SECONDS)
+        kwargs.setdefault("timeout", timeout)
         return request(method, url, **kwargs)
 
     return call
@@ -205,8 +274,10 @@ def dashboard_note(exercise: Exercise) -> str | None:
     found = failures(exercise)
     if not found["count"]:
         return None
-    return (
-        f"{found['count']} grade(s) not yet taken by the LMS; they are sent again (last error: {found['last_error']})."
+    return gettext(
+        "%(count)s grade(s) not yet taken by the LMS; they are sent again (last error: %(error)s).",
+        count=found["count"],
+        error=found["last_error"],
     )
 
 

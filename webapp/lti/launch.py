@@ -40,7 +40,9 @@ from ..infra.knowledge import kb
 from ..models import Exercise
 from ..models import LtiLink
 from . import bp
+from . import grades
 from . import links
+from . import names
 from .forms import PickerForm
 from .forms import picker_choices
 from .storage import DatabaseLaunchStorage
@@ -56,6 +58,7 @@ DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 EDUCATOR_ROLES = ("#Instructor", "#Administrator")  # context and institution roles, any vocabulary
 SHORT_EDUCATOR_ROLES = ("Instructor", "Administrator")  # the deprecated simple names LTI 1.3 still allows
+NAMES_ON = ("1", "true", "yes")  # the custom parameter `names` that shows the educator LMS names
 NEW_WINDOW = "lti1p3_new_window"  # the login repeated after the cookie check (in the frame or a new window)
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id")
 DEEP_LINK_SESSION = "lti_deep_link"  # the deep-linking launch this browser's picker answers
@@ -259,12 +262,18 @@ def _resource_launch(message: FlaskMessageLaunch, data: dict[str, Any]) -> Respo
                 chosen_code=chosen if isinstance(chosen, str) else None,
                 kb=kb(),
             )
-        links.note_ags(link, data.get(AGS_CLAIM))
         exercise = service.find_exercise(_exercise_code(link))
         if exercise is None:
             raise Refused(410, "lti_exercise_gone", "The exercise of this activity was deleted.")
         if exercise.educator_id != educator.id:
             raise Refused(403, "lti_not_your_activity", "This activity belongs to another course's educators.")
+        links.note_ags(link, data.get(AGS_CLAIM))
+        grades.ensure_lineitem(link, exercise)  # a link without a line item of its own gets one, once
+        custom = _claim(data, "custom") or {}
+        names.set_asks_names(link, isinstance(custom, dict) and str(custom.get("names", "")).lower() in NAMES_ON)
+        names.note_nrps(link, data.get(names.NRPS_CLAIM))
+        if link.asks_names:
+            names.fetch(link)  # a refusal or failure leaves nicknames and a note on the dashboard
         identity.remember_lti_educator(educator.key_hash)
         identity.recovery_shown()
         return redirect(url_for("classroom.dashboard", code=exercise.code), 303)
@@ -275,9 +284,8 @@ def _resource_launch(message: FlaskMessageLaunch, data: dict[str, Any]) -> Respo
     if exercise is None:
         raise Refused(410, "lti_exercise_gone", "The exercise of this activity was deleted.")
     subject = _required(data.get("sub"), "the user (sub)")
-    name = data.get("name") if isinstance(data.get("name"), str) else None
     try:
-        student = links.learner(link, exercise, subject, name, current_app.config["CLASSROOM_MAX_STUDENTS"])
+        student = links.learner(link, exercise, subject, current_app.config["CLASSROOM_MAX_STUDENTS"])
     except ClassroomError as err:
         raise Refused(err.status, err.code, err.message) from err
     identity.remember_lti_student(exercise, student)
@@ -351,12 +359,15 @@ def deep_link_answer() -> ResponseReturnValue:
     except ClassroomError as err:
         form.cases.errors = [err.message]
         return render_template("lti/picker.html", form=form), err.status
+    custom = {"exercise": exercise.code, **({"names": "1"} if form.asks_names.data else {})}
     resource = (
         DeepLinkResource()
         .set_url(url_for("lti.launch", _external=True))
         .set_title(exercise.title)
-        .set_custom_params({"exercise": exercise.code})
-        .set_lineitem(LineItem().set_label(exercise.title).set_score_maximum(100).set_tag("miop-exercise"))
+        .set_custom_params(custom)
+        .set_lineitem(
+            LineItem().set_label(exercise.title).set_score_maximum(grades.SCORE_MAXIMUM).set_tag(grades.LINEITEM_TAG)
+        )
     )
     deep_link = message.get_deep_link()
     token = deep_link.get_response_jwt([resource])

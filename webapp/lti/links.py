@@ -25,7 +25,6 @@ DIGEST_PREFIX = "lti:"  # no educator key hashes to this: a key's hash is 64 hex
 DEFAULT_CASES = 3  # the first library cases of the easiest difficulty, when the activity picked none
 DIFFICULTY_ORDER = ("easy", "medium", "hard")
 NICKNAME_TRIES = 20
-NAME_MAX = 30  # within the join form's nickname length
 
 
 def educator_digest(issuer: str, context: str) -> str:
@@ -116,29 +115,39 @@ def link_exercise(
 
 
 def note_ags(link: LtiLink, ags: Any) -> None:
-    """Keep where the activity's grades go (the launch's grade service claim), when the platform grants it."""
-    if isinstance(ags, dict) and isinstance(ags.get("lineitem"), str):
-        wanted = {
-            "scope": [s for s in ags.get("scope", []) if isinstance(s, str)],
-            "lineitem": ags["lineitem"],
-            "lineitems": ags.get("lineitems") if isinstance(ags.get("lineitems"), str) else None,
-        }
-        if link.ags != wanted:
-            link.ags = wanted
-            db.session.commit()
+    """Keep where the activity's grades go (the launch's grade service claim), when the platform
+    grants it: its line item, or only the line items' URL (a link without a line item: the tool makes
+    one there, grades.ensure_lineitem, and keeps it while the platform names the same URL)."""
+    if not isinstance(ags, dict):
+        return
+    lineitem = ags.get("lineitem") if isinstance(ags.get("lineitem"), str) else None
+    lineitems = ags.get("lineitems") if isinstance(ags.get("lineitems"), str) else None
+    if lineitem is None and lineitems is None:
+        return
+    kept = link.ags or {}
+    made = lineitem is None and bool(kept.get("created")) and kept.get("lineitems") == lineitems
+    wanted = {
+        "scope": [s for s in ags.get("scope", []) if isinstance(s, str)],
+        "lineitem": kept.get("lineitem") if made else lineitem,
+        "lineitems": lineitems,
+        **({"created": True} if made else {}),
+    }
+    if link.ags != wanted:
+        link.ags = wanted
+        db.session.commit()
 
 
-def learner(link: LtiLink, exercise: Exercise, subject: str, name: str | None, max_students: int) -> Student:
-    """The student a platform's user is in this activity, made on their first launch: a generated
-    nickname ("Student 4821") unless the activity asks for names and the launch carries one."""
+def learner(link: LtiLink, exercise: Exercise, subject: str, max_students: int) -> Student:
+    """The student a platform's user is in this activity, made on their first launch with a generated
+    nickname ("Student 4821"): the class and the projector never see an LMS name (an activity that
+    asks for names shows them to the educator only: webapp/lti/names.py)."""
     found = db.session.execute(
         select(LtiLearner).where(LtiLearner.link_id == link.id, LtiLearner.subject == subject)
     ).scalar_one_or_none()
     if found is not None:
         return db.session.get_one(Student, found.student_id)
-    wanted = service.one_line(name)[:NAME_MAX] if (link.asks_names and name and "@" not in name) else ""
-    for attempt in range(NICKNAME_TRIES):
-        nickname = wanted if (wanted and attempt == 0) else f"Student {1000 + secrets.randbelow(9000)}"
+    for _ in range(NICKNAME_TRIES):
+        nickname = f"Student {1000 + secrets.randbelow(9000)}"
         rules = service.JoinRules(max_students=max_students)  # the LMS admits its own students: no join rates
         joined = service.join(exercise, nickname, commit=False, source="lti", rules=rules)
         if joined is not None:
@@ -150,7 +159,7 @@ def learner(link: LtiLink, exercise: Exercise, subject: str, name: str | None, m
         db.session.commit()
     except IntegrityError:  # the same user launched twice at once: the first one stands
         db.session.rollback()
-        return learner(link, exercise, subject, name, max_students)
+        return learner(link, exercise, subject, max_students)
     return joined.student
 
 

@@ -35,6 +35,7 @@ PLATFORM_CONFIG_CLAIM = "https://purl.imsglobal.org/spec/lti-platform-configurat
 SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
     "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",  # LMS names, when asked
 ]
 TIMEOUT_SECONDS = 10
 

@@ -28,6 +28,7 @@ from .authored import resolve_case
 from .authored import save_authored_case
 from .common import ANSWER_HOOKS
 from .common import DASHBOARD_NOTES
+from .common import STUDENT_NAMES
 from .common import ClassroomError
 from .common import normalise_code
 from .common import one_line
@@ -124,6 +125,7 @@ __all__ = [
     "serialise",
     "ANSWER_HOOKS",
     "DASHBOARD_NOTES",
+    "STUDENT_NAMES",
     "ClassroomError",
     "one_line",
     "normalise_code",

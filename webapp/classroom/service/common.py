@@ -63,5 +63,9 @@ def serialise(name: str) -> None:
 # Other ways into the classroom (an LMS, webapp/lti/) plug in here without the classroom knowing
 # them: after every stored answer each ANSWER_HOOKS(exercise, student) runs (it must never raise
 # into the student's request), and the dashboard shows what each DASHBOARD_NOTES(exercise) says.
+# STUDENT_NAMES(exercise) gives the students' names from elsewhere (an LMS) by student id, for the
+# educator's own pages only (dashboard, one student's answers, the CSV files; never the projector
+# nor a student's page), or None when the exercise shows none.
 ANSWER_HOOKS: list[Callable[[Any, Any], None]] = []
 DASHBOARD_NOTES: list[Callable[[Any], str | None]] = []
+STUDENT_NAMES: list[Callable[[Any], dict[int, str] | None]] = []
