@@ -61,10 +61,40 @@ PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:543
 PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "miop_bench")
 
 
+class Ports(list[int]):
+    """The servers' ports, and the process ids of their gunicorn masters (`pids`)."""
+
+    pids: list[int]
+
+
+def tree_cpu_seconds(roots: list[int]) -> float:
+    """CPU seconds (user and system) used so far by these processes and every live descendant
+    (gunicorn masters and their workers), read from /proc; 0.0 where /proc is missing."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, seen = 0.0, set(roots)
+    frontier = list(roots)
+    while frontier:
+        pid = frontier.pop()
+        total += times.get(pid, 0.0)
+        children = [c for c, parent in parents.items() if parent == pid and c not in seen]
+        seen.update(children)
+        frontier += children
+    return total
+
+
 @contextlib.contextmanager
 def servers(
     database_url: str, instances: int, production: bool = False, settings: dict[str, str] | None = None
-) -> Iterator[list[int]]:
+) -> Iterator[Ports]:
     """Migrate the database, run `instances` gunicorn servers on it, yield their ports; stop them after.
 
     `production`: each server as `make run` starts it (webapp/infra/gunicorn_conf.py: gthread workers,
@@ -79,7 +109,7 @@ def servers(
         subprocess.run(
             [str(BIN / "flask"), "--app", "webapp", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
         )
-        procs, ports = [], []
+        procs, ports = [], Ports()
         try:
             for i in range(instances):
                 port = free_port()
@@ -102,6 +132,7 @@ def servers(
                 ports.append(port)
             for port in ports:
                 wait_for(f"http://127.0.0.1:{port}/join")
+            ports.pids = [proc.pid for proc in procs]
             yield ports
         finally:
             for proc in procs:

@@ -25,7 +25,9 @@ The figures, per backend (`lecture_<backend>_<figure>`):
 - `acknowledged`, `lost` (acknowledged answers missing from the database), `duplicates`, `errors`
   (answers other than 201), `poll_errors`;
 - `polls`, `polls_304_share`, `poll_p95_ms`, `control_ms_max` (the educator's reveal and advance
-  round trips).
+  round trips);
+- `server_cpu_seconds`: the CPU time the servers' processes (gunicorn masters and workers) used
+  during the class; the run's length times the two cores bounds it.
 
 Run: `.venv/bin/python bench/lecture.py` (or bench/run.py lecture). BENCH_STUDENTS changes the class.
 """
@@ -49,9 +51,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from classroom import PG_DATABASE  # noqa: E402
+from classroom import Ports  # noqa: E402
 from classroom import _psql  # noqa: E402
 from classroom import request  # noqa: E402
 from classroom import servers  # noqa: E402
+from classroom import tree_cpu_seconds  # noqa: E402
 
 STUDENTS = int(os.environ.get("BENCH_STUDENTS", "1000"))
 CASES = 2
@@ -237,9 +241,10 @@ def educator(port: int, code: str, key: str, reveals: list[float], controls: lis
         controls.append(took)
 
 
-def lecture(ports: list[int], database_url: str) -> dict[str, float | int | str]:
+def lecture(ports: Ports, database_url: str) -> dict[str, float | int | str]:
     """Create and run one paced class; return its figures."""
     port = ports[0]
+    cpu_before = tree_cpu_seconds(ports.pids)
     status, raw, _ = request(port, "GET", "/api/v1/cases")
     case_ids = [c["id"] for c in json.loads(raw)["cases"][:CASES]]
     body = {"title": "Bench lecture", "case_ids": case_ids, "pace": "educator", "feedback": "after_reveal"}
@@ -258,6 +263,7 @@ def lecture(ports: list[int], database_url: str) -> dict[str, float | int | str]
         teacher.start()
         parts = running.get()
     teacher.join()
+    server_cpu = tree_cpu_seconds(ports.pids) - cpu_before
     answers = [x for p in parts for x in p["answers"]]
     polls = [x for p in parts for x in p["polls"]]
     pairs = {pair for p in parts for pair in p["pairs"]}
@@ -291,6 +297,7 @@ def lecture(ports: list[int], database_url: str) -> dict[str, float | int | str]
         "polls_304_share": round(sum(int(p["not_modified"]) for p in parts) / max(1, len(polls)), 3),
         "poll_p95_ms": round(poll_cuts[94] * 1000, 1),
         "control_ms_max": round(max(controls) * 1000, 1) if controls else -1,
+        "server_cpu_seconds": round(server_cpu, 1),
     }
 
 
