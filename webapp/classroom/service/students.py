@@ -14,8 +14,10 @@ from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy import func
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import text
+from sqlalchemy.orm import make_transient_to_detached
 
 from rules import Attempt
 from rules import Case
@@ -204,17 +206,19 @@ def join(
         raise _refused(409, "exercise_closed", "This exercise is closed: it takes no new students.")
     bucket = _admit(exercise, rules, now)
     code = new_rejoin_code()
+    row = {
+        "exercise_id": exercise.id,
+        "token": secrets.token_urlsafe(24),
+        "nickname": nickname,
+        "nickname_key": nickname.casefold(),
+        "source": source,
+        "rejoin_hash": rejoin_hash(exercise.id, nickname.casefold(), code),
+        "readmit_until": None,
+        "created_at": now,
+    }
     stmt = (
         _insert(Student)
-        .values(
-            exercise_id=exercise.id,
-            token=secrets.token_urlsafe(24),
-            nickname=nickname,
-            nickname_key=nickname.casefold(),
-            source=source,
-            rejoin_hash=rejoin_hash(exercise.id, nickname.casefold(), code),
-            created_at=now,
-        )
+        .values(**row)
         .on_conflict_do_nothing(index_elements=["exercise_id", "nickname_key"])
         .returning(Student.id)
     )
@@ -224,13 +228,19 @@ def join(
         # both durable (PostgreSQL writes its log in order); a join lost in a crash is joined again.
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     if new_id is not None and bucket is not None:
-        db.session.add(RateEvent(bucket=bucket, at=now))
+        db.session.execute(insert(RateEvent).values(bucket=bucket, at=now))
         if secrets.randbelow(PRUNE_JOINS_ONE_IN) == 0:  # expired join events only cost space
             since = now - timedelta(seconds=rules.window_seconds)
             db.session.execute(delete(RateEvent).where(RateEvent.bucket.startswith("joins:"), RateEvent.at <= since))
     if commit:
         db.session.commit()
-    return None if new_id is None else Joined(db.session.get_one(Student, new_id), code)
+    if new_id is None:
+        return None
+    # The row as written, in the session without reading it back.
+    student = Student(id=new_id, **row)
+    make_transient_to_detached(student)
+    db.session.add(student)
+    return Joined(student, code)
 
 
 def by_nickname(exercise: Exercise, nickname: str) -> Student | None:
