@@ -27,6 +27,8 @@ from rules import KnowledgeBase
 from rules import mechanisms_of
 
 from ..limits import CASE_AGE_MAX
+from ..limits import CLASS_SIZE_MAX
+from ..limits import CLASS_SIZE_MIN
 from ..limits import JOIN_CODE_MAX
 from ..limits import KEY_MAX
 from ..limits import LOCATOR_MAX
@@ -80,6 +82,17 @@ class NewExerciseForm(FlaskForm):
     time_limit = IntegerField(
         _l("Time limit in minutes (optional): per case when you pace the class, for the whole exercise otherwise"),
         validators=[Optional(), NumberRange(TIME_LIMIT_MIN, TIME_LIMIT_MAX, TIME_LIMIT_WORDS)],
+    )
+    max_students = IntegerField(
+        _l("At most this many students (optional: your class size)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                CLASS_SIZE_MIN,
+                CLASS_SIZE_MAX,
+                _l("A class size is %(min)s to %(max)s students.", min=CLASS_SIZE_MIN, max=CLASS_SIZE_MAX),
+            ),
+        ],
     )
     feedback = RadioField(
         _l("When students see the answer"),

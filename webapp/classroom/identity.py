@@ -80,7 +80,7 @@ def join_rules(exercise: Exercise) -> service.JoinRules:
     cfg = current_app.config
     client = hmac.new(cfg["SECRET_KEY"].encode(), f"{exercise.id}:{client_id()}".encode(), "sha256").hexdigest()[:40]
     return service.JoinRules(
-        max_students=cfg["CLASSROOM_MAX_STUDENTS"],
+        max_students=service.class_size(exercise, cfg["CLASSROOM_MAX_STUDENTS"]),
         client=client,
         per_client=cfg["JOINS_PER_CLIENT"],
         per_exercise=cfg["JOINS_PER_EXERCISE"],

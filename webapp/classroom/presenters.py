@@ -229,6 +229,7 @@ class ClassResults:
             "feedback": exercise.feedback,
             "students": stats.students,
             "joined": stats.students if self.joined is None else self.joined,
+            "joining_locked": exercise.joining_locked,
             "submissions": stats.submissions,
             "all_revealed": all(c.id in shown for c in cases),
             "any_revealed": any(c.id in shown for c in cases),

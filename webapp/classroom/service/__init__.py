@@ -46,6 +46,7 @@ from .exercises import Created
 from .exercises import ExerciseFacts
 from .exercises import ExerciseSummary
 from .exercises import check_failures
+from .exercises import class_size
 from .exercises import count_failure
 from .exercises import create_exercise
 from .exercises import duplicate_exercise
@@ -60,6 +61,7 @@ from .exercises import lookup_exercise
 from .exercises import move_case
 from .exercises import new_code
 from .exercises import revealed_ids
+from .exercises import set_joining_locked
 from .exercises import set_open
 from .exercises import shows_feedback
 from .pacing import GRACE_SECONDS
@@ -156,6 +158,8 @@ __all__ = [
     "create_exercise",
     "find_exercise",
     "set_open",
+    "set_joining_locked",
+    "class_size",
     "PACES",
     "GRACE_SECONDS",
     "READMIT_MINUTES",

@@ -158,13 +158,15 @@ def join(
     exercise: Exercise, nickname: str, commit: bool = True, source: str = "browser", rules: JoinRules | None = None
 ) -> Joined | None:
     """A new student with this nickname and their rejoin code, or None when the nickname is taken
-    in this exercise. Refused, with nothing written: 409 when the exercise is closed or has
-    `rules.max_students`, 429 past its join rates. The count and the new row are one step under the
+    in this exercise. Refused, with nothing written: 409 when the exercise is closed, its educator
+    locked joining or it has `rules.max_students`, 429 past its join rates. The count and the new row are one step under the
     exercise's lock (`serialise`): concurrent joins never overshoot the cap or a rate."""
     rules = rules or JoinRules()
     nickname = clean_nickname(nickname)
     serialise(f"join:{exercise.id}")
-    closed_at = db.session.execute(select(Exercise.closed_at).where(Exercise.id == exercise.id)).scalar_one()
+    closed_at, locked = db.session.execute(
+        select(Exercise.closed_at, Exercise.joining_locked).where(Exercise.id == exercise.id)
+    ).one()
     now = utcnow()
     # An API student joins with its first answer: one sent within the grace period after the close
     # is kept (service/pacing.py), so its student is made too. A browser join is refused at once.
@@ -175,6 +177,13 @@ def join(
             db.session.rollback()
             return None  # taken: the caller may still let its owner back in (rejoin code, re-admitted)
         raise _refused(409, "exercise_closed", "This exercise is closed: it takes no new students.")
+    if locked:
+        if by_nickname(exercise, nickname) is not None:
+            db.session.rollback()
+            return None  # its owner still comes back (rejoin code, re-admitted)
+        raise _refused(
+            409, "joining_locked", "Your educator has locked joining: this exercise takes no new students."
+        )
     bucket = _admit(exercise, rules, now)
     code = new_rejoin_code()
     stmt = (
