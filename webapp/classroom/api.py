@@ -164,7 +164,7 @@ def _api_student_client() -> str:
         return request.remote_addr or "unknown"
     code = service.normalise_code((request.view_args or {}).get("code", ""))
     tag = hashlib.sha256(str(token).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return f"api-student:{code}:{service.one_line(nickname).casefold()}:{tag}"
+    return f"api-student:{code}:{service.normal_nickname(nickname).casefold()}:{tag}"
 
 
 def _api_student(exercise: Exercise, body: dict[str, Any]) -> service.ApiStudent:
@@ -381,12 +381,16 @@ _STORED = {
     },
 }
 _MINUTES = {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": TIME_LIMIT_MIN, "maximum": TIME_LIMIT_MAX}]}
+_BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _NICKNAME = {
     "type": "string",
     "maxLength": NICKNAME_MAX,
-    # No @ anywhere, one visible character that is not @.
-    "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
-    "description": "a pseudonym, not a real name or an e-mail address",
+    # No @ and no direction control anywhere, one visible character that is not @.
+    "pattern": f"^[^@{_BIDI}]*[^@{INVISIBLE}{_BIDI}][^@{_BIDI}]*$",
+    "description": "a pseudonym, not a real name or an e-mail address; kept composed (NFKC: fullwidth "
+    "letters are the letters they stand for), and refused (400 `invalid_nickname`) with invisible "
+    "characters (zero-width spaces or joiners outside an emoji, soft hyphens, fillers), direction "
+    "controls, or look-alike alphabets mixed in one word (Latin with Cyrillic or Greek)",
 }
 _NULLABLE_INT = {"type": ["integer", "null"], "minimum": 0}
 STATE_SCHEMA: dict[str, Any] = {

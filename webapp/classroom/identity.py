@@ -411,7 +411,7 @@ def rejoin(exercise: Exercise, nickname: str, code: str) -> Student:
     until the window has passed."""
     cfg = current_app.config
     limit = (
-        f"{exercise.code}:{service.one_line(nickname).casefold()}",
+        f"{exercise.code}:{service.normal_nickname(nickname).casefold()}",
         cfg["SECRET_KEY"],
         cfg["REJOIN_RATE_LIMIT"],
         cfg["JOIN_RATE_WINDOW_SECONDS"],

@@ -103,6 +103,8 @@ from .students import all_submissions
 from .students import by_nickname
 from .students import check_answerable
 from .students import check_decisions
+from .nicknames import nickname_problem
+from .nicknames import normal_nickname
 from .students import clean_nickname
 from .students import exercise_student
 from .students import join
@@ -200,6 +202,8 @@ __all__ = [
     "count_failure",
     "DEFAULT_MAX_STUDENTS",
     "clean_nickname",
+    "nickname_problem",
+    "normal_nickname",
     "join",
     "Joined",
     "REJOIN_LENGTH",

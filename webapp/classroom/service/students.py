@@ -38,10 +38,11 @@ from ..stats import exercise_stats
 from .common import ANSWER_HOOKS
 from .common import ClassroomError
 from .common import normalise_code
-from .common import one_line
 from .common import serialise
 from .exercises import CODE_ALPHABET
 from .exercises import exercise_cases
+from .nicknames import nickname_problem
+from .nicknames import normal_nickname
 from .pacing import GRACE_SECONDS
 from .pacing import answer_window
 from .state_cache import note_change
@@ -69,14 +70,16 @@ def _insert(model: type[Model]) -> PostgresInsert | SqliteInsert:
 
 
 def clean_nickname(raw: str) -> str:
-    """A nickname as stored; ClassroomError when empty, too long or an e-mail address."""
-    nickname = one_line(raw)
-    if not nickname:
-        raise ClassroomError(400, "invalid_nickname", "Choose a nickname.")
-    if len(raw) > NICKNAME_MAX:  # the length as sent, as the join form counts it
+    """A nickname as stored (service/nicknames.py); ClassroomError when empty, too long, an e-mail
+    address, or hiding or disguising characters (invisible, direction controls, mixed alphabets)."""
+    nickname = normal_nickname(raw)
+    if nickname and (len(raw) > NICKNAME_MAX or len(nickname) > NICKNAME_MAX):  # as sent, as the form counts
         raise ClassroomError(400, "invalid_nickname", f"A nickname is at most {NICKNAME_MAX} characters.")
     if "@" in nickname:
         raise ClassroomError(400, "invalid_nickname", "Use a nickname, not an e-mail address.")
+    problem = nickname_problem(nickname)
+    if problem is not None:
+        raise ClassroomError(400, "invalid_nickname", problem)
     return nickname
 
 
@@ -218,7 +221,7 @@ def join(
 
 def by_nickname(exercise: Exercise, nickname: str) -> Student | None:
     """The student of this exercise with this nickname (any case), if any."""
-    key = one_line(nickname).casefold()
+    key = normal_nickname(nickname).casefold()
     return db.session.execute(
         select(Student).where(Student.exercise_id == exercise.id, Student.nickname_key == key)
     ).scalar_one_or_none()
