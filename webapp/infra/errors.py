@@ -149,6 +149,13 @@ def register_errorhandlers(app: Flask) -> None:
 
     app.register_error_handler(DomainError, domain_error_response)
 
+    @app.after_request
+    def _close_after_too_large(response: Response) -> Response:
+        # The body of a refused large request is not read: the connection cannot be used again.
+        if response.status_code == 413:
+            response.headers["Connection"] = "close"
+        return response
+
     @app.errorhandler(InputError)
     def _input(err: InputError) -> ResponseReturnValue:
         return error_response(400, err.message, err.code)
