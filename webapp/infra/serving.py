@@ -195,7 +195,7 @@ def host_port_allowed(host: str, server_port: str | None, public_url: str | None
         return True
     if public_url:
         parts = urlsplit(public_url)
-        if port == str(parts.port or {"http": 80, "https": 443}.get(parts.scheme, "")):
+        if port == str(parts.port or (443 if parts.scheme == "https" else 80)):
             return True
     return f"{name}:{port}".lower() in {t.lower() for t in trusted}
 

@@ -96,7 +96,7 @@ class RequestFirstWorker(ThreadWorker):
     def load_wsgi(self) -> None:
         super().load_wsgi()
         # Flask's middleware slot: the worker's app stays the Flask app (gunicorn_conf.py warms it).
-        app = self.wsgi
+        app: Any = self.wsgi
         if hasattr(app, "wsgi_app") and not getattr(app, "closes_when_asked", False):
             app.wsgi_app = closing_when_asked(app.wsgi_app)
             app.closes_when_asked = True

@@ -64,6 +64,8 @@ from .exercises import revealed_ids
 from .exercises import set_joining_locked
 from .exercises import set_open
 from .exercises import shows_feedback
+from .nicknames import nickname_problem
+from .nicknames import normal_nickname
 from .pacing import GRACE_SECONDS
 from .pacing import PACES
 from .pacing import READMIT_MINUTES
@@ -103,8 +105,6 @@ from .students import all_submissions
 from .students import by_nickname
 from .students import check_answerable
 from .students import check_decisions
-from .nicknames import nickname_problem
-from .nicknames import normal_nickname
 from .students import clean_nickname
 from .students import exercise_student
 from .students import join

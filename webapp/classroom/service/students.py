@@ -162,8 +162,9 @@ def join(
 ) -> Joined | None:
     """A new student with this nickname and their rejoin code, or None when the nickname is taken
     in this exercise. Refused, with nothing written: 409 when the exercise is closed, its educator
-    locked joining or it has `rules.max_students`, 429 past its join rates. The count and the new row are one step under the
-    exercise's lock (`serialise`): concurrent joins never overshoot the cap or a rate."""
+    locked joining or it has `rules.max_students`, 429 past its join rates. The count and the new
+    row are one step under the exercise's lock (`serialise`): concurrent joins never overshoot the
+    cap or a rate."""
     rules = rules or JoinRules()
     nickname = clean_nickname(nickname)
     serialise(f"join:{exercise.id}")
@@ -184,9 +185,7 @@ def join(
         if by_nickname(exercise, nickname) is not None:
             db.session.rollback()
             return None  # its owner still comes back (rejoin code, re-admitted)
-        raise _refused(
-            409, "joining_locked", "Your educator has locked joining: this exercise takes no new students."
-        )
+        raise _refused(409, "joining_locked", "Your educator has locked joining: this exercise takes no new students.")
     bucket = _admit(exercise, rules, now)
     code = new_rejoin_code()
     stmt = (
