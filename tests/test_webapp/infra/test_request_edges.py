@@ -118,3 +118,15 @@ def test_the_session_cookie_stays_within_its_budget_whatever_the_number_of_class
     # The latest classes are this browser's still; the earliest ones are forgotten (their rejoin code brings them back).
     assert all(student.get(f"/join/{c}").status_code == 200 for c in codes[-CLASSES_REMEMBERED:])
     assert student.get(f"/join/{codes[0]}").status_code == 403
+
+
+def test_the_educator_cookie_is_one_signed_digest_whatever_the_number_of_classes(db_app):
+    from tests.test_webapp.classroom.test_classroom_pages import create
+
+    educator = db_app.test_client()
+    create(educator, title="First")
+    first = len(educator.get_cookie("miop_educator", path="/classroom").value)
+    for i in range(30):
+        create(educator, title=f"Class {i}")
+    assert len(educator.get_cookie("miop_educator", path="/classroom").value) <= first + 4  # its timestamp may grow
+    assert len(f"session={educator.get_cookie('session').value}") < 1000
