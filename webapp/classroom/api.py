@@ -384,6 +384,8 @@ _MINUTES = {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": TIME_LIMI
 _BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _NICKNAME = {
     "type": "string",
+    # The rules past the pattern (invisible characters, alphabets mixed in a word) are the format's.
+    "format": "nickname",
     "maxLength": NICKNAME_MAX,
     # No @ and no direction control anywhere, one visible character that is not @.
     "pattern": f"^[^@{_BIDI}]*[^@{INVISIBLE}{_BIDI}][^@{_BIDI}]*$",
@@ -658,11 +660,7 @@ PATHS: dict[str, Any] = {
                             "type": "object",
                             "required": ["nickname", "student_token", "case_id"],
                             "properties": {
-                                "nickname": {
-                                    "type": "string",
-                                    "maxLength": NICKNAME_MAX,
-                                    "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
-                                },
+                                "nickname": _NICKNAME,
                                 "student_token": {"type": "string", "maxLength": KEY_MAX},
                                 "case_id": ref("ExerciseCaseId"),
                             },
