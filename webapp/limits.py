@@ -14,6 +14,9 @@ TOO_LARGE = f"The request body is larger than the {BODY_MAX_WORDS} limit."
 
 TITLE_MAX = 120  # an exercise's title, an authored case's title (characters as sent)
 NICKNAME_MAX = 30  # a student's pseudonym
+# The students an exercise takes, as its educator sets it (the class size); none set: the server's cap
+# (CLASSROOM_MAX_STUDENTS, well above a lecture hall), which also bounds what an educator sets.
+CLASS_SIZE_MIN, CLASS_SIZE_MAX = 1, 5000
 EXERCISE_CASES_MAX = 20  # the cases of one exercise
 TIME_LIMIT_MIN, TIME_LIMIT_MAX = 1, 240  # an exercise's time limit, in minutes
 TIME_LIMIT_WORDS = f"{TIME_LIMIT_MIN} to {TIME_LIMIT_MAX} minutes."

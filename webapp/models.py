@@ -82,6 +82,10 @@ class Exercise(Model):
     # Bumped when the educator signs out every paired phone: a paired phone's cookie holds the value it
     # was paired under, and counts only while it is the current one.
     remote_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The class size the educator set (None: the server's cap, CLASSROOM_MAX_STUDENTS), and whether
+    # they locked joining: a locked exercise takes no new student, its students still answer and rejoin.
+    max_students: Mapped[int | None] = mapped_column(Integer)
+    joining_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     educator: Mapped[Educator] = relationship(back_populates="exercises")
     cases: Mapped[list[ExerciseCase]] = relationship(

@@ -215,7 +215,7 @@ def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
             f"confidence is required: a whole number from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}",
         )
     stage = None
-    if body.get("stage") is not None:
+    if "stage" in body:  # given, it is a number (the schema's integer): null is refused, as any other non-number
         stage = whole_number(body["stage"])
         if stage is None or stage < 1:
             raise InputError("invalid_stage", "stage must be a whole number from 1 (stages read before committing)")

@@ -35,6 +35,8 @@ from ..api.schemas import ref
 from ..extensions import csrf
 from ..infra.knowledge import kb
 from ..infra.ratelimit import rate_limited
+from ..limits import CLASS_SIZE_MAX
+from ..limits import CLASS_SIZE_MIN
 from ..limits import EXERCISE_CASES_MAX
 from ..limits import JOIN_CODE_MAX
 from ..limits import KEY_MAX
@@ -90,9 +92,23 @@ def create() -> ResponseReturnValue:
         raise ApiError(
             400, "invalid_decisions", "decisions is true (ask for the differential and the next step) or false."
         )
+    size = body.get("max_students")
+    if size is not None and whole_number(size) is None:
+        raise ApiError(
+            400, "invalid_max_students", f"max_students is a whole number from {CLASS_SIZE_MIN} to {CLASS_SIZE_MAX}."
+        )
     given = identity.bearer()
     created = service.create_exercise(
-        title, case_ids, given, kb(), limit, feedback, pace=pace, minutes_per_case=per_case, asks_decisions=decisions
+        title,
+        case_ids,
+        given,
+        kb(),
+        limit,
+        feedback,
+        pace=pace,
+        minutes_per_case=per_case,
+        asks_decisions=decisions,
+        max_students=None if size is None else whole_number(size),
     )
     code = created.exercise.code
     return ok(
@@ -101,6 +117,7 @@ def create() -> ResponseReturnValue:
             "feedback": created.exercise.feedback,
             "pace": created.exercise.pace,
             "decisions": created.exercise.asks_decisions,
+            "max_students": service.class_size(created.exercise, current_app.config["CLASSROOM_MAX_STUDENTS"]) or None,
             "educator_key": created.key or given,
             "join_url": url_for("classroom.join", code=code, _external=True),
             "dashboard_url": url_for("classroom.dashboard", code=code, _external=True),
@@ -147,7 +164,7 @@ def _api_student_client() -> str:
         return request.remote_addr or "unknown"
     code = service.normalise_code((request.view_args or {}).get("code", ""))
     tag = hashlib.sha256(str(token).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return f"api-student:{code}:{service.one_line(nickname).casefold()}:{tag}"
+    return f"api-student:{code}:{service.normal_nickname(nickname).casefold()}:{tag}"
 
 
 def _api_student(exercise: Exercise, body: dict[str, Any]) -> service.ApiStudent:
@@ -266,6 +283,32 @@ def advance(code: str) -> ResponseReturnValue:
     return ok(service.class_state(exercise))
 
 
+def _joining(code: str, locked: bool) -> ResponseReturnValue:
+    exercise = identity.api_educator_exercise(code)
+    _control_body()
+    service.set_joining_locked(exercise, locked)
+    return ok(
+        {
+            "code": exercise.code,
+            "joining_locked": exercise.joining_locked,
+            "students": service.student_count(exercise),
+            "max_students": service.class_size(exercise, current_app.config["CLASSROOM_MAX_STUDENTS"]) or None,
+        }
+    )
+
+
+@bp.post("/exercises/<code>/lock")
+def lock(code: str) -> ResponseReturnValue:
+    """Lock joining (educator key): no new student; those who joined still answer and rejoin."""
+    return _joining(code, True)
+
+
+@bp.post("/exercises/<code>/unlock")
+def unlock(code: str) -> ResponseReturnValue:
+    """Open joining again (educator key)."""
+    return _joining(code, False)
+
+
 @bp.get("/exercises/<code>/state")
 def state(code: str) -> ResponseReturnValue:
     """Where the class is, for anyone with the code (never the key). A weak ETag: a poll while only
@@ -338,12 +381,18 @@ _STORED = {
     },
 }
 _MINUTES = {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": TIME_LIMIT_MIN, "maximum": TIME_LIMIT_MAX}]}
+_BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _NICKNAME = {
     "type": "string",
+    # The rules past the pattern (invisible characters, alphabets mixed in a word) are the format's.
+    "format": "nickname",
     "maxLength": NICKNAME_MAX,
-    # No @ anywhere, one visible character that is not @.
-    "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
-    "description": "a pseudonym, not a real name or an e-mail address",
+    # No @ and no direction control anywhere, one visible character that is not @.
+    "pattern": f"^[^@{_BIDI}]*[^@{INVISIBLE}{_BIDI}][^@{_BIDI}]*$",
+    "description": "a pseudonym, not a real name or an e-mail address; kept composed (NFKC: fullwidth "
+    "letters are the letters they stand for), and refused (400 `invalid_nickname`) with invisible "
+    "characters (zero-width spaces or joiners outside an emoji, soft hyphens, fillers), direction "
+    "controls, or look-alike alphabets mixed in one word (Latin with Cyrillic or Greek)",
 }
 _NULLABLE_INT = {"type": ["integer", "null"], "minimum": 0}
 STATE_SCHEMA: dict[str, Any] = {
@@ -403,6 +452,39 @@ def _control(summary: str, description: str) -> dict[str, Any]:
     }
 
 
+def _joining_control(summary: str, description: str) -> dict[str, Any]:
+    """Locking or opening joining: the key, an empty body, whether joining is locked now."""
+    return {
+        "post": {
+            "summary": summary + " (needs `Authorization: Bearer <educator_key>`)",
+            "description": description,
+            "parameters": [_CODE],
+            "security": _BEARER,
+            "requestBody": _CONTROL_BODY,
+            "responses": {
+                "200": json_response(
+                    {
+                        "type": "object",
+                        "required": ["code", "joining_locked", "students", "max_students", "disclaimer"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "joining_locked": {"type": "boolean"},
+                            "students": {"type": "integer", "minimum": 0, "description": "how many joined"},
+                            "max_students": {
+                                "type": ["integer", "null"],
+                                "description": "the most students who may join (null: no cap)",
+                            },
+                            "disclaimer": {"type": "string"},
+                        },
+                    },
+                    "Whether joining is locked now",
+                ),
+                **error_responses(400, 401, 403, 404, 413, 415, 429),
+            },
+        }
+    }
+
+
 PATHS: dict[str, Any] = {
     "/api/v1/exercises": {
         "post": {
@@ -452,6 +534,14 @@ PATHS: dict[str, Any] = {
                                     "(`immediate`, the default) or once the educator reveals the case "
                                     "(`after_reveal`)",
                                 },
+                                "max_students": {
+                                    "type": ["integer", "null"],
+                                    "minimum": CLASS_SIZE_MIN,
+                                    "maximum": CLASS_SIZE_MAX,
+                                    "description": "the class size: the most students who may join (a join past "
+                                    "it answers 409 `exercise_full`); null or left out: the server's cap, well above "
+                                    "a lecture hall, which also bounds what is sent here",
+                                },
                                 "decisions": {
                                     "type": "boolean",
                                     "description": "ask the students, beside findings and lean, for a ranked "
@@ -482,6 +572,10 @@ PATHS: dict[str, Any] = {
                                 )
                             },
                             "decisions": {"type": "boolean"},
+                            "max_students": {
+                                "type": ["integer", "null"],
+                                "description": "the most students who may join (null: no cap)",
+                            },
                             "cases": {
                                 "type": "array",
                                 "items": {"type": "string"},
@@ -504,7 +598,8 @@ PATHS: dict[str, Any] = {
             "nickname answers a `student_token` and a `rejoin_code`, and every later one must send the token "
             "(else 403, nothing changes; POST .../rejoin gives it again); a nickname that joined in the "
             "browser answers 403. Wrong join codes and tokens are rate-limited per client (429), answers "
-            "per student. A closed exercise, or one full of students, answers 409; in educator pace a case "
+            "per student. A closed exercise, one full of students or one whose educator locked joining (a new "
+            "nickname: `joining_locked`) answers 409; in educator pace a case "
             f"that is not open answers 409 `case_not_open` and changes nothing. An answer sent within "
             f"{service.GRACE_SECONDS} s after its case closed is kept and marked `late`. With `after_reveal` "
             "feedback the answer is stored and the feedback waits for the reveal (POST .../feedback).",
@@ -565,11 +660,7 @@ PATHS: dict[str, Any] = {
                             "type": "object",
                             "required": ["nickname", "student_token", "case_id"],
                             "properties": {
-                                "nickname": {
-                                    "type": "string",
-                                    "maxLength": NICKNAME_MAX,
-                                    "pattern": f"^[^@]*[^@{INVISIBLE}][^@]*$",
-                                },
+                                "nickname": _NICKNAME,
                                 "student_token": {"type": "string", "maxLength": KEY_MAX},
                                 "case_id": ref("ExerciseCaseId"),
                             },
@@ -592,6 +683,14 @@ PATHS: dict[str, Any] = {
         "After the reveal of a case, or at its last stage, the next case opens (the one before closes: "
         "answers to it within the grace period are kept and marked late). Advancing from the last case "
         "ends the exercise (closed; the last case stays shown). 409 in the lobby, when closed, or in self pace.",
+    ),
+    "/api/v1/exercises/{code}/lock": _joining_control(
+        "Lock joining: the exercise takes no new student",
+        "A join after it (the first answer of a new nickname, the join form) answers 409 `joining_locked`; "
+        "the students who joined still answer, and come back with their rejoin code.",
+    ),
+    "/api/v1/exercises/{code}/unlock": _joining_control(
+        "Open joining again, up to the class size", "New students join again (until the exercise is full)."
     ),
     "/api/v1/exercises/{code}/state": {
         "get": {

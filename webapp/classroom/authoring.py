@@ -119,6 +119,7 @@ def new() -> ResponseReturnValue:
                 pace=pace,
                 minutes_per_case=form.time_limit.data if pace == "educator" else None,
                 asks_decisions=bool(form.decisions.data),
+                max_students=form.max_students.data,
             )
         except ClassroomError as err:
             form.cases.errors = [err.message]

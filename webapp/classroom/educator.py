@@ -132,7 +132,7 @@ def live_signature(exercise: Exercise) -> str:
     order = hashlib.sha256(" ".join(service.exercise_case_ids(exercise)).encode()).hexdigest()[:8]
     paced = f"{exercise.current_position}.{exercise.current_stage}"
     return (
-        f"{seen.submissions}.{seen.latest}.{seen.students}.{shown}.{order}.{paced}."
+        f"{seen.submissions}.{seen.latest}.{seen.students}.{shown}.{order}.{paced}.{int(exercise.joining_locked)}."
         f"{status(service.facts(exercise))['text']}"
     )
 
@@ -489,3 +489,23 @@ def close(code: str) -> ResponseReturnValue:
 def reopen(code: str) -> ResponseReturnValue:
     """Reopen the exercise (its time limit starts again)."""
     return _set_open(code, True)
+
+
+def _set_joining(code: str, locked: bool) -> ResponseReturnValue:
+    exercise = identity.controller_exercise(code)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired. Reload the page and try again.")
+    service.set_joining_locked(exercise, locked)
+    return _back(exercise)
+
+
+@bp.post("/classroom/<code>/lock")
+def lock_joining(code: str) -> ResponseReturnValue:
+    """Lock joining: no new student; those who joined still answer and rejoin with their code."""
+    return _set_joining(code, True)
+
+
+@bp.post("/classroom/<code>/unlock")
+def unlock_joining(code: str) -> ResponseReturnValue:
+    """Open joining again."""
+    return _set_joining(code, False)

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -22,11 +23,14 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
+from wtforms.validators import ValidationError
 
 from rules import KnowledgeBase
 from rules import mechanisms_of
 
 from ..limits import CASE_AGE_MAX
+from ..limits import CLASS_SIZE_MAX
+from ..limits import CLASS_SIZE_MIN
 from ..limits import JOIN_CODE_MAX
 from ..limits import KEY_MAX
 from ..limits import LOCATOR_MAX
@@ -39,6 +43,8 @@ from ..limits import TIME_LIMIT_MIN
 from ..limits import TIME_LIMIT_WORDS
 from ..limits import TITLE_MAX
 from ..practice.forms import CheckboxesField
+from .service import nickname_problem
+from .service import normal_nickname
 from .service import one_line
 
 MAX_SIMULATED = 10
@@ -81,6 +87,17 @@ class NewExerciseForm(FlaskForm):
         _l("Time limit in minutes (optional): per case when you pace the class, for the whole exercise otherwise"),
         validators=[Optional(), NumberRange(TIME_LIMIT_MIN, TIME_LIMIT_MAX, TIME_LIMIT_WORDS)],
     )
+    max_students = IntegerField(
+        _l("At most this many students (optional: your class size)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                CLASS_SIZE_MIN,
+                CLASS_SIZE_MAX,
+                _l("A class size is %(min)s to %(max)s students.", min=CLASS_SIZE_MIN, max=CLASS_SIZE_MAX),
+            ),
+        ],
+    )
     feedback = RadioField(
         _l("When students see the answer"),
         choices=[
@@ -103,6 +120,16 @@ class ClaimForm(FlaskForm):
     submit = SubmitField(_l("Open the dashboard"))
 
 
+def _readable_nickname(_form: FlaskForm, field: Any) -> None:
+    """The nickname rules the API applies too (service.nickname_problem), in the page's language."""
+    nickname = normal_nickname(field.data or "")
+    if "@" in nickname:
+        raise ValidationError(gettext("Use a nickname, not an e-mail address."))
+    problem = nickname_problem(nickname)
+    if problem is not None:
+        raise ValidationError(gettext(problem))
+
+
 class JoinForm(FlaskForm):
     """Join code and a nickname; nothing else is asked."""
 
@@ -111,7 +138,8 @@ class JoinForm(FlaskForm):
         validators=[DataRequired(_l("Type the join code shown by your educator.")), Length(max=JOIN_CODE_MAX)],
     )
     nickname = StringField(
-        _l("Nickname"), validators=[DataRequired(_l("Choose a nickname.")), Length(max=NICKNAME_MAX)]
+        _l("Nickname"),
+        validators=[DataRequired(_l("Choose a nickname.")), Length(max=NICKNAME_MAX), _readable_nickname],
     )
     rejoin_code = StringField(
         _l("Rejoin code (only when you come back)"),

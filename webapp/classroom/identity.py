@@ -46,6 +46,11 @@ EDUCATOR_COOKIE_PATH = "/classroom"  # the educator's pages; the API reads no co
 STUDENTS = "classroom_students"  # {join code: student token}
 NEW_KEY = "new_educator_key"  # a new key, in the session until its recovery link was shown
 REJOIN_CODES = "classroom_rejoin"  # {join code: the student's rejoin code}, to show on their pages
+RECENT_CLASSES = "classroom_recent"  # the join codes of STUDENTS, the latest joined last
+# The classes a browser stays a student of (the latest joined): the session cookie is bounded
+# whatever the number of classes, within a browser's 4 KB beside a full practice history. A student
+# of an older class comes back with their nickname and rejoin code.
+CLASSES_REMEMBERED = 12
 REMOTE_COOKIE = "miop_remote"  # a paired phone's sign-in: the exercise, its key's hash and sign-out count, signed
 PAIRING_COOKIE = "miop_pairing"  # the secret of a phone being paired, until it is confirmed
 PAIRINGS = "classroom_pairing"  # {join code: [pairing id, pairing code]}: the laptop's code to show
@@ -80,7 +85,7 @@ def join_rules(exercise: Exercise) -> service.JoinRules:
     cfg = current_app.config
     client = hmac.new(cfg["SECRET_KEY"].encode(), f"{exercise.id}:{client_id()}".encode(), "sha256").hexdigest()[:40]
     return service.JoinRules(
-        max_students=cfg["CLASSROOM_MAX_STUDENTS"],
+        max_students=service.class_size(exercise, cfg["CLASSROOM_MAX_STUDENTS"]),
         client=client,
         per_client=cfg["JOINS_PER_CLIENT"],
         per_exercise=cfg["JOINS_PER_EXERCISE"],
@@ -386,18 +391,29 @@ def session_student(exercise: Exercise) -> Student | None:
     return service.student_by_token(exercise, session.get(STUDENTS, {}).get(exercise.code))
 
 
+def _remember_class(code: str, token: str, rejoin_code: str | None) -> None:
+    """This browser's student of class `code` (and its rejoin code, if any), as the latest joined;
+    the classes past CLASSES_REMEMBERED, the earliest joined, are forgotten."""
+    students, codes = session.get(STUDENTS, {}), session.get(REJOIN_CODES, {})
+    recent = [c for c in session.get(RECENT_CLASSES, []) if c in students and c != code]
+    recent = [c for c in students if c not in recent and c != code] + recent + [code]  # older sessions' first
+    kept = recent[-CLASSES_REMEMBERED:]
+    session[RECENT_CLASSES] = kept
+    session[STUDENTS] = {c: token if c == code else students[c] for c in kept}
+    rejoin = {c: codes[c] for c in kept if c in codes and c != code}
+    session[REJOIN_CODES] = rejoin | ({code: rejoin_code} if rejoin_code else {})
+
+
 def remember_student(exercise: Exercise, student: Student, rejoin_code: str) -> None:
     """This browser is `student` in the exercise from now on, and shows them their rejoin code."""
-    session[STUDENTS] = {**session.get(STUDENTS, {}), exercise.code: student.token}
-    session[REJOIN_CODES] = {**session.get(REJOIN_CODES, {}), exercise.code: rejoin_code}
+    _remember_class(exercise.code, student.token, rejoin_code)
 
 
 def remember_lti_student(exercise: Exercise, student: Student) -> None:
     """This browser is `student` in the exercise, as the LMS said (the platform's user; no rejoin
     code: the LMS brings them back)."""
     mark_lti_embedded()
-    session[STUDENTS] = {**session.get(STUDENTS, {}), exercise.code: student.token}
-    session[REJOIN_CODES] = {k: v for k, v in session.get(REJOIN_CODES, {}).items() if k != exercise.code}
+    _remember_class(exercise.code, student.token, None)
 
 
 def rejoin_code(exercise: Exercise) -> str | None:
@@ -411,7 +427,7 @@ def rejoin(exercise: Exercise, nickname: str, code: str) -> Student:
     until the window has passed."""
     cfg = current_app.config
     limit = (
-        f"{exercise.code}:{service.one_line(nickname).casefold()}",
+        f"{exercise.code}:{service.normal_nickname(nickname).casefold()}",
         cfg["SECRET_KEY"],
         cfg["REJOIN_RATE_LIMIT"],
         cfg["JOIN_RATE_WINDOW_SECONDS"],

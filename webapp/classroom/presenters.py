@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -230,6 +231,7 @@ class ClassResults:
             "feedback": exercise.feedback,
             "students": stats.students,
             "joined": stats.students if self.joined is None else self.joined,
+            "joining_locked": exercise.joining_locked,
             "submissions": stats.submissions,
             "all_revealed": all(c.id in shown for c in cases),
             "any_revealed": any(c.id in shown for c in cases),
@@ -352,9 +354,16 @@ def _decisions_payload(d: DecisionStats) -> dict[str, Any]:
     }
 
 
+# What a spreadsheet may read as a formula: one of these at the start of a cell, or at the start of
+# any part of it that a spreadsheet splitting on semicolons, commas or tabs makes a cell of (after
+# the separator and any spaces).
+_FORMULA_START = re.compile(r"(^|[;,\t\r\n])([^\S\t\r\n]*)(?=[=+\-@\t\r])")
+
+
 def _safe_cell(value: str) -> str:
-    # A nickname like "=HYPERLINK(...)" must not become a formula when the CSV is opened.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """A text cell no spreadsheet reads as a formula: a quote mark before every part that starts
+    like one ("=HYPERLINK(...)" becomes "'=HYPERLINK(...)", "x;=1+1;" becomes "x;'=1+1;")."""
+    return _FORMULA_START.sub(lambda m: f"{m.group(1)}{m.group(2)}'", value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,11 +406,12 @@ def _with_lms_names(
 
 
 def _csv(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> str:
-    """A clean CSV table: the header, then the rows (quoted by the csv module, CRLF line ends)."""
+    """A clean CSV table: the header, then the rows, every field quoted (CRLF line ends), every text
+    cell safe from being read as a formula (_safe_cell)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([name for name, _ in columns])
-    writer.writerows(rows)
+    writer.writerows([_safe_cell(c) if isinstance(c, str) else c for c in row] for row in rows)
     return out.getvalue()
 
 

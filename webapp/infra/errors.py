@@ -144,10 +144,19 @@ def domain_error_response(err: DomainError) -> Response:
     return response
 
 
+def close_after_too_large(response: Response) -> Response:
+    """A 413 closes the connection and says so: the refused body is not read, so the connection
+    cannot carry another request (webapp/infra/worker.py makes gunicorn honour it)."""
+    if response.status_code == 413:
+        response.headers["Connection"] = "close"
+    return response
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Route every HTTP error and every domain error through error_response."""
 
     app.register_error_handler(DomainError, domain_error_response)
+    app.after_request(close_after_too_large)
 
     @app.errorhandler(InputError)
     def _input(err: InputError) -> ResponseReturnValue:

@@ -181,6 +181,25 @@ def build_for_the_room(app: Flask) -> None:
     app.create_url_adapter = create_url_adapter  # type: ignore[method-assign]
 
 
+def host_port_allowed(host: str, server_port: str | None, public_url: str | None, trusted: list[str]) -> bool:
+    """Whether a Host header's port (the host name is trusted already) is one this server answers
+    on: none given, the port the request arrived at, PUBLIC_URL's, or one TRUSTED_HOSTS lists with
+    the name (`name:port`). Any other port would be put into the absolute URLs the pages build (a
+    join URL, a QR code) and point the room elsewhere."""
+    if host.startswith("["):  # [IPv6]:port
+        name, _, rest = host.partition("]")
+        name, port = name + "]", rest[1:] if rest.startswith(":") else ""
+    else:
+        name, _, port = host.partition(":")
+    if not port or port == str(server_port or ""):
+        return True
+    if public_url:
+        parts = urlsplit(public_url)
+        if port == str(parts.port or (443 if parts.scheme == "https" else 80)):
+            return True
+    return f"{name}:{port}".lower() in {t.lower() for t in trusted}
+
+
 def configure_serving(app: Flask) -> None:
     """Wire the per-request Secure cookie, the trusted hosts and PUBLIC_URL (or, without it, the
     network address for pages asked for over loopback) into the app."""
@@ -193,12 +212,22 @@ def configure_serving(app: Flask) -> None:
     else:
         build_for_the_room(app)
 
+    def _host_port() -> None:
+        allowed = host_port_allowed(
+            request.host, request.environ.get("SERVER_PORT"), public_url, app.config["TRUSTED_HOSTS"]
+        )
+        if not allowed:
+            raise SecurityError("untrusted port in the Host header")
+
+    # First of all the hooks: nothing runs for a request to a port the server does not answer on.
+    app.before_request_funcs.setdefault(None, []).insert(0, _host_port)
+
     @app.errorhandler(SecurityError)
     def _untrusted_host(_err: SecurityError) -> Response:
         # No URL can be built for an untrusted host, so no page template: a plain 400.
         return Response(
-            "400 Bad Request: this server does not answer to that host name (its operator can add "
-            "it to TRUSTED_HOSTS, or set PUBLIC_URL).\n",
+            "400 Bad Request: this server does not answer to that host name or port (its operator can "
+            "add it to TRUSTED_HOSTS, as name or name:port, or set PUBLIC_URL).\n",
             400,
             mimetype="text/plain",
         )

@@ -45,7 +45,8 @@ _LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d{1,12})[ \t]*(?=\r\n)"
 PRIORITY_THREADS = 4
 _EDUCATOR = re.compile(
     rb"^(?:GET|POST|HEAD) /(?:classroom/[2-9A-Za-z]{6}(?:/(?:projector|live\.json|reveal|start|advance|close|reopen"
-    rb"|remote(?:/[^ ?]*)?))?|api/v1/exercises/[2-9A-Za-z]{6}/(?:reveal|start|advance|results))(?:\?[^ ]*)? HTTP/"
+    rb"|lock|unlock|remote(?:/[^ ?]*)?))?"
+    rb"|api/v1/exercises/[2-9A-Za-z]{6}/(?:reveal|start|advance|results|lock|unlock))(?:\?[^ ]*)? HTTP/"
 )
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding[ \t]*:[^\r\n]*chunked", re.IGNORECASE)
 
@@ -64,6 +65,25 @@ def request_complete(buf: bytes) -> bool:
     return length is None or len(buf) >= end + 4 + int(length.group(1))
 
 
+def closing_when_asked(app: Any) -> Any:
+    """The WSGI app, with a response it marks `Connection: close` (a 413: the rest of the body is
+    not read) really closing the connection and saying so. gunicorn drops the hop-by-hop headers an
+    app sends and would answer `keep-alive`; its response object, whose start_response the app is
+    given, is told instead."""
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if any(k.lower() == "connection" and v.strip().lower() == "close" for k, v in headers):
+                force_close = getattr(getattr(start_response, "__self__", None), "force_close", None)
+                if callable(force_close):
+                    force_close()
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return wrapped
+
+
 class RequestFirstWorker(ThreadWorker):
     """gthread whose threads are given only requests that have fully arrived (plain HTTP)."""
 
@@ -72,6 +92,16 @@ class RequestFirstWorker(ThreadWorker):
         self.arriving: deque[TConn] = deque()  # connections whose request is still arriving, oldest first
         self.buffers: dict[int, bytearray] = {}
         self.priority_pool: futures.ThreadPoolExecutor | None = None
+
+    def load_wsgi(self) -> None:
+        super().load_wsgi()
+        # Flask's middleware slot: the worker's app stays the Flask app (gunicorn_conf.py warms it).
+        app: Any = self.wsgi
+        if hasattr(app, "wsgi_app") and not getattr(app, "closes_when_asked", False):
+            app.wsgi_app = closing_when_asked(app.wsgi_app)
+            app.closes_when_asked = True
+        else:
+            self.wsgi = closing_when_asked(app)
 
     def init_process(self) -> None:
         self.priority_pool = futures.ThreadPoolExecutor(max_workers=PRIORITY_THREADS)

@@ -32,6 +32,22 @@ from webapp.models import Student
 
 # The document is read from the app as a client would; the loader app never serves a fuzzed request
 # (each test sends its requests to its own `fuzz_app`, with a database of its own).
+# A nickname's rules past its pattern (service.nickname_problem: no invisible characters, no look-alike
+# alphabets mixed in a word) are its schema's `format`: schema-valid nicknames are drawn from these.
+schemathesis.openapi.format(
+    "nickname",
+    st.one_of(
+        st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9 ._-]{0,29}\Z"),
+        st.sampled_from(
+            [
+                "\u0410\u043d\u043d\u0430",
+                "\u0641\u0627\u0637\u0645\u0629",
+                "\u674e\u660e",
+                "\U0001f469\u200d\U0001f52c Ana",
+            ]
+        ),
+    ),
+)
 _LOADER = create_app({"TESTING": True, "SECRET_KEY": "fuzz", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 CONFIG = schemathesis.Config.from_dict({"seed": 20260612, "generation": {"deterministic": True}})
 SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _LOADER, config=CONFIG)

@@ -118,3 +118,24 @@ def test_the_docs_list_every_column():
     text = DOCS.read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", text, re.M))
     assert {name for name, _ in (*ANSWER_COLUMNS, *STUDENT_COLUMNS)} <= documented
+
+
+FORMULA_NAMES = ("x;=1+1;", "a, +SUM(1)", "-2;ok", "b,\u00a0=cmd")
+
+
+def _formula_parts(value: str) -> list[str]:
+    """The parts of a cell a spreadsheet splitting on semicolons, commas or tabs would read as a formula."""
+    return [p for p in re.split(r"[;,\t]", value) if p.lstrip(" \u00a0")[:1] in ("=", "+", "-", "@")]
+
+
+def test_both_csv_files_quote_every_field_and_no_part_of_a_cell_reads_as_a_formula(db_app, db_client):
+    code = create(db_client)
+    for name in FORMULA_NAMES:
+        assert join(db_app.test_client(), code, name).status_code == 302
+    for path in ("submissions.csv", "students.csv"):
+        text = db_client.get(f"/classroom/{code}/{path}").get_data(as_text=True)
+        lines = text.split("\r\n")[:-1]
+        assert lines and all(re.fullmatch(r'"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*', line) for line in lines), path
+        cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+        assert not [c for c in cells if _formula_parts(c)], path
+        assert "x;'=1+1;" in cells and "a, '+SUM(1)" in cells and "'-2;ok" in cells

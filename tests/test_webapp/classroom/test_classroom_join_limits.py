@@ -128,3 +128,89 @@ def test_the_educator_removes_a_student_from_the_dashboard(db_app, db_client):
     )
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/classroom/{code}#live-students")
     assert students(db_app) == 0
+
+
+def api_create(client, **extra):
+    """An exercise made through the API; its JSON answer."""
+    body = {"title": "Lecture", "case_ids": [CASES[0].id], **extra}
+    return client.post("/api/v1/exercises", json=body)
+
+
+def test_the_educator_sets_the_class_size_on_the_form_and_through_the_api(db_app, db_client):
+    page = db_client.get("/classroom/new").get_data(as_text=True)
+    assert 'name="max_students"' in page and "At most this many students" in page
+    token = csrf_token(db_client, "/classroom/new")
+    form = {"csrf_token": token, "title": "Small group", "cases": [CASES[0].id], "pace": "self"}
+    resp = db_client.post("/classroom/new", data={**form, "max_students": "2"})
+    assert resp.status_code == 302
+    code = resp.headers["Location"].rstrip("/").split("/")[-2]
+    assert [join(db_app.test_client(), code, f"s{i}").status_code for i in range(3)] == [302, 302, 409]
+    assert students(db_app) == 2
+    # Out of bounds on the form: the form again with the bounds, nothing made.
+    refused = db_client.post("/classroom/new", data={**form, "max_students": "0"})
+    assert refused.status_code == 400 and "A class size is 1 to 5000 students." in refused.get_data(as_text=True)
+    made = api_create(db_app.test_client(), max_students=3)
+    assert made.status_code == 201 and made.get_json()["max_students"] == 3
+    api_code = made.get_json()["code"]
+    codes = at_once(8, lambda i: api_join(db_app, api_code, f"a{i}", f"10.2.{i}.1"))
+    assert codes.count(201) == 3 and codes.count(409) == 5, codes
+    # None given: the server's cap; out of bounds or of the wrong kind: 400 with its code.
+    assert api_create(db_app.test_client()).get_json()["max_students"] == db_app.config["CLASSROOM_MAX_STUDENTS"]
+    for wrong in (0, 5001, "ten", 2.5, True):
+        bad = api_create(db_app.test_client(), max_students=wrong)
+        assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_max_students", wrong
+    # The server's cap bounds what an educator sets.
+    db_app.config["CLASSROOM_MAX_STUDENTS"] = 2
+    assert api_create(db_app.test_client(), max_students=50).get_json()["max_students"] == 2
+
+
+def test_a_locked_exercise_takes_no_new_student_but_its_students_answer_and_rejoin(db_app, db_client):
+    made = api_create(db_client).get_json()
+    code, key = made["code"], made["educator_key"]
+    bearer = {"Authorization": f"Bearer {key}"}
+    first = api_join(db_app, code, "early").get_json()
+    browser = db_app.test_client()
+    assert join(browser, code, "in-class").status_code == 302
+    locked = db_client.post(f"/api/v1/exercises/{code}/lock", headers=bearer)
+    assert locked.status_code == 200 and locked.get_json()["joining_locked"] is True
+    assert locked.get_json()["students"] == 2
+    assert db_client.post(f"/api/v1/exercises/{code}/lock").status_code == 401  # the educator's only
+    late = api_join(db_app, code, "late", "10.3.3.3")
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "joining_locked"
+    form = join(db_app.test_client(), code, "late-form")
+    assert form.status_code == 409 and "locked joining" in form.get_data(as_text=True)
+    assert students(db_app) == 2
+    # Those who joined still answer, and come back with their rejoin code.
+    again = db_app.test_client().post(
+        f"/api/v1/exercises/{code}/submissions",
+        json={"nickname": "early", "case_id": CASES[0].id, "answer": ANSWER, "student_token": first["student_token"]},
+    )
+    assert again.status_code == 201
+    back = db_app.test_client().post(
+        f"/api/v1/exercises/{code}/rejoin", json={"nickname": "early", "rejoin_code": first["rejoin_code"]}
+    )
+    assert back.status_code == 200
+    assert browser.get(f"/join/{code}").status_code == 200
+    opened = db_client.post(f"/api/v1/exercises/{code}/unlock", headers=bearer)
+    assert opened.status_code == 200 and opened.get_json()["joining_locked"] is False
+    assert api_join(db_app, code, "late", "10.3.3.3").status_code == 201
+
+
+def test_the_dashboard_and_the_projector_lock_and_open_joining(db_app, db_client):
+    code = create(db_client, pace="educator")
+    dashboard = db_client.get(f"/classroom/{code}").get_data(as_text=True)
+    assert f'action="/classroom/{code}/lock"' in dashboard and ">Lock joining</button>" in dashboard
+    token = csrf_token(db_client, f"/classroom/{code}/projector")
+    projector = db_client.get(f"/classroom/{code}/projector").get_data(as_text=True)
+    assert f'action="/classroom/{code}/lock"' in projector
+    resp = db_client.post(f"/classroom/{code}/lock", data={"csrf_token": token, "back": "projector"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/classroom/{code}/projector")
+    refused = join(db_app.test_client(), code, "latecomer")
+    assert refused.status_code == 409 and "locked joining" in refused.get_data(as_text=True)
+    dashboard = db_client.get(f"/classroom/{code}").get_data(as_text=True)
+    assert ">Open joining</button>" in dashboard and "Joining is locked" in dashboard
+    assert db_client.post(f"/classroom/{code}/unlock", data={"csrf_token": token}).status_code == 302
+    assert join(db_app.test_client(), code, "latecomer").status_code == 302
+    # Without the form's token, nothing changes.
+    assert db_client.post(f"/classroom/{code}/lock").status_code == 400
+    assert db_app.test_client().post(f"/classroom/{code}/lock", data={"csrf_token": token}).status_code in (400, 401)

@@ -81,7 +81,7 @@ def test_after_an_answer_the_poll_carries_only_what_changed(db_app, db_client):
     assert set(joined["replace"]) == {"live-status", "live-case-1", "hm-c1"}
     assert "25 joined, 25 answered (97 answers in all)." in joined["replace"]["live-status"]
     row = next(r for r in joined["rows"] if ">student-10b<" in r["html"])
-    following = re.search(r'id="(live-st-\d+)"><a[^>]*>student-11<', whole.get_json()["html"]).group(1)
+    following = re.search(r'id="(live-st-\d+)"><a[^>]*><bdi>student-11<', whole.get_json()["html"]).group(1)
     assert row["before"] == following and "1/4" in row["html"]
     assert not any(token in str(joined) for token in tokens.values())  # nicknames only, as on the page
 

@@ -306,7 +306,7 @@ def test_a_browser_student_comes_back_from_another_browser_with_the_rejoin_code(
     )
     assert back.status_code == 302
     home = fresh.get(f"/join/{code}").get_data(as_text=True)
-    assert "You are <strong>Gus</strong>" in home and 'tag-done">answered' in home and rejoin_code in home
+    assert "You are <strong><bdi>Gus</bdi></strong>" in home and 'tag-done">answered' in home and rejoin_code in home
     assert counts(db_app) == (1, 1)  # the same student, not a second one
 
 

@@ -255,9 +255,9 @@ def test_the_educator_sets_the_order_and_sees_one_student_s_answers(db_app, db_c
     db_client.post(f"/classroom/{code}/move", data={"csrf_token": token, "position": "0", "direction": "down"})
     dash = db_client.get(f"/classroom/{code}").get_data(as_text=True)
     assert dash.index(f"Case 1: {CASES[1].title}") < dash.index(f"Case 2: {CASES[0].title}")
-    link = re.search(r'href="(/classroom/' + code + r'/students/\d+)">zed<', dash).group(1)
+    link = re.search(r'href="(/classroom/' + code + r'/students/\d+)"><bdi>zed<', dash).group(1)
     detail = db_client.get(link).get_data(as_text=True)
-    assert "Answers of zed" in detail and "not answered yet" in detail and "(right)" in detail
+    assert "Answers of <bdi>zed</bdi>" in detail and "not answered yet" in detail and "(right)" in detail
     assert db_client.get(f"/classroom/{code}/students/999999").status_code == 404
 
 

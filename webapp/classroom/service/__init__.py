@@ -47,6 +47,7 @@ from .exercises import Created
 from .exercises import ExerciseFacts
 from .exercises import ExerciseSummary
 from .exercises import check_failures
+from .exercises import class_size
 from .exercises import count_failure
 from .exercises import create_exercise
 from .exercises import duplicate_exercise
@@ -61,8 +62,11 @@ from .exercises import lookup_exercise
 from .exercises import move_case
 from .exercises import new_code
 from .exercises import revealed_ids
+from .exercises import set_joining_locked
 from .exercises import set_open
 from .exercises import shows_feedback
+from .nicknames import nickname_problem
+from .nicknames import normal_nickname
 from .pacing import GRACE_SECONDS
 from .pacing import PACES
 from .pacing import READMIT_MINUTES
@@ -158,6 +162,8 @@ __all__ = [
     "create_exercise",
     "find_exercise",
     "set_open",
+    "set_joining_locked",
+    "class_size",
     "PACES",
     "GRACE_SECONDS",
     "READMIT_MINUTES",
@@ -198,6 +204,8 @@ __all__ = [
     "count_failure",
     "DEFAULT_MAX_STUDENTS",
     "clean_nickname",
+    "nickname_problem",
+    "normal_nickname",
     "join",
     "Joined",
     "REJOIN_LENGTH",

@@ -24,6 +24,8 @@ from rules import Case
 from rules import KnowledgeBase
 
 from ...extensions import db
+from ...limits import CLASS_SIZE_MAX
+from ...limits import CLASS_SIZE_MIN
 from ...limits import EXERCISE_CASES_MAX
 from ...limits import TIME_LIMIT_MAX
 from ...limits import TIME_LIMIT_MIN
@@ -94,12 +96,17 @@ def create_exercise(
     pace: str = "self",
     minutes_per_case: int | None = None,
     asks_decisions: bool = False,
+    max_students: int | None = None,
 ) -> Created:
     """Store a new exercise with a fresh join code; a new educator unless the key names one. Self
     pace takes a time limit for the whole exercise (`time_limit_minutes`), educator pace one per
     case (`minutes_per_case`). `asks_decisions`: the students are asked for a ranked differential
-    and the next step too."""
+    and the next step too. `max_students`: the class size (None: the server's cap)."""
     _check_settings(feedback, pace, time_limit_minutes, minutes_per_case)
+    if max_students is not None and not CLASS_SIZE_MIN <= max_students <= CLASS_SIZE_MAX:
+        raise ClassroomError(
+            400, "invalid_max_students", f"max_students is a whole number from {CLASS_SIZE_MIN} to {CLASS_SIZE_MAX}."
+        )
     raw_length, title = len(title), one_line(title)
     if not title or raw_length > TITLE_MAX:  # the length as sent, as the form counts it
         raise ClassroomError(400, "invalid_title", f"Give the exercise a title of 1 to {TITLE_MAX} characters.")
@@ -132,6 +139,7 @@ def create_exercise(
             pace=pace,
             minutes_per_case=minutes_per_case,
             asks_decisions=asks_decisions,
+            max_students=max_students,
         )
         exercise.cases = [ExerciseCase(position=i, case_id=c) for i, c in enumerate(ids)]
         db.session.add(exercise)
@@ -166,6 +174,19 @@ def set_open(exercise: Exercise, is_open: bool) -> None:
     else:
         exercise.closed_at = utcnow()
     db.session.commit()
+
+
+def set_joining_locked(exercise: Exercise, locked: bool) -> None:
+    """Lock joining (no new student; those who joined still answer and rejoin), or open it again."""
+    exercise.joining_locked = locked
+    db.session.commit()
+
+
+def class_size(exercise: Exercise, server_cap: int) -> int:
+    """The most students the exercise takes: the size its educator set, never above the server's
+    cap (`server_cap`, 0: none); 0 when neither bounds it."""
+    sizes = [n for n in (exercise.max_students, server_cap) if n]
+    return min(sizes, default=0)
 
 
 def revealed_ids(exercise: Exercise) -> set[str]:
@@ -211,6 +232,7 @@ def duplicate_exercise(exercise: Exercise, kb: KnowledgeBase) -> Exercise:
         pace=exercise.pace,
         minutes_per_case=exercise.minutes_per_case,
         asks_decisions=exercise.asks_decisions,
+        max_students=exercise.max_students,
     )
     return created.exercise
 
@@ -227,6 +249,8 @@ class ExerciseFacts:
     deadline: datetime | None
     closed_at: datetime | None
     asks_decisions: bool = False
+    max_students: int | None = None
+    joining_locked: bool = False
 
     def is_open(self, now: datetime) -> bool:
         """Whether submissions are accepted at `now` (as Exercise.is_open)."""
@@ -244,6 +268,8 @@ def facts(exercise: Exercise) -> ExerciseFacts:
         exercise.deadline,
         exercise.closed_at,
         exercise.asks_decisions,
+        exercise.max_students,
+        exercise.joining_locked,
     )
 
 

@@ -41,10 +41,11 @@ from ..stats import exercise_stats
 from .common import ANSWER_HOOKS
 from .common import ClassroomError
 from .common import normalise_code
-from .common import one_line
 from .common import serialise
 from .exercises import CODE_ALPHABET
 from .exercises import exercise_cases
+from .nicknames import nickname_problem
+from .nicknames import normal_nickname
 from .pacing import GRACE_SECONDS
 from .pacing import answer_window
 
@@ -98,14 +99,16 @@ def _answer_upsert() -> Any:
 
 
 def clean_nickname(raw: str) -> str:
-    """A nickname as stored; ClassroomError when empty, too long or an e-mail address."""
-    nickname = one_line(raw)
-    if not nickname:
-        raise ClassroomError(400, "invalid_nickname", "Choose a nickname.")
-    if len(raw) > NICKNAME_MAX:  # the length as sent, as the join form counts it
+    """A nickname as stored (service/nicknames.py); ClassroomError when empty, too long, an e-mail
+    address, or hiding or disguising characters (invisible, direction controls, mixed alphabets)."""
+    nickname = normal_nickname(raw)
+    if nickname and (len(raw) > NICKNAME_MAX or len(nickname) > NICKNAME_MAX):  # as sent, as the form counts
         raise ClassroomError(400, "invalid_nickname", f"A nickname is at most {NICKNAME_MAX} characters.")
     if "@" in nickname:
         raise ClassroomError(400, "invalid_nickname", "Use a nickname, not an e-mail address.")
+    problem = nickname_problem(nickname)
+    if problem is not None:
+        raise ClassroomError(400, "invalid_nickname", problem)
     return nickname
 
 
@@ -187,13 +190,16 @@ def join(
     exercise: Exercise, nickname: str, commit: bool = True, source: str = "browser", rules: JoinRules | None = None
 ) -> Joined | None:
     """A new student with this nickname and their rejoin code, or None when the nickname is taken
-    in this exercise. Refused, with nothing written: 409 when the exercise is closed or has
-    `rules.max_students`, 429 past its join rates. The count and the new row are one step under the
-    exercise's lock (`serialise`): concurrent joins never overshoot the cap or a rate."""
+    in this exercise. Refused, with nothing written: 409 when the exercise is closed, its educator
+    locked joining or it has `rules.max_students`, 429 past its join rates. The count and the new
+    row are one step under the exercise's lock (`serialise`): concurrent joins never overshoot the
+    cap or a rate."""
     rules = rules or JoinRules()
     nickname = clean_nickname(nickname)
     serialise(f"join:{exercise.id}")
-    closed_at = db.session.execute(select(Exercise.closed_at).where(Exercise.id == exercise.id)).scalar_one()
+    closed_at, locked = db.session.execute(
+        select(Exercise.closed_at, Exercise.joining_locked).where(Exercise.id == exercise.id)
+    ).one()
     now = utcnow()
     # An API student joins with its first answer: one sent within the grace period after the close
     # is kept (service/pacing.py), so its student is made too. A browser join is refused at once.
@@ -204,6 +210,11 @@ def join(
             db.session.rollback()
             return None  # taken: the caller may still let its owner back in (rejoin code, re-admitted)
         raise _refused(409, "exercise_closed", "This exercise is closed: it takes no new students.")
+    if locked:
+        if by_nickname(exercise, nickname) is not None:
+            db.session.rollback()
+            return None  # its owner still comes back (rejoin code, re-admitted)
+        raise _refused(409, "joining_locked", "Your educator has locked joining: this exercise takes no new students.")
     bucket = _admit(exercise, rules, now)
     code = new_rejoin_code()
     row = {
@@ -245,7 +256,7 @@ def join(
 
 def by_nickname(exercise: Exercise, nickname: str) -> Student | None:
     """The student of this exercise with this nickname (any case), if any."""
-    key = one_line(nickname).casefold()
+    key = normal_nickname(nickname).casefold()
     return db.session.execute(
         select(Student).where(Student.exercise_id == exercise.id, Student.nickname_key == key)
     ).scalar_one_or_none()
