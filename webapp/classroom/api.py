@@ -167,12 +167,13 @@ def _api_student_client() -> str:
     return f"api-student:{code}:{service.normal_nickname(nickname).casefold()}:{tag}"
 
 
-def _api_student(exercise: Exercise, body: dict[str, Any]) -> service.ApiStudent:
-    """The submitting student; a wrong student_token counts as a failed guess (the join limit)."""
+def _api_student(exercise: Exercise, body: dict[str, Any], create: bool = True) -> service.ApiStudent:
+    """The submitting student (made at its first answer unless `create` is false); a wrong
+    student_token counts as a failed guess (the join limit)."""
     nickname = body.get("nickname")
     if not isinstance(nickname, str):
         raise ApiError(400, "invalid_nickname", "nickname is required (a pseudonym, not a real name).")
-    return identity.api_student(exercise, nickname, body.get("student_token"))
+    return identity.api_student(exercise, nickname, body.get("student_token"), create)
 
 
 def _case(exercise: Exercise, case_id: object) -> Case:
@@ -229,7 +230,7 @@ def feedback(code: str) -> ResponseReturnValue:
     case = _case(exercise, body.get("case_id"))
     if "student_token" not in body:
         raise ApiError(403, "invalid_student_token", "Send the student_token of this nickname.")
-    student = _api_student(exercise, body).student
+    student = _api_student(exercise, body, create=False).student
     saved = service.student_submissions(student).get(case.id)
     if saved is None:
         raise ApiError(404, "not_answered", "This student has not answered this case.")

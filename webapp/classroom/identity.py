@@ -461,11 +461,11 @@ def student_client() -> str:
     return f"student:{token}" if token else (request.remote_addr or "unknown")
 
 
-def api_student(exercise: Exercise, nickname: str, token: object) -> service.ApiStudent:
-    """The API's student (exercise, nickname, student_token); a wrong student_token counts as a
-    failed guess (the join limit)."""
+def api_student(exercise: Exercise, nickname: str, token: object, create: bool = True) -> service.ApiStudent:
+    """The API's student (exercise, nickname, student_token), made at its first answer unless
+    `create` is false; a wrong student_token counts as a failed guess (the join limit)."""
     try:
-        return service.student_by_nickname(exercise, nickname, token, join_rules(exercise))
+        return service.student_by_nickname(exercise, nickname, token, join_rules(exercise), create)
     except service.ClassroomError as err:
         if err.code == "invalid_student_token":
             cfg = current_app.config

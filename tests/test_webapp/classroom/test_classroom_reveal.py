@@ -106,6 +106,10 @@ def test_the_api_has_the_reveal_and_the_feedback_mode(db_client):
     assert results["cases"][0]["revealed"] is True and results["feedback"] == "after_reveal"
     bad = db_client.post("/api/v1/exercises", json={"title": "x", "case_ids": [CASES[0].id], "feedback": "later"})
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_feedback"
+    # Asking the feedback of a nickname nobody answered with makes no student.
+    stranger = db_client.post(f"/api/v1/exercises/{code}/feedback", json={**ask, "nickname": "nobody"})
+    assert stranger.status_code == 404 and stranger.get_json()["error"]["code"] == "not_answered"
+    assert db_client.get(f"/api/v1/exercises/{code}/state").get_json()["joined"] == 1
 
 
 def test_the_projector_lobby_has_a_giant_code_a_named_qr_code_and_the_count_of_students(db_app, db_client):

@@ -302,7 +302,7 @@ class ApiStudent:
 
 
 def student_by_nickname(
-    exercise: Exercise, nickname: str, token: object = None, rules: JoinRules | None = None
+    exercise: Exercise, nickname: str, token: object = None, rules: JoinRules | None = None, create: bool = True
 ) -> ApiStudent:
     """The API's student: (exercise, nickname) and, after the first submission, its student_token.
     Created on first use (committed with the caller's submission, so a submission costs one write
@@ -311,6 +311,8 @@ def student_by_nickname(
     nickname = clean_nickname(nickname)
     query = select(Student).where(Student.exercise_id == exercise.id, Student.nickname_key == nickname.casefold())
     student = db.session.execute(query).scalar_one_or_none()
+    if student is None and not create:  # asked for what a student sent (feedback): nobody is made
+        raise ClassroomError(404, "not_answered", "This student has not answered this case.")
     if student is None:
         # On PostgreSQL the join commits by itself, so the exercise's lock is held for the join
         # only (answers go on in parallel); SQLite has one writer anyway, and one commit costs less.
