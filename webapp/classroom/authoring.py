@@ -13,6 +13,7 @@ from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from flask_babel import ngettext
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 
 from rules import MAX_SEED
@@ -44,7 +45,8 @@ def _written_choices(educator: Any) -> list[SelectChoice]:
     choices = [SelectChoice(c.id, f"{c.title} ({difficulty_word(c.difficulty)})") for c in load_cases().values()]
     if educator is not None:
         choices = [
-            SelectChoice(a.case_id, f"Your case: {a.title}") for a in service.educator_cases(educator.id)
+            SelectChoice(a.case_id, gettext("Your case: %(title)s", title=a.title))
+            for a in service.educator_cases(educator.id)
         ] + choices
     return choices
 
@@ -161,7 +163,7 @@ def _written_cases(educator: Any) -> list[tuple[Any, str]]:
 
 def _use_words(count: int) -> str:
     """How many exercises use a case, in words ("2 exercises"); "" for none."""
-    return service.plural(count, "exercise") if count else ""
+    return ngettext("%(num)s exercise", "%(num)s exercises", count) if count else ""
 
 
 @bp.route("/classroom/cases/<int(max=2147483647):number>/delete", methods=["GET", "POST"])  # an SQL integer

@@ -33,6 +33,7 @@ from .presenters import ANSWER_COLUMNS
 from .presenters import STUDENT_COLUMNS
 from .presenters import ClassResults
 from .presenters import answers_csv
+from .presenters import csv_meaning
 from .presenters import present_pace
 from .presenters import present_student_answers
 from .presenters import projector_fit
@@ -446,7 +447,9 @@ def _csv_file(body: str, filename: str) -> Response:
 @bp.get("/classroom/csv-columns")
 def csv_columns() -> ResponseReturnValue:
     """What each column of the two CSV files means (no class data: open to anyone)."""
-    return render_template("classroom/csv_columns.html", answers=ANSWER_COLUMNS, students=STUDENT_COLUMNS)
+    answers = [(name, csv_meaning(meaning)) for name, meaning in ANSWER_COLUMNS]
+    students = [(name, csv_meaning(meaning)) for name, meaning in STUDENT_COLUMNS]
+    return render_template("classroom/csv_columns.html", answers=answers, students=students)
 
 
 def _set_open(code: str, is_open: bool) -> ResponseReturnValue:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms import RadioField
@@ -19,12 +21,16 @@ from rules import load_cases
 from ..classroom import service
 from ..limits import TITLE_MAX
 from ..practice.forms import CheckboxesField
+from ..wording import difficulty_word
 
 
 def picker_choices(educator: Any) -> list[SelectChoice]:
     """The course's own written cases first, then the library's."""
-    choices = [SelectChoice(c.id, f"{c.title} ({c.difficulty})") for c in load_cases().values()]
-    own = [SelectChoice(a.case_id, f"Your case: {a.title}") for a in service.educator_cases(educator.id)]
+    choices = [SelectChoice(c.id, f"{c.title} ({difficulty_word(c.difficulty)})") for c in load_cases().values()]
+    own = [
+        SelectChoice(a.case_id, gettext("Your case: %(title)s", title=a.title))
+        for a in service.educator_cases(educator.id)
+    ]
     return own + choices
 
 
@@ -33,27 +39,27 @@ class PickerForm(FlaskForm):
 
     launch_id = HiddenField()
     title = StringField(
-        "Title of the activity",
+        _l("Title of the activity"),
         default="MIOP classroom",
-        validators=[DataRequired("Give a title."), Length(max=TITLE_MAX)],
+        validators=[DataRequired(_l("Give a title.")), Length(max=TITLE_MAX)],
     )
-    cases = CheckboxesField("Cases")
+    cases = CheckboxesField(_l("Cases"))
     pace = RadioField(
-        "Who sets the pace",
+        _l("Who sets the pace"),
         choices=[
-            SelectChoice("self", "Each student (homework): every case at once, in any order"),
-            SelectChoice("educator", "I do, in class: one case at a time as I move the class on"),
+            SelectChoice("self", _l("Each student (homework): every case at once, in any order")),
+            SelectChoice("educator", _l("I do, in class: one case at a time as I move the class on")),
         ],
         default="self",
         validators=[Optional()],
     )
     feedback = RadioField(
-        "When students see the answer",
+        _l("When students see the answer"),
         choices=[
-            SelectChoice("immediate", "As soon as they answer (practice style)"),
-            SelectChoice("after_reveal", "When I reveal it (lecture style)"),
+            SelectChoice("immediate", _l("As soon as they answer (practice style)")),
+            SelectChoice("after_reveal", _l("When I reveal it (lecture style)")),
         ],
         default="immediate",
         validators=[Optional()],
     )
-    submit = SubmitField("Add to the course")
+    submit = SubmitField(_l("Add to the course"))
