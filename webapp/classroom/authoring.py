@@ -148,7 +148,7 @@ def duplicate(code: str) -> ResponseReturnValue:
     """A new exercise with the same cases and settings (no answers), for the next group."""
     exercise = identity.educator_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     copy = service.duplicate_exercise(exercise, kb())
     return redirect(url_for("classroom.created", code=copy.code))
 
@@ -173,7 +173,7 @@ def delete_case(number: int) -> ResponseReturnValue:
     row = service.own_authored_case(educator, number)  # 404 for a case that is not this browser's
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
-            abort(400, "The form expired. Reload the page and try again.")
+            abort(400, gettext("The form expired. Reload the page and try again."))
         service.delete_authored_case(educator, number)  # 409 while an exercise uses it
         return redirect(url_for("classroom.new", deleted="1"))
     uses = service.case_uses(row.educator_id).get(row.case_id, 0)
@@ -210,7 +210,7 @@ def _author_page(number: int | None) -> ResponseReturnValue:
             service.save_authored_case(educator, payload, knowledge, number)
         except KnowledgeError as err:  # the service rolled the change back
             detail = str(err).removeprefix(f"case {service.DRAFT_ID!r}").lstrip(": ")
-            form.form_errors.append(f"The case is not valid: {detail}.")
+            form.form_errors.append(gettext("The case is not valid: %(detail)s.", detail=detail))
         else:
             if key is not None:
                 identity.remember_educator(key, new=True)  # /classroom/new shows the new key

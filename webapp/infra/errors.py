@@ -136,6 +136,13 @@ def csrf_message(reason: str) -> str:
     return f"{what} {again} ({reason})"
 
 
+def input_message(err: InputError) -> str:
+    """The rules' refusal of an input in the request's language: its English sentence (a template with
+    the input's values as parameters) looked up in the catalog, which `make translations` fills from
+    rules/ too (babel.cfg); a sentence the catalog lacks stays English."""
+    return gettext(err.template, **err.params)
+
+
 def domain_error_response(err: DomainError) -> Response:
     """Render a DomainError (HTML or JSON by path); a refusal with a wait says when to retry."""
     response = make_response(error_response(err.status, err.message, err.code))
@@ -151,7 +158,7 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(InputError)
     def _input(err: InputError) -> ResponseReturnValue:
-        return error_response(400, err.message, err.code)
+        return error_response(400, input_message(err), err.code)
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> ResponseReturnValue:

@@ -28,6 +28,7 @@ from ..checklist.forms import checklist_form_class
 from ..checklist.link import parsed_query
 from ..checklist.terms import form_context
 from ..infra.errors import error_response
+from ..infra.errors import input_message
 from ..infra.errors import wants_json
 from ..infra.knowledge import kb
 from ..infra.ratelimit import rate_limited
@@ -60,7 +61,8 @@ def import_checklist() -> ResponseReturnValue:
     form = ImportForm()
     try:
         if not form.validate_on_submit():
-            raise InputError("invalid_import", " ".join(e for errs in form.errors.values() for e in errs))
+            problems = " ".join(e for errs in form.errors.values() for e in errs)  # translated by the form
+            raise InputError("invalid_import", problems)
         payload = form.payload()
         if isinstance(payload, bytes):
             imported = import_bytes(payload, knowledge, hpo)
@@ -69,7 +71,8 @@ def import_checklist() -> ResponseReturnValue:
     except InputError as err:
         checklist = checklist_form_class(knowledge)(formdata=None)
         return render_template(
-            "checklist/form.html", **form_context(checklist, knowledge, import_form=form, import_error=err.message)
+            "checklist/form.html",
+            **form_context(checklist, knowledge, import_form=form, import_error=input_message(err)),
         ), 400
     checklist = checklist_form_class(knowledge)(formdata=None)
     answers = imported.parsed.answers

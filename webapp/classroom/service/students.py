@@ -11,6 +11,7 @@ from datetime import datetime
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
@@ -72,11 +73,13 @@ def clean_nickname(raw: str) -> str:
     """A nickname as stored; ClassroomError when empty, too long or an e-mail address."""
     nickname = one_line(raw)
     if not nickname:
-        raise ClassroomError(400, "invalid_nickname", "Choose a nickname.")
+        raise ClassroomError(400, "invalid_nickname", gettext("Choose a nickname."))
     if len(raw) > NICKNAME_MAX:  # the length as sent, as the join form counts it
-        raise ClassroomError(400, "invalid_nickname", f"A nickname is at most {NICKNAME_MAX} characters.")
+        raise ClassroomError(
+            400, "invalid_nickname", gettext("A nickname is at most %(max)s characters.", max=NICKNAME_MAX)
+        )
     if "@" in nickname:
-        raise ClassroomError(400, "invalid_nickname", "Use a nickname, not an e-mail address.")
+        raise ClassroomError(400, "invalid_nickname", gettext("Use a nickname, not an e-mail address."))
     return nickname
 
 
@@ -123,8 +126,10 @@ def _admit(exercise: Exercise, rules: JoinRules, now: datetime) -> str | None:
         raise _refused(
             409,
             "exercise_full",
-            f"This exercise is full: it takes at most {rules.max_students} students. "
-            "Ask your educator to open another one.",
+            gettext(
+                "This exercise is full: it takes at most %(max)s students. Ask your educator to open another one.",
+                max=rules.max_students,
+            ),
         )
     since = now - timedelta(seconds=rules.window_seconds)
     if rules.per_exercise:
@@ -135,7 +140,7 @@ def _admit(exercise: Exercise, rules: JoinRules, now: datetime) -> str | None:
             raise _refused(
                 429,
                 "too_many_requests",
-                "Many students are joining this exercise right now; try again in a minute.",
+                gettext("Many students are joining this exercise right now; try again in a minute."),
                 rules.window_seconds,
             )
     if not (rules.client and rules.per_client):
@@ -148,7 +153,7 @@ def _admit(exercise: Exercise, rules: JoinRules, now: datetime) -> str | None:
         raise _refused(
             429,
             "too_many_requests",
-            "Too many students joined from this network in the last minute; try again in a minute.",
+            gettext("Too many students joined from this network in the last minute; try again in a minute."),
             rules.window_seconds,
         )
     return bucket
@@ -174,7 +179,7 @@ def join(
         if by_nickname(exercise, nickname) is not None:
             db.session.rollback()
             return None  # taken: the caller may still let its owner back in (rejoin code, re-admitted)
-        raise _refused(409, "exercise_closed", "This exercise is closed: it takes no new students.")
+        raise _refused(409, "exercise_closed", gettext("This exercise is closed: it takes no new students."))
     bucket = _admit(exercise, rules, now)
     code = new_rejoin_code()
     stmt = (
@@ -280,7 +285,7 @@ def student_by_nickname(
         raise ClassroomError(
             403,
             "forbidden",
-            "This nickname joined in the browser; only that browser can answer for it. Pick another nickname.",
+            gettext("This nickname joined in the browser; only that browser can answer for it. Pick another nickname."),
         )
     if not isinstance(token, str) or not hmac.compare_digest(
         student.token.encode(), token.encode("utf-8", "surrogatepass")
@@ -288,7 +293,7 @@ def student_by_nickname(
         raise ClassroomError(
             403,
             "invalid_student_token",
-            "This nickname is taken: send the student_token its first submission answered.",
+            gettext("This nickname is taken: send the student_token its first submission answered."),
         )
     return ApiStudent(student, None)
 
@@ -316,8 +321,10 @@ def check_decisions(exercise: Exercise, attempt: Attempt) -> None:
         raise ClassroomError(
             409,
             "decisions_not_asked",
-            "This exercise does not ask for a differential or a next step: "
-            "send findings, lean, mechanisms and confidence.",
+            gettext(
+                "This exercise does not ask for a differential or a next step: "
+                "send findings, lean, mechanisms and confidence."
+            ),
         )
 
 
@@ -326,15 +333,19 @@ def check_answerable(exercise: Exercise, case: Case, now: datetime | None = None
     when it takes no answer (service/pacing.py: within the grace period it is kept and marked late)."""
     row = next((c for c in exercise.cases if c.case_id == case.id), None)
     if row is None:
-        raise ClassroomError(404, "unknown_case", f"Case {case.id!r} is not part of this exercise.")
+        raise ClassroomError(
+            404, "unknown_case", gettext("Case %(id)s is not part of this exercise.", id=repr(case.id))
+        )
     window = answer_window(exercise, row, now or utcnow())
     if window == "closed" and exercise.pace == "self":
-        raise ClassroomError(409, "exercise_closed", "This exercise is closed: answers are no longer accepted.")
+        raise ClassroomError(
+            409, "exercise_closed", gettext("This exercise is closed: answers are no longer accepted.")
+        )
     if window == "closed":
         raise ClassroomError(
             409,
             "case_not_open",
-            "This case is not open: your answer was not counted. Answer the case your educator has open.",
+            gettext("This case is not open: your answer was not counted. Answer the case your educator has open."),
         )
     return window
 
@@ -489,7 +500,7 @@ def exercise_student(exercise: Exercise, student_id: int) -> Student:
     """Student `student_id` of this exercise; 404 for a student of no or another exercise."""
     student = db.session.get(Student, student_id)
     if student is None or student.exercise_id != exercise.id:
-        raise ClassroomError(404, "not_found", "No student with this number in this exercise.")
+        raise ClassroomError(404, "not_found", gettext("No student with this number in this exercise."))
     return student
 
 
