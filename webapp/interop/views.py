@@ -15,6 +15,7 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from rules import InputError
@@ -89,7 +90,7 @@ def import_checklist() -> ResponseReturnValue:
 def too_large(err: RequestEntityTooLarge) -> ResponseReturnValue:
     """A friendly page when the upload is over the size limit."""
     if wants_json():
-        return error_response(413, TOO_LARGE)
+        return error_response(413, gettext(TOO_LARGE, limit=BODY_MAX_WORDS))
     return render_template("interop/too_large.html", limit=BODY_MAX_WORDS), 413
 
 

@@ -74,3 +74,10 @@ def test_every_input_error_of_the_rules_is_a_sentence_of_the_catalog():
     sentences = [s for s in _rules_sentences() if s[0] != "structure.py" or s[2] != "message"]
     assert len(sentences) > 40
     assert [s for s in sentences if s[2] not in catalog] == []
+
+
+def test_a_form_refused_for_its_security_token_says_why_in_spanish(client):
+    client.get("/join")  # a session, then a form without its token
+    page = client.post("/join", data={"code": "ZZZZZZ", "nickname": "Ana"}, headers=SPANISH)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "El formulario llegó sin su código de seguridad" in text
