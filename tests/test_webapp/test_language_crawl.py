@@ -93,7 +93,9 @@ def page_states(client) -> dict[str, str]:
     newcomer = client.application.test_client()  # a new educator: the recovery file is offered once
     newcomer.environ_base.update(client.environ_base)
     first = educator_paced_class(newcomer)
-    pages["classroom recovery file"] = newcomer.get(f"/classroom/{first}/recovery.txt").get_data(as_text=True)
+    response = newcomer.get(f"/classroom/{first}/recovery.txt")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    pages["classroom recovery file"] = response.get_data(as_text=True)
     paced = educator_paced_class(client)
     projector = f"/classroom/{paced}/projector"
     get("projector, paced lobby", projector)
@@ -186,7 +188,7 @@ def page_states(client) -> dict[str, str]:
 
 
 def educator_paced_class(client, cases=None) -> str:
-    """A class the educator paces (its recovery file fetched while it is still offered); its code."""
+    """A new class the educator paces; its join code."""
     response = client.post(
         "/classroom/new",
         data={
