@@ -97,7 +97,7 @@ hpo: $(VENV)/.installed-hpo
 # tests/test_webapp/infra/test_translations.py fails when a committed .mo is not its .po compiled.
 translations: install-test
 	@# --ignore-dirs: Babel skips folders starting with _ by default, and templates/_macros is one.
-	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k lazy_gettext -k _l --ignore-dirs '.*' --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k lazy_gettext -k _l -k InputError:2 -k fail:1 --ignore-dirs '.*' --no-location --sort-output \
 	  --project "MIOP Checklist" -o webapp/translations/messages.pot .
 	$(BIN)/pybabel -q update --no-wrap -i webapp/translations/messages.pot -d webapp/translations
 	$(BIN)/pybabel compile --statistics -d webapp/translations

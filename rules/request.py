@@ -28,7 +28,7 @@ def parse_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: HpoIndex) -> 
         return parse_phenopacket_request(body, kb, hpo)
     if not body.keys() <= BODY_FIELDS:
         unknown_keys = sorted(body.keys() - BODY_FIELDS)
-        raise InputError("invalid_body", f"unknown field(s): {', '.join(unknown_keys)}")
+        raise InputError("invalid_body", "unknown field(s): %(fields)s", fields=", ".join(unknown_keys))
     states, recognized, unmapped, others = parse_findings(body.get("findings", {}), kb, hpo)
     answers = Answers(
         findings=states,
@@ -43,7 +43,9 @@ def parse_phenopacket_request(body: Mapping[str, Any], kb: KnowledgeBase, hpo: H
     extra = sorted(set(body) - {"phenopacket", "family_history"})
     if extra:
         raise InputError(
-            "invalid_body", f"with a phenopacket, send only family_history beside it, not: {', '.join(extra)}"
+            "invalid_body",
+            "with a phenopacket, send only family_history beside it, not: %(fields)s",
+            fields=", ".join(extra),
         )
     imported = import_phenopacket(body["phenopacket"], kb, hpo)
     answers = imported.parsed.answers

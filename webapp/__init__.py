@@ -97,10 +97,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
     app.json = FastJSONProvider(app)
+    # The page language first: a refusal of the CSRF check (the next hook) is worded in it too.
+    app.before_request(choose_language)
     csrf.init_app(app)
     # The interface's words in the page language (webapp/translations/, `make translations`).
     babel.init_app(app, locale_selector=ui_language)
-    app.before_request(choose_language)
     app.after_request(remember_language)
     from . import models  # noqa: F401  (registers the tables with db.metadata)
 

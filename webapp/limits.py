@@ -8,9 +8,12 @@ own (rules.CONFIDENCE_MIN, rules.CONFIDENCE_MAX).
 
 from __future__ import annotations
 
+from .wording import N_
+
 BODY_MAX_BYTES = 64 * 1024  # any request body, JSON or form (413 above it; docs/api.md, Conventions)
 BODY_MAX_WORDS = "64 KiB"  # the same, as users read it
-TOO_LARGE = f"The request body is larger than the {BODY_MAX_WORDS} limit."
+# Shown through gettext with limit=BODY_MAX_WORDS.
+TOO_LARGE = N_("The request body is larger than the %(limit)s limit.")
 
 TITLE_MAX = 120  # an exercise's title, an authored case's title (characters as sent)
 NICKNAME_MAX = 30  # a student's pseudonym

@@ -85,10 +85,17 @@ def parse_state(value: Any, item: str) -> State:
     if value in STATES:
         return cast(State, value)
     if not isinstance(value, str):
-        raise InputError("invalid_state", f"state of {item!r} must be a string: present, absent or unknown")
+        raise InputError(
+            "invalid_state", "state of %(item)s must be a string: present, absent or unknown", item=repr(item)
+        )
     word = STATE_SYNONYMS.get(value.strip().lower(), value.strip().lower())
     if word not in STATES:
-        raise InputError("invalid_state", f"invalid state {value!r} for {item!r}: use present, absent or unknown")
+        raise InputError(
+            "invalid_state",
+            "invalid state %(value)s for %(item)s: use present, absent or unknown",
+            value=repr(value),
+            item=repr(item),
+        )
     return word
 
 
@@ -105,7 +112,12 @@ def parse_onset(value: Any, kb: KnowledgeBase) -> str:
         if word.upper() in onset.hpo:
             return onset.slug
     allowed = ", ".join(kb.onsets)
-    raise InputError("invalid_onset", f"invalid onset {value!r}: use one of {allowed} or an HPO onset id")
+    raise InputError(
+        "invalid_onset",
+        "invalid onset %(value)s: use one of %(allowed)s or an HPO onset id",
+        value=repr(value),
+        allowed=allowed,
+    )
 
 
 def parse_family_history(value: Any, kb: KnowledgeBase) -> str:
@@ -114,7 +126,12 @@ def parse_family_history(value: Any, kb: KnowledgeBase) -> str:
         return "unknown"
     if not isinstance(value, str) or value.strip().lower() not in kb.family_histories:
         allowed = ", ".join(kb.family_histories)
-        raise InputError("invalid_family_history", f"invalid family history {value!r}: use one of {allowed}")
+        raise InputError(
+            "invalid_family_history",
+            "invalid family history %(value)s: use one of %(allowed)s",
+            value=repr(value),
+            allowed=allowed,
+        )
     return value.strip().lower()
 
 
@@ -214,17 +231,20 @@ def parse_findings(raw: Mapping[str, Any] | Iterable[Any], kb: KnowledgeBase, hp
             statements.append((key, value, None))
             continue
         if not isinstance(key, str):
-            raise InputError("invalid_findings", f"finding ids must be strings, got {key!r}")
+            raise InputError("invalid_findings", "finding ids must be strings, got %(key)s", key=repr(key))
         item = key.strip()
         state = parse_state(value, item)
         if item not in findings:
             if not (item.upper().startswith("HP:") or item[:1].isdigit()):
                 raise InputError(
                     "unknown_finding",
-                    f"unknown finding {item!r}: not a checklist finding (see /api/v1/findings) nor an HPO id",
+                    "unknown finding %(item)s: not a checklist finding (see /api/v1/findings) nor an HPO id",
+                    item=repr(item),
                 )
             item = item.upper()
             if not HPO_ID.match(item):
-                raise InputError("invalid_hpo_id", f"malformed HPO id {key!r}: expected HP: and seven digits")
+                raise InputError(
+                    "invalid_hpo_id", "malformed HPO id %(key)s: expected HP: and seven digits", key=repr(key)
+                )
         statements.append((item, state, None))
     return resolve_statements(statements, kb, hpo)

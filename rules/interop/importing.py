@@ -82,7 +82,11 @@ def import_text(text: str, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
             packet = json.loads(text)
         except json.JSONDecodeError as err:
             raise InputError(
-                "invalid_json", f"The phenopacket is not valid JSON (line {err.lineno}, column {err.colno}): {err.msg}."
+                "invalid_json",
+                "The phenopacket is not valid JSON (line %(line)s, column %(column)s): %(problem)s.",
+                line=err.lineno,
+                column=err.colno,
+                problem=err.msg,
             ) from None
         except (ValueError, RecursionError):  # numbers too long to convert, nesting too deep
             raise InputError("invalid_json", "The phenopacket is not JSON this app can read.") from None
@@ -92,12 +96,12 @@ def import_text(text: str, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
 
 def import_phenopacket(packet: Any, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
     """Read a phenopacket (v2 or v1) already parsed from JSON into the checklist's answers."""
-    packet = as_object(packet, "the phenopacket")
+    packet = as_object(packet, "phenopacket")
     if packet.get("phenotypicFeatures") is None and packet.get("metaData") is None:
         raise InputError(
             "invalid_phenopacket", "This JSON is not a phenopacket: it has neither phenotypicFeatures nor metaData."
         )
-    check_keys(packet, TOP_KEYS, "the phenopacket")
+    check_keys(packet, TOP_KEYS, "phenopacket")
     as_string(packet.get("id"), "id")
     meta = check_meta(packet.get("metaData"))
     check_subject(packet.get("subject"))
@@ -116,13 +120,13 @@ def import_phenopacket(packet: Any, kb: KnowledgeBase, hpo: HpoIndex) -> Importe
         where = f"phenotypicFeatures[{i}]"
         check_keys(feature, FEATURE_KEYS[version], where)
         if feature.get("type") is None:
-            raise fail(where, "has no type (an ontology class such as an HPO term)")
+            raise fail("%(where)s has no type (an ontology class such as an HPO term).", where)
         term_id, label = as_ontology(feature["type"], f"{where}.type")
         as_string(feature.get("description"), f"{where}.description")
         flag = "excluded" if version == 2 else "negated"
         excluded = feature.get(flag)
         if excluded is not None and not isinstance(excluded, bool):
-            raise InputError("invalid_phenopacket", f"{where}.{flag} must be true or false.")
+            raise InputError("invalid_phenopacket", "%(where)s must be true or false.", where=f"{where}.{flag}")
         if feature.get("severity") is not None:
             as_ontology(feature["severity"], f"{where}.severity")
         for j, modifier in enumerate(as_list(feature.get("modifiers"), f"{where}.modifiers")):
@@ -191,7 +195,9 @@ def import_hpo_list(text: str, kb: KnowledgeBase, hpo: HpoIndex) -> Imported:
             shown = token[:40]
             raise InputError(
                 "invalid_hpo_id",
-                f"Line {lineno}: {shown!r} is not an HPO id; write one id per line as HP: and seven digits.",
+                "Line %(line)s: %(text)s is not an HPO id; write one id per line as HP: and seven digits.",
+                line=lineno,
+                text=repr(shown),
             )
         statements.append((term, state, None))
     if not statements:

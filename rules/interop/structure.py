@@ -73,8 +73,9 @@ EXTREF_KEYS = {"id", "reference", "description"}
 TIME_KEYS = {"gestationalAge", "age", "ageRange", "ontologyClass", "timestamp", "interval"}
 
 
-def fail(where: str, what: str) -> InputError:
-    return InputError("invalid_phenopacket", f"{where} {what}.")
+def fail(message: str, where: str, **params: object) -> InputError:
+    """The phenopacket's refusal: `message` a sentence about `%(where)s` (the field's path)."""
+    return InputError("invalid_phenopacket", message, where=where, **params)
 
 
 def as_object(value: Any, where: str) -> dict[str, Any]:
@@ -84,14 +85,14 @@ def as_object(value: Any, where: str) -> dict[str, Any]:
     in the protobuf JSON mapping: read fields with .get(), and given() for the ones set.
     """
     if not isinstance(value, dict):
-        raise fail(where, "must be a JSON object")
+        raise fail("%(where)s must be a JSON object.", where)
     out: dict[str, Any] = {}
     for key, item in value.items():
         if not isinstance(key, str):
-            raise fail(where, "must have text keys")
+            raise fail("%(where)s must have text keys.", where)
         camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), key)
         if camel in out:
-            raise fail(where, f"gives {camel!r} twice")
+            raise fail("%(where)s gives %(key)s twice.", where, key=repr(camel))
         out[camel] = item
     return out
 
@@ -105,20 +106,20 @@ def check_keys(obj: Mapping[str, Any], allowed: set[str], where: str) -> None:
     unknown = sorted(set(obj) - allowed)
     if unknown:
         shown = ", ".join(repr(k[:40]) for k in unknown[:5])
-        raise fail(where, f"has field(s) the phenopacket schema does not define: {shown}")
+        raise fail("%(where)s has field(s) the phenopacket schema does not define: %(fields)s.", where, fields=shown)
 
 
 def as_list(value: Any, where: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise fail(where, "must be a list")
+        raise fail("%(where)s must be a list.", where)
     return value
 
 
 def as_string(value: Any, where: str) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise fail(where, "must be a string")
+        raise fail("%(where)s must be a string.", where)
     return value
 
 
@@ -129,12 +130,15 @@ def as_ontology(value: Any, where: str) -> tuple[str, str | None]:
     term = as_string(obj.get("id"), f"{where}.id")
     label = as_string(obj.get("label"), f"{where}.label")
     if not term or not CURIE.match(term):
-        raise fail(f"{where}.id", "must be an ontology id such as HP:0001873")
+        raise fail("%(where)s must be an ontology id such as HP:0001873.", f"{where}.id")
     if term.upper().startswith("HP:"):
         term = term.upper()
         if not HPO_ID.match(term):
             raise InputError(
-                "invalid_hpo_id", f"{where}.id: malformed HPO id {term[:40]!r}: expected HP: and seven digits."
+                "invalid_hpo_id",
+                "%(where)s: malformed HPO id %(term)s: expected HP: and seven digits.",
+                where=f"{where}.id",
+                term=repr(term[:40]),
             )
     return term, label
 
@@ -170,7 +174,11 @@ def schema_version(meta: Mapping[str, Any], features: list[dict[str, Any]]) -> i
     if declared:
         major = declared.split(".", 1)[0]
         if major not in ("1", "2"):
-            raise fail("metaData.phenopacketSchemaVersion", f"is {declared[:20]!r}; this app reads 1.0 and 2.0")
+            raise fail(
+                "%(where)s is %(version)s; this app reads 1.0 and 2.0.",
+                "metaData.phenopacketSchemaVersion",
+                version=repr(declared[:20]),
+            )
         return int(major)
     v1_only = FEATURE_KEYS[1] - FEATURE_KEYS[2]
     return 1 if any(v1_only & set(f) for f in features) else 2
@@ -182,7 +190,7 @@ def time_element(value: Any, where: str) -> tuple[str, str]:
     check_keys(element, TIME_KEYS, where)
     element = given(element)
     if len(element) != 1:
-        raise fail(where, "must give exactly one of " + ", ".join(sorted(TIME_KEYS)))
+        raise fail("%(where)s must give exactly one of %(keys)s.", where, keys=", ".join(sorted(TIME_KEYS)))
     ((key, item),) = element.items()
     if key == "ontologyClass":
         return "term", as_ontology(item, f"{where}.ontologyClass")[0]
@@ -195,7 +203,7 @@ def time_element(value: Any, where: str) -> tuple[str, str]:
         check_keys(gestational, {"weeks", "days"}, f"{where}.gestationalAge")
         for part, number in given(gestational).items():
             if whole_number(number) is None:
-                raise fail(f"{where}.gestationalAge.{part}", "must be a whole number")
+                raise fail("%(where)s must be a whole number.", f"{where}.gestationalAge.{part}")
     elif key == "timestamp":
         as_string(item, f"{where}.timestamp")
     else:
@@ -212,10 +220,14 @@ def age(value: Any, where: str, field_name: str) -> str:
     check_keys(age, {field_name}, where)
     duration = age.get(field_name)
     if not isinstance(duration, str):
-        raise fail(f"{where}.{field_name}", "must be a string such as P3M")
+        raise fail("%(where)s must be a string such as P3M.", f"{where}.{field_name}")
     match = DURATION.match(duration)
     if match and any(len(part) > AGE_DIGITS_MAX for part in match.groups() if part):
-        raise fail(f"{where}.{field_name}", f"is no age: at most {AGE_DIGITS_MAX} digits per number, such as P3M")
+        raise fail(
+            "%(where)s is no age: at most %(digits)s digits per number, such as P3M.",
+            f"{where}.{field_name}",
+            digits=AGE_DIGITS_MAX,
+        )
     return duration
 
 

@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from rules.checklist.engine import evaluate
+from rules.core.errors import InputError
 from rules.core.errors import KnowledgeError
 from rules.core.model import Answers
 from rules.core.model import Citation
@@ -168,13 +169,17 @@ def differential_credit(place: int | None) -> float:
     return 0.0 if place is None else PLACE_CREDIT[place - 1]
 
 
-def check_differential(differential: Sequence[str], kb: KnowledgeBase) -> str | None:
+def check_differential(differential: Sequence[str], kb: KnowledgeBase) -> InputError | None:
     """What is wrong with a differential (None when it is valid): at most three known entries, each once."""
     if len(differential) > MAX_DIFFERENTIAL:
-        return f"a differential lists at most {MAX_DIFFERENTIAL} entries"
+        return InputError("invalid_differential", "a differential lists at most %(max)s entries", max=MAX_DIFFERENTIAL)
     if len(set(differential)) != len(differential):
-        return "each entry may appear in the differential once"
+        return InputError("invalid_differential", "each entry may appear in the differential once")
     unknown = [e for e in differential if e not in _entry_ids(kb)]
     if unknown:
-        return f"unknown entry {unknown[0]!r}: use an id of the differential's choices (GET /api/v1/cases/<id>)"
+        return InputError(
+            "invalid_differential",
+            "unknown entry %(entry)s: use an id of the differential's choices (GET /api/v1/cases/<id>)",
+            entry=repr(unknown[0]),
+        )
     return None

@@ -170,24 +170,37 @@ def validate_attempt(attempt: Attempt, kb: KnowledgeBase) -> None:
     """Raise InputError (with the API's error code) unless every part of the attempt is valid."""
     for slug in attempt.findings:
         if slug not in kb.findings:
-            raise InputError("unknown_finding", f"unknown finding {slug!r}: not a slug of /api/v1/findings")
+            raise InputError(
+                "unknown_finding", "unknown finding %(slug)s: not a slug of /api/v1/findings", slug=repr(slug)
+            )
     if attempt.lean not in LEANS:
-        raise InputError("invalid_lean", f"invalid lean {attempt.lean!r}: use recessive, dominant or indeterminate")
+        raise InputError(
+            "invalid_lean", "invalid lean %(lean)s: use recessive, dominant or indeterminate", lean=repr(attempt.lean)
+        )
     for slug in attempt.mechanisms:
         if slug not in kb.mechanisms:
-            raise InputError("unknown_mechanism", f"unknown mechanism {slug!r}: use one of {', '.join(kb.mechanisms)}")
+            raise InputError(
+                "unknown_mechanism",
+                "unknown mechanism %(slug)s: use one of %(allowed)s",
+                slug=repr(slug),
+                allowed=", ".join(kb.mechanisms),
+            )
     if not CONFIDENCE_MIN <= attempt.confidence <= CONFIDENCE_MAX:
         raise InputError(
             "invalid_confidence",
-            f"confidence must be a whole number from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}",
+            "confidence must be a whole number from %(min)s to %(max)s",
+            min=CONFIDENCE_MIN,
+            max=CONFIDENCE_MAX,
         )
     problem = check_differential(attempt.differential, kb)
     if problem:
-        raise InputError("invalid_differential", problem)
+        raise problem
     if attempt.next_step is not None and attempt.next_step not in {c.id for c in next_step_choices(kb)}:
         raise InputError(
             "invalid_next_step",
-            f"unknown next step {attempt.next_step!r}: use one of {', '.join(c.id for c in next_step_choices(kb))}",
+            "unknown next step %(step)s: use one of %(allowed)s",
+            step=repr(attempt.next_step),
+            allowed=", ".join(c.id for c in next_step_choices(kb)),
         )
 
 
@@ -198,12 +211,12 @@ def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
         raise InputError("invalid_body", "the body must be a JSON object")
     unknown = sorted(set(body) - {"findings", "lean", "mechanisms", "confidence", "stage", "differential", "next_step"})
     if unknown:
-        raise InputError("invalid_body", f"unknown field(s): {', '.join(unknown)}")
+        raise InputError("invalid_body", "unknown field(s): %(fields)s", fields=", ".join(unknown))
     lists = {}
     for name in ("findings", "mechanisms"):
         value = body.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InputError(f"invalid_{name}", f"{name} must be a list of slugs")
+            raise InputError(f"invalid_{name}", "%(name)s must be a list of slugs", name=name)
         lists[name] = tuple(dict.fromkeys(v.strip() for v in value))
     lean = body.get("lean")
     if not isinstance(lean, str):
@@ -212,7 +225,9 @@ def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
     if confidence is None:
         raise InputError(
             "invalid_confidence",
-            f"confidence is required: a whole number from {CONFIDENCE_MIN} to {CONFIDENCE_MAX}",
+            "confidence is required: a whole number from %(min)s to %(max)s",
+            min=CONFIDENCE_MIN,
+            max=CONFIDENCE_MAX,
         )
     stage = None
     if "stage" in body:  # given, it is a number (the schema's integer): null is refused, as any other non-number

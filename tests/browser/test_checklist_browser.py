@@ -277,3 +277,24 @@ def test_the_hpo_combobox_is_used_with_the_keyboard_and_the_term_reaches_the_res
     page.get_by_role("button", name="Show the result").last.click()
     expect(page.locator("#hpo-list")).to_contain_text("NOT HP:0000256 Macrocephaly")
     expect(page.locator("#hpo-list")).to_contain_text("HP:0002901 Hypocalcemia")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844), (360, 740)])
+def test_in_spanish_every_tri_state_row_and_the_language_switch_keep_to_one_line(browser, live_server, width, height):
+    """Spanish words are longer ("No evaluado"): a row's three choices stay on one line beside the
+    result so far on a desktop and on a phone, and the header's language switch is one line."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="es-ES")
+    page = context.new_page()
+    page.goto(live_server + "/?lang=es")
+    rows = page.evaluate(
+        """Array.from(document.querySelectorAll('fieldset.finding')).map(f => new Set(
+            Array.from(f.querySelectorAll('label.st')).map(l => Math.round(l.getBoundingClientRect().top))).size)"""
+    )
+    assert rows and set(rows) == {1}, "a row's Presente / Ausente / No evaluado on one line"
+    switch = page.evaluate(
+        """new Set(Array.from(document.querySelectorAll('.lang-switch li'))
+            .map(l => Math.round(l.getBoundingClientRect().top))).size"""
+    )
+    assert switch == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()

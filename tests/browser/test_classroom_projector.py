@@ -114,3 +114,40 @@ def test_the_pairing_code_counts_its_minute_down_on_the_projector(browser: Brows
     page.wait_for_timeout(3200)
     assert first - 4 <= int(left.inner_text()) <= first - 2  # counted down in place, no reload
     assert overflow(page, page.url) == []
+
+
+def test_the_lobby_in_spanish_fits_the_screen_with_every_nickname_above_the_links(browser: Browser, live_server):
+    """Spanish words are longer: the educator's bar, the loopback address warning (the test server is
+    on 127.0.0.1) and the nicknames still fit, none of them under the screens' links."""
+    body = {
+        "title": "Semana 3: huesos frágiles",
+        "case_ids": LIBRARY[:3],
+        "pace": "educator",
+        "feedback": "after_reveal",
+    }
+    made = post_json(live_server + "/api/v1/exercises", body)
+    code = made["code"]
+    for nickname in ("Ana", "Benjamín", "Carolina", "Diego", "Esperanza"):
+        student = browser.new_context()
+        joining = student.new_page()
+        joining.goto(f"{live_server}/join?lang=es")
+        joining.fill("input[name=code]", code)
+        joining.fill("input[name=nickname]", nickname)
+        joining.locator("form.cls-form input[type=submit]").click()
+        student.close()
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server}/classroom/{code}/claim?lang=es#{made['educator_key']}")
+    page.get_by_role("button", name="Abrir el panel").click()
+    wrong = {}
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server}/classroom/{code}/projector")
+        assert page.locator(".address-warning").is_visible() and "Esperanza" in page.locator(".pj-names").inner_text()
+        names, links, scroll = page.evaluate(
+            """[document.querySelector('.pj-names').getBoundingClientRect().bottom,
+                document.querySelector('.pj-nav').getBoundingClientRect().top,
+                document.documentElement.scrollHeight]"""
+        )
+        if names > links or scroll > height:
+            wrong[f"{width}x{height}"] = (names, links, scroll)
+    assert wrong == {}

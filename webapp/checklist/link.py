@@ -12,6 +12,7 @@ from rules import Parsed
 from rules import load_hpo
 from rules import parse_request
 
+from ..infra.errors import input_message
 from ..infra.knowledge import kb
 
 # The link's query parameters; any other is refused (a 400), so a mistyped link does not pass unseen.
@@ -61,4 +62,4 @@ def parsed_query() -> Parsed:
     try:
         return parse_request(_query_body(), kb(), load_hpo())
     except InputError as err:
-        abort(400, err.message)
+        abort(400, input_message(err))

@@ -18,6 +18,7 @@ from rules import load_hpo
 from rules import load_hpo_labels
 from rules import parse_request
 
+from ..infra.errors import input_message
 from ..infra.knowledge import kb
 from ..infra.prerender import prerendered
 from .differential import page_view
@@ -110,7 +111,7 @@ def assess() -> ResponseReturnValue:
     try:
         parsed = parse_request(form.body(knowledge), knowledge, load_hpo())
     except InputError as err:
-        abort(400, err.message)
+        abort(400, input_message(err))
     if nothing_entered(parsed.answers, parsed):  # no result for an empty checklist: the form again, saying so
         return render_template(
             "checklist/form.html", **form_context(form, knowledge, nothing_entered=gettext(NOTHING_ENTERED))

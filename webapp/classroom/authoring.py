@@ -13,6 +13,7 @@ from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from flask_babel import ngettext
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms (3.2) lacks it
 
 from rules import MAX_SEED
@@ -44,7 +45,8 @@ def _written_choices(educator: Any) -> list[SelectChoice]:
     choices = [SelectChoice(c.id, f"{c.title} ({difficulty_word(c.difficulty)})") for c in load_cases().values()]
     if educator is not None:
         choices = [
-            SelectChoice(a.case_id, f"Your case: {a.title}") for a in service.educator_cases(educator.id)
+            SelectChoice(a.case_id, gettext("Your case: %(title)s", title=a.title))
+            for a in service.educator_cases(educator.id)
         ] + choices
     return choices
 
@@ -147,7 +149,7 @@ def duplicate(code: str) -> ResponseReturnValue:
     """A new exercise with the same cases and settings (no answers), for the next group."""
     exercise = identity.educator_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     copy = service.duplicate_exercise(exercise, kb())
     return redirect(url_for("classroom.created", code=copy.code))
 
@@ -162,7 +164,7 @@ def _written_cases(educator: Any) -> list[tuple[Any, str]]:
 
 def _use_words(count: int) -> str:
     """How many exercises use a case, in words ("2 exercises"); "" for none."""
-    return service.plural(count, "exercise") if count else ""
+    return ngettext("%(num)s exercise", "%(num)s exercises", count) if count else ""
 
 
 @bp.route("/classroom/cases/<int(max=2147483647):number>/delete", methods=["GET", "POST"])  # an SQL integer
@@ -172,7 +174,7 @@ def delete_case(number: int) -> ResponseReturnValue:
     row = service.own_authored_case(educator, number)  # 404 for a case that is not this browser's
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
-            abort(400, "The form expired. Reload the page and try again.")
+            abort(400, gettext("The form expired. Reload the page and try again."))
         service.delete_authored_case(educator, number)  # 409 while an exercise uses it
         return redirect(url_for("classroom.new", deleted="1"))
     uses = service.case_uses(row.educator_id).get(row.case_id, 0)
@@ -209,7 +211,7 @@ def _author_page(number: int | None) -> ResponseReturnValue:
             service.save_authored_case(educator, payload, knowledge, number)
         except KnowledgeError as err:  # the service rolled the change back
             detail = str(err).removeprefix(f"case {service.DRAFT_ID!r}").lstrip(": ")
-            form.form_errors.append(f"The case is not valid: {detail}.")
+            form.form_errors.append(gettext("The case is not valid: %(detail)s.", detail=detail))
         else:
             if key is not None:
                 identity.remember_educator(key, new=True)  # /classroom/new shows the new key

@@ -16,6 +16,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from markupsafe import Markup
 
 from ..infra.knowledge import kb
@@ -33,6 +34,7 @@ from .presenters import ANSWER_COLUMNS
 from .presenters import STUDENT_COLUMNS
 from .presenters import ClassResults
 from .presenters import answers_csv
+from .presenters import csv_meaning
 from .presenters import present_pace
 from .presenters import present_student_answers
 from .presenters import projector_fit
@@ -69,7 +71,9 @@ def recovery_file(code: str) -> ResponseReturnValue:
     exercise = identity.educator_exercise(code)
     key = identity.new_key()
     if key is None:
-        abort(410, "The recovery link is shown only once, before the dashboard opens; keep the copy you saved.")
+        abort(
+            410, gettext("The recovery link is shown only once, before the dashboard opens; keep the copy you saved.")
+        )
     text = render_template(
         "classroom/recovery.txt", exercise=exercise, recovery_url=identity.recovery_url(exercise.code, key)
     )
@@ -87,7 +91,7 @@ def recovery_file(code: str) -> ResponseReturnValue:
 def sign_out() -> ResponseReturnValue:
     """Forget the educator on this browser (their recovery link signs it in again)."""
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     identity.forget_educator()
     return redirect(url_for("classroom.new", signed_out="1"))
 
@@ -340,7 +344,7 @@ def reveal(code: str) -> ResponseReturnValue:
     educator paces, the open case), to the room and the students."""
     exercise = identity.controller_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     given = request.form.get("case_id") or None
     service.reveal(exercise, given and (service.exercise_case_by_token(exercise, given) or given))
     return _back(exercise)
@@ -351,7 +355,7 @@ def _control(code: str, control: Any) -> ResponseReturnValue:
     dashboard, the projector or the paired phone."""
     exercise = identity.controller_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     control(exercise, kb())
     return _back(exercise)
 
@@ -381,7 +385,7 @@ def remove_student(code: str, student_id: int) -> ResponseReturnValue:
     dashboard (the nickname is free again); back where it was pressed."""
     exercise = identity.educator_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     service.remove_student(exercise, student_id)
     if request.form.get("back") == "dashboard":
         return redirect(url_for("classroom.dashboard", code=exercise.code) + "#live-students")
@@ -394,7 +398,7 @@ def readmit(code: str, student_id: int) -> ResponseReturnValue:
     over, with its answers: a student who lost both their browser and their rejoin code."""
     exercise = identity.educator_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     service.readmit(exercise, service.exercise_student(exercise, student_id).nickname)
     return _lobby(exercise)
 
@@ -404,11 +408,11 @@ def move(code: str) -> ResponseReturnValue:
     """Move a case one place up or down in the exercise's order."""
     exercise = identity.educator_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the dashboard and try again.")
+        abort(400, gettext("The form expired. Reload the dashboard and try again."))
     try:
         position = int(request.form.get("position", ""))
     except ValueError:
-        abort(400, "Say which case to move.")
+        abort(400, gettext("Say which case to move."))
     service.move_case(exercise, position, -1 if request.form.get("direction") == "up" else 1)
     return redirect(url_for("classroom.dashboard", code=exercise.code) + "#order")
 
@@ -468,13 +472,15 @@ def _csv_file(body: str, filename: str) -> Response:
 @bp.get("/classroom/csv-columns")
 def csv_columns() -> ResponseReturnValue:
     """What each column of the two CSV files means (no class data: open to anyone)."""
-    return render_template("classroom/csv_columns.html", answers=ANSWER_COLUMNS, students=STUDENT_COLUMNS)
+    answers = [(name, csv_meaning(meaning)) for name, meaning in ANSWER_COLUMNS]
+    students = [(name, csv_meaning(meaning)) for name, meaning in STUDENT_COLUMNS]
+    return render_template("classroom/csv_columns.html", answers=answers, students=students)
 
 
 def _set_open(code: str, is_open: bool) -> ResponseReturnValue:
     exercise = identity.educator_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the dashboard and try again.")
+        abort(400, gettext("The form expired. Reload the dashboard and try again."))
     service.set_open(exercise, is_open)
     return redirect(url_for("classroom.dashboard", code=exercise.code))
 

@@ -32,6 +32,7 @@ from flask import g
 from flask import request
 from flask import session
 from flask import url_for
+from flask_babel import gettext
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
 
@@ -431,7 +432,7 @@ def rejoin(exercise: Exercise, nickname: str, code: str) -> Student:
         cfg["SECRET_KEY"],
         cfg["REJOIN_RATE_LIMIT"],
         cfg["JOIN_RATE_WINDOW_SECONDS"],
-        "wrong rejoin codes for this nickname",
+        gettext("wrong rejoin codes for this nickname"),
         "rejoin",
     )
     service.check_failures(*limit)
@@ -439,7 +440,9 @@ def rejoin(exercise: Exercise, nickname: str, code: str) -> Student:
     if student is None:
         service.count_failure(*limit)
         raise service.ClassroomError(
-            403, "invalid_rejoin_code", "This rejoin code does not match that nickname. Check both and try again."
+            403,
+            "invalid_rejoin_code",
+            gettext("This rejoin code does not match that nickname. Check both and try again."),
         )
     return student
 
@@ -449,7 +452,7 @@ def joined(code: str) -> tuple[Exercise, Student]:
     exercise = lookup(code)
     student = session_student(exercise)
     if student is None:
-        abort(403, "Join this exercise first: go to the join page and enter the code and a nickname.")
+        abort(403, gettext("Join this exercise first: go to the join page and enter the code and a nickname."))
     return exercise, student
 
 
@@ -474,7 +477,7 @@ def api_student(exercise: Exercise, nickname: str, token: object, create: bool =
                 cfg["SECRET_KEY"],
                 cfg["JOIN_RATE_LIMIT"],
                 cfg["JOIN_RATE_WINDOW_SECONDS"],
-                "wrong student tokens from this network",
+                gettext("wrong student tokens from this network"),
                 overall=cfg["JOIN_GLOBAL_RATE_LIMIT"],
             )
         raise

@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
+from markupsafe import Markup
+from markupsafe import escape
 
 from rules import Case
 from rules import DecisionMarks
@@ -24,6 +26,7 @@ from rules import next_step_choices
 from ..models import utcnow
 from ..practice.forms import entry_label
 from ..wording import DISCLAIMER
+from ..wording import N_
 from . import charts
 from .service import Answer
 from .service import ExerciseFacts
@@ -33,57 +36,78 @@ from .stats import DecisionStats
 from .stats import ExerciseStats
 
 # The two CSV files of an exercise and what each column means (the data dictionary: the page
-# /classroom/csv-columns and docs/classroom.md list the same).
+# /classroom/csv-columns and docs/classroom.md list the same). A value or name as the file holds it
+# is between backticks: the page shows it as code, the same in every language (csv_meaning).
 ANSWER_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("exercise", "The exercise's join code."),
-    ("case_position", "The case's place in the exercise (1, 2, ...)."),
-    ("case_id", "The case's identifier (a library case, a simulated patient, or authored-<n> for a case you wrote)."),
-    ("case_title", "The case's title."),
-    ("expected_lean", "The inheritance lean of the case's answer key."),
-    ("nickname", "The student's nickname (no real names are asked for)."),
-    ("answered", "yes if the student answered this case, no if not (the answer columns are then empty)."),
-    ("submitted_at_utc", "When the answer was last saved, in UTC (YYYY-MM-DD HH:MM:SS)."),
-    ("late", "yes if the answer came within the grace period after its case closed (kept, and marked late), else no."),
-    ("lean", "The inheritance lean the student chose."),
-    ("lean_right", "yes if that lean is the expected one, else no."),
-    ("confidence_percent", "The confidence the student gave, in percent."),
-    ("score_percent", "The answer's score, in percent, as the student's feedback shows it."),
-    ("findings", 'The findings the student ticked, by label, separated by "; ".'),
-    ("findings_hpo", "The HPO ids of those findings, in the same order."),
-    ("finding_slugs", 'The same findings as the app\'s identifiers, separated by ";".'),
-    ("missed_key_findings", "Findings of the answer key the student did not tick (misses), by label."),
-    ("missed_count", "How many key findings the student missed."),
-    ("overcalled_findings", "Findings the student ticked that are not in the answer key (over-calls), by label."),
-    ("overcalled_count", "How many findings the student over-called."),
-    ("mechanisms", "The mechanisms the student chose, by title."),
-    ("mechanism_slugs", "The same mechanisms as the app's identifiers."),
+    ("exercise", N_("The exercise's join code.")),
+    ("case_position", N_("The case's place in the exercise (1, 2, ...).")),
+    (
+        "case_id",
+        N_("The case's identifier (a library case, a simulated patient, or `authored-<n>` for a case you wrote)."),
+    ),
+    ("case_title", N_("The case's title.")),
+    ("expected_lean", N_("The inheritance lean of the case's answer key.")),
+    ("nickname", N_("The student's nickname (no real names are asked for).")),
+    ("answered", N_("`yes` if the student answered this case, `no` if not (the answer columns are then empty).")),
+    ("submitted_at_utc", N_("When the answer was last saved, in UTC (YYYY-MM-DD HH:MM:SS).")),
+    (
+        "late",
+        N_(
+            "`yes` if the answer came within the grace period after its case closed (kept, and marked late), else `no`."
+        ),
+    ),
+    ("lean", N_("The inheritance lean the student chose.")),
+    ("lean_right", N_("`yes` if that lean is the expected one, else `no`.")),
+    ("confidence_percent", N_("The confidence the student gave, in percent.")),
+    ("score_percent", N_("The answer's score, in percent, as the student's feedback shows it.")),
+    ("findings", N_("The findings the student ticked, by label, separated by `; `.")),
+    ("findings_hpo", N_("The HPO ids of those findings, in the same order.")),
+    ("finding_slugs", N_("The same findings as the app's identifiers, separated by `;`.")),
+    ("missed_key_findings", N_("Findings of the answer key the student did not tick (misses), by label.")),
+    ("missed_count", N_("How many key findings the student missed.")),
+    ("overcalled_findings", N_("Findings the student ticked that are not in the answer key (over-calls), by label.")),
+    ("overcalled_count", N_("How many findings the student over-called.")),
+    ("mechanisms", N_("The mechanisms the student chose, by title.")),
+    ("mechanism_slugs", N_("The same mechanisms as the app's identifiers.")),
     (
         "differential",
-        'The types or genes the student ranked, best first, separated by "; " (empty unless the exercise asks '
-        "for the differential and the student gave one).",
+        N_(
+            "The types or genes the student ranked, best first, separated by `; ` (empty unless the exercise asks "
+            "for the differential and the student gave one)."
+        ),
     ),
-    ("differential_ids", 'The same entries as the app\'s identifiers (OMIM or Orphanet), separated by ";".'),
+    ("differential_ids", N_("The same entries as the app's identifiers (OMIM or Orphanet), separated by `;`.")),
     (
         "differential_credit_percent",
-        "The differential's credit, in percent: 100 with the case's entry first, 50 second, 25 third, 0 not "
-        "listed (empty when not given, or when the case stands for no entry of the ranking).",
+        N_(
+            "The differential's credit, in percent: 100 with the case's entry first, 50 second, 25 third, 0 not "
+            "listed (empty when not given, or when the case stands for no entry of the ranking)."
+        ),
     ),
-    ("next_step", "The next step the student chose (empty unless asked and given)."),
-    ("next_step_id", "The same next step as the app's identifier."),
-    ("next_step_keyed", "yes if that next step is one the case's findings call for, no if not (empty when not given)."),
-    ("notes", "The disclaimer: educational use only, not a diagnosis."),
+    ("next_step", N_("The next step the student chose (empty unless asked and given).")),
+    ("next_step_id", N_("The same next step as the app's identifier.")),
+    (
+        "next_step_keyed",
+        N_("`yes` if that next step is one the case's findings call for, `no` if not (empty when not given)."),
+    ),
+    ("notes", N_("The disclaimer: educational use only, not a diagnosis.")),
 )
 STUDENT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("exercise", "The exercise's join code."),
-    ("nickname", "The student's nickname."),
-    ("cases", "How many cases the exercise has."),
-    ("cases_answered", "How many of them the student answered."),
-    ("mean_score_percent", "The mean score of the student's answers, in percent (empty when none)."),
-    ("lean_right", "In how many answered cases the student chose the expected lean."),
-    ("missed_total", "Key findings missed, added up over the answered cases."),
-    ("overcalled_total", "Findings over-called, added up over the answered cases."),
-    ("notes", "The disclaimer: educational use only, not a diagnosis."),
+    ("exercise", N_("The exercise's join code.")),
+    ("nickname", N_("The student's nickname.")),
+    ("cases", N_("How many cases the exercise has.")),
+    ("cases_answered", N_("How many of them the student answered.")),
+    ("mean_score_percent", N_("The mean score of the student's answers, in percent (empty when none).")),
+    ("lean_right", N_("In how many answered cases the student chose the expected lean.")),
+    ("missed_total", N_("Key findings missed, added up over the answered cases.")),
+    ("overcalled_total", N_("Findings over-called, added up over the answered cases.")),
+    ("notes", N_("The disclaimer: educational use only, not a diagnosis.")),
 )
+
+
+def csv_meaning(meaning: str) -> Markup:
+    """A column's meaning in the page's language, with the file's own values (between backticks) as code."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(gettext(meaning)))))
 
 
 def status(exercise: ExerciseFacts, now: datetime | None = None) -> dict[str, Any]:
@@ -165,11 +189,11 @@ def present_pace(pace: str, state: dict[str, Any], cases: Sequence[Case]) -> dic
     if state["state"] != "running":
         advance = None
     elif stage is not None and stage < stages and not state["revealed"]:
-        advance = f"Show stage {stage + 1} of {stages}"
+        advance = gettext("Show stage %(n)s of %(total)s", n=stage + 1, total=stages)
     elif n < len(cases):
-        advance = f"Open case {n + 1}"
+        advance = gettext("Open case %(n)s", n=n + 1)
     else:
-        advance = "End the class"
+        advance = gettext("End the class")
     return {**state, "total": len(cases), "stages": stages, "advance": advance}
 
 

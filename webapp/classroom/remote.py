@@ -12,6 +12,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from ..models import Exercise
 from . import bp
@@ -33,7 +34,7 @@ def _laptop(code: str) -> Exercise:
     """The exercise of the educator's laptop pressing a pairing button (with its CSRF token)."""
     exercise = identity.educator_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     return exercise
 
 
@@ -80,7 +81,7 @@ def remote_sign_out(code: str) -> ResponseReturnValue:
     """On the paired phone: sign this phone out as the remote (it forgets the recovery link too)."""
     exercise = identity.lookup(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     identity.forget_remote(exercise)
     return render_template("classroom/remote_signed_out.html", exercise=exercise, every_phone=False)
 
@@ -100,7 +101,7 @@ def pair(code: str) -> ResponseReturnValue:
             _secret(),
             cfg["PAIR_RATE_LIMIT"],
             cfg["JOIN_RATE_WINDOW_SECONDS"],
-            "wrong pairing codes from this network",
+            gettext("wrong pairing codes from this network"),
             "pair",
         )
         secret = service.new_phone_secret()

@@ -19,6 +19,7 @@ import time
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -81,7 +82,10 @@ def withheld(case_id: str) -> bool:
     return case_id in withheld_ids()
 
 
-WITHHELD_MESSAGE = (
-    "This case is part of a class exercise whose answers are not revealed yet: its feedback comes "
-    f"back here once the educator reveals it, or at most {WITHHOLD_HOURS} hours after the exercise opened."
-)
+def withheld_message() -> str:
+    """Why practice holds back a case's feedback, in the request's language."""
+    return gettext(
+        "This case is part of a class exercise whose answers are not revealed yet: its feedback comes "
+        "back here once the educator reveals it, or at most %(hours)s hours after the exercise opened.",
+        hours=WITHHOLD_HOURS,
+    )

@@ -29,6 +29,7 @@ from werkzeug.exceptions import HTTPException
 from rules import InputError
 
 from ..extensions import db
+from ..limits import BODY_MAX_WORDS
 from ..limits import TOO_LARGE
 from ..wording import N_
 from ..wording import disclaimer
@@ -109,31 +110,38 @@ def http_message(err: HTTPException, status: int) -> str:
 
 def csrf_message(reason: str) -> str:
     """What went wrong with a refused form, in words a user can act on (Flask-WTF's reason kept)."""
-    again = "Reload the page and try again."
+    again = gettext("Reload the page and try again.")
     if "session token is missing" in reason:
         if not request.is_secure and current_app.config.get("SESSION_COOKIE_SECURE"):
-            what = (
+            what = gettext(
                 "Your browser did not send back this site's session cookie: the server marks it "
                 "Secure (HTTPS only, SESSION_COOKIE_SECURE=1) but this page came over plain HTTP. "
                 "Open the site with https://, or unset SESSION_COOKIE_SECURE to serve plain HTTP."
             )
         else:
-            what = (
+            what = gettext(
                 "Your browser did not send this site's session cookie (cookies blocked for this "
                 "site, or opened in another browser). Allow cookies for this site."
             )
     elif "token is missing" in reason:
-        what = "The form arrived without its security token (it did not come from this site's page)."
+        what = gettext("The form arrived without its security token (it did not come from this site's page).")
     elif "expired" in reason:
-        what = "The form's security token has expired."
+        what = gettext("The form's security token has expired.")
     elif "invalid" in reason or "do not match" in reason:
-        what = (
+        what = gettext(
             "The form's security token does not match this browser's session (the page is older "
             "than the session, or the server's key changed)."
         )
     else:
-        what = "The form was not sent from this site."
-    return f"{what} {again} ({reason})"
+        what = gettext("The form was not sent from this site.")
+    return f"{what} {again} ({reason})"  # Flask-WTF's reason stays as it said it
+
+
+def input_message(err: InputError) -> str:
+    """The rules' refusal of an input in the request's language: its English sentence (a template with
+    the input's values as parameters) looked up in the catalog, which `make translations` fills from
+    rules/ too (babel.cfg); a sentence the catalog lacks stays English."""
+    return gettext(err.template, **err.params)
 
 
 def domain_error_response(err: DomainError) -> Response:
@@ -160,7 +168,7 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(InputError)
     def _input(err: InputError) -> ResponseReturnValue:
-        return error_response(400, err.message, err.code)
+        return error_response(400, input_message(err), err.code)
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> ResponseReturnValue:
@@ -170,7 +178,7 @@ def register_errorhandlers(app: Flask) -> None:
     def _http(err: HTTPException) -> ResponseReturnValue:
         status = err.code or 500
         if status == 413:
-            return error_response(413, TOO_LARGE)
+            return error_response(413, gettext(TOO_LARGE, limit=BODY_MAX_WORDS))
         response = make_response(error_response(status, http_message(err, status)))
         # Keep what the exception's own response would have said, e.g. a 405's Allow (RFC 9110).
         for name, value in err.get_headers():

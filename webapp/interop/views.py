@@ -15,6 +15,7 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from rules import InputError
@@ -28,6 +29,7 @@ from ..checklist.forms import checklist_form_class
 from ..checklist.link import parsed_query
 from ..checklist.terms import form_context
 from ..infra.errors import error_response
+from ..infra.errors import input_message
 from ..infra.errors import wants_json
 from ..infra.knowledge import kb
 from ..infra.ratelimit import rate_limited
@@ -60,7 +62,8 @@ def import_checklist() -> ResponseReturnValue:
     form = ImportForm()
     try:
         if not form.validate_on_submit():
-            raise InputError("invalid_import", " ".join(e for errs in form.errors.values() for e in errs))
+            problems = " ".join(e for errs in form.errors.values() for e in errs)  # translated by the form
+            raise InputError("invalid_import", problems)
         payload = form.payload()
         if isinstance(payload, bytes):
             imported = import_bytes(payload, knowledge, hpo)
@@ -69,7 +72,8 @@ def import_checklist() -> ResponseReturnValue:
     except InputError as err:
         checklist = checklist_form_class(knowledge)(formdata=None)
         return render_template(
-            "checklist/form.html", **form_context(checklist, knowledge, import_form=form, import_error=err.message)
+            "checklist/form.html",
+            **form_context(checklist, knowledge, import_form=form, import_error=input_message(err)),
         ), 400
     checklist = checklist_form_class(knowledge)(formdata=None)
     answers = imported.parsed.answers
@@ -86,7 +90,7 @@ def import_checklist() -> ResponseReturnValue:
 def too_large(err: RequestEntityTooLarge) -> ResponseReturnValue:
     """A friendly page when the upload is over the size limit."""
     if wants_json():
-        return error_response(413, TOO_LARGE)
+        return error_response(413, gettext(TOO_LARGE, limit=BODY_MAX_WORDS))
     return render_template("interop/too_large.html", limit=BODY_MAX_WORDS), 413
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -21,13 +22,15 @@ from rules import load_cases
 from ..classroom import service
 from ..limits import TITLE_MAX
 from ..practice.forms import CheckboxesField
+from ..wording import difficulty_word
 
 
 def picker_choices(educator: Any) -> list[SelectChoice]:
     """The course's own written cases first, then the library's."""
-    choices = [SelectChoice(c.id, f"{c.title} ({c.difficulty})") for c in load_cases().values()]
+    choices = [SelectChoice(c.id, f"{c.title} ({difficulty_word(c.difficulty)})") for c in load_cases().values()]
     own = [
-        SelectChoice(a.case_id, _l("Your case: %(title)s", title=a.title)) for a in service.educator_cases(educator.id)
+        SelectChoice(a.case_id, gettext("Your case: %(title)s", title=a.title))
+        for a in service.educator_cases(educator.id)
     ]
     return own + choices
 

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -153,7 +154,7 @@ def learner(link: LtiLink, exercise: Exercise, subject: str, max_students: int) 
         if joined is not None:
             break
     else:
-        raise service.ClassroomError(409, "nickname_taken", "No free nickname: try the launch again.")
+        raise service.ClassroomError(409, "nickname_taken", gettext("No free nickname: try the launch again."))
     db.session.add(LtiLearner(link_id=link.id, student_id=joined.student.id, subject=subject))
     try:
         db.session.commit()

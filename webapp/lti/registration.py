@@ -22,6 +22,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from pylti1p3.dynamic_registration import DynamicRegistration
 
 from . import bp
@@ -133,12 +134,15 @@ def register() -> ResponseReturnValue:
     if not secret:
         abort(404)
     if not hmac.compare_digest(str(secret).encode(), request.args.get("key", "").encode()):
-        abort(403, "This registration link is not the tool's.")
+        abort(403, gettext("This registration link is not the tool's."))
     if not request.args.get("openid_configuration"):
-        abort(400, "The LMS did not send its configuration (openid_configuration).")
+        abort(400, gettext("The LMS did not send its configuration (openid_configuration)."))
     try:
         entry = ToolRegistration().register()
     except Exception as err:  # noqa: BLE001  (whatever the platform answered: a clear 502, never a 500)
         log.warning("LTI dynamic registration failed: %s", type(err).__name__)
-        abort(502, "The LMS did not accept the registration; try again, or register the tool by hand (docs/lti.md).")
+        abort(
+            502,
+            gettext("The LMS did not accept the registration; try again, or register the tool by hand (docs/lti.md)."),
+        )
     return render_template("lti/registered.html", client_id=entry["client_id"])

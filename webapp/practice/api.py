@@ -25,8 +25,8 @@ from ..api.common import json_body
 from ..api.common import ok
 from ..api.schemas import ERROR
 from ..api.schemas import ref
-from ..classroom.withheld import WITHHELD_MESSAGE
 from ..classroom.withheld import withheld
+from ..classroom.withheld import withheld_message
 from ..extensions import csrf
 from ..infra.knowledge import kb
 from ..infra.language import current_language
@@ -77,7 +77,7 @@ def attempt(case_id: str) -> Response:
     current = _case(case_id)
     knowledge = kb()
     if withheld(current.id):
-        raise ApiError(409, "case_withheld", WITHHELD_MESSAGE)
+        raise ApiError(409, "case_withheld", withheld_message())
     scored = score_attempt(current, parse_attempt(json_body(), knowledge), knowledge)  # InputError: a 400
     return ok(present_feedback(scored, knowledge))
 

@@ -45,8 +45,8 @@ from rules import score_attempt
 from rules import summarize
 from rules import weak_spot_case
 
-from ..classroom.withheld import WITHHELD_MESSAGE
 from ..classroom.withheld import withheld
+from ..classroom.withheld import withheld_message
 from ..infra.knowledge import kb
 from ..infra.language import current_language
 from ..wording import N_
@@ -245,7 +245,7 @@ def case(case_id: str) -> ResponseReturnValue:
     form = AttemptForm(knowledge=knowledge, decisions=True) if request.method == "POST" else None
     if form is not None and form.validate_on_submit():
         if withheld(current.id):
-            abort(409, WITHHELD_MESSAGE)  # nothing recorded: the key stays hidden until the class's reveal
+            abort(409, withheld_message())  # nothing recorded: the key stays hidden until the class's reveal
         scored = score_attempt(current, replace(form.attempt(), stage=shown), knowledge)
         record = record_of(scored)
         session[SESSION_KEY] = append_record(session.get(SESSION_KEY), record, knowledge)
@@ -285,7 +285,7 @@ def feedback(case_id: str) -> ResponseReturnValue:
     if last is None or last[0] != current.id:
         return redirect(url_for("practice.case", case_id=case_id, via=via))
     if withheld(current.id):  # an attempt committed before the exercise began: its key is held too
-        abort(409, WITHHELD_MESSAGE)
+        abort(409, withheld_message())
     scored = score_attempt(current, last[1], knowledge)
     return render_template(
         "practice/feedback.html",

@@ -62,8 +62,9 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-copy]").forEach(function (btn) {
     btn.addEventListener("click", function () {
       var text = document.getElementById(btn.getAttribute("data-copy")).textContent;
+      var words = JSON.parse(btn.getAttribute("data-words") || "{}");  // in the page's language
       if (navigator.clipboard) {
-        navigator.clipboard.writeText(text).then(function () { btn.textContent = "Copied"; });
+        navigator.clipboard.writeText(text).then(function () { btn.textContent = words.copied || "Copied"; });
       }
     });
   });

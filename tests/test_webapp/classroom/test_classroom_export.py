@@ -9,8 +9,6 @@ import io
 import re
 from pathlib import Path
 
-from markupsafe import escape
-
 from tests.test_webapp.classroom.test_classroom_pages import CASES
 from tests.test_webapp.classroom.test_classroom_pages import answer
 from tests.test_webapp.classroom.test_classroom_pages import create
@@ -18,6 +16,7 @@ from tests.test_webapp.classroom.test_classroom_pages import join
 from tests.test_webapp.classroom.test_classroom_pages import perfect
 from webapp.classroom.presenters import ANSWER_COLUMNS
 from webapp.classroom.presenters import STUDENT_COLUMNS
+from webapp.classroom.presenters import csv_meaning
 from webapp.infra.knowledge import kb
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "classroom.md"
@@ -111,7 +110,7 @@ def test_the_dashboard_links_both_files_and_what_their_columns_mean(db_app, db_c
     html = columns.get_data(as_text=True)
     assert columns.status_code == 200 and "not a diagnosis" in html
     for name, meaning in (*ANSWER_COLUMNS, *STUDENT_COLUMNS):
-        assert f"<code>{name}</code>" in html and str(escape(meaning)) in html
+        assert f"<code>{name}</code>" in html and str(csv_meaning(meaning)) in html
 
 
 def test_the_docs_list_every_column():

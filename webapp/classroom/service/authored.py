@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
+from flask_babel import ngettext
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -21,7 +23,6 @@ from ...models import Educator
 from ...models import Exercise
 from ...models import ExerciseCase
 from .common import ClassroomError
-from .common import plural
 
 AUTHORED_PREFIX = "authored-"
 DRAFT_ID = "authored-draft"  # the id a case is validated under before it is stored
@@ -90,7 +91,7 @@ def own_authored_case(educator: Educator | None, number: int) -> AuthoredCase:
     """A case this educator wrote, by its number; 404 for any other (theirs to know, nobody else's)."""
     row = db.session.get(AuthoredCase, number)
     if row is None or educator is None or row.educator_id != educator.id:
-        raise ClassroomError(404, "not_found", "You wrote no case with this number (from this browser's key).")
+        raise ClassroomError(404, "not_found", gettext("You wrote no case with this number (from this browser's key)."))
     return row
 
 
@@ -114,8 +115,11 @@ def changeable_authored_case(educator: Educator | None, number: int) -> Authored
         raise ClassroomError(
             409,
             "case_in_use",
-            f"“{row.title}” is used in {plural(used, 'exercise')}, so it "
-            "stays as it is: their answers are judged against it.",
+            gettext(
+                "“%(title)s” is used in %(uses)s, so it stays as it is: their answers are judged against it.",
+                title=row.title,
+                uses=ngettext("%(num)s exercise", "%(num)s exercises", used),
+            ),
         )
     return row
 

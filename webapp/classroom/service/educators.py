@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ...extensions import db
@@ -54,9 +55,9 @@ def authorise_digest(exercise: Exercise, digest: str | None) -> None:
     """authorise() for the hash of a key (what a browser's educator cookie holds)."""
     if not digest:
         raise ClassroomError(
-            401, "unauthorized", "This page needs the educator key of the exercise.", claim_code=exercise.code
+            401, "unauthorized", gettext("This page needs the educator key of the exercise."), claim_code=exercise.code
         )
     if not hmac.compare_digest(exercise.educator.key_hash, digest):
         raise ClassroomError(
-            403, "forbidden", "This educator key does not open this exercise.", claim_code=exercise.code
+            403, "forbidden", gettext("This educator key does not open this exercise."), claim_code=exercise.code
         )

@@ -13,6 +13,7 @@ from datetime import datetime
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
@@ -29,7 +30,6 @@ from ...limits import CLASS_SIZE_MIN
 from ...limits import EXERCISE_CASES_MAX
 from ...limits import TIME_LIMIT_MAX
 from ...limits import TIME_LIMIT_MIN
-from ...limits import TIME_LIMIT_WORDS
 from ...limits import TITLE_MAX
 from ...models import Educator
 from ...models import Exercise
@@ -71,18 +71,24 @@ class Created:
 def _check_settings(feedback: str, pace: str, time_limit_minutes: int | None, minutes_per_case: int | None) -> None:
     """400 for a feedback mode or pace that does not exist, or a time limit of the wrong kind or size."""
     if feedback not in FEEDBACK_MODES:
-        raise ClassroomError(400, "invalid_feedback", 'feedback is "immediate" or "after_reveal".')
+        raise ClassroomError(400, "invalid_feedback", gettext('feedback is "immediate" or "after_reveal".'))
     if pace not in PACES:
-        raise ClassroomError(400, "invalid_pace", 'pace is "educator" or "self".')
+        raise ClassroomError(400, "invalid_pace", gettext('pace is "educator" or "self".'))
     if (pace == "self" and minutes_per_case is not None) or (pace == "educator" and time_limit_minutes is not None):
         raise ClassroomError(
             400,
             "invalid_time_limit",
-            "A class you pace takes minutes_per_case; a self-paced one takes time_limit_minutes "
-            "(for the whole exercise).",
+            gettext(
+                "A class you pace takes minutes_per_case; a self-paced one takes time_limit_minutes "
+                "(for the whole exercise)."
+            ),
         )
     if any(m is not None and not TIME_LIMIT_MIN <= m <= TIME_LIMIT_MAX for m in (time_limit_minutes, minutes_per_case)):
-        raise ClassroomError(400, "invalid_time_limit", f"The time limit is {TIME_LIMIT_WORDS}")
+        raise ClassroomError(
+            400,
+            "invalid_time_limit",
+            gettext("The time limit is %(min)s to %(max)s minutes.", min=TIME_LIMIT_MIN, max=TIME_LIMIT_MAX),
+        )
 
 
 def create_exercise(
@@ -105,14 +111,20 @@ def create_exercise(
     _check_settings(feedback, pace, time_limit_minutes, minutes_per_case)
     if max_students is not None and not CLASS_SIZE_MIN <= max_students <= CLASS_SIZE_MAX:
         raise ClassroomError(
-            400, "invalid_max_students", f"max_students is a whole number from {CLASS_SIZE_MIN} to {CLASS_SIZE_MAX}."
+            400,
+            "invalid_max_students",
+            gettext(
+                "The class size is a whole number from %(min)s to %(max)s.", min=CLASS_SIZE_MIN, max=CLASS_SIZE_MAX
+            ),
         )
     raw_length, title = len(title), one_line(title)
     if not title or raw_length > TITLE_MAX:  # the length as sent, as the form counts it
-        raise ClassroomError(400, "invalid_title", f"Give the exercise a title of 1 to {TITLE_MAX} characters.")
+        raise ClassroomError(
+            400, "invalid_title", gettext("Give the exercise a title of 1 to %(max)s characters.", max=TITLE_MAX)
+        )
     ids = list(dict.fromkeys(c.strip() for c in case_ids if c.strip()))
     if not ids or len(ids) > EXERCISE_CASES_MAX:
-        raise ClassroomError(400, "invalid_cases", f"Pick 1 to {EXERCISE_CASES_MAX} cases.")
+        raise ClassroomError(400, "invalid_cases", gettext("Pick 1 to %(max)s cases.", max=EXERCISE_CASES_MAX))
     educator = educator or educator_for_key(educator_key)
     resolved = []
     for case_id in ids:
@@ -122,7 +134,9 @@ def create_exercise(
             # names no case, is a case that is not there (404); any other id is malformed (400).
             there = authored_number(case_id) is not None or re.fullmatch(PUBLIC_CASE_ID_PATTERN, case_id)
             status = 404 if there else 400
-            raise ClassroomError(status, "unknown_case", f"There is no case {case_id!r} you can use.")
+            raise ClassroomError(
+                status, "unknown_case", gettext("There is no case %(id)s you can use.", id=repr(case_id))
+            )
         resolved.append(case.id)  # a practice case's public id is stored as the id it is written with
     ids = list(dict.fromkeys(resolved))
     key = None
@@ -148,7 +162,7 @@ def create_exercise(
             return Created(exercise, key)
         except IntegrityError:  # the code was taken (one chance in ~10^8): draw another
             db.session.rollback()
-    raise ClassroomError(503, "unavailable", "Could not draw a free join code; try again.")
+    raise ClassroomError(503, "unavailable", gettext("Could not draw a free join code; try again."))
 
 
 def find_exercise(code: str) -> Exercise | None:
@@ -203,7 +217,7 @@ def move_case(exercise: Exercise, position: int, step: int) -> None:
     """Move the case at `position` (0-based) one place up (step -1) or down (+1); the ends stay.
     409 once a class the educator paces has started (its open case is a position)."""
     if exercise.pace == "educator" and exercise.current_position is not None:
-        raise ClassroomError(409, "already_started", "The order is fixed once the class has started.")
+        raise ClassroomError(409, "already_started", gettext("The order is fixed once the class has started."))
     cases = list(exercise.cases)
     other = position + step
     if not (0 <= position < len(cases) and 0 <= other < len(cases)):
@@ -353,8 +367,10 @@ def lookup_exercise(code: str, client: str, secret: str, limit: int, window_seco
     exercise = find_exercise(code) if code else None
     if exercise is not None:
         return exercise
-    count_failure(client, secret, limit, window_seconds, "wrong join codes from this network", overall=overall)
-    raise ClassroomError(404, "unknown_code", "There is no exercise with this join code. Check it and try again.")
+    count_failure(client, secret, limit, window_seconds, gettext("wrong join codes from this network"), overall=overall)
+    raise ClassroomError(
+        404, "unknown_code", gettext("There is no exercise with this join code. Check it and try again.")
+    )
 
 
 def _failures(bucket: str, window_seconds: int) -> int:
@@ -367,7 +383,10 @@ def _failures(bucket: str, window_seconds: int) -> int:
 def _spent(what: str, window_seconds: int) -> ClassroomError:
     db.session.rollback()
     return ClassroomError(
-        429, "too_many_requests", f"Too many {what}; wait {window_seconds // 60} minutes.", retry_after=window_seconds
+        429,
+        "too_many_requests",
+        gettext("Too many %(what)s; wait %(minutes)s minutes.", what=what, minutes=window_seconds // 60),
+        retry_after=window_seconds,
     )
 
 

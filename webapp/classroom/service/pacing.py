@@ -21,6 +21,7 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
@@ -111,7 +112,7 @@ def _open(exercise: Exercise, row: ExerciseCase, kb: KnowledgeBase, now: datetim
 def _paced(exercise: Exercise) -> None:
     if exercise.pace != "educator":
         raise ClassroomError(
-            409, "not_paced", "This exercise runs at each student's own pace: there is nothing to start."
+            409, "not_paced", gettext("This exercise runs at each student's own pace: there is nothing to start.")
         )
 
 
@@ -119,7 +120,7 @@ def start(exercise: Exercise, kb: KnowledgeBase, now: datetime | None = None) ->
     """Open the first case (educator pace, from the lobby); 409 otherwise."""
     _paced(exercise)
     if state(exercise, now) != "lobby":
-        raise ClassroomError(409, "already_started", "This exercise has already started.")
+        raise ClassroomError(409, "already_started", gettext("This exercise has already started."))
     _open(exercise, exercise.cases[0], kb, now or utcnow())
     db.session.commit()
 
@@ -135,7 +136,7 @@ def advance(exercise: Exercise, kb: KnowledgeBase, now: datetime | None = None) 
         raise ClassroomError(
             409,
             "not_started" if current == "lobby" else "exercise_closed",
-            "Start the exercise first." if current == "lobby" else "This exercise is closed.",
+            gettext("Start the exercise first.") if current == "lobby" else gettext("This exercise is closed."),
         )
     row = current_case(exercise)
     assert row is not None  # running in educator pace: a case is open
@@ -164,13 +165,15 @@ def reveal(exercise: Exercise, case_id: str | None = None, now: datetime | None 
     if case_id is None:
         row = current_case(exercise)
         if row is None:
-            raise ClassroomError(409, "not_started", "Start the exercise first: no case is open.")
+            raise ClassroomError(409, "not_started", gettext("Start the exercise first: no case is open."))
     else:
         found = next((c for c in exercise.cases if c.case_id == case_id), None)
         if found is None:
-            raise ClassroomError(404, "unknown_case", f"Case {case_id!r} is not part of this exercise.")
+            raise ClassroomError(
+                404, "unknown_case", gettext("Case %(id)s is not part of this exercise.", id=repr(case_id))
+            )
         if exercise.pace == "educator" and found.opened_at is None:
-            raise ClassroomError(409, "case_not_open", "This case has not been opened yet.")
+            raise ClassroomError(409, "case_not_open", gettext("This case has not been opened yet."))
         row = found
     row.revealed_at = row.revealed_at or now
     db.session.commit()
@@ -180,7 +183,7 @@ def remove_student(exercise: Exercise, student_id: int) -> None:
     """Remove a student and their answers (the nickname is free again); 404 for another exercise's."""
     student = db.session.get(Student, student_id)
     if student is None or student.exercise_id != exercise.id:
-        raise ClassroomError(404, "not_found", "No student with this number in this exercise.")
+        raise ClassroomError(404, "not_found", gettext("No student with this number in this exercise."))
     db.session.execute(delete(Submission).where(Submission.student_id == student.id))
     db.session.delete(student)
     db.session.commit()
@@ -194,7 +197,7 @@ def readmit(exercise: Exercise, nickname: str, now: datetime | None = None) -> S
         select(Student).where(Student.exercise_id == exercise.id, Student.nickname_key == nickname.strip().casefold())
     ).scalar_one_or_none()
     if student is None:
-        raise ClassroomError(404, "not_found", "Nobody in this exercise uses that nickname.")
+        raise ClassroomError(404, "not_found", gettext("Nobody in this exercise uses that nickname."))
     student.readmit_until = (now or utcnow()) + timedelta(minutes=READMIT_MINUTES)
     db.session.commit()
     return student

@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 from typing import cast
 
+from flask_babel import gettext
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy import update
@@ -95,7 +96,7 @@ def new_pairing(exercise: Exercise, secret: str, now: datetime | None = None) ->
             return row.id, code
         except IntegrityError:  # the same code drawn for this exercise (it still existed): draw another
             db.session.rollback()
-    raise ClassroomError(503, "unavailable", "Could not draw a free pairing code; try again.")
+    raise ClassroomError(503, "unavailable", gettext("Could not draw a free pairing code; try again."))
 
 
 def claim_pairing(exercise: Exercise, code: str, phone_secret: str, secret: str, now: datetime | None = None) -> None:
@@ -118,8 +119,10 @@ def claim_pairing(exercise: Exercise, code: str, phone_secret: str, secret: str,
         raise ClassroomError(
             403,
             "invalid_pairing_code",
-            "This pairing code does not work: it was mistyped, has been used, or its minute has passed. "
-            "Ask for a new one on the projector.",
+            gettext(
+                "This pairing code does not work: it was mistyped, has been used, or its minute has passed. "
+                "Ask for a new one on the projector."
+            ),
         )
 
 
@@ -153,7 +156,7 @@ def confirm_pairing(
     row = db.session.get(RemotePairing, pairing_id) if pairing_id is not None else None
     if row is None or row.exercise_id != exercise.id or row.phone_hash is None or row.expires_at <= now:
         raise ClassroomError(
-            409, "pairing_expired", "No phone is waiting for this pairing any more: pair the phone again."
+            409, "pairing_expired", gettext("No phone is waiting for this pairing any more: pair the phone again.")
         )
     row.confirmed_at = now
     row.expires_at = now + timedelta(seconds=PAIRING_SECONDS)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import insert
@@ -103,9 +104,11 @@ def clean_nickname(raw: str) -> str:
     address, or hiding or disguising characters (invisible, direction controls, mixed alphabets)."""
     nickname = normal_nickname(raw)
     if nickname and (len(raw) > NICKNAME_MAX or len(nickname) > NICKNAME_MAX):  # as sent, as the form counts
-        raise ClassroomError(400, "invalid_nickname", f"A nickname is at most {NICKNAME_MAX} characters.")
+        raise ClassroomError(
+            400, "invalid_nickname", gettext("A nickname is at most %(max)s characters.", max=NICKNAME_MAX)
+        )
     if "@" in nickname:
-        raise ClassroomError(400, "invalid_nickname", "Use a nickname, not an e-mail address.")
+        raise ClassroomError(400, "invalid_nickname", gettext("Use a nickname, not an e-mail address."))
     problem = nickname_problem(nickname)
     if problem is not None:
         raise ClassroomError(400, "invalid_nickname", problem)
@@ -155,8 +158,10 @@ def _admit(exercise: Exercise, rules: JoinRules, now: datetime) -> str | None:
         raise _refused(
             409,
             "exercise_full",
-            f"This exercise is full: it takes at most {rules.max_students} students. "
-            "Ask your educator to open another one.",
+            gettext(
+                "This exercise is full: it takes at most %(max)s students. Ask your educator to open another one.",
+                max=rules.max_students,
+            ),
         )
     since = now - timedelta(seconds=rules.window_seconds)
     if rules.per_exercise:
@@ -167,7 +172,7 @@ def _admit(exercise: Exercise, rules: JoinRules, now: datetime) -> str | None:
             raise _refused(
                 429,
                 "too_many_requests",
-                "Many students are joining this exercise right now; try again in a minute.",
+                gettext("Many students are joining this exercise right now; try again in a minute."),
                 rules.window_seconds,
             )
     if not (rules.client and rules.per_client):
@@ -180,7 +185,7 @@ def _admit(exercise: Exercise, rules: JoinRules, now: datetime) -> str | None:
         raise _refused(
             429,
             "too_many_requests",
-            "Too many students joined from this network in the last minute; try again in a minute.",
+            gettext("Too many students joined from this network in the last minute; try again in a minute."),
             rules.window_seconds,
         )
     return bucket
@@ -209,12 +214,14 @@ def join(
         if by_nickname(exercise, nickname) is not None:
             db.session.rollback()
             return None  # taken: the caller may still let its owner back in (rejoin code, re-admitted)
-        raise _refused(409, "exercise_closed", "This exercise is closed: it takes no new students.")
+        raise _refused(409, "exercise_closed", gettext("This exercise is closed: it takes no new students."))
     if locked:
         if by_nickname(exercise, nickname) is not None:
             db.session.rollback()
             return None  # its owner still comes back (rejoin code, re-admitted)
-        raise _refused(409, "joining_locked", "Your educator has locked joining: this exercise takes no new students.")
+        raise _refused(
+            409, "joining_locked", gettext("Your educator has locked joining: this exercise takes no new students.")
+        )
     bucket = _admit(exercise, rules, now)
     code = new_rejoin_code()
     row = {
@@ -312,7 +319,7 @@ def student_by_nickname(
     query = select(Student).where(Student.exercise_id == exercise.id, Student.nickname_key == nickname.casefold())
     student = db.session.execute(query).scalar_one_or_none()
     if student is None and not create:  # asked for what a student sent (feedback): nobody is made
-        raise ClassroomError(404, "not_answered", "This student has not answered this case.")
+        raise ClassroomError(404, "not_answered", gettext("This student has not answered this case."))
     if student is None:
         # On PostgreSQL the join commits by itself, so the exercise's lock is held for the join
         # only (answers go on in parallel); SQLite has one writer anyway, and one commit costs less.
@@ -329,7 +336,7 @@ def student_by_nickname(
         raise ClassroomError(
             403,
             "forbidden",
-            "This nickname joined in the browser; only that browser can answer for it. Pick another nickname.",
+            gettext("This nickname joined in the browser; only that browser can answer for it. Pick another nickname."),
         )
     if not isinstance(token, str) or not hmac.compare_digest(
         student.token.encode(), token.encode("utf-8", "surrogatepass")
@@ -337,7 +344,7 @@ def student_by_nickname(
         raise ClassroomError(
             403,
             "invalid_student_token",
-            "This nickname is taken: send the student_token its first submission answered.",
+            gettext("This nickname is taken: send the student_token its first submission answered."),
         )
     return ApiStudent(student, None)
 
@@ -365,8 +372,10 @@ def check_decisions(exercise: Exercise, attempt: Attempt) -> None:
         raise ClassroomError(
             409,
             "decisions_not_asked",
-            "This exercise does not ask for a differential or a next step: "
-            "send findings, lean, mechanisms and confidence.",
+            gettext(
+                "This exercise does not ask for a differential or a next step: "
+                "send findings, lean, mechanisms and confidence."
+            ),
         )
 
 
@@ -375,15 +384,19 @@ def check_answerable(exercise: Exercise, case: Case, now: datetime | None = None
     when it takes no answer (service/pacing.py: within the grace period it is kept and marked late)."""
     row = next((c for c in exercise.cases if c.case_id == case.id), None)
     if row is None:
-        raise ClassroomError(404, "unknown_case", f"Case {case.id!r} is not part of this exercise.")
+        raise ClassroomError(
+            404, "unknown_case", gettext("Case %(id)s is not part of this exercise.", id=repr(case.id))
+        )
     window = answer_window(exercise, row, now or utcnow())
     if window == "closed" and exercise.pace == "self":
-        raise ClassroomError(409, "exercise_closed", "This exercise is closed: answers are no longer accepted.")
+        raise ClassroomError(
+            409, "exercise_closed", gettext("This exercise is closed: answers are no longer accepted.")
+        )
     if window == "closed":
         raise ClassroomError(
             409,
             "case_not_open",
-            "This case is not open: your answer was not counted. Answer the case your educator has open.",
+            gettext("This case is not open: your answer was not counted. Answer the case your educator has open."),
         )
     return window
 
@@ -536,7 +549,7 @@ def exercise_student(exercise: Exercise, student_id: int) -> Student:
     """Student `student_id` of this exercise; 404 for a student of no or another exercise."""
     student = db.session.get(Student, student_id)
     if student is None or student.exercise_id != exercise.id:
-        raise ClassroomError(404, "not_found", "No student with this number in this exercise.")
+        raise ClassroomError(404, "not_found", gettext("No student with this number in this exercise."))
     return student
 
 

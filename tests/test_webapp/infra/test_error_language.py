@@ -1,0 +1,83 @@
+"""Refusals in the request's language: the classroom's (a ClassroomError, on a page and in the API)
+and the rules' input errors (rules/ writes English sentences with their values as parameters; the web
+app shows them from the catalog). The API's error `code` stays the same in every language."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from tests.support.apps import csrf_token
+
+ROOT = Path(__file__).resolve().parents[3]
+SPANISH = {"Accept-Language": "es-CR,es;q=0.9"}
+
+
+def test_the_api_refuses_a_join_code_in_the_language_of_accept_language(client):
+    spanish = client.get("/api/v1/exercises/ZZZZZZ/state", headers=SPANISH)
+    english = client.get("/api/v1/exercises/ZZZZZZ/state")
+    assert spanish.status_code == english.status_code == 404
+    assert spanish.get_json()["language"] == "es" and english.get_json()["language"] == "en"
+    assert spanish.get_json()["error"]["code"] == english.get_json()["error"]["code"] == "unknown_code"
+    assert spanish.get_json()["error"]["message"] == (
+        "No hay ningún ejercicio con este código de acceso. Compruébelo e inténtelo de nuevo."
+    )
+    assert english.get_json()["error"]["message"].startswith("There is no exercise with this join code.")
+
+
+def test_a_refused_join_says_why_in_spanish_on_the_page(client):
+    data = {"csrf_token": csrf_token(client, "/join"), "code": "ZZZZZZ", "nickname": "Ana"}
+    page = client.post("/join", data=data, headers=SPANISH).get_data(as_text=True)
+    assert "No hay ningún ejercicio con este código de acceso." in page and "There is no exercise" not in page
+
+
+def test_the_rules_refusal_of_an_api_body_is_in_the_language_of_accept_language(client):
+    spanish = client.post("/api/v1/assess", json={"onset": "yesterday"}, headers=SPANISH).get_json()
+    english = client.post("/api/v1/assess", json={"onset": "yesterday"}).get_json()
+    assert spanish["error"]["code"] == english["error"]["code"] == "invalid_onset"
+    assert spanish["error"]["message"].startswith("inicio no válido 'yesterday': use uno de ")
+    assert english["error"]["message"].startswith("invalid onset 'yesterday': use one of ")
+
+
+def test_the_rules_refusal_of_a_link_and_of_an_import_is_in_spanish_on_the_page(client):
+    page = client.get("/assessment?present=hypocalcemia&onset=yesterday", headers=SPANISH)
+    assert page.status_code == 400 and "inicio no válido" in page.get_data(as_text=True)
+    data = {"csrf_token": csrf_token(client), "import_text": "HP:0001873\nHP:12"}
+    page = client.post("/import", data=data, headers=SPANISH)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Línea 2: &#39;HP:12&#39; no es un identificador HPO" in text
+
+
+def _rules_sentences() -> list[tuple[str, int, object]]:
+    """Every sentence rules/ gives an InputError (its second argument) or the phenopacket's fail() (its
+    first): (file, line, the sentence, or the expression when it is not a plain string)."""
+    found = []
+    for path in sorted((ROOT / "rules").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                index = {"InputError": 1, "fail": 0}.get(node.func.id)
+                if index is not None and len(node.args) > index:
+                    arg = node.args[index]
+                    value = arg.value if isinstance(arg, ast.Constant) else ast.unparse(arg)
+                    found.append((path.name, node.lineno, value))
+    return found
+
+
+def test_every_input_error_of_the_rules_is_a_sentence_of_the_catalog():
+    """A plain string (values as %(name)s parameters, never an f-string), so `make translations` finds
+    it; and in the catalog, so a Spanish request reads it in Spanish."""
+    with (ROOT / "webapp" / "translations" / "messages.pot").open("rb") as f:
+        catalog = {m.id for m in read_po(f) if m.id}
+    # fail() itself hands its sentence on to InputError
+    sentences = [s for s in _rules_sentences() if s[0] != "structure.py" or s[2] != "message"]
+    assert len(sentences) > 40
+    assert [s for s in sentences if s[2] not in catalog] == []
+
+
+def test_a_form_refused_for_its_security_token_says_why_in_spanish(client):
+    client.get("/join")  # a session, then a form without its token
+    page = client.post("/join", data={"code": "ZZZZZZ", "nickname": "Ana"}, headers=SPANISH)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "El formulario llegó sin su código de seguridad" in text
