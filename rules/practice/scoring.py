@@ -216,7 +216,7 @@ def parse_attempt(body: Any, kb: KnowledgeBase) -> Attempt:
     for name in ("findings", "mechanisms"):
         value = body.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InputError(f"invalid_{name}", "%(name)s must be a list of slugs", name=name)
+            raise InputError(f"invalid_{name}", "%(name)s must be a list of ids", name=name)
         lists[name] = tuple(dict.fromkeys(v.strip() for v in value))
     lean = body.get("lean")
     if not isinstance(lean, str):
