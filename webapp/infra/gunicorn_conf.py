@@ -3,7 +3,7 @@
 
 Environment: PORT (8000), HOST (127.0.0.1; 0.0.0.0 to listen on every interface and print the LAN
 addresses), WEB_CONCURRENCY (worker processes; default the number of cores, at least 2),
-WEB_THREADS (threads per worker, 32), TLS_CERTFILE and TLS_KEYFILE (serve HTTPS itself). The app
+WEB_THREADS (threads per worker: 8, or 32 when serving HTTPS itself), TLS_CERTFILE and TLS_KEYFILE (serve HTTPS itself). The app
 keeps no state in the process (sessions are signed cookies, classroom data and rate limits live in
 the database), so any number of workers and instances can share one PostgreSQL.
 
@@ -33,7 +33,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, multiprocessing.cpu_co
 # (webapp/infra/worker.py): a slow client holds a buffer, not a thread. "gthread" and "sync" only
 # to measure against.
 worker_class = os.environ.get("WEB_WORKER_CLASS") or "webapp.infra.worker.RequestFirstWorker"
-threads = int(os.environ.get("WEB_THREADS") or 32)
+# Threads per worker: 8 over plain HTTP, where a thread only ever gets a request that has arrived
+# whole (webapp/infra/worker.py) and the work is the CPU's: more threads only share two cores more
+# finely, so every request of a burst finishes late (docs/operations.md "Workers": a lecture's
+# answers, p50 0.33 s with 32 threads, 0.11 s with 8, medians of three runs). 32 when gunicorn serves
+# HTTPS itself, where the TLS handshake happens in a thread and a client that stalls in it holds one.
+threads = int(os.environ.get("WEB_THREADS") or (32 if os.environ.get("TLS_CERTFILE") else 8))
 # Deliberate limits on what one client may hold: a kept-alive idle connection for 5 s; a request
 # line of 8 KiB (the shareable link with every item fits in 1 KiB), 50 header fields of 8 KiB each;
 # a whole request (head and body) must arrive within 10 s of the server's first wait for it

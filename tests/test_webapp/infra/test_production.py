@@ -114,7 +114,7 @@ def test_gunicorn_config_reads_port_host_and_web_concurrency(monkeypatch):
     conf = runpy.run_path(str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"))
     assert (conf["bind"], conf["workers"], conf["control_socket_disable"]) == ("0.0.0.0:8123", 3, True)
     # docs/operations.md "Workers": measured
-    assert (conf["worker_class"], conf["threads"]) == ("webapp.infra.worker.RequestFirstWorker", 32)
+    assert (conf["worker_class"], conf["threads"]) == ("webapp.infra.worker.RequestFirstWorker", 8)
     assert conf["logger_class"] == "webapp.infra.privacy.RedactingGunicornLogger"
     assert "%(U)s" in conf["access_log_format"]
     assert not any(part in conf["access_log_format"] for part in ("%(r)s", "%(q)s", "%(f)s"))
@@ -124,6 +124,9 @@ def test_gunicorn_config_reads_port_host_and_web_concurrency(monkeypatch):
     default = runpy.run_path(str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"))
     assert default["bind"] == "127.0.0.1:8000" and 2 <= default["workers"] <= 64
     assert default["certfile"] is None and default["keyfile"] is None
+    # Serving HTTPS itself, a thread does each TLS handshake: more of them.
+    monkeypatch.setenv("TLS_CERTFILE", "/nonexistent/cert.pem")
+    assert runpy.run_path(str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"))["threads"] == 32
 
 
 def test_gunicorn_access_log_leaves_out_query_strings(tmp_path):
