@@ -174,7 +174,8 @@ def heatmap(
         "height": head_h + cell_h * len(slugs),
         "cell_w": cell_w - 2,
         "cell_h": cell_h - 2,
-        "rows": [{"label": labels[s], "y": head_h + i * cell_h + 17} for i, s in enumerate(slugs)],
+        # A label longer than its 340 px column (Spanish ones are) ends in "…"; each cell's title has it whole.
+        "rows": [{"label": _short(labels[s], 46), "y": head_h + i * cell_h + 17} for i, s in enumerate(slugs)],
         # Case names slanted above their columns, so a long title still fits.
         "columns": [
             {
