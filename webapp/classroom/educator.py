@@ -500,7 +500,7 @@ def reopen(code: str) -> ResponseReturnValue:
 def _set_joining(code: str, locked: bool) -> ResponseReturnValue:
     exercise = identity.controller_exercise(code)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, gettext("The form expired. Reload the page and try again."))
     service.set_joining_locked(exercise, locked)
     return _back(exercise)
 
