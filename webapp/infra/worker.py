@@ -152,7 +152,7 @@ class RequestFirstWorker(ThreadWorker):
                 suppress_ragged_eofs=self.cfg.suppress_ragged_eofs,
                 do_handshake_on_connect=False,
             )
-        except OSError as e:  # the client already gone, or the certificate unreadable (said once per worker)
+        except OSError as e:  # the client already gone, or the certificate or key unreadable
             self.nr_conns -= 1
             client_sock.close()
             if not isinstance(e, ConnectionError) and e.errno != errno.ENOTCONN:
