@@ -3,14 +3,14 @@
 
 Environment: PORT (8000), HOST (127.0.0.1; 0.0.0.0 to listen on every interface and print the LAN
 addresses), WEB_CONCURRENCY (worker processes; default the number of cores, at least 2),
-WEB_THREADS (threads per worker: 8, or 32 when serving HTTPS itself), TLS_CERTFILE and TLS_KEYFILE (serve HTTPS itself). The app
+WEB_THREADS (threads per worker, 8), TLS_CERTFILE and TLS_KEYFILE (serve HTTPS itself). The app
 keeps no state in the process (sessions are signed cookies, classroom data and rate limits live in
 the database), so any number of workers and instances can share one PostgreSQL.
 
 Why this worker: a sync worker is held by one client for as long as it takes to send its request,
 so two clients that trickle their headers stop a two-worker server; gthread's threads are held the
-same way, 64 of them by default. webapp/infra/worker.py reads each plain-HTTP request whole in the
-worker's event loop before a thread gets it, with a 10 s deadline. See docs/operations.md
+same way, 64 of them by default. webapp/infra/worker.py does each TLS handshake and reads each request
+whole in the worker's event loop before a thread gets it, with a 10 s deadline. See docs/operations.md
 "Workers" for the measurements and when a buffering proxy is still needed in front.
 """
 
@@ -29,16 +29,16 @@ if TYPE_CHECKING:
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, multiprocessing.cpu_count()))
-# gthread whose event loop reads each plain-HTTP request whole before a thread gets it
+# gthread whose event loop does the TLS handshake and reads each request whole before a thread gets it
 # (webapp/infra/worker.py): a slow client holds a buffer, not a thread. "gthread" and "sync" only
 # to measure against.
 worker_class = os.environ.get("WEB_WORKER_CLASS") or "webapp.infra.worker.RequestFirstWorker"
-# Threads per worker: 8 over plain HTTP, where a thread only ever gets a request that has arrived
-# whole (webapp/infra/worker.py) and the work is the CPU's: more threads only share two cores more
-# finely, so every request of a burst finishes late (docs/operations.md "Workers": a lecture's
-# answers, p50 0.33 s with 32 threads, 0.11 s with 8, medians of three runs). 32 when gunicorn serves
-# HTTPS itself, where the TLS handshake happens in a thread and a client that stalls in it holds one.
-threads = int(os.environ.get("WEB_THREADS") or (32 if os.environ.get("TLS_CERTFILE") else 8))
+# Threads per worker: 8, over plain HTTP and HTTPS alike: a thread only ever gets a request that has
+# arrived whole, its TLS handshake done (webapp/infra/worker.py), and the work is the CPU's: more
+# threads only share two cores more finely, so every request of a burst finishes late
+# (docs/operations.md "Workers": a lecture's answers, p50 0.33 s with 32 threads, 0.11 s with 8,
+# medians of three runs).
+threads = int(os.environ.get("WEB_THREADS") or 8)
 # Deliberate limits on what one client may hold: a kept-alive idle connection for 5 s; a request
 # line of 8 KiB (the shareable link with every item fits in 1 KiB), 50 header fields of 8 KiB each;
 # a whole request (head and body) must arrive within 10 s of the server's first wait for it

@@ -18,21 +18,29 @@ answers that holds every ordinary thread never queues the reveal behind it. A re
 paths from anyone else is answered there too (without the key, a 401 or 403 at once): the pool
 is a lane, not a privilege.
 
-HTTPS served by gunicorn itself is left to gthread's own path: the TLS handshake happens in the
-thread. There, a buffering proxy in front is still the answer (docs/operations.md).
+HTTPS served by gunicorn itself (TLS_CERTFILE) goes the same way: the event loop wraps each new
+connection in gunicorn's own SSL context (gunicorn.sock.ssl_context: the same certificate, key,
+ciphers and `ssl_context` hook) without blocking, drives the handshake on the selector, and then
+reads the request as above, all within the same HEAD_TIMEOUT_SECONDS counted from the accept: a
+client that stops mid-handshake holds a buffer until then, not a thread. The thread is given the
+connection with its SSL socket and parser ready, so gthread never wraps or handshakes it again.
 """
 
 from __future__ import annotations
 
 import errno
+import os
 import re
 import selectors
+import ssl
 import time
 from collections import deque
 from concurrent import futures
 from functools import partial
 from typing import Any
 
+from gunicorn import http as gunicorn_http
+from gunicorn import sock as gunicorn_sock
 from gunicorn.workers.gthread import TConn
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -92,6 +100,8 @@ class RequestFirstWorker(ThreadWorker):
         self.arriving: deque[TConn] = deque()  # connections whose request is still arriving, oldest first
         self.buffers: dict[int, bytearray] = {}
         self.priority_pool: futures.ThreadPoolExecutor | None = None
+        self._tls_context: ssl.SSLContext | None = None
+        self._tls_files: tuple[float, ...] = ()
 
     def load_wsgi(self) -> None:
         super().load_wsgi()
@@ -123,9 +133,6 @@ class RequestFirstWorker(ThreadWorker):
         fs.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
 
     def accept(self, listener: Any) -> None:
-        if self.cfg.is_ssl:
-            super().accept(listener)
-            return
         try:
             client_sock, client_addr = listener.accept()
         except OSError as e:
@@ -133,14 +140,88 @@ class RequestFirstWorker(ThreadWorker):
                 raise
             return
         self.nr_conns += 1
-        conn = TConn(self.cfg, client_sock, client_addr, listener.getsockname())  # non-blocking
-        self._wait_for_request(conn)
+        if not self.cfg.is_ssl:
+            conn = TConn(self.cfg, client_sock, client_addr, listener.getsockname())  # non-blocking
+            self._wait_for_request(conn)
+            return
+        try:
+            client_sock.setblocking(False)
+            tls_sock = self._server_context().wrap_socket(
+                client_sock,
+                server_side=True,
+                suppress_ragged_eofs=self.cfg.suppress_ragged_eofs,
+                do_handshake_on_connect=False,
+            )
+        except OSError as e:  # the client already gone, or the certificate or key unreadable
+            self.nr_conns -= 1
+            client_sock.close()
+            if not isinstance(e, ConnectionError) and e.errno != errno.ENOTCONN:
+                self.log.error("TLS: cannot serve a connection: %s", e)
+            return
+        conn = TConn(self.cfg, tls_sock, client_addr, listener.getsockname())
+        conn.timeout = time.monotonic() + HEAD_TIMEOUT_SECONDS  # the handshake and the request, from now
+        self.arriving.append(conn)
+        self.poller.register(tls_sock, selectors.EVENT_READ, partial(self._on_handshake, conn))
+        self._on_handshake(conn, tls_sock)  # the ClientHello may be there already
+
+    def _server_context(self) -> ssl.SSLContext:
+        """gunicorn's SSL context for this configuration, made once per worker (gunicorn makes one per
+        connection) and again when the certificate or key file changes on disk."""
+        files = tuple(_mtime(f) for f in (self.cfg.certfile, self.cfg.keyfile))
+        if self._tls_context is None or files != self._tls_files:
+            self._tls_context = gunicorn_sock.ssl_context(self.cfg)
+            self._tls_files = files
+        return self._tls_context
+
+    def _want(self, conn: TConn, events: int, then: Any) -> None:
+        """Wait, on the selector, for the socket to be readable or writable, then call `then`."""
+        key = self.poller.get_key(conn.sock)
+        if key.events != events or getattr(key.data, "func", None) != then:
+            self.poller.modify(conn.sock, events, partial(then, conn))
+
+    def _on_handshake(self, conn: TConn, client: Any) -> None:
+        tls_sock = conn.sock
+        if id(conn) in self.buffers or conn.initialized or not isinstance(tls_sock, ssl.SSLSocket):
+            return
+        try:
+            tls_sock.do_handshake()
+        except ssl.SSLWantReadError:
+            self._want(conn, selectors.EVENT_READ, self._on_handshake)
+            return
+        except ssl.SSLWantWriteError:
+            self._want(conn, selectors.EVENT_WRITE, self._on_handshake)
+            return
+        except (OSError, ValueError):  # a failed handshake (ssl.SSLError), the client gone
+            self._drop(conn)
+            return
+        conn.initialized = True  # gthread's TConn.init() must not wrap the socket again
+        if gunicorn_sock.is_http2_negotiated(tls_sock):  # only if http_protocols offers h2: gthread's path
+            self._stop_waiting(conn)
+            conn.is_http2 = True
+            conn.sock.setblocking(True)
+            conn.parser = gunicorn_http.get_parser(self.cfg, conn.sock, conn.client, http2_connection=True)
+            conn.parser.initiate_connection()
+            conn.data_ready = True
+            self.enqueue_req(conn)
+            return
+        conn.parser = gunicorn_http.get_parser(self.cfg, conn.sock, conn.client)
+        self.buffers[id(conn)] = bytearray()  # still in `arriving`: the deadline counts from the accept
+        self._want(conn, selectors.EVENT_READ, self._on_request_bytes)
+        self._on_request_bytes(conn, conn.sock)  # the request may have come with the handshake's end
+
+    def finish_request(self, conn: TConn, fs: Any) -> None:
+        super().finish_request(conn, fs)
+        # A kept-alive TLS connection whose next request is already decrypted in the SSL socket's
+        # buffer never makes its file descriptor readable again: read it now.
+        try:
+            pending = isinstance(conn.sock, ssl.SSLSocket) and conn.sock.pending() > 0
+        except (OSError, ValueError):
+            pending = False
+        if pending and conn in self.keepalived_conns:
+            self.on_client_socket_readable(conn, conn.sock)
 
     def on_client_socket_readable(self, conn: TConn, client: Any) -> None:
         """A kept-alive connection sends its next request: read it here too, not in a thread."""
-        if self.cfg.is_ssl:
-            super().on_client_socket_readable(conn, client)
-            return
         self.poller.unregister(client)
         self.keepalived_conns.remove(conn)
         self._wait_for_request(conn)
@@ -156,19 +237,26 @@ class RequestFirstWorker(ThreadWorker):
         buf = self.buffers.get(id(conn))
         if buf is None:
             return
-        try:
-            data = conn.sock.recv(READ_CHUNK)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            self._drop(conn)
-            return
-        if not data:  # the client closed
-            self._drop(conn)
-            return
-        buf += data
-        if not request_complete(bytes(buf)):
-            return
+        # Read until the socket has nothing more: an SSL socket may hold decrypted bytes while its
+        # file descriptor is not readable, so a single recv per readable event could strand them.
+        while True:
+            try:
+                data = conn.sock.recv(READ_CHUNK)
+            except ssl.SSLWantWriteError:
+                self._want(conn, selectors.EVENT_WRITE, self._on_request_bytes)
+                return
+            except (BlockingIOError, InterruptedError, ssl.SSLWantReadError):
+                self._want(conn, selectors.EVENT_READ, self._on_request_bytes)
+                return
+            except (OSError, ValueError):
+                self._drop(conn)
+                return
+            if not data:  # the client closed
+                self._drop(conn)
+                return
+            buf += data
+            if request_complete(bytes(buf)):
+                break
         self._stop_waiting(conn)
         conn.init()  # plain HTTP: only makes the parser (blocking socket, for the thread)
         unreader = getattr(conn.parser, "unreader", None)
@@ -202,3 +290,10 @@ class RequestFirstWorker(ThreadWorker):
         now = time.monotonic()
         while self.arriving and (self.arriving[0].timeout or 0.0) <= now:
             self._drop(self.arriving[0])
+
+
+def _mtime(path: str | None) -> float:
+    try:
+        return os.stat(path).st_mtime if path else 0.0
+    except OSError:
+        return 0.0

@@ -124,9 +124,9 @@ def test_gunicorn_config_reads_port_host_and_web_concurrency(monkeypatch):
     default = runpy.run_path(str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"))
     assert default["bind"] == "127.0.0.1:8000" and 2 <= default["workers"] <= 64
     assert default["certfile"] is None and default["keyfile"] is None
-    # Serving HTTPS itself, a thread does each TLS handshake: more of them.
+    # Serving HTTPS itself, the event loop does the TLS handshakes (webapp/infra/worker.py): no more threads.
     monkeypatch.setenv("TLS_CERTFILE", "/nonexistent/cert.pem")
-    assert runpy.run_path(str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"))["threads"] == 32
+    assert runpy.run_path(str(ROOT / "webapp" / "infra" / "gunicorn_conf.py"))["threads"] == 8
 
 
 def test_gunicorn_access_log_leaves_out_query_strings(tmp_path):
