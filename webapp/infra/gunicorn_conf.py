@@ -84,7 +84,8 @@ def when_ready(server: Arbiter) -> None:
     """Say where students and educators can reach the app (the addresses they can type)."""
     from webapp.infra.serving import serving_banner
 
-    print(serving_banner(server.cfg.bind[0], server.cfg.is_ssl), flush=True)
+    cfg = server.cfg
+    print(serving_banner(cfg.bind[0], cfg.is_ssl, cfg.workers, cfg.threads, cfg.worker_connections), flush=True)
 
 
 def pre_fork(server: Arbiter, worker: Worker) -> None:

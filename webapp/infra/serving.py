@@ -233,8 +233,15 @@ def configure_serving(app: Flask) -> None:
         )
 
 
-def serving_banner(bind: str, tls: bool) -> str:
-    """The lines `make run` prints once gunicorn listens: the URLs to open, on a LAN the ones to type."""
+# How long a whole request (and its TLS handshake) may take to arrive: webapp/infra/worker.py's deadline.
+READ_DEADLINE_SECONDS = 10.0
+
+
+def serving_banner(
+    bind: str, tls: bool, workers: int | None = None, threads: int | None = None, connections: int | None = None
+) -> str:
+    """The lines `make run` prints once gunicorn listens: the URLs to open, on a LAN the ones to type,
+    and what the set-up withstands (given its workers, threads and connections per worker)."""
     host, _, port = bind.rpartition(":")
     scheme = "https" if tls else "http"
     suffix = "" if (scheme, port) in (("http", "80"), ("https", "443")) else f":{port}"
@@ -256,5 +263,12 @@ def serving_banner(bind: str, tls: bool) -> str:
         lines.append(
             "  Plain HTTP: fine on a trusted local network; use HTTPS (TLS_CERTFILE/TLS_KEYFILE, "
             "or a proxy) anywhere else."
+        )
+    if workers and threads and connections:
+        # What webapp/infra/worker.py makes true: a thread only ever gets a whole request.
+        lines.append(
+            f"  Holds: {workers} workers x {threads} threads, each given only a request that has arrived whole"
+            f"{' (TLS handshake included)' if tls else ''}; a slow or stalled client waits in a buffer, up to "
+            f"{connections} connections per worker, and is dropped after {READ_DEADLINE_SECONDS:g} s."
         )
     return "\n".join(lines)

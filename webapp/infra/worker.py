@@ -44,7 +44,9 @@ from gunicorn import sock as gunicorn_sock
 from gunicorn.workers.gthread import TConn
 from gunicorn.workers.gthread import ThreadWorker
 
-HEAD_TIMEOUT_SECONDS = 10.0  # a whole request (head and body) must arrive within this
+from .serving import READ_DEADLINE_SECONDS
+
+HEAD_TIMEOUT_SECONDS = READ_DEADLINE_SECONDS  # a whole request (head and body) must arrive within this
 READ_CHUNK = 65536
 # Past this many bytes without a complete request, the thread takes over (the parser's own limits
 # then answer: a request line or header too large, a body over the app's 64 KiB).

@@ -250,6 +250,7 @@ def test_make_run_serves_a_fresh_checkout_with_no_environment(tmp_path):
         assert "leans moderately toward autosomal recessive" in result  # one finding: at most moderate
         printed = out.read_text()
         assert "listening on every interface" in printed, printed
+        assert re.search(r"Holds: \d+ workers x 8 threads", printed) and "dropped after 10 s" in printed, printed
         for address in machine_addresses():
             assert f"http://{address}:{port}/join" in printed, printed
             # Listening on that interface, and answering the Host a student's phone sends.
