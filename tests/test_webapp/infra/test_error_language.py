@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from rules.practice.library import get_case
 from tests.support.apps import csrf_token
+from tests.test_webapp.practice.test_practice_pages import attempt
 
 ROOT = Path(__file__).resolve().parents[3]
 SPANISH = {"Accept-Language": "es-CR,es;q=0.9"}
@@ -214,3 +216,16 @@ def test_every_api_refusal_is_a_sentence_of_the_catalog():
     ]
     assert wrong == []
 
+
+def test_none_agrees_with_what_is_missing_in_spanish(app, client):
+    """The same English "None." reads "Ninguna." for clues (pistas) and "Ninguno." for findings (hallazgos)."""
+    from flask import render_template
+
+    with app.test_request_context("/", headers=SPANISH):
+        app.preprocess_request()
+        clues = render_template("checklist/_clues.html", clues=[])
+    assert '<li class="none">Ninguna.</li>' in clues
+    client.set_cookie("lang", "es")
+    key = get_case("lrp5-jaw-ache").key
+    page = attempt(client, "lrp5-jaw-ache", key.present, key.lean, key.mechanisms).get_data(as_text=True)
+    assert 'Marcados de más (0)</h4><ul class="fb-list">\n<li class="none">Ninguno.</li>' in page
