@@ -9,6 +9,7 @@ from flask import Response
 from flask import abort
 from flask import jsonify
 from flask import request
+from flask_babel import gettext
 
 from ..infra.errors import DomainError
 from ..infra.knowledge import kb
@@ -31,7 +32,9 @@ def json_body() -> Any:
     req = request._get_current_object()  # type: ignore[attr-defined]  # Werkzeug's documented way past the proxy
     environ = req.environ
     if environ.get("CONTENT_TYPE") != "application/json" and not req.is_json:  # the usual type, or any JSON type
-        raise ApiError(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
+        raise ApiError(
+            415, "unsupported_media_type", gettext("Send the body as JSON (Content-Type: application/json).")
+        )
     declared = environ.get("CONTENT_LENGTH", "")
     limit = req.max_content_length
     if declared.isascii() and declared.isdigit() and (limit is None or int(declared) <= limit):
@@ -39,14 +42,14 @@ def json_body() -> Any:
         # stream: Werkzeug's general reader (below) does the same with more steps per request.
         raw = environ["wsgi.input"].read(int(declared))
         if len(raw) != int(declared):
-            raise ApiError(400, "invalid_json", "The body ended before its declared length.")
+            raise ApiError(400, "invalid_json", gettext("The body ended before its declared length."))
     else:
         raw = req.get_data(cache=True)  # chunked or too long (413, handled centrally)
     try:
         # Strict JSON: NaN, Infinity and lone surrogates are refused (the standard library takes them).
         return orjson.loads(raw)
     except orjson.JSONDecodeError as err:
-        raise ApiError(400, "invalid_json", f"The body is not valid JSON: {err}") from None
+        raise ApiError(400, "invalid_json", gettext("The body is not valid JSON: %(error)s", error=str(err))) from None
 
 
 def ok(payload: dict[str, Any], status: int = 200) -> Response:

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint
 from flask import Response
 from flask import request
+from flask_babel import gettext
 
 from rules import HPO_LANGUAGES
 from rules import KnowledgeBase
@@ -71,10 +72,14 @@ def _detail() -> str:
     or for the parameter given twice (which one was meant cannot be told)."""
     given = request.args.getlist("detail")
     if len(given) > 1:
-        raise ApiError(400, "invalid_detail", "Give detail once: compact or full.")
+        raise ApiError(400, "invalid_detail", gettext("Give detail once: compact or full."))
     detail = given[0] if given else "compact"
     if detail not in DETAILS:
-        raise ApiError(400, "invalid_detail", f"detail must be one of {', '.join(DETAILS)}, not {detail[:40]!r}.")
+        raise ApiError(
+            400,
+            "invalid_detail",
+            gettext("detail must be one of %(allowed)s, not %(given)r.", allowed=", ".join(DETAILS), given=detail[:40]),
+        )
     return detail
 
 
@@ -84,7 +89,11 @@ def _evidence() -> str:
     always gives the first entries' evidence."""
     given = request.args.getlist("evidence")
     if len(given) > 1 or (given and given[0] not in EVIDENCE):
-        raise ApiError(400, "invalid_evidence", f"Give evidence once: {' or '.join(EVIDENCE)}.")
+        raise ApiError(
+            400,
+            "invalid_evidence",
+            gettext("Give evidence once: %(first)s or %(second)s.", first=EVIDENCE[0], second=EVIDENCE[1]),
+        )
     return given[0] if given else EVIDENCE[0]
 
 
@@ -131,7 +140,7 @@ def _one(name: str) -> str | None:
     """A query parameter given at most once (None when absent); a 400 when it is given twice."""
     given = request.args.getlist(name)
     if len(given) > 1:
-        raise ApiError(400, f"invalid_{name}", f"Give {name} once.")
+        raise ApiError(400, f"invalid_{name}", gettext("Give %(name)s once.", name=name))
     return given[0] if given else None
 
 
@@ -142,16 +151,22 @@ def hpo_search() -> Response:
     has no query strings), and the answer may not be cached."""
     query = _one("q")
     if query is None or not SOMETHING_VISIBLE.search(query) or len(query) > QUERY_MAX:
-        raise ApiError(400, "invalid_q", f"Give q: the text to search for, 1 to {QUERY_MAX} characters.")
+        raise ApiError(
+            400, "invalid_q", gettext("Give q: the text to search for, 1 to %(max)s characters.", max=QUERY_MAX)
+        )
     raw_limit = _one("limit")
     limit = LIMIT_DEFAULT
     if raw_limit is not None:
         if not (raw_limit.isascii() and raw_limit.isdigit() and 1 <= int(raw_limit) <= LIMIT_MAX):
-            raise ApiError(400, "invalid_limit", f"limit must be a whole number from 1 to {LIMIT_MAX}.")
+            raise ApiError(
+                400, "invalid_limit", gettext("limit must be a whole number from 1 to %(max)s.", max=LIMIT_MAX)
+            )
         limit = int(raw_limit)
     language = request_language(HPO_LANGUAGES)
     if language is None:
-        raise ApiError(400, "invalid_lang", f"Give lang once, one of {', '.join(HPO_LANGUAGES)}.")
+        raise ApiError(
+            400, "invalid_lang", gettext("Give lang once, one of %(allowed)s.", allowed=", ".join(HPO_LANGUAGES))
+        )
     results = [
         {"id": h.id, "label": h.label, "label_status": h.label_status, "matched": h.matched, "finding": h.finding}
         for h in search_hpo(query, language, limit)

@@ -18,6 +18,7 @@ from flask import make_response
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from rules import Case
 from rules import parse_attempt
@@ -59,7 +60,7 @@ csrf.exempt(bp)
 
 def _object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid_body", "The body must be a JSON object.")
+        raise ApiError(400, "invalid_body", gettext("The body must be a JSON object."))
     return body
 
 
@@ -71,11 +72,13 @@ def create() -> ResponseReturnValue:
     title, case_ids, limit = body.get("title"), body.get("case_ids"), body.get("time_limit_minutes")
     feedback, pace = body.get("feedback", "immediate"), body.get("pace", "self")
     if feedback not in service.FEEDBACK_MODES:
-        raise ApiError(400, "invalid_feedback", 'feedback is "immediate" (the default) or "after_reveal".')
+        raise ApiError(400, "invalid_feedback", gettext('feedback is "immediate" (the default) or "after_reveal".'))
     if pace not in service.PACES:
-        raise ApiError(400, "invalid_pace", 'pace is "self" (the default) or "educator".')
+        raise ApiError(400, "invalid_pace", gettext('pace is "self" (the default) or "educator".'))
     if not isinstance(title, str):
-        raise ApiError(400, "invalid_title", f"title is required: a string of 1 to {TITLE_MAX} characters.")
+        raise ApiError(
+            400, "invalid_title", gettext("title is required: a string of 1 to %(max)s characters.", max=TITLE_MAX)
+        )
     if (
         not isinstance(case_ids, list)
         or not 1 <= len(case_ids) <= EXERCISE_CASES_MAX
@@ -84,18 +87,24 @@ def create() -> ResponseReturnValue:
         raise ApiError(
             400,
             "invalid_cases",
-            f"case_ids is required: a list of 1 to {EXERCISE_CASES_MAX} case ids (GET /api/v1/cases).",
+            gettext(
+                "case_ids is required: a list of 1 to %(max)s case ids (GET /api/v1/cases).", max=EXERCISE_CASES_MAX
+            ),
         )
     limit, per_case = _minutes(limit, "time_limit_minutes"), _minutes(body.get("minutes_per_case"), "minutes_per_case")
     decisions = body.get("decisions", False)
     if not isinstance(decisions, bool):
         raise ApiError(
-            400, "invalid_decisions", "decisions is true (ask for the differential and the next step) or false."
+            400,
+            "invalid_decisions",
+            gettext("decisions is true (ask for the differential and the next step) or false."),
         )
     size = body.get("max_students")
     if size is not None and whole_number(size) is None:
         raise ApiError(
-            400, "invalid_max_students", f"max_students is a whole number from {CLASS_SIZE_MIN} to {CLASS_SIZE_MAX}."
+            400,
+            "invalid_max_students",
+            gettext("max_students is a whole number from %(min)s to %(max)s.", min=CLASS_SIZE_MIN, max=CLASS_SIZE_MAX),
         )
     given = identity.bearer()
     created = service.create_exercise(
@@ -134,7 +143,7 @@ def _minutes(value: object, name: str) -> int | None:
         return None
     minutes = whole_number(value)
     if minutes is None:
-        raise ApiError(400, "invalid_time_limit", f"{name} is a whole number of minutes.")
+        raise ApiError(400, "invalid_time_limit", gettext("%(name)s is a whole number of minutes.", name=name))
     return minutes
 
 
@@ -172,17 +181,17 @@ def _api_student(exercise: Exercise, body: dict[str, Any], create: bool = True) 
     student_token counts as a failed guess (the join limit)."""
     nickname = body.get("nickname")
     if not isinstance(nickname, str):
-        raise ApiError(400, "invalid_nickname", "nickname is required (a pseudonym, not a real name).")
+        raise ApiError(400, "invalid_nickname", gettext("nickname is required (a pseudonym, not a real name)."))
     return identity.api_student(exercise, nickname, body.get("student_token"), create)
 
 
 def _case(exercise: Exercise, case_id: object) -> Case:
     if not isinstance(case_id, str):
-        raise ApiError(400, "unknown_case", "case_id is required: one of the exercise's cases.")
+        raise ApiError(400, "unknown_case", gettext("case_id is required: one of the exercise's cases."))
     case_id = service.exercise_case_by_token(exercise, case_id) or case_id  # its own id, or a library one
     case = service.resolve_case(case_id, exercise.educator_id, kb())
     if case is None or case.id not in service.exercise_case_ids(exercise):
-        raise ApiError(404, "unknown_case", f"Case {case_id!r} is not part of this exercise.")
+        raise ApiError(404, "unknown_case", gettext("Case %(case)r is not part of this exercise.", case=case_id))
     return case
 
 
@@ -195,7 +204,7 @@ def submit(code: str) -> ResponseReturnValue:
     body = _object(_parsed_body())
     nickname = body.get("nickname")
     if not isinstance(nickname, str):
-        raise ApiError(400, "invalid_nickname", "nickname is required (a pseudonym, not a real name).")
+        raise ApiError(400, "invalid_nickname", gettext("nickname is required (a pseudonym, not a real name)."))
     knowledge = kb()
     case = _case(exercise, body.get("case_id"))
     attempt = parse_attempt(body.get("answer"), knowledge)  # an InputError is a 400 (webapp/infra/errors.py)
@@ -214,8 +223,10 @@ def submit(code: str) -> ResponseReturnValue:
                 "stored": True,
                 "revealed": False,
                 **extra,
-                "message": "Stored. The feedback comes when the educator reveals this case "
-                "(POST /api/v1/exercises/{code}/feedback).",
+                "message": gettext(
+                    "Stored. The feedback comes when the educator reveals this case "
+                    "(POST /api/v1/exercises/{code}/feedback)."
+                ),
             },
             201,
         )
@@ -229,13 +240,13 @@ def feedback(code: str) -> ResponseReturnValue:
     body = _object(json_body())
     case = _case(exercise, body.get("case_id"))
     if "student_token" not in body:
-        raise ApiError(403, "invalid_student_token", "Send the student_token of this nickname.")
+        raise ApiError(403, "invalid_student_token", gettext("Send the student_token of this nickname."))
     student = _api_student(exercise, body, create=False).student
     saved = service.student_submissions(student).get(case.id)
     if saved is None:
-        raise ApiError(404, "not_answered", "This student has not answered this case.")
+        raise ApiError(404, "not_answered", gettext("This student has not answered this case."))
     if not service.shows_feedback(exercise, case.id):
-        raise ApiError(409, "not_revealed", "The educator has not revealed this case yet; ask again later.")
+        raise ApiError(409, "not_revealed", gettext("The educator has not revealed this case yet; ask again later."))
     knowledge = kb()
     return ok(present_feedback(service.stored_feedback(case, saved, knowledge), knowledge))
 
@@ -253,7 +264,7 @@ def reveal(code: str) -> ResponseReturnValue:
     body = _object(request.get_json(silent=True) if request.content_length else {})
     case_id = body.get("case_id")
     if case_id is not None and not isinstance(case_id, str):
-        raise ApiError(400, "unknown_case", "case_id is one of the exercise's cases.")
+        raise ApiError(400, "unknown_case", gettext("case_id is one of the exercise's cases."))
     if case_id is not None:
         case_id = service.exercise_case_by_token(exercise, case_id) or _stored_id(exercise, case_id)
     service.reveal(exercise, case_id)
@@ -338,11 +349,13 @@ def rejoin(code: str) -> ResponseReturnValue:
     body = _object(json_body())
     nickname, given = body.get("nickname"), body.get("rejoin_code")
     if not isinstance(nickname, str) or not isinstance(given, str):
-        raise ApiError(400, "invalid_body", "Send nickname and rejoin_code (strings).")
+        raise ApiError(400, "invalid_body", gettext("Send nickname and rejoin_code (strings)."))
     student = identity.rejoin(exercise, nickname, given)
     if student.source != "api":
         raise ApiError(
-            403, "forbidden", "This nickname joined in the browser: rejoin on the join page with the same code."
+            403,
+            "forbidden",
+            gettext("This nickname joined in the browser: rejoin on the join page with the same code."),
         )
     return ok({"student_token": student.token})
 

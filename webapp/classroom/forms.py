@@ -240,6 +240,14 @@ def author_form_data(case: Mapping[str, Any]) -> dict[str, object]:
 
 
 @functools.cache
+def _locator_of_a_point(form: FlaskForm, field: Any) -> None:
+    """A teaching point names where in its source it comes from (rules.practice.cases refuses a citation
+    without one too, in English: the form says so first, at the field, in the page's language)."""
+    point = getattr(form, field.name.removesuffix("_locator"))
+    if one_line(point.data or "") and not one_line(field.data or ""):
+        raise ValidationError(gettext("Say where in the source: a section, a page or a quoted passage."))
+
+
 def author_form_class(kb: KnowledgeBase) -> type[_AuthorBase]:
     """The authoring form: one tri-state per finding, onset, family history, teaching points with sources."""
     states = [
@@ -266,6 +274,7 @@ def author_form_class(kb: KnowledgeBase) -> type[_AuthorBase]:
         )
         attrs[f"point{i}_source"] = SelectField(_l("Source of teaching point %(n)s", n=i), choices=sources)
         attrs[f"point{i}_locator"] = StringField(
-            _l("Where in source %(n)s: section, page or quoted passage", n=i), validators=[Length(max=LOCATOR_MAX)]
+            _l("Where in source %(n)s: section, page or quoted passage", n=i),
+            validators=[_locator_of_a_point, Length(max=LOCATOR_MAX)],
         )
     return type("AuthorCaseForm", (_AuthorBase,), attrs)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint
 from flask import Response
+from flask_babel import gettext
 
 from rules import CONFIDENCE_MAX
 from rules import CONFIDENCE_MIN
@@ -42,7 +43,7 @@ csrf.exempt(bp)
 def _case(case_id: str) -> Case:
     case = get_case(case_id)
     if case is None:
-        raise ApiError(404, "unknown_case", f"There is no case {case_id!r}: see GET /api/v1/cases.")
+        raise ApiError(404, "unknown_case", gettext("There is no case %(case)r: see GET /api/v1/cases.", case=case_id))
     return case_in_language(case, current_language())
 
 

@@ -484,7 +484,8 @@ def test_nobody_else_can_see_or_delete_a_case_someone_wrote(db_app, db_client):
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ({"point1_locator": ""}, "a citation needs a passage or a locator"),
+        ({"point1_locator": ""}, "Say where in the source: a section, a page or a quoted passage."),
+        ({"point2": "A second point.", "point2_locator": " "}, "Say where in the source: a section, a page or"),
         ({"point1": ""}, "Give at least one teaching point."),
         ({"hypocalcemia": "bogus"}, "Not a valid choice"),
         ({"lean": ""}, "Choose the expected lean."),
@@ -493,6 +494,15 @@ def test_nobody_else_can_see_or_delete_a_case_someone_wrote(db_app, db_client):
 def test_authored_cases_are_validated(db_client, override, message):
     resp = db_client.post("/classroom/cases/new", data=author_data(db_client, **override))
     assert resp.status_code == 400 and message in resp.get_data(as_text=True)
+
+
+def test_a_teaching_point_without_its_place_in_the_source_is_refused_at_its_field_in_spanish(db_client):
+    db_client.set_cookie("lang", "es")
+    resp = db_client.post("/classroom/cases/new", data=author_data(db_client, point1_locator=" "))
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "Indique dónde en la fuente: una sección, una página o un pasaje citado." in page
+    assert "El caso no es válido" not in page and "citation" not in page
 
 
 def test_submissions_per_student_and_case_are_unique_in_the_database(db_app, db_client):

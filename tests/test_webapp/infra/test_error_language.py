@@ -7,9 +7,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
+from rules.practice.library import get_case
 from tests.support.apps import csrf_token
+from tests.test_webapp.practice.test_practice_pages import attempt
 
 ROOT = Path(__file__).resolve().parents[3]
 SPANISH = {"Accept-Language": "es-CR,es;q=0.9"}
@@ -81,3 +84,148 @@ def test_a_form_refused_for_its_security_token_says_why_in_spanish(client):
     page = client.post("/join", data={"code": "ZZZZZZ", "nickname": "Ana"}, headers=SPANISH)
     text = page.get_data(as_text=True)
     assert page.status_code == 400 and "El formulario llegó sin su código de seguridad" in text
+
+
+# The API's own refusals of a request: (method, path, request keywords, status, code, the Spanish message
+# or its start, the English one's start).
+API_REFUSALS = [
+    (
+        "post",
+        "/api/v1/exercises",
+        {"json": ["a list"]},
+        400,
+        "invalid_body",
+        "El cuerpo debe ser un objeto JSON.",
+        "The body must be",
+    ),
+    (
+        "post",
+        "/api/v1/exercises",
+        {"json": {"pace": "fast"}},
+        400,
+        "invalid_pace",
+        'pace es "self" (el valor por defecto)',
+        "pace is",
+    ),
+    (
+        "post",
+        "/api/v1/exercises",
+        {"json": {}},
+        400,
+        "invalid_title",
+        "title es obligatorio: una cadena de 1 a ",
+        "title is required",
+    ),
+    (
+        "post",
+        "/api/v1/assess?detail=everything",
+        {"json": {}},
+        400,
+        "invalid_detail",
+        "detail debe ser uno de compact, full, no 'everything'.",
+        "detail must be",
+    ),
+    (
+        "post",
+        "/api/v1/assess",
+        {"data": "{", "content_type": "application/json"},
+        400,
+        "invalid_json",
+        "El cuerpo no es JSON válido: ",
+        "The body is not valid JSON: ",
+    ),
+    (
+        "post",
+        "/api/v1/assess",
+        {"data": "{}", "content_type": "text/plain"},
+        415,
+        "unsupported_media_type",
+        "Envíe el cuerpo como JSON",
+        "Send the body as JSON",
+    ),
+    ("get", "/api/v1/hpo/search?q=%20", {}, 400, "invalid_q", "Indique q: el texto que buscar, de 1 a ", "Give q:"),
+    (
+        "get",
+        "/api/v1/hpo/search?q=bone&limit=0",
+        {},
+        400,
+        "invalid_limit",
+        "limit debe ser un número entero de 1 a ",
+        "limit must be",
+    ),
+    (
+        "get",
+        "/api/v1/cases/no-such-case",
+        {},
+        404,
+        "unknown_case",
+        "No hay ningún caso 'no-such-case': vea GET /api/v1/cases.",
+        "There is no case",
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs", "status", "code", "spanish", "english"), API_REFUSALS)
+def test_the_api_refuses_bad_input_in_the_language_of_accept_language(
+    client, method, path, kwargs, status, code, spanish, english
+):
+    es = getattr(client, method)(path, headers=SPANISH, **kwargs)
+    en = getattr(client, method)(path, **kwargs)
+    assert es.status_code == en.status_code == status
+    assert es.get_json()["language"] == "es" and en.get_json()["language"] == "en"
+    assert es.get_json()["error"]["code"] == en.get_json()["error"]["code"] == code
+    assert es.get_json()["error"]["message"].startswith(spanish)
+    assert en.get_json()["error"]["message"].startswith(english)
+
+
+def _api_error_messages() -> list[tuple[str, int, str]]:
+    """The message of every ApiError the web app raises: (file, line, the expression)."""
+    found = []
+    for path in sorted((ROOT / "webapp").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "ApiError":
+                message = (
+                    node.args[2] if len(node.args) > 2 else next(k.value for k in node.keywords if k.arg == "message")
+                )
+                found.append((path.name, node.lineno, message))
+    return found
+
+
+def test_every_api_refusal_is_a_sentence_of_the_catalog():
+    """Each message is gettext of a plain sentence of the catalog (values as %(name)s parameters, never an
+    f-string), or a function of the web app that returns one, so a Spanish request reads it in Spanish."""
+    with (ROOT / "webapp" / "translations" / "messages.pot").open("rb") as f:
+        catalog = {m.id for m in read_po(f) if m.id}
+    messages = _api_error_messages()
+    assert len(messages) > 25
+    wrong = [
+        (name, line, ast.unparse(message))
+        for name, line, message in messages
+        if not (
+            isinstance(message, ast.Call)
+            and isinstance(message.func, ast.Name)
+            and (
+                message.func.id == "withheld_message"  # gettext inside (webapp/classroom/withheld.py)
+                or (
+                    message.func.id == "gettext"
+                    and isinstance(message.args[0], ast.Constant)
+                    and message.args[0].value in catalog
+                )
+            )
+        )
+    ]
+    assert wrong == []
+
+
+def test_none_agrees_with_what_is_missing_in_spanish(app, client):
+    """The same English "None." reads "Ninguna." for clues (pistas) and "Ninguno." for findings (hallazgos)."""
+    from flask import render_template
+
+    with app.test_request_context("/", headers=SPANISH):
+        app.preprocess_request()
+        clues = render_template("checklist/_clues.html", clues=[])
+    assert '<li class="none">Ninguna.</li>' in clues
+    client.set_cookie("lang", "es")
+    key = get_case("lrp5-jaw-ache").key
+    page = attempt(client, "lrp5-jaw-ache", key.present, key.lean, key.mechanisms).get_data(as_text=True)
+    assert 'Marcados de más (0)</h4><ul class="fb-list">\n<li class="none">Ninguno.</li>' in page
