@@ -442,8 +442,10 @@ _CONTROL_BODY = {
 }
 
 
-def _control(summary: str, description: str) -> dict[str, Any]:
-    """An educator's control of a paced class: the key, an empty body, the new state."""
+def _educator_post(
+    summary: str, description: str, schema: dict[str, Any], words: str, errors: tuple[int, ...]
+) -> dict[str, Any]:
+    """An educator's POST on a class: the key, an empty body, a 200 with `schema` (`words` say what it is)."""
     return {
         "post": {
             "summary": summary + " (needs `Authorization: Bearer <educator_key>`)",
@@ -451,52 +453,38 @@ def _control(summary: str, description: str) -> dict[str, Any]:
             "parameters": [_CODE],
             "security": _BEARER,
             "requestBody": _CONTROL_BODY,
-            "responses": {
-                "200": json_response(
-                    {
-                        **STATE_SCHEMA,
-                        "additionalProperties": True,
-                        "required": [*STATE_SCHEMA["required"], "disclaimer"],
-                    },
-                    "The class's new state",
-                ),
-                **error_responses(400, 401, 403, 404, 409, 413, 415, 429),
-            },
+            "responses": {"200": json_response(schema, words), **error_responses(*errors)},
         }
     }
+
+
+def _control(summary: str, description: str) -> dict[str, Any]:
+    """An educator's control of a paced class: the key, an empty body, the new state."""
+    state = {**STATE_SCHEMA, "additionalProperties": True, "required": [*STATE_SCHEMA["required"], "disclaimer"]}
+    return _educator_post(
+        summary, description, state, "The class's new state", (400, 401, 403, 404, 409, 413, 415, 429)
+    )
 
 
 def _joining_control(summary: str, description: str) -> dict[str, Any]:
     """Locking or opening joining: the key, an empty body, whether joining is locked now."""
-    return {
-        "post": {
-            "summary": summary + " (needs `Authorization: Bearer <educator_key>`)",
-            "description": description,
-            "parameters": [_CODE],
-            "security": _BEARER,
-            "requestBody": _CONTROL_BODY,
-            "responses": {
-                "200": json_response(
-                    {
-                        "type": "object",
-                        "required": ["code", "joining_locked", "students", "max_students", "disclaimer"],
-                        "properties": {
-                            "code": {"type": "string"},
-                            "joining_locked": {"type": "boolean"},
-                            "students": {"type": "integer", "minimum": 0, "description": "how many joined"},
-                            "max_students": {
-                                "type": ["integer", "null"],
-                                "description": "the most students who may join (null: no cap)",
-                            },
-                            "disclaimer": {"type": "string"},
-                        },
-                    },
-                    "Whether joining is locked now",
-                ),
-                **error_responses(400, 401, 403, 404, 413, 415, 429),
+    locked = {
+        "type": "object",
+        "required": ["code", "joining_locked", "students", "max_students", "disclaimer"],
+        "properties": {
+            "code": {"type": "string"},
+            "joining_locked": {"type": "boolean"},
+            "students": {"type": "integer", "minimum": 0, "description": "how many joined"},
+            "max_students": {
+                "type": ["integer", "null"],
+                "description": "the most students who may join (null: no cap)",
             },
-        }
+            "disclaimer": {"type": "string"},
+        },
     }
+    return _educator_post(
+        summary, description, locked, "Whether joining is locked now", (400, 401, 403, 404, 413, 415, 429)
+    )
 
 
 PATHS: dict[str, Any] = {
