@@ -1,12 +1,14 @@
 """A paced lecture: 1,000 phones follow the educator, answer, and wait for the reveal.
 
 The educator creates an exercise in educator pace with CASES library cases and starts it through the
-API. STUDENTS students, all from one loopback address (a lecture hall behind one NAT), each follow the
-class as the student page does (webapp/static/classroom.js): they poll `GET
+API. STUDENTS students, all from one loopback address (a lecture hall behind one NAT), join in the
+lobby (`POST /api/v1/exercises/<code>/students`, each at a random moment of the first JOIN_WINDOW
+seconds, as a room joins from the projected QR code; the educator starts once all have joined), then
+follow the class as the student page does (webapp/static/classroom.js): they poll `GET
 /api/v1/exercises/<code>/state` with the ETag they last got (`If-None-Match`), POLL seconds apart at
 random, each on its own kept-alive connection as a phone's browser keeps one; when a case they have
 not answered is open, they read it for THINK seconds (seeded random) and submit through the API
-(their first answer gets a student_token, sent with the next). Once every answer is acknowledged (or
+with the student_token their join answered. Once every answer is acknowledged (or
 ANSWER_DEADLINE has passed), the educator reveals the case, waits REVEAL_WAIT seconds, and advances
 to the next case; advancing from the last one ends the class. The students stop when the state says
 closed.
@@ -21,7 +23,7 @@ The figures, per backend (`lecture_<backend>_<figure>`):
   last student's poll showed it; the worst over the cases (budget: 3 s). `reveal_median_seconds`:
   the median student's, over all reveals. `reveal_missed`: students who never saw a reveal.
 - `answer_p50_ms`, `answer_p95_ms`: submission round trips (budget: p95 < 150 ms on PostgreSQL
-  with two instances).
+  with two instances, < 300 ms on SQLite). `join_p50_ms`, `join_p95_ms`: the lobby's joins.
 - `acknowledged`, `lost` (acknowledged answers missing from the database), `duplicates`, `errors`
   (answers other than 201), `poll_errors`;
 - `polls`, `polls_304_share`, `poll_p95_ms`, `control_ms_max` (the educator's reveal and advance
@@ -61,14 +63,14 @@ STUDENTS = int(os.environ.get("BENCH_STUDENTS", "1000"))
 CASES = 2
 # The student page's poll (webapp/static/classroom.js, a paced class): 1 to 2.5 s apart at random.
 POLL = (1.0, 2.5)
+JOIN_WINDOW = 30.0  # seconds over which the class joins in the lobby
 THINK = (2.0, 12.0)  # seconds a student reads an open case before answering
 ANSWER_DEADLINE = 60.0  # the educator reveals then even if some answers are missing
 REVEAL_WAIT = 6.0  # seconds between a reveal and the next case
 PROCESSES = 4
-# The API has no join without an answer, so these students join at their first answer, all 1,000
-# within 12 s; a class joins in the lobby over its first minutes, which the per-address join rate
-# (600 a minute, FLASK_JOINS_PER_CLIENT) is sized for and tests/test_webapp/classroom/
-# test_classroom_join_limits.py checks. Here that rate is off, so it does not turn the burst into 429s.
+# 1,000 joins from one address within JOIN_WINDOW seconds: faster than the per-address join rate
+# (600 a minute, FLASK_JOINS_PER_CLIENT) lets a room in, which tests/test_webapp/classroom/
+# test_classroom_join_limits.py checks; here that rate is off, so it does not turn the lobby into 429s.
 LOBBY = {"FLASK_JOINS_PER_CLIENT": "0", "FLASK_JOINS_PER_EXERCISE": "0"}
 Answer = tuple[int, bytes, http.client.HTTPResponse | None]
 
@@ -89,7 +91,10 @@ class Student:
         self.conn: http.client.HTTPConnection | None = None
 
     def run(self) -> None:
-        """Poll until the class is closed; answer each open case once, after reading it."""
+        """Join in the lobby, then poll until the class is closed; answer each open case once, after
+        reading it."""
+        time.sleep(self.rng.uniform(0, JOIN_WINDOW))
+        self.join()
         while True:
             time.sleep(self.rng.uniform(*POLL))
             self.poll()
@@ -134,6 +139,14 @@ class Student:
         if status == 200 and resp is not None:
             self.state, self.etag = json.loads(raw), resp.getheader("ETag")
 
+    def join(self) -> None:
+        start = time.perf_counter()
+        body = {"nickname": f"student-{self.n}"}
+        status, raw, _ = self.send("POST", f"/api/v1/exercises/{self.code}/students", body)
+        self.log.joined(status, time.perf_counter() - start)
+        if status == 201:
+            self.token = json.loads(raw)["student_token"]
+
     def answer(self, case: int) -> None:
         answer = {
             "findings": ["fractures", "anemia"][: 1 + (self.n + case) % 2],
@@ -158,9 +171,10 @@ class Log:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.answers: list[float] = []
+        self.joins: list[float] = []
         self.polls: list[float] = []
         self.seen: dict[int, list[float]] = {}  # case position -> when each student first saw it revealed
-        self.counts = {"acknowledged": 0, "errors": 0, "poll_errors": 0, "not_modified": 0}
+        self.counts = {"acknowledged": 0, "errors": 0, "poll_errors": 0, "not_modified": 0, "join_errors": 0}
         self.pairs: list[tuple[int, int]] = []  # (student, case position) acknowledged
         self.codes: dict[int, int] = {}
 
@@ -169,6 +183,11 @@ class Log:
             self.polls.append(elapsed)
             self.counts["not_modified"] += status == 304
             self.counts["poll_errors"] += status not in (200, 304)
+
+    def joined(self, status: int, elapsed: float) -> None:
+        with self.lock:
+            self.joins.append(elapsed)
+            self.counts["join_errors"] += status != 201
 
     def saw(self, case: int) -> None:
         with self.lock:
@@ -197,6 +216,7 @@ def follow(args: tuple[list[int], str, list[str], range]) -> dict[str, Any]:
     return {
         **log.counts,
         "answers": log.answers,
+        "joins": log.joins,
         "polls": log.polls,
         "seen": log.seen,
         "pairs": log.pairs,
@@ -224,7 +244,11 @@ def _count(state: dict[str, object], position: int) -> object:
 
 
 def educator(port: int, code: str, key: str, reveals: list[float], controls: list[float]) -> None:
-    """Start, then for each case: wait for every answer (or the deadline), reveal, wait, advance."""
+    """Start once the class has joined, then for each case: wait for every answer (or the
+    deadline), reveal, wait, advance."""
+    deadline = time.monotonic() + JOIN_WINDOW + ANSWER_DEADLINE
+    while time.monotonic() < deadline and class_state(port, code).get("joined") != STUDENTS:
+        time.sleep(0.5)
     _, took = control(port, code, key, "start")
     controls.append(took)
     for position in range(1, CASES + 1):
@@ -259,7 +283,6 @@ def lecture(ports: Ports, database_url: str) -> dict[str, float | int | str]:
     shares = [range(p, STUDENTS, PROCESSES) for p in range(PROCESSES)]
     with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
         running = pool.map_async(follow, [(ports, code, case_ids, share) for share in shares])
-        time.sleep(POLL[1])  # the class in the lobby, polling, before the educator starts
         teacher.start()
         parts = running.get()
     teacher.join()
@@ -279,6 +302,8 @@ def lecture(ports: Ports, database_url: str) -> dict[str, float | int | str]:
         last = max([last, *(t - sent for t in times)])
     rows, extra = stored_positions(database_url, code)
     answer_cuts = statistics.quantiles(answers, n=100) if len(answers) > 1 else [0.0] * 99
+    joins = [x for p in parts for x in p["joins"]]
+    join_cuts = statistics.quantiles(joins, n=100) if len(joins) > 1 else [0.0] * 99
     poll_cuts = statistics.quantiles(polls, n=100) if len(polls) > 1 else [0.0] * 99
     return {
         "students": STUDENTS,
@@ -287,6 +312,9 @@ def lecture(ports: Ports, database_url: str) -> dict[str, float | int | str]:
         "reveal_missed": missed,
         "answer_p50_ms": round(answer_cuts[49] * 1000, 1),
         "answer_p95_ms": round(answer_cuts[94] * 1000, 1),
+        "join_p50_ms": round(join_cuts[49] * 1000, 1),
+        "join_p95_ms": round(join_cuts[94] * 1000, 1),
+        "join_errors": sum(int(p["join_errors"]) for p in parts),
         "acknowledged": sum(int(p["acknowledged"]) for p in parts),
         "lost": len(pairs - rows),
         "duplicates": extra,

@@ -341,6 +341,23 @@ def state(code: str) -> ResponseReturnValue:
     return response
 
 
+@bp.post("/exercises/<code>/students")
+def join(code: str) -> ResponseReturnValue:
+    """Join before answering, as the join page does in the lobby: the nickname's student_token (sent
+    with every submission) and its rejoin code. 409 for a nickname in use, a closed, locked or full
+    exercise; 429 past the join rates."""
+    exercise = identity.lookup(code)
+    body = _object(json_body())
+    nickname = body.get("nickname")
+    if not isinstance(nickname, str):
+        raise ApiError(400, "invalid_nickname", gettext("nickname is required (a pseudonym, not a real name)."))
+    joined = identity.api_join(exercise, nickname)
+    return ok(
+        {"nickname": joined.student.nickname, "student_token": joined.new_token, "rejoin_code": joined.rejoin_code},
+        201,
+    )
+
+
 @bp.post("/exercises/<code>/rejoin")
 def rejoin(code: str) -> ResponseReturnValue:
     """An API student's token again, from their nickname and rejoin code (another device, a lost
@@ -705,6 +722,41 @@ PATHS: dict[str, Any] = {
                 "200": json_response(STATE_SCHEMA),
                 "304": {"description": "Not modified: the state is the one of the ETag sent"},
                 **error_responses(404, 429),
+            },
+        }
+    },
+    "/api/v1/exercises/{code}/students": {
+        "post": {
+            "summary": "Join before answering (the lobby): the nickname's `student_token` and `rejoin_code`",
+            "description": "What the join page does, for an API client: a student who joins here shows in the "
+            "lobby and the joined count at once, and sends the `student_token` with every submission (a "
+            "submission of a new nickname joins it too). Same rules as the join page: a nickname in use answers "
+            "409 `nickname_taken` (its owner: POST .../rejoin), a closed exercise 409 `exercise_closed`, a "
+            "locked one 409 `joining_locked`, a full one 409 `exercise_full`, and the join rates 429.",
+            "parameters": [_CODE],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {"type": "object", "required": ["nickname"], "properties": {"nickname": _NICKNAME}}
+                    }
+                },
+            },
+            "responses": {
+                "201": json_response(
+                    {
+                        "type": "object",
+                        "required": ["nickname", "student_token", "rejoin_code", "disclaimer"],
+                        "properties": {
+                            "nickname": {"type": "string", "description": "as stored (normalised)"},
+                            "student_token": {"type": "string", "description": "send it with every submission"},
+                            "rejoin_code": {"type": "string", "description": "with the nickname, the token again"},
+                            "disclaimer": {"type": "string"},
+                        },
+                    },
+                    "Joined",
+                ),
+                **error_responses(400, 404, 409, 413, 415, 429),
             },
         }
     },

@@ -464,6 +464,11 @@ def student_client() -> str:
     return f"student:{token}" if token else (request.remote_addr or "unknown")
 
 
+def api_join(exercise: Exercise, nickname: str) -> service.ApiStudent:
+    """A new API student in the lobby, by the join form's rules (service.api_join)."""
+    return service.api_join(exercise, nickname, join_rules(exercise))
+
+
 def api_student(exercise: Exercise, nickname: str, token: object, create: bool = True) -> service.ApiStudent:
     """The API's student (exercise, nickname, student_token), made at its first answer unless
     `create` is false; a wrong student_token counts as a failed guess (the join limit)."""

@@ -103,6 +103,7 @@ from .students import StudentRow
 from .students import Submitted
 from .students import activity
 from .students import all_submissions
+from .students import api_join
 from .students import by_nickname
 from .students import check_answerable
 from .students import check_decisions
@@ -215,6 +216,7 @@ __all__ = [
     "Submitted",
     "student_count",
     "ApiStudent",
+    "api_join",
     "student_by_nickname",
     "student_by_token",
     "submit",

@@ -192,7 +192,12 @@ def _admit(exercise: Exercise, rules: JoinRules, now: datetime) -> str | None:
 
 
 def join(
-    exercise: Exercise, nickname: str, commit: bool = True, source: str = "browser", rules: JoinRules | None = None
+    exercise: Exercise,
+    nickname: str,
+    commit: bool = True,
+    source: str = "browser",
+    rules: JoinRules | None = None,
+    answering: bool = False,
 ) -> Joined | None:
     """A new student with this nickname and their rejoin code, or None when the nickname is taken
     in this exercise. Refused, with nothing written: 409 when the exercise is closed, its educator
@@ -206,9 +211,10 @@ def join(
         select(Exercise.closed_at, Exercise.joining_locked).where(Exercise.id == exercise.id)
     ).one()
     now = utcnow()
-    # An API student joins with its first answer: one sent within the grace period after the close
-    # is kept (service/pacing.py), so its student is made too. A browser join is refused at once.
-    grace = timedelta(seconds=GRACE_SECONDS if source == "api" else 0)
+    # An API student may join with its first answer (`answering`): one sent within the grace period
+    # after the close is kept (service/pacing.py), so its student is made too. A join alone is
+    # refused at once.
+    grace = timedelta(seconds=GRACE_SECONDS if answering else 0)
     closes = min((t for t in (closed_at, exercise.deadline) if t is not None), default=None)
     if closes is not None and now >= closes + grace:
         if by_nickname(exercise, nickname) is not None:
@@ -324,7 +330,7 @@ def student_by_nickname(
         # On PostgreSQL the join commits by itself, so the exercise's lock is held for the join
         # only (answers go on in parallel); SQLite has one writer anyway, and one commit costs less.
         separate = db.session.get_bind().dialect.name == "postgresql"
-        made = join(exercise, nickname, commit=separate, source="api", rules=rules)
+        made = join(exercise, nickname, commit=separate, source="api", rules=rules, answering=True)
         if made is not None:
             return ApiStudent(made.student, made.student.token, made.rejoin_code)
         student = db.session.execute(query).scalar_one()  # another request made it just now
@@ -347,6 +353,28 @@ def student_by_nickname(
             gettext("This nickname is taken: send the student_token its first submission answered."),
         )
     return ApiStudent(student, None)
+
+
+def api_join(exercise: Exercise, nickname: str, rules: JoinRules) -> ApiStudent:
+    """A new API student with this nickname, in the lobby before any answer, by the join form's
+    rules (the class size, the join lock, the join rates); a nickname the educator re-admitted is
+    taken over. 409 `nickname_taken` for a nickname in use (its owner comes back with its rejoin code)."""
+    joined = join(exercise, nickname, source="api", rules=rules)
+    if joined is None:
+        taken = by_nickname(exercise, nickname)
+        joined = take_over(taken, commit=False) if taken is not None else None
+        if taken is None or joined is None:
+            raise ClassroomError(
+                409,
+                "nickname_taken",
+                gettext(
+                    "Someone in this exercise already uses this nickname. Pick another one, or come back "
+                    "with its rejoin code (POST /api/v1/exercises/{code}/rejoin)."
+                ),
+            )
+        taken.source = "api"
+        db.session.commit()
+    return ApiStudent(joined.student, joined.student.token, joined.rejoin_code)
 
 
 def student_by_token(exercise: Exercise, token: str | None) -> Student | None:
