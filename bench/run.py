@@ -29,6 +29,8 @@ MODULES = [
     "differential_accuracy",
     "differential_calibration",
     "classroom",
+    "lecture",
+    "slow_clients",
     "hpo_search",
 ]
 
@@ -76,6 +78,9 @@ BUDGETS: dict[str, tuple[Callable[[float, float], bool], float]] = {
         }.items()
     },
     "lecture_postgresql_answer_p95_ms": (operator.lt, 150),
+    "lecture_sqlite_answer_p95_ms": (operator.lt, 300),
+    # 500 slow connections from one address (bench/slow_clients.py): every probe within 2 s.
+    **{f"slow_clients_{scheme}_late_probes": (operator.eq, 0) for scheme in ("http", "https")},
 }
 # A budgeted figure's first word -> the module that gives it (a figure missing from a module that
 # ran counts as failed).
@@ -93,6 +98,7 @@ MODULE_OF = {
     "about": "page_weight",
     "classroom": "classroom",
     "lecture": "lecture",
+    "slow": "slow_clients",
     "neonatal": "answer_size",
     "hpo": "hpo_search",
 }
