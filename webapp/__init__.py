@@ -73,6 +73,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         from .preload import preload  # only then: it reaches every domain
 
         preload(app)
+    from .classroom import state_polls
+
+    state_polls.install(app)  # inside ProxyFix: it sees the request as the app does
     hops = int(app.config["PROXY_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

@@ -101,16 +101,21 @@ class FastJSONProvider(DefaultJSONProvider):
             return list(o)
         return super().default(o)
 
-    def response(self, *args: Any, **kwargs: Any) -> Response:
-        """Serialize the data as jsonify() does, with orjson; fall back to the standard encoder."""
-        obj = self._prepare_response_obj(args, kwargs)
+    def encode(self, obj: Any) -> bytes:
+        """The bytes of a JSON answer of `obj`, as `response` sends them (orjson.JSONEncodeError when orjson
+        cannot encode it)."""
         options = OPTIONS | orjson.OPT_APPEND_NEWLINE  # as Flask ends a JSON answer, without copying it
         if (self.compact is None and self._app.debug) or self.compact is False:
             options |= orjson.OPT_INDENT_2
+        return orjson.dumps(obj, default=_FRAGMENT, option=options)
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        """Serialize the data as jsonify() does, with orjson; fall back to the standard encoder."""
+        obj = self._prepare_response_obj(args, kwargs)
         # Flask annotates the app's response class (and its provider's answer) as Werkzeug's I/O-free
         # base class; on a Flask app, the only place this provider is installed, it is flask.Response.
         try:
-            body = orjson.dumps(obj, default=_FRAGMENT, option=options)
+            body = self.encode(obj)
         except orjson.JSONEncodeError:
             return cast(Response, super().response(obj))
         response_class = cast("type[Response]", self._app.response_class)

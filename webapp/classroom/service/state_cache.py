@@ -108,6 +108,18 @@ def polled_state(
         running.set()
 
 
+def fresh(code: str, ttl: float) -> tuple[dict[str, Any], str] | None:
+    """The state body and tag `polled_state` would answer from this worker's cache without asking
+    the database (computed within `ttl` seconds, not changed here since); else None."""
+    if ttl <= 0:
+        return None
+    with _lock:
+        entry = _entries.get(code)
+    if entry is None or entry.changed or time.monotonic() - entry.at >= ttl:
+        return None
+    return _counted_down(entry), entry.tag
+
+
 def _counted_down(entry: Entry) -> dict[str, Any]:
     """The cached body with its seconds left counted from the end of the limit to now."""
     left = entry.body["seconds_left"]
