@@ -9,6 +9,7 @@ import re
 from test_classroom_pages import create
 
 from rules.practice.cases import load_cases
+from tests.support.apps import csrf_token
 
 CASES = list(load_cases().values())[:4]
 STUDENTS = 24  # with four cases, a whole panel is several times one answer's change
@@ -97,3 +98,15 @@ def test_a_page_that_names_no_version_or_an_unknown_one_gets_the_whole_panel(db_
         assert body["version"] == shown(db_client, code)[1]
     projector = db_client.get(f"/classroom/{code}/live.json", query_string={"view": "projector", "have": version})
     assert "replace" not in projector.get_json() and "html" in projector.get_json()
+
+
+def test_a_lock_made_from_the_projector_or_the_phone_turns_the_dashboards_button(db_app, db_client):
+    code, _, _ = a_class(db_app, db_client)
+    etag, version = shown(db_client, code)
+    token = csrf_token(db_client, f"/classroom/{code}/projector")
+    assert db_client.post(f"/classroom/{code}/lock", data={"csrf_token": token, "back": "projector"}).status_code == 302
+    changed = poll(db_client, code, etag, version)
+    assert changed.status_code == 200
+    status = changed.get_json()["replace"]["live-status"]
+    assert f'action="/classroom/{code}/unlock"' in status and ">Open joining</button>" in status
+    assert 'name="csrf_token"' in status  # the new button still posts with the form's token
