@@ -421,8 +421,9 @@ _NICKNAME = {
     # No @ and no direction control anywhere, one visible character that is not @.
     "pattern": f"^[^@{_BIDI}]*[^@{INVISIBLE}{_BIDI}][^@{_BIDI}]*$",
     "description": "a pseudonym, not a real name or an e-mail address; kept composed (NFKC: fullwidth "
-    "letters are the letters they stand for), and refused (400 `invalid_nickname`) with invisible "
-    "characters (zero-width spaces or joiners outside an emoji, soft hyphens, fillers), direction "
+    "letters are the letters they stand for), and refused (400 `invalid_nickname`) with control, "
+    "private-use or unassigned characters, invisible characters (zero-width spaces or joiners outside an "
+    "emoji, soft hyphens, fillers), direction "
     "controls, or look-alike alphabets mixed in one word (Latin with Cyrillic or Greek)",
 }
 _NULLABLE_INT = {"type": ["integer", "null"], "minimum": 0}

@@ -30,6 +30,11 @@ REFUSED = {
     "\u0410na": "mix alphabets",  # Cyrillic A with Latin "na"
     "P\u0430ul": "mix alphabets",  # Cyrillic a inside a Latin name
     "\u03bflga": "mix alphabets",  # Greek omicron with Latin letters
+    "\fAna": "control characters",  # a form feed (dropped, it would make the nickname look clean)
+    "Ana\tBo": "control characters",  # a tab
+    "A\ue000na": "no agreed look",  # a private-use character: each font draws it its own way
+    "Ana\U000f4f51": "no agreed look",  # one of the supplementary private-use planes
+    "Ana\u0378": "no agreed look",  # unassigned
 }
 ACCEPTED = {
     "Ana": "Ana",

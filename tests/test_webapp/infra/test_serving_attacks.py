@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import sqlite3
 import threading
 import time
@@ -16,7 +15,6 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from rules import public_case_id
 from tests.support.apps import BACKENDS
 from tests.support.apps import base_config
 from tests.support.apps import drop_everything
@@ -25,21 +23,12 @@ from tests.support.servers import ARTIFACTS
 from tests.support.servers import gunicorn_server
 from tests.support.servers import migrate_database
 from tests.support.servers import server_env
+from tests.support.slow_clients import PROBE_LIMIT_SECONDS
+from tests.support.slow_clients import PROBES
+from tests.support.slow_clients import Trickler
 from webapp import create_app
 
 CASE = "miop-newborn-tetany"
-PROBE_LIMIT_SECONDS = 2.0
-ASSESS = json.dumps({"findings": {"hypocalcemia": "present"}, "onset": "neonatal"})
-# What a user of the checklist does, none of it touching the database except the import's rate limit.
-PROBES = [
-    ("GET", "/", None),
-    ("POST", "/api/v1/assess", ASSESS),
-    ("GET", "/assessment?present=hypocalcemia&onset=neonatal", None),
-    ("GET", "/assessment/phenopacket.json?present=anemia", None),
-    ("POST", "/api/v1/phenopacket", ASSESS),
-    ("GET", "/practice", None),
-    ("GET", f"/practice/{public_case_id(CASE)}", None),
-]
 
 
 def request(
@@ -95,38 +84,6 @@ def record(name: str, seen: list[tuple[str, int, float]], **extra: object) -> No
     }
     (ARTIFACTS / f"{name}.json").write_text(json.dumps({"summary": summary, "probes": seen}, indent=1))
     print(name, summary)
-
-
-class Trickler(threading.Thread):
-    """A slow client: sends a request a few bytes at a time, one header every `every` seconds, never
-    finishing it (or, with a body, announces 60 000 bytes and sends them one line at a time). When
-    the server drops it (its read deadline), it connects again at once, as an attacker would."""
-
-    def __init__(self, port: int, stop: threading.Event, body: bool, every: float = 2.0) -> None:
-        super().__init__(daemon=True)
-        self.port, self.stop, self.body, self.every = port, stop, body, every
-        self.sent = 0
-        self.dropped = 0
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                self._one_connection()
-            except OSError:  # the server closed the connection
-                self.dropped += 1
-
-    def _one_connection(self) -> None:
-        with socket.create_connection(("127.0.0.1", self.port), timeout=30) as sock:
-            if self.body:
-                sock.sendall(
-                    b"POST /api/v1/assess HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    b"Content-Type: application/json\r\nContent-Length: 60000\r\n\r\n"
-                )
-            else:
-                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-            while not self.stop.wait(self.every):
-                sock.sendall(b" " * 8 if self.body else f"X-Slow-{self.sent}: a\r\n".encode())
-                self.sent += 1
 
 
 def trickle_and_probe(port: int, clients: int, seconds: float, every: float = 2.0) -> tuple[list, list[Trickler]]:

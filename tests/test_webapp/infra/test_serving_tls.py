@@ -19,8 +19,9 @@ import trustme
 from tests.support.servers import gunicorn_server
 from tests.support.servers import migrate_database
 from tests.support.servers import server_env
-from tests.test_webapp.infra.test_serving_attacks import ASSESS
-from tests.test_webapp.infra.test_serving_attacks import PROBE_LIMIT_SECONDS
+from tests.support.slow_clients import ASSESS
+from tests.support.slow_clients import PROBE_LIMIT_SECONDS
+from tests.support.slow_clients import probe
 from tests.test_webapp.infra.test_serving_attacks import record
 from webapp.infra.worker import HEAD_TIMEOUT_SECONDS
 
@@ -56,22 +57,6 @@ def half_client_hello() -> bytes:
     hello = outgoing.read()
     assert len(hello) > 100
     return hello[: len(hello) // 2]
-
-
-def https(port: int, client: ssl.SSLContext, method: str, path: str, body: str | None = None) -> tuple[int, float]:
-    """One HTTPS request on a fresh connection: (status, seconds); status 0 when it failed or timed out."""
-    start = time.monotonic()
-    conn = http.client.HTTPSConnection("127.0.0.1", port, context=client, timeout=PROBE_LIMIT_SECONDS * 5)
-    try:
-        headers = {"Content-Type": "application/json"} if body else {}
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        return response.status, time.monotonic() - start
-    except (TimeoutError, OSError):
-        return 0, time.monotonic() - start
-    finally:
-        conn.close()
 
 
 class StalledHandshake(threading.Thread):
@@ -113,7 +98,7 @@ def test_a_hundred_stalled_handshakes_do_not_starve_the_https_server(tls_server)
         end = time.monotonic() + HEAD_TIMEOUT_SECONDS + 3
         while time.monotonic() < end:
             for method, path, body in (("GET", "/", None), ("POST", "/api/v1/assess", ASSESS)):
-                status, took = https(port, client, method, path, body)
+                status, took = probe(port, method, path, body, tls=client)
                 seen.append((f"{method} {path}", status, took))
             time.sleep(0.2)
     finally:
@@ -143,7 +128,7 @@ def test_a_stalled_handshake_is_closed_at_the_read_deadline(tls_server):
 
 def test_https_requests_and_keep_alive_work(tls_server):
     port, client = tls_server
-    assert https(port, client, "GET", "/")[0] == 200
+    assert probe(port, "GET", "/", tls=client)[0] == 200
     conn = http.client.HTTPSConnection("127.0.0.1", port, context=client, timeout=10)
     try:
         conn.request("GET", "/")

@@ -3,7 +3,8 @@
 A nickname is shown to the educator and the room, so it must read as what it is. It is kept in
 compatibility-composed form (NFKC: an NFD spelling, fullwidth letters and other compatibility forms
 become the letters they stand for, so "Ａｎａ" and "Ana" are one nickname) and refused when it
-hides or disguises characters: invisible ones (zero-width spaces and joiners, soft hyphens, fillers,
+hides or disguises characters: control characters, private-use and unassigned code points (as sent,
+before normalising), invisible ones (zero-width spaces and joiners, soft hyphens, fillers,
 variation selectors after a letter), the controls that reverse the direction of the text, and words
 that mix look-alike alphabets (Latin with Cyrillic or Greek). A name written in one script, whatever
 it is (Arabic, Chinese, Cyrillic), is fine; an emoji joined with zero-width joiners is fine.
@@ -33,6 +34,12 @@ MIXED = N_(
     "A nickname cannot mix alphabets in one word (such as Latin letters with Cyrillic or Greek ones that look alike)."
 )
 EMPTY = N_("Choose a nickname.")
+UNDRAWN = N_(
+    "A nickname cannot contain control characters or characters with no agreed look (private-use or unassigned)."
+)
+# Control characters (tabs, line and form feeds too: a typed nickname has none), private-use and
+# unassigned code points (each font draws them its own way, or not at all), lone surrogates.
+UNDRAWN_CATEGORIES = frozenset({"Cc", "Co", "Cn", "Cs"})
 
 
 def normal_nickname(raw: str) -> str:
@@ -69,6 +76,14 @@ def _script(ch: str) -> str | None:
         return None
     first = unicodedata.name(ch, "").split(" ", 1)[0]
     return first if first in LOOK_ALIKE_SCRIPTS else None
+
+
+def sent_problem(raw: str) -> str | None:
+    """What is wrong with a nickname as sent, before it is normalised (which drops control
+    characters): a catalog message, or None."""
+    if any(unicodedata.category(ch) in UNDRAWN_CATEGORIES for ch in raw):
+        return UNDRAWN
+    return None
 
 
 def nickname_problem(nickname: str) -> str | None:

@@ -47,6 +47,7 @@ from .exercises import CODE_ALPHABET
 from .exercises import exercise_cases
 from .nicknames import nickname_problem
 from .nicknames import normal_nickname
+from .nicknames import sent_problem
 from .pacing import GRACE_SECONDS
 from .pacing import answer_window
 
@@ -102,6 +103,9 @@ def _answer_upsert() -> Any:
 def clean_nickname(raw: str) -> str:
     """A nickname as stored (service/nicknames.py); ClassroomError when empty, too long, an e-mail
     address, or hiding or disguising characters (invisible, direction controls, mixed alphabets)."""
+    undrawn = sent_problem(raw)
+    if undrawn is not None:
+        raise ClassroomError(400, "invalid_nickname", gettext(undrawn))
     nickname = normal_nickname(raw)
     if nickname and (len(raw) > NICKNAME_MAX or len(nickname) > NICKNAME_MAX):  # as sent, as the form counts
         raise ClassroomError(
@@ -111,7 +115,7 @@ def clean_nickname(raw: str) -> str:
         raise ClassroomError(400, "invalid_nickname", gettext("Use a nickname, not an e-mail address."))
     problem = nickname_problem(nickname)
     if problem is not None:
-        raise ClassroomError(400, "invalid_nickname", problem)
+        raise ClassroomError(400, "invalid_nickname", gettext(problem))
     return nickname
 
 
