@@ -176,13 +176,18 @@ def _api_student_client() -> str:
     return f"api-student:{code}:{service.normal_nickname(nickname).casefold()}:{tag}"
 
 
-def _api_student(exercise: Exercise, body: dict[str, Any], create: bool = True) -> service.ApiStudent:
-    """The submitting student (made at its first answer unless `create` is false); a wrong
-    student_token counts as a failed guess (the join limit)."""
+def _nickname(body: dict[str, Any]) -> str:
+    """The body's nickname, as sent (400 when it is missing or not a string)."""
     nickname = body.get("nickname")
     if not isinstance(nickname, str):
         raise ApiError(400, "invalid_nickname", gettext("nickname is required (a pseudonym, not a real name)."))
-    return identity.api_student(exercise, nickname, body.get("student_token"), create)
+    return nickname
+
+
+def _api_student(exercise: Exercise, body: dict[str, Any], create: bool = True) -> service.ApiStudent:
+    """The submitting student (made at its first answer unless `create` is false); a wrong
+    student_token counts as a failed guess (the join limit)."""
+    return identity.api_student(exercise, _nickname(body), body.get("student_token"), create)
 
 
 def _case(exercise: Exercise, case_id: object) -> Case:
@@ -202,9 +207,7 @@ def submit(code: str) -> ResponseReturnValue:
     submission of a nickname answers its `student_token`; every later one must send it back."""
     exercise = identity.lookup(code)
     body = _object(_parsed_body())
-    nickname = body.get("nickname")
-    if not isinstance(nickname, str):
-        raise ApiError(400, "invalid_nickname", gettext("nickname is required (a pseudonym, not a real name)."))
+    _nickname(body)  # refused before the answer is scored
     knowledge = kb()
     case = _case(exercise, body.get("case_id"))
     attempt = parse_attempt(body.get("answer"), knowledge)  # an InputError is a 400 (webapp/infra/errors.py)
@@ -347,11 +350,7 @@ def join(code: str) -> ResponseReturnValue:
     with every submission) and its rejoin code. 409 for a nickname in use, a closed, locked or full
     exercise; 429 past the join rates."""
     exercise = identity.lookup(code)
-    body = _object(json_body())
-    nickname = body.get("nickname")
-    if not isinstance(nickname, str):
-        raise ApiError(400, "invalid_nickname", gettext("nickname is required (a pseudonym, not a real name)."))
-    joined = identity.api_join(exercise, nickname)
+    joined = identity.api_join(exercise, _nickname(_object(json_body())))
     return ok(
         {"nickname": joined.student.nickname, "student_token": joined.new_token, "rejoin_code": joined.rejoin_code},
         201,

@@ -338,9 +338,8 @@ def student_by_nickname(
         if made is not None:
             return ApiStudent(made.student, made.student.token, made.rejoin_code)
         student = db.session.execute(query).scalar_one()  # another request made it just now
-    taken = take_over(student, commit=False)
+    taken = _api_take_over(student)
     if taken is not None:
-        student.source = "api"
         return ApiStudent(student, student.token, taken.rejoin_code)
     if student.source != "api":
         raise ClassroomError(
@@ -359,6 +358,14 @@ def student_by_nickname(
     return ApiStudent(student, None)
 
 
+def _api_take_over(student: Student) -> Joined | None:
+    """A re-admitted nickname taken over by an API client (take_over, committed with the caller)."""
+    joined = take_over(student, commit=False)
+    if joined is not None:
+        student.source = "api"
+    return joined
+
+
 def api_join(exercise: Exercise, nickname: str, rules: JoinRules) -> ApiStudent:
     """A new API student with this nickname, in the lobby before any answer, by the join form's
     rules (the class size, the join lock, the join rates); a nickname the educator re-admitted is
@@ -366,8 +373,8 @@ def api_join(exercise: Exercise, nickname: str, rules: JoinRules) -> ApiStudent:
     joined = join(exercise, nickname, source="api", rules=rules)
     if joined is None:
         taken = by_nickname(exercise, nickname)
-        joined = take_over(taken, commit=False) if taken is not None else None
-        if taken is None or joined is None:
+        joined = _api_take_over(taken) if taken is not None else None
+        if joined is None:
             raise ClassroomError(
                 409,
                 "nickname_taken",
@@ -376,7 +383,6 @@ def api_join(exercise: Exercise, nickname: str, rules: JoinRules) -> ApiStudent:
                     "with its rejoin code (POST /api/v1/exercises/{code}/rejoin)."
                 ),
             )
-        taken.source = "api"
         db.session.commit()
     return ApiStudent(joined.student, joined.student.token, joined.rejoin_code)
 
